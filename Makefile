@@ -1,0 +1,44 @@
+# nextsteps: `make run` serves the demo school; `make test` runs every check.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+
+.PHONY: run test setup install lint typecheck unit browser clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@rm -f $(VENV)/.installed-*
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+setup: install
+	$(BIN)/nextsteps migrate --noinput
+	$(BIN)/nextsteps demo
+
+run: setup
+	@echo "nextsteps is starting on http://127.0.0.1:8000 (Ctrl+C to stop)"
+	$(BIN)/nextsteps serve --host 127.0.0.1 --port 8000
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/djlint src/nextsteps --lint --quiet
+
+typecheck: install
+	$(BIN)/mypy
+
+unit: install
+	$(BIN)/nextsteps makemigrations --check --dry-run
+	$(BIN)/pytest -m "not browser" -n 2
+
+browser: install
+	$(BIN)/pytest -m browser
+
+test: lint typecheck unit browser
+
+clean:
+	rm -rf $(VENV) var

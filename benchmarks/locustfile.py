@@ -1,0 +1,84 @@
+"""Locust users for the load run (see benchmarks/load_test.py): teachers at the scale trust.
+
+Each simulated teacher signs in through the real login form, then in a loop opens their
+class's markbook (the page a teacher keeps open all lesson) and records judgements with the
+keyboard's request (one POST per press, each with its own idempotency key, as markbook.js
+sends). Every accepted judgement's key is written to ACCEPTED_KEYS_DIR, so that after the run
+the database can be checked for every one of them.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import uuid
+from pathlib import Path
+
+from locust import HttpUser, between, events, task
+
+TEACHERS = [line.split(",") for line in os.environ["LOAD_TEACHERS"].split(";") if line]
+PASSWORD = os.environ.get("LOAD_PASSWORD", "scale-password")
+ACCEPTED = Path(os.environ["ACCEPTED_KEYS_DIR"])
+_accepted_file = ACCEPTED / f"accepted-{os.getpid()}-{uuid.uuid4().hex[:6]}.txt"
+CELL = re.compile(r'data-pupil="(\d+)"\s+data-objective="(\d+)"|id="cell-(\d+)-(\d+)"')
+
+
+class Teacher(HttpUser):
+    wait_time = between(0.5, 2.0)  # a teacher looks at the class between presses
+
+    def on_start(self) -> None:
+        username, urn, class_id = random.choice(TEACHERS)  # noqa: S311 - load, not security
+        self.urn, self.class_id = urn, class_id
+        login = self.client.get("/accounts/login/", name="/accounts/login/")
+        token = self.client.cookies.get("csrftoken", "")
+        self.client.post(
+            "/accounts/login/",
+            {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token},
+            headers={"Referer": login.url},
+            name="/accounts/login/ (POST)",
+        )
+        self.cells: list[tuple[str, str]] = []
+        self.open_markbook()
+
+    def open_markbook(self) -> None:
+        page = self.client.get(
+            f"/school/{self.urn}/markbook/classes/{self.class_id}/", name="markbook page"
+        )
+        if page.status_code == 200:
+            found = {(m.group(3), m.group(4)) for m in CELL.finditer(page.text) if m.group(3)}
+            self.cells = sorted(found) or self.cells
+
+    @task(1)
+    def markbook(self) -> None:
+        self.open_markbook()
+
+    @task(8)
+    def record(self) -> None:
+        if not self.cells:
+            return
+        pupil, objective = random.choice(self.cells)  # noqa: S311
+        key = f"mb-{uuid.uuid4().hex}"
+        url = f"/school/{self.urn}/markbook/classes/{self.class_id}/cells/{pupil}/{objective}/"
+        with self.client.post(
+            url,
+            {
+                "position": str(random.randint(1, 4)),
+                "method": "observation",
+                "idempotency_key": key,
+            },  # noqa: S311
+            headers={"X-CSRFToken": self.client.cookies.get("csrftoken", ""), "HX-Request": "true"},
+            name="record a judgement",
+            catch_response=True,
+        ) as response:
+            if response.status_code == 200:
+                response.success()
+                with _accepted_file.open("a") as accepted:
+                    accepted.write(key + "\n")
+            else:
+                response.failure(f"status {response.status_code}")
+
+
+@events.quitting.add_listener
+def _report(environment, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    environment.process_exit_code = 0 if environment.stats.total.num_failures == 0 else 1

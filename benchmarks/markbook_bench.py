@@ -1,0 +1,292 @@
+"""Markbook benchmark: a large trust's evidence, then the markbook page and saving a cell.
+
+    .venv/bin/python benchmarks/markbook_bench.py                       # SQLite (var/bench/)
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/nextsteps_bench \
+        .venv/bin/python benchmarks/markbook_bench.py                   # PostgreSQL
+
+The first run builds the data (about 1,000,000 judgements and their standings) and keeps
+it; later runs measure straight away. Reports the median server time of the markbook page
+for 32 pupils x 60 objectives, its query count (and that it is the same for a smaller grid),
+the ratio to the raw SQL that fetches the same cells, and the median time to save one cell
+and get it back.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import statistics
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nextsteps.settings")
+os.environ.setdefault("AXES_ENABLED", "false")
+if "DATABASE_URL" not in os.environ:
+    (ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)
+    os.environ["DATABASE_URL"] = f"sqlite:///{ROOT / 'var' / 'bench' / 'markbook.sqlite3'}"
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from nextsteps.accounts.models import Membership, Role, User  # noqa: E402
+from nextsteps.curriculum.models import Framework  # noqa: E402
+from nextsteps.curriculum.services import DEFAULT_SCALE, framework_import  # noqa: E402
+from nextsteps.curriculum.spec import FrameworkSpec, ObjectiveSpec, StrandSpec  # noqa: E402
+from nextsteps.markbook import mastery  # noqa: E402
+from nextsteps.markbook.models import Judgement, Source, Standing  # noqa: E402
+from nextsteps.people.models import Pupil, Staff  # noqa: E402
+from nextsteps.people.upn import upn_make  # noqa: E402
+from nextsteps.schools.models import AcademicYear, School, Subject, Trust  # noqa: E402
+from nextsteps.teaching.models import Class, ClassStaff, Enrolment  # noqa: E402
+
+SCHOOLS, CLASSES, PUPILS_PER_CLASS, OBJECTIVES, EVENTS = 9, 20, 32, 60, 3
+BASE_URN = 700000
+
+
+def build() -> None:
+    """A trust of nine schools: 640 pupils each, 60 objectives, three judgements a cell."""
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    trust, _ = Trust.objects.get_or_create(slug="bench", defaults={"name": "Benchmark Trust"})
+    for index in range(SCHOOLS):
+        if School.objects.filter(urn=BASE_URN + index).exists():
+            continue  # built by an earlier run: each school is built in one transaction
+        with transaction.atomic():
+            build_school(trust, index)
+        print(
+            f"  school {index + 1}/{SCHOOLS} built ({time.perf_counter() - started:.0f} s)",
+            flush=True,
+        )
+
+
+def build_school(trust: Trust, index: int) -> None:
+    rng = random.Random(index)
+    school = School.objects.create(
+        trust=trust,
+        urn=BASE_URN + index,
+        name=f"Bench School {index}",
+        phase="primary",
+        la_code="850",
+        estab=f"{3000 + index}",
+    )
+    year = AcademicYear.objects.create(
+        school=school, name="2026/27", starts_on=dt.date(2026, 9, 1), ends_on=dt.date(2027, 8, 31)
+    )
+    spec = FrameworkSpec(
+        name="Bench maths",
+        subject="Mathematics",
+        scale=DEFAULT_SCALE,
+        strands=tuple(
+            StrandSpec(
+                code=f"S{s}",
+                name=f"Strand {s}",
+                objectives=tuple(
+                    ObjectiveSpec(
+                        code=f"Y5-{s}-{o:02d}",
+                        wording=f"Objective {s}.{o}",
+                        year_group=5,
+                        key_stage="KS2",
+                        core=o % 2 == 0,
+                        dimension="knowledge",
+                    )
+                    for o in range(OBJECTIVES // 6)
+                ),
+            )
+            for s in range(6)
+        ),
+    )
+    framework = framework_import(school=school, spec=spec, by=None)
+    subject = Subject.objects.get(school=school, name="Mathematics")
+    objectives = list(framework.objectives.order_by("position"))
+    levels = list(framework.scale.levels.order_by("position"))
+    user = User.objects.create(username=f"bench-teacher-{index}")
+    Membership.objects.create(user=user, school=school, role=Role.TEACHER)
+    staff = Staff.objects.create(
+        school=school, user=user, forename="Bench", surname=f"Teacher{index}"
+    )
+    pupils = Pupil.objects.bulk_create(
+        Pupil(
+            school=school,
+            upn=upn_make(la=850, estab=3000 + index, year=22, serial=n),
+            legal_forename=f"Pupil{n}",
+            legal_surname=f"School{index}",
+            date_of_birth=dt.date(2016, 1, 1),
+            gender="F",
+            year_group=5,
+            admission_date=dt.date(2021, 9, 1),
+        )
+        for n in range(CLASSES * PUPILS_PER_CLASS)
+    )
+    for c in range(CLASSES):
+        teaching_class = Class.objects.create(
+            school=school, academic_year=year, name=f"5-{c}", year_group=5
+        )
+        teaching_class.subjects.add(subject)
+        ClassStaff.objects.create(school=school, teaching_class=teaching_class, staff=staff)
+        Enrolment.objects.bulk_create(
+            Enrolment(
+                school=school, pupil=p, teaching_class=teaching_class, starts_on=dt.date(2026, 9, 1)
+            )
+            for p in pupils[c * PUPILS_PER_CLASS : (c + 1) * PUPILS_PER_CLASS]
+        )
+    judgements, standings = [], []
+    start = dt.datetime(2026, 9, 8, 9, tzinfo=dt.UTC)
+    for pupil in pupils:
+        for objective in objectives:
+            events = []
+            for e in range(EVENTS):
+                level = levels[min(3, max(0, rng.randrange(4)))]
+                when = start + dt.timedelta(days=7 * e + rng.randrange(5))
+                events.append(
+                    mastery.Evidence(value=level.value, shown_at=when, recorded_at=when, sequence=e)
+                )
+                judgements.append(
+                    Judgement(
+                        school=school,
+                        pupil=pupil,
+                        objective=objective,
+                        level=level,
+                        value=level.value,
+                        source=Source.TEACHER,
+                        method="observation",
+                        recorded_by=user,
+                        shown_at=when,
+                        recorded_at=when,
+                    )
+                )
+            result = mastery.standing(
+                events, method="decaying_average", parameter=65, mastery_threshold=Decimal(3)
+            )
+            level = max(
+                (lv for lv in levels if lv.value <= (result.value or 0)),
+                key=lambda lv: lv.value,
+                default=levels[0],
+            )
+            standings.append(
+                Standing(
+                    school=school,
+                    pupil=pupil,
+                    objective=objective,
+                    value=result.value,
+                    level=level,
+                    mastered=result.mastered,
+                    evidence_count=result.count,
+                    last_evidence_at=events[-1].shown_at,
+                    last_recorded_by=user,
+                )
+            )
+    Judgement.objects.bulk_create(judgements, batch_size=5000)
+    Standing.objects.bulk_create(standings, batch_size=5000)
+
+
+def median_ms(action, repeat: int) -> float:  # type: ignore[no-untyped-def]
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def counter(log: list[str]):  # type: ignore[no-untyped-def]
+    """A database execute wrapper that notes every statement a request runs."""
+
+    def wrapper(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        log.append(sql)
+        return execute(sql, params, many, context)
+
+    return wrapper
+
+
+RAW_SQL = """
+SELECT s.pupil_id, s.objective_id, s.value, s.level_id, s.mastered, s.evidence_count
+FROM markbook_standing s
+JOIN teaching_enrolment e ON e.pupil_id = s.pupil_id
+JOIN curriculum_objective o ON o.id = s.objective_id
+WHERE e.teaching_class_id = %s AND o.framework_id = %s AND o.year_group = 5
+"""
+
+
+def measure(repeat: int) -> None:
+    school = School.objects.get(urn=BASE_URN)
+    teaching_class = Class.objects.filter(school=school).order_by("pk").first()
+    assert teaching_class is not None
+    framework = Framework.objects.get(school=school)
+    client = Client()
+    client.force_login(User.objects.get(username="bench-teacher-0"))
+    url = reverse("markbook", kwargs={"urn": school.urn, "class_id": teaching_class.pk})
+    full = f"{url}?framework={framework.pk}&year=5"
+    small = f"{full}&strand={framework.strands.order_by('position').first().pk}"  # type: ignore[union-attr]
+    assert client.get(full).status_code == 200
+    big_queries: list[str] = []
+    small_queries: list[str] = []
+    with connection.execute_wrapper(counter(big_queries)):
+        response = client.get(full)
+    with connection.execute_wrapper(counter(small_queries)):
+        assert client.get(small).status_code == 200
+    assert response.status_code == 200
+    from nextsteps.markbook.selectors import markbook
+
+    book = markbook(teaching_class=teaching_class, framework=framework, year=5)
+    cells = len(book.rows) * len(book.objectives)
+    page = median_ms(lambda: client.get(full), repeat)
+
+    def raw() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(RAW_SQL, [teaching_class.pk, framework.pk])
+            cursor.fetchall()
+
+    raw_ms = median_ms(raw, repeat * 3)
+    pupil = book.rows[0].pupil
+    objective = book.objectives[0]
+    cell_url = reverse(
+        "markbook_cell",
+        kwargs={
+            "urn": school.urn,
+            "class_id": teaching_class.pk,
+            "pupil_id": pupil.pk,
+            "objective_id": objective.pk,
+        },
+    )
+    positions = iter(range(10**6))
+    save = median_ms(lambda: client.post(cell_url, {"position": next(positions) % 4 + 1}), repeat)
+    print(
+        f"database: {connection.vendor}; judgements: {Judgement.objects.count():,}; standings: {Standing.objects.count():,}"
+    )
+    print(
+        f"markbook grid: {len(book.rows)} pupils x {len(book.objectives)} objectives = {cells:,} cells"
+    )
+    print(
+        f"queries: {len(big_queries)} for the full grid, {len(small_queries)} for a 32 x 10 grid (one strand)"
+    )
+    print(f"markbook page median: {page:.1f} ms over {repeat} requests")
+    print(
+        f"raw SQL for the same cells median: {raw_ms:.2f} ms (page / raw SQL = {page / raw_ms:.0f}x)"
+    )
+    print(f"save one cell and return it, median: {save:.1f} ms over {repeat} requests")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--repeat", type=int, default=30)
+    args = parser.parse_args()
+    build()
+    measure(args.repeat)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,556 @@
+"""Who may see or change what. Every page and API route asks this module.
+
+Rules are role × scope: a trust leader sees the trust's schools; an admin and a senior
+leader their school; a head of department their department's classes; a teacher their
+classes; a teaching assistant the groups they support; a parent their own children; a pupil
+only themselves. Objects outside a person's scope are reported as not found (404), so that
+ids cannot be probed; a role a person does not hold in a school is also a 404.
+
+`AccessCheckedMiddleware` fails any request whose view never asked this module, so a new
+route cannot forget. Views that are open to everyone say so with `@public`.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import functools
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect
+from django.utils import timezone
+
+from nextsteps.accounts.models import STAFF_ROLES, Membership, Role, TrustMembership
+from nextsteps.people.models import Pupil
+from nextsteps.schools.models import Department, School
+from nextsteps.teaching.models import Class, ClassStaff, PupilGroup
+
+logger = logging.getLogger(__name__)
+
+_asked: contextvars.ContextVar[bool] = contextvars.ContextVar("access_asked", default=False)
+
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
+
+WHOLE_SCHOOL_ROLES = frozenset({Role.ADMIN, Role.LEADER})
+
+
+def mark_asked() -> None:
+    """Note that this request's view consulted the access module."""
+    _asked.set(True)
+
+
+class AccessCheckedMiddleware:
+    """Refuse to send a response from a view that never asked the access module."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = _asked.set(False)
+        try:
+            response = self.get_response(request)
+            if response.status_code not in {404, 405} and not _asked.get():
+                raise ImproperlyConfigured(
+                    f"{request.path} answered without asking the access module"
+                )
+            return response
+        finally:
+            _asked.reset(token)
+
+
+def public(view: View) -> View:
+    """Open to everyone, signed in or not (sign-in page, health check, static help)."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        mark_asked()
+        return view(request, *args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]
+
+
+def signed_in(view: View) -> View:
+    """Signed in (and past the second factor when the person has one set up)."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        mark_asked()
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(
+                request.get_full_path(), redirect_field_name=REDIRECT_FIELD_NAME
+            )
+        outstanding = second_factor_outstanding(user)
+        if outstanding == "verify":
+            return redirect("two_factor_verify")
+        if outstanding == "setup" and _resolved_name(request) != "two_factor_setup":
+            return redirect("two_factor_setup")
+        return view(request, *args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]
+
+
+def needs_second_factor(user: Any) -> bool:
+    from django_otp import user_has_device
+
+    return bool(user_has_device(user, confirmed=True))
+
+
+def second_factor_required(user: Any) -> bool:
+    """Staff in a school that requires two-step sign-in (read with the memberships)."""
+    for membership in memberships(user):
+        if membership.role not in STAFF_ROLES:
+            continue
+        rules = getattr(membership.school, "security", None)  # None when never set
+        if rules is not None and rules.staff_second_factor_required:
+            return True
+    return False
+
+
+def second_factor_outstanding(user: Any) -> str | None:
+    """ "verify" when the person has a device and has not used it this session, "setup" when
+    their school requires one and they have none, else None."""
+    if needs_second_factor(user):
+        return None if user.is_verified() else "verify"
+    return "setup" if second_factor_required(user) else None
+
+
+def _resolved_name(request: HttpRequest) -> str | None:
+    match = request.resolver_match
+    return match.url_name if match is not None else None
+
+
+# ---------------------------------------------------------------------------- memberships
+
+
+def memberships(user: Any) -> list[Membership]:
+    """The user's roles in every school, loaded once per request (not an access decision)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_access_memberships", None)
+    if cached is None:
+        cached = list(
+            Membership.objects.filter(user=user).select_related(
+                "school", "school__security", "department"
+            )
+        )
+        user._access_memberships = cached
+    return cached
+
+
+def roles_in(user: Any, school: School) -> frozenset[str]:
+    return frozenset(m.role for m in memberships(user) if m.school_id == school.pk)
+
+
+def trust_ids(user: Any) -> set[int]:
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    cached = getattr(user, "_access_trusts", None)
+    if cached is None:
+        cached = set(TrustMembership.objects.filter(user=user).values_list("trust_id", flat=True))
+        user._access_trusts = cached
+    return cached
+
+
+def schools_for(user: Any) -> list[School]:
+    """Schools the user holds a role in, or leads through a trust."""
+    mark_asked()
+    schools = {m.school_id: m.school for m in memberships(user)}
+    trusts = trust_ids(user)
+    if trusts:
+        for school in School.objects.filter(trust_id__in=trusts):
+            schools.setdefault(school.pk, school)
+    return sorted(schools.values(), key=lambda s: s.name)
+
+
+def access_school(user: Any, urn: int, *, roles: Iterable[str] | None = None) -> School:
+    """The school with this URN if the user holds (one of) the roles there, else 404."""
+    mark_asked()
+    wanted = frozenset(roles) if roles is not None else None
+    for membership in memberships(user):
+        if membership.school.urn == urn and (wanted is None or membership.role in wanted):
+            return membership.school
+    if wanted is None or Role.LEADER in wanted:
+        school = School.objects.filter(urn=urn, trust_id__in=trust_ids(user)).first()
+        if school is not None:
+            return school
+    raise Http404("No such school")
+
+
+def access_role(user: Any, urn: int, role: str) -> School:
+    """A school home for a role: the role must exist and the user must hold it there."""
+    mark_asked()
+    if role not in Role.values:
+        raise Http404("No such role")
+    return access_school(user, urn, roles=[role])
+
+
+def is_staff_in(user: Any, school: School) -> bool:
+    return bool(roles_in(user, school) & STAFF_ROLES) or _leads_trust_of(user, school)
+
+
+def _leads_trust_of(user: Any, school: School) -> bool:
+    return school.trust_id is not None and school.trust_id in trust_ids(user)
+
+
+def sees_whole_school(user: Any, school: School) -> bool:
+    return bool(roles_in(user, school) & WHOLE_SCHOOL_ROLES) or _leads_trust_of(user, school)
+
+
+def require_staff(user: Any, school: School) -> None:
+    mark_asked()
+    if not is_staff_in(user, school):
+        raise Http404("Not found")
+
+
+def require_whole_school(user: Any, school: School) -> None:
+    mark_asked()
+    if not sees_whole_school(user, school):
+        raise Http404("Not found")
+
+
+def require_role(user: Any, school: School, *roles: str) -> None:
+    mark_asked()
+    if not roles_in(user, school) & frozenset(roles) and not (
+        Role.LEADER in roles and _leads_trust_of(user, school)
+    ):
+        raise Http404("Not found")
+
+
+# ---------------------------------------------------------------------------- classes
+
+
+def _staff_id(user: Any) -> int | None:
+    staff = getattr(user, "staff", None) if getattr(user, "is_authenticated", False) else None
+    return staff.pk if staff is not None else None
+
+
+def hod_department_ids(user: Any, school: School) -> set[int]:
+    return {
+        m.department_id
+        for m in memberships(user)
+        if m.school_id == school.pk and m.role == Role.HOD and m.department_id
+    }
+
+
+def departments_for(user: Any, school: School) -> QuerySet[Department]:
+    """Departments whose assessment policy work the user may read: every department for
+    whole-school staff, a head of department's own departments, none for anyone else."""
+    mark_asked()
+    departments = Department.objects.filter(school=school)
+    if sees_whole_school(user, school):
+        return departments
+    return departments.filter(pk__in=hod_department_ids(user, school))
+
+
+def access_department(
+    user: Any, school: School, department_id: int, *, write: bool = False
+) -> Department:
+    """A department the user may read, else 404; with write, only its own head (who answers
+    the key questions for it)."""
+    mark_asked()
+    if write and department_id not in hod_department_ids(user, school):
+        raise Http404("No such department")
+    department = departments_for(user, school).filter(pk=department_id).first()
+    if department is None:
+        raise Http404("No such department")
+    return department
+
+
+def classes_for(user: Any, school: School) -> QuerySet[Class]:
+    """Classes the user may see in this school."""
+    mark_asked()
+    classes = Class.objects.filter(school=school)
+    if sees_whole_school(user, school):
+        return classes
+    scope = Q(pk__in=[])
+    staff_id = _staff_id(user)
+    roles = roles_in(user, school)
+    if staff_id is not None and roles & {Role.TEACHER, Role.HOD, Role.TA}:
+        scope |= Q(staff_links__staff_id=staff_id) | Q(groups__supporters=staff_id)
+    departments = hod_department_ids(user, school)
+    if departments:
+        scope |= Q(subjects__department_id__in=departments)
+    return classes.filter(scope).distinct()
+
+
+def access_class(user: Any, school: School, class_id: int, *, write: bool = False) -> Class:
+    """A class the user may see (or, with write, record for), else 404."""
+    mark_asked()
+    teaching_class = classes_for(user, school).filter(pk=class_id).first()
+    if teaching_class is None:
+        raise Http404("No such class")
+    if write and not can_record_in(user, teaching_class):
+        raise Http404("No such class")
+    return teaching_class
+
+
+def can_record_in(user: Any, teaching_class: Class) -> bool:
+    """Teachers of the class, its department's head and TAs (for their groups) record."""
+    staff_id = _staff_id(user)
+    school = teaching_class.school
+    if teaching_class.subjects.filter(department_id__in=hod_department_ids(user, school)).exists():
+        return True
+    if staff_id is None:
+        return False
+    if ClassStaff.objects.filter(teaching_class=teaching_class, staff_id=staff_id).exists():
+        return True
+    return PupilGroup.objects.filter(teaching_class=teaching_class, supporters=staff_id).exists()
+
+
+def teaches(user: Any, teaching_class: Class) -> bool:
+    """A teacher of the class (not a teaching assistant), or its department's head."""
+    school = teaching_class.school
+    if teaching_class.subjects.filter(department_id__in=hod_department_ids(user, school)).exists():
+        return True
+    staff_id = _staff_id(user)
+    return (
+        staff_id is not None
+        and ClassStaff.objects.filter(
+            teaching_class=teaching_class, staff_id=staff_id, role=ClassStaff.Role.TEACHER
+        ).exists()
+    )
+
+
+def access_class_as_teacher(user: Any, school: School, class_id: int) -> Class:
+    """A class the user teaches (for sign-in cards, class set-up), else 404."""
+    mark_asked()
+    teaching_class = access_class(user, school, class_id)
+    if not teaches(user, teaching_class):
+        raise Http404("No such class")
+    return teaching_class
+
+
+def recordable_pupil_ids(user: Any, teaching_class: Class) -> set[int] | None:
+    """Pupils this user may record for in the class; None means every pupil in it.
+
+    A teaching assistant who is not a teacher of the class records only for the pupils in
+    the groups they support.
+    """
+    mark_asked()
+    staff_id = _staff_id(user)
+    school = teaching_class.school
+    if teaching_class.subjects.filter(department_id__in=hod_department_ids(user, school)).exists():
+        return None
+    if staff_id is None:
+        return set()
+    link = ClassStaff.objects.filter(teaching_class=teaching_class, staff_id=staff_id).first()
+    if link is not None and link.role == ClassStaff.Role.TEACHER:
+        return None
+    today = timezone.localdate()
+    return set(
+        PupilGroup.objects.filter(teaching_class=teaching_class, supporters=staff_id)
+        .filter(Q(memberships__ends_on__isnull=True) | Q(memberships__ends_on__gte=today))
+        .values_list("memberships__pupil_id", flat=True)
+    ) - {None}
+
+
+def access_class_pupil(
+    user: Any, teaching_class: Class, pupil_id: int, *, write: bool = False
+) -> Pupil:
+    """A pupil currently in the class; with write, one this user may record for.
+
+    A pupil outside the class is not found (404); a teaching assistant asking to record for a
+    pupil outside the groups they support is refused (403) with the reason.
+    """
+    mark_asked()
+    today = timezone.localdate()
+    pupil = (
+        Pupil.objects.filter(
+            pk=pupil_id,
+            school_id=teaching_class.school_id,
+            enrolments__teaching_class=teaching_class,
+            enrolments__starts_on__lte=today,
+        )
+        .filter(Q(enrolments__ends_on__isnull=True) | Q(enrolments__ends_on__gte=today))
+        .first()
+    )
+    if pupil is None:
+        raise Http404("No such pupil in this class")
+    if write:
+        allowed = recordable_pupil_ids(user, teaching_class)
+        if allowed is not None and pupil.pk not in allowed:
+            raise PermissionDenied(
+                f"You record only for the groups you support; {pupil.name} is not in them."
+            )
+    return pupil
+
+
+# ---------------------------------------------------------------------------- pupils
+
+
+def pupils_for(user: Any, school: School) -> QuerySet[Pupil]:
+    """Pupils the user may see in this school."""
+    mark_asked()
+    pupils = Pupil.objects.filter(school=school)
+    if sees_whole_school(user, school):
+        return pupils
+    roles = roles_in(user, school)
+    scope = Q(pk__in=[])
+    if roles & {Role.TEACHER, Role.HOD, Role.TA}:
+        today = timezone.localdate()
+        current = Q(enrolments__ends_on__isnull=True) | Q(enrolments__ends_on__gte=today)
+        class_ids = classes_for(user, school).values("pk")
+        scope |= Q(enrolments__teaching_class__in=class_ids) & current
+    if Role.GUARDIAN in roles:
+        scope |= Q(guardian_links__guardian__user=user)
+    if Role.PUPIL in roles:
+        scope |= Q(user=user)
+    return pupils.filter(scope).distinct()
+
+
+def access_pupil(user: Any, school: School, pupil_id: int) -> Pupil:
+    """A pupil the user may see, else 404."""
+    mark_asked()
+    pupil = pupils_for(user, school).filter(pk=pupil_id).first()
+    if pupil is None:
+        raise Http404("No such pupil")
+    return pupil
+
+
+def children_of(user: Any, school: School) -> QuerySet[Pupil]:
+    mark_asked()
+    return Pupil.objects.filter(school=school, guardian_links__guardian__user=user).distinct()
+
+
+def own_pupil(user: Any, school: School) -> Pupil:
+    mark_asked()
+    pupil = Pupil.objects.filter(school=school, user=user).first()
+    if pupil is None:
+        raise Http404("Not found")
+    return pupil
+
+
+def school_member(user: Any, school: School) -> None:
+    """Anyone with a role in the school (or leading its trust)."""
+    mark_asked()
+    if not roles_in(user, school) and not _leads_trust_of(user, school):
+        raise Http404("Not found")
+
+
+# ---------------------------------------------------------------------------- judging
+
+JudgingSession = TypeVar("JudgingSession", bound=Any)
+
+
+def organises_judging(user: Any, school: School, department_id: int | None) -> bool:
+    """Senior leaders organise moderation and comparative judgement for the school; a head
+    of department for their department."""
+    if Role.LEADER in roles_in(user, school) or _leads_trust_of(user, school):
+        return True
+    return department_id is not None and department_id in hod_department_ids(user, school)
+
+
+def require_judging_organiser(user: Any, school: School) -> None:
+    """A senior leader or a head of department (who may set up sessions), else 404."""
+    mark_asked()
+    if not (organises_judging(user, school, None) or hod_department_ids(user, school)):
+        raise Http404("Not found")
+
+
+def judging_sessions_for(
+    user: Any, school: School, sessions: QuerySet[JudgingSession]
+) -> QuerySet[JudgingSession]:
+    """Sessions the user organises, or was invited to as a moderator or judge.
+
+    The model names the relation to its invited staff in `participants`. Pupils, parents and
+    staff who were not invited see none.
+    """
+    mark_asked()
+    sessions = sessions.filter(school=school)
+    if not is_staff_in(user, school):
+        return sessions.none()
+    if organises_judging(user, school, None):
+        return sessions
+    scope = Q(department_id__in=hod_department_ids(user, school))
+    staff_id = _staff_id(user)
+    if staff_id is not None:
+        scope |= Q(**{f"{sessions.model.participants}__staff_id": staff_id})
+    return sessions.filter(scope).distinct()
+
+
+def access_judging_session(
+    user: Any,
+    school: School,
+    sessions: QuerySet[JudgingSession],
+    session_id: int,
+    *,
+    organise: bool = False,
+) -> JudgingSession:
+    """A session the user may see (with organise, one they run), else 404."""
+    mark_asked()
+    session = judging_sessions_for(user, school, sessions).filter(pk=session_id).first()
+    if session is None:
+        raise Http404("No such session")
+    if organise and not organises_judging(user, school, session.department_id):
+        raise Http404("No such session")
+    return session
+
+
+def judging_participant(user: Any, session: Any) -> Any | None:
+    """The user's place in the session as a moderator or judge, or None if not invited."""
+    mark_asked()
+    staff_id = _staff_id(user)
+    if staff_id is None:
+        return None
+    return getattr(session, session.participants).filter(staff_id=staff_id).first()
+
+
+# ---------------------------------------------------------------------------- tests (assessments)
+
+
+def assessments_for(user: Any, school: School) -> QuerySet[Any]:
+    """Tests the user may see: every test for whole-school staff, else those sat by a class
+    the user may see. Pupils and parents see their own results on the pupil's pages instead."""
+    from nextsteps.assessments.models import Assessment
+
+    mark_asked()
+    assessments = Assessment.objects.filter(school=school)
+    if sees_whole_school(user, school):
+        return assessments
+    if not is_staff_in(user, school):
+        return assessments.none()
+    visible = classes_for(user, school).values("pk")
+    return assessments.filter(class_links__teaching_class__in=visible).distinct()
+
+
+def assessment_recordable_classes(user: Any, assessment: Any) -> list[Class]:
+    """The classes sitting a test whose marks this user may enter (the rule of
+    `can_record_in`, for every class of the test in one query)."""
+    mark_asked()
+    scope = Q(subjects__department_id__in=hod_department_ids(user, assessment.school))
+    staff_id = _staff_id(user)
+    if staff_id is not None:
+        scope |= Q(staff_links__staff_id=staff_id) | Q(groups__supporters=staff_id)
+    return list(
+        Class.objects.filter(scope, pk__in=assessment.class_links.values("teaching_class_id"))
+        .select_related("school")
+        .distinct()
+        .order_by("year_group", "name")
+    )
+
+
+def access_assessment(
+    user: Any, school: School, assessment_id: int, *, write: bool = False, manage: bool = False
+) -> Any:
+    """A test the user may see, else 404. With write, one they may enter marks for; with
+    manage, one they may change (a teacher of a class sitting it, its head of department, or
+    whole-school staff)."""
+    mark_asked()
+    assessment = assessments_for(user, school).filter(pk=assessment_id).first()
+    if assessment is None:
+        raise Http404("No such test")
+    if write and not assessment_recordable_classes(user, assessment):
+        raise Http404("No such test")
+    if manage and not sees_whole_school(user, school):
+        classes = Class.objects.filter(pk__in=assessment.class_links.values("teaching_class_id"))
+        if not any(teaches(user, teaching_class) for teaching_class in classes):
+            raise Http404("No such test")
+    return assessment

@@ -1,0 +1,74 @@
+"""The REST API (django-ninja) under /api/v1/: OpenAPI at openapi.json, interactive docs at docs.
+
+Callers authenticate with a personal token (`Authorization: Bearer …`) or a signed-in session;
+every route asks `nextsteps.access` for what it loads, so the API sees what the pages see.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.openapi.docs import Swagger
+
+from nextsteps import access
+from nextsteps.api.auth import BearerToken, Session
+from nextsteps.markbook.services import JudgementRefused
+
+# Swagger UI builds its page with inline styles; only the docs page is allowed them.
+DOCS_CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def docs_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The schema and the docs page are public: they describe the API, they hold no data."""
+
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        access.mark_asked()
+        response = view(request, *args, **kwargs)
+        if response.get("Content-Type", "").startswith("text/html"):
+            response.headers["Content-Security-Policy"] = DOCS_CSP
+        return response
+
+    return wrapped
+
+
+api = NinjaAPI(
+    title="nextsteps API",
+    version="1",
+    description=(
+        "Pupils, classes, frameworks, judgements and standings of the schools you work in, "
+        "with the same access as the pages. Send a personal token as "
+        "`Authorization: Bearer <token>`; make one from your school's data page or with "
+        "`nextsteps token create USERNAME`."
+    ),
+    auth=[BearerToken(), Session()],
+    urls_namespace="api",
+    docs=Swagger(settings={"persistAuthorization": False}),
+    docs_decorator=docs_view,
+)
+
+
+@api.exception_handler(JudgementRefused)
+def judgement_refused(request: HttpRequest, error: JudgementRefused) -> HttpResponse:
+    return api.create_response(request, {"detail": str(error)}, status=422)
+
+
+from nextsteps.api import evidence, routes  # noqa: E402  (routes register on `api`)
+
+api.add_router("", routes.router)
+api.add_router("", evidence.router)

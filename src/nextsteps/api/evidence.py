@@ -1,0 +1,257 @@
+"""API routes for evidence: judgements (list; record up to 1,000 at once) and standings."""
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.responses import Status
+
+from nextsteps import access
+from nextsteps.api.routes import objective_out, school_for
+from nextsteps.api.schemas import (
+    Id,
+    JudgementBatchIn,
+    JudgementBatchOut,
+    JudgementOut,
+    MarkbookOut,
+    StandingOut,
+)
+from nextsteps.curriculum.models import Framework, Objective, ScaleLevel
+from nextsteps.markbook.models import Judgement, Standing
+from nextsteps.markbook.services import JudgementEntry, judgements_record_bulk
+from nextsteps.people.models import Pupil
+from nextsteps.teaching.selectors import class_pupils
+
+router = Router()
+
+
+def judgement_out(judgement: Judgement) -> dict[str, Any]:
+    return {
+        "id": judgement.pk,
+        "pupil_id": judgement.pupil_id,
+        "objective_id": judgement.objective_id,
+        "level_id": judgement.level_id,
+        "level": judgement.level.label if judgement.level else None,
+        "value": judgement.value,
+        "kind": judgement.kind,
+        "source": judgement.source,
+        "method": judgement.method,
+        "class_id": judgement.teaching_class_id,
+        "shown_at": judgement.shown_at,
+        "recorded_at": judgement.recorded_at,
+        "note": judgement.note,
+    }
+
+
+class JudgementFilter(Schema):
+    pupil_id: Id | None = None
+    objective_id: Id | None = None
+    class_id: Id | None = None
+    since: dt.datetime | None = None
+
+
+@router.get(
+    "/schools/{urn}/judgements",
+    response=list[JudgementOut],
+    summary="Judgements about pupils you may see, newest first",
+)
+@paginate(LimitOffsetPagination)
+def judgements(
+    request: HttpRequest, urn: Id, filters: Query[JudgementFilter]
+) -> list[dict[str, Any]] | QuerySet[Judgement]:
+    school = school_for(request, urn)
+    rows = Judgement.objects.filter(
+        school=school, pupil__in=access.pupils_for(request.user, school).values("pk")
+    )
+    if filters.pupil_id is not None:
+        rows = rows.filter(pupil_id=filters.pupil_id)
+    if filters.objective_id is not None:
+        rows = rows.filter(objective_id=filters.objective_id)
+    if filters.class_id is not None:
+        rows = rows.filter(teaching_class_id=filters.class_id)
+    if filters.since is not None:
+        since = filters.since
+        if timezone.is_naive(since):
+            since = timezone.make_aware(since, dt.UTC)
+        rows = rows.filter(recorded_at__gte=since)
+    return _Judgements(rows.select_related("level").order_by("-recorded_at", "-pk"))  # type: ignore[return-value]
+
+
+class _Judgements:
+    """A queryset that pagination slices, shaped into JudgementOut rows."""
+
+    def __init__(self, rows: QuerySet[Judgement]) -> None:
+        self.rows = rows
+
+    def count(self) -> int:
+        return self.rows.count()
+
+    def __getitem__(self, window: slice) -> list[dict[str, Any]]:
+        return [judgement_out(j) for j in self.rows[window]]
+
+    def __len__(self) -> int:
+        return self.count()
+
+
+@router.post(
+    "/schools/{urn}/judgements",
+    response={201: JudgementBatchOut},
+    summary="Record up to 1,000 judgements in one class, all or none",
+)
+def judgements_create(request: HttpRequest, urn: Id, payload: JudgementBatchIn) -> Any:
+    school = school_for(request, urn)
+    teaching_class = access.access_class(request.user, school, payload.class_id, write=True)
+    allowed = access.recordable_pupil_ids(request.user, teaching_class)
+    enrolled = {p.pk: p for p in class_pupils(teaching_class, None)}
+    wanted = payload.judgements
+    objectives = {
+        o.pk: o
+        for o in Objective.objects.filter(
+            school=school, pk__in={j.objective_id for j in wanted}
+        ).select_related("framework")
+    }
+    levels = {
+        lv.pk: lv
+        for lv in ScaleLevel.objects.filter(school=school, pk__in={j.level_id for j in wanted})
+    }
+    problems: list[str] = []
+    entries: list[JudgementEntry] = []
+    for index, item in enumerate(wanted):
+        where = f"judgements[{index}]"
+        pupil: Pupil | None = enrolled.get(item.pupil_id)
+        if pupil is None or (allowed is not None and item.pupil_id not in allowed):
+            problems.append(
+                f"{where}.pupil_id: {item.pupil_id} is not a pupil in {teaching_class} "
+                "you can record for"
+            )
+        if item.objective_id not in objectives:
+            problems.append(f"{where}.objective_id: {item.objective_id} is not an objective here")
+        if item.level_id not in levels:
+            problems.append(f"{where}.level_id: {item.level_id} is not a level here")
+        if pupil is not None and item.objective_id in objectives and item.level_id in levels:
+            entries.append(
+                JudgementEntry(
+                    pupil=pupil,
+                    objective=objectives[item.objective_id],
+                    level=levels[item.level_id],
+                    method=item.method,
+                    note=item.note,
+                    shown_at=item.shown_at,
+                )
+            )
+    if problems:
+        raise HttpError(422, "; ".join(problems[:50]))
+    created = judgements_record_bulk(
+        entries=entries,
+        by=request.user,
+        teaching_class=teaching_class,
+        idempotency_key=payload.idempotency_key,
+    )
+    rows = Judgement.objects.filter(pk__in=[j.pk for j in created]).select_related("level")
+    return Status(201, {"created": len(created), "judgements": [judgement_out(j) for j in rows]})
+
+
+def standing_out(standing: Standing) -> dict[str, Any]:
+    return {
+        "pupil_id": standing.pupil_id,
+        "objective_id": standing.objective_id,
+        "objective_code": standing.objective.code,
+        "value": standing.value,
+        "level": standing.level.label if standing.level else None,
+        "mastered": standing.mastered,
+        "evidence_count": standing.evidence_count,
+        "last_evidence_at": standing.last_evidence_at,
+    }
+
+
+@router.get(
+    "/schools/{urn}/pupils/{pupil_id}/standings",
+    response=list[StandingOut],
+    summary="Where a pupil is on each objective with evidence",
+)
+@paginate(LimitOffsetPagination)
+def pupil_standings(
+    request: HttpRequest, urn: Id, pupil_id: Id, framework_id: Id | None = None
+) -> list[dict[str, Any]]:
+    school = school_for(request, urn)
+    pupil = access.access_pupil(request.user, school, pupil_id)
+    rows = Standing.objects.filter(pupil=pupil).select_related("objective", "level")
+    if framework_id is not None:
+        rows = rows.filter(objective__framework_id=framework_id)
+    return [
+        standing_out(s) for s in rows.order_by("objective__framework_id", "objective__position")
+    ]
+
+
+@router.get(
+    "/schools/{urn}/classes/{class_id}/markbook",
+    response=MarkbookOut,
+    summary="A class's markbook: each pupil's standing on each objective of a framework",
+)
+def class_markbook(
+    request: HttpRequest, urn: Id, class_id: Id, framework_id: Id, year_group: int | None = None
+) -> dict[str, Any]:
+    school = school_for(request, urn)
+    access.require_staff(request.user, school)
+    teaching_class = access.access_class(request.user, school, class_id)
+    framework = get_object_or_404(
+        Framework.objects.select_related("scale"), school=school, pk=framework_id
+    )
+    objectives = list(
+        Objective.objects.filter(framework=framework, **_year_filter(year_group))
+        .select_related("strand")
+        .prefetch_related("success_criteria")
+        .order_by("position")
+    )
+    pupils = class_pupils(teaching_class, None)
+    standings = {
+        (s.pupil_id, s.objective_id): s
+        for s in Standing.objects.filter(
+            pupil_id__in=[p.pk for p in pupils], objective_id__in=[o.pk for o in objectives]
+        ).select_related("level", "objective")
+    }
+    return {
+        "class_id": teaching_class.pk,
+        "framework_id": framework.pk,
+        "objectives": [objective_out(o) for o in objectives],
+        "rows": [
+            {
+                "pupil": {
+                    "id": pupil.pk,
+                    "forename": pupil.forename,
+                    "surname": pupil.surname,
+                    "year_group": pupil.year_group,
+                },
+                "standings": [_cell(pupil, objective, standings) for objective in objectives],
+            }
+            for pupil in pupils
+        ],
+    }
+
+
+def _year_filter(year_group: int | None) -> dict[str, int]:
+    return {} if year_group is None else {"year_group": year_group}
+
+
+def _cell(
+    pupil: Pupil, objective: Objective, standings: dict[tuple[int, int], Standing]
+) -> dict[str, Any]:
+    standing = standings.get((pupil.pk, objective.pk))
+    if standing is not None:
+        return standing_out(standing)
+    return {
+        "pupil_id": pupil.pk,
+        "objective_id": objective.pk,
+        "objective_code": objective.code,
+        "value": None,
+        "level": None,
+        "mastered": None,
+        "evidence_count": 0,
+        "last_evidence_at": None,
+    }

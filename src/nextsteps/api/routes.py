@@ -1,0 +1,264 @@
+"""API routes for people and curriculum: me, schools, classes, pupils, frameworks.
+
+No `from __future__ import annotations` here: django-ninja reads the annotations at import.
+"""
+
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from nextsteps import access
+from nextsteps.accounts.models import Role
+from nextsteps.api.schemas import (
+    ClassOut,
+    FrameworkDetailOut,
+    FrameworkOut,
+    Id,
+    LevelOut,
+    MeOut,
+    PupilOut,
+    SchoolOut,
+    Text,
+)
+from nextsteps.curriculum.models import Framework, Objective
+from nextsteps.people.models import Pupil
+from nextsteps.schools.models import School
+from nextsteps.teaching.models import Class
+
+router = Router()
+
+
+def school_for(request: HttpRequest, urn: int) -> School:
+    return access.access_school(request.user, urn)
+
+
+@router.get("/me", response=MeOut, summary="Who you are and your roles")
+def me(request: HttpRequest) -> dict[str, Any]:
+    user: Any = request.user
+    return {
+        "username": user.username,
+        "name": str(user),
+        "memberships": [
+            {
+                "school_urn": m.school.urn,
+                "school_name": m.school.name,
+                "role": m.role,
+                "role_label": str(Role(m.role).label),
+            }
+            for m in access.memberships(user)
+        ],
+    }
+
+
+def _school_out(school: School) -> dict[str, Any]:
+    return {
+        "urn": school.urn,
+        "name": school.name,
+        "phase": school.phase,
+        "trust": school.trust.name if school.trust else None,
+    }
+
+
+@router.get("/schools", response=list[SchoolOut], summary="Schools you work in")
+@paginate(LimitOffsetPagination)
+def schools(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_school_out(school) for school in access.schools_for(request.user)]
+
+
+@router.get("/schools/{urn}", response=SchoolOut, summary="One school")
+def school_detail(request: HttpRequest, urn: Id) -> dict[str, Any]:
+    school = school_for(request, urn)
+    return _school_out(School.objects.select_related("trust").get(pk=school.pk))
+
+
+class ClassFilter(Schema):
+    year_group: int | None = None
+    kind: str | None = None
+    q: Text | None = None
+
+
+def _class_out(teaching_class: Class) -> dict[str, Any]:
+    return {
+        "id": teaching_class.pk,
+        "name": teaching_class.name,
+        "kind": teaching_class.kind,
+        "year_group": teaching_class.year_group,
+        "academic_year": teaching_class.academic_year.name,
+        "subjects": [s.name for s in teaching_class.subjects.all()],
+    }
+
+
+def _classes(request: HttpRequest, urn: int) -> QuerySet[Class]:
+    school = school_for(request, urn)
+    access.require_staff(request.user, school)
+    return (
+        access.classes_for(request.user, school)
+        .select_related("academic_year")
+        .prefetch_related("subjects")
+        .order_by("year_group", "name", "pk")
+    )
+
+
+@router.get("/schools/{urn}/classes", response=list[ClassOut], summary="Classes you may see")
+@paginate(LimitOffsetPagination)
+def classes(request: HttpRequest, urn: Id, filters: Query[ClassFilter]) -> list[dict[str, Any]]:
+    rows = _classes(request, urn)
+    if filters.year_group is not None:
+        rows = rows.filter(year_group=filters.year_group)
+    if filters.kind:
+        rows = rows.filter(kind=filters.kind)
+    if filters.q:
+        rows = rows.filter(name__icontains=filters.q)
+    return [_class_out(c) for c in rows]
+
+
+@router.get("/schools/{urn}/classes/{class_id}", response=ClassOut, summary="One class")
+def class_detail(request: HttpRequest, urn: Id, class_id: Id) -> dict[str, Any]:
+    school = school_for(request, urn)
+    teaching_class = access.access_class(request.user, school, class_id)
+    return _class_out(_classes(request, urn).get(pk=teaching_class.pk))
+
+
+class PupilFilter(Schema):
+    year_group: int | None = None
+    class_id: Id | None = None
+    upn: Text | None = None
+    q: Text | None = None
+    on_roll: bool | None = None
+
+
+def _pupil_out(pupil: Pupil) -> dict[str, Any]:
+    return {
+        "id": pupil.pk,
+        "upn": pupil.upn,
+        "forename": pupil.forename,
+        "surname": pupil.surname,
+        "legal_forename": pupil.legal_forename,
+        "legal_surname": pupil.legal_surname,
+        "year_group": pupil.year_group,
+        "date_of_birth": pupil.date_of_birth,
+        "gender": pupil.gender,
+        "disadvantaged": pupil.disadvantaged,
+        "fsm": pupil.fsm,
+        "sen_status": pupil.sen_status,
+        "eal": pupil.eal,
+        "leaving_date": pupil.leaving_date,
+    }
+
+
+@router.get("/schools/{urn}/pupils", response=list[PupilOut], summary="Pupils you may see")
+@paginate(LimitOffsetPagination)
+def pupils(request: HttpRequest, urn: Id, filters: Query[PupilFilter]) -> QuerySet[Pupil]:
+    school = school_for(request, urn)
+    rows = access.pupils_for(request.user, school)
+    if filters.year_group is not None:
+        rows = rows.filter(year_group=filters.year_group)
+    if filters.class_id is not None:
+        teaching_class = access.access_class(request.user, school, filters.class_id)
+        rows = rows.filter(
+            enrolments__teaching_class=teaching_class, enrolments__ends_on__isnull=True
+        )
+    if filters.upn:
+        rows = rows.filter(upn=filters.upn.upper())
+    if filters.q:
+        words = Q()
+        for word in filters.q.split()[:4]:
+            words &= (
+                Q(legal_forename__icontains=word)
+                | Q(legal_surname__icontains=word)
+                | Q(preferred_forename__icontains=word)
+            )
+        rows = rows.filter(words)
+    if filters.on_roll is not None:
+        rows = rows.filter(leaving_date__isnull=filters.on_roll)
+    return rows.distinct().order_by("legal_surname", "legal_forename", "pk")
+
+
+@router.get("/schools/{urn}/pupils/{pupil_id}", response=PupilOut, summary="One pupil")
+def pupil_detail(request: HttpRequest, urn: Id, pupil_id: Id) -> Pupil:
+    school = school_for(request, urn)
+    return access.access_pupil(request.user, school, pupil_id)
+
+
+def _frameworks(request: HttpRequest, urn: int) -> QuerySet[Framework]:
+    school = school_for(request, urn)
+    access.require_staff(request.user, school)
+    return (
+        Framework.objects.filter(school=school)
+        .select_related("subject", "scale")
+        .prefetch_related("scale__levels")
+        .annotate(objective_count=Count("objectives"))
+        .order_by("subject__name", "name", "pk")
+    )
+
+
+def _framework_out(framework: Framework) -> dict[str, Any]:
+    return {
+        "id": framework.pk,
+        "name": framework.name,
+        "version": framework.version,
+        "subject": framework.subject.name,
+        "calculation_method": framework.calculation_method,
+        "scale": framework.scale.name,
+        "levels": [
+            LevelOut(id=lv.pk, label=lv.label, value=lv.value, position=lv.position)
+            for lv in framework.scale.levels.all()
+        ],
+        "objective_count": framework.objective_count,  # type: ignore[attr-defined]
+    }
+
+
+def objective_out(objective: Objective) -> dict[str, Any]:
+    return {
+        "id": objective.pk,
+        "code": objective.code,
+        "wording": objective.wording,
+        "pupil_wording": objective.pupil_wording,
+        "strand": objective.strand.name,
+        "year_group": objective.year_group,
+        "core": objective.core,
+        "dimension": objective.dimension,
+        "success_criteria": [c.wording for c in objective.success_criteria.all()],
+    }
+
+
+@router.get("/schools/{urn}/frameworks", response=list[FrameworkOut], summary="Frameworks")
+@paginate(LimitOffsetPagination)
+def frameworks(request: HttpRequest, urn: Id, subject: Text | None = None) -> list[dict[str, Any]]:
+    rows = _frameworks(request, urn)
+    if subject:
+        rows = rows.filter(subject__name__iexact=subject)
+    return [_framework_out(f) for f in rows]
+
+
+class ObjectiveFilter(Schema):
+    year_group: int | None = None
+    core: bool | None = None
+
+
+@router.get(
+    "/schools/{urn}/frameworks/{framework_id}",
+    response=FrameworkDetailOut,
+    summary="A framework with its objectives",
+)
+def framework_detail(
+    request: HttpRequest, urn: Id, framework_id: Id, filters: Query[ObjectiveFilter]
+) -> dict[str, Any]:
+    objectives = Objective.objects.select_related("strand").prefetch_related("success_criteria")
+    if filters.year_group is not None:
+        objectives = objectives.filter(year_group=filters.year_group)
+    if filters.core is not None:
+        objectives = objectives.filter(core=filters.core)
+    framework = get_object_or_404(
+        _frameworks(request, urn).prefetch_related(
+            Prefetch("objectives", queryset=objectives.order_by("position"))
+        ),
+        pk=framework_id,
+    )
+    out = _framework_out(framework)
+    out["objectives"] = [objective_out(o) for o in framework.objectives.all()]
+    return out

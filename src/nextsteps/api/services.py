@@ -1,0 +1,56 @@
+"""Writes for API tokens: make one (shown once), revoke one."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from nextsteps.accounts.models import User
+from nextsteps.api.models import ApiToken
+from nextsteps.audit.services import audit_write
+
+TOKEN_PREFIX = "ns_"  # noqa: S105 - a marker that makes leaked tokens easy to scan for
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def token_create(*, user: User, name: str, by: Any) -> tuple[ApiToken, str]:
+    """Make a personal token for the user; the plain token is returned once and not kept."""
+    name = name.strip()
+    if not name:
+        raise ValueError("a token needs a name, so that you can tell it apart later")
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, name=name[:100], prefix=secret[:10], digest=token_digest(secret)
+    )
+    audit_write(
+        actor=by,
+        action="api_token.create",
+        target_type="api.apitoken",
+        target_label=f"API token {token.name} for {user.username}"[:200],
+        after={"user": user.pk, "name": token.name, "prefix": token.prefix},
+    )
+    return token, secret
+
+
+@transaction.atomic
+def token_revoke(*, token: ApiToken, by: Any) -> ApiToken:
+    """Stop a token working at once; it stays listed as revoked."""
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_write(
+            actor=by,
+            action="api_token.revoke",
+            target_type="api.apitoken",
+            target_label=f"API token {token.name} for {token.user.username}"[:200],
+            after={"user": token.user_id, "name": token.name, "prefix": token.prefix},
+        )
+    return token

@@ -1,0 +1,1 @@
+"""Tests and timed challenges: marks, question-level analysis, score conversion, personal bests."""

@@ -1,0 +1,19 @@
+from django.contrib import admin
+
+from nextsteps.audit.models import AuditEvent
+from nextsteps.web.admin import SchoolScopedAdmin, site
+
+
+@admin.register(AuditEvent, site=site)
+class AuditEventAdmin(SchoolScopedAdmin):
+    list_display = ["at", "actor", "action", "target_label"]
+    list_filter = ["action"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,73 @@
+"""The `nextsteps` command.
+
+File commands (`progress`, `cj`) work on CSV files with no database and no Django set-up.
+Everything else runs through Django's management commands, so `nextsteps migrate`,
+`nextsteps createsuperuser` and the product's own commands share one entry point.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+
+# Commands that read files and write to standard output without a database.
+FILE_COMMANDS: dict[str, tuple[str, str]] = {
+    "progress": (
+        "nextsteps.progress.cli",
+        "Progress 8, KS1-KS2 progress and estimates from CSV files",
+    ),
+    "cj": ("nextsteps.judging.cli", "fit a comparative judgement scale from a comparisons CSV"),
+}
+
+# Product commands whose names are Python keywords or too generic for Django's namespace.
+ALIASES: dict[str, str] = {
+    "import": "import_data",
+    "export": "export_data",
+}
+
+PRODUCT_COMMANDS: dict[str, str] = {
+    "serve": "serve the web application",
+    "demo": "build (or bring up to date) the demo trust and its schools",
+    "import": "import data: curriculum frameworks, Oak curriculum, OneRoster, CTF",
+    "export": "export data: curriculum frameworks, OneRoster, CTF",
+    "backup": "back up the database and uploaded files to one archive",
+    "restore": "restore a backup archive (checks every table's rows)",
+    "sar": "a pupil's subject access export (zip of JSON, HTML and files)",
+    "retention": "erase leavers' data after the school's retention period (--dry-run)",
+    "db_worker": "run queued background tasks (when TASKS_BACKEND=database)",
+}
+
+
+def usage() -> str:
+    lines = ["usage: nextsteps COMMAND [options]", "", "commands:"]
+    for name, (_, text) in FILE_COMMANDS.items():
+        lines.append(f"  {name:<10} {text}")
+    for name, text in PRODUCT_COMMANDS.items():
+        lines.append(f"  {name:<10} {text}")
+    lines += [
+        "",
+        "Django's own commands (migrate, check, createsuperuser, ...) work too.",
+        "Run 'nextsteps COMMAND --help' for a command's options.",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in {"-h", "--help", "help"}:
+        print(usage())
+        return 0
+    command, rest = args[0], args[1:]
+    if command in FILE_COMMANDS:
+        module = importlib.import_module(FILE_COMMANDS[command][0])
+        return int(module.main(rest))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nextsteps.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["nextsteps", ALIASES.get(command, command), *rest])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

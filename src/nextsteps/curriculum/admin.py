@@ -1,0 +1,29 @@
+from django.contrib import admin
+
+from nextsteps.curriculum.models import (
+    Exemplar,
+    Framework,
+    Objective,
+    Scale,
+    ScaleLevel,
+    Strand,
+    SuccessCriterion,
+)
+from nextsteps.web.admin import SchoolScopedAdmin, site
+
+
+@admin.register(Framework, site=site)
+class FrameworkAdmin(SchoolScopedAdmin):
+    list_display = ["name", "version", "subject", "calculation_method"]
+
+
+@admin.register(Objective, site=site)
+class ObjectiveAdmin(SchoolScopedAdmin):
+    list_display = ["code", "wording", "year_group", "core", "dimension"]
+    list_filter = ["core", "dimension", "year_group"]
+    search_fields = ["code", "wording"]
+
+
+@admin.register(Scale, ScaleLevel, Strand, SuccessCriterion, Exemplar, site=site)
+class CurriculumAdmin(SchoolScopedAdmin):
+    pass

@@ -1,0 +1,45 @@
+"""URLs for goals, feedback and targets (included under /school/<urn>/feedback/)."""
+
+from django.urls import path
+
+from nextsteps.feedback import pupil_views, views
+
+app_name = "feedback"
+
+urlpatterns = [
+    path("classes/<int:class_id>/", views.class_hub, name="class"),
+    path("classes/<int:class_id>/intentions/", views.intentions_edit, name="intentions"),
+    path("classes/<int:class_id>/self-assessment/", views.class_calibration, name="calibration"),
+    path("classes/<int:class_id>/work/new/", views.work_new, name="work_new"),
+    path("classes/<int:class_id>/targets/", views.class_targets, name="class_targets"),
+    path(
+        "classes/<int:class_id>/conversations/new/",
+        views.conversation_new,
+        name="conversation_new",
+    ),
+    path(
+        "classes/<int:class_id>/whole-class/new/",
+        views.class_feedback_new,
+        name="class_feedback_new",
+    ),
+    path("classes/<int:class_id>/verbal/", views.verbal_new, name="verbal_new"),
+    path("classes/<int:class_id>/questions/", views.class_questions, name="questions"),
+    path("pupils/<int:pupil_id>/", views.pupil_profile, name="pupil"),
+    path("conversations/<int:conversation_id>/", views.conversation_detail, name="conversation"),
+    path("codes/", views.marking_codes, name="codes"),
+    path("work/<int:work_id>/", views.work_detail, name="work_detail"),
+    path("work/<int:work_id>/pupils/<int:pupil_id>/", pupil_views.submission, name="submission"),
+    path("versions/<int:version_id>/file/", pupil_views.version_file, name="version_file"),
+    path("targets/<int:target_id>/", pupil_views.target_detail, name="target_detail"),
+    path("target-evidence/<int:event_id>/file/", pupil_views.target_file, name="target_file"),
+    path("me/goals/<int:objective_id>/", pupil_views.self_assess, name="self_assess"),
+    path("me/work/", pupil_views.my_work, name="my_work"),
+    path("me/review/", pupil_views.my_review, name="my_review"),
+    path("children/<int:pupil_id>/", pupil_views.child, name="child"),
+    path("notifications/", pupil_views.notifications, name="notifications"),
+    path(
+        "notifications/<int:notification_id>/open/",
+        pupil_views.notification_open,
+        name="notification_open",
+    ),
+]

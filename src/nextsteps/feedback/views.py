@@ -1,0 +1,666 @@
+"""Pages for staff: learning goals, self-assessment beside judgement, work and feedback,
+targets, learning conversations, questions, reviews and the marking-code legend.
+
+Pupils' and parents' pages are in `pupil_views.py`. Every view asks the access module for
+the school and for each object named in the URL; objects outside a person's scope are 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from nextsteps import access
+from nextsteps.accounts.models import Role
+from nextsteps.curriculum.models import Objective, ScaleLevel
+from nextsteps.feedback import selectors, services
+from nextsteps.feedback.forms import (
+    MarkingCodeForm,
+    QuestionForm,
+    ReviewForm,
+    TargetForm,
+    WorkForm,
+)
+from nextsteps.feedback.models import (
+    ClassFeedbackPoint,
+    LearningConversation,
+    Review,
+    Work,
+)
+from nextsteps.feedback.services import FeedbackRefused, NoteEntry, PointEntry
+from nextsteps.people.models import Pupil
+from nextsteps.schools.models import School
+from nextsteps.teaching.models import Class, PupilGroup
+from nextsteps.teaching.selectors import class_groups, class_pupils
+
+CODE_EDITORS = frozenset({Role.ADMIN, Role.LEADER, Role.HOD})
+
+
+def staff_class(
+    request: HttpRequest, urn: int, class_id: int, *, write: bool = False
+) -> tuple[School, Class]:
+    """The school and a class the signed-in member of staff may see (or record for)."""
+    school = access.access_school(request.user, urn)
+    access.require_staff(request.user, school)
+    return school, access.access_class(request.user, school, class_id, write=write)
+
+
+def recordable_pupils(request: HttpRequest, teaching_class: Class) -> list[Pupil]:
+    """The class's pupils this person may record for (a TA: the groups they support)."""
+    allowed = access.recordable_pupil_ids(request.user, teaching_class)
+    pupils = class_pupils(teaching_class)
+    return pupils if allowed is None else [p for p in pupils if p.pk in allowed]
+
+
+def _objectives(teaching_class: Class) -> Any:
+    ids = [o.pk for o in selectors.class_objective_choices(teaching_class)]
+    return (
+        Objective.objects.filter(pk__in=ids)
+        .select_related("framework__subject")
+        .order_by("framework__subject__name", "position")
+    )
+
+
+def _int_or_none(raw: str) -> int | None:
+    return int(raw) if raw.isdigit() else None
+
+
+def _group(teaching_class: Class, raw: str | None) -> PupilGroup | None:
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise Http404("No such group")
+    return get_object_or_404(PupilGroup, teaching_class=teaching_class, pk=int(raw))
+
+
+# ---------------------------------------------------------------------------- the class hub
+
+
+@access.signed_in
+def class_hub(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
+    """Everything on the feedback loop for one class, on one page."""
+    school, teaching_class = staff_class(request, urn, class_id)
+    return render(
+        request,
+        "feedback/class_hub.html",
+        {
+            "school": school,
+            "teaching_class": teaching_class,
+            "intentions": selectors.class_intentions(teaching_class),
+            "work": selectors.work_for_class(teaching_class),
+            "targets": selectors.class_targets(teaching_class),
+            "conversations": selectors.class_conversations(teaching_class, limit=5),
+            "notes": selectors.class_feedback_notes(teaching_class, limit=3),
+            "teaches": access.teaches(request.user, teaching_class),
+        },
+    )
+
+
+@access.signed_in
+@require_http_methods(["GET", "POST"])
+def intentions_edit(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
+    """The teacher chooses the current learning intentions for the class or one group."""
+    school = access.access_school(request.user, urn)
+    access.require_staff(request.user, school)
+    teaching_class = access.access_class_as_teacher(request.user, school, class_id)
+    group = _group(teaching_class, request.GET.get("group") or request.POST.get("group"))
+    choices = selectors.class_objective_choices(teaching_class)
+    current = {
+        i.objective_id: i
+        for i in selectors.class_intentions(teaching_class)
+        if i.group_id == (group.pk if group else None)
+    }
+    if request.method == "POST":
+        by_id = {o.pk: o for o in choices}
+        chosen = [
+            by_id[int(v)]
+            for v in request.POST.getlist("objective")
+            if v.isdigit() and int(v) in by_id
+        ]
+        home_help = {
+            o.pk: request.POST.get(f"home_help_{o.pk}", "")
+            for o in chosen
+            if f"home_help_{o.pk}" in request.POST
+        }
+        services.intentions_share(
+            teaching_class=teaching_class,
+            group=group,
+            objectives=chosen,
+            home_help=home_help,
+            by=request.user,
+        )
+        messages.success(
+            request,
+            _("%(n)d learning intentions are now current for %(who)s.")
+            % {"n": len(chosen), "who": group.name if group else teaching_class.name},
+        )
+        return redirect("feedback:class", urn=school.urn, class_id=teaching_class.pk)
+    by_subject: dict[str, list[tuple[Objective, Any]]] = {}
+    for objective in choices:
+        by_subject.setdefault(objective.framework.subject.name, []).append(
+            (objective, current.get(objective.pk))
+        )
+    return render(
+        request,
+        "feedback/intentions_edit.html",
+        {
+            "school": school,
+            "teaching_class": teaching_class,
+            "group": group,
+            "groups": [view.group for view in class_groups(teaching_class)],
+            "by_subject": by_subject,
+            "current": current,
+        },
+    )
+
+
+@access.signed_in
+def class_calibration(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
+    """Self-assessment beside the teacher's judgement for each current intention."""
+    school, teaching_class = staff_class(request, urn, class_id)
+    pupils = class_pupils(teaching_class)
+    objective_ids = {i.objective_id for i in selectors.class_intentions(teaching_class)}
+    objective_ids |= selectors.recently_self_assessed(pupils)
+    raw = request.GET.get("objective", "")
+    if raw.isdigit():
+        objective_ids = {int(raw)}
+    objectives = list(
+        Objective.objects.filter(school=school, pk__in=objective_ids)
+        .select_related("framework__subject", "framework")
+        .order_by("framework__subject__name", "position")
+    )
+    summaries = sorted(
+        selectors.calibration(pupils, objectives), key=lambda summary: -len(summary.assessed)
+    )
+    return render(
+        request,
+        "feedback/class_calibration.html",
+        {"school": school, "teaching_class": teaching_class, "summaries": summaries},
+    )
+
+
+@access.signed_in
+@require_http_methods(["GET", "POST"])
+def pupil_profile(request: HttpRequest, urn: int, pupil_id: int) -> HttpResponse:
+    """One pupil for their teacher: self vs teacher, targets, questions, reviews, feedback."""
+    school = access.access_school(request.user, urn)
+    access.require_staff(request.user, school)
+    pupil = access.access_pupil(request.user, school, pupil_id)
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.review_write(
+                pupil=pupil,
+                author=Review.Author.TEACHER,
+                by=request.user,
+                proud_of=form.cleaned_data["proud_of"],
+                next_focus=form.cleaned_data["next_focus"],
+            )
+        except FeedbackRefused as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Review saved."))
+            return redirect("feedback:pupil", urn=school.urn, pupil_id=pupil.pk)
+    objectives = selectors.pupil_self_assessed_objectives(pupil)
+    return render(
+        request,
+        "feedback/pupil_profile.html",
+        {
+            "school": school,
+            "pupil": pupil,
+            "calibration": [s.cells[0] for s in selectors.calibration([pupil], objectives)],
+            "targets": selectors.pupil_targets(pupil),
+            "questions": selectors.pupil_questions(pupil),
+            "reviews": selectors.pupil_reviews(pupil),
+            "feedback": selectors.recent_feedback(pupil, limit=8),
+            "form": form,
+        },
+    )
+
+
+# ---------------------------------------------------------------------------- work
+
+
+@access.signed_in
+@require_http_methods(["GET", "POST"])
+def work_new(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
+    school = access.access_school(request.user, urn)
+    access.require_staff(request.user, school)
+    teaching_class = access.access_class_as_teacher(request.user, school, class_id)
+    form = WorkForm(
+        request.POST or None,
+        groups=PupilGroup.objects.filter(teaching_class=teaching_class),
+        objectives=_objectives(teaching_class),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        group = data["group"]
+        pupils = selectors.work_audience(teaching_class, group)
+        try:
+            work = services.work_set(
+                teaching_class=teaching_class,
+                group=group,
+                title=data["title"],
+                instructions=data["instructions"],
+                objectives=list(data["objectives"]),
+                criteria=list(data["criteria"]),
+                due_on=data["due_on"],
+                by=request.user,
+                pupil_user_ids=[p.user_id for p in pupils if p.user_id],
+            )
+        except FeedbackRefused as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Work set: %(title)s") % {"title": work.title})
+            return redirect("feedback:work_detail", urn=school.urn, work_id=work.pk)
+    return render(
+        request,
+        "feedback/work_new.html",
+        {"school": school, "teaching_class": teaching_class, "form": form},
+    )
+
+
+@access.signed_in
+def work_detail(request: HttpRequest, urn: int, work_id: int) -> HttpResponse:
+    """Staff see every pupil's progress on the work; a pupil goes to their own."""
+    school = access.access_school(request.user, urn)
+    work = get_object_or_404(
+        Work.objects.select_related("teaching_class", "group"), school=school, pk=work_id
+    )
+    if not access.is_staff_in(request.user, school):
+        pupil = access.own_pupil(request.user, school)
+        if not selectors.pupil_can_see_work(pupil, work):
+            raise Http404("No such work")
+        return redirect("feedback:submission", urn=school.urn, work_id=work.pk, pupil_id=pupil.pk)
+    access.access_class(request.user, school, work.teaching_class_id)
+    return render(
+        request,
+        "feedback/work_detail.html",
+        {
+            "school": school,
+            "work": work,
+            "objectives": list(work.objectives.all()),
+            "criteria": list(work.criteria.all()),
+            "rows": selectors.work_submissions(work),
+            "class_notes": list(work.class_feedback.all()),
+        },
+    )
+
+
+# ---------------------------------------------------------------------------- targets
+
+
+@access.signed_in
+@require_http_methods(["GET", "POST"])
+def class_targets(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
+    """The class's targets, claimed and due, and setting a new one with a pupil."""
+    school, teaching_class = staff_class(request, urn, class_id)
+    can_set = access.teaches(request.user, teaching_class)
+    pupils = Pupil.objects.filter(pk__in=[p.pk for p in class_pupils(teaching_class)])
+    form = TargetForm(
+        request.POST or None,
+        pupils=pupils,
+        objectives=_objectives(teaching_class),
+        initial={"pupil": request.GET.get("pupil")},
+    )
+    if request.method == "POST":
+        if not can_set:
+            raise Http404("No such class")
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                target = services.target_set(
+                    pupil=data["pupil"],
+                    teaching_class=teaching_class,
+                    objective=data["objective"],
+                    wording=data["wording"],
+                    due_on=data["due_on"],
+                    set_with_pupil=data["set_with_pupil"],
+                    by=request.user,
+                )
+            except FeedbackRefused as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request, _("Target set for %(pupil)s.") % {"pupil": target.pupil.name}
+                )
+                return redirect(
+                    "feedback:class_targets", urn=school.urn, class_id=teaching_class.pk
+                )
+    return render(
+        request,
+        "feedback/class_targets.html",
+        {
+            "school": school,
+            "teaching_class": teaching_class,
+            "targets": selectors.class_targets(teaching_class),
+            "form": form,
+            "can_set": can_set,
+        },
+    )
+
+
+# ---------------------------------------------------------------------------- conversations
+
+
+@access.signed_in
+@require_http_methods(["GET", "POST"])
+def conversation_new(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
+    """A focus-group log: choose the group and objective, then a line per pupil."""
+    school, teaching_class = staff_class(request, urn, class_id, write=True)
+    params = request.POST if request.method == "POST" else request.GET
+    group = _group(teaching_class, params.get("group"))
+    objectives = _objectives(teaching_class)
+    objective = None
+    raw = params.get("objective", "")
+    if raw.isdigit():
+        objective = objectives.filter(pk=int(raw)).select_related("framework__scale").first()
+        if objective is None:
+            raise Http404("No such objective")
+    allowed = {p.pk for p in recordable_pupils(request, teaching_class)}
+    if group is not None:
+        pupils = [p for p in selectors.work_audience(teaching_class, group) if p.pk in allowed]
+    else:
+        pupils = recordable_pupils(request, teaching_class)
+    levels = (
+        list(ScaleLevel.objects.filter(scale_id=objective.framework.scale_id).order_by("position"))
+        if objective
+        else []
+    )
+    problems: list[str] = []
+    if request.method == "POST" and objective is not None:
+        by_level = {level.pk: level for level in levels}
+        entries = []
+        for pupil in pupils:
+            level_raw = request.POST.get(f"level_{pupil.pk}", "")
+            level = by_level.get(int(level_raw)) if level_raw.isdigit() else None
+            if level_raw and level is None:
+                problems.append(
+                    _("%(pupil)s: choose a level from the list") % {"pupil": pupil.name}
+                )
+            entries.append(
+                NoteEntry(
+                    pupil=pupil,
+                    note=request.POST.get(f"note_{pupil.pk}", ""),
+                    next_step=request.POST.get(f"next_{pupil.pk}", ""),
+                    level=level,
+                )
+            )
+        if not problems:
+            try:
+                conversation = services.conversation_record(
+                    teaching_class=teaching_class,
+                    group=group,
+                    objective=objective,
+                    notes=entries,
+                    summary=request.POST.get("summary", ""),
+                    by=request.user,
+                )
+            except FeedbackRefused as error:
+                problems.append(str(error))
+            else:
+                count = sum(1 for e in entries if e.level is not None)
+                messages.success(
+                    request,
+                    _("Learning conversation saved; %(n)d judgements recorded.") % {"n": count},
+                )
+                return redirect(
+                    "feedback:conversation", urn=school.urn, conversation_id=conversation.pk
+                )
+    return render(
+        request,
+        "feedback/conversation_new.html",
+        {
+            "school": school,
+            "teaching_class": teaching_class,
+            "groups": list(PupilGroup.objects.filter(teaching_class=teaching_class)),
+            "group": group,
+            "objectives": list(objectives),
+            "objective": objective,
+            "rows": [
+                {
+                    "pupil": pupil,
+                    "note": request.POST.get(f"note_{pupil.pk}", ""),
+                    "next": request.POST.get(f"next_{pupil.pk}", ""),
+                    "level": _int_or_none(request.POST.get(f"level_{pupil.pk}", "")),
+                }
+                for pupil in pupils
+            ],
+            "levels": levels,
+            "problems": problems,
+            "posted": request.POST,
+        },
+    )
+
+
+@access.signed_in
+def conversation_detail(request: HttpRequest, urn: int, conversation_id: int) -> HttpResponse:
+    school = access.access_school(request.user, urn)
+    access.require_staff(request.user, school)
+    conversation = get_object_or_404(
+        LearningConversation.objects.select_related(
+            "objective", "group", "led_by", "teaching_class"
+        ),
+        school=school,
+        pk=conversation_id,
+    )
+    access.access_class(request.user, school, conversation.teaching_class_id)
+    notes = selectors.conversation_detail(conversation)
+    allowed = access.recordable_pupil_ids(request.user, conversation.teaching_class)
+    if allowed is not None and not access.teaches(request.user, conversation.teaching_class):
+        notes = [n for n in notes if n.pupil_id in allowed]
+    return render(
+        request,
+        "feedback/conversation_detail.html",
+        {"school": school, "conversation": conversation, "notes": notes},
+    )
+
+
+# ---------------------------------------------------------------------------- lighter feedback
+
+
+@access.signed_in
+@require_http_methods(["GET", "POST"])
+def class_feedback_new(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
+    """Whole-class feedback: strengths, misconceptions and next steps, with who each is for."""
+    school = access.access_school(request.user, urn)
+    access.require_staff(request.user, school)
+    teaching_class = access.access_class_as_teacher(request.user, school, class_id)
+    pupils = class_pupils(teaching_class)
+    work = list(Work.objects.filter(teaching_class=teaching_class).order_by("-set_at")[:20])
+    problems: list[str] = []
+    if request.method == "POST":
+        by_id = {p.pk: p for p in pupils}
+        chosen_work = next((w for w in work if str(w.pk) == request.POST.get("work")), None)
+        points = []
+        for kind in ClassFeedbackPoint.Kind.values:
+            for index in range(1, 4):
+                key = f"{kind}_{index}"
+                ids = [int(v) for v in request.POST.getlist(f"{key}_pupils") if v.isdigit()]
+                points.append(
+                    PointEntry(
+                        kind=kind,
+                        text=request.POST.get(key, ""),
+                        pupils=[by_id[i] for i in ids if i in by_id],
+                    )
+                )
+        try:
+            services.class_feedback_give(
+                teaching_class=teaching_class,
+                title=request.POST.get("title", ""),
+                points=points,
+                work=chosen_work,
+                objective=chosen_work.objectives.first() if chosen_work else None,
+                by=request.user,
+            )
+        except FeedbackRefused as error:
+            problems.append(str(error))
+        else:
+            messages.success(request, _("Whole-class feedback saved."))
+            return redirect("feedback:class", urn=school.urn, class_id=teaching_class.pk)
+    return render(
+        request,
+        "feedback/class_feedback_new.html",
+        {
+            "school": school,
+            "teaching_class": teaching_class,
+            "pupils": pupils,
+            "work": work,
+            "sections": [
+                (
+                    kind,
+                    label,
+                    [
+                        (
+                            index,
+                            request.POST.get(f"{kind}_{index}", ""),
+                            {
+                                _int_or_none(v)
+                                for v in request.POST.getlist(f"{kind}_{index}_pupils")
+                            },
+                        )
+                        for index in range(1, 4)
+                    ],
+                )
+                for kind, label in ClassFeedbackPoint.Kind.choices
+            ],
+            "problems": problems,
+            "posted": request.POST,
+            "chosen": request.GET.get("work", ""),
+        },
+    )
+
+
+@access.signed_in
+@require_http_methods(["GET", "POST"])
+def verbal_new(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
+    """Record that feedback was given by word of mouth, for one pupil or several."""
+    school, teaching_class = staff_class(request, urn, class_id, write=True)
+    pupils = recordable_pupils(request, teaching_class)
+    objectives = list(_objectives(teaching_class))
+    problems: list[str] = []
+    if request.method == "POST":
+        by_id = {p.pk: p for p in pupils}
+        chosen = [
+            by_id[int(v)] for v in request.POST.getlist("pupils") if v.isdigit() and int(v) in by_id
+        ]
+        objective = next(
+            (o for o in objectives if str(o.pk) == request.POST.get("objective")), None
+        )
+        try:
+            services.verbal_feedback_record(
+                teaching_class=teaching_class,
+                pupils=chosen,
+                objective=objective,
+                next_step=request.POST.get("next_step", ""),
+                comment=request.POST.get("comment", ""),
+                by=request.user,
+            )
+        except FeedbackRefused as error:
+            problems.append(str(error))
+        else:
+            messages.success(
+                request, _("Verbal feedback noted for %(n)d pupils.") % {"n": len(chosen)}
+            )
+            return redirect("feedback:class", urn=school.urn, class_id=teaching_class.pk)
+    return render(
+        request,
+        "feedback/verbal_new.html",
+        {
+            "school": school,
+            "teaching_class": teaching_class,
+            "pupils": pupils,
+            "objectives": objectives,
+            "problems": problems,
+            "posted": request.POST,
+            "chosen_ids": {_int_or_none(v) for v in request.POST.getlist("pupils")},
+        },
+    )
+
+
+# ---------------------------------------------------------------------------- questions
+
+
+@access.signed_in
+@require_http_methods(["GET", "POST"])
+def class_questions(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
+    """Record pupils' questions with their depth; the latest questions in the class."""
+    school, teaching_class = staff_class(request, urn, class_id)
+    pupils = recordable_pupils(request, teaching_class)
+    form = QuestionForm(
+        request.POST or None,
+        pupils=Pupil.objects.filter(pk__in=[p.pk for p in pupils]),
+        objectives=_objectives(teaching_class),
+    )
+    if request.method == "POST":
+        access.access_class(request.user, school, class_id, write=True)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.question_record(
+                    pupil=data["pupil"],
+                    teaching_class=teaching_class,
+                    text=data["text"],
+                    depth=data["depth"],
+                    objective=data["objective"],
+                    by=request.user,
+                )
+            except FeedbackRefused as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("Question recorded."))
+                return redirect("feedback:questions", urn=school.urn, class_id=teaching_class.pk)
+    questions = selectors.class_questions(teaching_class)
+    allowed = access.recordable_pupil_ids(request.user, teaching_class)
+    if allowed is not None:
+        questions = [q for q in questions if q.pupil_id in allowed]
+    return render(
+        request,
+        "feedback/class_questions.html",
+        {"school": school, "teaching_class": teaching_class, "form": form, "questions": questions},
+    )
+
+
+# ---------------------------------------------------------------------------- marking codes
+
+
+@access.signed_in
+@require_http_methods(["GET", "POST"])
+def marking_codes(request: HttpRequest, urn: int) -> HttpResponse:
+    """The school's marking codes: a legend everyone in the school can read."""
+    school = access.access_school(request.user, urn)
+    can_edit = bool(access.roles_in(request.user, school) & CODE_EDITORS)
+    form = MarkingCodeForm(request.POST or None)
+    if request.method == "POST":
+        if not can_edit:
+            raise Http404("Not found")
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.marking_code_save(
+                    school_id=school.pk,
+                    symbol=data["symbol"],
+                    meaning=data["meaning"],
+                    pupil_action=data["pupil_action"],
+                    by=request.user,
+                )
+            except FeedbackRefused as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("Marking code saved."))
+                return redirect("feedback:codes", urn=school.urn)
+    return render(
+        request,
+        "feedback/marking_codes.html",
+        {
+            "school": school,
+            "codes": selectors.marking_codes(school.pk),
+            "form": form,
+            "can_edit": can_edit,
+        },
+    )

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class InteropConfig(AppConfig):
+    name = "nextsteps.interop"
+    verbose_name = "Data in and out"

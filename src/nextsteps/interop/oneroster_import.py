@@ -1,0 +1,730 @@
+"""Import a OneRoster CSV set (1.1 or 1.2, bulk or delta) into nextsteps, idempotently.
+
+Two phases. First every file is read and checked, and every row is matched to the nextsteps
+row it stands for — by its `sourcedId` if an earlier import recorded it, else by a natural key
+(a pupil's UPN, a class's name in its year, an account's username) — collecting every problem
+with its file, line and column. Only when there are none does the second phase write, in one
+transaction; a dry run does the same and rolls back. A row whose content is unchanged since the
+last import (same digest) is skipped without loading what it maps to, so a second import of
+the same set changes nothing and is quicker.
+
+Bulk files list everything that exists: a pupil or an enrolment imported before and missing now
+has left (a leaving date, an end date). Delta files list changes, `tobedeleted` ending them.
+Classes, courses and sessions are never deleted (their history is evidence), only reported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from nextsteps.audit.services import audit_write
+from nextsteps.interop import oneroster as orr
+from nextsteps.interop.bulk import insert_rows
+from nextsteps.interop.models import ImportRun, SourcedId
+from nextsteps.interop.oneroster_people import PeopleImport
+from nextsteps.interop.problems import ImportProblems, ProblemList
+from nextsteps.schools.models import AcademicYear, School, Subject, Term
+from nextsteps.teaching.models import Class
+
+Progress = Callable[[str, int, int | None], None]
+
+
+def no_progress(stage: str, done: int, total: int | None) -> None:
+    """The default progress reporter: says nothing."""
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    ended: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "ended": self.ended,
+        }
+
+
+@dataclass
+class ImportSummary:
+    version: str = ""
+    modes: dict[str, str] = field(default_factory=dict)
+    counts: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
+    notes: list[str] = field(default_factory=list)
+    dry_run: bool = False
+    schools: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> int:
+        return sum(c.created + c.updated + c.ended for c in self.counts.values())
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "modes": {k: v for k, v in self.modes.items() if v != "absent"},
+            "counts": {k: v.as_dict() for k, v in self.counts.items()},
+            "notes": self.notes,
+            "dry_run": self.dry_run,
+            "schools": self.schools,
+        }
+
+    def lines(self) -> list[str]:
+        head = "Dry run: nothing was written. " if self.dry_run else ""
+        lines = [f"{head}OneRoster {self.version}: {self.changed} changes."]
+        for kind, c in self.counts.items():
+            lines.append(
+                f"  {kind}: {c.created} created, {c.updated} updated, "
+                f"{c.unchanged} unchanged, {c.ended} ended"
+            )
+        lines += [f"  note: {note}" for note in self.notes]
+        return lines
+
+
+class _DryRun(Exception):
+    """Raised inside the transaction to roll a dry run back."""
+
+
+Mapping = dict[str, tuple[str, int, str]]  # sourcedId -> (target, object id, fingerprint)
+
+
+class OneRosterImport:
+    """One import: the read, checked and matched rows, then the writes."""
+
+    def __init__(
+        self,
+        source: orr.Source,
+        *,
+        by: Any,
+        allowed_schools: Iterable[School] | None,
+        progress: Progress,
+        today: dt.date,
+    ) -> None:
+        self.source = source
+        self.by = by
+        self.allowed = {s.pk for s in allowed_schools} if allowed_schools is not None else None
+        self.progress = progress
+        self.today = today
+        self.problems = ProblemList()
+        self.broken: set[str] = set()
+        self.values = orr.Values(self.problems)
+        self.summary = ImportSummary()
+        self.manifest = orr.read_manifest(source, self.problems)
+        self.summary.version = self.manifest.version
+        self.summary.modes = dict(self.manifest.modes)
+        self.new_mappings: list[SourcedId] = []
+        self.changed_mappings: list[SourcedId] = []
+
+    # ------------------------------------------------------------------ mappings
+
+    def mapping(self, school: School, kind: str) -> Mapping:
+        cache: dict[tuple[int, str], Mapping] = self.__dict__.setdefault("_mapping_cache", {})
+        key = (school.pk, kind)
+        if key not in cache:
+            cache[key] = {
+                sid: (target, object_id, fp)
+                for sid, target, object_id, fp in SourcedId.objects.filter(
+                    school=school, kind=kind
+                ).values_list("sourced_id", "target", "object_id", "fingerprint")
+            }
+        return cache[key]
+
+    def remember(
+        self, school: School, kind: str, sid: str, target: str, object_id: int, fp: str
+    ) -> None:
+        """Record (or refresh) a sourcedId's mapping, written with the other changes."""
+        known = self.mapping(school, kind).get(sid)
+        if known is None:
+            self.new_mappings.append(
+                SourcedId(
+                    school=school,
+                    kind=kind,
+                    sourced_id=sid,
+                    target=target,
+                    object_id=object_id,
+                    fingerprint=fp,
+                )
+            )
+        elif known != (target, object_id, fp):
+            self.changed_mappings.append(
+                SourcedId(
+                    school=school,
+                    kind=kind,
+                    sourced_id=sid,
+                    target=target,
+                    object_id=object_id,
+                    fingerprint=fp,
+                )
+            )
+        self.mapping(school, kind)[sid] = (target, object_id, fp)
+
+    def save_mappings(self) -> None:
+        insert_rows(
+            SourcedId,
+            ["school_id", "kind", "sourced_id", "target", "object_id", "fingerprint"],
+            (
+                (m.school_id, m.kind, m.sourced_id, m.target, m.object_id, m.fingerprint)
+                for m in self.new_mappings
+            ),
+        )
+        for entry in self.changed_mappings:
+            SourcedId.objects.filter(
+                school=entry.school, kind=entry.kind, sourced_id=entry.sourced_id
+            ).update(target=entry.target, object_id=entry.object_id, fingerprint=entry.fingerprint)
+        self.new_mappings, self.changed_mappings = [], []
+
+    # ------------------------------------------------------------------ orgs
+
+    def read_orgs(self) -> None:
+        """Schools named in the set: matched by an earlier sourcedId or by URN (identifier)."""
+        self.schools: dict[str, School] = {}
+        orgs = SourcedId.objects.filter(kind=SourcedId.Kind.ORG)
+        known = dict(orgs.values_list("sourced_id", "school_id"))
+        self._known_org_schools = known
+        self.org_rows: list[orr.Row] = []
+        self.unusable_orgs: set[str] = set()
+        self.other_orgs: set[str] = set()
+        other_orgs = 0
+        for row in orr.read_file(self.source, self.manifest, "orgs.csv", self.problems):
+            self.values.required(row, "name")
+            kind = self.values.choice(row, "type", orr.ORG_TYPES, required=True)
+            if kind != "school":
+                other_orgs += 1
+                self.other_orgs.add(row.sourced_id)
+                continue
+            school = self._school_for_org(row, known)
+            if school is None:
+                self.unusable_orgs.add(row.sourced_id)
+            else:
+                self.schools[row.sourced_id] = school
+                self.org_rows.append(row)
+        if other_orgs:
+            self.summary.notes.append(
+                f"{other_orgs} organisations that are not schools were read and not imported"
+            )
+
+    def _school_for_org(self, row: orr.Row, known: dict[str, int]) -> School | None:
+        identifier = row["identifier"]
+        school: School | None = None
+        if row.sourced_id in known:
+            school = School.objects.get(pk=known[row.sourced_id])
+        elif identifier.isdigit():
+            school = School.objects.filter(urn=int(identifier)).first()
+        if school is None:
+            self.problems.add(
+                row.file,
+                row.line,
+                "identifier",
+                f"no school in nextsteps has the URN {identifier!r}: a school org's identifier "
+                "must be its URN, and the school must be set up first",
+            )
+            return None
+        if self.allowed is not None and school.pk not in self.allowed:
+            self.problems.add(
+                row.file,
+                row.line,
+                "sourcedId",
+                f"{school.name} is not a school you manage here; import it from its own page",
+            )
+            return None
+        return school
+
+    def refer(self, row: orr.Row, column: str, into: str, message: str) -> None:
+        """A reference that does not resolve, unless the file it points into could not be read
+        (its header problem is listed, and would otherwise be repeated for every row)."""
+        if into not in self.broken:
+            self.problems.add(row.file, row.line, column, message)
+
+    def school_ref(self, row: orr.Row, column: str) -> School | None:
+        """The school a row points at, from this set or an earlier import."""
+        sid = row[column]
+        if not sid:
+            self.problems.add(row.file, row.line, column, f"{column} is required")
+            return None
+        if sid in self.unusable_orgs:
+            return None  # its own problem is already listed at orgs.csv
+        school = self.schools.get(sid)
+        if school is None and sid in self._known_org_schools:
+            school = School.objects.get(pk=self._known_org_schools[sid])
+            if self.allowed is not None and school.pk not in self.allowed:
+                school = None
+            else:
+                self.schools[sid] = school
+        if school is None:
+            self.refer(
+                row, column, "orgs.csv", f"{sid!r} is not a school in orgs.csv or imported before"
+            )
+        return school
+
+    # ------------------------------------------------------------------ sessions
+
+    def read_sessions(self) -> None:
+        self.session_rows: dict[str, orr.Row] = {}
+        for row in orr.read_file(self.source, self.manifest, "academicSessions.csv", self.problems):
+            self.values.required(row, "title")
+            self.values.choice(row, "type", orr.SESSION_TYPES, required=True)
+            start = self.values.date(row, "startDate", required=True)
+            end = self.values.date(row, "endDate", required=True)
+            self.values.year(row, "schoolYear")
+            if start and end and end <= start + dt.timedelta(days=1):
+                self.problems.add(row.file, row.line, "endDate", "endDate must be after startDate")
+            self.session_rows[row.sourced_id] = row
+        for row in self.session_rows.values():
+            parent = row["parentSourcedId"]
+            if (
+                row["type"] != "schoolYear"
+                and parent
+                and parent not in self.session_rows
+                and not self._session_known(parent)
+            ):
+                self.refer(
+                    row,
+                    "parentSourcedId",
+                    "academicSessions.csv",
+                    f"{parent!r} is not an academic session in this set or imported before",
+                )
+
+    def _session_known(self, sid: str) -> bool:
+        return SourcedId.objects.filter(kind=SourcedId.Kind.SESSION, sourced_id=sid).exists()
+
+    def apply_sessions(self, schools: list[School]) -> None:
+        counts = self.summary.counts["academic years"]
+        term_counts = self.summary.counts["terms"]
+        rows = sorted(self.session_rows.values(), key=lambda r: r["type"] != "schoolYear")
+        for school in schools:
+            for row in rows:
+                if row.deleted:
+                    self.summary.notes.append(
+                        f"session {row['title']} is marked tobedeleted and was kept"
+                    )
+                    continue
+                if row["type"] == "schoolYear":
+                    self._apply_year(school, row, counts)
+                else:
+                    self._apply_term(school, row, term_counts)
+
+    def _dates(self, row: orr.Row) -> tuple[dt.date, dt.date]:
+        start = dt.date.fromisoformat(row["startDate"])
+        # OneRoster end dates are exclusive; nextsteps keeps the last day itself.
+        return start, dt.date.fromisoformat(row["endDate"]) - dt.timedelta(days=1)
+
+    def _apply_year(self, school: School, row: orr.Row, counts: Counts) -> None:
+        known = self.mapping(school, SourcedId.Kind.SESSION).get(row.sourced_id)
+        if known and known[2] == row.fingerprint:
+            counts.unchanged += 1
+            return
+        start, end = self._dates(row)
+        year = None
+        if known and known[0] == "schools.academicyear":
+            year = AcademicYear.objects.filter(pk=known[1], school=school).first()
+        year = year or AcademicYear.objects.filter(school=school, name=row["title"]).first()
+        year = year or AcademicYear.objects.filter(school=school, starts_on=start).first()
+        if year is None:
+            year = AcademicYear.objects.create(
+                school=school, name=row["title"][:20], starts_on=start, ends_on=end
+            )
+            counts.created += 1
+        elif (year.name, year.starts_on, year.ends_on) != (row["title"][:20], start, end):
+            year.name, year.starts_on, year.ends_on = row["title"][:20], start, end
+            year.save()
+            counts.updated += 1
+        else:
+            counts.unchanged += 1
+        self.remember(
+            school,
+            SourcedId.Kind.SESSION,
+            row.sourced_id,
+            "schools.academicyear",
+            year.pk,
+            row.fingerprint,
+        )
+
+    def year_for_session(self, school: School, sid: str) -> AcademicYear | None:
+        """The academic year a session is (a school year) or belongs to (a term)."""
+        memo: dict[tuple[int, str], AcademicYear | None] = self.__dict__.setdefault("_years", {})
+        if (school.pk, sid) not in memo:
+            memo[(school.pk, sid)] = self._year_for_session(school, sid)
+        return memo[(school.pk, sid)]
+
+    def _year_for_session(self, school: School, sid: str) -> AcademicYear | None:
+        known = self.mapping(school, SourcedId.Kind.SESSION).get(sid)
+        if known and known[0] == "schools.academicyear":
+            return AcademicYear.objects.filter(pk=known[1]).first()
+        if known and known[0] == "schools.term":
+            term = Term.objects.filter(pk=known[1]).select_related("academic_year").first()
+            return term.academic_year if term else None
+        row = self.session_rows.get(sid)
+        if row is not None and row["schoolYear"].isdigit():
+            return AcademicYear.objects.filter(
+                school=school, ends_on__year=int(row["schoolYear"])
+            ).first()
+        return None
+
+    def _apply_term(self, school: School, row: orr.Row, counts: Counts) -> None:
+        known = self.mapping(school, SourcedId.Kind.SESSION).get(row.sourced_id)
+        if known and known[2] == row.fingerprint:
+            counts.unchanged += 1
+            return
+        year = (
+            self.year_for_session(school, row["parentSourcedId"])
+            if row["parentSourcedId"]
+            else None
+        )
+        if year is None and row["schoolYear"].isdigit():
+            year = AcademicYear.objects.filter(
+                school=school, ends_on__year=int(row["schoolYear"])
+            ).first()
+        if year is None:
+            self.problems.add(
+                row.file,
+                row.line,
+                "parentSourcedId",
+                f"no school year for the term {row['title']!r} in {school.name}",
+            )
+            return
+        start, end = self._dates(row)
+        term = None
+        if known and known[0] == "schools.term":
+            term = Term.objects.filter(pk=known[1], school=school).first()
+        term = (
+            term
+            or Term.objects.filter(school=school, academic_year=year, name=row["title"]).first()
+        )
+        if term is None:
+            term = Term.objects.create(
+                school=school,
+                academic_year=year,
+                name=row["title"][:50],
+                starts_on=start,
+                ends_on=end,
+            )
+            counts.created += 1
+        elif (term.academic_year_id, term.name, term.starts_on, term.ends_on) != (
+            year.pk,
+            row["title"][:50],
+            start,
+            end,
+        ):
+            term.academic_year, term.name, term.starts_on, term.ends_on = (
+                year,
+                row["title"][:50],
+                start,
+                end,
+            )
+            term.save()
+            counts.updated += 1
+        else:
+            counts.unchanged += 1
+        self.remember(
+            school, SourcedId.Kind.SESSION, row.sourced_id, "schools.term", term.pk, row.fingerprint
+        )
+
+    # ------------------------------------------------------------------ courses and classes
+
+    def read_courses_and_classes(self) -> None:
+        self.course_rows: dict[str, tuple[orr.Row, School]] = {}
+        for row in orr.read_file(self.source, self.manifest, "courses.csv", self.problems):
+            self.values.required(row, "title")
+            school = self.school_ref(row, "orgSourcedId")
+            if school is not None:
+                self.course_rows[row.sourced_id] = (row, school)
+        self.class_rows: dict[str, tuple[orr.Row, School]] = {}
+        homeroom_only: dict[str, bool] = {}
+        for row in orr.read_file(self.source, self.manifest, "classes.csv", self.problems):
+            self.values.required(row, "title")
+            class_type = self.values.choice(row, "classType", orr.CLASS_TYPES, required=True)
+            school = self.school_ref(row, "schoolSourcedId")
+            course = row["courseSourcedId"]
+            if not course:
+                self.problems.add(
+                    row.file, row.line, "courseSourcedId", "courseSourcedId is required"
+                )
+            elif course not in self.course_rows and not self._known(SourcedId.Kind.COURSE, course):
+                self.refer(
+                    row,
+                    "courseSourcedId",
+                    "courses.csv",
+                    f"{course!r} is not a course in courses.csv or imported before",
+                )
+            terms = orr.split_list(row["termSourcedIds"])
+            if not terms:
+                self.problems.add(
+                    row.file, row.line, "termSourcedIds", "termSourcedIds is required"
+                )
+            for term in terms:
+                if term not in self.session_rows and not self._session_known(term):
+                    self.refer(
+                        row,
+                        "termSourcedIds",
+                        "academicSessions.csv",
+                        f"{term!r} is not an academic session in this set or imported before",
+                    )
+            for grade in orr.split_list(row["grades"]):
+                if orr.grade_to_year(grade) is None:
+                    self.problems.add(
+                        row.file, row.line, "grades", f"{grade!r} is not a year group"
+                    )
+            if course:
+                homeroom_only[course] = homeroom_only.get(course, True) and class_type == "homeroom"
+            if school is not None:
+                self.class_rows[row.sourced_id] = (row, school)
+        self.form_courses = {sid for sid, only in homeroom_only.items() if only}
+
+    def _known(self, kind: str, sid: str) -> bool:
+        return SourcedId.objects.filter(kind=kind, sourced_id=sid).exists()
+
+    def apply_courses(self) -> None:
+        counts = self.summary.counts["subjects"]
+        for sid, (row, school) in self.course_rows.items():
+            known = self.mapping(school, SourcedId.Kind.COURSE).get(sid)
+            if row.deleted or (known and known[2] == row.fingerprint):
+                counts.unchanged += 1
+                continue
+            if sid in self.form_courses:
+                # A course only registration groups use: no subject behind it.
+                self.remember(school, SourcedId.Kind.COURSE, sid, "", 0, row.fingerprint)
+                continue
+            name, code = row["title"][:100], row["courseCode"][:20]
+            subject = None
+            if known and known[0] == "schools.subject":
+                subject = Subject.objects.filter(pk=known[1], school=school).first()
+            subject = subject or Subject.objects.filter(school=school, name=name).first()
+            if subject is None:
+                subject = Subject.objects.create(school=school, name=name, code=code)
+                counts.created += 1
+            elif (subject.name, subject.code) != (name, code or subject.code):
+                subject.name, subject.code = name, code or subject.code
+                subject.save()
+                counts.updated += 1
+            else:
+                counts.unchanged += 1
+            self.remember(
+                school, SourcedId.Kind.COURSE, sid, "schools.subject", subject.pk, row.fingerprint
+            )
+
+    def subject_for_course(self, school: School, sid: str) -> int | None:
+        known = self.mapping(school, SourcedId.Kind.COURSE).get(sid)
+        return known[1] if known and known[0] == "schools.subject" else None
+
+    def apply_classes(self) -> None:
+        """Classes by sourcedId or name in their year: loaded once, written in bulk."""
+        counts = self.summary.counts["classes"]
+        by_school: dict[int, list[tuple[str, orr.Row, School]]] = defaultdict(list)
+        for sid, (row, school) in self.class_rows.items():
+            if row.deleted:
+                self.summary.notes.append(
+                    f"class {row['title']} is marked tobedeleted and was kept"
+                )
+                continue
+            known = self.mapping(school, SourcedId.Kind.CLASS).get(sid)
+            if known and known[2] == row.fingerprint:
+                counts.unchanged += 1
+                continue
+            by_school[school.pk].append((sid, row, school))
+        for rows in by_school.values():
+            self._apply_classes_in(rows, counts)
+
+    def _apply_classes_in(self, rows: list[tuple[str, orr.Row, School]], counts: Counts) -> None:
+        school = rows[0][2]
+        existing = {c.pk: c for c in Class.objects.filter(school=school)}
+        by_name = {(c.academic_year_id, c.name): c for c in existing.values()}
+        links = set(
+            Class.subjects.through.objects.filter(class__school=school).values_list(
+                "class_id", "subject_id"
+            )
+        )
+        new: list[tuple[str, orr.Row, Class]] = []
+        changed: list[Class] = []
+        wanted_links: list[tuple[Class, int]] = []
+        for sid, row, _ in rows:
+            year = None
+            for term in orr.split_list(row["termSourcedIds"]):
+                year = year or self.year_for_session(school, term)
+            if year is None:
+                self.problems.add(
+                    row.file,
+                    row.line,
+                    "termSourcedIds",
+                    f"no school year in {school.name} for this class",
+                )
+                continue
+            grades = [orr.grade_to_year(g) for g in orr.split_list(row["grades"])]
+            name = row["title"][:100]
+            fields: dict[str, Any] = {
+                "name": name,
+                "kind": Class.Kind.FORM if row["classType"] == "homeroom" else Class.Kind.TEACHING,
+                "year_group": next((g for g in grades if g is not None), None),
+                "academic_year_id": year.pk,
+            }
+            known = self.mapping(school, SourcedId.Kind.CLASS).get(sid)
+            teaching_class = (
+                existing.get(known[1]) if known and known[0] == "teaching.class" else None
+            )
+            teaching_class = teaching_class or by_name.get((year.pk, name))
+            if teaching_class is None:
+                teaching_class = Class(school=school, **fields)
+                by_name[(year.pk, name)] = teaching_class
+                new.append((sid, row, teaching_class))
+            elif any(getattr(teaching_class, k) != v for k, v in fields.items()):
+                for name, value in fields.items():
+                    setattr(teaching_class, name, value)
+                changed.append(teaching_class)
+            subject_id = self.subject_for_course(school, row["courseSourcedId"])
+            if subject_id is not None:
+                wanted_links.append((teaching_class, subject_id))
+            if teaching_class.pk is not None:
+                self.remember(
+                    school,
+                    SourcedId.Kind.CLASS,
+                    sid,
+                    "teaching.class",
+                    teaching_class.pk,
+                    row.fingerprint,
+                )
+        Class.objects.bulk_create([c for _, _, c in new], batch_size=1000)
+        Class.objects.bulk_update(changed, ["name", "kind", "year_group", "academic_year_id"])
+        for sid, row, teaching_class in new:
+            self.remember(
+                school,
+                SourcedId.Kind.CLASS,
+                sid,
+                "teaching.class",
+                teaching_class.pk,
+                row.fingerprint,
+            )
+        through = Class.subjects.through
+        added = {(c.pk, s) for c, s in wanted_links} - links
+        through.objects.bulk_create(
+            [through(class_id=c, subject_id=s) for c, s in sorted(added)], batch_size=1000
+        )
+        relinked = {c for c, _ in added} - {c.pk for _, _, c in new}
+        counts.created += len(new)
+        counts.updated += len({c.pk for c in changed} | relinked)
+        counts.unchanged += len(rows) - len(new) - len({c.pk for c in changed} | relinked)
+
+    def class_id(self, school: School, sid: str) -> int | None:
+        known = self.mapping(school, SourcedId.Kind.CLASS).get(sid)
+        return known[1] if known and known[0] == "teaching.class" else None
+
+    # ------------------------------------------------------------------ run
+
+    def scope(self) -> list[School]:
+        return sorted({s.pk: s for s in self.schools.values()}.values(), key=lambda s: s.name)
+
+    def check(self) -> PeopleImport:
+        """Phase one: read and check everything; raise with every problem found."""
+        self.broken = orr.check_headers(self.source, self.manifest, self.problems)
+        self.progress("Reading orgs", 0, None)
+        self.read_orgs()
+        self.progress("Reading academic sessions", 0, None)
+        self.read_sessions()
+        self.progress("Reading courses and classes", 0, None)
+        self.read_courses_and_classes()
+        people = PeopleImport(self)
+        people.read()
+        self.problems.raise_if_any()
+        return people
+
+    def apply(self, people: PeopleImport) -> None:
+        """Phase two: write, in order of dependence; problems found here also stop it."""
+        schools = self.scope()
+        self.summary.schools = [s.name for s in schools]
+        self.progress("Writing academic sessions", 0, None)
+        self.apply_sessions(schools)
+        self.apply_courses()
+        self.progress("Writing classes", 0, None)
+        self.apply_classes()
+        for row in self.org_rows:
+            self.remember(
+                self.schools[row.sourced_id],
+                SourcedId.Kind.ORG,
+                row.sourced_id,
+                "schools.school",
+                self.schools[row.sourced_id].pk,
+                row.fingerprint,
+            )
+        self.save_mappings()
+        people.apply()
+        self.save_mappings()
+        self.problems.raise_if_any()
+
+
+def oneroster_import(
+    *,
+    source: orr.Source,
+    by: Any,
+    dry_run: bool = False,
+    schools: Iterable[School] | None = None,
+    progress: Progress = no_progress,
+    today: dt.date | None = None,
+) -> ImportSummary:
+    """Import a OneRoster set: every problem found stops it, and then nothing is written.
+
+    `schools` limits the import to those schools (a data manager's page); the command line
+    imports into any school the set names, as long as it exists in nextsteps.
+    """
+    run = OneRosterImport(
+        source,
+        by=by,
+        allowed_schools=schools,
+        progress=progress,
+        today=today or timezone.localdate(),
+    )
+    run.summary.dry_run = dry_run
+    people = run.check()
+    try:
+        with transaction.atomic():
+            run.apply(people)
+            if dry_run:
+                raise _DryRun
+            for school in run.scope():
+                _log(school, run.summary, by=by, filename=source.label)
+    except _DryRun:
+        for school in run.scope():
+            _log(school, run.summary, by=by, filename=source.label)
+    return run.summary
+
+
+def _log(school: School, summary: ImportSummary, *, by: Any, filename: str) -> None:
+    outcome = ImportRun.Outcome.DRY_RUN if summary.dry_run else ImportRun.Outcome.IMPORTED
+    ImportRun.objects.create(
+        school=school,
+        kind=ImportRun.Kind.ONEROSTER,
+        outcome=outcome,
+        filename=filename[:255],
+        summary=summary.as_dict(),
+        by=by if getattr(by, "pk", None) else None,
+    )
+    audit_write(
+        actor=by,
+        action="oneroster.import",
+        school=school,
+        target_type="interop.importrun",
+        target_label=f"OneRoster import {filename}"[:200],
+        after=summary.as_dict(),
+    )
+
+
+def log_refused(
+    school: School, problems: ImportProblems, *, by: Any, filename: str, kind: str
+) -> None:
+    """Keep a record of a refused import (outside the rolled-back transaction)."""
+    ImportRun.objects.create(
+        school=school,
+        kind=kind,
+        outcome=ImportRun.Outcome.REFUSED,
+        filename=filename[:255],
+        summary={"problems": [p.as_row() for p in problems.problems[:200]]},
+        problem_count=len(problems.problems),
+        by=by if getattr(by, "pk", None) else None,
+    )

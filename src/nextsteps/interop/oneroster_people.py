@@ -1,0 +1,762 @@
+"""OneRoster users, roles, demographics and enrolments → pupils, staff, parents, accounts,
+memberships, enrolments and class staff. Part of `oneroster_import`; batch-loaded throughout,
+so that 50,000 users and 500,000 enrolments import in bounded memory and queries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.contrib.auth.hashers import make_password
+
+from nextsteps.accounts.models import Membership, Role, User
+from nextsteps.interop import oneroster as orr
+from nextsteps.interop.models import SourcedId
+from nextsteps.people.models import Gender, Guardian, GuardianLink, Pupil, SenStatus, Staff
+from nextsteps.people.upn import UpnError, upn_clean
+from nextsteps.schools.models import AcademicYear, School
+
+if TYPE_CHECKING:
+    from nextsteps.interop.oneroster_import import OneRosterImport
+
+T = TypeVar("T")
+CHUNK = 2000
+
+STAFF_ROLES = {
+    "teacher": Role.TEACHER,
+    "aide": Role.TA,
+    "administrator": Role.ADMIN,
+    "siteAdministrator": Role.ADMIN,
+    "districtAdministrator": Role.ADMIN,
+    "systemAdministrator": Role.ADMIN,
+    "principal": Role.LEADER,
+    "counselor": None,
+    "proctor": None,
+}
+GUARDIAN_ROLES = frozenset({"guardian", "parent", "relative"})
+SEXES = {"male": Gender.MALE, "female": Gender.FEMALE, "other": Gender.OTHER}
+
+
+def chunks(items: list[T], size: int = CHUNK) -> Iterator[list[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@dataclass(slots=True)
+class Person:
+    """A user row with its demographics and its role in one school."""
+
+    row: orr.Row
+    school: School
+    role: str  # the OneRoster role that decides what the person is here
+    roles: set[str]
+    fingerprint: str
+    kind: str = ""  # pupil, staff or guardian
+    target_id: int | None = None
+    user_id: int | None = None
+    fields: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class EnrolmentRow:
+    line: int
+    sourced_id: str
+    school: School
+    class_sid: str
+    user_sid: str
+    role: str
+    begin: dt.date | None
+    end: dt.date | None
+    deleted: bool
+    fingerprint: str
+
+
+class PeopleImport:
+    def __init__(self, run: OneRosterImport) -> None:
+        self.run = run
+        self.problems = run.problems
+        self.values = run.values
+        self.people: list[Person] = []
+        self.unchanged_users: dict[tuple[int, str], bool] = {}
+        self.user_sids: set[str] = set()
+        self.users_with_roles: set[str] = set()
+        self.enrolments: list[EnrolmentRow] = []
+        self.enrolment_sids: dict[int, set[str]] = defaultdict(set)
+        self.enrolments_unchanged = 0
+
+    # ------------------------------------------------------------------ reading
+
+    def read(self) -> None:
+        run = self.run
+        roles = self._read_roles() if run.manifest.version == "1.2" else {}
+        demographics = self._read_demographics()
+        run.progress("Reading users", 0, None)
+        rows = list(orr.read_file(run.source, run.manifest, "users.csv", self.problems))
+        for row in rows:
+            self.user_sids.add(row.sourced_id)
+            self._read_user(row, roles.get(row.sourced_id, []), demographics.get(row.sourced_id))
+        for sid in set(demographics) - self.user_sids:
+            drow = demographics[sid]
+            if not self._known_user(sid):
+                self.run.refer(
+                    drow, "sourcedId", "users.csv", f"{sid!r} is not a user in users.csv"
+                )
+        self._check_agents(rows)
+        self._match_people()
+        run.progress("Reading enrolments", 0, None)
+        self._read_enrolments()
+
+    def _read_roles(self) -> dict[str, list[tuple[str, School, str]]]:
+        roles: dict[str, list[tuple[str, School, str]]] = defaultdict(list)
+        for row in orr.read_file(self.run.source, self.run.manifest, "roles.csv", self.problems):
+            self.users_with_roles.add(row["userSourcedId"])
+            role = self.values.choice(row, "role", orr.USER_ROLES, required=True)
+            self.values.choice(row, "roleType", frozenset({"primary", "secondary"}), required=True)
+            self.values.date(row, "beginDate")
+            end = self.values.date(row, "endDate")
+            school = self.run.school_ref(row, "orgSourcedId")
+            if not row["userSourcedId"]:
+                self.problems.add(row.file, row.line, "userSourcedId", "userSourcedId is required")
+            if role and school and not row.deleted and (end is None or end > self.run.today):
+                roles[row["userSourcedId"]].append((role, school, row.fingerprint))
+        return roles
+
+    def _read_demographics(self) -> dict[str, orr.Row]:
+        found: dict[str, orr.Row] = {}
+        for row in orr.read_file(
+            self.run.source, self.run.manifest, "demographics.csv", self.problems
+        ):
+            self.values.date(row, "birthDate")
+            self.values.choice(row, "sex", orr.SEXES, required=False)
+            sen = row["metadata.uk.senStatus"]
+            if sen and sen.upper() not in orr.SEN_CODES:
+                self.problems.add(
+                    row.file, row.line, "metadata.uk.senStatus", f"{sen!r} must be N, K or E"
+                )
+            for column in ("metadata.uk.fsm", "metadata.uk.pupilPremium", "metadata.uk.eal"):
+                self.values.boolean(row, column)
+            found[row.sourced_id] = row
+        return found
+
+    def _read_user(
+        self, row: orr.Row, roles: list[tuple[str, School, str]], demographic: orr.Row | None
+    ) -> None:
+        for column in ("username", "givenName", "familyName"):
+            self.values.required(row, column)
+        if row["enabledUser"] == "":
+            self.problems.add(row.file, row.line, "enabledUser", "enabledUser is required")
+        self.values.boolean(row, "enabledUser")
+        self.values.date(row, "metadata.uk.admissionDate")
+        if self.run.manifest.version == "1.1":
+            role = self.values.choice(row, "role", orr.USER_ROLES, required=True)
+            schools = []
+            sids = orr.split_list(row["orgSourcedIds"])
+            if not sids:
+                self.problems.add(row.file, row.line, "orgSourcedIds", "orgSourcedIds is required")
+            for sid in sids:
+                if sid in self.run.unusable_orgs or sid in self.run.other_orgs:
+                    continue
+                school = self.run.schools.get(sid)
+                if school is None and sid in self.run._known_org_schools:
+                    school = School.objects.filter(pk=self.run._known_org_schools[sid]).first()
+                if school is None:
+                    self.run.refer(
+                        row,
+                        "orgSourcedIds",
+                        "orgs.csv",
+                        f"{sid!r} is not a school in orgs.csv or imported before",
+                    )
+                else:
+                    schools.append(school)
+            roles = [(role, school, "") for school in schools] if role else []
+        elif (
+            row.sourced_id not in self.users_with_roles
+            and not row.deleted
+            and not self._known_user(row.sourced_id)
+        ):
+            self.run.refer(row, "sourcedId", "roles.csv", "this user has no role in roles.csv")
+        fp = orr.fingerprint(
+            [row.fingerprint, demographic.fingerprint if demographic else ""]
+            + sorted(fp for _, _, fp in roles)
+        )
+        by_school: dict[int, list[str]] = defaultdict(list)
+        schools_by_id = {}
+        for role, school, _ in roles:
+            by_school[school.pk].append(role)
+            schools_by_id[school.pk] = school
+        for school_id, school_roles in by_school.items():
+            self._person(row, schools_by_id[school_id], set(school_roles), demographic, fp)
+
+    def _person(
+        self,
+        row: orr.Row,
+        school: School,
+        roles: set[str],
+        demographic: orr.Row | None,
+        fp: str,
+    ) -> None:
+        known = self.run.mapping(school, SourcedId.Kind.USER).get(row.sourced_id)
+        if known and known[2] == fp and not row.deleted:
+            self.unchanged_users[(school.pk, row.sourced_id)] = True
+            self.run.summary.counts[_plural(known[0])].unchanged += 1
+            return
+        if "student" in roles:
+            kind, role = "pupil", "student"
+        elif roles & set(STAFF_ROLES):
+            kind = "staff"
+            role = next(r for r in STAFF_ROLES if r in roles)
+        else:
+            kind, role = "guardian", next(iter(sorted(roles)))
+        person = Person(row, school, role, roles, fp, kind=kind)
+        if known:
+            person.target_id = known[1]
+        if kind == "pupil":
+            person.fields = self._pupil_fields(row, demographic)
+        elif kind == "staff":
+            person.fields = {
+                "forename": row["givenName"][:100],
+                "surname": row["familyName"][:100],
+                "email": row["email"][:254],
+                "code": row["identifier"][:10],
+                "title": row["metadata.uk.title"][:20],
+            }
+        else:
+            person.fields = {
+                "forename": row["givenName"][:100],
+                "surname": row["familyName"][:100],
+                "email": row["email"][:254],
+                "phone": (row["phone"] or row["sms"])[:30],
+            }
+        self.people.append(person)
+
+    def _pupil_fields(self, row: orr.Row, demographic: orr.Row | None) -> dict[str, Any]:
+        fields: dict[str, Any] = {
+            "legal_forename": row["givenName"][:100],
+            "legal_surname": row["familyName"][:100],
+        }
+        preferred_given = row["preferredGivenName"]
+        preferred_family = row["preferredFamilyName"]
+        fields["preferred_forename"] = (
+            preferred_given[:100] if preferred_given != row["givenName"] else ""
+        )
+        fields["preferred_surname"] = (
+            preferred_family[:100] if preferred_family != row["familyName"] else ""
+        )
+        try:
+            fields["upn"] = upn_clean(row["identifier"])
+        except UpnError as error:
+            message = (
+                "a pupil's identifier must be their UPN"
+                if not row["identifier"]
+                else f"the UPN {error}"
+            )
+            self.problems.add(row.file, row.line, "identifier", message)
+        grades = [orr.grade_to_year(g) for g in orr.split_list(row["grades"])]
+        if any(g is None for g in grades):
+            self.problems.add(
+                row.file, row.line, "grades", f"{row['grades']!r} is not a year group"
+            )
+        if grades and grades[0] is not None:
+            fields["year_group"] = grades[0]
+        admission = row["metadata.uk.admissionDate"]
+        if admission and orr._DATE.match(admission):
+            fields["admission_date"] = dt.date.fromisoformat(admission)
+        if demographic is not None:
+            birth = demographic["birthDate"]
+            if birth and orr._DATE.match(birth):
+                fields["date_of_birth"] = dt.date.fromisoformat(birth)
+            if demographic["sex"]:
+                fields["gender"] = SEXES.get(demographic["sex"], Gender.OTHER)
+            sen = demographic["metadata.uk.senStatus"].upper()
+            if sen in orr.SEN_CODES:
+                fields["sen_status"] = sen
+            for column, name in (
+                ("metadata.uk.fsm", "fsm"),
+                ("metadata.uk.pupilPremium", "disadvantaged"),
+                ("metadata.uk.eal", "eal"),
+            ):
+                if demographic[column].lower() in {"true", "false"}:
+                    fields[name] = demographic[column].lower() == "true"
+        return fields
+
+    def _known_user(self, sid: str) -> bool:
+        return SourcedId.objects.filter(kind=SourcedId.Kind.USER, sourced_id=sid).exists()
+
+    def _check_agents(self, rows: list[orr.Row]) -> None:
+        for row in rows:
+            for agent in orr.split_list(row["agentSourcedIds"]):
+                if agent not in self.user_sids and not self._known_user(agent):
+                    self.run.refer(
+                        row,
+                        "agentSourcedIds",
+                        "users.csv",
+                        f"{agent!r} is not a user in users.csv or imported before",
+                    )
+
+    # ------------------------------------------------------------------ matching
+
+    def _match_people(self) -> None:
+        """Find each changed person's nextsteps row and account; check for clashes."""
+        by_school: dict[int, list[Person]] = defaultdict(list)
+        for person in self.people:
+            by_school[person.school.pk].append(person)
+        for people in by_school.values():
+            self._match_pupils([p for p in people if p.kind == "pupil"])
+            self._match_staff_and_guardians([p for p in people if p.kind != "pupil"])
+        self._match_accounts()
+
+    def _match_pupils(self, pupils: list[Person]) -> None:
+        if not pupils:
+            return
+        school = pupils[0].school
+        by_upn = dict(Pupil.objects.filter(school=school).values_list("upn", "pk"))
+        mapped_to = {
+            object_id: sid
+            for sid, (target, object_id, _) in self.run.mapping(school, SourcedId.Kind.USER).items()
+            if target == "people.pupil"
+        }
+        seen: dict[str, int] = {}
+        year_start = self._first_year_start(school)
+        for person in pupils:
+            row, upn = person.row, person.fields.get("upn")
+            if upn:
+                if upn in seen:
+                    self.problems.add(
+                        row.file,
+                        row.line,
+                        "identifier",
+                        f"the UPN {upn} is also on line {seen[upn]}",
+                    )
+                seen[upn] = row.line
+                owner = by_upn.get(upn)
+                if person.target_id is None and owner is not None:
+                    if owner in mapped_to and mapped_to[owner] != row.sourced_id:
+                        self.problems.add(
+                            row.file,
+                            row.line,
+                            "identifier",
+                            f"the UPN {upn} belongs to the pupil imported as {mapped_to[owner]!r}",
+                        )
+                    person.target_id = owner
+                elif owner is not None and owner != person.target_id:
+                    self.problems.add(
+                        row.file, row.line, "identifier", f"the UPN {upn} belongs to another pupil"
+                    )
+            if person.target_id is None and not row.deleted:
+                self._check_new_pupil(person, year_start)
+
+    def _first_year_start(self, school: School) -> dt.date | None:
+        starts = [
+            dt.date.fromisoformat(r["startDate"])
+            for r in self.run.session_rows.values()
+            if r["type"] == "schoolYear" and orr._DATE.match(r["startDate"])
+        ]
+        if starts:
+            return min(starts)
+        year = AcademicYear.objects.filter(school=school).order_by("starts_on").first()
+        return year.starts_on if year else None
+
+    def _check_new_pupil(self, person: Person, year_start: dt.date | None) -> None:
+        row, fields = person.row, person.fields
+        if "date_of_birth" not in fields:
+            self.run.refer(
+                row,
+                "sourcedId",
+                "demographics.csv",
+                "a new pupil needs a birthDate in demographics.csv",
+            )
+        if "year_group" not in fields:
+            self.problems.add(
+                row.file, row.line, "grades", "a new pupil needs a year group (grades)"
+            )
+        if "admission_date" not in fields:
+            if year_start is None:
+                self.problems.add(
+                    row.file,
+                    row.line,
+                    "metadata.uk.admissionDate",
+                    "a new pupil needs an admission date "
+                    "(or a school year in academicSessions.csv)",
+                )
+            else:
+                fields["admission_date"] = year_start
+        fields.setdefault("gender", Gender.OTHER)
+
+    def _match_staff_and_guardians(self, people: list[Person]) -> None:
+        """Staff by username or staff code, parents by username or email: one query each."""
+        if not people:
+            return
+        school = people[0].school
+        staff_keys: dict[str, int] = {}
+        for pk, username, code in Staff.objects.filter(school=school).values_list(
+            "pk", "user__username", "code"
+        ):
+            if code:
+                staff_keys.setdefault(f"code:{code}", pk)
+            if username:
+                staff_keys[f"user:{username}"] = pk
+        guardian_keys: dict[str, int] = {}
+        for pk, username, email in Guardian.objects.filter(school=school).values_list(
+            "pk", "user__username", "email"
+        ):
+            if email:
+                guardian_keys.setdefault(f"email:{email.lower()}", pk)
+            if username:
+                guardian_keys[f"user:{username}"] = pk
+        for person in people:
+            if person.target_id is not None:
+                continue
+            username = person.row["username"]
+            if person.kind == "staff":
+                person.target_id = staff_keys.get(f"user:{username}") or (
+                    staff_keys.get(f"code:{person.fields['code']}")
+                    if person.fields["code"]
+                    else None
+                )
+            else:
+                email = person.fields["email"].lower()
+                person.target_id = guardian_keys.get(f"user:{username}") or (
+                    guardian_keys.get(f"email:{email}") if email else None
+                )
+
+    def _match_accounts(self) -> None:
+        """An account is reused only if it already belongs to the same person."""
+        seen: dict[str, int] = {}
+        for person in self.people:
+            username = person.row["username"]
+            if username in seen and seen[username] != person.row.line:
+                self.problems.add(
+                    person.row.file,
+                    person.row.line,
+                    "username",
+                    f"the username {username!r} is also on line {seen[username]}",
+                )
+            seen[username] = person.row.line
+        models: dict[str, Any] = {"pupil": Pupil, "staff": Staff, "guardian": Guardian}
+        owners: dict[tuple[str, int], int | None] = {}
+        for kind, model in models.items():
+            targets = [p.target_id for p in self.people if p.kind == kind and p.target_id]
+            for batch in chunks(targets):
+                for pk, user_id in model.objects.filter(pk__in=batch).values_list("pk", "user_id"):
+                    owners[(kind, pk)] = user_id
+        names = list(seen)
+        existing: dict[str, int] = {}
+        for chunk in chunks(names):
+            existing.update(User.objects.filter(username__in=chunk).values_list("username", "pk"))
+        for person in self.people:
+            own = owners.get((person.kind, person.target_id or 0))
+            found = existing.get(person.row["username"])
+            person.user_id = own
+            if found is not None and found != own:
+                if own is None and not self._has_other_life(found, person):
+                    person.user_id = found
+                    continue
+                self.problems.add(
+                    person.row.file,
+                    person.row.line,
+                    "username",
+                    f"the username {person.row['username']!r} belongs to another account",
+                )
+
+    def _has_other_life(self, user_id: int, person: Person) -> bool:
+        """Whether an unlinked account with this username is someone else's."""
+        return (
+            Pupil.objects.filter(user_id=user_id).exists()
+            or Staff.objects.filter(user_id=user_id).exists()
+            or Guardian.objects.filter(user_id=user_id).exists()
+            or Membership.objects.filter(user_id=user_id).exclude(school=person.school).exists()
+        )
+
+    # ------------------------------------------------------------------ enrolments
+
+    def _read_enrolments(self) -> None:
+        run = self.run
+        light: dict[int, dict[str, str]] = {}
+        users_here: dict[int, set[str]] = {}
+        count = 0
+        for row in orr.read_file(run.source, run.manifest, "enrollments.csv", self.problems):
+            count += 1
+            if count % 50_000 == 0:
+                run.progress("Reading enrolments", count, None)
+            role = self.values.choice(row, "role", orr.ENROLMENT_ROLES, required=True)
+            begin = self.values.date(row, "beginDate")
+            end = self.values.date(row, "endDate")
+            self.values.boolean(row, "primary")
+            if begin and end and end <= begin:
+                self.problems.add(row.file, row.line, "endDate", "endDate must be after beginDate")
+            school = run.school_ref(row, "schoolSourcedId")
+            if school is None:
+                continue
+            if school.pk not in light:
+                light[school.pk] = dict(
+                    SourcedId.objects.filter(
+                        school=school, kind=SourcedId.Kind.ENROLMENT
+                    ).values_list("sourced_id", "fingerprint")
+                )
+                users_here[school.pk] = (
+                    set(run.mapping(school, SourcedId.Kind.USER)) | self.user_sids
+                )
+            self.enrolment_sids[school.pk].add(row.sourced_id)
+            self._check_enrolment_refs(row, school, users_here[school.pk])
+            if light[school.pk].get(row.sourced_id) == row.fingerprint and not row.deleted:
+                self.enrolments_unchanged += 1
+                continue
+            self.enrolments.append(
+                EnrolmentRow(
+                    row.line,
+                    row.sourced_id,
+                    school,
+                    row["classSourcedId"],
+                    row["userSourcedId"],
+                    role,
+                    begin,
+                    end,
+                    row.deleted,
+                    row.fingerprint,
+                )
+            )
+        self.known_enrolments = {pk: set(d) for pk, d in light.items()}
+
+    def _check_enrolment_refs(self, row: orr.Row, school: School, users: set[str]) -> None:
+        class_sid = row["classSourcedId"]
+        if class_sid not in self.run.class_rows and class_sid not in self.run.mapping(
+            school, SourcedId.Kind.CLASS
+        ):
+            self.run.refer(
+                row,
+                "classSourcedId",
+                "classes.csv",
+                f"{class_sid!r} is not a class in classes.csv or imported before",
+            )
+        if row["userSourcedId"] not in users:
+            self.run.refer(
+                row,
+                "userSourcedId",
+                "users.csv",
+                f"{row['userSourcedId']!r} is not a user in users.csv or imported before",
+            )
+
+    # ------------------------------------------------------------------ writing
+
+    def apply(self) -> None:
+        self.run.progress("Writing accounts", 0, len(self.people))
+        self._apply_accounts()
+        for kind, model in (("pupil", Pupil), ("staff", Staff), ("guardian", Guardian)):
+            self.run.progress(f"Writing {_plural(kind)}", 0, None)
+            self._apply_people(kind, model)
+        self._apply_memberships()
+        self._apply_guardian_links()
+        self._end_missing_pupils()
+        self.run.save_mappings()
+        self._apply_enrolments()
+
+    def _apply_accounts(self) -> None:
+        unusable = make_password(None)
+        new: list[tuple[Person, User]] = []
+        for person in self.people:
+            row = person.row
+            enabled = row["enabledUser"].lower() == "true" and not row.deleted
+            if person.user_id is None:
+                if not enabled:
+                    continue
+                new.append(
+                    (
+                        person,
+                        User(
+                            username=row["username"][:150],
+                            first_name=row["givenName"][:150],
+                            last_name=row["familyName"][:150],
+                            email=row["email"][:254],
+                            password=unusable,
+                        ),
+                    )
+                )
+        created = User.objects.bulk_create([user for _, user in new], batch_size=CHUNK)
+        for (person, _), user in zip(new, created, strict=True):
+            person.user_id = user.pk
+        updates = []
+        current: dict[int, User] = {}
+        fresh = {id(person) for person, _ in new}
+        ids = [p.user_id for p in self.people if p.user_id and id(p) not in fresh]
+        for batch in chunks(ids):
+            current.update({u.pk: u for u in User.objects.filter(pk__in=batch)})
+        for person in self.people:
+            account = current.get(person.user_id or 0)
+            if account is None:
+                continue
+            row = person.row
+            wanted = (
+                row["givenName"][:150],
+                row["familyName"][:150],
+                row["enabledUser"].lower() == "true" and not row.deleted,
+            )
+            if (account.first_name, account.last_name, account.is_active) != wanted:
+                account.first_name, account.last_name, account.is_active = wanted
+                updates.append(account)
+        User.objects.bulk_update(
+            updates, ["first_name", "last_name", "is_active"], batch_size=CHUNK
+        )
+
+    def _apply_people(self, kind: str, model: Any) -> None:
+        people = [p for p in self.people if p.kind == kind]
+        counts = self.run.summary.counts[_plural(kind)]
+        new = [p for p in people if p.target_id is None and not p.row.deleted]
+        objects = [
+            model(school=p.school, user_id=p.user_id, **self._create_fields(kind, p)) for p in new
+        ]
+        for person, obj in zip(
+            new, model.objects.bulk_create(objects, batch_size=CHUNK), strict=True
+        ):
+            person.target_id = obj.pk
+        counts.created += len(new)
+        fresh = {id(person) for person in new}
+        existing = [p for p in people if p.target_id is not None and id(p) not in fresh]
+        changed_fields: set[str] = set()
+        updates = []
+        for batch in chunks(existing):
+            rows = model.objects.in_bulk([p.target_id for p in batch])
+            for person in batch:
+                obj = rows.get(person.target_id)
+                if obj is None:
+                    continue
+                fields = dict(person.fields)
+                if person.user_id and obj.user_id != person.user_id:
+                    fields["user_id"] = person.user_id
+                if kind == "pupil" and person.row.deleted and obj.leaving_date is None:
+                    fields["leaving_date"] = self.run.today
+                    counts.ended += 1
+                diff = {k: v for k, v in fields.items() if getattr(obj, k) != v}
+                if diff:
+                    for name, value in diff.items():
+                        setattr(obj, name, value)
+                    changed_fields |= set(diff)
+                    updates.append(obj)
+                    if not person.row.deleted:
+                        counts.updated += 1
+                else:
+                    counts.unchanged += 1
+        if updates:
+            model.objects.bulk_update(updates, sorted(changed_fields), batch_size=CHUNK)
+        target = f"people.{kind}"
+        for person in people:
+            if person.target_id is not None:
+                self.run.remember(
+                    person.school,
+                    SourcedId.Kind.USER,
+                    person.row.sourced_id,
+                    target,
+                    person.target_id,
+                    person.fingerprint,
+                )
+
+    def _create_fields(self, kind: str, person: Person) -> dict[str, Any]:
+        fields = dict(person.fields)
+        if kind == "pupil":
+            fields.setdefault("sen_status", SenStatus.NONE)
+        return fields
+
+    def _apply_memberships(self) -> None:
+        wanted: set[tuple[int, int, str]] = set()
+        for person in self.people:
+            if person.user_id is None or person.row.deleted:
+                continue
+            for role in person.roles:
+                mapped = (
+                    Role.PUPIL
+                    if role == "student"
+                    else Role.GUARDIAN
+                    if role in GUARDIAN_ROLES
+                    else STAFF_ROLES.get(role)
+                )
+                if mapped is not None:
+                    wanted.add((person.user_id, person.school.pk, str(mapped)))
+        have: set[tuple[int, int, str]] = set()
+        user_ids = sorted({user_id for user_id, _, _ in wanted})
+        for batch in chunks(user_ids):
+            have.update(
+                Membership.objects.filter(user_id__in=batch, department__isnull=True).values_list(
+                    "user_id", "school_id", "role"
+                )
+            )
+        Membership.objects.bulk_create(
+            [
+                Membership(user_id=user_id, school_id=school_id, role=role)
+                for user_id, school_id, role in sorted(wanted - have)
+            ],
+            batch_size=CHUNK,
+        )
+
+    def _apply_guardian_links(self) -> None:
+        links: set[tuple[int, str, str]] = set()
+        for person in self.people:
+            for agent in orr.split_list(person.row["agentSourcedIds"]):
+                if person.kind == "pupil":
+                    links.add((person.school.pk, agent, person.row.sourced_id))
+                elif person.kind == "guardian":
+                    links.add((person.school.pk, person.row.sourced_id, agent))
+        relationship = {p.row.sourced_id: p.role for p in self.people if p.kind == "guardian"}
+        schools = {p.school.pk: p.school for p in self.people}
+        new = []
+        for school_id, guardian_sid, pupil_sid in sorted(links):
+            users = self.run.mapping(schools[school_id], SourcedId.Kind.USER)
+            guardian, pupil = users.get(guardian_sid), users.get(pupil_sid)
+            if not guardian or not pupil:
+                continue
+            if guardian[0] != "people.guardian" or pupil[0] != "people.pupil":
+                continue
+            new.append(
+                GuardianLink(
+                    school_id=school_id,
+                    guardian_id=guardian[1],
+                    pupil_id=pupil[1],
+                    relationship=relationship.get(guardian_sid, "parent"),
+                )
+            )
+        existing: set[tuple[int, int]] = set()
+        for batch in chunks([link.pupil_id for link in new]):
+            existing.update(
+                GuardianLink.objects.filter(pupil_id__in=batch).values_list(
+                    "guardian_id", "pupil_id"
+                )
+            )
+        GuardianLink.objects.bulk_create(
+            [link for link in new if (link.guardian_id, link.pupil_id) not in existing],
+            batch_size=CHUNK,
+        )
+
+    def _end_missing_pupils(self) -> None:
+        """Bulk users.csv lists every user: pupils imported before and missing now have left."""
+        if self.run.manifest.modes.get("users.csv") != "bulk":
+            return
+        for school in self.run.scope():
+            missing = [
+                object_id
+                for sid, (target, object_id, _) in self.run.mapping(
+                    school, SourcedId.Kind.USER
+                ).items()
+                if target == "people.pupil" and sid not in self.user_sids
+            ]
+            ended = 0
+            for batch in chunks(missing):
+                ended += Pupil.objects.filter(pk__in=batch, leaving_date__isnull=True).update(
+                    leaving_date=self.run.today
+                )
+            self.run.summary.counts["pupils"].ended += ended
+
+    def _apply_enrolments(self) -> None:
+        from nextsteps.interop.oneroster_enrolments import EnrolmentWriter
+
+        EnrolmentWriter(self).write()
+
+
+def _plural(kind: str) -> str:
+    kind = kind.removeprefix("people.")
+    return {"pupil": "pupils", "staff": "staff", "guardian": "parents and carers"}.get(kind, kind)
+
+
+def iter_unique(items: Iterable[T]) -> list[T]:
+    return list(dict.fromkeys(items))

@@ -1,0 +1,80 @@
+"""Problems found in a file being imported, each named by file, line and column.
+
+Pure: no Django import. Importers collect every problem they can find before writing
+anything, then raise `ImportProblems` with the whole list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the input: where (file, line, column) and what, in plain words.
+
+    Line 0 means the file as a whole (a missing file, a wrong header); lines count from 1,
+    the header being line 1, as a spreadsheet program shows them.
+    """
+
+    file: str
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line:
+            where += f", line {self.line}"
+        if self.column:
+            where += f", column {self.column}"
+        return f"{where}: {self.message}"
+
+    def as_row(self) -> dict[str, str | int]:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "problem": self.message,
+        }
+
+
+class ImportProblems(Exception):
+    """The input cannot be imported; nothing was written. Carries every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(set(problems))
+        super().__init__(self.describe())
+
+    def describe(self, limit: int = 50) -> str:
+        lines = [str(problem) for problem in self.problems[:limit]]
+        if len(self.problems) > limit:
+            lines.append(f"… and {len(self.problems) - limit} more problems")
+        return "\n".join(lines)
+
+
+class ProblemList:
+    """Collects problems; stops collecting (but keeps counting) past a generous cap."""
+
+    CAP = 10_000
+
+    def __init__(self) -> None:
+        self.items: list[Problem] = []
+        self.count = 0
+
+    def add(self, file: str, line: int, column: str, message: str) -> None:
+        self.count += 1
+        if len(self.items) < self.CAP:
+            self.items.append(Problem(file, line, column, message))
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            problems = list(self.items)
+            if self.count > len(problems):
+                problems.append(
+                    Problem("", 0, "", f"{self.count - len(problems)} further problems not listed")
+                )
+            raise ImportProblems(problems)

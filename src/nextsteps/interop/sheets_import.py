@@ -1,0 +1,330 @@
+"""Import pupils, classes or enrolments from a mapped spreadsheet: all rows or none.
+
+Pupils are matched by UPN, classes by name in the current academic year, so importing the same
+sheet again changes nothing. Every problem is listed by file, line and column first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from nextsteps.audit.services import audit_write
+from nextsteps.interop.models import ImportRun
+from nextsteps.interop.problems import ProblemList
+from nextsteps.interop.sheets import Table, mapped_rows, suggest_mapping
+from nextsteps.people.models import Pupil, Staff
+from nextsteps.people.upn import UpnError, upn_clean
+from nextsteps.schools.models import AcademicYear, School, Subject
+from nextsteps.teaching.models import Class, ClassStaff, Enrolment
+
+KINDS = ("pupils", "classes", "enrolments")
+
+
+@dataclass
+class SheetSummary:
+    kind: str
+    dry_run: bool
+    counts: dict[str, dict[str, int]] = field(
+        default_factory=lambda: defaultdict(lambda: {"created": 0, "updated": 0, "unchanged": 0})
+    )
+
+    def add(self, what: str, outcome: str) -> None:
+        self.counts[what][outcome] += 1
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "dry_run": self.dry_run, "counts": dict(self.counts)}
+
+    def lines(self) -> list[str]:
+        head = "Dry run: nothing was written. " if self.dry_run else ""
+        lines = [f"{head}Spreadsheet of {self.kind}:"]
+        for what, c in self.counts.items():
+            lines.append(
+                f"  {what}: {c['created']} created, {c['updated']} updated, "
+                f"{c['unchanged']} unchanged"
+            )
+        return lines
+
+
+class _DryRun(Exception):
+    pass
+
+
+def current_year(school: School, today: dt.date) -> AcademicYear | None:
+    years = AcademicYear.objects.filter(school=school)
+    return (
+        years.filter(starts_on__lte=today, ends_on__gte=today).first()
+        or years.order_by("-starts_on").first()
+    )
+
+
+def sheet_import(
+    *,
+    school: School,
+    kind: str,
+    table: Table,
+    mapping: dict[str, str] | None,
+    by: Any,
+    dry_run: bool = False,
+    today: dt.date | None = None,
+) -> SheetSummary:
+    """Import a sheet of pupils, classes or enrolments; ImportProblems lists what is wrong."""
+    if kind not in KINDS:
+        raise ValueError(f"spreadsheets hold {', '.join(KINDS)}, not {kind!r}")
+    today = today or timezone.localdate()
+    problems = ProblemList()
+    chosen = mapping or suggest_mapping(kind, table.headers)
+    rows = mapped_rows(table, kind, chosen, problems)
+    _check_upns(table, rows, chosen.get("upn", "UPN"), problems)
+    year = current_year(school, today)
+    if year is None:
+        problems.add(table.filename, 0, "", f"{school.name} has no academic year set up")
+    problems.raise_if_any()
+    if year is None:  # pragma: no cover - listed as a problem above
+        return SheetSummary(kind, dry_run)
+    summary = SheetSummary(kind, dry_run)
+    writer = {"pupils": _pupils, "classes": _classes, "enrolments": _enrolments}[kind]
+    try:
+        with transaction.atomic():
+            writer(school, year, table, rows, problems, summary)
+            problems.raise_if_any()
+            if dry_run:
+                raise _DryRun
+            ImportRun.objects.create(
+                school=school,
+                kind=ImportRun.Kind.SPREADSHEET,
+                outcome=ImportRun.Outcome.IMPORTED,
+                filename=table.filename[:255],
+                summary=summary.as_dict(),
+                by=by if getattr(by, "pk", None) else None,
+            )
+            audit_write(
+                actor=by,
+                action=f"spreadsheet.import_{kind}",
+                school=school,
+                target_type="interop.importrun",
+                target_label=f"Spreadsheet {table.filename}"[:200],
+                after=summary.as_dict(),
+            )
+    except _DryRun:
+        pass
+    return summary
+
+
+Rows = list[tuple[int, dict[str, Any]]]
+
+
+def _check_upns(table: Table, rows: Rows, column: str, problems: ProblemList) -> None:
+    """Every UPN valid and listed once, before anything else is looked at."""
+    seen: dict[str, int] = {}
+    for line, record in rows:
+        if "upn" not in record:
+            continue
+        try:
+            record["upn"] = upn_clean(str(record["upn"]))
+        except UpnError as error:
+            problems.add(table.filename, line, column, f"the UPN {error}")
+            record.pop("upn")
+            continue
+        if table_kind_is_pupils(record) and record["upn"] in seen:
+            problems.add(
+                table.filename,
+                line,
+                column,
+                f"the UPN {record['upn']} is also on line {seen[record['upn']]}",
+            )
+        seen.setdefault(record["upn"], line)
+
+
+def table_kind_is_pupils(record: dict[str, Any]) -> bool:
+    return "legal_surname" in record
+
+
+def _pupils(
+    school: School,
+    year: AcademicYear,
+    table: Table,
+    rows: Rows,
+    problems: ProblemList,
+    summary: SheetSummary,
+) -> None:
+    existing = {p.upn: p for p in Pupil.objects.filter(school=school)}
+    seen: dict[str, int] = {}
+    forms: dict[str, Class] = {
+        c.name: c for c in Class.objects.filter(school=school, academic_year=year)
+    }
+    for _line, record in rows:
+        upn = str(record.get("upn", ""))
+        if not upn or upn in seen:
+            continue  # already listed as a problem
+        seen[upn] = _line
+        reg_group = str(record.pop("reg_group", "") or "")
+        record.pop("upn", None)
+        pupil = existing.get(upn)
+        if pupil is None:
+            record.setdefault("admission_date", year.starts_on)
+            record.setdefault("gender", "X")
+            pupil = Pupil.objects.create(school=school, upn=upn, **record)
+            summary.add("pupils", "created")
+        else:
+            changed = {k: v for k, v in record.items() if getattr(pupil, k) != v}
+            for name, value in changed.items():
+                setattr(pupil, name, value)
+            if changed:
+                pupil.save(update_fields=sorted(changed))
+            summary.add("pupils", "updated" if changed else "unchanged")
+        if reg_group:
+            _place_in_form(school, year, pupil, reg_group, forms, summary)
+
+
+def _place_in_form(
+    school: School,
+    year: AcademicYear,
+    pupil: Pupil,
+    name: str,
+    forms: dict[str, Class],
+    summary: SheetSummary,
+) -> None:
+    form = forms.get(name)
+    if form is None:
+        form = Class.objects.create(
+            school=school,
+            academic_year=year,
+            name=name[:100],
+            kind=Class.Kind.FORM,
+            year_group=pupil.year_group,
+        )
+        forms[name] = form
+        summary.add("registration groups", "created")
+    open_in_form = Enrolment.objects.filter(pupil=pupil, teaching_class=form, ends_on__isnull=True)
+    if open_in_form.exists():
+        summary.add("enrolments", "unchanged")
+        return
+    Enrolment.objects.create(
+        school=school,
+        pupil=pupil,
+        teaching_class=form,
+        starts_on=max(year.starts_on, pupil.admission_date),
+    )
+    summary.add("enrolments", "created")
+
+
+def _classes(
+    school: School,
+    year: AcademicYear,
+    table: Table,
+    rows: Rows,
+    problems: ProblemList,
+    summary: SheetSummary,
+) -> None:
+    existing = {c.name: c for c in Class.objects.filter(school=school, academic_year=year)}
+    subjects = {s.name.lower(): s for s in Subject.objects.filter(school=school)}
+    for line, record in rows:
+        name = str(record["name"])[:100]
+        kind_text = str(record.get("kind", "")).lower()
+        kind = (
+            Class.Kind.FORM
+            if kind_text in {"form", "reg", "registration", "tutor"}
+            else Class.Kind.TEACHING
+        )
+        teaching_class = existing.get(name)
+        fields = {"year_group": record.get("year_group"), "kind": kind}
+        if teaching_class is None:
+            teaching_class = Class.objects.create(
+                school=school, academic_year=year, name=name, **fields
+            )
+            existing[name] = teaching_class
+            summary.add("classes", "created")
+        else:
+            changed = {
+                k: v for k, v in fields.items() if v is not None and getattr(teaching_class, k) != v
+            }
+            for key, value in changed.items():
+                setattr(teaching_class, key, value)
+            if changed:
+                teaching_class.save(update_fields=sorted(changed))
+            summary.add("classes", "updated" if changed else "unchanged")
+        subject_name = str(record.get("subject", ""))
+        if subject_name:
+            subject = subjects.get(subject_name.lower())
+            if subject is None:
+                problems.add(
+                    table.filename, line, "Subject", f"{subject_name!r} is not a subject here"
+                )
+            elif not teaching_class.subjects.filter(pk=subject.pk).exists():
+                teaching_class.subjects.add(subject)
+        teacher = str(record.get("teacher", ""))
+        if teacher:
+            staff = Staff.objects.filter(
+                Q(code__iexact=teacher) | Q(email__iexact=teacher), school=school
+            ).first()
+            if staff is None:
+                problems.add(
+                    table.filename,
+                    line,
+                    "Teacher",
+                    f"no member of staff has the code or email {teacher!r}",
+                )
+            else:
+                ClassStaff.objects.get_or_create(
+                    school=school, teaching_class=teaching_class, staff=staff
+                )
+
+
+def _enrolments(
+    school: School,
+    year: AcademicYear,
+    table: Table,
+    rows: Rows,
+    problems: ProblemList,
+    summary: SheetSummary,
+) -> None:
+    pupils = dict(Pupil.objects.filter(school=school).values_list("upn", "pk"))
+    classes = dict(
+        Class.objects.filter(school=school, academic_year=year).values_list("name", "pk")
+    )
+    for line, record in rows:
+        upn = str(record.get("upn", ""))
+        if not upn:
+            continue  # already listed as a problem
+        pupil_id = pupils.get(upn)
+        class_id = classes.get(str(record["class_name"]))
+        if pupil_id is None:
+            problems.add(table.filename, line, "UPN", f"no pupil here has the UPN {upn}")
+        if class_id is None:
+            problems.add(
+                table.filename, line, "Class", f"{record['class_name']!r} is not a class in {year}"
+            )
+        if pupil_id is None or class_id is None:
+            continue
+        starts = record.get("starts_on") or year.starts_on
+        ends = record.get("ends_on")
+        if ends is not None and ends < starts:
+            problems.add(table.filename, line, "Until", "the end date is before the start date")
+            continue
+        current = (
+            Enrolment.objects.filter(pupil_id=pupil_id, teaching_class_id=class_id)
+            .filter(Q(starts_on=starts) | Q(ends_on__isnull=True))
+            .first()
+        )
+        if current is None:
+            Enrolment.objects.create(
+                school=school,
+                pupil_id=pupil_id,
+                teaching_class_id=class_id,
+                starts_on=starts,
+                ends_on=ends,
+            )
+            summary.add("enrolments", "created")
+        elif (current.starts_on, current.ends_on) != (starts, ends):
+            current.starts_on, current.ends_on = starts, ends
+            current.save(update_fields=["starts_on", "ends_on"])
+            summary.add("enrolments", "updated")
+        else:
+            summary.add("enrolments", "unchanged")

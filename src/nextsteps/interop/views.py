@@ -1,0 +1,361 @@
+"""The data manager's pages: OneRoster, CTF and spreadsheet imports and exports; API tokens."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any, cast
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from nextsteps import access
+from nextsteps.accounts.models import STAFF_ROLES, Role, User
+from nextsteps.api.models import ApiToken
+from nextsteps.api.services import token_create, token_revoke
+from nextsteps.interop import oneroster as orr
+from nextsteps.interop import sheets
+from nextsteps.interop.ctf_export import ctf_export
+from nextsteps.interop.ctf_import import ctf_import
+from nextsteps.interop.models import ImportRun
+from nextsteps.interop.oneroster_export import oneroster_export, oneroster_zip
+from nextsteps.interop.oneroster_import import log_refused, oneroster_import
+from nextsteps.interop.problems import ImportProblems
+from nextsteps.interop.sheets_import import KINDS, sheet_import
+from nextsteps.people.models import Pupil
+from nextsteps.web.exports import table_response
+
+MAX_UPLOAD = 200 * 1024 * 1024
+MAX_SHEET = 10 * 1024 * 1024
+SESSION_KEY = "interop_sheet"
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in user (every view here is behind `access.signed_in`)."""
+    return cast(User, request.user)
+
+
+def _admin_school(request: HttpRequest, urn: int) -> Any:
+    return access.access_school(request.user, urn, roles=[Role.ADMIN])
+
+
+class OneRosterImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("OneRoster file set (.zip)"),
+        help_text=gettext_lazy(
+            "A zip of the CSV files your management system exports, 1.1 or 1.2."
+        ),
+    )
+    dry_run = forms.BooleanField(
+        label=gettext_lazy("Dry run: check and count, change nothing"), required=False, initial=True
+    )
+
+
+class CtfImportForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Common Transfer File (.xml)"))
+    dry_run = forms.BooleanField(
+        label=gettext_lazy("Dry run: check and count, change nothing"), required=False, initial=True
+    )
+
+
+class SheetUploadForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=gettext_lazy("What the spreadsheet holds"),
+        choices=[
+            ("pupils", gettext_lazy("Pupils and their characteristics")),
+            ("classes", gettext_lazy("Classes")),
+            ("enrolments", gettext_lazy("Pupils' places in classes")),
+        ],
+    )
+    file = forms.FileField(label=gettext_lazy("Spreadsheet (.csv or .xlsx)"))
+
+
+@access.signed_in
+def data_home(request: HttpRequest, urn: int) -> HttpResponse:
+    school = _admin_school(request, urn)
+    runs = list(ImportRun.objects.filter(school=school).select_related("by")[:15])
+    return render(
+        request,
+        "interop/data_home.html",
+        {
+            "school": school,
+            "runs": runs,
+            "oneroster_form": OneRosterImportForm(auto_id="oneroster-%s"),
+            "ctf_form": CtfImportForm(auto_id="ctf-%s"),
+            "sheet_form": SheetUploadForm(auto_id="sheet-%s"),
+            "pupils": Pupil.objects.filter(school=school, leaving_date__isnull=True).order_by(
+                "legal_surname", "legal_forename"
+            )[:500],
+        },
+    )
+
+
+def _problems_page(
+    request: HttpRequest,
+    school: Any,
+    title: str,
+    problems: ImportProblems,
+    filename: str,
+    kind: str,
+) -> HttpResponse:
+    log_refused(school, problems, by=request.user, filename=filename, kind=kind)
+    request.session["interop_problems"] = [p.as_row() for p in problems.problems[:5000]]
+    return render(
+        request,
+        "interop/problems.html",
+        {
+            "school": school,
+            "title": title,
+            "problems": problems.problems[:500],
+            "count": len(problems.problems),
+        },
+        status=422,
+    )
+
+
+@access.signed_in
+@require_POST
+def oneroster_upload(request: HttpRequest, urn: int) -> HttpResponse:
+    school = _admin_school(request, urn)
+    form = OneRosterImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a OneRoster zip file to import."))
+        return redirect("interop_home", urn=school.urn)
+    upload = form.cleaned_data["file"]
+    if upload.size > MAX_UPLOAD:
+        messages.error(request, _("That file is larger than 200 MB."))
+        return redirect("interop_home", urn=school.urn)
+    try:
+        source = orr.Source.from_zip(upload.read(), upload.name)
+        summary = oneroster_import(
+            source=source, by=request.user, dry_run=form.cleaned_data["dry_run"], schools=[school]
+        )
+    except ImportProblems as problems:
+        return _problems_page(
+            request, school, _("OneRoster import"), problems, upload.name, "oneroster"
+        )
+    except (OSError, ValueError) as error:  # not a zip, a zip bomb
+        messages.error(request, str(error))
+        return redirect("interop_home", urn=school.urn)
+    except Exception as error:  # noqa: BLE001 - zipfile raises BadZipFile and friends
+        messages.error(request, _("That is not a readable zip file: %(e)s") % {"e": error})
+        return redirect("interop_home", urn=school.urn)
+    return render(
+        request,
+        "interop/summary.html",
+        {"school": school, "lines": summary.lines(), "dry_run": summary.dry_run},
+    )
+
+
+@access.signed_in
+def oneroster_download(request: HttpRequest, urn: int) -> HttpResponse:
+    school = _admin_school(request, urn)
+    version = request.GET.get("version", "1.2")
+    if version not in orr.VERSIONS:
+        version = "1.2"
+    data = oneroster_zip(oneroster_export(school=school, version=version))
+    ImportRun.objects.create(
+        school=school,
+        kind=ImportRun.Kind.ONEROSTER,
+        outcome=ImportRun.Outcome.EXPORTED,
+        filename=f"oneroster-{school.urn}-{version}.zip",
+        by=_user(request),
+    )
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = (
+        f'attachment; filename="oneroster-{school.urn}-v{version}.zip"'
+    )
+    return response
+
+
+@access.signed_in
+@require_POST
+def ctf_upload(request: HttpRequest, urn: int) -> HttpResponse:
+    school = _admin_school(request, urn)
+    form = CtfImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a CTF file to import."))
+        return redirect("interop_home", urn=school.urn)
+    upload = form.cleaned_data["file"]
+    try:
+        summary = ctf_import(
+            data=upload.read(),
+            filename=upload.name,
+            school=school,
+            by=request.user,
+            dry_run=form.cleaned_data["dry_run"],
+        )
+    except ImportProblems as problems:
+        return _problems_page(request, school, _("CTF import"), problems, upload.name, "ctf")
+    return render(
+        request,
+        "interop/summary.html",
+        {"school": school, "lines": summary.lines(), "dry_run": summary.dry_run},
+    )
+
+
+@access.signed_in
+def ctf_download(request: HttpRequest, urn: int) -> HttpResponse:
+    school = _admin_school(request, urn)
+    ids = [int(i) for i in request.GET.getlist("pupil") if i.isdigit()]
+    upns = list(Pupil.objects.filter(school=school, pk__in=ids).values_list("upn", flat=True))
+    if not upns:
+        messages.error(request, _("Choose at least one pupil for the transfer file."))
+        return redirect("interop_home", urn=school.urn)
+    data = ctf_export(school=school, upns=upns, destination=request.GET.get("to", "")[:7])
+    response = HttpResponse(data, content_type="application/xml")
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{school.la_code}{school.estab}_CTF_{stamp}.xml"'
+    )
+    return response
+
+
+@access.signed_in
+def problems_report(request: HttpRequest, urn: int, fmt: str) -> HttpResponse:
+    """The last refused import's problems as a spreadsheet, to work through."""
+    _admin_school(request, urn)
+    rows = request.session.get("interop_problems", [])
+    return table_response(
+        filename="import-problems",
+        fmt=fmt,
+        headers=[_("File"), _("Line"), _("Column"), _("Problem")],
+        rows=[[r["file"], r["line"], r["column"], r["problem"]] for r in rows],
+    )
+
+
+@access.signed_in
+@require_http_methods(["GET", "POST"])
+def sheet_upload(request: HttpRequest, urn: int) -> HttpResponse:
+    """Step 1: upload; step 2: match columns, preview, dry run or import."""
+    school = _admin_school(request, urn)
+    if request.method == "POST" and "file" in request.FILES:
+        form = SheetUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            if upload.size > MAX_SHEET:
+                messages.error(request, _("That spreadsheet is larger than 10 MB."))
+                return redirect("interop_home", urn=school.urn)
+            data = upload.read()
+            try:
+                sheets.read_table(data, upload.name)
+            except ValueError as error:
+                messages.error(request, str(error))
+                return redirect("interop_home", urn=school.urn)
+            request.session[SESSION_KEY] = {
+                "kind": form.cleaned_data["kind"],
+                "name": upload.name,
+                "data": base64.b64encode(data).decode("ascii"),
+            }
+            return redirect("interop_sheet", urn=school.urn)
+    stored = request.session.get(SESSION_KEY)
+    if not stored or stored.get("kind") not in KINDS:
+        return redirect("interop_home", urn=school.urn)
+    table = sheets.read_table(base64.b64decode(stored["data"]), stored["name"])
+    kind = stored["kind"]
+    mapping = sheets.suggest_mapping(kind, table.headers)
+    if request.method == "POST":
+        mapping = {
+            f.name: request.POST.get(f"map_{f.name}", "")
+            for f in sheets.FIELDS[kind]
+            if request.POST.get(f"map_{f.name}", "") in table.headers
+        }
+        dry_run = request.POST.get("action") != "import"
+        try:
+            summary = sheet_import(
+                school=school,
+                kind=kind,
+                table=table,
+                mapping=mapping,
+                by=request.user,
+                dry_run=dry_run,
+            )
+        except ImportProblems as problems:
+            return _problems_page(
+                request, school, _("Spreadsheet import"), problems, table.filename, "spreadsheet"
+            )
+        if not dry_run:
+            request.session.pop(SESSION_KEY, None)
+        return render(
+            request,
+            "interop/summary.html",
+            {"school": school, "lines": summary.lines(), "dry_run": dry_run, "again": dry_run},
+        )
+    fields = [{"field": f, "chosen": mapping.get(f.name, "")} for f in sheets.FIELDS[kind]]
+    preview_problems = sheets.ProblemList()
+    preview = sheets.mapped_rows(
+        sheets.Table(table.filename, table.headers, table.rows[:10]),
+        kind,
+        mapping,
+        preview_problems,
+    )
+    return render(
+        request,
+        "interop/sheet_map.html",
+        {
+            "school": school,
+            "kind": kind,
+            "table": table,
+            "fields": fields,
+            "preview": [
+                [record.get(f.name, "") for f in sheets.FIELDS[kind]] for _, record in preview
+            ],
+            "preview_problems": preview_problems.items[:20],
+            "labels": [f.label for f in sheets.FIELDS[kind]],
+            "row_count": len(table.rows),
+        },
+    )
+
+
+# ---------------------------------------------------------------------------- API tokens
+
+
+def _staff_school(request: HttpRequest, urn: int) -> Any:
+    school = access.access_school(request.user, urn, roles=list(STAFF_ROLES))
+    return school
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label=gettext_lazy("What the token is for"),
+        max_length=100,
+        help_text=gettext_lazy("For example: the trust's analytics dashboard."),
+    )
+
+
+@access.signed_in
+@require_http_methods(["GET", "POST"])
+def tokens(request: HttpRequest, urn: int) -> HttpResponse:
+    school = _staff_school(request, urn)
+    form = TokenForm(request.POST or None)
+    secret = ""
+    if request.method == "POST" and form.is_valid():
+        _, secret = token_create(
+            user=_user(request), name=form.cleaned_data["name"], by=request.user
+        )
+        form = TokenForm()
+    return render(
+        request,
+        "interop/tokens.html",
+        {
+            "school": school,
+            "form": form,
+            "secret": secret,
+            "tokens": list(ApiToken.objects.filter(user=_user(request))),
+        },
+    )
+
+
+@access.signed_in
+@require_POST
+def token_revoke_view(request: HttpRequest, urn: int, token_id: int) -> HttpResponse:
+    school = _staff_school(request, urn)
+    token = get_object_or_404(ApiToken, pk=token_id, user=_user(request))
+    token_revoke(token=token, by=request.user)
+    messages.success(request, _("Revoked %(name)s.") % {"name": token.name})
+    return redirect("interop_tokens", urn=school.urn)

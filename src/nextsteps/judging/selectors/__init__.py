@@ -1,0 +1,1 @@
+"""Reads for moderation, standardisation and comparative judgement (see the modules)."""

@@ -1,0 +1,1 @@
+"""Writes for moderation, standardisation and comparative judgement (see the modules)."""

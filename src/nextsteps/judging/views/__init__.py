@@ -1,0 +1,1 @@
+"""Pages for moderation, standardisation and comparative judgement (see the modules)."""

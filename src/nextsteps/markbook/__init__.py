@@ -1,0 +1,1 @@
+"""The markbook: judgements, standings and the calculations behind them."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MarkbookConfig(AppConfig):
+    name = "nextsteps.markbook"
+    verbose_name = "Markbook"

@@ -1,0 +1,318 @@
+"""Reads for the markbook, the pupil profile and the gap analysis, in fixed numbers of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet
+
+from nextsteps.accounts.models import User
+from nextsteps.curriculum.models import Framework, Objective, ScaleLevel, Strand
+from nextsteps.markbook.models import Attachment, Judgement, Standing
+from nextsteps.people.models import Pupil
+from nextsteps.teaching.models import Class, GroupMembership, PupilGroup
+from nextsteps.teaching.selectors import class_pupils, current
+
+
+def short_label(label: str) -> str:
+    """A level's initials for a cell ("Working towards" → "WT"); the key spells it out."""
+    words = [word for word in label.replace("'", "").split() if word[:1].isalnum()]
+    if len(words) == 1:
+        return words[0][:3]
+    return "".join(word[0].upper() for word in words)[:3]
+
+
+@dataclass(frozen=True)
+class StandingView:
+    """The parts of a standing a grid cell shows, read without building a model per cell."""
+
+    value: Decimal | None
+    level: ScaleLevel | None
+    evidence_count: int
+    last_recorded_by: str | None
+
+    @property
+    def level_id(self) -> int | None:
+        return self.level.pk if self.level else None
+
+
+def grid_standings(
+    *, pupil_ids: list[int], objective_ids: list[int], levels: list[ScaleLevel]
+) -> dict[tuple[int, int], StandingView]:
+    """Standings for a grid in two queries: the cells as plain rows, then who recorded them."""
+    by_id = {level.pk: level for level in levels}
+    rows = list(
+        Standing.objects.filter(pupil_id__in=pupil_ids, objective_id__in=objective_ids).values_list(
+            "pupil_id", "objective_id", "value", "level_id", "evidence_count", "last_recorded_by_id"
+        )
+    )
+    user_ids = {row[5] for row in rows if row[5]}
+    names = (
+        {user.pk: str(user) for user in User.objects.filter(pk__in=user_ids)} if user_ids else {}
+    )
+    return {
+        (pupil, objective): StandingView(value, by_id.get(level_id), count, names.get(user_id))
+        for pupil, objective, value, level_id, count, user_id in rows
+    }
+
+
+@dataclass
+class Cell:
+    pupil_id: int
+    objective_id: int
+    standing: Standing | StandingView | None = None
+    pupil_name: str = ""
+    objective_code: str = ""
+
+    @property
+    def dom_id(self) -> str:
+        return f"cell-{self.pupil_id}-{self.objective_id}"
+
+    @property
+    def short(self) -> str:
+        level = self.standing.level if self.standing else None
+        return short_label(level.label) if level else ""
+
+
+@dataclass
+class Row:
+    pupil: Pupil
+    cells: list[Cell]
+    recordable: bool = True
+
+    @property
+    def html(self) -> str:
+        from nextsteps.markbook.cells import render_row
+
+        return render_row(self.cells)
+
+
+@dataclass
+class Markbook:
+    teaching_class: Class
+    framework: Framework
+    strands: list[Strand]
+    objectives: list[Objective]
+    levels: list[ScaleLevel]
+    rows: list[Row]
+    groups: list[PupilGroup]
+    group: PupilGroup | None
+    year: int | None
+    years: list[int] = field(default_factory=list)
+
+
+def frameworks_for_class(teaching_class: Class) -> QuerySet[Framework]:
+    """Frameworks for the class's subjects, newest version first."""
+    return (
+        Framework.objects.filter(
+            school_id=teaching_class.school_id, subject__in=teaching_class.subjects.all()
+        )
+        .select_related("subject")
+        .order_by("subject__name", "-pk")
+    )
+
+
+def markbook(
+    *,
+    teaching_class: Class,
+    framework: Framework,
+    strand_id: int | None = None,
+    group_id: int | None = None,
+    year: int | None = None,
+    recordable_pupil_ids: set[int] | None = None,
+    on: dt.date | None = None,
+) -> Markbook:
+    """The class × objectives grid: standings with their levels and who last recorded them."""
+    objectives_query = Objective.objects.filter(framework=framework)
+    if strand_id:
+        objectives_query = objectives_query.filter(strand_id=strand_id)
+    if year is not None:
+        objectives_query = objectives_query.filter(year_group=year)
+    objectives = list(objectives_query.select_related("strand").order_by("position"))
+    groups = list(PupilGroup.objects.filter(teaching_class=teaching_class).order_by("name"))
+    group = next((g for g in groups if g.pk == group_id), None)
+    pupils = class_pupils(teaching_class, on)
+    if group is not None:
+        members = set(
+            GroupMembership.objects.filter(current(on), group=group).values_list(
+                "pupil_id", flat=True
+            )
+        )
+        pupils = [p for p in pupils if p.pk in members]
+    levels = list(framework.scale.levels.order_by("position"))
+    standings = grid_standings(
+        pupil_ids=[p.pk for p in pupils], objective_ids=[o.pk for o in objectives], levels=levels
+    )
+    rows = [
+        Row(
+            pupil=pupil,
+            cells=[
+                Cell(pupil.pk, o.pk, standings.get((pupil.pk, o.pk)), pupil.name, o.code)
+                for o in objectives
+            ],
+            recordable=recordable_pupil_ids is None or pupil.pk in recordable_pupil_ids,
+        )
+        for pupil in pupils
+    ]
+    years = sorted(
+        y
+        for y in Objective.objects.filter(framework=framework, year_group__isnull=False)
+        .order_by()
+        .values_list("year_group", flat=True)
+        .distinct()
+        if y is not None
+    )
+    return Markbook(
+        teaching_class=teaching_class,
+        framework=framework,
+        strands=list(framework.strands.order_by("position")),
+        objectives=objectives,
+        levels=levels,
+        rows=rows,
+        groups=groups,
+        group=group,
+        year=year,
+        years=years,
+    )
+
+
+def cell_history(*, pupil: Pupil, objective: Objective) -> list[Judgement]:
+    """Every event on a cell, newest first, with who recorded it and its attachments."""
+    return list(
+        Judgement.objects.filter(pupil=pupil, objective=objective)
+        .select_related("level", "recorded_by", "supersedes")
+        .prefetch_related(
+            Prefetch("attachments", queryset=Attachment.objects.order_by("pk")), "superseded_by"
+        )
+        .order_by("-recorded_at", "-pk")
+    )
+
+
+def changed_standings(
+    *, teaching_class: Class, objective_ids: list[int], since: dt.datetime
+) -> list[Standing]:
+    """Standings in this class's grid changed since a moment (for other teachers' edits)."""
+    pupil_ids = [p.pk for p in class_pupils(teaching_class)]
+    return list(
+        Standing.objects.filter(
+            pupil_id__in=pupil_ids, objective_id__in=objective_ids, updated_at__gt=since
+        ).select_related("level", "last_recorded_by", "pupil", "objective")
+    )
+
+
+@dataclass
+class GapRow:
+    objective: Objective
+    secure: int
+    total: int
+    with_evidence: int
+    latest_evidence: dt.datetime | None
+    not_secure: list[Pupil]
+
+    @property
+    def share_secure(self) -> Decimal:
+        return Decimal(0) if not self.total else (Decimal(self.secure) / Decimal(self.total))
+
+    @property
+    def percent_secure(self) -> int:
+        return round(self.share_secure * 100)
+
+    @property
+    def coverage_percent(self) -> int:
+        return 0 if not self.total else round(100 * self.with_evidence / self.total)
+
+
+def gap_analysis(
+    *, teaching_class: Class, framework: Framework, year: int | None = None, core_only: bool = False
+) -> list[GapRow]:
+    """Objectives by share of pupils secure, with who is not yet secure, and coverage."""
+    objectives = Objective.objects.filter(framework=framework)
+    if year is not None:
+        objectives = objectives.filter(year_group=year)
+    if core_only:
+        objectives = objectives.filter(core=True)
+    objective_list = list(objectives.order_by("position"))
+    pupils = class_pupils(teaching_class)
+    standings: dict[int, dict[int, Standing]] = defaultdict(dict)
+    for s in Standing.objects.filter(
+        pupil_id__in=[p.pk for p in pupils], objective_id__in=[o.pk for o in objective_list]
+    ):
+        standings[s.objective_id][s.pupil_id] = s
+    rows = []
+    for objective in objective_list:
+        cells = standings[objective.pk]
+        secure = [p for p in pupils if cells.get(p.pk) and cells[p.pk].mastered]
+        evidenced = [cells[p.pk] for p in pupils if p.pk in cells and cells[p.pk].evidence_count]
+        rows.append(
+            GapRow(
+                objective=objective,
+                secure=len(secure),
+                total=len(pupils),
+                with_evidence=len(evidenced),
+                latest_evidence=max(
+                    (s.last_evidence_at for s in evidenced if s.last_evidence_at), default=None
+                ),
+                not_secure=[p for p in pupils if not (cells.get(p.pk) and cells[p.pk].mastered)],
+            )
+        )
+    # Objectives with no evidence yet are not gaps but learning still to come: they go last.
+    rows.sort(key=lambda row: (row.with_evidence == 0, row.share_secure, row.objective.position))
+    return rows
+
+
+@dataclass
+class ProfileObjective:
+    objective: Objective
+    standing: Standing | None
+
+    @property
+    def secure(self) -> bool:
+        return bool(self.standing and self.standing.mastered)
+
+
+@dataclass
+class Profile:
+    pupil: Pupil
+    framework: Framework
+    objectives: list[ProfileObjective]
+    gaps: list[ProfileObjective]
+    next_steps: list[ProfileObjective]
+    timeline: list[Judgement]
+    levels: list[ScaleLevel]
+
+
+def pupil_profile(
+    *, pupil: Pupil, framework: Framework, year: int | None = None, timeline_limit: int = 30
+) -> Profile:
+    """Where a pupil is on each objective (core first), their gaps, evidence and next steps."""
+    objectives = Objective.objects.filter(framework=framework).prefetch_related("success_criteria")
+    if year is not None:
+        objectives = objectives.filter(year_group=year)
+    objective_list = list(objectives.select_related("strand").order_by("-core", "position"))
+    standings = {
+        s.objective_id: s
+        for s in Standing.objects.filter(pupil=pupil, objective__in=objective_list).select_related(
+            "level"
+        )
+    }
+    rows = [ProfileObjective(o, standings.get(o.pk)) for o in objective_list]
+    gaps = [row for row in rows if row.objective.core and not row.secure]
+    next_steps = sorted(gaps, key=lambda row: row.objective.position)[:3]
+    timeline = list(
+        Judgement.objects.filter(pupil=pupil, objective__framework=framework)
+        .select_related("objective", "level", "recorded_by")
+        .prefetch_related("attachments")
+        .order_by("-shown_at", "-pk")[:timeline_limit]
+    )
+    return Profile(
+        pupil=pupil,
+        framework=framework,
+        objectives=rows,
+        gaps=gaps,
+        next_steps=next_steps,
+        timeline=timeline,
+        levels=list(framework.scale.levels.order_by("position")),
+    )

@@ -1,0 +1,510 @@
+"""Writes for evidence: record, correct and withdraw judgements; keep standings current.
+
+Every write locks the standing rows of the cells it touches before adding its events, so two
+teachers saving the same cell at once both keep their events and the standing reflects both
+(PostgreSQL row locks; SQLite serialises writers with IMMEDIATE transactions).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from nextsteps.audit.models import AuditEvent
+from nextsteps.audit.services import audit_write, snapshot
+from nextsteps.curriculum.models import Framework, Objective, Scale, ScaleLevel
+from nextsteps.markbook import mastery
+from nextsteps.markbook.models import (
+    STANDING_SOURCES,
+    AssessmentPoint,
+    Attachment,
+    Judgement,
+    Source,
+    Standing,
+    StandingSnapshot,
+)
+from nextsteps.markbook.uploads import checked_upload
+from nextsteps.people.models import Pupil
+from nextsteps.teaching.models import Class
+
+Cell = tuple[int, int]  # (pupil_id, objective_id)
+
+
+class JudgementRefused(ValueError):
+    """A judgement that cannot be recorded, with the reason in words a teacher can act on."""
+
+
+@dataclass(frozen=True)
+class JudgementEntry:
+    pupil: Pupil
+    objective: Objective
+    level: ScaleLevel
+    method: str = ""
+    note: str = ""
+    shown_at: dt.datetime | None = None
+
+
+@dataclass
+class _FrameworkRules:
+    method: str
+    parameter: int | None
+    threshold: Decimal
+    levels: list[ScaleLevel] = field(default_factory=list)
+
+    def level_for(self, value: Decimal | None) -> ScaleLevel | None:
+        """The highest level at or below the value: a standing is never shown above its evidence."""
+        if value is None:
+            return None
+        chosen = None
+        for level in self.levels:
+            if level.value <= value:
+                chosen = level
+        return chosen or (self.levels[0] if self.levels else None)
+
+
+def check_entry(
+    *,
+    pupil: Pupil,
+    objective: Objective,
+    level: ScaleLevel,
+    source: str,
+    teaching_class: Class | None = None,
+) -> None:
+    """Refuse a level not on the framework's scale, an objective or class from elsewhere."""
+    if objective.school_id != pupil.school_id:
+        raise JudgementRefused(f"{objective.code} is not in {pupil.name}'s school's curriculum")
+    if teaching_class is not None and teaching_class.school_id != pupil.school_id:
+        raise JudgementRefused(f"{teaching_class} is not a class in {pupil.name}'s school")
+    framework = objective.framework
+    scale_id = (
+        framework.self_scale_id if source in (Source.SELF, Source.PEER) else framework.scale_id
+    )
+    if scale_id is None or level.scale_id != scale_id:
+        raise JudgementRefused(
+            f"{level.label!r} is not a level on the scale of {framework.name} "
+            f"(objective {objective.code})"
+        )
+
+
+@transaction.atomic
+def judgement_record(
+    *,
+    pupil: Pupil,
+    objective: Objective,
+    level: ScaleLevel,
+    by: Any,
+    source: str = Source.TEACHER,
+    method: str = "",
+    shown_at: dt.datetime | None = None,
+    note: str = "",
+    teaching_class: Class | None = None,
+    idempotency_key: str | None = None,
+    files: Sequence[UploadedFile] = (),
+) -> Judgement:
+    """Record a judgement and bring the pupil's standing on the objective up to date."""
+    earlier = _earlier_single(pupil.school_id, idempotency_key, by)
+    if earlier is not None:
+        return earlier
+    check_entry(
+        pupil=pupil, objective=objective, level=level, source=source, teaching_class=teaching_class
+    )
+    uploads = [checked_upload(file) for file in files]
+    _lock_cells({(pupil.pk, objective.pk)}, school_id=pupil.school_id)
+    # A double submission waits on the cell's lock; once it has it, the first has committed.
+    earlier = _earlier_single(pupil.school_id, idempotency_key, by)
+    if earlier is not None:
+        return earlier
+    now = timezone.now()
+    judgement = Judgement.objects.create(
+        school_id=pupil.school_id,
+        pupil=pupil,
+        objective=objective,
+        level=level,
+        value=level.value,
+        source=source,
+        method=method,
+        recorded_by=_user(by),
+        teaching_class=teaching_class,
+        shown_at=shown_at or now,
+        recorded_at=now,
+        note=note,
+        idempotency_key=idempotency_key or None,
+    )
+    for upload in uploads:
+        Attachment.objects.create(
+            school_id=pupil.school_id,
+            judgement=judgement,
+            file=upload.file,
+            content_type=upload.content_type,
+            size=upload.size,
+            original_name=upload.name[:200],
+        )
+    if source in STANDING_SOURCES:
+        standings_refresh({(pupil.pk, objective.pk)})
+    audit_write(actor=by, action="judgement.record", target=judgement)
+    return judgement
+
+
+@transaction.atomic
+def judgement_correct(
+    *, judgement: Judgement, level: ScaleLevel, by: Any, reason: str
+) -> Judgement:
+    """Replace a judgement's level with a new event; the original stays in the history."""
+    if not reason.strip():
+        raise JudgementRefused("say why the judgement is being corrected")
+    check_entry(
+        pupil=judgement.pupil, objective=judgement.objective, level=level, source=judgement.source
+    )
+    return _supersede(judgement, kind=Judgement.Kind.CORRECTION, level=level, by=by, reason=reason)
+
+
+@transaction.atomic
+def judgement_withdraw(*, judgement: Judgement, by: Any, reason: str) -> Judgement:
+    """Withdraw a judgement (recorded in error); it no longer counts but stays in the history."""
+    if not reason.strip():
+        raise JudgementRefused("say why the judgement is being withdrawn")
+    return _supersede(judgement, kind=Judgement.Kind.WITHDRAWAL, level=None, by=by, reason=reason)
+
+
+def _supersede(
+    judgement: Judgement, *, kind: str, level: ScaleLevel | None, by: Any, reason: str
+) -> Judgement:
+    cell = (judgement.pupil_id, judgement.objective_id)
+    _lock_cells({cell}, school_id=judgement.school_id)
+    if Judgement.objects.filter(supersedes=judgement).exists():
+        raise JudgementRefused("this judgement has already been corrected or withdrawn")
+    if judgement.kind == Judgement.Kind.WITHDRAWAL:
+        raise JudgementRefused("a withdrawal cannot itself be corrected")
+    event = Judgement.objects.create(
+        school_id=judgement.school_id,
+        pupil_id=judgement.pupil_id,
+        objective_id=judgement.objective_id,
+        level=level,
+        value=level.value if level else None,
+        kind=kind,
+        supersedes=judgement,
+        source=judgement.source,
+        method=judgement.method,
+        recorded_by=_user(by),
+        teaching_class_id=judgement.teaching_class_id,
+        shown_at=judgement.shown_at,
+        recorded_at=timezone.now(),
+        reason=reason,
+    )
+    if judgement.source in STANDING_SOURCES:
+        standings_refresh({cell})
+    audit_write(actor=by, action=f"judgement.{kind}", target=event, before=snapshot(judgement))
+    return event
+
+
+@transaction.atomic
+def judgements_record_bulk(
+    *,
+    entries: Sequence[JudgementEntry],
+    by: Any,
+    source: str = Source.TEACHER,
+    teaching_class: Class | None = None,
+    idempotency_key: str | None = None,
+) -> list[Judgement]:
+    """Record many judgements in one transaction (a whole column, an API batch): all or none.
+
+    A repeated idempotency key returns the judgements of the first call instead of adding more.
+    """
+    school_id = entries[0].pupil.school_id if entries else None
+    earlier_batch = _earlier_batch(school_id, idempotency_key, len(entries), by)
+    if earlier_batch:
+        return earlier_batch
+    problems = []
+    for index, entry in enumerate(entries, start=1):
+        try:
+            check_entry(
+                pupil=entry.pupil,
+                objective=entry.objective,
+                level=entry.level,
+                source=source,
+                teaching_class=teaching_class,
+            )
+        except JudgementRefused as error:
+            problems.append(f"entry {index} ({entry.pupil.name}, {entry.objective.code}): {error}")
+    if problems:
+        raise JudgementRefused("; ".join(problems))
+    if not entries:
+        return []
+    school_id = entries[0].pupil.school_id
+    cells = {(entry.pupil.pk, entry.objective.pk) for entry in entries}
+    _lock_cells(cells, school_id=school_id)
+    earlier_batch = _earlier_batch(school_id, idempotency_key, len(entries), by)
+    if earlier_batch:
+        return earlier_batch
+    now = timezone.now()
+    user = _user(by)
+    judgements = Judgement.objects.bulk_create(
+        Judgement(
+            school_id=school_id,
+            pupil=entry.pupil,
+            objective=entry.objective,
+            level=entry.level,
+            value=entry.level.value,
+            source=source,
+            method=entry.method,
+            recorded_by=user,
+            teaching_class=teaching_class,
+            shown_at=entry.shown_at or now,
+            recorded_at=now,
+            note=entry.note,
+            idempotency_key=f"{idempotency_key}:{index}" if idempotency_key else None,
+        )
+        for index, entry in enumerate(entries)
+    )
+    if source in STANDING_SOURCES:
+        standings_refresh(cells)
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            school_id=school_id,
+            actor=user,
+            action="judgement.record",
+            target_type="markbook.judgement",
+            target_id=str(judgement.pk),
+            target_label=str(judgement)[:200],
+            after=snapshot(judgement),
+        )
+        for judgement in judgements
+    )
+    return judgements
+
+
+def _earlier_single(school_id: int, key: str | None, by: Any) -> Judgement | None:
+    """The judgement an earlier call with this key recorded, in this school, by this person."""
+    if not key:
+        return None
+    earlier = Judgement.objects.filter(school_id=school_id, idempotency_key=key).first()
+    if earlier is not None and earlier.recorded_by_id != getattr(_user(by), "pk", None):
+        raise JudgementRefused("that idempotency key was already used by someone else")
+    return earlier
+
+
+def _earlier_batch(school_id: int | None, key: str | None, size: int, by: Any) -> list[Judgement]:
+    """The judgements of an earlier batch with this key (looked up by exact keys, indexed)."""
+    if not key or school_id is None:
+        return []
+    keys = [f"{key}:{index}" for index in range(size)]
+    earlier = list(
+        Judgement.objects.filter(school_id=school_id, idempotency_key__in=keys).order_by("pk")
+    )
+    if any(j.recorded_by_id != getattr(_user(by), "pk", None) for j in earlier):
+        raise JudgementRefused("that idempotency key was already used by someone else")
+    return earlier
+
+
+def _user(by: Any) -> Any:
+    return by if getattr(by, "is_authenticated", False) and getattr(by, "pk", None) else None
+
+
+def _lock_cells(cells: set[Cell], *, school_id: int) -> None:
+    """Make sure each cell has a standing row, then lock those rows for this transaction."""
+    if not cells:
+        return
+    Standing.objects.bulk_create(
+        [Standing(school_id=school_id, pupil_id=p, objective_id=o) for p, o in cells],
+        ignore_conflicts=True,
+    )
+    pupils = {p for p, _ in cells}
+    objectives = {o for _, o in cells}
+    # Ordered by id so that concurrent bulk writes lock in the same order and cannot deadlock.
+    list(
+        Standing.objects.select_for_update()
+        .filter(pupil_id__in=pupils, objective_id__in=objectives)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def _rules_for(objective_ids: Iterable[int]) -> dict[int, _FrameworkRules]:
+    """The calculation rules for each objective's framework, in two queries."""
+    framework_of = dict(
+        Objective.objects.filter(pk__in=set(objective_ids)).values_list("pk", "framework_id")
+    )
+    frameworks = Framework.objects.filter(pk__in=set(framework_of.values())).select_related("scale")
+    levels: dict[int, list[ScaleLevel]] = defaultdict(list)
+    scale_ids = {f.scale_id for f in frameworks}
+    for level in ScaleLevel.objects.filter(scale_id__in=scale_ids).order_by("value"):
+        levels[level.scale_id].append(level)
+    rules = {
+        f.pk: _FrameworkRules(
+            method=f.calculation_method,
+            parameter=f.calculation_parameter,
+            threshold=f.scale.mastery_threshold,
+            levels=levels[f.scale_id],
+        )
+        for f in frameworks
+    }
+    return {
+        objective_id: rules[framework_id] for objective_id, framework_id in framework_of.items()
+    }
+
+
+def effective_events(events: Iterable[Judgement]) -> list[Judgement]:
+    """The events that count: records and corrections not replaced by a later event."""
+    events = list(events)
+    replaced = {event.supersedes_id for event in events if event.supersedes_id}
+    return [
+        event
+        for event in events
+        if event.pk not in replaced and event.kind != Judgement.Kind.WITHDRAWAL
+    ]
+
+
+def standings_refresh(cells: set[Cell]) -> None:
+    """Recompute the standings of these cells from their events, in a fixed number of queries."""
+    if not cells:
+        return
+    pupils = {p for p, _ in cells}
+    objectives = {o for _, o in cells}
+    events: dict[Cell, list[Judgement]] = defaultdict(list)
+    for event in Judgement.objects.filter(
+        pupil_id__in=pupils, objective_id__in=objectives, source__in=STANDING_SOURCES
+    ).only(
+        "pk",
+        "pupil_id",
+        "objective_id",
+        "value",
+        "kind",
+        "supersedes_id",
+        "shown_at",
+        "recorded_at",
+        "recorded_by_id",
+        "school_id",
+    ):
+        cell = (event.pupil_id, event.objective_id)
+        if cell in cells:
+            events[cell].append(event)
+    rules = _rules_for(objectives)
+    school_of = dict(Pupil.objects.filter(pk__in=pupils).values_list("pk", "school_id"))
+    now = timezone.now()
+    rows = [
+        _standing_row(cell, events.get(cell, []), rules[cell[1]], school_of[cell[0]], now)
+        for cell in cells
+    ]
+    Standing.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["pupil", "objective"],
+        update_fields=[
+            "value",
+            "level",
+            "mastered",
+            "evidence_count",
+            "last_evidence_at",
+            "last_recorded_by",
+            "updated_at",
+        ],
+    )
+
+
+def _standing_row(
+    cell: Cell, events: list[Judgement], rules: _FrameworkRules, school_id: int, now: dt.datetime
+) -> Standing:
+    counted = effective_events(events)
+    result = mastery.standing(
+        (
+            mastery.Evidence(
+                value=e.value, shown_at=e.shown_at, recorded_at=e.recorded_at, sequence=e.pk
+            )
+            for e in counted
+            if e.value is not None
+        ),
+        method=rules.method,
+        parameter=rules.parameter,
+        mastery_threshold=rules.threshold,
+    )
+    latest = max(events, key=lambda e: (e.recorded_at, e.pk)) if events else None
+    level = rules.level_for(result.value)
+    return Standing(
+        school_id=school_id,
+        pupil_id=cell[0],
+        objective_id=cell[1],
+        value=result.value,
+        level=level,
+        mastered=result.mastered,
+        evidence_count=result.count,
+        last_evidence_at=max((e.shown_at for e in counted), default=None),
+        last_recorded_by_id=latest.recorded_by_id if latest else None,
+        updated_at=now,
+    )
+
+
+@transaction.atomic
+def standings_rebuild(*, school_id: int | None = None, chunk: int = 5000) -> int:
+    """Recompute every standing from the events (the table is a cache of them)."""
+    judgements = Judgement.objects.all()
+    standings = Standing.objects.all()
+    if school_id is not None:
+        judgements = judgements.filter(school_id=school_id)
+        standings = standings.filter(school_id=school_id)
+    cells = set(
+        judgements.filter(source__in=STANDING_SOURCES)
+        .values_list("pupil_id", "objective_id")
+        .distinct()
+    )
+    stale = set(standings.values_list("pupil_id", "objective_id")) - cells
+    for pupil_id, objective_id in stale:
+        Standing.objects.filter(pupil_id=pupil_id, objective_id=objective_id).delete()
+    ordered = sorted(cells)
+    for start in range(0, len(ordered), chunk):
+        standings_refresh(set(ordered[start : start + chunk]))
+    return len(cells)
+
+
+@transaction.atomic
+def assessment_point_lock(*, point: AssessmentPoint, by: Any) -> int:
+    """Snapshot every standing in the point's scope and lock it; later writes do not change it."""
+    if point.locked_at is not None:
+        raise JudgementRefused(f"{point.name} was locked on {point.locked_at:%d %B %Y}")
+    standings = Standing.objects.filter(school_id=point.school_id, value__isnull=False)
+    if point.department_id:
+        standings = standings.filter(
+            objective__framework__subject__department_id=point.department_id
+        )
+    rows = [
+        StandingSnapshot(
+            school_id=point.school_id,
+            point=point,
+            pupil_id=s.pupil_id,
+            objective_id=s.objective_id,
+            value=s.value,
+            level_id=s.level_id,
+            mastered=s.mastered,
+            evidence_count=s.evidence_count,
+        )
+        for s in standings.iterator(chunk_size=5000)
+    ]
+    StandingSnapshot.objects.bulk_create(rows, batch_size=2000)
+    point.locked_at = timezone.now()
+    point.locked_by = _user(by)
+    point.save(update_fields=["locked_at", "locked_by"])
+    audit_write(actor=by, action="assessment_point.lock", target=point)
+    return len(rows)
+
+
+@transaction.atomic
+def assessment_point_create(
+    *, school_id: int, name: str, date: dt.date, by: Any, department_id: int | None = None
+) -> AssessmentPoint:
+    """Add a dated assessment point for the school (or one department)."""
+    point = AssessmentPoint.objects.create(
+        school_id=school_id, name=name, date=date, department_id=department_id
+    )
+    audit_write(actor=by, action="assessment_point.create", target=point)
+    return point
+
+
+def scale_levels(scale: Scale) -> list[ScaleLevel]:
+    return list(scale.levels.order_by("position"))

@@ -1,0 +1,605 @@
+"""The markbook, quick capture, pupil profile, gap analysis and assessment points."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from nextsteps import access
+from nextsteps.accounts.models import Role
+from nextsteps.curriculum.models import Framework, Objective, ScaleLevel
+from nextsteps.markbook import selectors, services
+from nextsteps.markbook.cells import render_cell
+from nextsteps.markbook.models import AssessmentPoint, Judgement, Method, Standing
+from nextsteps.markbook.uploads import UploadRefused
+from nextsteps.schools.models import Department, School
+from nextsteps.teaching.models import Class
+from nextsteps.web.exports import table_response
+
+
+def _class(request: HttpRequest, urn: int, class_id: int) -> tuple[School, Class]:
+    school = access.access_school(request.user, urn)
+    access.require_staff(request.user, school)
+    return school, access.access_class(request.user, school, class_id)
+
+
+def _framework_for(teaching_class: Class, framework_id: str | None) -> Framework:
+    frameworks = list(selectors.frameworks_for_class(teaching_class).select_related("scale"))
+    if not frameworks:
+        raise Http404("This class has no framework for its subjects yet")
+    if framework_id and framework_id.isdigit():
+        for framework in frameworks:
+            if framework.pk == int(framework_id):
+                return framework
+        raise Http404("That framework is not used by this class")
+    maths = [f for f in frameworks if f.subject.name == "Mathematics"]
+    return (maths or frameworks)[0]
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.lstrip("-").isdigit() else None
+
+
+@access.signed_in
+@require_GET
+def markbook_page(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
+    school, teaching_class = _class(request, urn, class_id)
+    framework = _framework_for(teaching_class, request.GET.get("framework"))
+    year_param = request.GET.get("year")
+    year = _int(year_param) if year_param is not None else teaching_class.year_group
+    book = selectors.markbook(
+        teaching_class=teaching_class,
+        framework=framework,
+        strand_id=_int(request.GET.get("strand")),
+        group_id=_int(request.GET.get("group")),
+        year=year if year_param != "" else None,
+        recordable_pupil_ids=access.recordable_pupil_ids(request.user, teaching_class),
+    )
+    return render(
+        request,
+        "markbook/markbook.html",
+        {
+            "school": school,
+            "book": book,
+            "frameworks": list(selectors.frameworks_for_class(teaching_class)),
+            "methods": Method.choices,
+            "can_record": access.can_record_in(request.user, teaching_class),
+            "strand_id": _int(request.GET.get("strand")),
+            "now": timezone.now().isoformat(),
+        },
+    )
+
+
+def _objective_in_class(teaching_class: Class, objective_id: int) -> Objective:
+    """An objective from a framework this class uses; anything else is not in this markbook."""
+    objective = (
+        Objective.objects.filter(pk=objective_id, school_id=teaching_class.school_id)
+        .select_related("framework__scale", "framework__self_scale")
+        .first()
+    )
+    if objective is None:
+        raise Http404("No such objective")
+    if (
+        not selectors.frameworks_for_class(teaching_class)
+        .filter(pk=objective.framework_id)
+        .exists()
+    ):
+        raise Http404("That objective is not in this class's frameworks")
+    return objective
+
+
+def _cell_context(
+    request: HttpRequest,
+    school: School,
+    teaching_class: Class,
+    pupil: Any,
+    objective: Objective,
+    **extra: Any,
+) -> dict[str, Any]:
+    standing = (
+        Standing.objects.filter(pupil=pupil, objective=objective)
+        .select_related("level", "last_recorded_by")
+        .first()
+    )
+    return {
+        "school": school,
+        "teaching_class": teaching_class,
+        "pupil": pupil,
+        "objective": objective,
+        "cell": selectors.Cell(pupil.pk, objective.pk, standing, pupil.name, objective.code),
+        "row": selectors.Row(pupil=pupil, cells=[], recordable=True),
+        **extra,
+    }
+
+
+@access.signed_in
+@require_http_methods(["GET", "POST"])
+def cell(
+    request: HttpRequest, urn: int, class_id: int, pupil_id: int, objective_id: int
+) -> HttpResponse:
+    """GET: the cell's history and level picker. POST: record a judgement, return the cell."""
+    school, teaching_class = _class(request, urn, class_id)
+    write = request.method == "POST"
+    if write and not access.can_record_in(request.user, teaching_class):
+        raise PermissionDenied(_("You cannot record judgements for this class."))
+    pupil = access.access_class_pupil(request.user, teaching_class, pupil_id, write=write)
+    objective = _objective_in_class(teaching_class, objective_id)
+    if not write:
+        return render(
+            request,
+            "markbook/cell_detail.html",
+            _cell_context(
+                request,
+                school,
+                teaching_class,
+                pupil,
+                objective,
+                history=selectors.cell_history(pupil=pupil, objective=objective),
+                levels=list(objective.framework.scale.levels.order_by("position")),
+                methods=Method.choices,
+                can_record=access.recordable_pupil_ids(request.user, teaching_class) is None
+                or pupil.pk in (access.recordable_pupil_ids(request.user, teaching_class) or set()),
+            ),
+        )
+    error = _record_from_post(request, pupil, objective, teaching_class)
+    context = _cell_context(request, school, teaching_class, pupil, objective, error=error)
+    response = HttpResponse(render_cell(context["cell"]), status=422 if error else 200)
+    if error:
+        response["HX-Reswap"] = "none"
+        response["HX-Trigger"] = '{"markbook:error": ' + _json_string(error) + "}"
+    return response
+
+
+def _json_string(text: str) -> str:
+    import json
+
+    return json.dumps(text)
+
+
+def _record_from_post(
+    request: HttpRequest, pupil: Any, objective: Objective, teaching_class: Class
+) -> str:
+    """Record the posted judgement; return an error message, or "" when it was saved."""
+    level_id = _int(request.POST.get("level"))
+    position = _int(request.POST.get("position"))
+    levels = ScaleLevel.objects.filter(scale__frameworks=objective.framework)
+    if level_id:
+        level = levels.filter(pk=level_id).first()
+    else:
+        level = levels.filter(position=position or 0).first()
+    if level is None:
+        if level_id:
+            other = ScaleLevel.objects.filter(pk=level_id).first()
+            return _("%(level)s is not a level on this framework's scale.") % {
+                "level": other.label if other else level_id
+            }
+        return _("Choose a level.")
+    method = request.POST.get("method", "")
+    if method and method not in Method.values:
+        return _("Unknown method %(method)s.") % {"method": method}
+    shown_at = None
+    if request.POST.get("shown_on"):
+        try:
+            shown_on = dt.date.fromisoformat(request.POST["shown_on"])
+        except ValueError:
+            return _("The date the learning was shown must be a date, like 2026-11-20.")
+        if shown_on > timezone.localdate():
+            return _("The date the learning was shown cannot be in the future.")
+        shown_at = timezone.make_aware(dt.datetime.combine(shown_on, dt.time(12)))
+    try:
+        services.judgement_record(
+            pupil=pupil,
+            objective=objective,
+            level=level,
+            by=request.user,
+            method=method,
+            note=request.POST.get("note", "")[:2000],
+            teaching_class=teaching_class,
+            shown_at=shown_at,
+            files=request.FILES.getlist("photo"),
+            idempotency_key=request.POST.get("idempotency_key") or None,
+        )
+    except (services.JudgementRefused, UploadRefused) as error:
+        return str(error)
+    return ""
+
+
+@access.signed_in
+@require_POST
+def judgement_amend(
+    request: HttpRequest, urn: int, class_id: int, judgement_id: int
+) -> HttpResponse:
+    """Correct (new level) or withdraw a judgement, with a reason; returns the cell detail."""
+    school, teaching_class = _class(request, urn, class_id)
+    judgement = get_object_or_404(
+        Judgement, pk=judgement_id, school=school, teaching_class=teaching_class
+    )
+    pupil = access.access_class_pupil(request.user, teaching_class, judgement.pupil_id, write=True)
+    reason = request.POST.get("reason", "")
+    try:
+        if request.POST.get("action") == "withdraw":
+            services.judgement_withdraw(judgement=judgement, by=request.user, reason=reason)
+        else:
+            level = get_object_or_404(
+                ScaleLevel,
+                pk=_int(request.POST.get("level")) or 0,
+                scale_id=judgement.objective.framework.scale_id,
+            )
+            services.judgement_correct(
+                judgement=judgement, level=level, by=request.user, reason=reason
+            )
+    except services.JudgementRefused as error:
+        messages.error(request, str(error))
+    return redirect(
+        "markbook_cell",
+        urn=school.urn,
+        class_id=teaching_class.pk,
+        pupil_id=pupil.pk,
+        objective_id=judgement.objective_id,
+    )
+
+
+class FillForm(forms.Form):
+    level = forms.IntegerField()
+    group = forms.IntegerField(required=False)
+    method = forms.ChoiceField(choices=[("", "")] + list(Method.choices), required=False)
+    only_empty = forms.BooleanField(required=False)
+
+
+@access.signed_in
+@require_http_methods(["GET", "POST"])
+def fill_column(request: HttpRequest, urn: int, class_id: int, objective_id: int) -> HttpResponse:
+    """Give every pupil shown (a group, or the class) the same level for one objective."""
+    school, teaching_class = _class(request, urn, class_id)
+    if not access.can_record_in(request.user, teaching_class):
+        raise PermissionDenied(_("You cannot record judgements for this class."))
+    objective = _objective_in_class(teaching_class, objective_id)
+    if request.method == "GET":
+        group = teaching_class.groups.filter(pk=_int(request.GET.get("group")) or 0).first()
+        panel = bool(request.headers.get("HX-Request"))
+        template = "markbook/fill_column_panel.html" if panel else "markbook/fill_column.html"
+        return render(
+            request,
+            template,
+            {
+                "school": school,
+                "teaching_class": teaching_class,
+                "objective": objective,
+                "group": group,
+                "levels": list(objective.framework.scale.levels.order_by("position")),
+                "methods": Method.choices,
+                "query": request.GET,
+            },
+        )
+    form = FillForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a level to fill the column with."))
+        return redirect(_markbook_url(school, teaching_class, request.POST))
+    level = ScaleLevel.objects.filter(
+        pk=form.cleaned_data["level"], scale_id=objective.framework.scale_id
+    ).first()
+    if level is None:
+        messages.error(request, _("That level is not on this framework's scale."))
+        return redirect(_markbook_url(school, teaching_class, request.POST))
+    book = selectors.markbook(
+        teaching_class=teaching_class,
+        framework=objective.framework,
+        group_id=form.cleaned_data["group"],
+        year=objective.year_group,
+        recordable_pupil_ids=access.recordable_pupil_ids(request.user, teaching_class),
+    )
+    pupils = [row.pupil for row in book.rows if row.recordable]
+    if form.cleaned_data["only_empty"]:
+        has = set(
+            Standing.objects.filter(
+                objective=objective, pupil__in=pupils, evidence_count__gt=0
+            ).values_list("pupil_id", flat=True)
+        )
+        pupils = [p for p in pupils if p.pk not in has]
+    entries = [
+        services.JudgementEntry(
+            pupil=p, objective=objective, level=level, method=form.cleaned_data["method"] or ""
+        )
+        for p in pupils
+    ]
+    services.judgements_record_bulk(entries=entries, by=request.user, teaching_class=teaching_class)
+    messages.success(
+        request,
+        _("%(level)s recorded for %(count)d pupils on %(code)s.")
+        % {"level": level.label, "count": len(entries), "code": objective.code},
+    )
+    return redirect(_markbook_url(school, teaching_class, request.POST))
+
+
+def _markbook_url(school: School, teaching_class: Class, data: Any) -> str:
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    query = {
+        key: data.get(key)
+        for key in ("framework", "strand", "group", "year")
+        if data.get(key) not in (None,)
+    }
+    base = reverse("markbook", kwargs={"urn": school.urn, "class_id": teaching_class.pk})
+    return f"{base}?{urlencode(query)}" if query else base
+
+
+@access.signed_in
+@require_GET
+def changes(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
+    """Cells other people changed since the page was drawn, as out-of-band swaps."""
+    school, teaching_class = _class(request, urn, class_id)
+    since = parse_datetime(request.GET.get("since", "")) or timezone.now()
+    objective_ids = [int(i) for i in request.GET.getlist("objective") if i.isdigit()][:500]
+    changed = selectors.changed_standings(
+        teaching_class=teaching_class, objective_ids=objective_ids, since=since
+    )
+    cells = "".join(
+        render_cell(
+            selectors.Cell(s.pupil_id, s.objective_id, s, s.pupil.name, s.objective.code), oob=True
+        )
+        for s in changed
+    )
+    poll = format_html(
+        '<div id="mb-poll" hx-swap-oob="true" data-since="{}"></div>', timezone.now().isoformat()
+    )
+    return HttpResponse(cells + poll)
+
+
+@access.signed_in
+@require_GET
+def capture(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
+    """Quick capture in class: a group, today's learning intention, a few taps."""
+    school, teaching_class = _class(request, urn, class_id)
+    if not access.can_record_in(request.user, teaching_class):
+        raise PermissionDenied(_("You cannot record judgements for this class."))
+    framework = _framework_for(teaching_class, request.GET.get("framework"))
+    objective_id = _int(request.GET.get("objective"))
+    objective = _objective_in_class(teaching_class, objective_id) if objective_id else None
+    book = selectors.markbook(
+        teaching_class=teaching_class,
+        framework=framework,
+        group_id=_int(request.GET.get("group")),
+        year=teaching_class.year_group,
+        recordable_pupil_ids=access.recordable_pupil_ids(request.user, teaching_class),
+    )
+    objectives = book.objectives
+    if objective is not None:
+        book = selectors.markbook(
+            teaching_class=teaching_class,
+            framework=objective.framework,
+            group_id=_int(request.GET.get("group")),
+            year=objective.year_group,
+            recordable_pupil_ids=access.recordable_pupil_ids(request.user, teaching_class),
+        )
+        index = next(i for i, o in enumerate(book.objectives) if o.pk == objective.pk)
+        for row in book.rows:
+            row.cells = [row.cells[index]]
+    return render(
+        request,
+        "markbook/capture.html",
+        {
+            "school": school,
+            "teaching_class": teaching_class,
+            "book": book,
+            "objectives": objectives,
+            "objective": objective,
+            "frameworks": list(selectors.frameworks_for_class(teaching_class)),
+            "framework": framework,
+            "methods": Method.choices,
+        },
+    )
+
+
+@access.signed_in
+@require_GET
+def pupil_profile(request: HttpRequest, urn: int, pupil_id: int) -> HttpResponse:
+    school = access.access_school(request.user, urn)
+    access.require_staff(request.user, school)
+    pupil = access.access_pupil(request.user, school, pupil_id)
+    frameworks = list(
+        Framework.objects.filter(school=school, subject__classes__enrolments__pupil=pupil)
+        .select_related("subject", "scale")
+        .distinct()
+        .order_by("subject__name")
+    )
+    if not frameworks:
+        frameworks = list(
+            Framework.objects.filter(school=school).select_related("subject", "scale")
+        )
+    chosen = next(
+        (f for f in frameworks if str(f.pk) == request.GET.get("framework")),
+        frameworks[0] if frameworks else None,
+    )
+    if chosen is None:
+        raise Http404("No frameworks in this school")
+    year_param = request.GET.get("year")
+    year = _int(year_param) if year_param is not None else pupil.year_group
+    profile = selectors.pupil_profile(
+        pupil=pupil, framework=chosen, year=year if year_param != "" else None
+    )
+    return render(
+        request,
+        "markbook/profile.html",
+        {
+            "school": school,
+            "pupil": pupil,
+            "profile": profile,
+            "frameworks": frameworks,
+            "year": year,
+            "year_param": year_param,
+        },
+    )
+
+
+@access.signed_in
+@require_GET
+def gaps(request: HttpRequest, urn: int, class_id: int, fmt: str = "html") -> HttpResponse:
+    school, teaching_class = _class(request, urn, class_id)
+    framework = _framework_for(teaching_class, request.GET.get("framework"))
+    year_param = request.GET.get("year")
+    year = _int(year_param) if year_param is not None else teaching_class.year_group
+    core_only = request.GET.get("core") == "1"
+    rows = selectors.gap_analysis(
+        teaching_class=teaching_class,
+        framework=framework,
+        year=year if year_param != "" else None,
+        core_only=core_only,
+    )
+    if fmt in {"csv", "xlsx"}:
+        return table_response(
+            filename=f"gaps-{teaching_class.name}-{framework.name}",
+            fmt=fmt,
+            headers=[
+                _("Objective"),
+                _("Learning intention"),
+                _("Core"),
+                _("Secure"),
+                _("Pupils"),
+                _("% secure"),
+                _("With evidence"),
+                _("Latest evidence"),
+                _("Not yet secure"),
+            ],
+            rows=[
+                [
+                    r.objective.code,
+                    r.objective.wording,
+                    _("yes") if r.objective.core else _("no"),
+                    r.secure,
+                    r.total,
+                    r.percent_secure,
+                    r.with_evidence,
+                    r.latest_evidence.date().isoformat() if r.latest_evidence else "",
+                    "; ".join(p.name for p in r.not_secure),
+                ]
+                for r in rows
+            ],
+        )
+    return render(
+        request,
+        "markbook/gaps.html",
+        {
+            "school": school,
+            "teaching_class": teaching_class,
+            "framework": framework,
+            "frameworks": list(selectors.frameworks_for_class(teaching_class)),
+            "rows": rows,
+            "year": year,
+            "core_only": core_only,
+        },
+    )
+
+
+class PointForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=100)
+    date = forms.DateField(
+        label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    department = forms.ModelChoiceField(
+        label=gettext_lazy("Department (leave empty for the whole school)"),
+        queryset=Department.objects.none(),
+        required=False,
+    )
+
+
+@access.signed_in
+@require_http_methods(["GET", "POST"])
+def assessment_points(request: HttpRequest, urn: int) -> HttpResponse:
+    """Dated points at which standings are snapshotted and locked."""
+    school = access.access_school(request.user, urn, roles=[Role.ADMIN, Role.LEADER, Role.HOD])
+    whole_school = access.sees_whole_school(request.user, school)
+    departments = Department.objects.filter(school=school)
+    if not whole_school:
+        departments = departments.filter(pk__in=access.hod_department_ids(request.user, school))
+    form = PointForm(request.POST or None)
+    form.fields["department"].queryset = departments  # type: ignore[attr-defined]
+    if not whole_school:
+        form.fields["department"].required = True
+    if request.method == "POST" and request.POST.get("lock"):
+        point = get_object_or_404(
+            _points_for(school, whole_school, departments), pk=_int(request.POST["lock"]) or 0
+        )
+        try:
+            count = services.assessment_point_lock(point=point, by=request.user)
+            messages.success(
+                request,
+                _("%(name)s locked: %(count)d standings kept.")
+                % {"name": point.name, "count": count},
+            )
+        except services.JudgementRefused as error:
+            messages.error(request, str(error))
+        return redirect("assessment_points", urn=school.urn)
+    if request.method == "POST" and form.is_valid():
+        department = form.cleaned_data["department"]
+        services.assessment_point_create(
+            school_id=school.pk,
+            name=form.cleaned_data["name"],
+            date=form.cleaned_data["date"],
+            by=request.user,
+            department_id=department.pk if department else None,
+        )
+        return redirect("assessment_points", urn=school.urn)
+    return render(
+        request,
+        "markbook/assessment_points.html",
+        {
+            "school": school,
+            "points": list(
+                _points_for(school, whole_school, departments).select_related(
+                    "department", "locked_by"
+                )
+            ),
+            "form": form,
+        },
+    )
+
+
+def _points_for(school: School, whole_school: bool, departments: Any) -> Any:
+    points = AssessmentPoint.objects.filter(school=school)
+    if not whole_school:
+        points = points.filter(department__in=departments)
+    return points
+
+
+@access.signed_in
+@require_GET
+def levels_css(request: HttpRequest, urn: int) -> HttpResponse:
+    """Each level's colour as a class, so cells show colours without inline styles (CSP)."""
+    school = access.access_school(request.user, urn)
+    access.school_member(request.user, school)
+    lines = []
+    for level in ScaleLevel.objects.filter(school=school).only("pk", "colour"):
+        text = "#0b0c0c" if _luminance(level.colour) > 0.35 else "#ffffff"
+        selector = f".level-{level.pk}"
+        # Also on hover, focus and press, so Bootstrap's button states never hide the colour.
+        lines.append(
+            f"{selector},{selector}:hover,{selector}:focus,{selector}:active"
+            f"{{background-color:{level.colour};border-color:{level.colour};color:{text};}}"
+        )
+    response = HttpResponse("\n".join(lines), content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+def _luminance(colour: str) -> float:
+    """WCAG relative luminance of a #rrggbb colour."""
+    try:
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    except ValueError:
+        return 1.0
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]

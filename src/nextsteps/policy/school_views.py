@@ -1,0 +1,263 @@
+"""Whole-school policy pages: workload against the school's limit, review cycles,
+publishing, and the published policy (HTML and PDF) that everyone in the school reads."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from nextsteps import access
+from nextsteps.accounts.models import Role
+from nextsteps.policy import document_selectors, forms, selectors, services, workload_selectors
+from nextsteps.policy.models import PolicyDocument, Review
+from nextsteps.policy.pdf import document_pdf
+from nextsteps.policy.views import _departments, _leader, _policy_worker, leads_policy
+from nextsteps.schools.models import School
+
+# ---------------------------------------------------------------------------- workload
+
+
+@access.signed_in
+@require_http_methods(["GET", "POST"])
+def policy_workload(request: HttpRequest, urn: int) -> HttpResponse:
+    school = _policy_worker(request, urn)
+    is_leader = leads_policy(request.user, school)
+    settings = selectors.settings_for(school)
+    form = forms.SettingsForm(
+        request.POST or None,
+        initial={
+            "workload_limit_hours": settings.workload_limit_hours,
+            "review_interval_months": settings.review_interval_months,
+        },
+    )
+    if request.method == "POST":
+        if not is_leader:
+            raise Http404("Only leaders set the limits")
+        if form.is_valid():
+            services.policy_settings_update(
+                school=school,
+                by=request.user,
+                workload_limit_hours=form.cleaned_data["workload_limit_hours"],
+                review_interval_months=form.cleaned_data["review_interval_months"],
+            )
+            messages.success(request, _("The school's limits are saved."))
+            return redirect("policy_workload", urn=urn)
+    from nextsteps.policy import workload
+
+    return render(
+        request,
+        "policy/workload.html",
+        {
+            "school": school,
+            "rows": workload_selectors.workload_rows(
+                school, _departments(request, school), settings.workload_limit_hours
+            ),
+            "limit": settings.workload_limit_hours,
+            "form": form,
+            "is_leader": is_leader,
+            "read_minutes": _decimal(workload.WHOLE_CLASS_READ_MINUTES),
+            "sheet_minutes": _decimal(workload.WHOLE_CLASS_SHEET_MINUTES),
+        },
+    )
+
+
+def _decimal(value: Fraction) -> Decimal:
+    return (Decimal(value.numerator) / Decimal(value.denominator)).normalize()
+
+
+# ---------------------------------------------------------------------------- reviews
+
+
+@access.signed_in
+@require_http_methods(["GET", "POST"])
+def policy_reviews(request: HttpRequest, urn: int) -> HttpResponse:
+    school = _policy_worker(request, urn)
+    is_leader = leads_policy(request.user, school)
+    departments = _departments(request, school)
+    form = forms.ReviewScheduleForm(
+        request.POST or None, departments=[(d.pk, d.name) for d in departments]
+    )
+    error = ""
+    if request.method == "POST":
+        if not is_leader:
+            raise Http404("Only leaders schedule reviews")
+        if form.is_valid():
+            department_id = form.cleaned_data["department"]
+            department = (
+                access.access_department(request.user, school, department_id)
+                if department_id
+                else None
+            )
+            try:
+                services.review_schedule(
+                    school=school,
+                    by=request.user,
+                    due_on=form.cleaned_data["due_on"],
+                    focus=form.cleaned_data["focus"],
+                    department=department,
+                )
+            except services.PolicyError as problem:
+                error = str(problem)
+            else:
+                messages.success(request, _("The review is scheduled."))
+                return redirect("policy_reviews", urn=urn)
+    scope = None if is_leader else {d.pk for d in departments}
+    return render(
+        request,
+        "policy/reviews.html",
+        {
+            "school": school,
+            "reviews": selectors.reviews_for(school, scope),
+            "form": form,
+            "error": error,
+            "is_leader": is_leader,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _review(request: HttpRequest, school: School, review_id: int) -> Review:
+    review = get_object_or_404(
+        Review.objects.select_related("department", "completed_by"), school=school, pk=review_id
+    )
+    if review.department_id is None:
+        access.require_role(request.user, school, Role.LEADER)
+    else:
+        access.access_department(request.user, school, review.department_id)
+    return review
+
+
+@access.signed_in
+@require_http_methods(["GET", "POST"])
+def policy_review(request: HttpRequest, urn: int, review_id: int) -> HttpResponse:
+    """Record a review's evaluation: the effect on pupils' progress and what will change."""
+    school = _policy_worker(request, urn)
+    review = _review(request, school, review_id)
+    secure = selectors.secure_share(school, review.department)
+    form = forms.ReviewCompleteForm(
+        request.POST or None, initial={"completed_on": timezone.localdate()}
+    )
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            following = services.review_complete(
+                review=review,
+                by=request.user,
+                effect=form.cleaned_data["effect"],
+                evidence=form.cleaned_data["evidence"],
+                actions=form.cleaned_data["actions"],
+                completed_on=form.cleaned_data["completed_on"],
+                secure_share=secure.share if secure else None,
+            )
+        except services.PolicyError as problem:
+            error = str(problem)
+        else:
+            messages.success(
+                request,
+                _("The evaluation is recorded. The next review is due on %(d)s.")
+                % {"d": following.due_on.strftime("%d %B %Y")},
+            )
+            return redirect("policy_reviews", urn=urn)
+    return render(
+        request,
+        "policy/review.html",
+        {
+            "school": school,
+            "review": review,
+            "form": form,
+            "error": error,
+            "secure": secure,
+            "previous": selectors.previous_reviews(review),
+        },
+    )
+
+
+# ---------------------------------------------------------------------------- publishing
+
+
+@access.signed_in
+def policy_preview(request: HttpRequest, urn: int) -> HttpResponse:
+    """The policy as it would be published now, with the button that publishes it."""
+    school = _leader(request, urn)
+    documents = document_selectors.published(school)
+    next_version = (documents[0].version if documents else 0) + 1
+    content = document_selectors.policy_content(
+        school, version=next_version, published_on=timezone.localdate()
+    )
+    return render(
+        request,
+        "policy/preview.html",
+        {"school": school, "content": content, "documents": documents},
+    )
+
+
+@access.signed_in
+@require_POST
+def policy_publish(request: HttpRequest, urn: int) -> HttpResponse:
+    school = _leader(request, urn)
+    try:
+        document = services.policy_publish(school=school, by=request.user)
+    except services.PolicyError as problem:
+        messages.error(request, str(problem))
+        return redirect("policy_preview", urn=urn)
+    messages.success(
+        request, _("Version %(v)d of the policy is published.") % {"v": document.version}
+    )
+    return redirect("policy_document", urn=urn, version=document.version)
+
+
+def _document(request: HttpRequest, urn: int, version: int | None) -> tuple[School, Any]:
+    school = access.access_school(request.user, urn)
+    documents = PolicyDocument.objects.filter(school=school)
+    if version is None:
+        return school, documents.first()
+    return school, get_object_or_404(documents, version=version)
+
+
+@access.signed_in
+def policy_published(request: HttpRequest, urn: int) -> HttpResponse:
+    """The latest published policy, for everyone in the school."""
+    return _render_document(request, urn, None)
+
+
+@access.signed_in
+def policy_document(request: HttpRequest, urn: int, version: int) -> HttpResponse:
+    return _render_document(request, urn, version)
+
+
+def _render_document(request: HttpRequest, urn: int, version: int | None) -> HttpResponse:
+    school, document = _document(request, urn, version)
+    return render(
+        request,
+        "policy/published.html",
+        {
+            "school": school,
+            "document": document,
+            "versions": list(
+                PolicyDocument.objects.filter(school=school).values("version", "published_at")
+            ),
+            "is_latest": document is not None
+            and not PolicyDocument.objects.filter(
+                school=school, version__gt=document.version
+            ).exists(),
+            "is_leader": leads_policy(request.user, school),
+        },
+    )
+
+
+@access.signed_in
+def policy_document_pdf(request: HttpRequest, urn: int, version: int) -> HttpResponse:
+    school, document = _document(request, urn, version)
+    response = HttpResponse(document_pdf(document), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="assessment-policy-{school.urn}-v{document.version}.pdf"'
+    )
+    return response

@@ -1,0 +1,263 @@
+"""Demo results: last summer's leavers, so the progress pages show real-looking figures.
+
+- Kingsmead Academy: the Year 11 who left last summer (120 pupils) with their KS2 results
+  and GCSE grades; Attainment 8 is worked out from the grades by the kernel, and Progress 8
+  is measured against the DfE 2024 estimates (the latest shipped).
+- Hollins Park Primary School: last year's Year 6 (58 pupils) with KS1 teacher assessments
+  and KS2 results. nextsteps ships no national KS1–KS2 table, so their page shows
+  attainment and asks for the year's table rather than inventing one.
+- Riverbend Learning Trust: provisional Progress 8 estimates computed from the trust's own
+  KS4 cohort, to compare with the national ones.
+
+The pupils and their results are invented and drawn from seeded generators (the same on
+every run). Every KS2 result is a scaled score or a no-result code, never a code that needs
+a nominal score for a year the shipped table lacks. Results go in through the same CSV
+import a data manager uses, so they are checked the same way. Running it again changes
+nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import random
+from collections.abc import Iterable
+
+from nextsteps.demo import names
+from nextsteps.people.models import Gender, Pupil, SenStatus
+from nextsteps.people.upn import upn_make
+from nextsteps.progress import services
+from nextsteps.progress.models import Ks2Result, Ks4Result, ReferenceTable
+from nextsteps.progress.tables import DATA_DIR, read_p8_estimates
+from nextsteps.schools.models import School
+
+KS4_LEAVERS = 120
+YEAR6_LEAVERS = 58
+SERIAL_START = 700  # clear of the serials the main demo gives its pupils
+OPEN_SUBJECTS = (
+    "Art and design",
+    "Music",
+    "Drama",
+    "Design and technology",
+    "Religious studies",
+    "Physical education",
+    "Business",
+    "Food preparation and nutrition",
+)
+
+
+def build_demo_data(*, primary: School, secondary: School, today: dt.date) -> None:
+    """Leavers and their results for both schools, and the trust's provisional estimates."""
+    services.shipped_tables_install()
+    year = today.year if today.month >= 9 else today.year - 1  # the summer just gone
+    if not Ks4Result.objects.filter(school=secondary, year=year).exists():
+        ks4_leavers(secondary, year)
+    if not Ks2Result.objects.filter(school=primary, year=year).exists():
+        year6_leavers(primary, year)
+    if secondary.trust_id is None:
+        return
+    provisional = ReferenceTable.objects.filter(
+        kind=ReferenceTable.Kind.PROGRESS8,
+        source=ReferenceTable.Source.TRUST,
+        trust_id=secondary.trust_id,
+        year=year,
+    )
+    if not provisional.exists():
+        bands = (
+            ReferenceTable.objects.filter(
+                kind=ReferenceTable.Kind.PROGRESS8, source=ReferenceTable.Source.DFE
+            )
+            .order_by("-year")
+            .first()
+        )
+        if bands is not None:
+            services.trust_estimates_compute(school=secondary, year=year, bands=bands, by=None)
+
+
+# --- pupils ----------------------------------------------------------------------------
+
+
+def leavers(
+    school: School,
+    rng: random.Random,
+    *,
+    count: int,
+    year_group: int,
+    entry: dt.date,
+    born_from: dt.date,
+    left: dt.date,
+) -> list[Pupil]:
+    """Pupils who have left, with the characteristics schools analyse, keyed by UPN."""
+    plans = []
+    for serial in range(SERIAL_START, SERIAL_START + count):
+        female = rng.random() < 0.5
+        disadvantaged = rng.random() < 0.27
+        sen_roll = rng.random()
+        plans.append(
+            Pupil(
+                school=school,
+                upn=upn_make(
+                    la=int(school.la_code), estab=int(school.estab), year=entry.year, serial=serial
+                ),
+                legal_forename=rng.choice(names.FORENAMES_F if female else names.FORENAMES_M),
+                legal_surname=rng.choice(names.SURNAMES),
+                date_of_birth=born_from + dt.timedelta(days=rng.randrange(365)),
+                gender=Gender.FEMALE if female else Gender.MALE,
+                year_group=year_group,
+                disadvantaged=disadvantaged,
+                fsm=disadvantaged and rng.random() < 0.8,
+                sen_status=SenStatus.EHCP
+                if sen_roll < 0.025
+                else SenStatus.SUPPORT
+                if sen_roll < 0.15
+                else SenStatus.NONE,
+                eal=rng.random() < 0.2,
+                admission_date=entry,
+                leaving_date=left,
+            )
+        )
+    existing = set(
+        Pupil.objects.filter(school=school, upn__in=[p.upn for p in plans]).values_list(
+            "upn", flat=True
+        )
+    )
+    Pupil.objects.bulk_create(p for p in plans if p.upn not in existing)
+    by_upn = {p.upn: p for p in Pupil.objects.filter(school=school, upn__in=[p.upn for p in plans])}
+    return [by_upn[p.upn] for p in plans]
+
+
+def csv_bytes(header: Iterable[str], rows: Iterable[Iterable[object]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def clip(value: float, low: float, high: float) -> float:
+    return max(low, min(high, value))
+
+
+# --- Kingsmead: Year 11 leavers --------------------------------------------------------
+
+
+def ks4_leavers(school: School, year: int) -> None:
+    """Year 11 leavers of `year`: KS2 results five years earlier and their GCSE grades."""
+    rng = random.Random(f"progress-ks4-{school.urn}-{year}")  # noqa: S311
+    pupils = leavers(
+        school,
+        rng,
+        count=KS4_LEAVERS,
+        year_group=11,
+        entry=dt.date(year - 5, 9, 3),
+        born_from=dt.date(year - 17, 9, 1),
+        left=dt.date(year, 6, 26),
+    )
+    estimates = read_p8_estimates(DATA_DIR / "progress8_estimates_2024.csv")
+    ks2_rows: list[list[object]] = []
+    grade_rows: list[list[object]] = []
+    for index, pupil in enumerate(pupils):
+        ability = rng.gauss(0, 1)
+        reading = round(clip(105 + 6.5 * ability + rng.gauss(0, 3), 80, 120))
+        maths = round(clip(104 + 6.5 * ability + rng.gauss(0, 3), 80, 120))
+        if index % 40 == 7:
+            ks2_rows.append([pupil.upn, "", "", ""])  # arrived from abroad: no KS2 results
+        elif index == 23:
+            ks2_rows.append([pupil.upn, year - 5, reading, "A"])  # absent for maths
+        else:
+            ks2_rows.append([pupil.upn, year - 5, reading, maths])
+        average = (reading + maths) / 2
+        group = next(i for i, upper in enumerate(estimates.bands.upper) if average <= upper)
+        per_slot = estimates.values["attainment8"][group] / 10
+        per_slot += 0.6 - 0.8 * pupil.disadvantaged - 0.25 * (pupil.sen_status != "N")
+        grade_rows += gcse_grades(pupil.upn, year, per_slot + rng.gauss(0, 0.8), rng)
+    services.results_import(
+        school=school,
+        name=f"ks2-results-{year - 5}.csv",
+        content=csv_bytes(["upn", "ks2_year", "ks2_reading", "ks2_maths"], ks2_rows),
+        by=None,
+    )
+    services.results_import(
+        school=school,
+        name=f"gcse-grades-{year}.csv",
+        content=csv_bytes(["upn", "ks4_year", "subject", "kind", "grade"], grade_rows),
+        qualifications=True,
+        by=None,
+    )
+
+
+def gcse_grades(upn: str, year: int, level: float, rng: random.Random) -> list[list[object]]:
+    """A typical set of GCSEs for a pupil working at `level` points per subject."""
+
+    def grade() -> str:
+        points = round(clip(level + rng.gauss(0, 0.9), 0, 9))
+        return "U" if points == 0 else str(points)
+
+    subjects = [("English language", "english_language"), ("Mathematics", "maths")]
+    if rng.random() < 0.93:
+        subjects.append(("English literature", "english_literature"))
+    subjects += [("Combined science (first award)", "ebacc")]
+    subjects += [("Combined science (second award)", "ebacc")]
+    if rng.random() < 0.85:
+        subjects.append((rng.choice(("History", "Geography")), "ebacc"))
+    if rng.random() < 0.45:
+        subjects.append(("French", "ebacc"))
+    if rng.random() < 0.15:
+        subjects.append(("Computer science", "ebacc"))
+    options = rng.sample(OPEN_SUBJECTS, 2 if rng.random() < 0.3 else 3)
+    subjects += [(subject, "open") for subject in options]
+    return [[upn, year, subject, kind, grade()] for subject, kind in subjects]
+
+
+# --- Hollins Park: Year 6 leavers ------------------------------------------------------
+
+
+def ks1_outcome(level: float) -> str:
+    """KS1 teacher assessment against the 2016 frameworks."""
+    if level < -1.6:
+        return "PKF"
+    if level < -0.55:
+        return "WTS"
+    return "EXS" if level < 0.95 else "GDS"
+
+
+def ks2_writing(level: float) -> str:
+    if level < -0.7:
+        return "WTS"
+    return "EXS" if level < 1.0 else "GDS"
+
+
+def year6_leavers(school: School, year: int) -> None:
+    """Year 6 of `year`: KS1 assessments four years earlier and their KS2 results."""
+    rng = random.Random(f"progress-ks2-{school.urn}-{year}")  # noqa: S311
+    pupils = leavers(
+        school,
+        rng,
+        count=YEAR6_LEAVERS,
+        year_group=6,
+        entry=dt.date(year - 7, 9, 3),
+        born_from=dt.date(year - 12, 9, 1),
+        left=dt.date(year, 7, 22),
+    )
+    rows: list[list[object]] = []
+    for index, pupil in enumerate(pupils):
+        ability = rng.gauss(0, 1) - 0.3 * pupil.disadvantaged
+        ks1 = [ks1_outcome(ability + rng.gauss(0, 0.45)) for _ in range(3)]
+        if index == 11:
+            ks1 = ["", "", ""]  # joined in Year 4 from abroad: no KS1 assessment
+        elif index == 30:
+            ks1[0] = "A"  # absent for the reading assessment
+        growth = 0.15 + rng.gauss(0, 0.5)
+        reading = round(clip(105 + 6 * (ability + growth) + rng.gauss(0, 3), 80, 120))
+        maths = round(clip(104 + 6.5 * (ability + growth) + rng.gauss(0, 3), 80, 120))
+        writing = ks2_writing(ability + growth + rng.gauss(0, 0.5))
+        ks1_year: object = "" if index == 11 else year - 4
+        rows.append(
+            [pupil.upn, ks1_year, *ks1, year, reading, "A" if index == 40 else maths, writing]
+        )
+    header = ["upn", "ks1_year", "ks1_reading", "ks1_writing", "ks1_maths"]
+    header += ["ks2_year", "ks2_reading", "ks2_maths", "ks2_writing"]
+    services.results_import(
+        school=school, name=f"year6-results-{year}.csv", content=csv_bytes(header, rows), by=None
+    )

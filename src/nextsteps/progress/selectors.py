@@ -1,0 +1,249 @@
+"""Reads for the progress pages: cohorts, reference tables, and the kernel's reports.
+
+Each function loads what a page needs in a fixed number of queries (not one per pupil) and
+hands plain data to `compute`, which calls the kernel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+from django.db.models import Count, Q, QuerySet
+
+from nextsteps.people.models import Pupil
+from nextsteps.progress import compute
+from nextsteps.progress.measures import A8_COLUMNS, KS2_SUBJECTS, P8_MEASURES, Bands, GroupTable
+from nextsteps.progress.models import (
+    Ks1Result,
+    Ks2Result,
+    Ks4Result,
+    NominalScore,
+    ReferenceGroup,
+    ReferenceTable,
+)
+from nextsteps.progress.tables import DATA_DIR, read_points
+from nextsteps.schools.models import School, Trust
+
+Kind = ReferenceTable.Kind
+Source = ReferenceTable.Source
+
+
+@cache
+def ks1_points() -> dict[str, float]:
+    """The shipped KS1 outcome points (levels and frameworks)."""
+    return read_points(DATA_DIR / "ks1_points.csv")
+
+
+@cache
+def writing_points() -> dict[str, float]:
+    """The shipped KS2 writing teacher assessment points."""
+    return read_points(DATA_DIR / "ks2_writing_points.csv")
+
+
+# --- reference tables ------------------------------------------------------------------
+
+
+def table_scope(school: School) -> Q:
+    """Tables this school may use: national, its own, and its trust's provisional ones."""
+    scope = Q(source=Source.DFE) | Q(source=Source.UPLOAD, school=school)
+    if school.trust_id is not None:
+        scope |= Q(source=Source.TRUST, trust_id=school.trust_id)
+    return scope
+
+
+def visible_tables(school: School, kind: str) -> QuerySet[ReferenceTable]:
+    """Tables of a kind this school may use, newest first."""
+    return (
+        ReferenceTable.objects.filter(table_scope(school), kind=kind)
+        .select_related("school", "trust")  # their names are in the table's title
+        .order_by("-year", "source")
+    )
+
+
+def nominal_scores(school: School) -> dict[int, dict[str, float]]:
+    """KS2 nominal scores by year: the shipped DfE table, with the school's own years on top."""
+    rows = NominalScore.objects.filter(table__in=visible_tables(school, Kind.NOMINAL)).values_list(
+        "table__source", "ks2_year", "outcome", "score"
+    )
+    by_source: dict[str, dict[int, dict[str, float]]] = {}
+    for source, year, outcome, score in rows:
+        by_source.setdefault(source, {}).setdefault(year, {})[outcome] = score
+    merged = dict(by_source.get(Source.DFE, {}))
+    merged.update(by_source.get(Source.UPLOAD, {}))  # a loaded year replaces the shipped one
+    return merged
+
+
+def group_table(
+    groups: Sequence[ReferenceGroup], columns: Sequence[str]
+) -> tuple[GroupTable, dict[str, np.ndarray] | None]:
+    """A stored table as the kernel reads it, with its floors when it has any."""
+    lower = np.array([g.above if g.above is not None else -np.inf for g in groups])
+    upper = np.array([g.upto if g.upto is not None else np.inf for g in groups])
+    values = {
+        column: np.array(
+            [np.nan if g.values.get(column) is None else g.values[column] for g in groups],
+            dtype=np.float64,
+        )
+        for column in columns
+    }
+    table = GroupTable(
+        np.array([g.pag for g in groups], dtype=np.int64), Bands(lower, upper), values
+    )
+    if not any(floor is not None for g in groups for floor in g.floors.values()):
+        return table, None
+    floors = {
+        measure: np.array(
+            [np.nan if g.floors.get(measure) is None else g.floors[measure] for g in groups],
+            dtype=np.float64,
+        )
+        for measure in P8_MEASURES
+    }
+    return table, floors
+
+
+def choose_table(
+    tables: Sequence[ReferenceTable], year: int, wanted: int | None
+) -> ReferenceTable | None:
+    """The table asked for, else the cohort's own year (the school's copy first), else the
+    latest national table before it, else the trust's provisional one for the year."""
+    by_id = {table.pk: table for table in tables}
+    if wanted in by_id:
+        return by_id[wanted]
+    national = [t for t in tables if t.source != Source.TRUST]
+    for source in (Source.UPLOAD, Source.DFE):
+        for table in national:
+            if table.year == year and table.source == source:
+                return table
+    earlier = [t for t in national if t.year is not None and t.year < year]
+    if earlier:
+        return max(earlier, key=lambda t: (t.year or 0, t.source == Source.UPLOAD))
+    provisional = [t for t in tables if t.source == Source.TRUST and t.year == year]
+    return provisional[0] if provisional else (tables[0] if tables else None)
+
+
+# --- cohorts ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cohort:
+    year: int
+    pupils: int
+    with_prior: int  # pupils with the prior attainment the measure needs
+
+
+def progress8_cohorts(school: School) -> list[Cohort]:
+    """KS4 exam years with results, newest first, with how many pupils have KS2 results."""
+    rows = (
+        Ks4Result.objects.filter(school=school)
+        .values("year")
+        .annotate(pupils=Count("pk"), with_prior=Count("pupil__ks2_result"))
+        .order_by("-year")
+    )
+    return [Cohort(row["year"], row["pupils"], row["with_prior"]) for row in rows]
+
+
+def ks1_ks2_cohorts(school: School) -> list[Cohort]:
+    """KS2 test years with results, newest first, with how many pupils have KS1 results."""
+    if school.phase == School.Phase.SECONDARY:
+        return []  # a secondary school's KS2 results are its pupils' prior attainment
+    rows = (
+        Ks2Result.objects.filter(school=school)
+        .values("year")
+        .annotate(pupils=Count("pk"), with_prior=Count("pupil__ks1_result"))
+        .order_by("-year")
+    )
+    return [Cohort(row["year"], row["pupils"], row["with_prior"]) for row in rows]
+
+
+def record_of(pupil: Pupil) -> compute.PupilRecord:
+    """A pupil and their results (joined in the same query) as plain data for the kernel."""
+    ks2: Ks2Result | None = getattr(pupil, "ks2_result", None)
+    ks1: Ks1Result | None = getattr(pupil, "ks1_result", None)
+    ks4: Ks4Result | None = getattr(pupil, "ks4_result", None)
+    return compute.PupilRecord(
+        pupil_id=str(pupil.pk),
+        disadvantaged=pupil.disadvantaged,
+        sen=pupil.sen_status,
+        eal=pupil.eal,
+        gender=pupil.gender,
+        ks2_year=ks2.year if ks2 else None,
+        ks2={"reading": ks2.reading, "maths": ks2.maths, "writing": ks2.writing} if ks2 else {},
+        ks1={"reading": ks1.reading, "writing": ks1.writing, "maths": ks1.maths} if ks1 else None,
+        ks4={column: float(getattr(ks4, column)) for column in A8_COLUMNS} if ks4 else None,
+    )
+
+
+RESULTS = ("ks1_result", "ks2_result", "ks4_result")  # joined, so `record_of` never queries
+
+
+def ks4_pupils(pupils: QuerySet[Pupil], year: int) -> list[Pupil]:
+    """Pupils with KS4 results in a year, with their other results, in one query."""
+    return list(
+        pupils.filter(ks4_result__year=year)
+        .select_related(*RESULTS)
+        .order_by("legal_surname", "legal_forename", "pk")
+    )
+
+
+# --- reports ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Report:
+    """A cohort's measure as the kernel computed it, with what it was computed against."""
+
+    year: int
+    table: ReferenceTable
+    computed: compute.Computed
+    pupils: dict[str, Pupil]  # pupil_id in the report → the pupil
+    capped: bool  # the table carries floors on extreme scores
+
+
+def progress8_report(school: School, year: int, table: ReferenceTable) -> Report:
+    """The kernel's Progress 8 report for the school's KS4 cohort of a year."""
+    pupils = ks4_pupils(Pupil.objects.filter(school=school), year)
+    groups = list(table.groups.all())
+    group_values, floors = group_table(groups, A8_COLUMNS)
+    computed = compute.progress8_report(
+        [record_of(p) for p in pupils],
+        group_values,
+        table.national_sd,
+        nominal_scores(school),
+        floors,
+    )
+    return Report(year, table, computed, {str(p.pk): p for p in pupils}, floors is not None)
+
+
+def ks1_ks2_report(
+    school: School, year: int, table: ReferenceTable, pupils: list[Pupil] | None = None
+) -> Report:
+    """The kernel's KS1–KS2 report for the school's Year 6 cohort of a KS2 year."""
+    pupils = ks2_pupils(school, year) if pupils is None else pupils
+    group_values, _ = group_table(list(table.groups.all()), KS2_SUBJECTS)
+    computed = compute.ks1_ks2_report(
+        [record_of(p) for p in pupils],
+        group_values,
+        table.national_sd,
+        nominal_scores(school),
+        ks1_points(),
+        writing_points(),
+    )
+    return Report(year, table, computed, {str(p.pk): p for p in pupils}, False)
+
+
+def ks2_pupils(school: School, year: int) -> list[Pupil]:
+    """A KS2 cohort's pupils with their KS1 and KS2 results (attainment, no table needed)."""
+    return list(
+        Pupil.objects.filter(school=school, ks2_result__year=year)
+        .select_related(*RESULTS)
+        .order_by("legal_surname", "legal_forename", "pk")
+    )
+
+
+def trust_records(trust: Trust, year: int) -> list[compute.PupilRecord]:
+    """Every pupil in the trust's schools with KS4 results in a year, as plain data."""
+    pupils = ks4_pupils(Pupil.objects.filter(school__trust=trust), year)
+    return [record_of(pupil) for pupil in pupils]

@@ -1,0 +1,264 @@
+"""Writes for progress measures: loading results and reference tables, trust estimates.
+
+Every file is checked whole by the kernel's readers (or `uploads`, which uses them) before
+anything is written; a bad file raises with each problem's file, line and column, and the
+transaction leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.db import transaction
+
+from nextsteps.audit.services import audit_write
+from nextsteps.people.models import Pupil
+from nextsteps.progress import compute, selectors, shipped, uploads
+from nextsteps.progress.measures import A8_COLUMNS, KS2_SUBJECTS, P8_MEASURES
+from nextsteps.progress.models import (
+    Ks1Result,
+    Ks2Result,
+    Ks4Qualification,
+    Ks4Result,
+    NominalScore,
+    ReferenceGroup,
+    ReferenceTable,
+)
+from nextsteps.progress.tables import (
+    InputError,
+    TextFile,
+    read_ks1_ks2_table,
+    read_national_sd,
+    read_nominal,
+    read_p8_estimates,
+)
+from nextsteps.schools.models import School
+
+Kind = ReferenceTable.Kind
+Source = ReferenceTable.Source
+
+
+class EstimatesError(ValueError):
+    """Provisional estimates cannot be computed (no trust, too few pupils)."""
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """How many pupils' results of each key stage a file added or replaced."""
+
+    ks1: int
+    ks2: int
+    ks4: int
+
+    @property
+    def pupils(self) -> int:
+        return max(self.ks1, self.ks2, self.ks4)
+
+
+def text_file(name: str, content: bytes) -> TextFile:
+    """An uploaded file's text; a file that is not UTF-8 is refused by name."""
+    try:
+        return TextFile(name, content.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        error = InputError(name, None, None, "not UTF-8 text (save it as CSV UTF-8)")
+        raise uploads.UploadErrors([error]) from None
+
+
+def result_rules(school: School) -> uploads.ResultRules:
+    """What a results file for this school is checked against."""
+    return uploads.ResultRules(
+        school=school.name,
+        pupils=dict(Pupil.objects.filter(school=school).values_list("upn", "pk")),
+        ks1_points=selectors.ks1_points(),
+        writing_points=selectors.writing_points(),
+        nominal=selectors.nominal_scores(school),
+    )
+
+
+@transaction.atomic
+def results_import(
+    *, school: School, name: str, content: bytes, qualifications: bool = False, by: Any
+) -> ImportSummary:
+    """Load pupils' KS1, KS2 and KS4 results (or KS4 qualifications) from a CSV file.
+
+    A pupil's result for a key stage is replaced by the file's. Raises `UploadErrors` naming
+    every bad cell, having written nothing.
+    """
+    upload = text_file(name, content)
+    rules = result_rules(school)
+    if qualifications:
+        parsed = uploads.parse_qualifications(upload, rules)
+    else:
+        parsed = uploads.parse_results(upload, rules)
+    ks1 = [
+        {"pupil_id": r.pupil_id, "year": r.year, "reading": r.reading, "writing": r.writing}
+        | {"maths": r.maths}
+        for r in parsed.ks1
+    ]
+    ks2 = [
+        {"pupil_id": r.pupil_id, "year": r.year, "reading": r.reading, "maths": r.maths}
+        | {"writing": r.writing}
+        for r in parsed.ks2
+    ]
+    ks4 = [
+        {"pupil_id": r.pupil_id, "year": r.year, "from_grades": qualifications} | r.points
+        for r in parsed.ks4
+    ]
+    upsert(Ks1Result, school, ks1)
+    upsert(Ks2Result, school, ks2)
+    results = upsert(Ks4Result, school, ks4)
+    replace_qualifications(school, results, parsed.ks4)
+    summary = ImportSummary(len(ks1), len(ks2), len(ks4))
+    audit_write(
+        actor=by,
+        action="progress.results_import",
+        school=school,
+        target_type="progress.results",
+        target_label=name,
+        after={"file": name, "ks1": summary.ks1, "ks2": summary.ks2, "ks4": summary.ks4},
+    )
+    return summary
+
+
+def upsert(model: Any, school: School, rows: list[dict[str, Any]]) -> dict[int, Any]:
+    """Create or replace one result per pupil, in a few queries; return them by pupil."""
+    if not rows:
+        return {}
+    existing = {
+        result.pupil_id: result
+        for result in model.objects.filter(
+            school=school, pupil_id__in=[r["pupil_id"] for r in rows]
+        )
+    }
+    fields = [name for name in rows[0] if name != "pupil_id"]
+    changed, created = [], []
+    for row in rows:
+        result = existing.get(row["pupil_id"])
+        if result is None:
+            created.append(model(school=school, **row))
+            continue
+        for name in fields:
+            setattr(result, name, row[name])
+        changed.append(result)
+    model.objects.bulk_update(changed, fields)
+    model.objects.bulk_create(created)
+    return {
+        result.pupil_id: result
+        for result in model.objects.filter(
+            school=school, pupil_id__in=[r["pupil_id"] for r in rows]
+        )
+    }
+
+
+def replace_qualifications(
+    school: School, results: dict[int, Ks4Result], rows: list[uploads.Ks4Row]
+) -> None:
+    """A pupil's qualifications are those of the latest file (none after an elements file)."""
+    if not results:
+        return
+    Ks4Qualification.objects.filter(result__in=results.values()).delete()
+    Ks4Qualification.objects.bulk_create(
+        Ks4Qualification(
+            school=school, result=results[row.pupil_id], subject=subject, kind=kind, points=points
+        )
+        for row in rows
+        for subject, kind, points in row.qualifications
+    )
+
+
+# --- reference tables ------------------------------------------------------------------
+
+
+@transaction.atomic
+def shipped_tables_install() -> list[str]:
+    """Load the DfE tables shipped with nextsteps that are not in the database yet."""
+    return shipped.install_shipped_tables(apps)
+
+
+@transaction.atomic
+def reference_table_load(
+    *, school: School, kind: str, year: int | None, files: dict[str, TextFile], by: Any
+) -> ReferenceTable:
+    """Load a school's own copy of a reference table, replacing its earlier one.
+
+    Progress 8 takes `estimates` and `sd` files; KS1–KS2 and nominal scores a `table` file,
+    each in the form of the files in `progress/data/`. A bad file raises the kernel's
+    `InputError` (file, line, column) and nothing is written.
+    """
+    year = None if kind == Kind.NOMINAL else year
+    if kind == Kind.PROGRESS8:
+        groups = read_p8_estimates(files["estimates"])
+        national_sd = read_national_sd(files["sd"])
+        columns: tuple[str, ...] = A8_COLUMNS
+        file_name = f"{files['estimates']}, {files['sd']}"
+    elif kind == Kind.KS1_KS2:
+        groups, national_sd = read_ks1_ks2_table(files["table"])
+        columns, file_name = KS2_SUBJECTS, str(files["table"])
+    else:
+        nominal = read_nominal(files["table"])
+        file_name = str(files["table"])
+    table, _ = ReferenceTable.objects.update_or_create(
+        kind=kind,
+        source=Source.UPLOAD,
+        school=school,
+        year=year,
+        defaults={"file_name": file_name[:200], "loaded_by": by, "z_limit": {}, "pupils": None},
+    )
+    if kind == Kind.NOMINAL:
+        shipped.store_nominal(NominalScore, table, nominal)
+    else:
+        table.national_sd = national_sd
+        table.save(update_fields=["national_sd"])
+        shipped.store_groups(ReferenceGroup, table, groups, columns)
+    audit_write(actor=by, action="progress.table_load", school=school, target=table)
+    return table
+
+
+@transaction.atomic
+def trust_estimates_compute(
+    *, school: School, year: int, bands: ReferenceTable, by: Any
+) -> ReferenceTable:
+    """Provisional Progress 8 estimates from the KS4 cohort of every school in the trust.
+
+    The DfE's method (kernel `population_estimates`): each group's mean Attainment 8 and
+    elements, group SDs, the cap on extreme scores and the SD of pupil scores, stored as
+    the trust's table for the year, which any school in the trust may then measure against.
+    """
+    trust = school.trust
+    if trust is None:
+        raise EstimatesError(f"{school} is not in a trust")
+    records = selectors.trust_records(trust, year)
+    band_table, _ = selectors.group_table(list(bands.groups.all()), A8_COLUMNS)
+    population = compute.trust_estimates(records, band_table, selectors.nominal_scores(school))
+    national_sd = {m: population.national_sd[m] for m in P8_MEASURES}
+    if population.n < 2 or not all(math.isfinite(sd) for sd in national_sd.values()):
+        raise EstimatesError(
+            f"too few pupils in {trust} with KS2 and {year} KS4 results "
+            f"({population.n}) to compute estimates"
+        )
+    table, _ = ReferenceTable.objects.update_or_create(
+        kind=Kind.PROGRESS8,
+        source=Source.TRUST,
+        trust=trust,
+        year=year,
+        defaults={
+            "file_name": "",
+            "national_sd": national_sd,
+            "z_limit": population.z_limit,
+            "pupils": population.n,
+            "loaded_by": by,
+        },
+    )
+    shipped.store_groups(
+        ReferenceGroup,
+        table,
+        population.table,
+        A8_COLUMNS,
+        floors=population.floors,
+        counts=population.counts.tolist(),
+    )
+    audit_write(actor=by, action="progress.trust_estimates", school=school, target=table)
+    return table

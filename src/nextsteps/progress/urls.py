@@ -1,0 +1,15 @@
+"""URLs for Progress measures (included under /school/<urn>/progress/)."""
+
+from django.urls import path
+
+from nextsteps.progress import views
+
+urlpatterns = [
+    path("", views.progress_home, name="progress_home"),
+    path("p8/<int:year>/", views.progress8_page, name="progress8"),
+    path("ks2/<int:year>/", views.ks1_ks2_page, name="ks1_ks2"),
+    path("results/", views.results_upload, name="progress_results"),
+    path("tables/", views.reference_tables, name="progress_tables"),
+    path("tables/<int:table_id>/", views.reference_table_detail, name="progress_table"),
+    path("tables/trust/", views.trust_estimates, name="progress_trust_estimates"),
+]

@@ -1,0 +1,280 @@
+"""Progress measures pages for senior leaders, data managers and trust leaders.
+
+Thin: check access, call selectors (which call the kernel) or services, render. Pupil names
+appear only here, on pages for staff who see the whole school.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from nextsteps import access
+from nextsteps.progress import compute, explain, selectors, services
+from nextsteps.progress.models import ReferenceTable
+from nextsteps.progress.tables import InputError, TextFile
+from nextsteps.progress.uploads import UploadErrors
+from nextsteps.schools.models import School
+
+Kind = ReferenceTable.Kind
+FILE_ATTRS = {"class": "form-control", "accept": ".csv,text/csv"}
+
+
+def _leaders_school(request: HttpRequest, urn: int) -> School:
+    """Senior leaders and data managers of the school, and leaders of its trust."""
+    return access.access_school(request.user, urn, roles=access.WHOLE_SCHOOL_ROLES)
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+@access.signed_in
+@require_GET
+def progress_home(request: HttpRequest, urn: int) -> HttpResponse:
+    school = _leaders_school(request, urn)
+    return render(
+        request,
+        "progress/home.html",
+        {
+            "school": school,
+            "p8_cohorts": selectors.progress8_cohorts(school),
+            "ks2_cohorts": selectors.ks1_ks2_cohorts(school),
+            "tables": list(selectors.visible_tables(school, Kind.PROGRESS8))
+            + list(selectors.visible_tables(school, Kind.KS1_KS2)),
+        },
+    )
+
+
+def _cohort(cohorts: list[selectors.Cohort], year: int) -> selectors.Cohort:
+    for cohort in cohorts:
+        if cohort.year == year:
+            return cohort
+    raise Http404("No results for that year")
+
+
+@access.signed_in
+@require_GET
+def progress8_page(request: HttpRequest, urn: int, year: int) -> HttpResponse:
+    school = _leaders_school(request, urn)
+    cohort = _cohort(selectors.progress8_cohorts(school), year)
+    tables = list(selectors.visible_tables(school, Kind.PROGRESS8).prefetch_related("groups"))
+    table = selectors.choose_table(tables, year, _int(request.GET.get("table")))
+    context: dict[str, Any] = {"school": school, "cohort": cohort, "tables": tables, "table": table}
+    if table is not None:
+        report = selectors.progress8_report(school, year, table)
+        context |= explain.progress8_context(report)
+    return render(request, "progress/progress8.html", context)
+
+
+@access.signed_in
+@require_GET
+def ks1_ks2_page(request: HttpRequest, urn: int, year: int) -> HttpResponse:
+    school = _leaders_school(request, urn)
+    cohort = _cohort(selectors.ks1_ks2_cohorts(school), year)
+    tables = list(selectors.visible_tables(school, Kind.KS1_KS2).prefetch_related("groups"))
+    exact = [t for t in tables if t.year == year]
+    wanted = _int(request.GET.get("table"))
+    table = next((t for t in tables if t.pk == wanted), exact[0] if exact else None)
+    pupils = selectors.ks2_pupils(school, year)
+    context: dict[str, Any] = {
+        "school": school,
+        "cohort": cohort,
+        "tables": tables,
+        "table": table,
+        "attainment": compute.ks2_attainment([selectors.record_of(p) for p in pupils]),
+    }
+    if table is not None:
+        report = selectors.ks1_ks2_report(school, year, table, pupils)
+        context |= explain.ks1_ks2_context(report)
+    return render(request, "progress/ks1_ks2.html", context)
+
+
+# --- loading results ---------------------------------------------------------------------
+
+
+class ResultsForm(forms.Form):
+    form = forms.ChoiceField(
+        label=gettext_lazy("What the file holds"),
+        choices=[
+            ("results", gettext_lazy("Results: KS1, KS2 and KS4 points, one row per pupil")),
+            ("qualifications", gettext_lazy("KS4 qualifications: one row per pupil and subject")),
+        ],
+        widget=forms.RadioSelect,
+        initial="results",
+    )
+    file = forms.FileField(
+        label=gettext_lazy("CSV file"), widget=forms.ClearableFileInput(attrs=FILE_ATTRS)
+    )
+
+
+@access.signed_in
+@require_http_methods(["GET", "POST"])
+def results_upload(request: HttpRequest, urn: int) -> HttpResponse:
+    school = _leaders_school(request, urn)
+    form = ResultsForm(request.POST or None, request.FILES or None)
+    problems: UploadErrors | None = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            summary = services.results_import(
+                school=school,
+                name=upload.name,
+                content=upload.read(),
+                qualifications=form.cleaned_data["form"] == "qualifications",
+                by=request.user,
+            )
+        except UploadErrors as errors:
+            problems = errors
+        else:
+            messages.success(
+                request,
+                _(
+                    "Loaded %(name)s: KS1 results for %(ks1)d pupils, KS2 for %(ks2)d, "
+                    "KS4 for %(ks4)d."
+                )
+                % {"name": upload.name, "ks1": summary.ks1, "ks2": summary.ks2, "ks4": summary.ks4},
+            )
+            return redirect("progress_home", urn=school.urn)
+    return render(
+        request,
+        "progress/results_upload.html",
+        {"school": school, "form": form, "problems": problems},
+    )
+
+
+# --- reference tables --------------------------------------------------------------------
+
+
+class TableForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("Table"), choices=Kind.choices)
+    year = forms.IntegerField(
+        label=gettext_lazy("Year"),
+        min_value=1995,
+        max_value=2100,
+        required=False,
+        help_text=gettext_lazy(
+            "Progress 8: the year of the KS4 exams. KS1 to KS2: the year of the KS2 tests. "
+            "Not needed for nominal scores (the file gives each row's year)."
+        ),
+    )
+    table = forms.FileField(
+        label=gettext_lazy("Table file (CSV)"),
+        widget=forms.ClearableFileInput(attrs=FILE_ATTRS),
+        help_text=gettext_lazy(
+            "Estimates for Progress 8; the KS1 to KS2 table; or the nominal scores."
+        ),
+    )
+    sd = forms.FileField(
+        label=gettext_lazy("National standard deviations (CSV, Progress 8 only)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs=FILE_ATTRS),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind = data.get("kind")
+        if kind != Kind.NOMINAL and not data.get("year"):
+            self.add_error("year", _("Give the year this table is for."))
+        if kind == Kind.PROGRESS8 and not data.get("sd"):
+            self.add_error("sd", _("Progress 8 needs the national standard deviations file."))
+        return data
+
+
+def _text(upload: Any) -> TextFile:
+    try:
+        return TextFile(upload.name, upload.read().decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise InputError(upload.name, None, None, "not UTF-8 text (save it as CSV UTF-8)") from None
+
+
+@access.signed_in
+@require_http_methods(["GET", "POST"])
+def reference_tables(request: HttpRequest, urn: int) -> HttpResponse:
+    school = _leaders_school(request, urn)
+    form = TableForm(request.POST or None, request.FILES or None)
+    problem = ""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            files = {"table": _text(data["table"])}
+            if data["kind"] == Kind.PROGRESS8:
+                files = {"estimates": files["table"], "sd": _text(data["sd"])}
+            table = services.reference_table_load(
+                school=school, kind=data["kind"], year=data["year"], files=files, by=request.user
+            )
+        except InputError as error:
+            problem = str(error)
+        else:
+            messages.success(request, _("Loaded %(table)s.") % {"table": table})
+            return redirect("progress_tables", urn=school.urn)
+    return render(
+        request,
+        "progress/tables.html",
+        {
+            "school": school,
+            "form": form,
+            "problem": problem,
+            "tables": list(selectors.visible_tables(school, Kind.PROGRESS8).select_related("trust"))
+            + list(selectors.visible_tables(school, Kind.KS1_KS2))
+            + list(selectors.visible_tables(school, Kind.NOMINAL)),
+            "p8_cohorts": selectors.progress8_cohorts(school),
+            "national": list(
+                selectors.visible_tables(school, Kind.PROGRESS8).exclude(
+                    source=ReferenceTable.Source.TRUST
+                )
+            ),
+        },
+    )
+
+
+@access.signed_in
+@require_GET
+def reference_table_detail(request: HttpRequest, urn: int, table_id: int) -> HttpResponse:
+    school = _leaders_school(request, urn)
+    table = (
+        ReferenceTable.objects.filter(selectors.table_scope(school), pk=table_id)
+        .prefetch_related("groups", "nominal_scores")
+        .first()
+    )
+    if table is None:
+        raise Http404("No such table")
+    return render(request, "progress/table_detail.html", {"school": school, "table": table})
+
+
+@access.signed_in
+@require_POST
+def trust_estimates(request: HttpRequest, urn: int) -> HttpResponse:
+    school = _leaders_school(request, urn)
+    year = _int(request.POST.get("year"))
+    national = selectors.visible_tables(school, Kind.PROGRESS8).exclude(
+        source=ReferenceTable.Source.TRUST
+    )
+    bands = national.filter(pk=_int(request.POST.get("bands")) or 0).first()
+    if year is None or bands is None:
+        messages.error(request, _("Choose the KS4 year and the table whose groups to use."))
+        return redirect("progress_tables", urn=school.urn)
+    try:
+        table = services.trust_estimates_compute(
+            school=school, year=year, bands=bands, by=request.user
+        )
+    except services.EstimatesError as error:
+        messages.error(request, str(error))
+        return redirect("progress_tables", urn=school.urn)
+    messages.success(
+        request,
+        _("Computed provisional estimates for %(year)d from %(n)d pupils in the trust.")
+        % {"year": year, "n": table.pupils or 0},
+    )
+    if year not in {cohort.year for cohort in selectors.progress8_cohorts(school)}:
+        return redirect("progress_tables", urn=school.urn)
+    url = reverse("progress8", kwargs={"urn": school.urn, "year": year})
+    return redirect(f"{url}?table={table.pk}")

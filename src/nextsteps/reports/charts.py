@@ -1,0 +1,215 @@
+"""Server-rendered, accessible SVG charts: a heatmap, trend lines and a distribution.
+
+Pure kernels (no Django): each returns SVG markup built from escaped text, with a <title>
+and <desc>, so it renders without a network, in the browser and in WeasyPrint PDFs alike.
+Colour is never the only signal: every heatmap cell prints its number, every line ends in
+its label. The pages show the same figures as a data table beside each chart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+
+# A colour-blind-safe sequential ramp (light to dark blue), one step per 20 percentage points.
+RAMP = ("#f1f5fb", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
+LINE_COLOURS = ("#08519c", "#d95f02", "#1b9e77", "#7570b3", "#e7298a", "#66a61e")
+
+
+def ramp(percent: float | None) -> str:
+    if percent is None:
+        return "#ffffff"
+    return RAMP[min(len(RAMP) - 1, max(0, int(percent // 20) + (1 if percent > 0 else 0)))]
+
+
+def ink(percent: float | None) -> str:
+    """Text colour readable on the ramp colour behind it."""
+    return "#ffffff" if percent is not None and percent >= 60 else "#1a1a1a"
+
+
+def _svg(width: int, height: int, title: str, desc: str, body: list[str]) -> str:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="100%" role="img" class="report-chart" '
+        f'font-family="sans-serif" font-size="12">'
+        f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>" + "".join(body) + "</svg>"
+    )
+
+
+def heatmap(
+    *,
+    title: str,
+    rows: Sequence[str],
+    columns: Sequence[str],
+    values: dict[tuple[str, str], float | None],
+    suffix: str = "%",
+) -> str:
+    """A grid of percentages: rows × columns, each cell shaded and labelled with its value."""
+    label_w, cell_w, cell_h, head_h = 150, 64, 30, 26
+    width = label_w + cell_w * max(1, len(columns)) + 4
+    height = head_h + cell_h * max(1, len(rows)) + 4
+    body: list[str] = []
+    for j, column in enumerate(columns):
+        x = label_w + j * cell_w + cell_w / 2
+        body.append(
+            f'<text x="{x:.0f}" y="17" text-anchor="middle" '
+            f'font-weight="bold">{escape(column)}</text>'
+        )
+    for i, row in enumerate(rows):
+        y = head_h + i * cell_h
+        body.append(
+            f'<text x="{label_w - 8}" y="{y + 20}" text-anchor="end">{escape(row[:22])}</text>'
+        )
+        for j, column in enumerate(columns):
+            value = values.get((row, column))
+            x = label_w + j * cell_w
+            body.append(
+                f'<rect x="{x + 1}" y="{y + 1}" width="{cell_w - 2}" height="{cell_h - 2}" '
+                f'fill="{ramp(value)}" stroke="#8a8a8a" stroke-width="0.5"/>'
+            )
+            text = "–" if value is None else f"{value:.0f}{suffix}"
+            body.append(
+                f'<text x="{x + cell_w / 2:.0f}" y="{y + 20}" text-anchor="middle" '
+                f'fill="{ink(value)}">{escape(text)}</text>'
+            )
+    desc = f"{len(rows)} rows by {len(columns)} columns; the table below gives every value."
+    return _svg(width, height, title, desc, body)
+
+
+@dataclass(frozen=True)
+class Series:
+    label: str
+    values: Sequence[float | None]
+
+
+def trend(*, title: str, points: Sequence[str], series: Sequence[Series], top: float = 100) -> str:
+    """Lines across assessment points (0–top on the y axis), each labelled at its last value."""
+    left, right, upper, lower = 40, 150, 14, 30
+    plot_w, plot_h = max(180, 110 * max(1, len(points) - 1)), 160
+    width, height = left + plot_w + right, upper + plot_h + lower
+    step = plot_w / max(1, len(points) - 1)
+
+    def y_of(value: float) -> float:
+        return upper + plot_h - plot_h * value / top
+
+    body: list[str] = []
+    for tick in range(0, 101, 25):
+        value = top * tick / 100
+        y = y_of(value)
+        body.append(
+            f'<line x1="{left}" x2="{left + plot_w}" y1="{y:.1f}" y2="{y:.1f}" stroke="#dddddd"/>'
+        )
+        body.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{value:.0f}</text>')
+    for k, name in enumerate(points):
+        x = left + (k * step if len(points) > 1 else plot_w / 2)
+        body.append(
+            f'<text x="{x:.1f}" y="{upper + plot_h + 18}" '
+            f'text-anchor="middle">{escape(name[:16])}</text>'
+        )
+    for n, line in enumerate(series):
+        colour = LINE_COLOURS[n % len(LINE_COLOURS)]
+        coords = [
+            (left + (k * step if len(points) > 1 else plot_w / 2), y_of(v))
+            for k, v in enumerate(line.values)
+            if v is not None
+        ]
+        if not coords:
+            continue
+        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
+        body.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5"/>')
+        for x, y in coords:
+            body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{colour}"/>')
+        last_x, last_y = coords[-1]
+        body.append(
+            f'<text x="{last_x + 8:.1f}" y="{last_y + 4:.1f}" '
+            f'fill="{colour}">{escape(line.label[:20])}</text>'
+        )
+    desc = (
+        f"{len(series)} lines across {len(points)} assessment points; "
+        "the table below gives every value."
+    )
+    return _svg(width, height, title, desc, body)
+
+
+def distribution(*, title: str, labels: Sequence[str], counts: Sequence[int]) -> str:
+    """A column chart of how many pupils fall in each band, each column labelled with its count."""
+    left, upper, lower, col_w = 30, 16, 30, 56
+    plot_h = 140
+    width, height = left + col_w * max(1, len(labels)) + 10, upper + plot_h + lower
+    top = max([1, *counts])
+    body = [
+        f'<line x1="{left}" x2="{width - 10}" y1="{upper + plot_h}" y2="{upper + plot_h}" '
+        f'stroke="#8a8a8a"/>'
+    ]
+    for k, (label, count) in enumerate(zip(labels, counts, strict=True)):
+        h = plot_h * count / top
+        x = left + k * col_w
+        body.append(
+            f'<rect x="{x + 6}" y="{upper + plot_h - h:.1f}" width="{col_w - 12}" '
+            f'height="{h:.1f}" fill="{RAMP[4]}"/>'
+        )
+        body.append(
+            f'<text x="{x + col_w / 2:.0f}" y="{upper + plot_h - h - 4:.1f}" '
+            f'text-anchor="middle">{count}</text>'
+        )
+        body.append(
+            f'<text x="{x + col_w / 2:.0f}" y="{upper + plot_h + 18}" '
+            f'text-anchor="middle">{escape(label)}</text>'
+        )
+    desc = f"Counts in {len(labels)} bands; the table below gives every value."
+    return _svg(width, height, title, desc, body)
+
+
+def band_of(percent: float) -> int:
+    """Which of five 20-point bands a percentage falls in (100 goes in the top band)."""
+    return min(4, int(percent // 20))
+
+
+BAND_LABELS = ("0–19%", "20–39%", "40–59%", "60–79%", "80–100%")
+
+
+def stacked_bars(
+    *, title: str, rows: Sequence[tuple[str, Sequence[int]]], parts: Sequence[str]
+) -> str:
+    """One horizontal bar per row split into parts (e.g. secure / working towards / not yet),
+    each segment printed with its count, with a legend naming the parts."""
+    colours = (RAMP[5], RAMP[2], "#ffffff")
+    label_w, bar_w, bar_h, gap = 130, 360, 22, 10
+    legend_h = 24
+    width = label_w + bar_w + 10
+    height = legend_h + (bar_h + gap) * max(1, len(rows))
+    body: list[str] = []
+    x = label_w
+    for k, part in enumerate(parts):
+        body.append(
+            f'<rect x="{x}" y="4" width="12" height="12" fill="{colours[k % 3]}" '
+            f'stroke="#555555" stroke-width="0.5"/>'
+        )
+        body.append(f'<text x="{x + 16}" y="14">{escape(part)}</text>')
+        x += 16 + 8 * len(part) + 14
+    for i, (label, counts) in enumerate(rows):
+        y = legend_h + i * (bar_h + gap)
+        total = sum(counts) or 1
+        body.append(
+            f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end">{escape(label[:18])}</text>'
+        )
+        x_at = float(label_w)
+        for k, count in enumerate(counts):
+            w = bar_w * count / total
+            if w <= 0:
+                continue
+            colour = colours[k % 3]
+            body.append(
+                f'<rect x="{x_at:.1f}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{colour}" '
+                f'stroke="#555555" stroke-width="0.5"/>'
+            )
+            if w >= 18:
+                fill = "#ffffff" if k == 0 else "#1a1a1a"
+                body.append(
+                    f'<text x="{x_at + w / 2:.1f}" y="{y + 15}" text-anchor="middle" '
+                    f'fill="{fill}">{count}</text>'
+                )
+            x_at += w
+    desc = f"{len(rows)} bars split into {', '.join(parts)}; the table gives every count."
+    return _svg(width, height, title, desc, body)

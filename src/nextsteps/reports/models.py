@@ -1,0 +1,79 @@
+"""A pupil's report for a period (a term or an assessment point), and batches of PDFs."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from nextsteps.people.models import Pupil
+from nextsteps.schools.models import TenantModel
+from nextsteps.teaching.models import Class
+
+
+class Report(TenantModel):
+    """The teacher's words on a pupil's report; the figures are read live from the standings.
+
+    Parents see it only once a leader has released it (released_at is set).
+    """
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="reports")
+    period = models.CharField(
+        _("period"), max_length=100, help_text=_("For example Autumn term 2026")
+    )
+    comment = models.TextField(_("teacher's comment"), blank=True)
+    home_help = models.TextField(_("how you can help at home"), blank=True)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+    released_at = models.DateTimeField(_("released to parents"), null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["pupil", "period"], name="report_unique_pupil_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pupil} · {self.period}"
+
+
+class ReportBatch(TenantModel):
+    """A run that renders every report for a class or a year group into one PDF, with progress."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Finished")
+        FAILED = "failed", _("Failed")
+
+    period = models.CharField(_("period"), max_length=100)
+    teaching_class = models.ForeignKey(
+        Class, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    year_group = models.SmallIntegerField(null=True, blank=True)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    error = models.TextField(blank=True)
+    pdf = models.FileField(upload_to="reports/%Y/%m/", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.period} · {self.done}/{self.total}"
+
+    @property
+    def percent(self) -> int:
+        return 0 if not self.total else round(100 * self.done / self.total)

@@ -1,0 +1,147 @@
+"""What a pupil's report says, read from the standings, targets and personal bests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from nextsteps.assessments.challenge_selectors import PupilChallenge, pupil_challenges
+from nextsteps.curriculum.models import Objective
+from nextsteps.feedback.models import Target
+from nextsteps.feedback.selectors import pupil_targets
+from nextsteps.markbook.models import Standing
+from nextsteps.people.models import Pupil
+from nextsteps.reports.models import Report
+
+# General ideas per subject for parents, beside the child's own next steps and the
+# teacher's note on how to help at home.
+HOME_IDEAS = {
+    "Mathematics": gettext_lazy(
+        "Count, measure and weigh together when you cook or shop; "
+        "practise times tables little and often."
+    ),
+    "English": gettext_lazy(
+        "Read together every day and talk about the story: what happened, and why."
+    ),
+    "Science": gettext_lazy(
+        "Wonder out loud together: ask 'what would happen if…?' and try it safely."
+    ),
+    "History": gettext_lazy(
+        "Talk about family history and visit local museums or old buildings together."
+    ),
+    "Geography": gettext_lazy(
+        "Look at maps together, on paper or online, and plan a route you know."
+    ),
+    "Modern foreign languages": gettext_lazy(
+        "Ask your child to teach you a few words they have learned this week."
+    ),
+}
+
+
+def objective_words(objective: Objective) -> str:
+    return objective.pupil_wording or objective.wording
+
+
+@dataclass
+class SubjectReport:
+    subject: str
+    secure: list[Objective] = field(default_factory=list)
+    working: list[Objective] = field(default_factory=list)
+    not_yet: list[Objective] = field(default_factory=list)
+    strengths: list[Objective] = field(default_factory=list)
+    next_steps: list[Objective] = field(default_factory=list)
+    home_idea: str = ""
+
+    @property
+    def total(self) -> int:
+        return len(self.secure) + len(self.working) + len(self.not_yet)
+
+    @property
+    def summary(self) -> str:
+        """Where the pupil is, in words: never a level or a number out of a scale."""
+        return _(
+            "Secure in %(secure)s of the %(total)s core objectives for the year so far; "
+            "working towards %(working)s; %(not_yet)s not yet started."
+        ) % {
+            "secure": len(self.secure),
+            "total": self.total,
+            "working": len(self.working),
+            "not_yet": len(self.not_yet),
+        }
+
+
+@dataclass
+class ReportData:
+    pupil: Pupil
+    report: Report | None
+    period: str
+    subjects: list[SubjectReport]
+    targets: list[Target]
+    personal_bests: list[PupilChallenge]
+
+
+def _timestamp(moment: dt.datetime | None) -> float:
+    return moment.timestamp() if moment else 0.0
+
+
+def pupil_report(*, pupil: Pupil, period: str, for_parent: bool = False) -> ReportData:
+    """Per subject: secure, working towards and not yet on the year's core objectives, with
+    strengths and next steps; the targets (only those shared with parents, for a parent) and
+    personal bests (about six queries)."""
+    objectives = list(
+        Objective.objects.filter(school_id=pupil.school_id, core=True, year_group=pupil.year_group)
+        .select_related("framework__subject")
+        .order_by("framework__subject__name", "-framework_id", "position")
+    )
+    # Where a subject has several frameworks (versions), the newest one is reported.
+    newest: dict[int, int] = {}
+    for objective in objectives:
+        newest.setdefault(objective.framework.subject_id, objective.framework_id)
+    objectives = [o for o in objectives if newest[o.framework.subject_id] == o.framework_id]
+    standings = {
+        s.objective_id: s
+        for s in Standing.objects.filter(pupil=pupil, objective_id__in=[o.pk for o in objectives])
+    }
+    subjects: dict[str, SubjectReport] = {}
+    last_seen: dict[int, dt.datetime | None] = {}
+    for objective in objectives:
+        name = objective.framework.subject.name
+        entry = subjects.setdefault(
+            name, SubjectReport(subject=name, home_idea=str(HOME_IDEAS.get(name, "")))
+        )
+        standing = standings.get(objective.pk)
+        if standing is not None and standing.mastered:
+            entry.secure.append(objective)
+            last_seen[objective.pk] = standing.last_evidence_at
+        elif standing is not None and standing.evidence_count:
+            entry.working.append(objective)
+        else:
+            entry.not_yet.append(objective)
+    for entry in subjects.values():
+        entry.strengths = sorted(
+            entry.secure, key=lambda o: _timestamp(last_seen.get(o.pk)), reverse=True
+        )[:3]
+        entry.next_steps = (entry.working + entry.not_yet)[:3]
+    report = Report.objects.filter(pupil=pupil, period=period).first()
+    targets = pupil_targets(pupil, shared_only=for_parent)
+    return ReportData(
+        pupil=pupil,
+        report=report,
+        period=period,
+        subjects=list(subjects.values()),
+        targets=targets,
+        personal_bests=pupil_challenges(pupil),
+    )
+
+
+def status_by_pupil(pupil_ids: list[int], period: str) -> dict[int, Report]:
+    return {r.pupil_id: r for r in Report.objects.filter(pupil_id__in=pupil_ids, period=period)}
+
+
+def released_reports(pupil: Pupil) -> list[Report]:
+    return list(
+        Report.objects.filter(pupil=pupil, released_at__isnull=False).order_by("-released_at")
+    )

@@ -1,0 +1,212 @@
+"""Pupil and parent reports: the page, its PDF, a class's reports, batches and release."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from nextsteps import access
+from nextsteps.people.models import Pupil
+from nextsteps.reports import report_selectors, services
+from nextsteps.reports.models import ReportBatch
+from nextsteps.reports.pdf import render_reports_pdf, report_context
+from nextsteps.schools.models import School
+from nextsteps.teaching.models import Class
+from nextsteps.teaching.selectors import class_pupils
+
+
+def default_period(today: dt.date | None = None) -> str:
+    """The current term's name: Autumn (Sep–Dec), Spring (Jan–Mar), Summer (Apr–Aug)."""
+    today = today or timezone.localdate()
+    if today.month >= 9:
+        return _("Autumn term %(year)s") % {"year": today.year}
+    if today.month <= 3:
+        return _("Spring term %(year)s") % {"year": today.year}
+    return _("Summer term %(year)s") % {"year": today.year}
+
+
+def _reader(request: HttpRequest, school: School, pupil_id: int) -> tuple[Pupil, bool]:
+    """The pupil, and whether the reader is staff (drafts) or family (released reports only)."""
+    if access.is_staff_in(request.user, school):
+        return access.access_pupil(request.user, school, pupil_id), True
+    family = access.children_of(request.user, school).filter(pk=pupil_id).first()
+    if family is None:
+        family = (
+            access.pupils_for(request.user, school).filter(user__isnull=False, pk=pupil_id).first()
+        )
+    if family is None:
+        raise Http404("No such pupil")
+    return family, False
+
+
+def _period_for(request: HttpRequest, pupil: Pupil, staff: bool) -> str:
+    asked = (request.GET.get("period") or request.POST.get("period") or "").strip()
+    if staff:
+        return asked or default_period()
+    released = report_selectors.released_reports(pupil)
+    chosen = (
+        next((r for r in released if r.period == asked), None)
+        if asked
+        else (released[0] if released else None)
+    )
+    if chosen is None:
+        raise Http404("No report has been released")
+    return chosen.period
+
+
+@access.signed_in
+@require_http_methods(["GET", "POST"])
+def pupil_report(request: HttpRequest, urn: int, pupil_id: int) -> HttpResponse:
+    school = access.access_school(request.user, urn)
+    pupil, staff = _reader(request, school, pupil_id)
+    period = _period_for(request, pupil, staff)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        if not staff:
+            raise Http404("Not found")
+        try:
+            services.report_save(
+                pupil=pupil,
+                period=period,
+                comment=request.POST.get("comment", ""),
+                home_help=request.POST.get("home_help", ""),
+                by=request.user,
+            )
+        except ValidationError as error:
+            errors = error.message_dict
+        else:
+            messages.success(request, _("Report saved for %(name)s.") % {"name": pupil.name})
+            return redirect(f"{request.path}?period={period}")
+    data = report_selectors.pupil_report(pupil=pupil, period=period, for_parent=not staff)
+    return render(
+        request,
+        "reports/pupil_report.html",
+        {
+            "school": school,
+            "staff": staff,
+            "errors": errors,
+            "posted": request.POST if errors else None,
+            "released": report_selectors.released_reports(pupil),
+            **report_context(data),
+        },
+        status=400 if errors else 200,
+    )
+
+
+@access.signed_in
+@require_GET
+def pupil_report_pdf(request: HttpRequest, urn: int, pupil_id: int) -> HttpResponse:
+    school = access.access_school(request.user, urn)
+    pupil, staff = _reader(request, school, pupil_id)
+    period = _period_for(request, pupil, staff)
+    pdf = render_reports_pdf(pupils=[pupil], period=period, for_parent=not staff)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="report-{pupil.pk}.pdf"'
+    return response
+
+
+def _class_for_reports(request: HttpRequest, urn: int, class_id: int) -> tuple[School, Class]:
+    school = access.access_school(request.user, urn)
+    access.require_staff(request.user, school)
+    return school, access.access_class(request.user, school, class_id)
+
+
+@access.signed_in
+@require_GET
+def class_reports(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
+    school, teaching_class = _class_for_reports(request, urn, class_id)
+    period = (request.GET.get("period") or "").strip() or default_period()
+    pupils = class_pupils(teaching_class)
+    status = report_selectors.status_by_pupil([p.pk for p in pupils], period)
+    return render(
+        request,
+        "reports/class_reports.html",
+        {
+            "school": school,
+            "teaching_class": teaching_class,
+            "period": period,
+            "rows": [(p, status.get(p.pk)) for p in pupils],
+            "can_release": access.sees_whole_school(request.user, school),
+            "batches": list(
+                ReportBatch.objects.filter(school=school, teaching_class=teaching_class)[:5]
+            ),
+        },
+    )
+
+
+@access.signed_in
+@require_POST
+def class_reports_release(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
+    school, teaching_class = _class_for_reports(request, urn, class_id)
+    access.require_whole_school(request.user, school)
+    period = request.POST.get("period", "").strip()
+    if not period:
+        messages.error(request, _("Name the period to release."))
+    else:
+        n = services.reports_release(
+            pupils=class_pupils(teaching_class), period=period, by=request.user
+        )
+        messages.success(request, _("%(n)s reports released to parents.") % {"n": n})
+    return redirect(f"{request.path.rsplit('release/', 1)[0]}?period={period}")
+
+
+@access.signed_in
+@require_POST
+def class_reports_batch(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
+    school, teaching_class = _class_for_reports(request, urn, class_id)
+    period = request.POST.get("period", "")
+    try:
+        services.report_batch_start(teaching_class=teaching_class, period=period, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The PDFs are being made; progress shows below."))
+    return redirect(f"{request.path.rsplit('batch/', 1)[0]}?period={period.strip()}")
+
+
+def _batch(
+    request: HttpRequest, urn: int, class_id: int, batch_id: int
+) -> tuple[School, ReportBatch]:
+    school, teaching_class = _class_for_reports(request, urn, class_id)
+    batch = ReportBatch.objects.filter(
+        school=school, teaching_class=teaching_class, pk=batch_id
+    ).first()
+    if batch is None:
+        raise Http404("No such batch")
+    return school, batch
+
+
+@access.signed_in
+@require_GET
+def batch_progress(request: HttpRequest, urn: int, class_id: int, batch_id: int) -> HttpResponse:
+    school, batch = _batch(request, urn, class_id, batch_id)
+    return render(request, "reports/_batch.html", {"school": school, "batch": batch})
+
+
+@access.signed_in
+@require_GET
+def batch_pdf(request: HttpRequest, urn: int, class_id: int, batch_id: int) -> FileResponse:
+    _school, batch = _batch(request, urn, class_id, batch_id)
+    if batch.status != ReportBatch.Status.DONE or not batch.pdf:
+        raise Http404("Not ready")
+    return FileResponse(
+        batch.pdf.open("rb"), content_type="application/pdf", filename=f"reports-{batch.pk}.pdf"
+    )
+
+
+@access.signed_in
+@require_GET
+def information(request: HttpRequest, urn: int) -> HttpResponse:
+    school = access.access_school(request.user, urn)
+    access.school_member(request.user, school)
+    years = sorted(
+        set(access.children_of(request.user, school).values_list("year_group", flat=True))
+    )
+    return render(request, "reports/information.html", {"school": school, "child_years": years})

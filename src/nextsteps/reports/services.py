@@ -1,0 +1,145 @@
+"""Writes: the teacher's words on a report, releasing reports to parents, and PDF batches."""
+
+from __future__ import annotations
+
+import io
+import threading
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import close_old_connections, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from nextsteps.audit.services import audit_write
+from nextsteps.people.models import Pupil
+from nextsteps.reports.models import Report, ReportBatch
+from nextsteps.teaching.models import Class
+from nextsteps.teaching.selectors import class_pupils
+
+MAX_COMMENT = 4000
+
+
+@transaction.atomic
+def report_save(*, pupil: Pupil, period: str, comment: str, home_help: str, by: Any) -> Report:
+    """Create or update the teacher's comment and home-help note for a pupil's report."""
+    period = period.strip()
+    if not period:
+        raise ValidationError({"period": _("Name the period, for example “Autumn term 2026”.")})
+    if len(comment) > MAX_COMMENT:
+        raise ValidationError(
+            {
+                "comment": _("The comment is %(n)s characters; keep it under %(max)s.")
+                % {"n": len(comment), "max": MAX_COMMENT}
+            }
+        )
+    report, created = Report.objects.select_for_update().get_or_create(
+        school_id=pupil.school_id, pupil=pupil, period=period
+    )
+    before = {"comment": report.comment, "home_help": report.home_help}
+    report.comment = comment.strip()
+    report.home_help = home_help.strip()
+    report.written_by = by
+    report.updated_at = timezone.now()
+    report.save()
+    audit_write(
+        actor=by,
+        action="report.create" if created else "report.update",
+        target=report,
+        school=pupil.school,
+        before=None if created else before,
+        after={"comment": report.comment, "home_help": report.home_help},
+    )
+    return report
+
+
+@transaction.atomic
+def reports_release(*, pupils: list[Pupil], period: str, by: Any) -> int:
+    """Release the period's reports for these pupils to their parents (creating any not yet
+    written, so the figures reach parents even without a comment). Returns how many changed."""
+    released = 0
+    now = timezone.now()
+    for pupil in pupils:
+        report, _created = Report.objects.select_for_update().get_or_create(
+            school_id=pupil.school_id, pupil=pupil, period=period
+        )
+        if report.released_at is None:
+            report.released_at = now
+            report.released_by = by
+            report.save(update_fields=["released_at", "released_by"])
+            audit_write(
+                actor=by,
+                action="report.release",
+                target=report,
+                school=pupil.school,
+                after={"period": period},
+            )
+            released += 1
+    return released
+
+
+@transaction.atomic
+def report_batch_start(*, teaching_class: Class, period: str, by: Any) -> ReportBatch:
+    """Queue a batch of PDFs for a class; the work runs in the background (report_batch_run)."""
+    if not period.strip():
+        raise ValidationError({"period": _("Name the period, for example “Autumn term 2026”.")})
+    batch = ReportBatch.objects.create(
+        school_id=teaching_class.school_id,
+        period=period.strip(),
+        teaching_class=teaching_class,
+        year_group=teaching_class.year_group,
+        total=len(class_pupils(teaching_class)),
+        created_by=by,
+    )
+    audit_write(actor=by, action="report_batch.start", target=batch, school=teaching_class.school)
+    transaction.on_commit(lambda: start_in_background(batch.pk))
+    return batch
+
+
+def start_in_background(batch_id: int) -> None:
+    threading.Thread(target=_run_in_thread, args=(batch_id,), daemon=True).start()
+
+
+def _run_in_thread(batch_id: int) -> None:
+    try:
+        report_batch_run(batch_id=batch_id)
+    finally:
+        close_old_connections()
+
+
+def report_batch_run(*, batch_id: int) -> ReportBatch:
+    """Render every report in the batch into one PDF, saving progress after each pupil.
+
+    Restartable: a queued or failed batch is claimed by a conditional update (so two workers
+    never render the same batch), and a failed one can simply be run again.
+    """
+    from nextsteps.reports.pdf import render_reports_pdf
+
+    claimed = ReportBatch.objects.filter(
+        pk=batch_id, status__in=[ReportBatch.Status.QUEUED, ReportBatch.Status.FAILED]
+    ).update(status=ReportBatch.Status.RUNNING, done=0, error="")
+    batch = ReportBatch.objects.select_related("teaching_class", "school").get(pk=batch_id)
+    if not claimed:
+        return batch
+    pupils = class_pupils(batch.teaching_class) if batch.teaching_class else []
+    ReportBatch.objects.filter(pk=batch_id).update(total=len(pupils))
+
+    def progress(done: int) -> None:
+        ReportBatch.objects.filter(pk=batch_id).update(done=done)
+
+    try:
+        data = render_reports_pdf(pupils=pupils, period=batch.period, progress=progress)
+    except Exception as error:  # a failed render is reported on the page and can be retried
+        ReportBatch.objects.filter(pk=batch_id).update(
+            status=ReportBatch.Status.FAILED, error=str(error)[:2000]
+        )
+        batch.refresh_from_db()
+        return batch
+    batch.refresh_from_db()
+    batch.pdf.save(f"reports-{batch.pk}.pdf", ContentFile(io.BytesIO(data).getvalue()), save=False)
+    batch.status = ReportBatch.Status.DONE
+    batch.done = len(pupils)
+    batch.finished_at = timezone.now()
+    batch.save(update_fields=["pdf", "status", "done", "finished_at"])
+    return batch

@@ -1,0 +1,36 @@
+"""Reports and dashboards (included under /school/<urn>/reports/)."""
+
+from django.urls import path
+
+from nextsteps.reports import report_views, views
+
+urlpatterns = [
+    path("", views.leader_dashboard, name="leader_dashboard"),
+    path("export.csv", views.leader_dashboard, {"fmt": "csv"}, name="leader_dashboard_csv"),
+    path("export.xlsx", views.leader_dashboard, {"fmt": "xlsx"}, name="leader_dashboard_xlsx"),
+    path("information/", report_views.information, name="report_information"),
+    path("classes/<int:class_id>/", views.class_dashboard, name="class_dashboard"),
+    path("classes/<int:class_id>/reports/", report_views.class_reports, name="class_reports"),
+    path(
+        "classes/<int:class_id>/reports/release/",
+        report_views.class_reports_release,
+        name="class_reports_release",
+    ),
+    path(
+        "classes/<int:class_id>/reports/batch/",
+        report_views.class_reports_batch,
+        name="class_reports_batch",
+    ),
+    path(
+        "classes/<int:class_id>/reports/batch/<int:batch_id>/",
+        report_views.batch_progress,
+        name="report_batch_progress",
+    ),
+    path(
+        "classes/<int:class_id>/reports/batch/<int:batch_id>/pdf/",
+        report_views.batch_pdf,
+        name="report_batch_pdf",
+    ),
+    path("pupils/<int:pupil_id>/", report_views.pupil_report, name="pupil_report"),
+    path("pupils/<int:pupil_id>/pdf/", report_views.pupil_report_pdf, name="pupil_report_pdf"),
+]

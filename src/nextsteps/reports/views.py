@@ -1,0 +1,281 @@
+"""Dashboards: the leader's whole-school view, the teacher's class view and the trust view."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from nextsteps import access
+from nextsteps.reports import charts, class_selectors, selectors
+from nextsteps.schools.models import School, Trust
+from nextsteps.web.exports import table_response
+
+
+def _pct(value: float | None) -> str:
+    return "" if value is None else f"{value:.1f}"
+
+
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value and value.lstrip("-").isdigit() else None
+
+
+def _year_label(year: int) -> str:
+    return _("Reception") if year == 0 else _("Year %(n)s") % {"n": year}
+
+
+def _leader_board(
+    request: HttpRequest, school: School
+) -> tuple[selectors.SchoolDashboard, str | None]:
+    subject = request.GET.get("subject") or None
+    year = _int_or_none(request.GET.get("year"))
+    group = request.GET.get("group") or None
+    if group is not None and group not in {key for key, *_rest in selectors.GROUPS}:
+        raise Http404("No such group")
+    return selectors.school_dashboard(school=school, subject=subject, year=year), group
+
+
+def _pupils_shown(
+    board: selectors.SchoolDashboard, group: str | None, side: str
+) -> list[selectors.PupilLine]:
+    pupils = [p for p in board.pupils if p.figure.expected]
+    if group is not None:
+        wanted = side != "without"
+        pupils = [p for p in pupils if selectors.in_group(p, group) is wanted]
+    return sorted(pupils, key=lambda p: (p.figure.percent_secure or 0, p.name))
+
+
+@access.signed_in
+@require_GET
+def leader_dashboard(request: HttpRequest, urn: int, fmt: str | None = None) -> HttpResponse:
+    school = access.access_school(request.user, urn)
+    access.require_whole_school(request.user, school)
+    board, group = _leader_board(request, school)
+    side = request.GET.get("side", "with")
+    pupils = _pupils_shown(board, group, side)
+    if fmt is not None:
+        return _leader_export(board, pupils, request.GET.get("table", "subjects"), fmt)
+    subjects, years = selectors.filter_choices(school)
+    year_labels = {y: _year_label(y) for y in board.years}
+    heatmap = charts.heatmap(
+        title=_("Core objectives secure, by subject and year"),
+        rows=board.subjects,
+        columns=[year_labels[y] for y in board.years],
+        values={
+            (s, year_labels[y]): board.cells[(s, y)].percent_secure
+            for s in board.subjects
+            for y in board.years
+            if (s, y) in board.cells
+        },
+    )
+    distribution = charts.distribution(
+        title=_("Pupils by share of their core objectives secure"),
+        labels=charts.BAND_LABELS,
+        counts=board.distribution,
+    )
+    trend = charts.trend(
+        title=_("Core objectives secure at each assessment point"),
+        points=[p.name for p in board.trend],
+        series=[charts.Series(_("All subjects"), [p.overall.percent_secure for p in board.trend])]
+        + [
+            charts.Series(
+                s,
+                [
+                    p.by_subject[s].percent_secure if s in p.by_subject else None
+                    for p in board.trend
+                ],
+            )
+            for s in board.subjects
+        ],
+    )
+    heat_rows = [
+        (s, [(y, board.cells.get((s, y))) for y in board.years], board.by_subject[s])
+        for s in board.subjects
+    ]
+    return render(
+        request,
+        "reports/leader_dashboard.html",
+        {
+            "school": school,
+            "board": board,
+            "group": group,
+            "side": side,
+            "group_label": next((g for g in board.gaps if g.key == group), None),
+            "pupils": pupils if (group or board.subject or board.year is not None) else pupils[:25],
+            "pupils_total": len(pupils),
+            "year_labels": year_labels,
+            "heat_rows": heat_rows,
+            "years_header": [(y, year_labels[y], board.by_year[y]) for y in board.years],
+            "heatmap_svg": mark_safe(heatmap),  # noqa: S308 - built from escaped text in charts.py
+            "distribution_svg": mark_safe(distribution),  # noqa: S308
+            "trend_svg": mark_safe(trend) if board.trend else "",  # noqa: S308
+            "bands": list(zip(charts.BAND_LABELS, board.distribution, strict=True)),
+            "trend_subjects": board.subjects,
+            "trend_rows": [(p, [p.by_subject.get(s) for s in board.subjects]) for p in board.trend],
+            "subject_choices": subjects,
+            "year_choices": [(y, _year_label(y)) for y in years],
+        },
+    )
+
+
+def _leader_export(
+    board: selectors.SchoolDashboard, pupils: list[selectors.PupilLine], table: str, fmt: str
+) -> HttpResponse:
+    figure_headers = [
+        _("Expected"),
+        _("Secure"),
+        _("Working towards"),
+        _("Not yet"),
+        _("% secure"),
+        _("% with recent evidence"),
+    ]
+
+    def figs(f: selectors.Figure) -> list[Any]:
+        return [
+            f.expected,
+            f.secure,
+            f.working,
+            f.not_yet,
+            _pct(f.percent_secure),
+            _pct(f.percent_covered),
+        ]
+
+    name = f"{board.school.name} {table}"
+    if table == "subjects":
+        rows = [
+            [s, _year_label(y), *figs(board.cells[(s, y)])]
+            for s in board.subjects
+            for y in board.years
+            if (s, y) in board.cells
+        ]
+        return table_response(
+            filename=name, fmt=fmt, headers=[_("Subject"), _("Year"), *figure_headers], rows=rows
+        )
+    if table == "classes":
+        rows = [[c.name, c.year_group, c.pupils, *figs(c.figure)] for c in board.classes]
+        return table_response(
+            filename=name,
+            fmt=fmt,
+            headers=[_("Class"), _("Year"), _("Pupils"), *figure_headers],
+            rows=rows,
+        )
+    if table == "groups":
+        rows = [
+            [
+                g.label,
+                g.with_label,
+                g.with_pupils,
+                _pct(g.with_percent),
+                g.without_label,
+                g.without_pupils,
+                _pct(g.without_percent),
+                _pct(g.gap),
+            ]
+            for g in board.gaps
+        ]
+        headers = [
+            _("Characteristic"),
+            _("Group"),
+            _("Pupils"),
+            _("Mean % secure"),
+            _("Comparison"),
+            _("Pupils"),
+            _("Mean % secure"),
+            _("Gap (points)"),
+        ]
+        return table_response(filename=name, fmt=fmt, headers=headers, rows=rows)
+    if table == "trend":
+        rows = [
+            [p.name, p.date.isoformat(), _pct(p.overall.percent_secure)]
+            + [
+                _pct(p.by_subject[s].percent_secure) if s in p.by_subject else ""
+                for s in board.subjects
+            ]
+            for p in board.trend
+        ]
+        return table_response(
+            filename=name,
+            fmt=fmt,
+            headers=[_("Assessment point"), _("Date"), _("All subjects"), *board.subjects],
+            rows=rows,
+        )
+    if table == "pupils":
+        rows = [[p.name, _year_label(p.year_group), *figs(p.figure)] for p in pupils]
+        return table_response(
+            filename=name, fmt=fmt, headers=[_("Pupil"), _("Year"), *figure_headers], rows=rows
+        )
+    raise Http404("No such table")
+
+
+@access.signed_in
+@require_GET
+def trust_dashboard(request: HttpRequest, trust: str, fmt: str | None = None) -> HttpResponse:
+    access.mark_asked()
+    found = Trust.objects.filter(slug=trust, pk__in=access.trust_ids(request.user)).first()
+    if found is None:
+        raise Http404("No such trust")
+    schools = list(School.objects.filter(trust=found).order_by("name"))
+    lines = selectors.trust_dashboard(schools=schools)
+    subjects = sorted({s for line in lines for s in line.by_subject})
+    if fmt is not None:
+        rows = [
+            [
+                line.school.name,
+                line.pupils,
+                _pct(line.overall.percent_secure),
+                _pct(line.overall.percent_covered),
+            ]
+            + [
+                _pct(line.by_subject[s].percent_secure) if s in line.by_subject else ""
+                for s in subjects
+            ]
+            + [_pct(g.gap) for g in line.gaps]
+            for line in lines
+        ]
+        headers = [
+            _("School"),
+            _("Pupils"),
+            _("% secure"),
+            _("% with recent evidence"),
+            *subjects,
+        ] + [_("Gap: %(label)s") % {"label": label} for _key, label, *_rest in selectors.GROUPS]
+        return table_response(filename=f"{found.name} schools", fmt=fmt, headers=headers, rows=rows)
+    heatmap = charts.heatmap(
+        title=_("Core objectives secure, by school and subject"),
+        rows=[line.school.name for line in lines],
+        columns=subjects,
+        values={
+            (line.school.name, s): line.by_subject[s].percent_secure
+            for line in lines
+            for s in line.by_subject
+        },
+    )
+    return render(
+        request,
+        "reports/trust_dashboard.html",
+        {
+            "trust": found,
+            "lines": [(line, [line.by_subject.get(s) for s in subjects]) for line in lines],
+            "subjects": subjects,
+            "groups": selectors.GROUPS,
+            "heatmap_svg": mark_safe(heatmap),  # noqa: S308 - built from escaped text in charts.py
+        },
+    )
+
+
+@access.signed_in
+@require_GET
+def class_dashboard(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
+    school = access.access_school(request.user, urn)
+    access.require_staff(request.user, school)
+    teaching_class = access.access_class(request.user, school, class_id)
+    board = class_selectors.class_dashboard(teaching_class=teaching_class)
+    return render(
+        request,
+        "reports/class_dashboard.html",
+        {"school": school, "teaching_class": teaching_class, "board": board},
+    )

@@ -1,0 +1,49 @@
+"""Reads for security and data protection: who is due for erasure under a school's rules."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from nextsteps.people.models import Pupil
+from nextsteps.schools.models import School
+from nextsteps.security.models import security_for
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day `months` calendar months earlier (the last day of a shorter month)."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last))
+
+
+@dataclass(frozen=True)
+class RetentionPlan:
+    school: School
+    months: int
+    left_on_or_before: dt.date
+    due: list[Pupil]
+
+
+def leavers_due(school: School, today: dt.date) -> QuerySet[Pupil]:
+    """Pupils of the school whose leaving date is further back than the school keeps data."""
+    months = security_for(school).leaver_retention_months
+    return Pupil.objects.filter(
+        school=school,
+        leaving_date__isnull=False,
+        leaving_date__lte=months_before(today, months),
+    ).order_by("leaving_date", "legal_surname", "legal_forename", "pk")
+
+
+def retention_plan(school: School, today: dt.date) -> RetentionPlan:
+    months = security_for(school).leaver_retention_months
+    return RetentionPlan(
+        school=school,
+        months=months,
+        left_on_or_before=months_before(today, months),
+        due=list(leavers_due(school, today)),
+    )

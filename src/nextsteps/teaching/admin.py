@@ -1,0 +1,15 @@
+from django.contrib import admin
+
+from nextsteps.teaching.models import Class, ClassStaff, Enrolment, GroupMembership, PupilGroup
+from nextsteps.web.admin import SchoolScopedAdmin, site
+
+
+@admin.register(Class, site=site)
+class ClassAdmin(SchoolScopedAdmin):
+    list_display = ["name", "year_group", "kind", "academic_year"]
+    list_filter = ["kind", "year_group"]
+
+
+@admin.register(ClassStaff, Enrolment, PupilGroup, GroupMembership, site=site)
+class TeachingAdmin(SchoolScopedAdmin):
+    pass

@@ -1,0 +1,66 @@
+"""URLs. School pages live under /school/<URN>/; every view asks the access module."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver, include, path, register_converter
+
+from nextsteps.accounts import views as accounts
+from nextsteps.audit import views as audit
+from nextsteps.curriculum import views as curriculum
+from nextsteps.people import views as people
+from nextsteps.security import views as security
+from nextsteps.teaching import views as teaching
+from nextsteps.web import views as web
+from nextsteps.web.admin import site as admin_site
+
+
+class ExportFormat:
+    regex = "yaml|csv"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(ExportFormat, "fmt")
+
+school_patterns: list[URLPattern | URLResolver] = [
+    path("classes/<int:class_id>/", teaching.class_detail, name="class_detail"),
+    path("classes/<int:class_id>/cards/", teaching.class_cards, name="class_cards"),
+    path("pupils/<int:pupil_id>/", people.pupil_detail, name="pupil_detail"),
+    path("frameworks/", curriculum.framework_list, name="framework_list"),
+    path("frameworks/import/", curriculum.framework_upload, name="framework_upload"),
+    path("frameworks/<int:framework_id>/", curriculum.framework_detail, name="framework_detail"),
+    path(
+        "frameworks/<int:framework_id>/export.<fmt:fmt>",
+        curriculum.framework_export,
+        name="framework_export",
+    ),
+    path("audit/", audit.audit_log, name="audit_log"),
+    path("markbook/", include("nextsteps.markbook.urls")),
+    path("reports/", include("nextsteps.reports.urls")),
+    path("feedback/", include("nextsteps.feedback.urls")),
+    path("assessments/", include("nextsteps.assessments.urls")),
+    path("progress/", include("nextsteps.progress.urls")),
+    path("judging/", include("nextsteps.judging.urls")),
+    path("policy/", include("nextsteps.policy.urls")),
+    path("data/", include("nextsteps.interop.urls")),
+    path("security/", include("nextsteps.security.urls")),
+    path("<str:role>/", web.role_home, name="role_home"),
+]
+
+urlpatterns = [
+    path("", web.home, name="home"),
+    path("healthz", web.healthz, name="healthz"),
+    path("privacy/", security.privacy_notice, name="privacy_notice"),
+    path("accounts/login/", accounts.login, name="login"),
+    path("accounts/logout/", accounts.logout, name="logout"),
+    path("accounts/two-factor/", accounts.two_factor_verify, name="two_factor_verify"),
+    path("accounts/two-factor/setup/", accounts.two_factor_setup, name="two_factor_setup"),
+    path("school/<int:urn>/", include(school_patterns)),
+    path("trust/<slug:trust>/", include("nextsteps.reports.trust_urls")),
+    path("api/v1/", include("nextsteps.api.urls")),
+    path("admin/", admin_site.urls),
+]

@@ -1,0 +1,129 @@
+"""Browser tests: Playwright driving Debian's Chromium against a live server.
+
+When Chromium is missing the tests are skipped, and the run ends with a loud banner saying so.
+Screenshots go to `screenshots/` at the repository root (not committed) for people to look at.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = Path(os.environ.get("NEXTSTEPS_CHROMIUM", "/usr/bin/chromium"))
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+VIEWPORTS = {"phone": (390, 844), "tablet": (820, 1180), "laptop": (1366, 900)}
+
+# Playwright's sync API keeps an event loop running in this thread; the ORM calls the tests
+# make to set up data are still plain synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    skipped = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if "Chromium" in str(getattr(report, "longrepr", ""))
+    ]
+    if skipped:
+        terminalreporter.write_sep("!", "BROWSER TESTS SKIPPED", red=True, bold=True)
+        terminalreporter.write_line(
+            f"{len(skipped)} browser tests did not run: Chromium was not found at {CHROMIUM}. "
+            "Install it with: apt-get install -y chromium",
+            red=True,
+            bold=True,
+        )
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"Chromium not found at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def demo(transactional_db: Any, live_server: Any) -> Any:
+    """The cast, rebuilt for the live server (transactional tests start from an empty database)."""
+    from nextsteps.schools.models import School
+    from tests.conftest import build_cast
+
+    if not School.objects.filter(urn=990101).exists():
+        build_cast()
+    return live_server
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Any:
+    report = yield
+    if report.when == "call":
+        item.failed_call = report.failed  # type: ignore[attr-defined]
+    return report
+
+
+@pytest.fixture
+def page_for(request: pytest.FixtureRequest, browser: Any, demo: Any) -> Iterator[Any]:
+    """Open a page at a viewport size: page_for("tablet")."""
+    contexts = []
+    pages: list[Any] = []
+
+    def open_page(viewport: str = "laptop") -> Any:
+        width, height = VIEWPORTS[viewport]
+        context = browser.new_context(viewport={"width": width, "height": height}, locale="en-GB")
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.base_url = demo.url  # type: ignore[attr-defined]
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on(
+            "console",
+            lambda message: errors.append(message.text) if message.type == "error" else None,
+        )
+        page.js_errors = errors  # type: ignore[attr-defined]
+        pages.append(page)
+        return page
+
+    yield open_page
+    if getattr(request.node, "failed_call", False):
+        for index, page in enumerate(pages):
+            screenshot(page, f"FAILED-{request.node.name}-{index}")
+    for context in contexts:
+        context.close()
+
+
+def sign_in(page: Any, username: str, password: str = "nextsteps-demo") -> None:  # noqa: S107
+    page.goto(page.base_url + "/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state("networkidle")
+
+
+def screenshot(page: Any, name: str) -> Path:
+    SCREENSHOTS.mkdir(exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

@@ -1,0 +1,45 @@
+"""Dashboards and reports in a real browser: the head's whole-school view, Ms Okafor's class
+dashboard, the trust leader's side-by-side view and a parent reading a released report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import VIEWPORTS, screenshot, sign_in
+
+URN = 990101
+
+
+@pytest.mark.parametrize("viewport", ["laptop", "tablet", "phone"])
+def test_dashboards_and_reports_read_well_at_each_size(page_for: Any, viewport: str) -> None:
+    width = VIEWPORTS[viewport][0]
+    page = page_for(viewport)
+    sign_in(page, "primaryhead")
+    page.goto(f"{page.base_url}/school/{URN}/reports/")
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_role("heading", name="Whole-school dashboard").is_visible()
+    assert page.locator("svg[role=img]").count() >= 2
+    screenshot(page, f"reports-leader-{viewport}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.get_by_role("link", name="4 Oak").first.click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_role("heading", name="Gaps to act on").is_visible()
+    screenshot(page, f"reports-class-{viewport}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert page.js_errors == []
+
+    page = page_for(viewport)
+    sign_in(page, "parent")
+    page.goto(f"{page.base_url}/school/{URN}/reports/information/")
+    assert page.get_by_role("heading", name="National assessments").is_visible()
+    screenshot(page, f"reports-parent-information-{viewport}")
+
+    page = page_for(viewport)
+    sign_in(page, "trustleader")
+    page.goto(f"{page.base_url}/trust/riverbend/")
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_role("link", name="Kingsmead Academy").is_visible()
+    screenshot(page, f"reports-trust-{viewport}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width

@@ -1,0 +1,117 @@
+"""The shared cast: the demo trust (built once per test database) and a school outside it.
+
+Every persona is a real account built through the product's own code, so tests sign in as
+the people in JOURNEYS.md: Ms Okafor (teacher), Mrs Lewis (TA), Amara (pupil), Mr Hughes
+(parent), Mrs Shah (head of maths), Mr Adeyemi (senior leader), Ms Patel (data manager),
+and Mr Vance, a teacher at a school in another trust.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from nextsteps.accounts.models import Role, User
+from nextsteps.curriculum.models import Framework
+from nextsteps.people.models import Pupil, Staff
+from nextsteps.schools.models import School
+from nextsteps.teaching.models import Class
+
+OTHER_URN = 990201
+
+
+def build_other_school() -> None:
+    """A school in another trust, with one teacher, one class and one pupil."""
+    from nextsteps.accounts.services import membership_grant
+    from nextsteps.demo.builder import _calendar
+    from nextsteps.people.services import pupil_create
+    from nextsteps.people.upn import upn_make
+    from nextsteps.schools.models import Trust
+    from nextsteps.teaching.models import ClassStaff, Enrolment
+
+    trust = Trust.objects.create(name="Northfield Schools Partnership", slug="northfield")
+    school = School.objects.create(
+        trust=trust,
+        urn=OTHER_URN,
+        name="Northfield Primary",
+        phase="primary",
+        la_code="851",
+        estab="2001",
+    )
+    year = _calendar(school, 2026)
+    user = User.objects.create_user("otherteacher", password=settings.NEXTSTEPS_DEMO_PASSWORD)
+    membership_grant(user=user, school=school, role=Role.TEACHER, by=None)
+    staff = Staff.objects.create(
+        school=school, user=user, title="Mr", forename="Luke", surname="Vance"
+    )
+    teaching_class = Class.objects.create(
+        school=school, academic_year=year, name="4 Elm", year_group=4
+    )
+    ClassStaff.objects.create(school=school, teaching_class=teaching_class, staff=staff)
+    pupil = pupil_create(
+        school=school,
+        upn=upn_make(la=851, estab=2001, year=22, serial=1),
+        by=None,
+        legal_forename="Isaac",
+        legal_surname="North",
+        date_of_birth=dt.date(2017, 3, 4),
+        gender="M",
+        year_group=4,
+        admission_date=dt.date(2022, 9, 5),
+    )
+    Enrolment.objects.create(
+        school=school, pupil=pupil, teaching_class=teaching_class, starts_on=dt.date(2026, 9, 3)
+    )
+
+
+def build_cast() -> None:
+    from nextsteps.demo.builder import build_demo
+
+    build_demo()
+    build_other_school()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    """Build the cast once per test database; each test then runs in a rolled-back transaction."""
+    with django_db_blocker.unblock():
+        build_cast()
+
+
+@dataclass
+class Cast:
+    primary: School
+    secondary: School
+    other: School
+    four_oak: Class
+    amara: Pupil
+    maths_framework: Framework
+
+    def user(self, username: str) -> User:
+        return User.objects.get(username=username)
+
+    def client(self, username: str) -> Client:
+        client = Client()
+        client.force_login(self.user(username))
+        return client
+
+
+@pytest.fixture
+def cast(db: Any) -> Cast:
+    primary = School.objects.get(urn=990101)
+    return Cast(
+        primary=primary,
+        secondary=School.objects.get(urn=990102),
+        other=School.objects.get(urn=OTHER_URN),
+        four_oak=Class.objects.get(school=primary, name="4 Oak"),
+        amara=Pupil.objects.get(school=primary, user__username="pupil"),
+        maths_framework=Framework.objects.get(school=primary, name="Primary mathematics"),
+    )
+
+
+PERSONAS = ("admin", "leader", "hod", "teacher", "ta", "pupil", "parent", "otherteacher")

@@ -1,0 +1,191 @@
+"""`nextsteps cj fit` on files: output formats, anchors, and errors that name file, line, column."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nextsteps import cli as top_level
+from nextsteps.judging.bradley_terry import Comparisons, fit
+from nextsteps.judging.cli import main
+
+ROWS = [
+    ("Ms Patel", "S1", "S2"),
+    ("Ms Patel", "S2", "S3"),
+    ("Ms Patel", "S3", "S1"),
+    ("Mr Jones", "S1", "S3"),
+    ("Mr Jones", "S2", "S1"),
+    ("Mr Jones", "S1", "S4"),
+    ("Ms Patel", "S4", "S2"),
+    ("Mr Jones", "S3", "S4"),
+    ("Ms Patel", "S5", "S4"),
+    ("Mr Jones", "S5", "S1"),
+]
+
+
+def write(path: Path, text: str) -> str:
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+@pytest.fixture
+def comparisons(tmp_path: Path) -> str:
+    lines = ["judge,winner,loser,seconds"] + [
+        f"{j},{w},{lo},{30 + k}" for k, (j, w, lo) in enumerate(ROWS)
+    ]
+    return write(tmp_path / "comparisons.csv", "\n".join(lines) + "\n")
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    status = main(list(args))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_fit_writes_scripts_reliability_and_judges_as_json(capsys, comparisons) -> None:
+    status, out, err = run(capsys, "fit", "--comparisons", comparisons)
+    assert status == 0 and err == ""
+    document = json.loads(out)
+    assert set(document) == {"scripts", "reliability", "judges"}
+    assert set(document["scripts"][0]) == {
+        "script", "theta", "se", "infit", "outfit", "comparisons", "wins", "extreme",
+    }  # fmt: skip
+    assert set(document["judges"][0]) == {"judge", "infit", "outfit", "comparisons", "misfit"}
+    thetas = [s["theta"] for s in document["scripts"]]
+    assert thetas == sorted(thetas, reverse=True)
+    expected = {s.script: s for s in fit(Comparisons.from_labels(ROWS)).scripts}
+    for script in document["scripts"]:
+        assert script["theta"] == pytest.approx(expected[script["script"]].theta)
+        assert script["extreme"] == expected[script["script"]].extreme
+    s5 = next(s for s in document["scripts"] if s["script"] == "S5")
+    assert (s5["comparisons"], s5["wins"], s5["extreme"]) == (2, 2, True)
+    assert abs(sum(thetas)) < 1e-9
+    assert isinstance(document["reliability"]["ssr"], float)
+    assert [j["judge"] for j in document["judges"]] == ["Mr Jones", "Ms Patel"]
+
+
+def test_fit_writes_the_scripts_table_as_csv(capsys, comparisons) -> None:
+    status, out, _ = run(capsys, "fit", "--comparisons", comparisons, "--format", "csv")
+    assert status == 0
+    table = list(csv.DictReader(io.StringIO(out)))
+    assert list(table[0]) == [
+        "script",
+        "theta",
+        "se",
+        "infit",
+        "outfit",
+        "comparisons",
+        "wins",
+        "extreme",
+    ]
+    assert {row["script"] for row in table} == {"S1", "S2", "S3", "S4", "S5"}
+    assert {row["extreme"] for row in table} == {"true", "false"}
+
+
+def test_nmm_and_prior_options_change_the_estimates(capsys, comparisons) -> None:
+    def thetas(*options: str) -> dict[str, float]:
+        status, out, _ = run(capsys, "fit", "--comparisons", comparisons, *options)
+        assert status == 0
+        return {s["script"]: s["theta"] for s in json.loads(out)["scripts"]}
+
+    mle, nmm, prior = thetas(), thetas("--estimator", "nmm"), thetas("--prior", "1")
+    assert mle["S5"] != nmm["S5"] and abs(prior["S5"]) < abs(mle["S5"])
+
+
+def test_anchors_fix_scripts_on_the_scale(capsys, comparisons, tmp_path) -> None:
+    anchors = write(tmp_path / "anchors.csv", "script,theta\nS1,1.5\nS3,-0.5\n")
+    status, out, _ = run(capsys, "fit", "--comparisons", comparisons, "--anchors", anchors)
+    assert status == 0
+    scripts = {s["script"]: s for s in json.loads(out)["scripts"]}
+    assert scripts["S1"]["theta"] == 1.5 and scripts["S3"]["theta"] == -0.5
+
+
+def test_the_nextsteps_command_dispatches_cj_to_this_module(capsys, comparisons) -> None:
+    assert top_level.main(["cj", "fit", "--comparisons", comparisons, "--format", "csv"]) == 0
+    assert capsys.readouterr().out.startswith("script,theta,")
+
+
+def test_help_describes_the_columns(capsys) -> None:
+    status, out, _ = run(capsys, "fit", "--help")
+    assert status == 0
+    assert "judge, winner and loser" in out and "--estimator" in out
+    assert run(capsys, "--help")[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("judge,winner\nJ,A\n", "line 1, column 'loser': missing column"),
+        ("", "line 1: the file is empty"),
+        ("judge,winner,loser\n", "has a header but no comparisons"),
+        ("judge,winner,loser\nJ,A,B\nJ,C,C\n", "line 3, column 'loser': script 'C' cannot be"),
+        ("judge,winner,loser\nJ,A,B\nJ,,B\n", "line 3, column 'winner': the value is missing"),
+        ("judge,winner,loser\nJ,A,B\nJ,C,D\n", "2 groups never compared"),
+    ],
+)
+def test_bad_comparisons_fail_with_status_two_naming_the_place(
+    capsys, tmp_path, text, where
+) -> None:
+    path = write(tmp_path / "bad.csv", text)
+    status, out, err = run(capsys, "fit", "--comparisons", path)
+    assert status == 2 and out == ""
+    assert path in err and where in err
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("script,theta\nS1,1.0\nS2,high\n", "line 3, column 'theta': 'high' is not a number"),
+        ("script,theta\nS1,nan\n", "line 2, column 'theta': 'nan' is not a number"),
+        ("script,theta\nS9,1.0\n", "line 2, column 'script': script 'S9' does not appear"),
+        ("script,theta\nS1,1\nS1,2\n", "line 3, column 'script': script 'S1' is already anchored"),
+        ("script\nS1\n", "line 1, column 'theta': missing column"),
+    ],
+)
+def test_bad_anchors_fail_with_status_two_naming_the_place(
+    capsys, comparisons, tmp_path, text, where
+) -> None:
+    anchors = write(tmp_path / "anchors.csv", text)
+    status, out, err = run(capsys, "fit", "--comparisons", comparisons, "--anchors", anchors)
+    assert status == 2 and out == ""
+    assert anchors in err and where in err
+
+
+def test_missing_file_and_bad_options_fail_with_status_two(capsys, comparisons, tmp_path) -> None:
+    status, out, err = run(capsys, "fit", "--comparisons", str(tmp_path / "nowhere.csv"))
+    assert status == 2 and out == "" and "nowhere.csv" in err and "cannot be read" in err
+    assert run(capsys, "fit", "--comparisons", comparisons, "--prior", "-1")[0] == 2
+    assert run(capsys, "fit", "--comparisons", comparisons, "--estimator", "bayes")[0] == 2
+    assert run(capsys, "fit")[0] == 2
+    assert run(capsys)[0] == 2
+
+
+def test_spreadsheet_exports_with_a_byte_order_mark_and_capitalised_headers_are_read(
+    capsys, tmp_path
+) -> None:
+    text = "\ufeffJudge, Winner ,LOSER\r\nJ,A,B\r\nJ,B,A\r\n"
+    path = tmp_path / "excel.csv"
+    path.write_bytes(text.encode("utf-8"))
+    status, out, _ = run(capsys, "fit", "--comparisons", str(path))
+    assert status == 0
+    assert [s["theta"] for s in json.loads(out)["scripts"]] == pytest.approx([0.0, 0.0])
+
+
+def test_a_large_file_is_fitted(capsys, tmp_path) -> None:
+    rng = np.random.default_rng(1)
+    true = rng.normal(size=300)
+    lines = ["judge,winner,loser"]
+    for k in range(6000):
+        a, b = rng.choice(300, 2, replace=False)
+        w, lo = (a, b) if rng.random() < 1 / (1 + np.exp(true[b] - true[a])) else (b, a)
+        lines.append(f"J{k % 20},S{w},S{lo}")
+    path = write(tmp_path / "big.csv", "\n".join(lines))
+    status, out, _ = run(capsys, "fit", "--comparisons", path, "--estimator", "nmm")
+    assert status == 0
+    document = json.loads(out)
+    assert len(document["scripts"]) == 300 and document["reliability"]["ssr"] > 0.8

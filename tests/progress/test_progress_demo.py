@@ -1,0 +1,75 @@
+"""The demo leavers: realistic, checked like any upload, and built once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from nextsteps.people.models import Pupil
+from nextsteps.progress.demo import build_demo_data
+from nextsteps.progress.models import (
+    Ks1Result,
+    Ks2Result,
+    Ks4Qualification,
+    Ks4Result,
+    ReferenceTable,
+)
+from nextsteps.progress.tables import KS2_NO_RESULT_CODES
+from tests.conftest import Cast
+
+
+def counts() -> list[int]:
+    models = (Pupil, Ks1Result, Ks2Result, Ks4Result, Ks4Qualification, ReferenceTable)
+    return [model.objects.count() for model in models]
+
+
+def test_building_the_progress_demo_again_changes_nothing(cast: Cast) -> None:
+    before = counts()
+
+    build_demo_data(primary=cast.primary, secondary=cast.secondary, today=timezone.localdate())
+
+    assert counts() == before
+
+
+def test_kingsmead_has_last_summers_year11_leavers_with_ks2_and_gcse_results(cast: Cast) -> None:
+    results = Ks4Result.objects.filter(school=cast.secondary).select_related("pupil")
+    year = results[0].year
+
+    assert results.count() == 120
+    assert all(
+        r.pupil.year_group == 11 and r.pupil.leaving_date == dt.date(year, 6, 26) for r in results
+    )
+    assert all(r.from_grades and 0 <= r.attainment8 <= 90 for r in results)
+    assert 40 <= sum(r.attainment8 for r in results) / 120 <= 55  # national mean is about 46
+    ks2 = Ks2Result.objects.filter(school=cast.secondary)
+    assert ks2.count() == 117 and {r.year for r in ks2} == {year - 5}
+    # Scaled scores or no-result codes only: nothing needs a nominal score for year − 5.
+    texts = {r.reading for r in ks2} | {r.maths for r in ks2}
+    assert all(t.isdigit() or t in KS2_NO_RESULT_CODES for t in texts)
+    assert (
+        Pupil.objects.filter(
+            school=cast.secondary, disadvantaged=True, leaving_date__isnull=False
+        ).count()
+        >= 20
+    )
+
+
+def test_hollins_park_has_last_summers_year6_with_ks1_and_ks2(cast: Cast) -> None:
+    ks2 = Ks2Result.objects.filter(school=cast.primary).select_related("pupil")
+
+    assert ks2.count() == 58
+    assert all(r.pupil.year_group == 6 and r.pupil.leaving_date is not None for r in ks2)
+    assert {r.writing for r in ks2} <= {"WTS", "EXS", "GDS"}
+    ks1 = Ks1Result.objects.filter(school=cast.primary)
+    assert ks1.count() == 57  # one joined in Year 4 with no KS1 assessment
+    assert {r.reading for r in ks1} <= {"PKF", "WTS", "EXS", "GDS", "A"}
+
+
+def test_riverbend_has_provisional_estimates_for_last_summer(cast: Cast) -> None:
+    year = Ks4Result.objects.filter(school=cast.secondary).values_list("year", flat=True)[0]
+
+    table = ReferenceTable.objects.get(source=ReferenceTable.Source.TRUST, year=year)
+
+    assert table.trust == cast.secondary.trust
+    assert table.pupils == 117
