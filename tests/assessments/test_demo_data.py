@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils import timezone
 
 from nextsteps.assessments import challenge_selectors, demo, selectors
@@ -50,4 +52,11 @@ def test_amara_has_a_new_best_of_38_after_35_this_week(cast: Cast) -> None:
 def test_building_the_demo_again_changes_nothing(cast: Cast) -> None:
     counts = (Assessment.objects.count(), Mark.objects.count(), Attempt.objects.count())
     demo.build_demo_data(primary=cast.primary, secondary=cast.secondary, today=timezone.localdate())
+    assert (Assessment.objects.count(), Mark.objects.count(), Attempt.objects.count()) == counts
+
+
+def test_building_the_demo_again_on_a_later_day_adds_no_goes(cast: Cast) -> None:
+    counts = (Assessment.objects.count(), Mark.objects.count(), Attempt.objects.count())
+    later = timezone.localdate() + dt.timedelta(days=9)
+    demo.build_demo_data(primary=cast.primary, secondary=cast.secondary, today=later)
     assert (Assessment.objects.count(), Mark.objects.count(), Attempt.objects.count()) == counts

@@ -64,15 +64,29 @@ def browser() -> Iterator[Any]:
         browser.close()
 
 
-@pytest.fixture
-def demo(transactional_db: Any, live_server: Any) -> Any:
-    """The cast, rebuilt for the live server (transactional tests start from an empty database)."""
-    from nextsteps.schools.models import School
-    from tests.conftest import build_cast
+@pytest.fixture(scope="session")
+def app_server(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Any]:
+    """One live server for the whole run, over the test database the cast was built in.
 
-    if not School.objects.filter(urn=990101).exists():
-        build_cast()
-    return live_server
+    The cast is built once (see `tests/conftest.py`) and committed, so the server's threads see
+    it. Browser tests do not flush the database between them: each journey works on the demo
+    as a newcomer would find it after the journeys before it, which is what the demo is for.
+    """
+    from pytest_django.live_server_helper import LiveServer
+
+    with django_db_blocker.unblock():
+        server = LiveServer("localhost:0")
+        server._live_server_modified_settings.enable()
+        yield server
+        server._live_server_modified_settings.disable()
+        server.stop()
+
+
+@pytest.fixture
+def demo(app_server: Any, django_db_blocker: Any) -> Iterator[Any]:
+    """The live server, with database access (autocommit) for the test's own set-up."""
+    with django_db_blocker.unblock():
+        yield app_server
 
 
 @pytest.hookimpl(wrapper=True)

@@ -121,7 +121,7 @@ def test_hostile_input_to_every_form_never_breaks_or_crosses_schools(
                 where = f"POST {form.action or path} from {path} as {username}"
                 if answer.status_code >= 500:
                     problems.append(f"{where}: {answer.status_code}")
-                body = b"" if answer.streaming else answer.content
+                body = b"".join(answer.streaming_content) if answer.streaming else answer.content
                 if SCRIPT.encode() in body:
                     problems.append(f"{where}: the script came back unescaped")
                 if answer.status_code in {301, 302, 303} and answer["Location"].startswith("/"):

@@ -226,26 +226,30 @@ def read_manifest(source: Source, problems: ProblemList) -> Manifest:
 
 def _csv_rows(source: Source, file: str, problems: ProblemList) -> Iterator[tuple[int, list[str]]]:
     """Rows of a CSV file with their line numbers; decoding and quoting faults are problems."""
-    csv.field_size_limit(MAX_FIELD)
-    with source.open(file) as raw:
-        text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-        reader = csv.reader(text, strict=True)
-        line = 0
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                return
-            except UnicodeDecodeError:
-                problems.add(file, reader.line_num + 1, "", "the file is not UTF-8 text")
-                return
-            except csv.Error as error:
-                problems.add(file, reader.line_num, "", f"malformed CSV: {error}")
-                return
-            line += 1
-            if not row:
-                continue
-            yield reader.line_num if reader.line_num else line, row
+    # The limit is process-wide: raise it for this file only, so other readers keep theirs.
+    previous = csv.field_size_limit(MAX_FIELD)
+    try:
+        with source.open(file) as raw:
+            text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+            reader = csv.reader(text, strict=True)
+            line = 0
+            while True:
+                try:
+                    row = next(reader)
+                except StopIteration:
+                    return
+                except UnicodeDecodeError:
+                    problems.add(file, reader.line_num + 1, "", "the file is not UTF-8 text")
+                    return
+                except csv.Error as error:
+                    problems.add(file, reader.line_num, "", f"malformed CSV: {error}")
+                    return
+                line += 1
+                if not row:
+                    continue
+                yield reader.line_num if reader.line_num else line, row
+    finally:
+        csv.field_size_limit(previous)
 
 
 def check_header(
