@@ -9,6 +9,7 @@ and Mr Vance, a teacher at a school in another trust.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,10 +78,25 @@ def build_cast() -> None:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
-    """Build the cast once per test database; each test then runs in a rolled-back transaction."""
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+    """Build the cast once per test database; each test then runs in a rolled-back transaction.
+
+    pytest-django sets up only the databases the collected tests ask for through `db`. Browser
+    tests ask for none (they share one live server over the committed cast), so when only they
+    run, the test database is set up here.
+    """
+    from django.db import connection
+    from django.test.utils import setup_databases, teardown_databases
+
+    own = None
     with django_db_blocker.unblock():
+        if connection.settings_dict["NAME"] != connection.creation._get_test_db_name():
+            own = setup_databases(verbosity=0, interactive=False, aliases={"default"})
         build_cast()
+    yield
+    if own is not None:
+        with django_db_blocker.unblock():
+            teardown_databases(own, verbosity=0)
 
 
 @dataclass
@@ -103,6 +119,11 @@ class Cast:
 
 @pytest.fixture
 def cast(db: Any) -> Cast:
+    return load_cast()
+
+
+def load_cast() -> Cast:
+    """The cast as it stands in the database (browser tests call this with the blocker open)."""
     primary = School.objects.get(urn=990101)
     return Cast(
         primary=primary,

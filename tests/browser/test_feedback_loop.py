@@ -24,6 +24,7 @@ def no_sideways_scroll(page: Any) -> None:
 @pytest.mark.parametrize("viewport", ["tablet", "laptop"])
 def test_the_whole_feedback_loop(page_for: Any, viewport: str) -> None:
     teacher = page_for(viewport)
+    work = f"{WORK} ({viewport})"  # each run sets its own piece of work
     sign_in(teacher, "teacher")
     main = teacher.locator("main")
     assert "1 target claimed" in main.inner_text()  # Amara claimed hers last night
@@ -31,12 +32,12 @@ def test_the_whole_feedback_loop(page_for: Any, viewport: str) -> None:
     teacher.get_by_role("link", name=re.compile("^4 Oak")).first.click()
     teacher.get_by_role("link", name="Feedback and targets").first.click()
     teacher.get_by_role("link", name="Set work").click()
-    teacher.get_by_label("Title").fill(WORK)
+    teacher.get_by_label("Title").fill(work)
     teacher.get_by_label("What to do").fill("Work out 243 × 6, 318 × 4 and 127 × 5 in columns.")
     teacher.get_by_label(re.compile("^Y4-MD-05")).check()
     screenshot(teacher, f"feedback-2-set-work-{viewport}")
     teacher.get_by_role("button", name="Set the work").click()
-    assert WORK in main.inner_text() and "Not handed in" in main.inner_text()
+    assert work in main.inner_text() and "Not handed in" in main.inner_text()
 
     pupil = page_for(viewport)
     sign_in(pupil, "pupil")
@@ -50,7 +51,7 @@ def test_the_whole_feedback_loop(page_for: Any, viewport: str) -> None:
     assert "Your teacher can see how you are getting on" in pupil.locator("main").inner_text()
     screenshot(pupil, f"feedback-3-my-learning-{viewport}")
     no_sideways_scroll(pupil)
-    pupil.get_by_role("link", name=WORK).click()
+    pupil.get_by_role("link", name=work).click()
     pupil.get_by_label("My writing").fill("243 × 6 = 1448\n318 × 4 = 1272\n127 × 5 = 635")
     pupil.get_by_role("button", name="Hand it in").click()
     assert "Saved! Your teacher can see your work." in pupil.locator("main").inner_text()
@@ -69,7 +70,7 @@ def test_the_whole_feedback_loop(page_for: Any, viewport: str) -> None:
 
     pupil.goto(pupil.base_url + "/school/990101/pupil/")
     assert "You have feedback on" in pupil.locator("main").inner_text()
-    pupil.get_by_role("link", name=WORK).first.click()
+    pupil.get_by_role("link", name=work).first.click()
     page_text = pupil.locator("main").inner_text()
     assert NEXT_STEP in page_text and "A good point" in page_text and "neat columns" in page_text
     pupil.get_by_label("My writing").fill("243 × 6 = 1458\n318 × 4 = 1272\n127 × 5 = 635")
@@ -86,7 +87,7 @@ def test_the_whole_feedback_loop(page_for: Any, viewport: str) -> None:
 
     teacher.goto(teacher.base_url + "/school/990101/teacher/")
     assert "2 responses to acknowledge" in main.inner_text()
-    teacher.locator("li", has_text=WORK).get_by_role("link", name="Amara Hughes").click()
+    teacher.locator("li", has_text=work).get_by_role("link", name="Amara Hughes").click()
     teacher.get_by_role("button", name="Acknowledge the response").click()
     assert (
         "Response acknowledged." in main.inner_text() and "Seen by the teacher" in main.inner_text()

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from nextsteps.accounts.models import User
 from tests.browser.conftest import screenshot, sign_in
 
 HOMES = {
@@ -56,10 +57,17 @@ def test_teacher_prints_sign_in_cards_for_her_class(page_for: Any) -> None:
     page.locator("a.card-link-stretch", has_text="4 Oak").click()
     page.get_by_role("link", name="Pupil sign-in cards").click()
     page.once("dialog", lambda dialog: dialog.accept())
-    page.get_by_role("button", name="Issue new cards").click()
-    page.wait_for_load_state("networkidle")
-    assert page.locator(".sign-in-card").count() == 29
-    screenshot(page, "sign-in-cards")
+    try:
+        # New cards give each of the 29 pupils a new password, each hashed with argon2.
+        page.get_by_role("button", name="Issue new cards").click(timeout=90_000)
+        page.wait_for_load_state("networkidle")
+        assert page.locator(".sign-in-card").count() == 29
+        screenshot(page, "sign-in-cards")
+    finally:
+        # The journeys after this one sign Amara in with the demo password.
+        amara = User.objects.get(username="pupil")
+        amara.set_password("nextsteps-demo")
+        amara.save(update_fields=["password"])
 
 
 def test_teacher_navigates_to_a_framework_and_filters_by_year(page_for: Any) -> None:
