@@ -554,3 +554,41 @@ def access_assessment(
         if not any(teaches(user, teaching_class) for teaching_class in classes):
             raise Http404("No such test")
     return assessment
+
+
+# ---------------------------------------------------------------------------- targets
+
+
+def targets_for(user: Any, school: School) -> QuerySet[Any]:
+    """Targets the user may see: staff, those of pupils they see in classes they see; a pupil,
+    their own; a parent, their children's targets that are shared with parents."""
+    from nextsteps.feedback.models import Target
+
+    mark_asked()
+    targets = Target.objects.filter(school=school)
+    if sees_whole_school(user, school):
+        return targets
+    roles = roles_in(user, school)
+    scope = Q(pk__in=[])
+    if roles & {Role.TEACHER, Role.HOD, Role.TA}:
+        scope |= Q(
+            teaching_class__in=classes_for(user, school).values("pk"),
+            pupil__in=pupils_for(user, school).values("pk"),
+        )
+    if Role.PUPIL in roles:
+        scope |= Q(pupil__user=user)
+    if Role.GUARDIAN in roles:
+        scope |= Q(pupil__in=children_of(user, school).values("pk"), shared_with_guardians=True)
+    return targets.filter(scope)
+
+
+def access_target(user: Any, school: School, target_id: int, *, decide: bool = False) -> Any:
+    """A target the user may see, else 404; with decide, one they may change, confirm or
+    return (a teacher of its class, or its department's head)."""
+    mark_asked()
+    target = (
+        targets_for(user, school).select_related("teaching_class__school").filter(pk=target_id)
+    ).first()
+    if target is None or (decide and not teaches(user, target.teaching_class)):
+        raise Http404("No such target")
+    return target

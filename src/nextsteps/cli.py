@@ -29,7 +29,7 @@ ALIASES: dict[str, str] = {
 PRODUCT_COMMANDS: dict[str, str] = {
     "serve": "serve the web application",
     "demo": "build (or bring up to date) the demo trust and its schools",
-    "import": "import data: curriculum frameworks, Oak curriculum, OneRoster, CTF",
+    "import": "import data: curriculum frameworks, Oak curriculum, OneRoster, CTF, spreadsheets",
     "export": "export data: curriculum frameworks, OneRoster, CTF",
     "backup": "back up the database and uploaded files to one archive",
     "restore": "restore a backup archive (checks every table's rows)",

@@ -191,6 +191,12 @@ NEXTSTEPS_REPORTING_VIEWS = frozenset(
         "progress_trust_estimates",
         "assessments:analysis",
         "audit_log",
+        "leader_dashboard",
+        "leader_dashboard_csv",
+        "leader_dashboard_xlsx",
+        "trust_dashboard",
+        "trust_dashboard_csv",
+        "trust_dashboard_xlsx",
     }
 )
 
@@ -257,6 +263,8 @@ TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# UK forms for dates, times and numbers ("22 November 2026", 22/11/2026, 14:30).
+FORMAT_MODULE_PATH = ["nextsteps.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))

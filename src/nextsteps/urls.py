@@ -10,6 +10,7 @@ from nextsteps.curriculum import views as curriculum
 from nextsteps.people import views as people
 from nextsteps.security import views as security
 from nextsteps.teaching import views as teaching
+from nextsteps.web import help_views
 from nextsteps.web import views as web
 from nextsteps.web.admin import site as admin_site
 
@@ -48,6 +49,8 @@ school_patterns: list[URLPattern | URLResolver] = [
     path("policy/", include("nextsteps.policy.urls")),
     path("data/", include("nextsteps.interop.urls")),
     path("security/", include("nextsteps.security.urls")),
+    path("getting-started/", help_views.getting_started, name="getting_started"),
+    path("style/", help_views.style_guide, name="style_guide"),
     path("<str:role>/", web.role_home, name="role_home"),
 ]
 

@@ -80,7 +80,7 @@ def test_teacher_enters_marks_with_the_keyboard_then_reads_the_analysis(page_for
     assert "Objectives to reteach" in main and "Y4-MD-06" in main
     assert page.locator("figure svg rect.bar, figure svg rect.bar-below").count() == 12
     screenshot(page, "analysis-tablet")
-    page.get_by_label("Pupils").select_option(label="Group: Triangles (4 Oak)")
+    page.get_by_label("Pupils", exact=True).select_option(label="Group: Triangles (4 Oak)")
     page.get_by_role("button", name="Show").click()
     page.wait_for_load_state("networkidle")
     assert "Facility per question: Triangles (4 Oak)" in page.locator("main").inner_text()

@@ -40,6 +40,26 @@ def test_dashboards_and_reports_read_well_at_each_size(page_for: Any, viewport: 
     sign_in(page, "trustleader")
     page.goto(f"{page.base_url}/trust/riverbend/")
     page.wait_for_load_state("networkidle")
-    assert page.get_by_role("link", name="Kingsmead Academy").is_visible()
+    assert page.get_by_role("link", name="Kingsmead Academy").first.is_visible()
+    assert page.get_by_role("heading", name="Gaps between groups of pupils").is_visible()
     screenshot(page, f"reports-trust-{viewport}")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_leader_makes_a_year_groups_pdfs_in_the_background_and_watches_progress(
+    page_for: Any, settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    page = page_for("laptop")
+    sign_in(page, "primaryhead")
+    page.goto(f"{page.base_url}/school/{URN}/reports/?year=4")
+    page.get_by_role("link", name="Year 4", exact=True).last.click()
+    assert page.get_by_role("heading", name="Reports · Year 4").is_visible()
+    page.get_by_role("button", name="Make the PDFs").click()
+    progress = page.get_by_role("progressbar", name="Reports made").first
+    assert progress.is_visible()  # shown at once, while the PDFs are still being made
+    screenshot(page, "reports-year-batch-running-laptop")
+    page.get_by_role("link", name="Download the PDF").wait_for(timeout=240_000)
+    assert progress.get_attribute("aria-valuenow") == "100"
+    screenshot(page, "reports-year-batch-done-laptop")
+    assert page.js_errors == []

@@ -127,3 +127,49 @@ def test_spreadsheet_importer_refuses_malformed_sheets_clearly(
         )
 
     _settle(run)
+
+
+CELLS = st.one_of(
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=10),
+    st.integers(-5, 50).map(str),
+    st.sampled_from(["1e999999", "NaN", "-0", "2.0", "0x3", "Infinity", " 1 "]),
+)
+
+
+@FUZZ
+@given(
+    headers=st.lists(
+        st.sampled_from(["UPN", "Q1", "Question 2", "3", "Q13", "Total", "Pupil", ""]),
+        min_size=1,
+        max_size=6,
+    ),
+    rows=st.lists(st.lists(CELLS, max_size=6), max_size=5),
+    upn_rows=st.lists(st.integers(0, 40), max_size=5),
+)
+def test_marks_importer_refuses_malformed_sheets_clearly(
+    headers: list[str], rows: list[list[str]], upn_rows: list[int], cast: Any
+) -> None:
+    import csv
+    import io
+
+    from nextsteps.assessments import demo, selectors
+    from nextsteps.assessments.models import Assessment
+    from nextsteps.interop.sheets_marks import marks_sheet_import
+
+    test = Assessment.objects.get(school__urn=990101, name=demo.MULTIPLICATION_TEST)
+    pupils = selectors.cohort(test, selectors.assessment_classes(test))
+    for row, index in zip(rows, upn_rows, strict=False):  # some rows name a real pupil
+        if row and "UPN" in headers and index < len(pupils):
+            row[min(headers.index("UPN"), len(row) - 1)] = pupils[index].upn
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([headers, *rows])
+
+    def run() -> None:
+        try:
+            table = read_table(buffer.getvalue().encode("utf-8"), "fuzz.csv")
+        except ValueError as error:
+            assert str(error)
+            return
+        marks_sheet_import(assessment=test, table=table, mapping=None, by=None, dry_run=True)
+
+    _settle(run)

@@ -17,9 +17,12 @@ from django.test import Client
 
 from nextsteps.api.api import api
 from nextsteps.api.services import token_create
+from nextsteps.assessments.models import Assessment
 from nextsteps.curriculum.models import Objective
+from nextsteps.feedback.models import Target
 from nextsteps.markbook.models import Judgement
 from nextsteps.people.models import Pupil
+from nextsteps.progress.models import Ks2Result, ReferenceTable
 from tests.conftest import Cast
 
 PEOPLE = (
@@ -50,6 +53,19 @@ EXPECTED_API = {
     ("get", "/api/v1/schools/{urn}/judgements"): PRIMARY_ANYONE,
     ("get", "/api/v1/schools/{urn}/pupils/{pupil_id}/standings"): PRIMARY_ANYONE,
     ("get", "/api/v1/schools/{urn}/classes/{class_id}/markbook"): PRIMARY_STAFF,
+    ("get", "/api/v1/schools/{urn}/targets"): PRIMARY_ANYONE,
+    ("get", "/api/v1/schools/{urn}/targets/{target_id}"): PRIMARY_ANYONE,  # Amara's own
+    ("get", "/api/v1/schools/{urn}/assessments"): PRIMARY_STAFF,
+    ("get", "/api/v1/schools/{urn}/assessments/{assessment_id}"): PRIMARY_STAFF,
+    ("get", "/api/v1/schools/{urn}/assessments/{assessment_id}/marks"): PRIMARY_STAFF,
+    ("get", "/api/v1/schools/{urn}/pupils/{pupil_id}/progress"): PRIMARY_ANYONE,
+    # Progress measures are for the school's leaders and data manager; a primary school has
+    # no Progress 8, and the DfE's tables are read through the school that uses them.
+    ("get", "/api/v1/schools/{urn}/progress"): {"admin", "primaryhead"},
+    ("get", "/api/v1/schools/{urn}/progress/tables"): {"admin", "primaryhead"},
+    ("get", "/api/v1/schools/{urn}/progress/tables/{table_id}"): set(),
+    ("get", "/api/v1/schools/{urn}/progress/ks2/{year}"): {"admin", "primaryhead"},
+    ("get", "/api/v1/schools/{urn}/progress/p8/{year}"): set(),
 }
 
 
@@ -68,6 +84,12 @@ def samples(cast: Cast) -> dict[str, Any]:
         "class_id": cast.four_oak.pk,
         "pupil_id": cast.amara.pk,
         "framework_id": cast.maths_framework.pk,
+        "target_id": Target.objects.filter(pupil=cast.amara).values_list("pk", flat=True)[0],
+        "assessment_id": Assessment.objects.filter(school=cast.primary, classes=cast.four_oak)
+        .values_list("pk", flat=True)
+        .first(),
+        "table_id": ReferenceTable.objects.filter(source="dfe").values_list("pk", flat=True)[0],
+        "year": Ks2Result.objects.filter(school=cast.primary).values_list("year", flat=True)[0],
     }
 
 

@@ -50,7 +50,8 @@ def sample_kwargs(cast: Cast, route: str, role: str) -> dict[str, Any]:
         "objective_id": cast.maths_framework.objectives.values_list("pk", flat=True)[0],
         "kind": "script",
         "file_id": 1,
-        "batch_id": 1,  # report batches are looked up inside the class
+        "batch_id": 1,  # report batches are looked up inside the class or year group
+        "year_group": 4,
         "trust": "riverbend",
     }
     from nextsteps.progress.models import Ks2Result, ReferenceTable
@@ -111,6 +112,22 @@ def feedback_kwargs(cast: Cast) -> dict[str, Any]:
     }
 
 
+def progress_kwargs(cast: Cast) -> dict[str, Any]:
+    """The demo's results: the primary's KS2 year, Kingsmead's KS4 year, a national table."""
+    from nextsteps.progress.models import Ks2Result, Ks4Result, ReferenceTable
+
+    return {
+        "secondary": cast.secondary.urn,
+        "ks2_year": Ks2Result.objects.filter(school=cast.primary).values_list("year", flat=True)[0],
+        "p8_year": Ks4Result.objects.filter(school=cast.secondary).values_list("year", flat=True)[
+            0
+        ],
+        "p8_table": ReferenceTable.objects.filter(source="dfe", kind="p8").values_list(
+            "pk", flat=True
+        )[0],
+    }
+
+
 def fill(route: str, kwargs: dict[str, Any]) -> str:
     import re
 
@@ -166,9 +183,12 @@ EXPECTED = {
     "/school/{urn}/security/pupils/{amara}/export/": {"admin"},
     "/school/{urn}/data/": {"admin"},
     "/school/{urn}/data/tokens/": {"admin", "teacher", "ta", "primaryhead"},
+    "/school/{urn}/getting-started/": {"admin", "primaryhead"},
+    "/school/{urn}/style/": {"admin", "teacher", "ta", "primaryhead"},
     "/school/{urn}/teacher/": {"teacher"},
     "/school/{urn}/reports/": {"admin", "primaryhead"},
     "/school/{urn}/reports/classes/{four_oak}/": {"admin", "teacher", "ta", "primaryhead"},
+    "/school/{urn}/reports/years/4/": {"admin", "primaryhead"},
     "/school/{urn}/reports/information/": {
         "admin",
         "teacher",
@@ -274,6 +294,33 @@ EXPECTED = {
         "parent",
         "primaryhead",
     },
+    # The API, signed in (the session works as a token does); unknown or refused is 404.
+    "/api/v1/schools/{urn}/assessments": {"admin", "teacher", "ta", "primaryhead"},
+    "/api/v1/schools/{urn}/assessments/{test}": {"admin", "teacher", "ta", "primaryhead"},
+    "/api/v1/schools/{urn}/assessments/{test}/marks": {"admin", "teacher", "ta", "primaryhead"},
+    "/api/v1/schools/{urn}/targets": {"admin", "teacher", "ta", "pupil", "parent", "primaryhead"},
+    # a parent reads their child's targets when they are shared with parents (Amara's are)
+    "/api/v1/schools/{urn}/targets/{target}": {
+        "admin",
+        "teacher",
+        "ta",
+        "pupil",
+        "parent",
+        "primaryhead",
+    },
+    "/api/v1/schools/{urn}/progress": {"admin", "primaryhead"},
+    "/api/v1/schools/{urn}/progress/tables": {"admin", "primaryhead"},
+    "/api/v1/schools/{urn}/progress/tables/{p8_table}": {"admin", "primaryhead"},
+    "/api/v1/schools/{urn}/progress/ks2/{ks2_year}": {"admin", "primaryhead"},
+    "/api/v1/schools/{secondary}/progress/p8/{p8_year}": {"admin", "leader"},
+    "/api/v1/schools/{urn}/pupils/{amara}/progress": {
+        "admin",
+        "teacher",
+        "ta",
+        "pupil",
+        "parent",
+        "primaryhead",
+    },
 }
 
 
@@ -288,6 +335,7 @@ def test_each_page_is_seen_only_by_the_people_it_is_for(cast: Cast, template: st
         challenge=sample_kwargs(cast, "", "teacher")["challenge_id"],
         story=feedback_kwargs(cast)["work_id"],
         target=feedback_kwargs(cast)["target_id"],
+        **progress_kwargs(cast),
     )
     for username in [*PERSONAS, "primaryhead"]:
         status = cast.client(username).get(path).status_code
@@ -361,3 +409,68 @@ def test_admin_site_is_for_data_managers_and_scoped_to_their_schools(cast: Cast)
     response = admin.get("/admin/people/pupil/?q=North")
     assert response.status_code == 200
     assert b"Isaac" not in response.content  # a pupil of another trust's school
+
+
+def api_writes(cast: Cast) -> dict[str, tuple[str, str, dict[str, Any], set[str]]]:
+    """Each write route of the API with a valid body, and who may get past its access check."""
+    from nextsteps.assessments.models import Assessment
+    from nextsteps.curriculum.models import ScaleLevel
+
+    kwargs = sample_kwargs(cast, "", "teacher")
+    test = Assessment.objects.get(pk=kwargs["assessment_id"])
+    question = test.questions.order_by("position").first()
+    level = ScaleLevel.objects.filter(scale=cast.maths_framework.scale).order_by("position").last()
+    assert question is not None and level is not None
+    base = f"/api/v1/schools/{cast.primary.urn}"
+    target = f"{base}/targets/{kwargs['target_id']}"
+    new_target = {
+        "pupil_id": cast.amara.pk,
+        "class_id": cast.four_oak.pk,
+        "objective_id": kwargs["objective_id"],
+        "wording": "I can check my answer with the inverse.",
+    }
+    mark = {"pupil_id": cast.amara.pk, "question_id": question.pk, "marks": 1}
+    return {
+        "marks": (
+            "post",
+            f"{base}/assessments/{test.pk}/marks",
+            {"marks": [mark]},
+            {"teacher", "ta"},
+        ),
+        "target set": ("post", f"{base}/targets", new_target, {"teacher"}),
+        "target change": ("patch", target, {"shared_with_guardians": True}, {"teacher"}),
+        "target confirm": ("post", f"{target}/confirm", {"level_id": level.pk}, {"teacher"}),
+        "target return": (
+            "post",
+            f"{target}/return",
+            {"comment": "One more, please."},
+            {"teacher"},
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    "write", ["marks", "target set", "target change", "target confirm", "target return"]
+)
+def test_each_api_write_is_made_only_by_the_people_it_is_for(cast: Cast, write: str) -> None:
+    """Refused is 404 and writes nothing; allowed gets past access (the body may still be
+    refused for what it says, 422, or the row's state, as a second confirm is)."""
+    import json
+
+    from django.test import Client
+
+    from nextsteps.api.services import token_create
+
+    method, path, payload, allowed = api_writes(cast)[write]
+    for username in [*PERSONAS, "primaryhead", "trustleader"]:
+        _, secret = token_create(user=cast.user(username), name="walk", by=None)
+        response = getattr(Client(), method)(
+            path,
+            json.dumps(payload),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {secret}",
+        )
+        if username in allowed:
+            assert response.status_code in {200, 201, 422}, f"{write} as {username}"
+        else:
+            assert response.status_code == 404, f"{write} as {username}: {response.status_code}"

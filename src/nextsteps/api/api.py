@@ -51,8 +51,9 @@ api = NinjaAPI(
     title="nextsteps API",
     version="1",
     description=(
-        "Pupils, classes, frameworks, judgements and standings of the schools you work in, "
-        "with the same access as the pages. Send a personal token as "
+        "Pupils, classes, frameworks, judgements, standings, targets, tests and their marks, "
+        "and progress measures of the schools you work in, with the same access as the pages. "
+        "Send a personal token as "
         "`Authorization: Bearer <token>`; make one from your school's data page or with "
         "`nextsteps token create USERNAME`."
     ),
@@ -68,7 +69,16 @@ def judgement_refused(request: HttpRequest, error: JudgementRefused) -> HttpResp
     return api.create_response(request, {"detail": str(error)}, status=422)
 
 
-from nextsteps.api import evidence, routes  # noqa: E402  (routes register on `api`)
+from nextsteps.api import (  # noqa: E402  (routes register on `api`)
+    assessments,
+    evidence,
+    progress,
+    routes,
+    targets,
+)
 
 api.add_router("", routes.router)
 api.add_router("", evidence.router)
+api.add_router("", targets.router)
+api.add_router("", assessments.router)
+api.add_router("", progress.router)

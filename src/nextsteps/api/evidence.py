@@ -9,10 +9,11 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from nextsteps import access
+from nextsteps.api.pagination import Pages
 from nextsteps.api.routes import objective_out, school_for
 from nextsteps.api.schemas import (
     Id,
@@ -61,7 +62,7 @@ class JudgementFilter(Schema):
     response=list[JudgementOut],
     summary="Judgements about pupils you may see, newest first",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def judgements(
     request: HttpRequest, urn: Id, filters: Query[JudgementFilter]
 ) -> list[dict[str, Any]] | QuerySet[Judgement]:
@@ -175,7 +176,7 @@ def standing_out(standing: Standing) -> dict[str, Any]:
     response=list[StandingOut],
     summary="Where a pupil is on each objective with evidence",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def pupil_standings(
     request: HttpRequest, urn: Id, pupil_id: Id, framework_id: Id | None = None
 ) -> list[dict[str, Any]]:

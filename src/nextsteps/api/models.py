@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -34,3 +35,29 @@ class ApiToken(models.Model):
     @property
     def active(self) -> bool:
         return self.revoked_at is None
+
+
+class IdempotentWrite(models.Model):
+    """A write made through the API with an idempotency key, and what it answered.
+
+    Sending the same key again (the same person, the same request) gets the first answer and
+    changes nothing, so a client may retry a write whose answer it never received. A key is
+    the caller's: two people may use the same key without meeting.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_writes"
+    )
+    key = models.CharField(_("idempotency key"), max_length=40)
+    operation = models.CharField(_("operation"), max_length=100)
+    digest = models.CharField(max_length=64, help_text=_("SHA-256 of the request body"))
+    answer = models.JSONField(_("answer"), default=dict, encoder=DjangoJSONEncoder)
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotent_write_unique_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.operation} {self.key}"

@@ -9,10 +9,11 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from nextsteps import access
 from nextsteps.accounts.models import Role
+from nextsteps.api.pagination import Pages
 from nextsteps.api.schemas import (
     ClassOut,
     FrameworkDetailOut,
@@ -64,7 +65,7 @@ def _school_out(school: School) -> dict[str, Any]:
 
 
 @router.get("/schools", response=list[SchoolOut], summary="Schools you work in")
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def schools(request: HttpRequest) -> list[dict[str, Any]]:
     return [_school_out(school) for school in access.schools_for(request.user)]
 
@@ -104,7 +105,7 @@ def _classes(request: HttpRequest, urn: int) -> QuerySet[Class]:
 
 
 @router.get("/schools/{urn}/classes", response=list[ClassOut], summary="Classes you may see")
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def classes(request: HttpRequest, urn: Id, filters: Query[ClassFilter]) -> list[dict[str, Any]]:
     rows = _classes(request, urn)
     if filters.year_group is not None:
@@ -151,7 +152,7 @@ def _pupil_out(pupil: Pupil) -> dict[str, Any]:
 
 
 @router.get("/schools/{urn}/pupils", response=list[PupilOut], summary="Pupils you may see")
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def pupils(request: HttpRequest, urn: Id, filters: Query[PupilFilter]) -> QuerySet[Pupil]:
     school = school_for(request, urn)
     rows = access.pupils_for(request.user, school)
@@ -227,7 +228,7 @@ def objective_out(objective: Objective) -> dict[str, Any]:
 
 
 @router.get("/schools/{urn}/frameworks", response=list[FrameworkOut], summary="Frameworks")
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def frameworks(request: HttpRequest, urn: Id, subject: Text | None = None) -> list[dict[str, Any]]:
     rows = _frameworks(request, urn)
     if subject:

@@ -2,7 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
@@ -172,3 +172,339 @@ class MarkbookOut(Schema):
 
 class ErrorOut(Schema):
     detail: str
+
+
+# ---------------------------------------------------------------------------- targets
+
+TargetStatus = Literal["open", "claimed", "achieved"]
+Wording = Annotated[str, Field(min_length=1, max_length=300, pattern=r"^[^\x00]*$")]
+Comment = Annotated[str, Field(max_length=2000, pattern=r"^[^\x00]*$")]
+
+
+class TargetOut(Schema):
+    id: int
+    pupil_id: int
+    class_id: int
+    objective_id: int
+    objective_code: str
+    wording: str
+    status: str
+    due_on: dt.date | None
+    set_with_pupil: bool
+    shared_with_guardians: bool
+    set_at: dt.datetime
+    updated_at: dt.datetime
+    judgement_id: int | None
+
+
+class TargetEventOut(Schema):
+    kind: str
+    comment: str
+    by: str | None
+    at: dt.datetime
+    has_file: bool
+
+
+class TargetDetailOut(TargetOut):
+    history: list[TargetEventOut]
+
+
+class TargetIn(Schema):
+    pupil_id: Id
+    class_id: Id = Field(..., description="The class the target is set in")
+    objective_id: Id = Field(..., description="A learning intention of the class's subjects")
+    wording: Wording = Field(..., description="The target, in the pupil's words")
+    due_on: dt.date | None = None
+    set_with_pupil: bool = True
+    shared_with_guardians: bool = True
+
+
+class TargetUpdateIn(Schema):
+    """Only the fields sent change; send `due_on: null` to clear the date."""
+
+    wording: Wording | None = None
+    due_on: dt.date | None = None
+    set_with_pupil: bool | None = None
+    shared_with_guardians: bool | None = None
+
+
+class TargetConfirmIn(Schema):
+    level_id: Id = Field(..., description="The level on the objective's scale now reached")
+    note: Comment = ""
+
+
+class TargetReturnIn(Schema):
+    comment: Annotated[str, Field(min_length=1, max_length=2000, pattern=r"^[^\x00]*$")]
+
+
+# ---------------------------------------------------------------------------- tests and marks
+
+
+class ClassBriefOut(Schema):
+    id: int
+    name: str
+
+
+class AssessmentOut(Schema):
+    id: int
+    name: str
+    kind: str
+    subject: str | None
+    year_group: int | None
+    taken_on: dt.date
+    score_table: str | None
+    classes: list[ClassBriefOut]
+    question_count: int
+    max_marks: int
+
+
+class QuestionOut(Schema):
+    id: int
+    position: int
+    label: str
+    max_marks: int
+    objective_ids: list[int]
+
+
+class AssessmentDetailOut(AssessmentOut):
+    questions: list[QuestionOut]
+
+
+class MarkOut(Schema):
+    question_id: int
+    label: str
+    marks: int
+
+
+class PupilMarksOut(Schema):
+    pupil_id: int
+    upn: str
+    forename: str
+    surname: str
+    class_id: int
+    marks: list[MarkOut]
+    total: int
+    marked: int = Field(..., description="How many questions have a mark")
+    complete: bool
+
+
+class MarkIn(Schema):
+    pupil_id: Id
+    question_id: Id
+    marks: int | None = Field(
+        ..., ge=0, le=100, description="Marks gained on the question; null clears the cell"
+    )
+
+
+class MarkBatchIn(Schema):
+    idempotency_key: str | None = Field(
+        None,
+        max_length=40,
+        pattern=r"^[A-Za-z0-9_.-]+$",
+        description="Send the same key again to get the first call's answer, changing nothing",
+    )
+    marks: list[MarkIn] = Field(..., min_length=1, max_length=MAX_BULK)
+
+
+class MarkBatchOut(Schema):
+    changed: int
+    unchanged: int
+    replayed: bool = Field(..., description="True when this answers an earlier call's key")
+    pupils: list[PupilMarksOut]
+
+
+# ---------------------------------------------------------------------------- progress measures
+
+
+class CohortOut(Schema):
+    year: int
+    pupils: int
+    with_prior: int = Field(..., description="Pupils with the prior attainment the measure needs")
+
+
+class ProgressCohortsOut(Schema):
+    progress8: list[CohortOut]
+    ks1_ks2: list[CohortOut]
+
+
+class ReferenceTableOut(Schema):
+    id: int
+    title: str
+    kind: str
+    source: str
+    year: int | None
+    national_sd: dict[str, float | None]
+    pupils: int | None
+
+
+class ReferenceGroupOut(Schema):
+    pag: int
+    above: float | None = Field(..., description="Prior attainment above this (exclusive)")
+    upto: float | None = Field(..., description="Prior attainment up to this (inclusive)")
+    values: dict[str, float | None] = Field(..., description="The group's national figures")
+    floors: dict[str, float | None]
+    pupils: int | None
+
+
+class ReferenceTableDetailOut(ReferenceTableOut):
+    groups: list[ReferenceGroupOut]
+
+
+class MeasureOut(Schema):
+    """A school's or a group's score, with its 95% confidence interval and band."""
+
+    n: int
+    score: float | None
+    ci_low: float | None
+    ci_high: float | None
+    band: str | None
+
+
+class SubjectGroupOut(MeasureOut):
+    small: bool = Field(..., description="Fewer than 6 pupils with a score: flagged, not hidden")
+
+
+class GroupMeasureOut(SubjectGroupOut):
+    pupils: int = Field(..., description="Pupils with the label, with or without a score")
+
+
+class AttainmentOut(Schema):
+    n: int
+    average: float | None
+
+
+class Progress8SchoolOut(Schema):
+    progress8: MeasureOut
+    english: MeasureOut
+    maths: MeasureOut
+    ebacc: MeasureOut
+    open: MeasureOut
+    attainment8: AttainmentOut
+    excluded: int
+
+
+class Progress8PupilOut(Schema):
+    pupil_id: int
+    upn: str
+    forename: str
+    surname: str
+    ks2_average: float | None
+    pag: int | None
+    estimate: float | None = Field(None, description="The Attainment 8 estimate for the PAG")
+    progress8: float | None = None
+    english: float | None = None
+    maths: float | None = None
+    ebacc: float | None = None
+    open: float | None = None
+    excluded: str | None = None
+    capped: list[str] = []
+    note: str | None = Field(None, description="Why a stored result could not be read")
+
+
+class Progress8Out(Schema):
+    year: int
+    table: ReferenceTableOut
+    school: Progress8SchoolOut
+    groups: dict[str, dict[str, GroupMeasureOut]]
+    pupils: list[Progress8PupilOut]
+
+
+class Ks2SchoolOut(Schema):
+    reading: MeasureOut
+    writing: MeasureOut
+    maths: MeasureOut
+    excluded: int
+
+
+class Ks2GroupOut(Schema):
+    pupils: int = Field(..., description="Pupils with the label, with or without a score")
+    reading: SubjectGroupOut | None = None
+    writing: SubjectGroupOut | None = None
+    maths: SubjectGroupOut | None = None
+
+
+class Ks2PupilOut(Schema):
+    pupil_id: int
+    upn: str
+    forename: str
+    surname: str
+    ks1_average: float | None
+    pag: int | None
+    reading: float | None
+    writing: float | None
+    maths: float | None
+    excluded: str | None = None
+    note: str | None = None
+
+
+class SubjectAttainmentOut(Schema):
+    subject: str
+    pupils: int
+    scored: int
+    average: float | None
+    expected: int = Field(..., description="At the expected standard or above")
+    higher: int = Field(..., description="At the higher standard")
+
+
+class Ks1Ks2Out(Schema):
+    year: int
+    table: ReferenceTableOut | None = Field(
+        ..., description="None until a KS1–KS2 table for the year is loaded"
+    )
+    attainment: list[SubjectAttainmentOut]
+    school: Ks2SchoolOut | None
+    groups: dict[str, dict[str, Ks2GroupOut]]
+    pupils: list[Ks2PupilOut]
+
+
+class ResultsOut(Schema):
+    year: int
+    reading: str
+    writing: str
+    maths: str
+
+
+class Ks4ResultsOut(Schema):
+    year: int
+    attainment8: Decimal
+    english: Decimal
+    maths: Decimal
+    ebacc: Decimal
+    open: Decimal
+
+
+class PupilProgress8Out(Schema):
+    table: ReferenceTableOut
+    ks2_average: float | None
+    pag: int | None
+    estimate: float | None = None
+    progress8: float | None = None
+    english: float | None = None
+    maths: float | None = None
+    ebacc: float | None = None
+    open: float | None = None
+    excluded: str | None = None
+    capped: list[str] = []
+    note: str | None = None
+
+
+class PupilKs2ProgressOut(Schema):
+    table: ReferenceTableOut
+    ks1_average: float | None
+    pag: int | None
+    reading: float | None
+    writing: float | None
+    maths: float | None
+    excluded: str | None = None
+    note: str | None = None
+
+
+class PupilProgressOut(Schema):
+    pupil_id: int
+    ks1: ResultsOut | None
+    ks2: ResultsOut | None
+    ks4: Ks4ResultsOut | None
+    progress8: PupilProgress8Out | None = Field(
+        ..., description="Against the table the school's page uses for the KS4 year"
+    )
+    ks1_ks2: PupilKs2ProgressOut | None

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
+from collections.abc import Callable
 from typing import Any
 
-from django.db import transaction
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from nextsteps.accounts.models import User
-from nextsteps.api.models import ApiToken
+from nextsteps.api.models import ApiToken, IdempotentWrite
 from nextsteps.audit.services import audit_write
 
 TOKEN_PREFIX = "ns_"  # noqa: S105 - a marker that makes leaked tokens easy to scan for
@@ -54,3 +57,49 @@ def token_revoke(*, token: ApiToken, by: Any) -> ApiToken:
             after={"user": token.user_id, "name": token.name, "prefix": token.prefix},
         )
     return token
+
+
+class IdempotencyKeyReused(ValueError):
+    """The key was already used by this person for a different request."""
+
+
+def request_digest(payload: Any) -> str:
+    """A digest of a request body that does not depend on the order of its keys."""
+    text = json.dumps(payload, sort_keys=True, cls=DjangoJSONEncoder, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def idempotent_write(
+    *,
+    user: Any,
+    key: str | None,
+    operation: str,
+    payload: Any,
+    write: Callable[[], dict[str, Any]],
+) -> tuple[dict[str, Any], bool]:
+    """Run the write once per idempotency key; the answer and whether it is a replay.
+
+    The key is claimed before the write, in the same transaction: a second request with the
+    key waits for the first to commit and then gets its answer; a write that fails releases
+    the key with everything else it did.
+    """
+    if not key:
+        return write(), False
+    digest = request_digest(payload)
+    try:
+        with transaction.atomic():
+            claimed = IdempotentWrite.objects.create(
+                user=user, key=key, operation=operation, digest=digest
+            )
+    except IntegrityError:
+        earlier = IdempotentWrite.objects.get(user=user, key=key)
+        if (earlier.operation, earlier.digest) != (operation, digest):
+            raise IdempotencyKeyReused(
+                f"idempotency_key: {key!r} was already used for a different request"
+            ) from None
+        return earlier.answer, True
+    answer = write()
+    claimed.answer = answer
+    claimed.save(update_fields=["answer"])
+    return answer, False

@@ -42,6 +42,7 @@ from nextsteps.feedback.models import (
 )
 from nextsteps.feedback.services import FeedbackRefused
 from nextsteps.people.models import Pupil
+from nextsteps.reports.report_selectors import released_reports
 from nextsteps.schools.models import School
 
 
@@ -420,7 +421,11 @@ def child(request: HttpRequest, urn: int, pupil_id: int) -> HttpResponse:
     pupil = access.children_of(request.user, school).filter(pk=pupil_id).first()
     if pupil is None:
         raise Http404("No such child")
-    return render(request, "feedback/child.html", {"school": school, **selectors.child_page(pupil)})
+    return render(
+        request,
+        "feedback/child.html",
+        {"school": school, **selectors.child_page(pupil), "reports": released_reports(pupil)},
+    )
 
 
 # ---------------------------------------------------------------------------- notifications

@@ -3,6 +3,7 @@
     nextsteps import oneroster PATH [--dry-run]
     nextsteps import ctf FILE [--dry-run] [--school URN]
     nextsteps import pupils|classes|enrolments FILE --school URN [--dry-run]
+    nextsteps import marks FILE --school URN --assessment ID|NAME [--taken-on DATE] [--dry-run]
     nextsteps export oneroster DIR --school ID [--version 1.1|1.2]
     nextsteps export ctf --school URN --pupil UPN [--pupil UPN ...] FILE
 
@@ -12,6 +13,8 @@ changed. Bad input ends with every problem by file, line and column, and nothing
 
 from __future__ import annotations
 
+import argparse
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +24,7 @@ from tqdm import tqdm
 from nextsteps.interop.problems import ImportProblems
 from nextsteps.schools.models import School
 
-IMPORT_KINDS = frozenset({"oneroster", "ctf", "pupils", "classes", "enrolments"})
+IMPORT_KINDS = frozenset({"oneroster", "ctf", "pupils", "classes", "enrolments", "marks"})
 EXPORT_KINDS = frozenset({"oneroster", "ctf"})
 
 
@@ -58,6 +61,31 @@ def add_import_parsers(kinds: Any) -> None:
         sheet.add_argument("path", type=Path)
         sheet.add_argument("--school", type=int, required=True, help="the school's URN")
         sheet.add_argument("--dry-run", action="store_true", help="check and count; write nothing")
+    marks = kinds.add_parser(
+        "marks",
+        help="a test's marks from a CSV or XLSX spreadsheet (a column per question, or a total)",
+        description=(
+            "Import a test's marks from a CSV or XLSX spreadsheet: a row per pupil with their "
+            "UPN, and a column per question (headed Q1, Question 1 or 1) or a Total column for "
+            "a test of one question. Empty cells leave marks as they are."
+        ),
+    )
+    marks.add_argument("path", type=Path)
+    marks.add_argument("--school", type=int, required=True, help="the school's URN")
+    marks.add_argument(
+        "--assessment", required=True, metavar="ID|NAME", help="the test's id, or its exact name"
+    )
+    marks.add_argument(
+        "--taken-on", type=_date, metavar="YYYY-MM-DD", help="the date sat, when names repeat"
+    )
+    marks.add_argument("--dry-run", action="store_true", help="check and count; write nothing")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from error
 
 
 def add_export_parsers(kinds: Any) -> None:
@@ -133,6 +161,8 @@ def run_import(command: BaseCommand, options: dict[str, Any]) -> None:
             lines = _import_oneroster(path, options, bar)
         elif kind == "ctf":
             lines = _import_ctf(path, options)
+        elif kind == "marks":
+            lines = _import_marks(path, options)
         else:
             lines = _import_sheet(kind, path, options)
     except ImportProblems as problems:
@@ -184,6 +214,41 @@ def _import_sheet(kind: str, path: Path, options: dict[str, Any]) -> list[str]:
         school=school, kind=kind, table=table, mapping=None, by=None, dry_run=options["dry_run"]
     )
     return summary.lines()
+
+
+def _import_marks(path: Path, options: dict[str, Any]) -> list[str]:
+    from nextsteps.interop.sheets import read_table
+    from nextsteps.interop.sheets_marks import marks_sheet_import
+
+    school = school_by_id(options["school"])
+    assessment = assessment_by_id(school, options["assessment"], options.get("taken_on"))
+    table = read_table(path.read_bytes(), path.name)
+    summary = marks_sheet_import(
+        assessment=assessment, table=table, mapping=None, by=None, dry_run=options["dry_run"]
+    )
+    return summary.lines()
+
+
+def assessment_by_id(school: School, identifier: str, taken_on: dt.date | None = None) -> Any:
+    """A school's test by its id, or by its exact name (and date, when the name repeats)."""
+    from nextsteps.assessments.models import Assessment
+
+    tests = Assessment.objects.filter(school=school)
+    text = identifier.strip()
+    found = list(tests.filter(pk=int(text))) if text.isdigit() and len(text) < 10 else []
+    if not found:
+        found = list(tests.filter(name__iexact=text).order_by("-taken_on"))
+        if taken_on is not None:
+            found = [test for test in found if test.taken_on == taken_on]
+    if not found:
+        raise CommandError(f"{school.name} has no test with the id or name {text!r}")
+    if len(found) > 1:
+        dates = ", ".join(f"{test.taken_on} (id {test.pk})" for test in found)
+        raise CommandError(
+            f"{school.name} has {len(found)} tests named {text!r}: {dates}; "
+            "choose one with --taken-on or its id"
+        )
+    return found[0]
 
 
 def run_export(command: BaseCommand, options: dict[str, Any]) -> None:

@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import re
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from nextsteps.interop.oneroster import grade_to_year
 from nextsteps.interop.problems import ProblemList
@@ -33,7 +34,8 @@ class Field:
     label: str
     required: bool
     aliases: tuple[str, ...]
-    kind: str = "text"  # text, date, bool, year, sen, gender
+    kind: str = "text"  # text, date, bool, year, sen, gender, mark
+    maximum: int | None = None  # marks: the most the column may hold
 
 
 FIELDS: dict[str, tuple[Field, ...]] = {
@@ -225,12 +227,17 @@ def _table(filename: str, raw: list[list[str]]) -> Table:
     return Table(filename, headers, rows)
 
 
-def suggest_mapping(kind: str, headers: list[str]) -> dict[str, str]:
-    """Field name → header, for the headers that match a field's known names."""
+def suggest_mapping(
+    kind: str, headers: list[str], fields: tuple[Field, ...] | None = None
+) -> dict[str, str]:
+    """Field name → header, for the headers that match a field's known names.
+
+    `fields` replaces the kind's fixed fields when they depend on the data (a test's questions).
+    """
     mapping: dict[str, str] = {}
     taken: set[str] = set()
     normalised = {normalise_header(h): h for h in headers}
-    for field in FIELDS[kind]:
+    for field in fields or FIELDS[kind]:
         for alias in (field.name.replace("_", " "), *field.aliases):
             header = normalised.get(alias)
             if header is not None and header not in taken:
@@ -266,7 +273,24 @@ def normalise(field: Field, value: str) -> object:
         return year
     if field.kind == "date":
         return parse_date(text)
+    if field.kind == "mark":
+        return parse_mark(text, field.maximum or 0)
     return text
+
+
+def parse_mark(text: str, maximum: int) -> int:
+    """A whole number of marks from 0 up to the maximum."""
+    try:
+        amount = Decimal(text)
+    except InvalidOperation as error:
+        raise ValueError(f"{text!r} is not a number of marks") from error
+    if not amount.is_finite() or amount != amount.to_integral_value():
+        raise ValueError(f"{text} is not a whole number of marks")
+    if amount < 0:
+        raise ValueError(f"{text} is negative; marks start at 0")
+    if amount > maximum:
+        raise ValueError(f"{text} is more than the {maximum} marks available")
+    return int(amount)
 
 
 def parse_date(text: str) -> dt.date:
@@ -282,10 +306,14 @@ def parse_date(text: str) -> dt.date:
 
 
 def mapped_rows(
-    table: Table, kind: str, mapping: dict[str, str], problems: ProblemList
+    table: Table,
+    kind: str,
+    mapping: dict[str, str],
+    problems: ProblemList,
+    fields: tuple[Field, ...] | None = None,
 ) -> list[tuple[int, dict[str, object]]]:
     """Each row as field → normalised value, noting every problem by line and column."""
-    fields = FIELDS[kind]
+    fields = fields or FIELDS[kind]
     index = {h: i for i, h in enumerate(table.headers)}
     for field in fields:
         if field.required and mapping.get(field.name) not in index:

@@ -18,6 +18,7 @@ from nextsteps import access
 from nextsteps.accounts.models import STAFF_ROLES, Role, User
 from nextsteps.api.models import ApiToken
 from nextsteps.api.services import token_create, token_revoke
+from nextsteps.assessments.models import Assessment
 from nextsteps.interop import oneroster as orr
 from nextsteps.interop import sheets
 from nextsteps.interop.ctf_export import ctf_export
@@ -26,7 +27,9 @@ from nextsteps.interop.models import ImportRun
 from nextsteps.interop.oneroster_export import oneroster_export, oneroster_zip
 from nextsteps.interop.oneroster_import import log_refused, oneroster_import
 from nextsteps.interop.problems import ImportProblems
-from nextsteps.interop.sheets_import import KINDS, sheet_import
+from nextsteps.interop.sheets_import import KINDS, SheetSummary, sheet_import
+from nextsteps.interop.sheets_marks import KIND as MARKS
+from nextsteps.interop.sheets_marks import marks_fields, marks_sheet_import
 from nextsteps.people.models import Pupil
 from nextsteps.web.exports import table_response
 
@@ -70,9 +73,27 @@ class SheetUploadForm(forms.Form):
             ("pupils", gettext_lazy("Pupils and their characteristics")),
             ("classes", gettext_lazy("Classes")),
             ("enrolments", gettext_lazy("Pupils' places in classes")),
+            ("marks", gettext_lazy("Test marks: a column per question, or a total")),
         ],
     )
+    assessment = forms.TypedChoiceField(
+        label=gettext_lazy("Test (for marks)"), coerce=int, required=False, empty_value=None
+    )
     file = forms.FileField(label=gettext_lazy("Spreadsheet (.csv or .xlsx)"))
+
+    def __init__(self, *args: Any, school: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        tests = Assessment.objects.filter(school=school).order_by("-taken_on", "name")[:300]
+        field = cast(forms.TypedChoiceField, self.fields["assessment"])
+        field.choices = [("", "—")] + [
+            (test.pk, f"{test.name} ({test.taken_on:%d/%m/%Y})") for test in tests
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("kind") == MARKS and not data.get("assessment"):
+            self.add_error("assessment", _("Choose the test the marks are for."))
+        return data
 
 
 @access.signed_in
@@ -87,7 +108,7 @@ def data_home(request: HttpRequest, urn: int) -> HttpResponse:
             "runs": runs,
             "oneroster_form": OneRosterImportForm(auto_id="oneroster-%s"),
             "ctf_form": CtfImportForm(auto_id="ctf-%s"),
-            "sheet_form": SheetUploadForm(auto_id="sheet-%s"),
+            "sheet_form": SheetUploadForm(auto_id="sheet-%s", school=school),
             "pupils": Pupil.objects.filter(school=school, leaving_date__isnull=True).order_by(
                 "legal_surname", "legal_forename"
             )[:500],
@@ -235,46 +256,66 @@ def sheet_upload(request: HttpRequest, urn: int) -> HttpResponse:
     """Step 1: upload; step 2: match columns, preview, dry run or import."""
     school = _admin_school(request, urn)
     if request.method == "POST" and "file" in request.FILES:
-        form = SheetUploadForm(request.POST, request.FILES)
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            if upload.size > MAX_SHEET:
-                messages.error(request, _("That spreadsheet is larger than 10 MB."))
-                return redirect("interop_home", urn=school.urn)
-            data = upload.read()
-            try:
-                sheets.read_table(data, upload.name)
-            except ValueError as error:
-                messages.error(request, str(error))
-                return redirect("interop_home", urn=school.urn)
-            request.session[SESSION_KEY] = {
-                "kind": form.cleaned_data["kind"],
-                "name": upload.name,
-                "data": base64.b64encode(data).decode("ascii"),
-            }
-            return redirect("interop_sheet", urn=school.urn)
+        form = SheetUploadForm(request.POST, request.FILES, school=school)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                messages.error(request, " ".join(str(error) for error in errors))
+            return redirect("interop_home", urn=school.urn)
+        upload = form.cleaned_data["file"]
+        if upload.size > MAX_SHEET:
+            messages.error(request, _("That spreadsheet is larger than 10 MB."))
+            return redirect("interop_home", urn=school.urn)
+        data = upload.read()
+        try:
+            sheets.read_table(data, upload.name)
+        except ValueError as error:
+            messages.error(request, str(error))
+            return redirect("interop_home", urn=school.urn)
+        kind = form.cleaned_data["kind"]
+        request.session[SESSION_KEY] = {
+            "kind": kind,
+            "assessment": form.cleaned_data["assessment"] if kind == MARKS else None,
+            "name": upload.name,
+            "data": base64.b64encode(data).decode("ascii"),
+        }
+        return redirect("interop_sheet", urn=school.urn)
     stored = request.session.get(SESSION_KEY)
-    if not stored or stored.get("kind") not in KINDS:
+    if not stored or stored.get("kind") not in (*KINDS, MARKS):
         return redirect("interop_home", urn=school.urn)
     table = sheets.read_table(base64.b64decode(stored["data"]), stored["name"])
     kind = stored["kind"]
-    mapping = sheets.suggest_mapping(kind, table.headers)
+    assessment = None
+    if kind == MARKS:
+        assessment = access.access_assessment(request.user, school, stored["assessment"])
+        fields = marks_fields(list(assessment.questions.order_by("position")))
+    else:
+        fields = sheets.FIELDS[kind]
+    mapping = sheets.suggest_mapping(kind, table.headers, fields)
     if request.method == "POST":
         mapping = {
             f.name: request.POST.get(f"map_{f.name}", "")
-            for f in sheets.FIELDS[kind]
+            for f in fields
             if request.POST.get(f"map_{f.name}", "") in table.headers
         }
         dry_run = request.POST.get("action") != "import"
         try:
-            summary = sheet_import(
-                school=school,
-                kind=kind,
-                table=table,
-                mapping=mapping,
-                by=request.user,
-                dry_run=dry_run,
-            )
+            if assessment is not None:
+                summary: SheetSummary = marks_sheet_import(
+                    assessment=assessment,
+                    table=table,
+                    mapping=mapping,
+                    by=request.user,
+                    dry_run=dry_run,
+                )
+            else:
+                summary = sheet_import(
+                    school=school,
+                    kind=kind,
+                    table=table,
+                    mapping=mapping,
+                    by=request.user,
+                    dry_run=dry_run,
+                )
         except ImportProblems as problems:
             return _problems_page(
                 request, school, _("Spreadsheet import"), problems, table.filename, "spreadsheet"
@@ -286,13 +327,13 @@ def sheet_upload(request: HttpRequest, urn: int) -> HttpResponse:
             "interop/summary.html",
             {"school": school, "lines": summary.lines(), "dry_run": dry_run, "again": dry_run},
         )
-    fields = [{"field": f, "chosen": mapping.get(f.name, "")} for f in sheets.FIELDS[kind]]
     preview_problems = sheets.ProblemList()
     preview = sheets.mapped_rows(
         sheets.Table(table.filename, table.headers, table.rows[:10]),
         kind,
         mapping,
         preview_problems,
+        fields,
     )
     return render(
         request,
@@ -300,13 +341,12 @@ def sheet_upload(request: HttpRequest, urn: int) -> HttpResponse:
         {
             "school": school,
             "kind": kind,
+            "assessment": assessment,
             "table": table,
-            "fields": fields,
-            "preview": [
-                [record.get(f.name, "") for f in sheets.FIELDS[kind]] for _, record in preview
-            ],
+            "fields": [{"field": f, "chosen": mapping.get(f.name, "")} for f in fields],
+            "preview": [[record.get(f.name, "") for f in fields] for _, record in preview],
             "preview_problems": preview_problems.items[:20],
-            "labels": [f.label for f in sheets.FIELDS[kind]],
+            "labels": [f.label for f in fields],
             "row_count": len(table.rows),
         },
     )

@@ -48,12 +48,15 @@ def render_cell(cell: Cell, *, oob: bool = False, words: Words | None = None) ->
     who = f"{escape(cell.pupil_name)}, {escape(cell.objective_code)}"
     if level is not None and standing is not None:
         label = escape(level.label)
+        short = _short(level.label)
         title = f"{label} ({standing.value}) · {_evidence_words(standing.evidence_count)}"
         if standing.last_recorded_by is not None:
             title += f" · {words.last_by} {escape(str(standing.last_recorded_by))}"
+        # The name holds the initials shown as well (WCAG 2.5.3, label in name), so a person
+        # using speech input can say what they see.
+        named = label if short == label else f"{label} · {short}"
         button = (
-            f'{_level_prefix(level.pk)}aria-label="{who}: {label}" '
-            f'title="{title}">{_short(level.label)}</button>'
+            f'{_level_prefix(level.pk)}aria-label="{who}: {named}" title="{title}">{short}</button>'
         )
     else:
         button = (

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from nextsteps.audit.services import audit_write, snapshot
 from nextsteps.people.models import Guardian, GuardianLink, Pupil
@@ -82,7 +83,7 @@ def pupil_update(*, pupil: Pupil, by: Any, **fields: Any) -> Pupil:
 def guardian_link(*, guardian: Guardian, pupil: Pupil, relationship: str, by: Any) -> GuardianLink:
     """Link a parent or carer to a pupil in the same school."""
     if guardian.school_id != pupil.school_id:
-        raise ValidationError("A parent can only be linked to a pupil in the same school")
+        raise ValidationError(gettext("A parent can only be linked to a pupil in the same school"))
     link, _ = GuardianLink.objects.get_or_create(
         school_id=pupil.school_id,
         guardian=guardian,

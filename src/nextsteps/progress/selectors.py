@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import numpy as np
 from django.db.models import Count, Q, QuerySet
@@ -247,3 +248,66 @@ def trust_records(trust: Trust, year: int) -> list[compute.PupilRecord]:
     """Every pupil in the trust's schools with KS4 results in a year, as plain data."""
     pupils = ks4_pupils(Pupil.objects.filter(school__trust=trust), year)
     return [record_of(pupil) for pupil in pupils]
+
+
+# --- one pupil -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Measured:
+    """A pupil's entry in a measure's report, with the table it was measured against."""
+
+    table: ReferenceTable
+    entry: dict[str, Any]
+    note: str | None  # why a stored result could not be read
+
+
+@dataclass(frozen=True)
+class PupilMeasures:
+    pupil: Pupil  # with ks1_result, ks2_result and ks4_result joined (each may be missing)
+    progress8: Measured | None
+    ks1_ks2: Measured | None
+
+
+def pupil_measures(school: School, pupil_id: int) -> PupilMeasures:
+    """A pupil's results and progress, against the tables the school's pages would choose.
+
+    A pupil's score depends only on their own results and the table, so it is the figure the
+    cohort's report gives them.
+    """
+    pupil = Pupil.objects.select_related(*RESULTS).get(school=school, pk=pupil_id)
+    record = record_of(pupil)
+    ks4: Ks4Result | None = getattr(pupil, "ks4_result", None)
+    ks2: Ks2Result | None = getattr(pupil, "ks2_result", None)
+    has_ks1 = getattr(pupil, "ks1_result", None) is not None
+    return PupilMeasures(
+        pupil,
+        _pupil_progress8(school, record, ks4.year) if ks4 is not None else None,
+        _pupil_ks1_ks2(school, record, ks2.year) if ks2 is not None and has_ks1 else None,
+    )
+
+
+def _pupil_progress8(school: School, record: compute.PupilRecord, year: int) -> Measured | None:
+    tables = list(visible_tables(school, Kind.PROGRESS8).prefetch_related("groups"))
+    table = choose_table(tables, year, None)
+    if table is None:
+        return None
+    values, floors = group_table(list(table.groups.all()), A8_COLUMNS)
+    computed = compute.progress8_report(
+        [record], values, table.national_sd, nominal_scores(school), floors
+    )
+    return Measured(table, computed.report["pupils"][0], computed.notes.get(record.pupil_id))
+
+
+def _pupil_ks1_ks2(school: School, record: compute.PupilRecord, year: int) -> Measured | None:
+    """Against the KS2 year's own table, as the school's page chooses (none: no score)."""
+    table = (
+        visible_tables(school, Kind.KS1_KS2).filter(year=year).prefetch_related("groups").first()
+    )
+    if table is None:
+        return None
+    values, _ = group_table(list(table.groups.all()), KS2_SUBJECTS)
+    computed = compute.ks1_ks2_report(
+        [record], values, table.national_sd, nominal_scores(school), ks1_points(), writing_points()
+    )
+    return Measured(table, computed.report["pupils"][0], computed.notes.get(record.pupil_id))

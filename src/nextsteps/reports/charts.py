@@ -28,10 +28,13 @@ def ink(percent: float | None) -> str:
     return "#ffffff" if percent is not None and percent >= 60 else "#1a1a1a"
 
 
-def _svg(width: int, height: int, title: str, desc: str, body: list[str]) -> str:
+def _svg(width: int, height: int, title: str, desc: str, body: list[str], kind: str = "") -> str:
+    """The chart at its natural size (pages let it shrink to fit, down to a readable minimum
+    for the wide kinds, then scroll); `kind` names it for the stylesheet."""
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="100%" role="img" class="report-chart" '
+        f'width="{width}" height="{height}" role="img" '
+        f'class="report-chart chart-{kind or "plain"}" '
         f'font-family="sans-serif" font-size="12">'
         f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>" + "".join(body) + "</svg>"
     )
@@ -46,7 +49,11 @@ def heatmap(
     suffix: str = "%",
 ) -> str:
     """A grid of percentages: rows × columns, each cell shaded and labelled with its value."""
-    label_w, cell_w, cell_h, head_h = 150, 64, 30, 26
+    # Room for the longest row label (about 7 units a character), within reason.
+    label_w = min(230, max(90, 7 * max((len(r) for r in rows), default=0) + 16))
+    # Columns wide enough for their bold headings ("Mathematics"), at least 64.
+    cell_w = max(64, round(7.5 * max((len(c) for c in columns), default=0)) + 8)
+    cell_h, head_h = 30, 26
     width = label_w + cell_w * max(1, len(columns)) + 4
     height = head_h + cell_h * max(1, len(rows)) + 4
     body: list[str] = []
@@ -59,7 +66,7 @@ def heatmap(
     for i, row in enumerate(rows):
         y = head_h + i * cell_h
         body.append(
-            f'<text x="{label_w - 8}" y="{y + 20}" text-anchor="end">{escape(row[:22])}</text>'
+            f'<text x="{label_w - 8}" y="{y + 20}" text-anchor="end">{escape(row[:31])}</text>'
         )
         for j, column in enumerate(columns):
             value = values.get((row, column))
@@ -74,7 +81,7 @@ def heatmap(
                 f'fill="{ink(value)}">{escape(text)}</text>'
             )
     desc = f"{len(rows)} rows by {len(columns)} columns; the table below gives every value."
-    return _svg(width, height, title, desc, body)
+    return _svg(width, height, title, desc, body, kind="heatmap")
 
 
 @dataclass(frozen=True)
@@ -84,14 +91,21 @@ class Series:
 
 
 def trend(*, title: str, points: Sequence[str], series: Sequence[Series], top: float = 100) -> str:
-    """Lines across assessment points (0–top on the y axis), each labelled at its last value."""
-    left, right, upper, lower = 40, 150, 14, 30
-    plot_w, plot_h = max(180, 110 * max(1, len(points) - 1)), 160
+    """Lines across assessment points (0–top on the y axis), each labelled at its last value.
+
+    End labels that would overlap are spread apart (keeping their order), and long point names
+    wrap onto two lines, the first and last anchored inside the chart.
+    """
+    left, right, upper, lower = 40, 150, 14, 44
+    plot_w, plot_h = max(240, 150 * max(1, len(points) - 1)), 180
     width, height = left + plot_w + right, upper + plot_h + lower
     step = plot_w / max(1, len(points) - 1)
 
     def y_of(value: float) -> float:
         return upper + plot_h - plot_h * value / top
+
+    def x_of(k: int) -> float:
+        return left + (k * step if len(points) > 1 else plot_w / 2)
 
     body: list[str] = []
     for tick in range(0, 101, 25):
@@ -102,34 +116,77 @@ def trend(*, title: str, points: Sequence[str], series: Sequence[Series], top: f
         )
         body.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{value:.0f}</text>')
     for k, name in enumerate(points):
-        x = left + (k * step if len(points) > 1 else plot_w / 2)
-        body.append(
-            f'<text x="{x:.1f}" y="{upper + plot_h + 18}" '
-            f'text-anchor="middle">{escape(name[:16])}</text>'
+        anchor = "middle"
+        if len(points) > 1 and k == 0:
+            anchor = "start"
+        elif len(points) > 1 and k == len(points) - 1:
+            anchor = "end"
+        lines = "".join(
+            f'<tspan x="{x_of(k):.1f}" dy="{0 if n == 0 else 14}">{escape(part)}</tspan>'
+            for n, part in enumerate(wrap_label(name))
         )
+        body.append(
+            f'<text x="{x_of(k):.1f}" y="{upper + plot_h + 18}" '
+            f'text-anchor="{anchor}">{lines}</text>'
+        )
+    ends: list[tuple[float, str, str]] = []
     for n, line in enumerate(series):
         colour = LINE_COLOURS[n % len(LINE_COLOURS)]
-        coords = [
-            (left + (k * step if len(points) > 1 else plot_w / 2), y_of(v))
-            for k, v in enumerate(line.values)
-            if v is not None
-        ]
+        coords = [(x_of(k), y_of(v)) for k, v in enumerate(line.values) if v is not None]
         if not coords:
             continue
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
         body.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5"/>')
         for x, y in coords:
             body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{colour}"/>')
-        last_x, last_y = coords[-1]
-        body.append(
-            f'<text x="{last_x + 8:.1f}" y="{last_y + 4:.1f}" '
-            f'fill="{colour}">{escape(line.label[:20])}</text>'
-        )
+        ends.append((coords[-1][1] + 4, colour, line.label[:20]))
+    label_x = left + plot_w + 10
+    for y, (_wanted, colour, label) in zip(
+        spread([e[0] for e in ends], gap=14, low=upper + 10, high=upper + plot_h + 4),
+        ends,
+        strict=True,
+    ):
+        body.append(f'<text x="{label_x}" y="{y:.1f}" fill="{colour}">{escape(label)}</text>')
     desc = (
         f"{len(series)} lines across {len(points)} assessment points; "
         "the table below gives every value."
     )
     return _svg(width, height, title, desc, body)
+
+
+def wrap_label(text: str, width: int = 16) -> list[str]:
+    """At most two lines of about `width` characters, broken between words."""
+    words, lines = text.split(), [""]
+    for word in words:
+        candidate = f"{lines[-1]} {word}".strip()
+        if len(candidate) <= width or not lines[-1]:
+            lines[-1] = candidate
+        elif len(lines) == 1:
+            lines.append(word)
+        else:
+            lines[-1] = candidate
+    return [line if len(line) <= width else line[: width - 1] + "…" for line in lines]
+
+
+def spread(wanted: Sequence[float], *, gap: float, low: float, high: float) -> list[float]:
+    """Positions as near as possible to `wanted`, at least `gap` apart and within low–high,
+    keeping their order (used so that line labels never sit on top of each other)."""
+    order = sorted(range(len(wanted)), key=lambda i: wanted[i])
+    placed: list[float] = []
+    for i in order:
+        y = max(wanted[i], low)
+        if placed and y < placed[-1] + gap:
+            y = placed[-1] + gap
+        placed.append(y)
+    overflow = (placed[-1] - high) if placed else 0
+    if overflow > 0:  # pushed past the bottom: slide the crowded run back up
+        placed[-1] -= overflow
+        for k in range(len(placed) - 2, -1, -1):
+            placed[k] = min(placed[k], placed[k + 1] - gap)
+    result = [0.0] * len(wanted)
+    for i, y in zip(order, placed, strict=True):
+        result[i] = y
+    return result
 
 
 def distribution(*, title: str, labels: Sequence[str], counts: Sequence[int]) -> str:

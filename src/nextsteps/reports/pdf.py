@@ -32,17 +32,32 @@ def render_reports_pdf(
     for_parent: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> bytes:
-    """One PDF with each pupil's report starting on a new page."""
-    from weasyprint import CSS, HTML
+    """One PDF with each pupil's report starting on a new page.
 
-    bodies = []
+    Each report is laid out as a document of its own (so its pages are numbered "1 / 2" for
+    the parent, not "37 / 120" of the batch, and progress counts finished layouts), then the
+    pages are joined into one file. The stylesheet and fonts are shared between them.
+    """
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    stylesheet = CSS(string=_stylesheet(), font_config=fonts)
+    documents = []
     for n, pupil in enumerate(pupils, start=1):
         data = pupil_report(pupil=pupil, period=period, for_parent=for_parent)
-        bodies.append(
-            render_to_string("reports/_report_body.html", {**report_context(data), "print": True})
+        body = render_to_string(
+            "reports/_report_body.html", {**report_context(data), "print": True}
         )
+        html = render_to_string(
+            "reports/report_document.html",
+            {"bodies": [mark_safe(body)], "period": period},  # noqa: S308 - our own template
+        )
+        documents.append(HTML(string=html).render(stylesheets=[stylesheet], font_config=fonts))
         if progress is not None:
             progress(n)
-    safe = [mark_safe(body) for body in bodies]  # noqa: S308 - rendered by our own templates
-    html = render_to_string("reports/report_document.html", {"bodies": safe, "period": period})
-    return HTML(string=html).write_pdf(stylesheets=[CSS(string=_stylesheet())])
+    if not documents:
+        html = render_to_string("reports/report_document.html", {"bodies": [], "period": period})
+        return HTML(string=html).write_pdf(stylesheets=[stylesheet], font_config=fonts)
+    pages = [page for document in documents for page in document.pages]
+    return documents[0].copy(pages).write_pdf()

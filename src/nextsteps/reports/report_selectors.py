@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -15,6 +17,7 @@ from nextsteps.feedback.selectors import pupil_targets
 from nextsteps.markbook.models import Standing
 from nextsteps.people.models import Pupil
 from nextsteps.reports.models import Report
+from nextsteps.schools.models import School
 
 # General ideas per subject for parents, beside the child's own next steps and the
 # teacher's note on how to help at home.
@@ -134,6 +137,22 @@ def pupil_report(*, pupil: Pupil, period: str, for_parent: bool = False) -> Repo
         subjects=list(subjects.values()),
         targets=targets,
         personal_bests=pupil_challenges(pupil),
+    )
+
+
+def year_label(year_group: int) -> str:
+    return _("Reception") if year_group == 0 else _("Year %(n)s") % {"n": year_group}
+
+
+def year_group_pupils(
+    *, school: School, year_group: int, today: dt.date | None = None
+) -> list[Pupil]:
+    """Everyone on roll in the year group, by surname (one query)."""
+    today = today or timezone.localdate()
+    return list(
+        Pupil.objects.filter(school=school, year_group=year_group)
+        .filter(Q(leaving_date__isnull=True) | Q(leaving_date__gte=today))
+        .order_by("legal_surname", "legal_forename")
     )
 
 

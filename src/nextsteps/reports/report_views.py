@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -210,3 +212,111 @@ def information(request: HttpRequest, urn: int) -> HttpResponse:
         set(access.children_of(request.user, school).values_list("year_group", flat=True))
     )
     return render(request, "reports/information.html", {"school": school, "child_years": years})
+
+
+# ---------------------------------------------------------------------------- a year group
+
+
+def _year_for_reports(
+    request: HttpRequest, urn: int, year_group: int
+) -> tuple[School, list[Pupil]]:
+    """A year group's reports are for those who see the whole school (a year spans classes)."""
+    school = access.access_school(request.user, urn)
+    access.require_whole_school(request.user, school)
+    pupils = report_selectors.year_group_pupils(school=school, year_group=year_group)
+    if not pupils:
+        raise Http404("No pupils in this year group")
+    return school, pupils
+
+
+def _year_url(school: School, year_group: int, period: str) -> str:
+    base = reverse("year_reports", kwargs={"urn": school.urn, "year_group": year_group})
+    return f"{base}?{urlencode({'period': period})}"
+
+
+@access.signed_in
+@require_GET
+def year_reports(request: HttpRequest, urn: int, year_group: int) -> HttpResponse:
+    school, pupils = _year_for_reports(request, urn, year_group)
+    period = (request.GET.get("period") or "").strip() or default_period()
+    status = report_selectors.status_by_pupil([p.pk for p in pupils], period)
+    return render(
+        request,
+        "reports/year_reports.html",
+        {
+            "school": school,
+            "year_group": year_group,
+            "year_name": report_selectors.year_label(year_group),
+            "period": period,
+            "rows": [(p, status.get(p.pk)) for p in pupils],
+            "written": sum(1 for r in status.values() if r.comment),
+            "released": sum(1 for r in status.values() if r.released_at),
+            "batches": list(
+                ReportBatch.objects.filter(
+                    school=school, teaching_class__isnull=True, year_group=year_group
+                )[:5]
+            ),
+        },
+    )
+
+
+@access.signed_in
+@require_POST
+def year_reports_release(request: HttpRequest, urn: int, year_group: int) -> HttpResponse:
+    school, pupils = _year_for_reports(request, urn, year_group)
+    period = request.POST.get("period", "").strip()
+    if not period:
+        messages.error(request, _("Name the period to release."))
+    else:
+        n = services.reports_release(pupils=pupils, period=period, by=request.user)
+        messages.success(request, _("%(n)s reports released to parents.") % {"n": n})
+    return redirect(_year_url(school, year_group, period))
+
+
+@access.signed_in
+@require_POST
+def year_reports_batch(request: HttpRequest, urn: int, year_group: int) -> HttpResponse:
+    school, _pupils = _year_for_reports(request, urn, year_group)
+    period = request.POST.get("period", "")
+    try:
+        services.report_batch_start_year(
+            school=school, year_group=year_group, period=period, by=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The PDFs are being made; progress shows below."))
+    return redirect(_year_url(school, year_group, period.strip()))
+
+
+def _year_batch(
+    request: HttpRequest, urn: int, year_group: int, batch_id: int
+) -> tuple[School, ReportBatch]:
+    school = access.access_school(request.user, urn)
+    access.require_whole_school(request.user, school)
+    batch = ReportBatch.objects.filter(
+        school=school, teaching_class__isnull=True, year_group=year_group, pk=batch_id
+    ).first()
+    if batch is None:
+        raise Http404("No such batch")
+    return school, batch
+
+
+@access.signed_in
+@require_GET
+def year_batch_progress(
+    request: HttpRequest, urn: int, year_group: int, batch_id: int
+) -> HttpResponse:
+    school, batch = _year_batch(request, urn, year_group, batch_id)
+    return render(request, "reports/_batch.html", {"school": school, "batch": batch})
+
+
+@access.signed_in
+@require_GET
+def year_batch_pdf(request: HttpRequest, urn: int, year_group: int, batch_id: int) -> FileResponse:
+    _school, batch = _year_batch(request, urn, year_group, batch_id)
+    if batch.status != ReportBatch.Status.DONE or not batch.pdf:
+        raise Http404("Not ready")
+    return FileResponse(
+        batch.pdf.open("rb"), content_type="application/pdf", filename=f"reports-{batch.pk}.pdf"
+    )

@@ -11,10 +11,13 @@ from django.core.files.base import ContentFile
 from django.db import close_old_connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks.backends.immediate import ImmediateBackend
 
 from nextsteps.audit.services import audit_write
 from nextsteps.people.models import Pupil
 from nextsteps.reports.models import Report, ReportBatch
+from nextsteps.reports.report_selectors import year_group_pupils, year_label
+from nextsteps.schools.models import School
 from nextsteps.teaching.models import Class
 from nextsteps.teaching.selectors import class_pupils
 
@@ -82,30 +85,88 @@ def reports_release(*, pupils: list[Pupil], period: str, by: Any) -> int:
 @transaction.atomic
 def report_batch_start(*, teaching_class: Class, period: str, by: Any) -> ReportBatch:
     """Queue a batch of PDFs for a class; the work runs in the background (report_batch_run)."""
-    if not period.strip():
-        raise ValidationError({"period": _("Name the period, for example “Autumn term 2026”.")})
-    batch = ReportBatch.objects.create(
-        school_id=teaching_class.school_id,
-        period=period.strip(),
+    return _batch_create(
+        school=teaching_class.school,
+        period=period,
         teaching_class=teaching_class,
         year_group=teaching_class.year_group,
         total=len(class_pupils(teaching_class)),
+        by=by,
+    )
+
+
+@transaction.atomic
+def report_batch_start_year(
+    *, school: School, year_group: int, period: str, by: Any
+) -> ReportBatch:
+    """Queue a batch of PDFs for every pupil on roll in a year group, in the background."""
+    pupils = year_group_pupils(school=school, year_group=year_group)
+    if not pupils:
+        raise ValidationError(
+            {"year_group": _("No pupil on roll is in %(year)s.") % {"year": year_label(year_group)}}
+        )
+    return _batch_create(
+        school=school,
+        period=period,
+        teaching_class=None,
+        year_group=year_group,
+        total=len(pupils),
+        by=by,
+    )
+
+
+def _batch_create(
+    *,
+    school: School,
+    period: str,
+    teaching_class: Class | None,
+    year_group: int | None,
+    total: int,
+    by: Any,
+) -> ReportBatch:
+    if not period.strip():
+        raise ValidationError({"period": _("Name the period, for example “Autumn term 2026”.")})
+    batch = ReportBatch.objects.create(
+        school=school,
+        period=period.strip(),
+        teaching_class=teaching_class,
+        year_group=year_group,
+        total=total,
         created_by=by,
     )
-    audit_write(actor=by, action="report_batch.start", target=batch, school=teaching_class.school)
-    transaction.on_commit(lambda: start_in_background(batch.pk))
+    audit_write(actor=by, action="report_batch.start", target=batch, school=school)
+    transaction.on_commit(lambda: report_batch_queue(batch_id=batch.pk))
     return batch
 
 
-def start_in_background(batch_id: int) -> None:
-    threading.Thread(target=_run_in_thread, args=(batch_id,), daemon=True).start()
+def report_batch_queue(*, batch_id: int) -> None:
+    """Hand the batch to the reports queue. With the inline task backend (the default) the
+    task runs in a thread of its own, so the person who asked sees the progress page at once
+    rather than waiting for every PDF; with a real queue a worker picks it up."""
+    from nextsteps.reports.tasks import report_batch_task
+
+    if isinstance(report_batch_task.get_backend(), ImmediateBackend):
+        threading.Thread(target=_run_in_thread, args=(batch_id,), daemon=True).start()
+    else:
+        report_batch_task.enqueue(batch_id=batch_id)
 
 
 def _run_in_thread(batch_id: int) -> None:
+    from nextsteps.reports.tasks import report_batch_task
+
     try:
-        report_batch_run(batch_id=batch_id)
+        report_batch_task.enqueue(batch_id=batch_id)
     finally:
         close_old_connections()
+
+
+def batch_pupils(batch: ReportBatch) -> list[Pupil]:
+    """The pupils a batch covers: the class's, or everyone on roll in the year group."""
+    if batch.teaching_class is not None:
+        return class_pupils(batch.teaching_class)
+    if batch.year_group is None:
+        return []
+    return year_group_pupils(school=batch.school, year_group=batch.year_group)
 
 
 def report_batch_run(*, batch_id: int) -> ReportBatch:
@@ -122,7 +183,7 @@ def report_batch_run(*, batch_id: int) -> ReportBatch:
     batch = ReportBatch.objects.select_related("teaching_class", "school").get(pk=batch_id)
     if not claimed:
         return batch
-    pupils = class_pupils(batch.teaching_class) if batch.teaching_class else []
+    pupils = batch_pupils(batch)
     ReportBatch.objects.filter(pk=batch_id).update(total=len(pupils))
 
     def progress(done: int) -> None:

@@ -10,6 +10,18 @@ urlpatterns = [
     path("export.xlsx", views.leader_dashboard, {"fmt": "xlsx"}, name="leader_dashboard_xlsx"),
     path("information/", report_views.information, name="report_information"),
     path("classes/<int:class_id>/", views.class_dashboard, name="class_dashboard"),
+    path(
+        "classes/<int:class_id>/export.csv",
+        views.class_dashboard,
+        {"fmt": "csv"},
+        name="class_dashboard_csv",
+    ),
+    path(
+        "classes/<int:class_id>/export.xlsx",
+        views.class_dashboard,
+        {"fmt": "xlsx"},
+        name="class_dashboard_xlsx",
+    ),
     path("classes/<int:class_id>/reports/", report_views.class_reports, name="class_reports"),
     path(
         "classes/<int:class_id>/reports/release/",
@@ -30,6 +42,25 @@ urlpatterns = [
         "classes/<int:class_id>/reports/batch/<int:batch_id>/pdf/",
         report_views.batch_pdf,
         name="report_batch_pdf",
+    ),
+    path("years/<int:year_group>/", report_views.year_reports, name="year_reports"),
+    path(
+        "years/<int:year_group>/release/",
+        report_views.year_reports_release,
+        name="year_reports_release",
+    ),
+    path(
+        "years/<int:year_group>/batch/", report_views.year_reports_batch, name="year_reports_batch"
+    ),
+    path(
+        "years/<int:year_group>/batch/<int:batch_id>/",
+        report_views.year_batch_progress,
+        name="year_batch_progress",
+    ),
+    path(
+        "years/<int:year_group>/batch/<int:batch_id>/pdf/",
+        report_views.year_batch_pdf,
+        name="year_batch_pdf",
     ),
     path("pupils/<int:pupil_id>/", report_views.pupil_report, name="pupil_report"),
     path("pupils/<int:pupil_id>/pdf/", report_views.pupil_report_pdf, name="pupil_report_pdf"),

@@ -16,8 +16,10 @@ from nextsteps.schools.models import School, Trust
 from nextsteps.web.exports import table_response
 
 
-def _pct(value: float | None) -> str:
-    return "" if value is None else f"{value:.1f}"
+def _pct(value: float | None) -> float | str:
+    """A percentage for an export: a number (so a spreadsheet can sum it, and a negative gap is
+    not mistaken for a formula), or blank when there is nothing to divide by."""
+    return "" if value is None else round(value, 1)
 
 
 def _int_or_none(value: str | None) -> int | None:
@@ -203,6 +205,14 @@ def _leader_export(
             headers=[_("Assessment point"), _("Date"), _("All subjects"), *board.subjects],
             rows=rows,
         )
+    if table == "distribution":
+        rows = [
+            [label, count]
+            for label, count in zip(charts.BAND_LABELS, board.distribution, strict=True)
+        ]
+        return table_response(
+            filename=name, fmt=fmt, headers=[_("Share secure"), _("Pupils")], rows=rows
+        )
     if table == "pupils":
         rows = [[p.name, _year_label(p.year_group), *figs(p.figure)] for p in pupils]
         return table_response(
@@ -221,6 +231,8 @@ def trust_dashboard(request: HttpRequest, trust: str, fmt: str | None = None) ->
     schools = list(School.objects.filter(trust=found).order_by("name"))
     lines = selectors.trust_dashboard(schools=schools)
     subjects = sorted({s for line in lines for s in line.by_subject})
+    if fmt is not None and request.GET.get("table") == "gaps":
+        return _trust_gaps_export(found, lines, fmt)
     if fmt is not None:
         rows = [
             [
@@ -269,13 +281,81 @@ def trust_dashboard(request: HttpRequest, trust: str, fmt: str | None = None) ->
 
 @access.signed_in
 @require_GET
-def class_dashboard(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
+def class_dashboard(
+    request: HttpRequest, urn: int, class_id: int, fmt: str | None = None
+) -> HttpResponse:
     school = access.access_school(request.user, urn)
     access.require_staff(request.user, school)
     teaching_class = access.access_class(request.user, school, class_id)
     board = class_selectors.class_dashboard(teaching_class=teaching_class)
+    if fmt is not None:
+        return _class_export(board, request.GET.get("table", "gaps"), fmt)
     return render(
         request,
         "reports/class_dashboard.html",
         {"school": school, "teaching_class": teaching_class, "board": board},
     )
+
+
+def _class_export(board: class_selectors.ClassDashboard, table: str, fmt: str) -> HttpResponse:
+    """The class dashboard's tables in full (the page shows the first few pupils of each)."""
+    name = f"{board.teaching_class.name} {table}"
+    if table == "gaps":
+        rows = [
+            [
+                framework.framework_name,
+                row.objective.code,
+                row.objective.wording,
+                row.secure,
+                row.total,
+                ", ".join(p.name for p in row.not_secure),
+            ]
+            for framework in board.gaps
+            for row in framework.rows
+        ]
+        headers = [
+            _("Framework"),
+            _("Objective"),
+            _("Wording"),
+            _("Secure"),
+            _("Pupils"),
+            _("Not yet secure"),
+        ]
+        return table_response(filename=name, fmt=fmt, headers=headers, rows=rows)
+    if table == "mismatches":
+        rows = [
+            [
+                cell.pupil.name,
+                cell.objective.code,
+                cell.self_level.label if cell.self_level else "",
+                cell.teacher_level.label if cell.teacher_level else "",
+                _("more confident") if cell.verdict == "over" else _("less confident"),
+            ]
+            for cell in board.mismatches
+        ]
+        headers = [_("Pupil"), _("Objective"), _("They said"), _("You judged"), _("Difference")]
+        return table_response(filename=name, fmt=fmt, headers=headers, rows=rows)
+    raise Http404("No such table")
+
+
+def _trust_gaps_export(trust: Trust, lines: list[selectors.TrustSchool], fmt: str) -> HttpResponse:
+    """Each school's group gaps with the two means behind each (percentage points)."""
+    headers: list[str] = [_("School")]
+    for _key, _label, with_label, without_label in selectors.GROUPS:
+        headers += [
+            _("%(group)s: mean %% secure") % {"group": with_label},
+            _("%(group)s: mean %% secure") % {"group": without_label},
+            _("Gap: %(group)s") % {"group": with_label},
+        ]
+    rows: list[list[Any]] = [
+        [
+            line.school.name,
+            *(
+                value
+                for g in line.gaps
+                for value in (_pct(g.with_percent), _pct(g.without_percent), _pct(g.gap))
+            ),
+        ]
+        for line in lines
+    ]
+    return table_response(filename=f"{trust.name} gaps", fmt=fmt, headers=headers, rows=rows)

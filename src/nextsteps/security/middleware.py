@@ -61,9 +61,7 @@ class RefuseNulCharactersMiddleware:
             request.method in {"POST", "PUT", "PATCH"} and _has_nul(request.POST)
         ):
             return HttpResponseBadRequest(
-                _(
-                    "The form held a NUL character, which cannot be stored. Nothing was saved."
-                ),
+                _("The form held a NUL character, which cannot be stored. Nothing was saved."),
                 content_type="text/plain; charset=utf-8",
             )
         return self.get_response(request)

@@ -14,7 +14,7 @@ from nextsteps.accounts.models import Role, User
 from nextsteps.curriculum.models import Framework
 from nextsteps.people.models import Guardian, Pupil, SenStatus, Staff, year_label
 from nextsteps.policy.selectors import reminders as policy_reminders
-from nextsteps.schools.models import Department, School
+from nextsteps.schools.models import Department, School, Trust
 from nextsteps.teaching.models import Class, ClassStaff, PupilGroup
 from nextsteps.teaching.selectors import class_cards
 
@@ -26,9 +26,13 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 @access.signed_in
 def home(request: HttpRequest) -> HttpResponse:
-    """Send the person to the home page of their first role."""
+    """Send the person to the home page of their first role (a trust leader with no role in a
+    school, to their trust's dashboard)."""
     memberships = access.memberships(request.user)
     if not memberships:
+        trust = Trust.objects.filter(pk__in=access.trust_ids(request.user)).order_by("name").first()
+        if trust is not None:
+            return redirect("trust_dashboard", trust=trust.slug)
         return render(request, "web/no_roles.html", status=403)
     first = memberships[0]
     return redirect("role_home", urn=first.school.urn, role=first.role)

@@ -27,6 +27,7 @@ from nextsteps.feedback.services.targets import (
     target_confirm,
     target_return,
     target_set,
+    target_update,
 )
 from nextsteps.feedback.services.work import (
     PointEntry,
@@ -61,6 +62,7 @@ __all__ = [
     "target_confirm",
     "target_return",
     "target_set",
+    "target_update",
     "teacher_user_ids",
     "term_for",
     "verbal_feedback_record",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -11,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from nextsteps.audit.services import audit_write
+from nextsteps.audit.services import audit_write, snapshot
 from nextsteps.curriculum.models import Objective, ScaleLevel
 from nextsteps.feedback.models import (
     Notification,
@@ -69,6 +70,40 @@ def target_set(
         school_id=pupil.school_id, target=target, kind=TargetEvent.Kind.SET, by=acting_user(by)
     )
     audit_write(actor=by, action="target.set", target=target)
+    return target
+
+
+TARGET_FIELDS = frozenset({"wording", "due_on", "set_with_pupil", "shared_with_guardians"})
+
+
+@transaction.atomic
+def target_update(*, target: Target, changes: Mapping[str, Any], by: Any) -> Target:
+    """Change a target's wording, date or sharing. An achieved target keeps its wording and
+    date (it was confirmed as it stood); whether parents see it can still change."""
+    unknown = set(changes) - TARGET_FIELDS
+    if unknown:
+        raise FeedbackRefused(
+            _("A target has no %(fields)s to change.") % {"fields": ", ".join(sorted(unknown))}
+        )
+    target = Target.objects.select_for_update().get(pk=target.pk)
+    if target.status == Target.Status.ACHIEVED and set(changes) - {"shared_with_guardians"}:
+        raise FeedbackRefused(
+            _("This target is achieved; only whether parents see it can change. Set a new one.")
+        )
+    if "wording" in changes:
+        wording = str(changes["wording"] or "").strip()
+        if not wording:
+            raise FeedbackRefused(_("Write the target in the pupil's words."))
+        changes = {**changes, "wording": wording[:300]}
+    before = snapshot(target)
+    changed = [name for name, value in changes.items() if getattr(target, name) != value]
+    if not changed:
+        return target
+    for name in changed:
+        setattr(target, name, changes[name])
+    target.updated_at = timezone.now()
+    target.save(update_fields=[*changed, "updated_at"])
+    audit_write(actor=by, action="target.update", target=target, before=before)
     return target
 
 

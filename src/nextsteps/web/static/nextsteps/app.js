@@ -15,4 +15,50 @@
       event.preventDefault();
     }
   });
+
+  // A box that scrolls (a wide table on a phone, a long list) must be reachable with the
+  // keyboard so its hidden part can be scrolled into view (WCAG 2.1.1). While it overflows it
+  // gets a tab stop, and the name of its table's caption or of the nearest heading.
+  var SCROLLERS = ".table-responsive, .mark-grid-wrap, .objective-list, [data-scroll-region]";
+
+  function nameFor(region) {
+    var caption = region.querySelector("caption");
+    if (caption && caption.textContent.trim()) {
+      return caption.textContent.trim().replace(/\s+/g, " ");
+    }
+    var section = region.closest("section, .card, article");
+    var heading = section && section.querySelector("h2, h3, h4, .card-title");
+    return heading ? heading.textContent.trim().replace(/\s+/g, " ") : "";
+  }
+
+  function markScrollers() {
+    document.querySelectorAll(SCROLLERS).forEach(function (region) {
+      var overflows = region.scrollWidth > region.clientWidth + 1 ||
+        region.scrollHeight > region.clientHeight + 1;
+      var ours = region.getAttribute("data-ns-scroller") === "1";
+      if (overflows && !region.hasAttribute("tabindex")) {
+        var name = nameFor(region);
+        region.setAttribute("tabindex", "0");
+        region.setAttribute("data-ns-scroller", "1");
+        if (name) {
+          region.setAttribute("role", "region");
+          region.setAttribute("aria-label", name);
+        }
+      } else if (!overflows && ours) {
+        ["tabindex", "role", "aria-label", "data-ns-scroller"].forEach(function (attribute) {
+          region.removeAttribute(attribute);
+        });
+      }
+    });
+  }
+
+  var resizing = null;
+  markScrollers();
+  window.addEventListener("resize", function () {
+    window.clearTimeout(resizing);
+    resizing = window.setTimeout(function () { markScrollers(); }, 150);
+  });
+  document.addEventListener("htmx:afterSettle", function () { markScrollers(); });
+  // A table inside <details> has no size until it is opened.
+  document.addEventListener("toggle", function () { markScrollers(); }, true);
 })();

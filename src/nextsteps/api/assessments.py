@@ -1,0 +1,289 @@
+"""API routes for tests: list them, read a test with its questions, read and write its marks.
+
+Staff see the tests their classes sit (whole-school staff every test); marks are read for the
+pupils of the classes they see and written, all or none, for the pupils they may mark.
+"""
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import paginate
+
+from nextsteps import access
+from nextsteps.api.pagination import Pages
+from nextsteps.api.routes import school_for
+from nextsteps.api.schemas import (
+    AssessmentDetailOut,
+    AssessmentOut,
+    Id,
+    MarkBatchIn,
+    MarkBatchOut,
+    PupilMarksOut,
+    Text,
+)
+from nextsteps.api.services import IdempotencyKeyReused, idempotent_write
+from nextsteps.assessments import selectors
+from nextsteps.assessments.models import Assessment, AssessmentClass, Question, QuestionObjective
+from nextsteps.assessments.services import MarkChange, marks_save
+from nextsteps.assessments.views import recordable_cohort
+from nextsteps.people.models import Pupil
+from nextsteps.schools.models import School
+
+router = Router()
+
+
+class AssessmentFilter(Schema):
+    class_id: Id | None = None
+    subject: Text | None = None
+    year_group: int | None = None
+    taken_from: dt.date | None = None
+    taken_to: dt.date | None = None
+
+
+def _assessments(request: HttpRequest, school: School) -> QuerySet[Assessment]:
+    access.require_staff(request.user, school)
+    visible = access.assessments_for(request.user, school).values("pk")
+    links = AssessmentClass.objects.select_related("teaching_class").order_by(
+        "teaching_class__year_group", "teaching_class__name"
+    )
+    return (
+        Assessment.objects.filter(pk__in=visible)
+        .select_related("subject", "score_table")
+        .prefetch_related(Prefetch("class_links", queryset=links))
+        .annotate(question_count=Count("questions"), max_marks=Sum("questions__max_marks"))
+        .order_by("-taken_on", "name", "pk")
+    )
+
+
+def assessment_out(assessment: Assessment) -> dict[str, Any]:
+    return {
+        "id": assessment.pk,
+        "name": assessment.name,
+        "kind": assessment.kind,
+        "subject": assessment.subject.name if assessment.subject else None,
+        "year_group": assessment.year_group,
+        "taken_on": assessment.taken_on,
+        "score_table": str(assessment.score_table) if assessment.score_table else None,
+        "classes": [
+            {"id": link.teaching_class.pk, "name": link.teaching_class.name}
+            for link in assessment.class_links.all()
+        ],
+        "question_count": assessment.question_count,  # type: ignore[attr-defined]
+        "max_marks": assessment.max_marks or 0,  # type: ignore[attr-defined]
+    }
+
+
+@router.get("/schools/{urn}/assessments", response=list[AssessmentOut], summary="Tests you may see")
+@paginate(Pages)
+def assessments(
+    request: HttpRequest, urn: Id, filters: Query[AssessmentFilter]
+) -> list[dict[str, Any]]:
+    school = school_for(request, urn)
+    rows = _assessments(request, school)
+    if filters.class_id is not None:
+        sitting = AssessmentClass.objects.filter(teaching_class_id=filters.class_id)
+        rows = rows.filter(pk__in=sitting.values("assessment_id"))
+    if filters.subject:
+        rows = rows.filter(subject__name__iexact=filters.subject)
+    if filters.year_group is not None:
+        rows = rows.filter(year_group=filters.year_group)
+    if filters.taken_from is not None:
+        rows = rows.filter(taken_on__gte=filters.taken_from)
+    if filters.taken_to is not None:
+        rows = rows.filter(taken_on__lte=filters.taken_to)
+    return _Window(rows, assessment_out)  # type: ignore[return-value]
+
+
+class _Window:
+    """Rows that pagination slices, each shaped by `out` only when its page is read."""
+
+    def __init__(self, rows: Any, out: Callable[[Any], dict[str, Any]]) -> None:
+        self.rows, self.out = rows, out
+
+    def __len__(self) -> int:
+        return self.rows.count() if isinstance(self.rows, QuerySet) else len(self.rows)
+
+    def __getitem__(self, window: slice) -> list[dict[str, Any]]:
+        return [self.out(row) for row in self.rows[window]]
+
+
+@router.get(
+    "/schools/{urn}/assessments/{assessment_id}",
+    response=AssessmentDetailOut,
+    summary="A test with its questions and the objectives each assesses",
+)
+def assessment_detail(request: HttpRequest, urn: Id, assessment_id: Id) -> dict[str, Any]:
+    school = school_for(request, urn)
+    found = access.access_assessment(request.user, school, assessment_id)
+    links = QuestionObjective.objects.order_by("pk")
+    questions = Question.objects.prefetch_related(Prefetch("objective_links", queryset=links))
+    assessment = (
+        _assessments(request, school)
+        .prefetch_related(Prefetch("questions", queryset=questions.order_by("position")))
+        .get(pk=found.pk)
+    )
+    out = assessment_out(assessment)
+    out["questions"] = [
+        {
+            "id": q.pk,
+            "position": q.position,
+            "label": q.label,
+            "max_marks": q.max_marks,
+            "objective_ids": [link.objective_id for link in q.objective_links.all()],
+        }
+        for q in assessment.questions.all()
+    ]
+    return out
+
+
+class MarksFilter(Schema):
+    class_id: Id | None = None
+    pupil_id: Id | None = None
+
+
+def _visible_cohort(request: HttpRequest, assessment: Assessment) -> list[Pupil]:
+    """The pupils sitting the test in the classes this person sees, in register order."""
+    visible = set(access.classes_for(request.user, assessment.school).values_list("pk", flat=True))
+    classes = [c for c in selectors.assessment_classes(assessment) if c.pk in visible]
+    return selectors.cohort(assessment, classes)
+
+
+def pupil_marks(
+    assessment: Assessment, pupils: Sequence[Pupil], questions: Sequence[Question]
+) -> list[dict[str, Any]]:
+    """Each pupil's marks on the test, question by question, with their total (one query)."""
+    marks = selectors.marks_of(assessment, [p.pk for p in pupils])
+    rows = []
+    for pupil in pupils:
+        given = [(q, marks[(pupil.pk, q.pk)]) for q in questions if (pupil.pk, q.pk) in marks]
+        rows.append(
+            {
+                "pupil_id": pupil.pk,
+                "upn": pupil.upn,
+                "forename": pupil.forename,
+                "surname": pupil.surname,
+                "class_id": pupil.teaching_class.pk,  # type: ignore[attr-defined]
+                "marks": [{"question_id": q.pk, "label": q.label, "marks": m} for q, m in given],
+                "total": sum(m for _, m in given),
+                "marked": len(given),
+                "complete": len(given) == len(questions),
+            }
+        )
+    return rows
+
+
+class _Marks:
+    """A cohort that pagination slices; marks are loaded for the page's pupils only."""
+
+    def __init__(self, assessment: Assessment, pupils: list[Pupil]) -> None:
+        self.assessment, self.pupils = assessment, pupils
+        self.questions = list(assessment.questions.order_by("position"))
+
+    def __len__(self) -> int:
+        return len(self.pupils)
+
+    def __getitem__(self, window: slice) -> list[dict[str, Any]]:
+        return pupil_marks(self.assessment, self.pupils[window], self.questions)
+
+
+@router.get(
+    "/schools/{urn}/assessments/{assessment_id}/marks",
+    response=list[PupilMarksOut],
+    summary="Each pupil's marks on a test, in the classes you see",
+)
+@paginate(Pages)
+def marks(
+    request: HttpRequest, urn: Id, assessment_id: Id, filters: Query[MarksFilter]
+) -> list[dict[str, Any]]:
+    school = school_for(request, urn)
+    assessment = access.access_assessment(request.user, school, assessment_id)
+    assessment.school = school
+    pupils = _visible_cohort(request, assessment)
+    if filters.class_id is not None:
+        pupils = [p for p in pupils if p.teaching_class.pk == filters.class_id]  # type: ignore[attr-defined]
+    if filters.pupil_id is not None:
+        pupils = [p for p in pupils if p.pk == filters.pupil_id]
+    return _Marks(assessment, pupils)  # type: ignore[return-value]
+
+
+@router.post(
+    "/schools/{urn}/assessments/{assessment_id}/marks",
+    response=MarkBatchOut,
+    summary="Write up to 1,000 marks on a test, all or none (null clears a mark)",
+)
+def marks_write(
+    request: HttpRequest, urn: Id, assessment_id: Id, payload: MarkBatchIn
+) -> dict[str, Any]:
+    school = school_for(request, urn)
+    assessment = access.access_assessment(request.user, school, assessment_id, write=True)
+    assessment.school = school
+    pupils = {p.pk: p for p in recordable_cohort(request, assessment)}
+    questions = {q.pk: q for q in assessment.questions.order_by("position")}
+    changes = _checked_changes(assessment, payload, pupils, questions)
+
+    def write() -> dict[str, Any]:
+        changed = marks_save(
+            assessment=assessment, changes=changes, by=request.user, action="marks.api"
+        )
+        wanted = {change.pupil_id for change in changes}
+        touched = [pupil for pupil in pupils.values() if pupil.pk in wanted]
+        return {
+            "changed": changed,
+            "unchanged": len(changes) - changed,
+            "replayed": False,
+            "pupils": pupil_marks(assessment, touched, list(questions.values())),
+        }
+
+    try:
+        answer, replayed = idempotent_write(
+            user=request.user,
+            key=payload.idempotency_key,
+            operation=f"assessment:{assessment.pk}:marks",
+            payload=payload.dict(),
+            write=write,
+        )
+    except IdempotencyKeyReused as error:
+        raise HttpError(422, str(error)) from error
+    return {**answer, "replayed": replayed}
+
+
+def _checked_changes(
+    assessment: Assessment,
+    payload: MarkBatchIn,
+    pupils: dict[int, Pupil],
+    questions: dict[int, Question],
+) -> list[MarkChange]:
+    """Every entry checked against the test and the pupils this person may mark; 422 naming
+    each bad entry's field when any is wrong."""
+    problems: list[str] = []
+    changes: list[MarkChange] = []
+    first: dict[tuple[int, int], int] = {}
+    for index, item in enumerate(payload.marks):
+        where = f"marks[{index}]"
+        question = questions.get(item.question_id)
+        if item.pupil_id not in pupils:
+            problems.append(
+                f"{where}.pupil_id: {item.pupil_id} is not a pupil sitting {assessment} "
+                "whose marks you may enter"
+            )
+        if question is None:
+            problems.append(f"{where}.question_id: {item.question_id} is not a question here")
+        elif item.marks is not None and item.marks > question.max_marks:
+            problems.append(
+                f"{where}.marks: {item.marks} is more than the {question.max_marks} marks "
+                f"question {question.label} is worth"
+            )
+        key = (item.pupil_id, item.question_id)
+        if key in first:
+            problems.append(f"{where}: the same pupil and question as marks[{first[key]}]")
+        first.setdefault(key, index)
+        if not problems and question is not None:
+            changes.append(MarkChange(pupil_id=item.pupil_id, question=question, marks=item.marks))
+    if problems:
+        raise HttpError(422, "; ".join(problems[:50]))
+    return changes

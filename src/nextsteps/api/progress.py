@@ -1,0 +1,255 @@
+"""API routes for progress measures: Progress 8 and KS1–KS2 progress, by the DfE's methods.
+
+A school's cohorts, reports and reference tables are for its senior leaders and data managers
+and its trust's leaders, as the pages are. One pupil's results and measures are for those who
+may see that pupil: their staff, the pupil, their parents; never another child's.
+"""
+
+from typing import Annotated, Any, Literal
+
+from django.http import Http404, HttpRequest
+from ninja import Field, Router
+from ninja.pagination import paginate
+
+from nextsteps import access
+from nextsteps.api.pagination import Pages
+from nextsteps.api.schemas import (
+    Id,
+    Ks1Ks2Out,
+    Progress8Out,
+    ProgressCohortsOut,
+    PupilProgressOut,
+    ReferenceTableDetailOut,
+    ReferenceTableOut,
+)
+from nextsteps.people.models import Pupil
+from nextsteps.progress import compute, selectors
+from nextsteps.progress.measures import KS2_SUBJECTS, P8_MEASURES
+from nextsteps.progress.models import ReferenceTable
+from nextsteps.schools.models import School
+
+router = Router()
+Kind = ReferenceTable.Kind
+Year = Annotated[int, Field(ge=1990, le=2100, description="A KS4 exam year or a KS2 test year")]
+
+
+def _leaders_school(request: HttpRequest, urn: int) -> School:
+    """Senior leaders and data managers of the school, and leaders of its trust."""
+    return access.access_school(request.user, urn, roles=access.WHOLE_SCHOOL_ROLES)
+
+
+@router.get(
+    "/schools/{urn}/progress",
+    response=ProgressCohortsOut,
+    summary="The school's cohorts with results: KS4 years (Progress 8) and KS2 years",
+)
+def cohorts(request: HttpRequest, urn: Id) -> dict[str, Any]:
+    school = _leaders_school(request, urn)
+    return {
+        "progress8": selectors.progress8_cohorts(school),
+        "ks1_ks2": selectors.ks1_ks2_cohorts(school),
+    }
+
+
+def table_out(table: ReferenceTable) -> dict[str, Any]:
+    return {
+        "id": table.pk,
+        "title": str(table),
+        "kind": table.kind,
+        "source": table.source,
+        "year": table.year,
+        "national_sd": table.national_sd,
+        "pupils": table.pupils,
+    }
+
+
+@router.get(
+    "/schools/{urn}/progress/tables",
+    response=list[ReferenceTableOut],
+    summary="Reference tables the school may measure against: national, its own, its trust's",
+)
+@paginate(Pages)
+def tables(
+    request: HttpRequest, urn: Id, kind: Literal["p8", "ks1_ks2"] | None = None
+) -> list[dict[str, Any]]:
+    school = _leaders_school(request, urn)
+    kinds = [kind] if kind else [Kind.PROGRESS8, Kind.KS1_KS2]
+    rows = (
+        ReferenceTable.objects.filter(selectors.table_scope(school), kind__in=kinds)
+        .select_related("school", "trust")  # their names are in the table's title
+        .order_by("kind", "-year", "source", "pk")
+    )
+    return [table_out(t) for t in rows]
+
+
+@router.get(
+    "/schools/{urn}/progress/tables/{table_id}",
+    response=ReferenceTableDetailOut,
+    summary="A reference table with each prior attainment group's estimates",
+)
+def table_detail(request: HttpRequest, urn: Id, table_id: Id) -> dict[str, Any]:
+    school = _leaders_school(request, urn)
+    table = (
+        ReferenceTable.objects.filter(selectors.table_scope(school), pk=table_id)
+        .exclude(kind=Kind.NOMINAL)
+        .select_related("school", "trust")
+        .prefetch_related("groups")
+        .first()
+    )
+    if table is None:
+        raise Http404("No such table")
+    out = table_out(table)
+    out["groups"] = [
+        {
+            "pag": g.pag,
+            "above": g.above,
+            "upto": g.upto,
+            "values": g.values,
+            "floors": g.floors,
+            "pupils": g.pupils,
+        }
+        for g in table.groups.all()
+    ]
+    return out
+
+
+def _cohort_year(cohorts: list[selectors.Cohort], year: int) -> int:
+    if year not in {cohort.year for cohort in cohorts}:
+        raise Http404("No results for that year")
+    return year
+
+
+def _pupil_fields(pupil: Pupil) -> dict[str, Any]:
+    return {
+        "pupil_id": pupil.pk,
+        "upn": pupil.upn,
+        "forename": pupil.forename,
+        "surname": pupil.surname,
+    }
+
+
+def _summary(entry: dict[str, Any], score_key: str = "score") -> dict[str, Any]:
+    """A kernel summary in the API's shape: the score always under `score`."""
+    out = {key: value for key, value in entry.items() if key != score_key}
+    out["score"] = entry.get(score_key)
+    return out
+
+
+@router.get(
+    "/schools/{urn}/progress/p8/{year}",
+    response=Progress8Out,
+    summary="Progress 8 for a KS4 year: school, elements, groups and each pupil's estimate",
+)
+def progress8(
+    request: HttpRequest, urn: Id, year: Year, table_id: Id | None = None
+) -> dict[str, Any]:
+    school = _leaders_school(request, urn)
+    _cohort_year(selectors.progress8_cohorts(school), year)
+    tables = list(selectors.visible_tables(school, Kind.PROGRESS8).prefetch_related("groups"))
+    table = selectors.choose_table(tables, year, table_id)
+    if table is None or (table_id is not None and table.pk != table_id):
+        raise Http404("No such table")
+    report = selectors.progress8_report(school, year, table)
+    built = report.computed.report
+    return {
+        "year": year,
+        "table": table_out(table),
+        "school": _progress8_school(built["school"]),
+        "groups": {
+            name: {label: _summary(entry, "progress8") for label, entry in labels.items()}
+            for name, labels in built["groups"].items()
+        },
+        "pupils": _pupil_entries(report),
+    }
+
+
+def _progress8_school(school: dict[str, Any]) -> dict[str, Any]:
+    """The kernel's school figures with the headline in the same shape as the elements."""
+    headline = {key: school[key] for key in ("n", "progress8", "ci_low", "ci_high", "band")}
+    return {
+        "progress8": _summary(headline, "progress8"),
+        **{measure: _summary(school[measure]) for measure in P8_MEASURES[1:]},
+        "attainment8": school["attainment8"],
+        "excluded": school["excluded"],
+    }
+
+
+def _pupil_entries(report: selectors.Report) -> list[dict[str, Any]]:
+    """Each pupil's entry in the kernel's report, named, with any note on their results."""
+    return [
+        {
+            **entry,
+            **_pupil_fields(report.pupils[entry["pupil_id"]]),
+            "note": report.computed.notes.get(entry["pupil_id"]),
+        }
+        for entry in report.computed.report["pupils"]
+    ]
+
+
+@router.get(
+    "/schools/{urn}/progress/ks2/{year}",
+    response=Ks1Ks2Out,
+    summary="KS1–KS2 progress for a KS2 year: attainment, school, groups and each pupil",
+)
+def ks1_ks2(
+    request: HttpRequest, urn: Id, year: Year, table_id: Id | None = None
+) -> dict[str, Any]:
+    school = _leaders_school(request, urn)
+    _cohort_year(selectors.ks1_ks2_cohorts(school), year)
+    tables = list(selectors.visible_tables(school, Kind.KS1_KS2).prefetch_related("groups"))
+    if table_id is not None:
+        table = next((t for t in tables if t.pk == table_id), None)
+        if table is None:
+            raise Http404("No such table")
+    else:  # the year's own table, as the page chooses: there is no national fallback
+        table = next((t for t in tables if t.year == year), None)
+    pupils = selectors.ks2_pupils(school, year)
+    out: dict[str, Any] = {
+        "year": year,
+        "table": table_out(table) if table else None,
+        "attainment": compute.ks2_attainment([selectors.record_of(p) for p in pupils]),
+        "school": None,
+        "groups": {},
+        "pupils": [],
+    }
+    if table is None:
+        return out
+    report = selectors.ks1_ks2_report(school, year, table, pupils)
+    built = report.computed.report
+    out["school"] = {
+        **{subject: _summary(built["school"][subject]) for subject in KS2_SUBJECTS},
+        "excluded": built["school"]["excluded"],
+    }
+    out["groups"] = built["groups"]
+    out["pupils"] = _pupil_entries(report)
+    return out
+
+
+@router.get(
+    "/schools/{urn}/pupils/{pupil_id}/progress",
+    response=PupilProgressOut,
+    summary="A pupil's key stage results and progress measures",
+)
+def pupil_progress(request: HttpRequest, urn: Id, pupil_id: Id) -> dict[str, Any]:
+    school = access.access_school(request.user, urn)
+    pupil = access.access_pupil(request.user, school, pupil_id)
+    measures = selectors.pupil_measures(school, pupil.pk)
+    found = measures.pupil
+    ks1 = getattr(found, "ks1_result", None)
+    ks2 = getattr(found, "ks2_result", None)
+    ks4 = getattr(found, "ks4_result", None)
+    return {
+        "pupil_id": found.pk,
+        "ks1": ks1,
+        "ks2": ks2,
+        "ks4": ks4,
+        "progress8": _measured(measures.progress8),
+        "ks1_ks2": _measured(measures.ks1_ks2),
+    }
+
+
+def _measured(measured: selectors.Measured | None) -> dict[str, Any] | None:
+    if measured is None:
+        return None
+    entry = {key: value for key, value in measured.entry.items() if key != "pupil_id"}
+    return {**entry, "table": table_out(measured.table), "note": measured.note}

@@ -1,0 +1,236 @@
+"""API routes for targets: read them (staff, the pupil, parents for shared ones); set, change,
+confirm and return them (a teacher of the class, as on the pages)."""
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404, HttpRequest
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import paginate
+from ninja.responses import Status
+
+from nextsteps import access
+from nextsteps.api.pagination import Pages
+from nextsteps.api.routes import school_for
+from nextsteps.api.schemas import (
+    Id,
+    TargetConfirmIn,
+    TargetDetailOut,
+    TargetIn,
+    TargetOut,
+    TargetReturnIn,
+    TargetStatus,
+    TargetUpdateIn,
+)
+from nextsteps.curriculum.models import Objective, ScaleLevel
+from nextsteps.feedback import services
+from nextsteps.feedback.models import Target, TargetEvent
+from nextsteps.feedback.services import FeedbackRefused
+from nextsteps.schools.models import School
+from nextsteps.teaching.models import Class
+
+router = Router()
+
+
+def target_out(target: Target) -> dict[str, Any]:
+    return {
+        "id": target.pk,
+        "pupil_id": target.pupil_id,
+        "class_id": target.teaching_class_id,
+        "objective_id": target.objective_id,
+        "objective_code": target.objective.code,
+        "wording": target.wording,
+        "status": target.status,
+        "due_on": target.due_on,
+        "set_with_pupil": target.set_with_pupil,
+        "shared_with_guardians": target.shared_with_guardians,
+        "set_at": target.set_at,
+        "updated_at": target.updated_at,
+        "judgement_id": target.judgement_id,
+    }
+
+
+class TargetFilter(Schema):
+    pupil_id: Id | None = None
+    class_id: Id | None = None
+    objective_id: Id | None = None
+    status: TargetStatus | None = None
+
+
+@router.get("/schools/{urn}/targets", response=list[TargetOut], summary="Targets you may see")
+@paginate(Pages)
+def targets(request: HttpRequest, urn: Id, filters: Query[TargetFilter]) -> QuerySet[Target]:
+    school = school_for(request, urn)
+    rows = access.targets_for(request.user, school)
+    if filters.pupil_id is not None:
+        rows = rows.filter(pupil_id=filters.pupil_id)
+    if filters.class_id is not None:
+        rows = rows.filter(teaching_class_id=filters.class_id)
+    if filters.objective_id is not None:
+        rows = rows.filter(objective_id=filters.objective_id)
+    if filters.status is not None:
+        rows = rows.filter(status=filters.status)
+    return _Targets(rows.select_related("objective").order_by("due_on", "set_at", "pk"))  # type: ignore[return-value]
+
+
+class _Targets:
+    """A queryset that pagination slices, shaped into TargetOut rows."""
+
+    def __init__(self, rows: QuerySet[Target]) -> None:
+        self.rows = rows
+
+    def __len__(self) -> int:
+        return self.rows.count()
+
+    def __getitem__(self, window: slice) -> list[dict[str, Any]]:
+        return [target_out(t) for t in self.rows[window]]
+
+
+def _detail(school: School, target: Target) -> dict[str, Any]:
+    events = TargetEvent.objects.select_related("by").order_by("at", "pk")
+    target = (
+        Target.objects.select_related("objective")
+        .prefetch_related(Prefetch("events", queryset=events))
+        .get(pk=target.pk, school=school)
+    )
+    out = target_out(target)
+    out["history"] = [
+        {
+            "kind": event.kind,
+            "comment": event.comment,
+            "by": str(event.by) if event.by else None,
+            "at": event.at,
+            "has_file": bool(event.file),
+        }
+        for event in target.events.all()
+    ]
+    return out
+
+
+@router.get(
+    "/schools/{urn}/targets/{target_id}",
+    response=TargetDetailOut,
+    summary="A target and its history",
+)
+def target_detail(request: HttpRequest, urn: Id, target_id: Id) -> dict[str, Any]:
+    school = school_for(request, urn)
+    return _detail(school, access.access_target(request.user, school, target_id))
+
+
+def _refused(error: FeedbackRefused) -> HttpError:
+    return HttpError(422, str(error))
+
+
+@router.post(
+    "/schools/{urn}/targets",
+    response={201: TargetDetailOut},
+    summary="Set a target with a pupil in a class you teach",
+)
+def target_create(request: HttpRequest, urn: Id, payload: TargetIn) -> Any:
+    school = school_for(request, urn)
+    teaching_class = access.access_class(request.user, school, payload.class_id)
+    if not access.teaches(request.user, teaching_class):
+        raise Http404("No such class")
+    try:
+        pupil = access.access_class_pupil(request.user, teaching_class, payload.pupil_id)
+    except Http404:
+        raise HttpError(
+            422, f"pupil_id: {payload.pupil_id} is not a pupil in {teaching_class}"
+        ) from None
+    try:
+        target = services.target_set(
+            pupil=pupil,
+            teaching_class=teaching_class,
+            objective=_class_objective(teaching_class, payload.objective_id),
+            wording=payload.wording,
+            due_on=payload.due_on,
+            set_with_pupil=payload.set_with_pupil,
+            shared_with_guardians=payload.shared_with_guardians,
+            by=request.user,
+        )
+    except FeedbackRefused as error:
+        raise _refused(error) from error
+    return Status(201, _detail(school, target))
+
+
+def _class_objective(teaching_class: Class, objective_id: int) -> Objective:
+    """An objective of a framework for one of the class's subjects, else 422 naming the field."""
+    objective = Objective.objects.filter(
+        school_id=teaching_class.school_id,
+        pk=objective_id,
+        framework__subject__in=teaching_class.subjects.values("pk"),
+    ).first()
+    if objective is None:
+        raise HttpError(
+            422,
+            f"objective_id: {objective_id} is not an objective of a subject taught in "
+            f"{teaching_class}",
+        )
+    return objective
+
+
+@router.patch(
+    "/schools/{urn}/targets/{target_id}",
+    response=TargetDetailOut,
+    summary="Change a target's wording, date or sharing (the fields sent)",
+)
+def target_change(
+    request: HttpRequest, urn: Id, target_id: Id, payload: TargetUpdateIn
+) -> dict[str, Any]:
+    school = school_for(request, urn)
+    target = access.access_target(request.user, school, target_id, decide=True)
+    changes = payload.dict(exclude_unset=True)
+    if not changes:
+        raise HttpError(422, "send at least one field to change")
+    for name in ("wording", "set_with_pupil", "shared_with_guardians"):
+        if name in changes and changes[name] is None:
+            raise HttpError(422, f"{name}: may not be null")
+    try:
+        target = services.target_update(target=target, changes=changes, by=request.user)
+    except FeedbackRefused as error:
+        raise _refused(error) from error
+    return _detail(school, target)
+
+
+@router.post(
+    "/schools/{urn}/targets/{target_id}/confirm",
+    response=TargetDetailOut,
+    summary="Confirm a target as achieved, recording a judgement on its objective",
+)
+def target_confirm(
+    request: HttpRequest, urn: Id, target_id: Id, payload: TargetConfirmIn
+) -> dict[str, Any]:
+    school = school_for(request, urn)
+    target = access.access_target(request.user, school, target_id, decide=True)
+    level = ScaleLevel.objects.filter(
+        school=school, pk=payload.level_id, scale__frameworks__objectives=target.objective_id
+    ).first()
+    if level is None:
+        raise HttpError(
+            422, f"level_id: {payload.level_id} is not a level of the target's objective's scale"
+        )
+    try:
+        target = services.target_confirm(
+            target=target, level=level, note=payload.note, by=request.user
+        )
+    except FeedbackRefused as error:
+        raise _refused(error) from error
+    return _detail(school, target)
+
+
+@router.post(
+    "/schools/{urn}/targets/{target_id}/return",
+    response=TargetDetailOut,
+    summary="Return a claimed target to the pupil with what to do next",
+)
+def target_return(
+    request: HttpRequest, urn: Id, target_id: Id, payload: TargetReturnIn
+) -> dict[str, Any]:
+    school = school_for(request, urn)
+    target = access.access_target(request.user, school, target_id, decide=True)
+    try:
+        target = services.target_return(target=target, comment=payload.comment, by=request.user)
+    except FeedbackRefused as error:
+        raise _refused(error) from error
+    return _detail(school, target)

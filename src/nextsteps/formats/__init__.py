@@ -1,0 +1,1 @@
+"""Display formats for the product's languages (Django's FORMAT_MODULE_PATH)."""

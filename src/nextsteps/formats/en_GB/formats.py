@@ -1,0 +1,16 @@
+"""UK forms as schools in England write them: "22 November 2026", 22/11/2026 in tables, 14:30.
+
+Anything not set here falls back to Django's own en_GB formats (input formats, separators).
+"""
+
+DATE_FORMAT = "j F Y"  # 22 November 2026
+TIME_FORMAT = "H:i"  # 14:30, the 24-hour clock of a school timetable
+DATETIME_FORMAT = "j F Y, H:i"  # 22 November 2026, 14:30
+YEAR_MONTH_FORMAT = "F Y"  # November 2026
+MONTH_DAY_FORMAT = "j F"  # 22 November
+SHORT_DATE_FORMAT = "d/m/Y"  # 22/11/2026, in tables
+SHORT_DATETIME_FORMAT = "d/m/Y H:i"  # 22/11/2026 14:30
+FIRST_DAY_OF_WEEK = 1  # Monday
+DECIMAL_SEPARATOR = "."
+THOUSAND_SEPARATOR = ","
+NUMBER_GROUPING = 3
