@@ -35,8 +35,9 @@ unit: install
 	$(BIN)/nextsteps makemigrations --check --dry-run
 	$(BIN)/pytest -m "not browser" -n 2
 
+# Two workers, each with its own live server and database; a file's journeys stay together.
 browser: install
-	$(BIN)/pytest -m browser
+	$(BIN)/pytest -m browser -n 2 --dist loadfile
 
 test: lint typecheck unit browser
 

@@ -71,10 +71,36 @@ def build_other_school() -> None:
 
 
 def build_cast() -> None:
+    """The demo trust and the school outside it, over the DfE tables a migration installs (the
+    suite makes its databases from the models: see `tests/ops/test_migrations.py`)."""
     from nextsteps.demo.builder import build_demo
+    from nextsteps.progress.services import shipped_tables_install
 
+    shipped_tables_install()
+    record_migrations_applied()
     build_demo()
     build_other_school()
+
+
+def record_migrations_applied() -> None:
+    """Fill django_migrations as `migrate` would have, so the database is what a school's is
+    (a backup carries the table; `migrate` finds nothing to do)."""
+    import importlib
+    import pkgutil
+
+    from django.apps import apps
+    from django.db import connection
+    from django.db.migrations.recorder import MigrationRecorder
+
+    recorder = MigrationRecorder(connection)
+    for app in apps.get_app_configs():
+        try:
+            package = importlib.import_module(f"{app.name}.migrations")
+        except ModuleNotFoundError:
+            continue
+        for module in pkgutil.iter_modules(package.__path__):
+            if not module.name.startswith("_"):
+                recorder.record_applied(app.label, module.name)
 
 
 @pytest.fixture(scope="session")

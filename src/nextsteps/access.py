@@ -26,6 +26,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from nextsteps.accounts.models import STAFF_ROLES, Membership, Role, TrustMembership
 from nextsteps.people.models import Pupil
@@ -378,7 +379,8 @@ def access_class_pupil(
         allowed = recordable_pupil_ids(user, teaching_class)
         if allowed is not None and pupil.pk not in allowed:
             raise PermissionDenied(
-                f"You record only for the groups you support; {pupil.name} is not in them."
+                _("You record only for the groups you support; %(name)s is not in them.")
+                % {"name": pupil.name}
             )
     return pupil
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from tests.browser.conftest import SCREENSHOTS, VIEWPORTS, screenshot, sign_in
+from tests.browser.conftest import SCREENSHOTS, screenshot, sign_in
 
 KINGSMEAD = "/school/990102"
 DECISION = (
@@ -139,45 +139,3 @@ def test_two_departments_answer_a_leader_compares_decides_and_publishes(page_for
     assert " ".join(DECISION.split()[:8]) in flat
     assert "Page 1 of" in flat
     assert page.js_errors == []
-
-
-PAGES = {
-    "overview": ("leader", f"{KINGSMEAD}/policy/", "Each department's answers"),
-    "department": ("hod", f"{KINGSMEAD}/policy/", "Mathematics: our approach to assessment"),
-    "workload": ("leader", f"{KINGSMEAD}/policy/workload/", "Marking and feedback workload"),
-    "reviews": ("leader", f"{KINGSMEAD}/policy/reviews/", "Review cycles"),
-    "glossary": ("parent", "/school/990101/policy/glossary/", "Glossary of assessment terms"),
-    "published": ("parent", "/school/990101/policy/published/", "How we assess"),
-    "planning": ("teacher", "/school/990101/policy/planning/", "Planning"),
-}
-
-
-def test_policy_pages_fit_phone_tablet_and_laptop(page_for: Any) -> None:
-    from nextsteps.policy.models import KeyQuestion, Unit
-    from nextsteps.teaching.models import Class
-
-    four_oak = Class.objects.get(school__urn=990101, name="4 Oak")
-    pages = dict(PAGES)
-    progress = KeyQuestion.objects.get(school__urn=990102, key="progress")
-    pages["synthesis"] = ("leader", f"{KINGSMEAD}/policy/synthesis/{progress.pk}/", "Scale:")
-    unit = Unit.objects.get(teaching_class=four_oak)
-    pages["unit"] = ("teacher", f"/school/990101/policy/planning/units/{unit.pk}/", "Circles")
-    pages["next-steps"] = (
-        "teacher",
-        f"/school/990101/policy/planning/classes/{four_oak.pk}/next-steps/",
-        "focus group",
-    )
-    for viewport, (width, _height) in VIEWPORTS.items():
-        signed_in: dict[str, Any] = {}
-        for name, (username, path, expected) in pages.items():
-            if username not in signed_in:
-                signed_in[username] = page_for(viewport)
-                sign_in(signed_in[username], username)
-            page = signed_in[username]
-            page.goto(page.base_url + path)
-            page.wait_for_load_state("networkidle")
-            where = f"{name} on a {viewport}"
-            assert expected in page.locator("main").inner_text(), where
-            assert page.evaluate("document.documentElement.scrollWidth") <= width, where
-            screenshot(page, f"policy-{name}-{viewport}")
-            assert page.js_errors == [], where

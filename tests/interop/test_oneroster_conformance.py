@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+import os
 import re
 from pathlib import Path
 
@@ -15,7 +16,15 @@ from nextsteps.interop import oneroster as orr
 from nextsteps.interop.oneroster_export import oneroster_export
 from tests.conftest import Cast
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "oneroster"
+# The column lists of the OneRoster CSV bindings (1EdTech's specification text: not shipped with
+# nextsteps). Read from the folder NEXTSTEPS_ONEROSTER_SPEC names, else from the project's shared
+# reference data beside the repository.
+SHARED = Path(
+    os.environ.get(
+        "NEXTSTEPS_ONEROSTER_SPEC",
+        Path(__file__).resolve().parents[3] / "shared" / "data" / "oneroster",
+    )
+)
 SPEC_FILES = {
     "1.1": "oneroster_v1p1_csv_columns_derived.json",
     "1.2": "oneroster_v1p2_csv_columns.json",
@@ -62,7 +71,13 @@ def _record_some_judgements(cast: Cast) -> None:
 
 def test_headers_match_the_specification_in_order(exported: tuple[str, dict[str, bytes]]) -> None:
     version, files = exported
-    spec = json.loads((SHARED / SPEC_FILES[version]).read_text())["files"]
+    path = SHARED / SPEC_FILES[version]
+    if not path.exists():
+        pytest.skip(
+            f"the OneRoster {version} column list is not at {path}: set NEXTSTEPS_ONEROSTER_SPEC "
+            "to the folder that holds it"
+        )
+    spec = json.loads(path.read_text())["files"]
     for name, data in files.items():
         if name == "manifest.csv":
             continue

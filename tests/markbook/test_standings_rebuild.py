@@ -77,7 +77,7 @@ def test_incremental_standings_equal_rebuilt_standings(
                 judgement_withdraw(judgement=live[position % len(live)], by=None, reason="error")
             )
     incremental = snapshot(objectives)
-    standings_rebuild(school_id=cast.primary.pk)
+    standings_rebuild(school_id=cast.primary.pk, objective_ids=[o.pk for o in objectives])
     assert snapshot(objectives) == incremental
 
 

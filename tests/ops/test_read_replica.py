@@ -34,6 +34,13 @@ from nextsteps.people.models import Pupil
 from tests.conftest import Cast
 
 pytestmark = pytest.mark.postgres
+STANDBY_AT_LEAST_PRIMARY = (
+    "max_connections",
+    "max_worker_processes",
+    "max_wal_senders",
+    "max_prepared_transactions",
+    "max_locks_per_transaction",
+)
 
 
 @dataclass
@@ -113,9 +120,21 @@ def standby() -> Iterator[Standby]:
             "pg_basebackup from 127.0.0.1 was refused (allow it with 'host replication all "
             f"127.0.0.1/32 trust' in pg_hba.conf): {copied.stderr.strip()[-300:]}"
         )
+    # A hot standby refuses to start with less room than its primary has for these.
+    with psycopg.connect(
+        host="127.0.0.1",
+        port=primary_port,
+        user=settings["USER"] or "postgres",
+        dbname="postgres",
+        autocommit=True,
+    ) as primary:
+        matched = "".join(
+            f"{name} = {primary.execute(f'SHOW {name}').fetchone()[0]}\n"  # type: ignore[index]
+            for name in STANDBY_AT_LEAST_PRIMARY
+        )
     (data / "postgresql.conf").write_text(
         f"port = {port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{scratch}'\n"
-        "hot_standby = on\nmax_connections = 40\nshared_buffers = 32MB\n"
+        f"hot_standby = on\nshared_buffers = 32MB\n{matched}"
         f"hba_file = '{data / 'pg_hba.conf'}'\nident_file = '{data / 'pg_ident.conf'}'\n"
     )
     (data / "pg_hba.conf").write_text("host all all 127.0.0.1/32 trust\nlocal all all trust\n")

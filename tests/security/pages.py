@@ -134,3 +134,15 @@ def read(html: str) -> PageReader:
     reader.feed(html)
     reader.close()
     return reader
+
+
+def page_problems(path: str, html: str) -> list[str]:
+    """What a strict Content Security Policy would block on the page, and post forms without a
+    CSRF token, each named with the page's path."""
+    page = read(html)
+    found = [p for p in page.problems if not (path.startswith(OWN_POLICY) and "style" in p)]
+    return [f"{path}: {p}" for p in found] + [
+        f"{path}: <form method=post action={form.action!r}> has no CSRF token"
+        for form in page.forms
+        if form.method == "post" and not form.has_csrf
+    ]

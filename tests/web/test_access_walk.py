@@ -143,17 +143,31 @@ def fill(route: str, kwargs: dict[str, Any]) -> str:
 ROUTES = sorted({route for route, _ in url_patterns()})
 
 
-@pytest.mark.parametrize("username", [*PERSONAS, None])
+@pytest.mark.parametrize("username", [*PERSONAS, "primaryhead", None])
 def test_every_route_asks_access_for_every_person(cast: Cast, username: str | None) -> None:
+    """Every route, for every person, asks the access module; and every page the walk is shown
+    passes the page check in `tests/security/pages.py`: nothing a strict Content Security
+    Policy would block (inline script, style, handlers) and a CSRF token in every post form."""
     from django.test import Client
 
+    from tests.security.pages import page_problems
+
     client = cast.client(username) if username else Client()
+    pages = 0
+    problems: list[str] = []
     for route in ROUTES:
         roles = Role.values + ["nobody"] if "<str:role>" in route else ["teacher"]
         for role in roles:
             path = fill(route, sample_kwargs(cast, route, role))
             response = client.get(path)
             assert response.status_code < 500, f"{path} as {username}: {response.status_code}"
+            if (
+                response.status_code == 200
+                and not response.streaming
+                and response.get("Content-Type", "").startswith("text/html")
+            ):
+                pages += 1
+                problems += page_problems(path, response.content.decode())
             if route.startswith("api/v1/"):
                 # The API answers 401 without a token; its schema and docs are public.
                 public_api = route.endswith(("openapi.json", "docs"))
@@ -168,6 +182,8 @@ def test_every_route_asks_access_for_every_person(cast: Cast, username: str | No
                 "privacy/",  # the privacy notice is for everyone
             }:
                 assert response.status_code in {302, 404, 405}, f"{path} open to anonymous users"
+    assert pages >= (3 if username in {None, "otherteacher", "leader", "hod"} else 10)
+    assert problems == []
 
 
 EXPECTED = {

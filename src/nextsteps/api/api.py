@@ -15,6 +15,7 @@ from ninja.openapi.docs import Swagger
 
 from nextsteps import access
 from nextsteps.api.auth import BearerToken, Session
+from nextsteps.feedback.services import FeedbackRefused
 from nextsteps.markbook.services import JudgementRefused
 
 # Swagger UI builds its page with inline styles; only the docs page is allowed them.
@@ -65,7 +66,9 @@ api = NinjaAPI(
 
 
 @api.exception_handler(JudgementRefused)
-def judgement_refused(request: HttpRequest, error: JudgementRefused) -> HttpResponse:
+@api.exception_handler(FeedbackRefused)
+def refused(request: HttpRequest, error: Exception) -> HttpResponse:
+    """A service's refusal (a rule of the school's work, not of the request's shape): 422."""
     return api.create_response(request, {"detail": str(error)}, status=422)
 
 

@@ -26,7 +26,6 @@ from nextsteps.api.schemas import (
 from nextsteps.curriculum.models import Objective, ScaleLevel
 from nextsteps.feedback import services
 from nextsteps.feedback.models import Target, TargetEvent
-from nextsteps.feedback.services import FeedbackRefused
 from nextsteps.schools.models import School
 from nextsteps.teaching.models import Class
 
@@ -118,10 +117,6 @@ def target_detail(request: HttpRequest, urn: Id, target_id: Id) -> dict[str, Any
     return _detail(school, access.access_target(request.user, school, target_id))
 
 
-def _refused(error: FeedbackRefused) -> HttpError:
-    return HttpError(422, str(error))
-
-
 @router.post(
     "/schools/{urn}/targets",
     response={201: TargetDetailOut},
@@ -138,19 +133,16 @@ def target_create(request: HttpRequest, urn: Id, payload: TargetIn) -> Any:
         raise HttpError(
             422, f"pupil_id: {payload.pupil_id} is not a pupil in {teaching_class}"
         ) from None
-    try:
-        target = services.target_set(
-            pupil=pupil,
-            teaching_class=teaching_class,
-            objective=_class_objective(teaching_class, payload.objective_id),
-            wording=payload.wording,
-            due_on=payload.due_on,
-            set_with_pupil=payload.set_with_pupil,
-            shared_with_guardians=payload.shared_with_guardians,
-            by=request.user,
-        )
-    except FeedbackRefused as error:
-        raise _refused(error) from error
+    target = services.target_set(
+        pupil=pupil,
+        teaching_class=teaching_class,
+        objective=_class_objective(teaching_class, payload.objective_id),
+        wording=payload.wording,
+        due_on=payload.due_on,
+        set_with_pupil=payload.set_with_pupil,
+        shared_with_guardians=payload.shared_with_guardians,
+        by=request.user,
+    )
     return Status(201, _detail(school, target))
 
 
@@ -186,10 +178,7 @@ def target_change(
     for name in ("wording", "set_with_pupil", "shared_with_guardians"):
         if name in changes and changes[name] is None:
             raise HttpError(422, f"{name}: may not be null")
-    try:
-        target = services.target_update(target=target, changes=changes, by=request.user)
-    except FeedbackRefused as error:
-        raise _refused(error) from error
+    target = services.target_update(target=target, changes=changes, by=request.user)
     return _detail(school, target)
 
 
@@ -210,12 +199,7 @@ def target_confirm(
         raise HttpError(
             422, f"level_id: {payload.level_id} is not a level of the target's objective's scale"
         )
-    try:
-        target = services.target_confirm(
-            target=target, level=level, note=payload.note, by=request.user
-        )
-    except FeedbackRefused as error:
-        raise _refused(error) from error
+    target = services.target_confirm(target=target, level=level, note=payload.note, by=request.user)
     return _detail(school, target)
 
 
@@ -229,8 +213,5 @@ def target_return(
 ) -> dict[str, Any]:
     school = school_for(request, urn)
     target = access.access_target(request.user, school, target_id, decide=True)
-    try:
-        target = services.target_return(target=target, comment=payload.comment, by=request.user)
-    except FeedbackRefused as error:
-        raise _refused(error) from error
+    target = services.target_return(target=target, comment=payload.comment, by=request.user)
     return _detail(school, target)

@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TypeVar
 
 import yaml
+from django.utils.translation import gettext as _
 
 from nextsteps.curriculum.spec import (
     CALCULATION_METHODS,
@@ -133,17 +134,20 @@ def default_scale() -> ScaleSpec:
 def check_calculation(method: str, parameter: int | None) -> int | None:
     """The parameter to store for a method, its default when `parameter` is None."""
     if method not in CALCULATION_METHODS:
-        raise _Problem(f"must be one of {_listing(CALCULATION_METHODS)}")
+        raise _Problem(_("must be one of %(listing)s") % {"listing": _listing(CALCULATION_METHODS)})
     bounds = PARAMETER_RANGES.get(method)
     if bounds is None:
         if parameter is not None:
-            raise _Problem(f"{method} takes no parameter")
+            raise _Problem(_("%(method)s takes no parameter") % {"method": method})
         return None
     if parameter is None:
         return DEFAULT_PARAMETERS[method]
     low, high = bounds
     if not low <= parameter <= high:
-        raise _Problem(f"must be a whole number from {low} to {high} for {method}")
+        raise _Problem(
+            _("must be a whole number from %(low)s to %(high)s for %(method)s")
+            % {"low": low, "high": high, "method": method}
+        )
     return parameter
 
 
@@ -159,29 +163,32 @@ def _check_key_stage(key_stage: str, year: int | None) -> str:
         return key_stage_for_year(year)
     normalised = key_stage.upper()
     if normalised not in KEY_STAGES:
-        raise _Problem(f"must be one of {_listing(KEY_STAGES)}")
+        raise _Problem(_("must be one of %(listing)s") % {"listing": _listing(KEY_STAGES)})
     expected = key_stage_for_year(year)
     if expected and normalised != expected:
-        raise _Problem(f"{normalised} does not match year {year}, which is in {expected}")
+        raise _Problem(
+            _("%(normalised)s does not match year %(year)s, which is in %(expected)s")
+            % {"normalised": normalised, "year": year, "expected": expected}
+        )
     return normalised
 
 
 def _check_dimension(dimension: str) -> str:
     normalised = dimension.lower() if dimension else "knowledge"
     if normalised not in DIMENSIONS:
-        raise _Problem(f"must be one of {_listing(DIMENSIONS)}")
+        raise _Problem(_("must be one of %(listing)s") % {"listing": _listing(DIMENSIONS)})
     return normalised
 
 
 def _check_phase(phase: str) -> str:
     if phase not in PHASES:
-        raise _Problem('must be "primary", "secondary" or empty')
+        raise _Problem(_('must be "primary", "secondary" or empty'))
     return phase
 
 
 def _check_colour(colour: str) -> str:
     if not COLOUR.fullmatch(colour):
-        raise _Problem('must be a colour written "#rrggbb"')
+        raise _Problem(_('must be a colour written "#rrggbb"'))
     return colour
 
 
@@ -890,7 +897,7 @@ def _csv_bool(text: str) -> bool:
         return True
     if word in FALSE_WORDS or not word:
         return False
-    raise _Problem("must be yes or no")
+    raise _Problem(_("must be yes or no"))
 
 
 def _csv_criteria(text: str) -> tuple[str, ...]:

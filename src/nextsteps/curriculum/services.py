@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext
 
 from nextsteps.audit.services import audit_write
 from nextsteps.curriculum.models import (
@@ -56,7 +57,10 @@ def framework_import(
     """
     existing = Framework.objects.filter(school=school, name=spec.name, version=spec.version).first()
     if existing is not None and not replace:
-        raise FrameworkExists(f"{spec.name} version {spec.version} is already in {school}")
+        raise FrameworkExists(
+            gettext("%(name)s version %(version)s is already in %(school)s")
+            % {"name": spec.name, "version": spec.version, "school": school}
+        )
     subject, _ = Subject.objects.get_or_create(school=school, name=spec.subject)
     scale = scale_ensure(school=school, spec=spec.scale or DEFAULT_SCALE, kind=Scale.Kind.TEACHER)
     self_scale = (

@@ -144,7 +144,7 @@ def _read_upload(filename: str, content: bytes, data: dict[str, str]) -> formats
         return formats.read_yaml(text, file=filename)
     if not data.get("name") or not data.get("subject"):
         raise formats.FormatError(
-            "a CSV framework needs a name and a subject", file=filename, line=0, column=""
+            _("a CSV framework needs a name and a subject"), file=filename, line=0, column=""
         )
     return formats.read_csv(
         text,

@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from django.utils.translation import gettext
+
 from nextsteps.interop.oneroster_columns import COLUMNS
 from nextsteps.interop.problems import ProblemList
 
@@ -141,14 +143,17 @@ class Source:
             return cls(openers, path.name)
         if zipfile.is_zipfile(path):
             return cls.from_zip(path.read_bytes(), path.name)
-        raise OSError(f"{path.name} is neither a folder nor a zip file")
+        raise OSError(gettext("%(name)s is neither a folder nor a zip file") % {"name": path.name})
 
     @classmethod
     def from_zip(cls, data: bytes, label: str) -> Source:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = [info for info in archive.infolist() if not info.is_dir()]
         if sum(info.file_size for info in members) > MAX_ZIP_BYTES:
-            raise OSError(f"{label} unpacks to more than {MAX_ZIP_BYTES // 1024**3} GiB")
+            raise OSError(
+                gettext("%(label)s unpacks to more than %(gib)s GiB")
+                % {"label": label, "gib": MAX_ZIP_BYTES // 1024**3}
+            )
         openers: dict[str, Callable[[], IO[bytes]]] = {}
         for info in members:
             name = info.filename.rsplit("/", 1)[-1]

@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
+
 from nextsteps.interop.oneroster import grade_to_year
 from nextsteps.interop.problems import ProblemList
 
@@ -176,11 +178,15 @@ def read_table(data: bytes, filename: str) -> Table:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ValueError(f"{filename} is not UTF-8 text (save it as CSV UTF-8)") from error
+        raise ValueError(
+            _("%(filename)s is not UTF-8 text (save it as CSV UTF-8)") % {"filename": filename}
+        ) from error
     try:
         raw = list(csv.reader(io.StringIO(text, newline=""), strict=True))
     except csv.Error as error:
-        raise ValueError(f"{filename}: malformed CSV ({error})") from error
+        raise ValueError(
+            _("%(filename)s: malformed CSV (%(error)s)") % {"filename": filename, "error": error}
+        ) from error
     return _table(filename, raw)
 
 
@@ -190,7 +196,9 @@ def _read_xlsx(data: bytes, filename: str) -> Table:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
-        raise ValueError(f"{filename} is not a readable XLSX workbook") from error
+        raise ValueError(
+            _("%(filename)s is not a readable XLSX workbook") % {"filename": filename}
+        ) from error
     sheet = book.worksheets[0]
     raw = []
     for values in sheet.iter_rows(values_only=True):
@@ -215,9 +223,12 @@ def _cell_text(value: object) -> str:
 
 def _table(filename: str, raw: list[list[str]]) -> Table:
     if not raw or not any(cell.strip() for cell in raw[0]):
-        raise ValueError(f"{filename} has no header row")
+        raise ValueError(_("%(filename)s has no header row") % {"filename": filename})
     if len(raw) > MAX_ROWS + 1:
-        raise ValueError(f"{filename} has more than {MAX_ROWS} rows; split it")
+        raise ValueError(
+            _("%(filename)s has more than %(max_rows)s rows; split it")
+            % {"filename": filename, "max_rows": MAX_ROWS}
+        )
     headers = [cell.strip() for cell in raw[0]]
     rows = [
         (line, [cell.strip() for cell in cells])
@@ -256,12 +267,13 @@ def normalise(field: Field, value: str) -> object:
             return True
         if low in FALSE:
             return False
-        raise ValueError(f"{text!r} is not Y/N, Yes/No or True/False")
+        raise ValueError(_("%(text)s is not Y/N, Yes/No or True/False") % {"text": repr(text)})
     if field.kind == "sen":
         code = SEN.get(text.lower())
         if code is None:
             raise ValueError(
-                f"{text!r} is not an SEN status (N, K, E or words such as SEN support)"
+                _("%(text)s is not an SEN status (N, K, E or words such as SEN support)")
+                % {"text": repr(text)}
             )
         return code
     if field.kind == "gender":
@@ -269,7 +281,7 @@ def normalise(field: Field, value: str) -> object:
     if field.kind == "year":
         year = grade_to_year(text)
         if year is None:
-            raise ValueError(f"{text!r} is not a year group")
+            raise ValueError(_("%(text)s is not a year group") % {"text": repr(text)})
         return year
     if field.kind == "date":
         return parse_date(text)
@@ -283,13 +295,16 @@ def parse_mark(text: str, maximum: int) -> int:
     try:
         amount = Decimal(text)
     except InvalidOperation as error:
-        raise ValueError(f"{text!r} is not a number of marks") from error
+        raise ValueError(_("%(text)s is not a number of marks") % {"text": repr(text)}) from error
     if not amount.is_finite() or amount != amount.to_integral_value():
-        raise ValueError(f"{text} is not a whole number of marks")
+        raise ValueError(_("%(text)s is not a whole number of marks") % {"text": text})
     if amount < 0:
-        raise ValueError(f"{text} is negative; marks start at 0")
+        raise ValueError(_("%(text)s is negative; marks start at 0") % {"text": text})
     if amount > maximum:
-        raise ValueError(f"{text} is more than the {maximum} marks available")
+        raise ValueError(
+            _("%(text)s is more than the %(maximum)s marks available")
+            % {"text": text, "maximum": maximum}
+        )
     return int(amount)
 
 
@@ -302,7 +317,9 @@ def parse_date(text: str) -> dt.date:
             return dt.date(year, month, day)
         return dt.date.fromisoformat(text[:10])
     except ValueError as error:
-        raise ValueError(f"{text!r} is not a date (DD/MM/YYYY or YYYY-MM-DD)") from error
+        raise ValueError(
+            _("%(text)s is not a date (DD/MM/YYYY or YYYY-MM-DD)") % {"text": repr(text)}
+        ) from error
 
 
 def mapped_rows(

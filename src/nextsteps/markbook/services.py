@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -17,6 +17,7 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from nextsteps.audit.models import AuditEvent
 from nextsteps.audit.services import audit_write, snapshot
@@ -80,17 +81,23 @@ def check_entry(
 ) -> None:
     """Refuse a level not on the framework's scale, an objective or class from elsewhere."""
     if objective.school_id != pupil.school_id:
-        raise JudgementRefused(f"{objective.code} is not in {pupil.name}'s school's curriculum")
+        raise JudgementRefused(
+            gettext("%(code)s is not in %(name)s's school's curriculum")
+            % {"code": objective.code, "name": pupil.name}
+        )
     if teaching_class is not None and teaching_class.school_id != pupil.school_id:
-        raise JudgementRefused(f"{teaching_class} is not a class in {pupil.name}'s school")
+        raise JudgementRefused(
+            gettext("%(class)s is not a class in %(name)s's school")
+            % {"class": teaching_class, "name": pupil.name}
+        )
     framework = objective.framework
     scale_id = (
         framework.self_scale_id if source in (Source.SELF, Source.PEER) else framework.scale_id
     )
     if scale_id is None or level.scale_id != scale_id:
         raise JudgementRefused(
-            f"{level.label!r} is not a level on the scale of {framework.name} "
-            f"(objective {objective.code})"
+            gettext("%(label)s is not a level on the scale of %(name)s (objective %(code)s)")
+            % {"label": repr(level.label), "name": framework.name, "code": objective.code}
         )
 
 
@@ -159,7 +166,7 @@ def judgement_correct(
 ) -> Judgement:
     """Replace a judgement's level with a new event; the original stays in the history."""
     if not reason.strip():
-        raise JudgementRefused("say why the judgement is being corrected")
+        raise JudgementRefused(gettext("say why the judgement is being corrected"))
     check_entry(
         pupil=judgement.pupil, objective=judgement.objective, level=level, source=judgement.source
     )
@@ -170,7 +177,7 @@ def judgement_correct(
 def judgement_withdraw(*, judgement: Judgement, by: Any, reason: str) -> Judgement:
     """Withdraw a judgement (recorded in error); it no longer counts but stays in the history."""
     if not reason.strip():
-        raise JudgementRefused("say why the judgement is being withdrawn")
+        raise JudgementRefused(gettext("say why the judgement is being withdrawn"))
     return _supersede(judgement, kind=Judgement.Kind.WITHDRAWAL, level=None, by=by, reason=reason)
 
 
@@ -180,9 +187,9 @@ def _supersede(
     cell = (judgement.pupil_id, judgement.objective_id)
     _lock_cells({cell}, school_id=judgement.school_id)
     if Judgement.objects.filter(supersedes=judgement).exists():
-        raise JudgementRefused("this judgement has already been corrected or withdrawn")
+        raise JudgementRefused(gettext("this judgement has already been corrected or withdrawn"))
     if judgement.kind == Judgement.Kind.WITHDRAWAL:
-        raise JudgementRefused("a withdrawal cannot itself be corrected")
+        raise JudgementRefused(gettext("a withdrawal cannot itself be corrected"))
     event = Judgement.objects.create(
         school_id=judgement.school_id,
         pupil_id=judgement.pupil_id,
@@ -287,7 +294,7 @@ def _earlier_single(school_id: int, key: str | None, by: Any) -> Judgement | Non
         return None
     earlier = Judgement.objects.filter(school_id=school_id, idempotency_key=key).first()
     if earlier is not None and earlier.recorded_by_id != getattr(_user(by), "pk", None):
-        raise JudgementRefused("that idempotency key was already used by someone else")
+        raise JudgementRefused(gettext("that idempotency key was already used by someone else"))
     return earlier
 
 
@@ -300,7 +307,7 @@ def _earlier_batch(school_id: int | None, key: str | None, size: int, by: Any) -
         Judgement.objects.filter(school_id=school_id, idempotency_key__in=keys).order_by("pk")
     )
     if any(j.recorded_by_id != getattr(_user(by), "pk", None) for j in earlier):
-        raise JudgementRefused("that idempotency key was already used by someone else")
+        raise JudgementRefused(gettext("that idempotency key was already used by someone else"))
     return earlier
 
 
@@ -442,13 +449,22 @@ def _standing_row(
 
 
 @transaction.atomic
-def standings_rebuild(*, school_id: int | None = None, chunk: int = 5000) -> int:
-    """Recompute every standing from the events (the table is a cache of them)."""
+def standings_rebuild(
+    *,
+    school_id: int | None = None,
+    objective_ids: Collection[int] | None = None,
+    chunk: int = 5000,
+) -> int:
+    """Recompute every standing from the events (the table is a cache of them), for one school
+    or all, and for some objectives or all."""
     judgements = Judgement.objects.all()
     standings = Standing.objects.all()
     if school_id is not None:
         judgements = judgements.filter(school_id=school_id)
         standings = standings.filter(school_id=school_id)
+    if objective_ids is not None:
+        judgements = judgements.filter(objective_id__in=objective_ids)
+        standings = standings.filter(objective_id__in=objective_ids)
     cells = set(
         judgements.filter(source__in=STANDING_SOURCES)
         .values_list("pupil_id", "objective_id")
@@ -467,7 +483,10 @@ def standings_rebuild(*, school_id: int | None = None, chunk: int = 5000) -> int
 def assessment_point_lock(*, point: AssessmentPoint, by: Any) -> int:
     """Snapshot every standing in the point's scope and lock it; later writes do not change it."""
     if point.locked_at is not None:
-        raise JudgementRefused(f"{point.name} was locked on {point.locked_at:%d %B %Y}")
+        raise JudgementRefused(
+            gettext("%(name)s was locked on %(date)s")
+            % {"name": point.name, "date": f"{point.locked_at:%d %B %Y}"}
+        )
     standings = Standing.objects.filter(school_id=point.school_id, value__isnull=False)
     if point.department_id:
         standings = standings.filter(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
 
 MAX_BYTES = 10 * 1024 * 1024
 
@@ -49,13 +50,15 @@ def checked_upload(file: UploadedFile, *, max_bytes: int = MAX_BYTES) -> Checked
     size = file.size or 0
     if size > max_bytes:
         raise UploadRefused(
-            f"{name} is {size / 1024 / 1024:.1f} MB; "
-            f"files can be at most {max_bytes // 1024 // 1024} MB"
+            _("%(name)s is %(size)s MB; files can be at most %(most)s MB")
+            % {"name": name, "size": f"{size / 1024 / 1024:.1f}", "most": max_bytes // 1024 // 1024}
         )
     file.seek(0)
     head = file.read(16)
     file.seek(0)
     content_type = sniff(head)
     if content_type is None:
-        raise UploadRefused(f"{name} is not a photo, PDF or document, so it was not attached")
+        raise UploadRefused(
+            _("%(name)s is not a photo, PDF or document, so it was not attached") % {"name": name}
+        )
     return CheckedUpload(file=file, content_type=content_type, size=size, name=name)

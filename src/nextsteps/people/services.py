@@ -38,7 +38,11 @@ def _checked_upn(upn: str, *, forename: str, surname: str) -> str:
         return upn_clean(upn)
     except UpnError as error:
         raise ValidationError(
-            {"upn": f"UPN for {forename} {surname}: {error}"}, code="invalid_upn"
+            {
+                "upn": gettext("UPN for %(forename)s %(surname)s: %(error)s")
+                % {"forename": forename, "surname": surname, "error": error}
+            },
+            code="invalid_upn",
         ) from error
 
 
@@ -52,7 +56,12 @@ def pupil_create(*, school: School, upn: str, by: Any, **fields: Any) -> Pupil:
         upn, forename=fields.get("legal_forename", ""), surname=fields.get("legal_surname", "")
     )
     if Pupil.objects.filter(school=school, upn=upn).exists():
-        raise ValidationError({"upn": f"UPN {upn} already belongs to a pupil in {school}"})
+        raise ValidationError(
+            {
+                "upn": gettext("UPN %(upn)s already belongs to a pupil in %(school)s")
+                % {"upn": upn, "school": school}
+            }
+        )
     pupil = Pupil(school=school, upn=upn, **fields)
     pupil.full_clean()
     pupil.save()

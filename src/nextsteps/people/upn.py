@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from stdnum.exceptions import (
     InvalidChecksum,
     InvalidComponent,
@@ -24,17 +25,23 @@ def upn_clean(value: str) -> str:
     try:
         return str(stdnum_upn.validate(value))
     except InvalidLength as error:
-        raise UpnError(f"{value!r} is not 13 characters long") from error
+        raise UpnError(_("%(value)s is not 13 characters long") % {"value": repr(value)}) from error
     except InvalidFormat as error:
         raise UpnError(
-            f"{value!r} must be a letter, eleven digits, then a digit or a letter"
+            _("%(value)s must be a letter, eleven digits, then a digit or a letter")
+            % {"value": repr(value)}
         ) from error
     except InvalidComponent as error:
-        raise UpnError(f"{value!r} does not start with a known local authority number") from error
+        raise UpnError(
+            _("%(value)s does not start with a known local authority number")
+            % {"value": repr(value)}
+        ) from error
     except InvalidChecksum as error:
-        raise UpnError(f"{value!r} has the wrong check letter") from error
+        raise UpnError(
+            _("%(value)s has the wrong check letter") % {"value": repr(value)}
+        ) from error
     except ValidationError as error:  # pragma: no cover - stdnum's other failures
-        raise UpnError(f"{value!r} is not a valid UPN") from error
+        raise UpnError(_("%(value)s is not a valid UPN") % {"value": repr(value)}) from error
 
 
 def upn_make(*, la: int, estab: int, year: int, serial: int) -> str:

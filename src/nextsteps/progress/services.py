@@ -13,6 +13,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db import transaction
+from django.utils.translation import gettext
 
 from nextsteps.audit.services import audit_write
 from nextsteps.people.models import Pupil
@@ -229,15 +230,18 @@ def trust_estimates_compute(
     """
     trust = school.trust
     if trust is None:
-        raise EstimatesError(f"{school} is not in a trust")
+        raise EstimatesError(gettext("%(school)s is not in a trust") % {"school": school})
     records = selectors.trust_records(trust, year)
     band_table, _ = selectors.group_table(list(bands.groups.all()), A8_COLUMNS)
     population = compute.trust_estimates(records, band_table, selectors.nominal_scores(school))
     national_sd = {m: population.national_sd[m] for m in P8_MEASURES}
     if population.n < 2 or not all(math.isfinite(sd) for sd in national_sd.values()):
         raise EstimatesError(
-            f"too few pupils in {trust} with KS2 and {year} KS4 results "
-            f"({population.n}) to compute estimates"
+            gettext(
+                "too few pupils in %(trust)s with KS2 and %(year)s KS4 results (%(n)s) "
+                "to compute estimates"
+            )
+            % {"trust": trust, "year": year, "n": population.n}
         )
     table, _ = ReferenceTable.objects.update_or_create(
         kind=Kind.PROGRESS8,

@@ -22,6 +22,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
+
 from nextsteps.progress.attainment8 import Kind, Qualification, attainment8
 from nextsteps.progress.tables import (
     A8_MAXIMUM,
@@ -138,7 +140,7 @@ def rows_of(upload: TextFile, required: Sequence[str], collector: Collector) -> 
 
 def year_cell(text: str) -> str:
     if not text.isdigit() or not YEARS[0] <= int(text) <= YEARS[1]:
-        raise CellError(f"expected a year such as 2024, found {text!r}")
+        raise CellError(_("expected a year such as 2024, found %(text)s") % {"text": repr(text)})
     return text
 
 
@@ -147,11 +149,13 @@ def decimal_points(text: str, maximum: float) -> Decimal:
     try:
         value = Decimal(text)
     except InvalidOperation:
-        raise CellError(f"expected points, found {text!r}") from None
+        raise CellError(_("expected points, found %(text)s") % {"text": repr(text)}) from None
     if not value.is_finite() or not 0 <= value <= Decimal(str(maximum)):
-        raise CellError(f"{text} is outside 0–{maximum:g}")
+        raise CellError(
+            _("%(text)s is outside 0–%(maximum)s") % {"text": text, "maximum": f"{maximum:g}"}
+        )
     if value != value.quantize(Decimal("0.01")):
-        raise CellError(f"{text} has more than 2 decimal places")
+        raise CellError(_("%(text)s has more than 2 decimal places") % {"text": text})
     return value.quantize(Decimal("0.01"))
 
 
@@ -162,8 +166,11 @@ def ks2_test_cell(codes: Ks2Codes, year: int | None) -> Callable[[str], str]:
         code = text.upper()
         if code in codes.nominal_codes and (codes.nominal is None or code not in codes.nominal):
             raise CellError(
-                f"{code} needs the KS2 {year} nominal scores, which are not loaded "
-                "(add them under Reference tables)"
+                _(
+                    "%(code)s needs the KS2 %(year)s nominal scores, which are not loaded "
+                    "(add them under Reference tables)"
+                )
+                % {"code": code, "year": year}
             )
         value = codes.score(text)
         if text == "" or math.isnan(value) or code in (codes.nominal or {}):
@@ -327,7 +334,7 @@ def grade_points(text: str) -> Decimal:
     if text.upper() == "U":
         return Decimal("0.00")
     if text == "":
-        raise CellError("grade is empty")
+        raise CellError(_("grade is empty"))
     return decimal_points(text, 9)
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from nextsteps.audit.services import audit_write
 from nextsteps.curriculum.models import Objective
@@ -53,17 +54,19 @@ def cj_session_create(
 ) -> CJSession:
     """Set up a comparative judgement session with its judges (scripts are added next)."""
     if not title.strip() or not task.strip():
-        raise CJRefused("give the session a title and the task the pupils answered")
+        raise CJRefused(_("give the session a title and the task the pupils answered"))
     if not 1 <= target_per_script <= 100:
-        raise CJRefused("judgements per script must be from 1 to 100")
+        raise CJRefused(_("judgements per script must be from 1 to 100"))
     if not scaled_per_logit > 0:
-        raise CJRefused("scaled points per logit must be more than 0")
+        raise CJRefused(_("scaled points per logit must be more than 0"))
     if estimator not in CJSession.Estimator.values:
-        raise CJRefused(f"unknown estimator {estimator!r}: use nmm or mle")
+        raise CJRefused(
+            _("unknown estimator %(estimator)s: use nmm or mle") % {"estimator": repr(estimator)}
+        )
     _check_scope(school, department, objective)
     check_staff(judges, school, "judges")
     if not judges:
-        raise CJRefused("invite at least one judge")
+        raise CJRefused(_("invite at least one judge"))
     session = CJSession.objects.create(
         school=school,
         title=title.strip(),
@@ -87,15 +90,25 @@ def _check_scope(
     school: School, department: Department | None, objective: Objective | None
 ) -> None:
     if department is not None and department.school_id != school.pk:
-        raise CJRefused(f"{department} is not a department of {school}")
+        raise CJRefused(
+            _("%(department)s is not a department of %(school)s")
+            % {"department": department, "school": school}
+        )
     if objective is None:
         return
     if objective.school_id != school.pk:
-        raise CJRefused(f"{objective.code} is not in {school}'s curriculum")
+        raise CJRefused(
+            _("%(code)s is not in %(school)s's curriculum")
+            % {"code": objective.code, "school": school}
+        )
     if department is not None and objective.framework.subject.department_id != department.pk:
         raise CJRefused(
-            f"{objective.code} belongs to {objective.framework.subject}, "
-            f"which is not taught by {department}"
+            _("%(code)s belongs to %(subject)s, which is not taught by %(department)s")
+            % {
+                "code": objective.code,
+                "subject": objective.framework.subject,
+                "department": department,
+            }
         )
 
 
@@ -104,13 +117,16 @@ def cj_judges_set(*, session: CJSession, judges: Sequence[Staff], by: Any) -> li
     """Invite these judges; uninvite the others, unless they have already judged."""
     check_staff(judges, session.school, "judges")
     if not judges:
-        raise CJRefused("invite at least one judge")
+        raise CJRefused(_("invite at least one judge"))
     wanted = {s.pk for s in judges}
     current = {j.staff_id: j for j in session.judges.select_related("staff")}
     leaving = [j for staff_id, j in current.items() if staff_id not in wanted]
     busy = [j.staff.name for j in leaving if j.comparisons.exists()]
     if busy:
-        raise CJRefused(f"{', '.join(busy)} already judged in this session, so stay as judges")
+        raise CJRefused(
+            _("%(names)s already judged in this session, so stay as judges")
+            % {"names": ", ".join(busy)}
+        )
     Judge.objects.filter(pk__in=[j.pk for j in leaving]).delete()
     Judge.objects.bulk_create(
         Judge(school_id=session.school_id, session=session, staff=s)
@@ -125,7 +141,7 @@ def cj_judges_set(*, session: CJSession, judges: Sequence[Staff], by: Any) -> li
 def cj_session_status(*, session: CJSession, status: str, by: Any) -> CJSession:
     """Open or close the session for judging."""
     if status not in SessionStatus.values:
-        raise CJRefused(f"unknown status {status!r}")
+        raise CJRefused(_("unknown status %(status)s") % {"status": repr(status)})
     session.status = status
     session.save(update_fields=["status"])
     audit_write(actor=by, action=f"cj_session.{status}", target=session)
@@ -134,7 +150,7 @@ def cj_session_status(*, session: CJSession, status: str, by: Any) -> CJSession:
 
 def check_open(session: CJSession) -> None:
     if session.status != SessionStatus.OPEN:
-        raise CJRefused(f"{session.title} is closed")
+        raise CJRefused(_("%(title)s is closed") % {"title": session.title})
 
 
 # --------------------------------------------------------------------------- comparisons
@@ -156,19 +172,22 @@ def cj_comparison_record(
     """Record that the judge chose `winner` from the pair shown; a repeated token is refused."""
     check_open(session)
     if judge.session_id != session.pk:
-        raise CJRefused(f"{judge.staff} is not a judge in {session}")
+        raise CJRefused(
+            _("%(staff)s is not a judge in %(session)s")
+            % {"staff": judge.staff, "session": session}
+        )
     if left.session_id != session.pk or right.session_id != session.pk or left.pk == right.pk:
-        raise CJRefused("the two scripts must be different scripts from this session")
+        raise CJRefused(_("the two scripts must be different scripts from this session"))
     if winner.pk not in (left.pk, right.pk):
-        raise CJRefused("the better script must be one of the two shown")
+        raise CJRefused(_("the better script must be one of the two shown"))
     if not (math.isfinite(seconds) and seconds >= 0):
-        raise CJRefused("the time taken must be a number of seconds")
+        raise CJRefused(_("the time taken must be a number of seconds"))
     # Locking the session row keeps comparison ids in commit order for the pair chooser.
     CJSession.objects.select_for_update().filter(pk=session.pk).update(
         comparison_count=F("comparison_count") + 1
     )
     if Comparison.objects.filter(session=session, token=token).exists():
-        raise CJRefused("this pair was already judged")
+        raise CJRefused(_("this pair was already judged"))
     comparison = Comparison.objects.create(
         school_id=session.school_id,
         session=session,
@@ -303,11 +322,16 @@ def cj_results_apply(*, session: CJSession, by: Any) -> list[Judgement]:
     """Record each pupil's place on the scale as a judgement at the grade it reaches."""
     session = CJSession.objects.select_for_update().get(pk=session.pk)
     if session.results_applied_at is not None:
-        raise CJRefused(f"the results were applied on {session.results_applied_at:%d %B %Y}")
+        raise CJRefused(
+            _("the results were applied on %(date)s")
+            % {"date": f"{session.results_applied_at:%d %B %Y}"}
+        )
     if session.objective is None:
-        raise CJRefused("choose the objective the results are judgements on")
+        raise CJRefused(_("choose the objective the results are judgements on"))
     if session.fit_problem:
-        raise CJRefused(f"the scale could not be fitted: {session.fit_problem}")
+        raise CJRefused(
+            _("the scale could not be fitted: %(problem)s") % {"problem": session.fit_problem}
+        )
     grades = grade_scale(session)
     if grades.problem:
         raise CJRefused(grades.problem)
@@ -332,7 +356,7 @@ def cj_results_apply(*, session: CJSession, by: Any) -> list[Judgement]:
             )
         )
     if not entries:
-        raise CJRefused("no script linked to a pupil has a place on the scale yet")
+        raise CJRefused(_("no script linked to a pupil has a place on the scale yet"))
     judgements = judgements_record_bulk(
         entries=entries,
         by=by,

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from nextsteps.audit.services import audit_write, snapshot
 from nextsteps.curriculum.models import Exemplar, Objective, ScaleLevel
@@ -45,15 +46,18 @@ def check_level(level: ScaleLevel, objective: Objective) -> None:
     framework = objective.framework
     if level.scale_id != framework.scale_id:
         raise ModerationRefused(
-            f"{level.label!r} is not a level on the scale of {framework.name} "
-            f"(objective {objective.code})"
+            gettext("%(label)s is not a level on the scale of %(name)s (objective %(code)s)")
+            % {"label": repr(level.label), "name": framework.name, "code": objective.code}
         )
 
 
 def check_staff(staff: Sequence[Staff], school: School, what: str) -> None:
     others = [member.name for member in staff if member.school_id != school.pk]
     if others:
-        raise ModerationRefused(f"{', '.join(others)} cannot be {what}: not staff at {school}")
+        raise ModerationRefused(
+            gettext("%(names)s cannot be %(what)s: not staff at %(school)s")
+            % {"names": ", ".join(others), "what": what, "school": school}
+        )
 
 
 @transaction.atomic
@@ -77,10 +81,16 @@ def moderation_session_create(
         check_level(standard, objective)
     candidates = moderation_candidates(objective=objective, standard=standard)
     if not candidates:
-        at = f" at {standard.label}" if standard else ""
-        raise ModerationRefused(
-            f"no pupil has a judgement{at} on {objective.code} yet, so there is no work to sample"
-        )
+        if standard:
+            message = gettext(
+                "no pupil has a judgement at %(level)s on %(code)s yet, "
+                "so there is no work to sample"
+            ) % {"level": standard.label, "code": objective.code}
+        else:
+            message = gettext(
+                "no pupil has a judgement on %(code)s yet, so there is no work to sample"
+            ) % {"code": objective.code}
+        raise ModerationRefused(message)
     if seed is None:
         seed = random.SystemRandom().randrange(2**31)
     session = ModerationSession.objects.create(
@@ -133,23 +143,38 @@ def _check_session(
     department: Department | None,
 ) -> None:
     if not title.strip():
-        raise ModerationRefused("give the session a title")
+        raise ModerationRefused(gettext("give the session a title"))
     if objective.school_id != school.pk:
-        raise ModerationRefused(f"{objective.code} is not in {school}'s curriculum")
+        raise ModerationRefused(
+            gettext("%(code)s is not in %(school)s's curriculum")
+            % {"code": objective.code, "school": school}
+        )
     if sampling not in ModerationSession.Sampling.values:
-        raise ModerationRefused(f"unknown sampling {sampling!r}: use random or stratified")
+        raise ModerationRefused(
+            gettext("unknown sampling %(sampling)s: use random or stratified")
+            % {"sampling": repr(sampling)}
+        )
     if not 2 <= sample_size <= MAX_SAMPLE:
-        raise ModerationRefused(f"the sample size must be from 2 to {MAX_SAMPLE}")
+        raise ModerationRefused(
+            gettext("the sample size must be from 2 to %(max_sample)s") % {"max_sample": MAX_SAMPLE}
+        )
     if not moderators:
-        raise ModerationRefused("invite at least one moderator")
+        raise ModerationRefused(gettext("invite at least one moderator"))
     check_staff(moderators, school, "moderators")
     if department is not None:
         if department.school_id != school.pk:
-            raise ModerationRefused(f"{department} is not a department of {school}")
+            raise ModerationRefused(
+                gettext("%(department)s is not a department of %(school)s")
+                % {"department": department, "school": school}
+            )
         if objective.framework.subject.department_id != department.pk:
             raise ModerationRefused(
-                f"{objective.code} belongs to {objective.framework.subject}, "
-                f"which is not taught by {department}"
+                gettext("%(code)s belongs to %(subject)s, which is not taught by %(department)s")
+                % {
+                    "code": objective.code,
+                    "subject": objective.framework.subject,
+                    "department": department,
+                }
             )
 
 
@@ -180,11 +205,14 @@ def moderation_rating_record(
     session = item.session
     _check_open(session)
     if moderator.session_id != session.pk:
-        raise ModerationRefused(f"{moderator.staff} is not a moderator in {session}")
+        raise ModerationRefused(
+            gettext("%(staff)s is not a moderator in %(session)s")
+            % {"staff": moderator.staff, "session": session}
+        )
     check_level(level, session.objective)
     if session.standardise_first and not standardisation_done(session, moderator.staff):
         raise ModerationRefused(
-            "judge the exemplars first, so that you start from the agreed standard"
+            gettext("judge the exemplars first, so that you start from the agreed standard")
         )
     rating, _ = ModerationRating.objects.update_or_create(
         item=item,
@@ -209,9 +237,12 @@ def moderation_outcome_record(
     _check_open(session)
     check_level(level, session.objective)
     if not reason.strip():
-        raise ModerationRefused("say why this level was agreed")
+        raise ModerationRefused(gettext("say why this level was agreed"))
     if ModerationOutcome.objects.filter(item=item).exists():
-        raise ModerationRefused(f"an outcome is already agreed for sample {item.position}")
+        raise ModerationRefused(
+            gettext("an outcome is already agreed for sample %(position)s")
+            % {"position": item.position}
+        )
     judgement = judgement_record(
         pupil=item.pupil,
         objective=session.objective,
@@ -246,7 +277,7 @@ def moderation_session_close(*, session: ModerationSession, by: Any) -> Moderati
 
 def _check_open(session: ModerationSession) -> None:
     if session.status != SessionStatus.OPEN:
-        raise ModerationRefused(f"{session.title} is closed")
+        raise ModerationRefused(gettext("%(title)s is closed") % {"title": session.title})
 
 
 # --------------------------------------------------------------------------- standardisation
@@ -266,7 +297,10 @@ def standardisation_record(
     ratings = []
     for exemplar, level in levels.items():
         if exemplar.pk not in wanted:
-            raise ModerationRefused(f"{exemplar.title!r} is not one of this session's exemplars")
+            raise ModerationRefused(
+                gettext("%(title)s is not one of this session's exemplars")
+                % {"title": repr(exemplar.title)}
+            )
         check_level(level, session.objective)
         rating, _ = StandardisationRating.objects.update_or_create(
             session=session,
@@ -295,10 +329,10 @@ def exemplar_add(
 ) -> Exemplar:
     """Add a piece of work at an agreed standard to the objective's exemplar bank."""
     if not title.strip():
-        raise ModerationRefused("give the exemplar a title")
+        raise ModerationRefused(gettext("give the exemplar a title"))
     check_level(level, objective)
     if not text.strip() and file is None:
-        raise ModerationRefused("add the exemplar's words or a photo or PDF of it")
+        raise ModerationRefused(gettext("add the exemplar's words or a photo or PDF of it"))
     exemplar = Exemplar(
         school_id=objective.school_id,
         objective=objective,
@@ -312,7 +346,10 @@ def exemplar_add(
             not upload.content_type.startswith("image/")
             and upload.content_type != "application/pdf"
         ):
-            raise ModerationRefused(f"{upload.name} must be a photo or a PDF to show beside work")
+            raise ModerationRefused(
+                gettext("%(name)s must be a photo or a PDF to show beside work")
+                % {"name": upload.name}
+            )
         exemplar.file = upload.file
     exemplar.save()
     audit_write(actor=by, action="exemplar.add", target=exemplar)

@@ -10,6 +10,7 @@ import numpy as np
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F, Max
+from django.utils.translation import gettext as _
 
 from nextsteps.audit.services import audit_write
 from nextsteps.curriculum.models import Exemplar
@@ -46,7 +47,7 @@ def cj_scripts_upload(
     """
     check_open(session)
     if not files:
-        raise CJRefused("choose at least one file")
+        raise CJRefused(_("choose at least one file"))
     prepared = [_prepare_file(file) for file in files]
     pupils = _pupils_by_upn(session.school_id, [file.name or "" for file in files])
     scripts = []
@@ -82,20 +83,28 @@ def _prepare_file(file: UploadedFile) -> tuple[UploadedFile, str, str, str]:
     name = file.name or "upload"
     if name.lower().endswith(".txt"):
         if (file.size or 0) > MAX_TEXT * 4:
-            raise CJRefused(f"{name} is too long for a text script ({MAX_TEXT} characters at most)")
+            raise CJRefused(
+                _("%(name)s is too long for a text script (%(max_text)s characters at most)")
+                % {"name": name, "max_text": MAX_TEXT}
+            )
         try:
             text = file.read().decode("utf-8-sig").strip()
         except UnicodeDecodeError as error:
-            raise CJRefused(f"{name} is not UTF-8 text (byte {error.start})") from error
+            raise CJRefused(
+                _("%(name)s is not UTF-8 text (byte %(start)s)")
+                % {"name": name, "start": error.start}
+            ) from error
         if not text:
-            raise CJRefused(f"{name} is empty")
+            raise CJRefused(_("%(name)s is empty") % {"name": name})
         return file, Script.Kind.TEXT, "text/plain", text[:MAX_TEXT]
     try:
         upload = checked_upload(file)
     except UploadRefused as error:
         raise CJRefused(str(error)) from error
     if upload.content_type not in SHOWABLE:
-        raise CJRefused(f"{name} is a document judges cannot see in the browser; use a PDF")
+        raise CJRefused(
+            _("%(name)s is a document judges cannot see in the browser; use a PDF") % {"name": name}
+        )
     kind = Script.Kind.PDF if upload.content_type == "application/pdf" else Script.Kind.IMAGE
     return file, kind, upload.content_type, ""
 
@@ -118,11 +127,16 @@ def cj_script_add_text(
     check_open(session)
     text = text.strip()
     if not text:
-        raise CJRefused("the script has no words")
+        raise CJRefused(_("the script has no words"))
     if len(text) > MAX_TEXT:
-        raise CJRefused(f"the script is {len(text)} characters; {MAX_TEXT} is the most")
+        raise CJRefused(
+            _("the script is %(n)s characters; %(max_text)s is the most")
+            % {"n": len(text), "max_text": MAX_TEXT}
+        )
     if pupil is not None and pupil.school_id != session.school_id:
-        raise CJRefused(f"{pupil} is not a pupil at {session.school}")
+        raise CJRefused(
+            _("%(pupil)s is not a pupil at %(school)s") % {"pupil": pupil, "school": session.school}
+        )
     script = Script.objects.create(
         school_id=session.school_id,
         session=session,
@@ -142,7 +156,7 @@ def cj_scripts_from_evidence(*, session: CJSession, by: Any) -> list[Script]:
     """Add each pupil's latest photo or PDF of work on the session's objective as a script."""
     check_open(session)
     if session.objective is None:
-        raise CJRefused("choose the session's objective first: evidence is taken from it")
+        raise CJRefused(_("choose the session's objective first: evidence is taken from it"))
     used = set(Script.objects.filter(session=session).values_list("attachment_id", flat=True))
     latest: dict[int, Attachment] = {}
     for attachment in (
@@ -158,8 +172,8 @@ def cj_scripts_from_evidence(*, session: CJSession, by: Any) -> list[Script]:
     fresh = [a for a in latest.values() if a.pk not in used]
     if not fresh:
         raise CJRefused(
-            f"no pupil has a photo or PDF of their work on {session.objective.code} "
-            "that is not already a script"
+            _("no pupil has a photo or PDF of their work on %(code)s that is not already a script")
+            % {"code": session.objective.code}
         )
     scripts = [
         Script(
@@ -192,7 +206,7 @@ def cj_scripts_from_exemplars(*, session: CJSession, by: Any) -> list[Script]:
     """Add the objective's exemplars at agreed standards; where they sit sets the boundaries."""
     check_open(session)
     if session.objective is None:
-        raise CJRefused("choose the session's objective first: its exemplars set the standards")
+        raise CJRefused(_("choose the session's objective first: its exemplars set the standards"))
     used = set(Script.objects.filter(session=session).values_list("exemplar_id", flat=True))
     exemplars = [
         e
@@ -201,8 +215,11 @@ def cj_scripts_from_exemplars(*, session: CJSession, by: Any) -> list[Script]:
     ]
     if not exemplars:
         raise CJRefused(
-            f"{session.objective.code} has no exemplars at an agreed standard left to add; "
-            "add some to the exemplar bank first"
+            _(
+                "%(code)s has no exemplars at an agreed standard left to add; "
+                "add some to the exemplar bank first"
+            )
+            % {"code": session.objective.code}
         )
     scripts = [
         Script(
@@ -251,15 +268,16 @@ def cj_anchors_import(
     """Copy `count` scripts spread along an earlier session's scale, fixed at their values."""
     check_open(session)
     if source.school_id != session.school_id or source.pk == session.pk:
-        raise CJRefused("anchors come from an earlier session in the same school")
+        raise CJRefused(_("anchors come from an earlier session in the same school"))
     if not 1 <= count <= 20:
-        raise CJRefused("choose from 1 to 20 anchors")
+        raise CJRefused(_("choose from 1 to 20 anchors"))
     placed = list(
         Script.objects.filter(session=source, theta__isnull=False, extreme=False).order_by("theta")
     )
     if len(placed) < count:
         raise CJRefused(
-            f"{source.title} has {len(placed)} scripts placed on its scale; it needs {count}"
+            _("%(title)s has %(n)s scripts placed on its scale; it needs %(count)s")
+            % {"title": source.title, "n": len(placed), "count": count}
         )
     picks = sorted({round(i) for i in np.linspace(0, len(placed) - 1, count)})
     chosen = [placed[i] for i in picks]
