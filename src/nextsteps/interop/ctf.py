@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
+from nextsteps.i18n import translate as _
 from nextsteps.interop.problems import ProblemList
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -81,7 +82,12 @@ def _date(value: str, where: tuple[str, int, str], problems: ProblemList) -> dt.
     try:
         return dt.date.fromisoformat(value[:10])
     except ValueError:
-        problems.add(where[0], where[1], where[2], f"{value!r} is not a date (YYYY-MM-DD)")
+        problems.add(
+            where[0],
+            where[1],
+            where[2],
+            _("%(value)s is not a date (YYYY-MM-DD)") % {"value": repr(value)},
+        )
         return None
 
 
@@ -97,7 +103,7 @@ def _year_group(value: str) -> int | None:
 def parse_ctf(data: bytes, filename: str, problems: ProblemList) -> CtfFile | None:
     """The file's contents, or None with the reason among the problems."""
     if len(data) > MAX_BYTES:
-        problems.add(filename, 0, "", "the file is larger than 50 MB")
+        problems.add(filename, 0, "", _("the file is larger than 50 MB"))
         return None
     try:
         root = SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
@@ -106,15 +112,17 @@ def parse_ctf(data: bytes, filename: str, problems: ProblemList) -> CtfFile | No
             filename,
             0,
             "",
-            "the file declares a DTD or entities, which transfer files never need; refused",
+            _("the file declares a DTD or entities, which transfer files never need; refused"),
         )
         return None
     except ET.ParseError as error:
         line = error.position[0] if getattr(error, "position", None) else 0
-        problems.add(filename, line, "", f"not well-formed XML: {error}")
+        problems.add(filename, line, "", _("not well-formed XML: %(error)s") % {"error": error})
         return None
     if root.tag != "CTfile":
-        problems.add(filename, 1, root.tag, "this is not a Common Transfer File (no CTfile root)")
+        problems.add(
+            filename, 1, root.tag, _("this is not a Common Transfer File (no CTfile root)")
+        )
         return None
     header = root.find("Header")
     source, dest = (
@@ -172,7 +180,10 @@ def _pupil(
             year_text = _text(item, "Year")
             if not year_text.isdigit():
                 problems.add(
-                    filename, line, f"{where}{stage_name}/Year", f"{year_text!r} is not a year"
+                    filename,
+                    line,
+                    f"{where}{stage_name}/Year",
+                    _("%(year)s is not a year") % {"year": repr(year_text)},
                 )
                 continue
             pupil.results.append(

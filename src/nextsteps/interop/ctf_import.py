@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from nextsteps.audit.services import audit_write
 from nextsteps.interop.ctf import CtfFile, CtfPupil, parse_ctf
@@ -65,7 +66,8 @@ def _destination(
             filename,
             0,
             "DestSchool",
-            f"no school here is {ctf.dest_la}/{ctf.dest_estab}; name the school to import into",
+            gettext("no school here is %(dest_la)s/%(dest_estab)s; name the school to import into")
+            % {"dest_la": ctf.dest_la, "dest_estab": ctf.dest_estab},
         )
     return found
 
@@ -78,19 +80,25 @@ def ctf_import(
     ctf = parse_ctf(data, filename, problems)
     problems.raise_if_any()
     if ctf is None:  # pragma: no cover - a None file always comes with a problem
-        raise ImportProblems([Problem(filename, 0, "", "the file could not be read")])
+        raise ImportProblems([Problem(filename, 0, "", gettext("the file could not be read"))])
     target = _destination(ctf, school, filename, problems)
     for pupil in ctf.pupils:
         try:
             pupil.upn = upn_clean(pupil.upn)
         except UpnError as error:
-            problems.add(filename, pupil.line, "UPN", f"the UPN {error}")
+            problems.add(
+                filename, pupil.line, "UPN", gettext("the UPN %(error)s") % {"error": error}
+            )
         for what, value in (("Surname", pupil.surname), ("Forename", pupil.forename)):
             if not value:
-                problems.add(filename, pupil.line, what, f"{what} is required")
+                problems.add(
+                    filename, pupil.line, what, gettext("%(what)s is required") % {"what": what}
+                )
     problems.raise_if_any()
     if target is None:  # pragma: no cover - no school always comes with a problem
-        raise ImportProblems([Problem(filename, 0, "DestSchool", "no school to import into")])
+        raise ImportProblems(
+            [Problem(filename, 0, "DestSchool", gettext("no school to import into"))]
+        )
     summary = CtfSummary(dry_run=dry_run, school=target.name)
     try:
         with transaction.atomic():
@@ -152,7 +160,8 @@ def _import_pupil(
                 filename,
                 data.line,
                 "Pupil",
-                f"a new pupil needs {' and '.join(m.replace('_', ' ') for m in missing)}",
+                gettext("a new pupil needs %(missing)s")
+                % {"missing": " and ".join(m.replace("_", " ") for m in missing)},
             )
             return
         fields.setdefault("gender", "X")

@@ -196,11 +196,18 @@ def read_manifest(source: Source, problems: ProblemList) -> Manifest:
     for line, row in _csv_rows(source, "manifest.csv", problems):
         if line == 1:
             if [cell.strip() for cell in row] != ["propertyName", "value"]:
-                problems.add("manifest.csv", 1, "", "the header must be propertyName,value")
+                problems.add(
+                    "manifest.csv", 1, "", gettext("the header must be propertyName,value")
+                )
                 return Manifest("1.1", {})
             continue
         if len(row) != 2:
-            problems.add("manifest.csv", line, "", f"expected 2 values, found {len(row)}")
+            problems.add(
+                "manifest.csv",
+                line,
+                "",
+                gettext("expected 2 values, found %(found)s") % {"found": len(row)},
+            )
             continue
         properties[row[0].strip()] = (line, row[1].strip())
     line, version = properties.get("oneroster.version", (0, ""))
@@ -209,7 +216,8 @@ def read_manifest(source: Source, problems: ProblemList) -> Manifest:
             "manifest.csv",
             line,
             "value",
-            f"oneroster.version must be 1.1 or 1.2, not {version!r}",
+            gettext("oneroster.version must be 1.1 or 1.2, not %(version)s")
+            % {"version": repr(version)},
         )
         version = "1.2" if source.has("roles.csv") else "1.1"
     modes: dict[str, str] = {}
@@ -220,11 +228,21 @@ def read_manifest(source: Source, problems: ProblemList) -> Manifest:
         line, mode = properties.get(name, (0, "absent"))
         if mode not in MODES:
             problems.add(
-                "manifest.csv", line, "value", f"{name} must be absent, bulk or delta, not {mode!r}"
+                "manifest.csv",
+                line,
+                "value",
+                gettext("%(name)s must be absent, bulk or delta, not %(mode)s")
+                % {"name": name, "mode": repr(mode)},
             )
             mode = "absent"
         if mode != "absent" and not source.has(file):
-            problems.add(file, 0, "", f"the manifest lists {file} ({mode}) but it is missing")
+            problems.add(
+                file,
+                0,
+                "",
+                gettext("the manifest lists %(file)s (%(mode)s) but it is missing")
+                % {"file": file, "mode": mode},
+            )
         modes[file] = mode
     return Manifest(version, modes, properties.get("source.systemName", (0, ""))[1])
 
@@ -244,10 +262,17 @@ def _csv_rows(source: Source, file: str, problems: ProblemList) -> Iterator[tupl
                 except StopIteration:
                     return
                 except UnicodeDecodeError:
-                    problems.add(file, reader.line_num + 1, "", "the file is not UTF-8 text")
+                    problems.add(
+                        file, reader.line_num + 1, "", gettext("the file is not UTF-8 text")
+                    )
                     return
                 except csv.Error as error:
-                    problems.add(file, reader.line_num, "", f"malformed CSV: {error}")
+                    problems.add(
+                        file,
+                        reader.line_num,
+                        "",
+                        gettext("malformed CSV: %(error)s") % {"error": error},
+                    )
                     return
                 line += 1
                 if not row:
@@ -267,22 +292,30 @@ def check_header(
     ok = True
     for name in expected:
         if name not in standard:
-            problems.add(file, 1, name, f"the column {name} is missing")
+            problems.add(file, 1, name, gettext("the column %(name)s is missing") % {"name": name})
             ok = False
     for name in standard:
         if name not in expected:
-            problems.add(file, 1, name, f"{name} is not a OneRoster {version} column of {file}")
+            problems.add(
+                file,
+                1,
+                name,
+                gettext("%(name)s is not a OneRoster %(version)s column of %(file)s")
+                % {"name": name, "version": version, "file": file},
+            )
             ok = False
     if len(set(header)) != len(header):
-        problems.add(file, 1, "", "a column name appears twice")
+        problems.add(file, 1, "", gettext("a column name appears twice"))
         ok = False
     if ok and header[: len(expected)] != expected:
         problems.add(
             file,
             1,
             "",
-            "the columns must be in the specified order (extension columns last): "
-            + ",".join(expected),
+            gettext(
+                "the columns must be in the specified order (extension columns last): %(order)s"
+            )
+            % {"order": ",".join(expected)},
         )
         ok = False
     return header if ok else None
@@ -348,21 +381,27 @@ class Values:
     def required(self, row: Row, column: str) -> str:
         value = row[column]
         if not value:
-            self._bad(row, column, f"{column} is required")
+            self._bad(row, column, gettext("%(column)s is required") % {"column": column})
         return value
 
     def date(self, row: Row, column: str, *, required: bool = False) -> dt.date | None:
         value = row[column]
         if not value:
             if required:
-                self._bad(row, column, f"{column} is required (YYYY-MM-DD)")
+                self._bad(
+                    row, column, gettext("%(column)s is required (YYYY-MM-DD)") % {"column": column}
+                )
             return None
         if _DATE.match(value):
             try:
                 return dt.date.fromisoformat(value)
             except ValueError:
                 pass
-        self._bad(row, column, f"{value!r} is not a date in the form YYYY-MM-DD")
+        self._bad(
+            row,
+            column,
+            gettext("%(value)s is not a date in the form YYYY-MM-DD") % {"value": repr(value)},
+        )
         return None
 
     def boolean(self, row: Row, column: str, *, default: bool | None = None) -> bool | None:
@@ -371,17 +410,24 @@ class Values:
             return default
         if value in {"true", "false"}:
             return value == "true"
-        self._bad(row, column, f"{row[column]!r} must be true or false")
+        self._bad(
+            row, column, gettext("%(value)s must be true or false") % {"value": repr(row[column])}
+        )
         return default
 
     def choice(self, row: Row, column: str, allowed: frozenset[str], *, required: bool) -> str:
         value = row[column]
         if not value:
             if required:
-                self._bad(row, column, f"{column} is required")
+                self._bad(row, column, gettext("%(column)s is required") % {"column": column})
             return ""
         if value not in allowed:
-            self._bad(row, column, f"{value!r} is not one of {', '.join(sorted(allowed))}")
+            self._bad(
+                row,
+                column,
+                gettext("%(value)s is not one of %(allowed)s")
+                % {"value": repr(value), "allowed": ", ".join(sorted(allowed))},
+            )
             return ""
         return value
 
@@ -389,7 +435,9 @@ class Values:
         value = row[column]
         if _YEAR.match(value):
             return int(value)
-        self._bad(row, column, f"{value!r} is not a four-digit year")
+        self._bad(
+            row, column, gettext("%(value)s is not a four-digit year") % {"value": repr(value)}
+        )
         return None
 
     def number(self, row: Row, column: str) -> float | None:
@@ -399,7 +447,7 @@ class Values:
         try:
             return float(value)
         except ValueError:
-            self._bad(row, column, f"{value!r} is not a number")
+            self._bad(row, column, gettext("%(value)s is not a number") % {"value": repr(value)})
             return None
 
 
@@ -423,7 +471,13 @@ def read_file(
                 return
             continue
         if len(cells) != len(header):
-            problems.add(file, line, "", f"expected {len(header)} values, found {len(cells)}")
+            problems.add(
+                file,
+                line,
+                "",
+                gettext("expected %(expected)s values, found %(found)s")
+                % {"expected": len(header), "found": len(cells)},
+            )
             continue
         values = dict(zip(header, (cell.strip() for cell in cells), strict=True))
         row = Row(
@@ -435,15 +489,21 @@ def read_file(
         _check_mode(row, mode, problems)
         sourced_id = row.sourced_id
         if not sourced_id:
-            problems.add(file, line, "sourcedId", "sourcedId is required")
+            problems.add(file, line, "sourcedId", gettext("sourcedId is required"))
             continue
         if sourced_id in seen:
-            problems.add(file, line, "sourcedId", f"the sourcedId {sourced_id!r} appears twice")
+            problems.add(
+                file,
+                line,
+                "sourcedId",
+                gettext("the sourcedId %(sourced_id)s appears twice")
+                % {"sourced_id": repr(sourced_id)},
+            )
             continue
         seen.add(sourced_id)
         yield row
     if header is None:
-        problems.add(file, 0, "", "the file is empty: it needs at least a header row")
+        problems.add(file, 0, "", gettext("the file is empty: it needs at least a header row"))
 
 
 def _check_mode(row: Row, mode: str, problems: ProblemList) -> None:
@@ -451,27 +511,39 @@ def _check_mode(row: Row, mode: str, problems: ProblemList) -> None:
     if mode == "delta":
         if status not in {"active", "tobedeleted"}:
             problems.add(
-                row.file, row.line, "status", "in delta mode status must be active or tobedeleted"
+                row.file,
+                row.line,
+                "status",
+                gettext("in delta mode status must be active or tobedeleted"),
             )
         if not modified:
             problems.add(
-                row.file, row.line, "dateLastModified", "in delta mode dateLastModified is required"
+                row.file,
+                row.line,
+                "dateLastModified",
+                gettext("in delta mode dateLastModified is required"),
             )
     elif status == "tobedeleted":
         problems.add(
             row.file,
             row.line,
             "status",
-            "tobedeleted is only allowed in delta mode (bulk files list what exists)",
+            gettext("tobedeleted is only allowed in delta mode (bulk files list what exists)"),
         )
     elif status not in {"", "active"}:
-        problems.add(row.file, row.line, "status", f"{status!r} is not a status")
+        problems.add(
+            row.file,
+            row.line,
+            "status",
+            gettext("%(status)s is not a status") % {"status": repr(status)},
+        )
     if modified and not _DATETIME.match(modified):
         problems.add(
             row.file,
             row.line,
             "dateLastModified",
-            f"{modified!r} is not an ISO 8601 date and time (2026-09-01T08:00:00Z)",
+            gettext("%(modified)s is not an ISO 8601 date and time (2026-09-01T08:00:00Z)")
+            % {"modified": repr(modified)},
         )
 
 

@@ -10,6 +10,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from django.db.models import Max
+from django.utils.translation import gettext
 
 from nextsteps.interop.bulk import insert_rows
 from nextsteps.interop.models import SourcedId
@@ -82,18 +83,23 @@ class EnrolmentWriter:
     ) -> tuple[int, int] | None:
         user, teaching_class = users.get(row.user_sid), classes.get(row.class_sid)
         if user is None or user[0] != target:
-            what = "a pupil" if target == "people.pupil" else "a member of staff"
+            what = gettext("a pupil") if target == "people.pupil" else gettext("a member of staff")
             self.run.problems.add(
                 "enrollments.csv",
                 row.line,
                 "userSourcedId",
-                f"{row.user_sid!r} is not {what} in this school, so cannot be enrolled as "
-                f"{row.role}",
+                gettext(
+                    "%(user_sid)s is not %(what)s in this school, so cannot be enrolled as %(role)s"
+                )
+                % {"user_sid": repr(row.user_sid), "what": what, "role": row.role},
             )
             return None
         if teaching_class is None or teaching_class[0] != "teaching.class":
             self.run.problems.add(
-                "enrollments.csv", row.line, "classSourcedId", f"{row.class_sid!r} is not a class"
+                "enrollments.csv",
+                row.line,
+                "classSourcedId",
+                gettext("%(class_sid)s is not a class") % {"class_sid": repr(row.class_sid)},
             )
             return None
         return user[1], teaching_class[1]

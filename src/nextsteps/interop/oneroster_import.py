@@ -23,6 +23,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from nextsteps.audit.services import audit_write
 from nextsteps.interop import oneroster as orr
@@ -225,8 +226,11 @@ class OneRosterImport:
                 row.file,
                 row.line,
                 "identifier",
-                f"no school in nextsteps has the URN {identifier!r}: a school org's identifier "
-                "must be its URN, and the school must be set up first",
+                gettext(
+                    "no school in nextsteps has the URN %(identifier)s: a school org's identifier "
+                    "must be its URN, and the school must be set up first"
+                )
+                % {"identifier": repr(identifier)},
             )
             return None
         if self.allowed is not None and school.pk not in self.allowed:
@@ -234,7 +238,8 @@ class OneRosterImport:
                 row.file,
                 row.line,
                 "sourcedId",
-                f"{school.name} is not a school you manage here; import it from its own page",
+                gettext("%(school)s is not a school you manage here; import it from its own page")
+                % {"school": school.name},
             )
             return None
         return school
@@ -249,7 +254,9 @@ class OneRosterImport:
         """The school a row points at, from this set or an earlier import."""
         sid = row[column]
         if not sid:
-            self.problems.add(row.file, row.line, column, f"{column} is required")
+            self.problems.add(
+                row.file, row.line, column, gettext("%(column)s is required") % {"column": column}
+            )
             return None
         if sid in self.unusable_orgs:
             return None  # its own problem is already listed at orgs.csv
@@ -262,7 +269,11 @@ class OneRosterImport:
                 self.schools[sid] = school
         if school is None:
             self.refer(
-                row, column, "orgs.csv", f"{sid!r} is not a school in orgs.csv or imported before"
+                row,
+                column,
+                "orgs.csv",
+                gettext("%(sid)s is not a school in orgs.csv or imported before")
+                % {"sid": repr(sid)},
             )
         return school
 
@@ -277,7 +288,9 @@ class OneRosterImport:
             end = self.values.date(row, "endDate", required=True)
             self.values.year(row, "schoolYear")
             if start and end and end <= start + dt.timedelta(days=1):
-                self.problems.add(row.file, row.line, "endDate", "endDate must be after startDate")
+                self.problems.add(
+                    row.file, row.line, "endDate", gettext("endDate must be after startDate")
+                )
             self.session_rows[row.sourced_id] = row
         for row in self.session_rows.values():
             parent = row["parentSourcedId"]
@@ -291,7 +304,8 @@ class OneRosterImport:
                     row,
                     "parentSourcedId",
                     "academicSessions.csv",
-                    f"{parent!r} is not an academic session in this set or imported before",
+                    gettext("%(parent)s is not an academic session in this set or imported before")
+                    % {"parent": repr(parent)},
                 )
 
     def _session_known(self, sid: str) -> bool:
@@ -389,7 +403,8 @@ class OneRosterImport:
                 row.file,
                 row.line,
                 "parentSourcedId",
-                f"no school year for the term {row['title']!r} in {school.name}",
+                gettext("no school year for the term %(title)s in %(school)s")
+                % {"title": repr(row["title"]), "school": school.name},
             )
             return
         start, end = self._dates(row)
@@ -447,19 +462,20 @@ class OneRosterImport:
             course = row["courseSourcedId"]
             if not course:
                 self.problems.add(
-                    row.file, row.line, "courseSourcedId", "courseSourcedId is required"
+                    row.file, row.line, "courseSourcedId", gettext("courseSourcedId is required")
                 )
             elif course not in self.course_rows and not self._known(SourcedId.Kind.COURSE, course):
                 self.refer(
                     row,
                     "courseSourcedId",
                     "courses.csv",
-                    f"{course!r} is not a course in courses.csv or imported before",
+                    gettext("%(course)s is not a course in courses.csv or imported before")
+                    % {"course": repr(course)},
                 )
             terms = orr.split_list(row["termSourcedIds"])
             if not terms:
                 self.problems.add(
-                    row.file, row.line, "termSourcedIds", "termSourcedIds is required"
+                    row.file, row.line, "termSourcedIds", gettext("termSourcedIds is required")
                 )
             for term in terms:
                 if term not in self.session_rows and not self._session_known(term):
@@ -467,12 +483,18 @@ class OneRosterImport:
                         row,
                         "termSourcedIds",
                         "academicSessions.csv",
-                        f"{term!r} is not an academic session in this set or imported before",
+                        gettext(
+                            "%(term)s is not an academic session in this set or imported before"
+                        )
+                        % {"term": repr(term)},
                     )
             for grade in orr.split_list(row["grades"]):
                 if orr.grade_to_year(grade) is None:
                     self.problems.add(
-                        row.file, row.line, "grades", f"{grade!r} is not a year group"
+                        row.file,
+                        row.line,
+                        "grades",
+                        gettext("%(grade)s is not a year group") % {"grade": repr(grade)},
                     )
             if course:
                 homeroom_only[course] = homeroom_only.get(course, True) and class_type == "homeroom"
@@ -555,7 +577,8 @@ class OneRosterImport:
                     row.file,
                     row.line,
                     "termSourcedIds",
-                    f"no school year in {school.name} for this class",
+                    gettext("no school year in %(school)s for this class")
+                    % {"school": school.name},
                 )
                 continue
             grades = [orr.grade_to_year(g) for g in orr.split_list(row["grades"])]

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth.hashers import make_password
+from django.utils.translation import gettext
 
 from nextsteps.accounts.models import Membership, Role, User
 from nextsteps.interop import oneroster as orr
@@ -103,7 +104,10 @@ class PeopleImport:
             drow = demographics[sid]
             if not self._known_user(sid):
                 self.run.refer(
-                    drow, "sourcedId", "users.csv", f"{sid!r} is not a user in users.csv"
+                    drow,
+                    "sourcedId",
+                    "users.csv",
+                    gettext("%(sid)s is not a user in users.csv") % {"sid": repr(sid)},
                 )
         self._check_agents(rows)
         self._match_people()
@@ -120,7 +124,9 @@ class PeopleImport:
             end = self.values.date(row, "endDate")
             school = self.run.school_ref(row, "orgSourcedId")
             if not row["userSourcedId"]:
-                self.problems.add(row.file, row.line, "userSourcedId", "userSourcedId is required")
+                self.problems.add(
+                    row.file, row.line, "userSourcedId", gettext("userSourcedId is required")
+                )
             if role and school and not row.deleted and (end is None or end > self.run.today):
                 roles[row["userSourcedId"]].append((role, school, row.fingerprint))
         return roles
@@ -135,7 +141,10 @@ class PeopleImport:
             sen = row["metadata.uk.senStatus"]
             if sen and sen.upper() not in orr.SEN_CODES:
                 self.problems.add(
-                    row.file, row.line, "metadata.uk.senStatus", f"{sen!r} must be N, K or E"
+                    row.file,
+                    row.line,
+                    "metadata.uk.senStatus",
+                    gettext("%(sen)s must be N, K or E") % {"sen": repr(sen)},
                 )
             for column in ("metadata.uk.fsm", "metadata.uk.pupilPremium", "metadata.uk.eal"):
                 self.values.boolean(row, column)
@@ -148,7 +157,7 @@ class PeopleImport:
         for column in ("username", "givenName", "familyName"):
             self.values.required(row, column)
         if row["enabledUser"] == "":
-            self.problems.add(row.file, row.line, "enabledUser", "enabledUser is required")
+            self.problems.add(row.file, row.line, "enabledUser", gettext("enabledUser is required"))
         self.values.boolean(row, "enabledUser")
         self.values.date(row, "metadata.uk.admissionDate")
         if self.run.manifest.version == "1.1":
@@ -156,7 +165,9 @@ class PeopleImport:
             schools = []
             sids = orr.split_list(row["orgSourcedIds"])
             if not sids:
-                self.problems.add(row.file, row.line, "orgSourcedIds", "orgSourcedIds is required")
+                self.problems.add(
+                    row.file, row.line, "orgSourcedIds", gettext("orgSourcedIds is required")
+                )
             for sid in sids:
                 if sid in self.run.unusable_orgs or sid in self.run.other_orgs:
                     continue
@@ -168,7 +179,8 @@ class PeopleImport:
                         row,
                         "orgSourcedIds",
                         "orgs.csv",
-                        f"{sid!r} is not a school in orgs.csv or imported before",
+                        gettext("%(sid)s is not a school in orgs.csv or imported before")
+                        % {"sid": repr(sid)},
                     )
                 else:
                     schools.append(school)
@@ -178,7 +190,9 @@ class PeopleImport:
             and not row.deleted
             and not self._known_user(row.sourced_id)
         ):
-            self.run.refer(row, "sourcedId", "roles.csv", "this user has no role in roles.csv")
+            self.run.refer(
+                row, "sourcedId", "roles.csv", gettext("this user has no role in roles.csv")
+            )
         fp = orr.fingerprint(
             [row.fingerprint, demographic.fingerprint if demographic else ""]
             + sorted(fp for _, _, fp in roles)
@@ -250,15 +264,18 @@ class PeopleImport:
             fields["upn"] = upn_clean(row["identifier"])
         except UpnError as error:
             message = (
-                "a pupil's identifier must be their UPN"
+                gettext("a pupil's identifier must be their UPN")
                 if not row["identifier"]
-                else f"the UPN {error}"
+                else gettext("the UPN %(error)s") % {"error": error}
             )
             self.problems.add(row.file, row.line, "identifier", message)
         grades = [orr.grade_to_year(g) for g in orr.split_list(row["grades"])]
         if any(g is None for g in grades):
             self.problems.add(
-                row.file, row.line, "grades", f"{row['grades']!r} is not a year group"
+                row.file,
+                row.line,
+                "grades",
+                gettext("%(grades)s is not a year group") % {"grades": repr(row["grades"])},
             )
         if grades and grades[0] is not None:
             fields["year_group"] = grades[0]
@@ -294,7 +311,8 @@ class PeopleImport:
                         row,
                         "agentSourcedIds",
                         "users.csv",
-                        f"{agent!r} is not a user in users.csv or imported before",
+                        gettext("%(agent)s is not a user in users.csv or imported before")
+                        % {"agent": repr(agent)},
                     )
 
     # ------------------------------------------------------------------ matching
@@ -329,7 +347,8 @@ class PeopleImport:
                         row.file,
                         row.line,
                         "identifier",
-                        f"the UPN {upn} is also on line {seen[upn]}",
+                        gettext("the UPN %(upn)s is also on line %(line)s")
+                        % {"upn": upn, "line": seen[upn]},
                     )
                 seen[upn] = row.line
                 owner = by_upn.get(upn)
@@ -339,12 +358,16 @@ class PeopleImport:
                             row.file,
                             row.line,
                             "identifier",
-                            f"the UPN {upn} belongs to the pupil imported as {mapped_to[owner]!r}",
+                            gettext("the UPN %(upn)s belongs to the pupil imported as %(other)s")
+                            % {"upn": upn, "other": repr(mapped_to[owner])},
                         )
                     person.target_id = owner
                 elif owner is not None and owner != person.target_id:
                     self.problems.add(
-                        row.file, row.line, "identifier", f"the UPN {upn} belongs to another pupil"
+                        row.file,
+                        row.line,
+                        "identifier",
+                        gettext("the UPN %(upn)s belongs to another pupil") % {"upn": upn},
                     )
             if person.target_id is None and not row.deleted:
                 self._check_new_pupil(person, year_start)
@@ -367,11 +390,11 @@ class PeopleImport:
                 row,
                 "sourcedId",
                 "demographics.csv",
-                "a new pupil needs a birthDate in demographics.csv",
+                gettext("a new pupil needs a birthDate in demographics.csv"),
             )
         if "year_group" not in fields:
             self.problems.add(
-                row.file, row.line, "grades", "a new pupil needs a year group (grades)"
+                row.file, row.line, "grades", gettext("a new pupil needs a year group (grades)")
             )
         if "admission_date" not in fields:
             if year_start is None:
@@ -379,8 +402,10 @@ class PeopleImport:
                     row.file,
                     row.line,
                     "metadata.uk.admissionDate",
-                    "a new pupil needs an admission date "
-                    "(or a school year in academicSessions.csv)",
+                    gettext(
+                        "a new pupil needs an admission date "
+                        "(or a school year in academicSessions.csv)"
+                    ),
                 )
             else:
                 fields["admission_date"] = year_start
@@ -433,7 +458,8 @@ class PeopleImport:
                     person.row.file,
                     person.row.line,
                     "username",
-                    f"the username {username!r} is also on line {seen[username]}",
+                    gettext("the username %(username)s is also on line %(line)s")
+                    % {"username": repr(username), "line": seen[username]},
                 )
             seen[username] = person.row.line
         models: dict[str, Any] = {"pupil": Pupil, "staff": Staff, "guardian": Guardian}
@@ -459,7 +485,8 @@ class PeopleImport:
                     person.row.file,
                     person.row.line,
                     "username",
-                    f"the username {person.row['username']!r} belongs to another account",
+                    gettext("the username %(username)s belongs to another account")
+                    % {"username": repr(person.row["username"])},
                 )
 
     def _has_other_life(self, user_id: int, person: Person) -> bool:
@@ -487,7 +514,9 @@ class PeopleImport:
             end = self.values.date(row, "endDate")
             self.values.boolean(row, "primary")
             if begin and end and end <= begin:
-                self.problems.add(row.file, row.line, "endDate", "endDate must be after beginDate")
+                self.problems.add(
+                    row.file, row.line, "endDate", gettext("endDate must be after beginDate")
+                )
             school = run.school_ref(row, "schoolSourcedId")
             if school is None:
                 continue
@@ -530,14 +559,16 @@ class PeopleImport:
                 row,
                 "classSourcedId",
                 "classes.csv",
-                f"{class_sid!r} is not a class in classes.csv or imported before",
+                gettext("%(class_sid)s is not a class in classes.csv or imported before")
+                % {"class_sid": repr(class_sid)},
             )
         if row["userSourcedId"] not in users:
             self.run.refer(
                 row,
                 "userSourcedId",
                 "users.csv",
-                f"{row['userSourcedId']!r} is not a user in users.csv or imported before",
+                gettext("%(user)s is not a user in users.csv or imported before")
+                % {"user": repr(row["userSourcedId"])},
             )
 
     # ------------------------------------------------------------------ writing

@@ -1,12 +1,15 @@
 """Problems found in a file being imported, each named by file, line and column.
 
-Pure: no Django import. Importers collect every problem they can find before writing
-anything, then raise `ImportProblems` with the whole list.
+Pure: no Django import (the wording is translated through `nextsteps.i18n`). Importers
+collect every problem they can find before writing anything, then raise `ImportProblems`
+with the whole list.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from nextsteps.i18n import translate as _
 
 
 @dataclass(frozen=True, order=True)
@@ -25,9 +28,9 @@ class Problem:
     def __str__(self) -> str:
         where = self.file
         if self.line:
-            where += f", line {self.line}"
+            where = _("%(where)s, line %(line)s") % {"where": where, "line": self.line}
         if self.column:
-            where += f", column {self.column}"
+            where = _("%(where)s, column %(column)s") % {"where": where, "column": self.column}
         return f"{where}: {self.message}"
 
     def as_row(self) -> dict[str, str | int]:
@@ -49,7 +52,8 @@ class ImportProblems(Exception):
     def describe(self, limit: int = 50) -> str:
         lines = [str(problem) for problem in self.problems[:limit]]
         if len(self.problems) > limit:
-            lines.append(f"… and {len(self.problems) - limit} more problems")
+            more = len(self.problems) - limit
+            lines.append(_("… and %(more)s more problems") % {"more": more})
         return "\n".join(lines)
 
 
@@ -74,7 +78,8 @@ class ProblemList:
         if self.items:
             problems = list(self.items)
             if self.count > len(problems):
+                more = self.count - len(problems)
                 problems.append(
-                    Problem("", 0, "", f"{self.count - len(problems)} further problems not listed")
+                    Problem("", 0, "", _("%(more)s further problems not listed") % {"more": more})
                 )
             raise ImportProblems(problems)

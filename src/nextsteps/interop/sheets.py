@@ -334,7 +334,12 @@ def mapped_rows(
     index = {h: i for i, h in enumerate(table.headers)}
     for field in fields:
         if field.required and mapping.get(field.name) not in index:
-            problems.add(table.filename, 1, field.label, f"no column is chosen for {field.label}")
+            problems.add(
+                table.filename,
+                1,
+                field.label,
+                _("no column is chosen for %(field)s") % {"field": field.label},
+            )
     if problems:
         return []
     out = []
@@ -348,7 +353,12 @@ def mapped_rows(
             value = cells[position] if position < len(cells) else ""
             if not value and field.kind not in {"bool", "sen"}:
                 if field.required:
-                    problems.add(table.filename, line, header, f"{field.label} is required")
+                    problems.add(
+                        table.filename,
+                        line,
+                        header,
+                        _("%(field)s is required") % {"field": field.label},
+                    )
                 continue
             try:
                 record[field.name] = normalise(field, value)

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from nextsteps.audit.services import audit_write
 from nextsteps.interop.models import ImportRun
@@ -84,7 +85,12 @@ def sheet_import(
     _check_upns(table, rows, chosen.get("upn", "UPN"), problems)
     year = current_year(school, today)
     if year is None:
-        problems.add(table.filename, 0, "", f"{school.name} has no academic year set up")
+        problems.add(
+            table.filename,
+            0,
+            "",
+            gettext("%(school)s has no academic year set up") % {"school": school.name},
+        )
     problems.raise_if_any()
     if year is None:  # pragma: no cover - listed as a problem above
         return SheetSummary(kind, dry_run)
@@ -129,7 +135,9 @@ def _check_upns(table: Table, rows: Rows, column: str, problems: ProblemList) ->
         try:
             record["upn"] = upn_clean(str(record["upn"]))
         except UpnError as error:
-            problems.add(table.filename, line, column, f"the UPN {error}")
+            problems.add(
+                table.filename, line, column, gettext("the UPN %(error)s") % {"error": error}
+            )
             record.pop("upn")
             continue
         if table_kind_is_pupils(record) and record["upn"] in seen:
@@ -137,7 +145,8 @@ def _check_upns(table: Table, rows: Rows, column: str, problems: ProblemList) ->
                 table.filename,
                 line,
                 column,
-                f"the UPN {record['upn']} is also on line {seen[record['upn']]}",
+                gettext("the UPN %(upn)s is also on line %(line)s")
+                % {"upn": record["upn"], "line": seen[record["upn"]]},
             )
         seen.setdefault(record["upn"], line)
 
@@ -255,7 +264,11 @@ def _classes(
             subject = subjects.get(subject_name.lower())
             if subject is None:
                 problems.add(
-                    table.filename, line, "Subject", f"{subject_name!r} is not a subject here"
+                    table.filename,
+                    line,
+                    "Subject",
+                    gettext("%(subject_name)s is not a subject here")
+                    % {"subject_name": repr(subject_name)},
                 )
             elif not teaching_class.subjects.filter(pk=subject.pk).exists():
                 teaching_class.subjects.add(subject)
@@ -269,7 +282,8 @@ def _classes(
                     table.filename,
                     line,
                     "Teacher",
-                    f"no member of staff has the code or email {teacher!r}",
+                    gettext("no member of staff has the code or email %(teacher)s")
+                    % {"teacher": repr(teacher)},
                 )
             else:
                 ClassStaff.objects.get_or_create(
@@ -296,17 +310,28 @@ def _enrolments(
         pupil_id = pupils.get(upn)
         class_id = classes.get(str(record["class_name"]))
         if pupil_id is None:
-            problems.add(table.filename, line, "UPN", f"no pupil here has the UPN {upn}")
+            problems.add(
+                table.filename,
+                line,
+                "UPN",
+                gettext("no pupil here has the UPN %(upn)s") % {"upn": upn},
+            )
         if class_id is None:
             problems.add(
-                table.filename, line, "Class", f"{record['class_name']!r} is not a class in {year}"
+                table.filename,
+                line,
+                "Class",
+                gettext("%(class_name)s is not a class in %(year)s")
+                % {"class_name": repr(record["class_name"]), "year": year},
             )
         if pupil_id is None or class_id is None:
             continue
         starts = record.get("starts_on") or year.starts_on
         ends = record.get("ends_on")
         if ends is not None and ends < starts:
-            problems.add(table.filename, line, "Until", "the end date is before the start date")
+            problems.add(
+                table.filename, line, "Until", gettext("the end date is before the start date")
+            )
             continue
         current = (
             Enrolment.objects.filter(pupil_id=pupil_id, teaching_class_id=class_id)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from nextsteps.assessments import selectors
 from nextsteps.assessments.models import Assessment, Question
@@ -166,16 +167,27 @@ def _check_columns(
     by_question = [q for q in questions if chosen.get(question_field(q)) in headers]
     total = chosen.get(TOTAL) if chosen.get(TOTAL) in headers else None
     if not questions:
-        problems.add(table.filename, 0, "", f"{assessment} has no questions yet; add them first")
+        problems.add(
+            table.filename,
+            0,
+            "",
+            gettext("%(assessment)s has no questions yet; add them first")
+            % {"assessment": assessment},
+        )
     elif not by_question and total is None:
-        problems.add(table.filename, 1, "", "no column is chosen for any question or for the total")
+        problems.add(
+            table.filename, 1, "", gettext("no column is chosen for any question or for the total")
+        )
     elif total is not None and not by_question and len(questions) > 1:
         problems.add(
             table.filename,
             1,
             total,
-            f"{assessment} has {len(questions)} questions; a total alone cannot be shared "
-            "between them, so give a column per question",
+            gettext(
+                "%(assessment)s has %(count)s questions; a total alone cannot be shared "
+                "between them, so give a column per question"
+            )
+            % {"assessment": assessment, "count": len(questions)},
         )
 
 
@@ -185,7 +197,13 @@ def _unknown_questions(
     used = set(chosen.values())
     for header in table.headers:
         if header not in used and QUESTION_HEADER.match(normalise_header(header)):
-            problems.add(table.filename, 1, header, f"{assessment} has no question {header}")
+            problems.add(
+                table.filename,
+                1,
+                header,
+                gettext("%(assessment)s has no question %(header)s")
+                % {"assessment": assessment, "header": header},
+            )
 
 
 Rows = list[tuple[int, dict[str, Any]]]
@@ -205,7 +223,9 @@ def _pupils_by_upn(
         try:
             wanted[line] = upn_clean(str(record["upn"]))
         except UpnError as error:
-            problems.add(table.filename, line, column, f"the UPN {error}")
+            problems.add(
+                table.filename, line, column, gettext("the UPN %(error)s") % {"error": error}
+            )
     elsewhere = {
         p.upn: p
         for p in Pupil.objects.filter(school_id=assessment.school_id, upn__in=set(wanted.values()))
@@ -216,7 +236,11 @@ def _pupils_by_upn(
     for line, upn in wanted.items():
         if upn in first_line:
             problems.add(
-                table.filename, line, column, f"the UPN {upn} is also on line {first_line[upn]}"
+                table.filename,
+                line,
+                column,
+                gettext("the UPN %(upn)s is also on line %(line)s")
+                % {"upn": upn, "line": first_line[upn]},
             )
             continue
         first_line[upn] = line
@@ -227,10 +251,16 @@ def _pupils_by_upn(
                 table.filename,
                 line,
                 column,
-                f"{elsewhere[upn].name} ({upn}) is not in a class sitting {assessment}",
+                gettext("%(pupil)s (%(upn)s) is not in a class sitting %(assessment)s")
+                % {"pupil": elsewhere[upn].name, "upn": upn, "assessment": assessment},
             )
         else:
-            problems.add(table.filename, line, column, f"no pupil here has the UPN {upn}")
+            problems.add(
+                table.filename,
+                line,
+                column,
+                gettext("no pupil here has the UPN %(upn)s") % {"upn": upn},
+            )
     return found
 
 
@@ -257,7 +287,8 @@ def _changes(
                     table.filename,
                     line,
                     chosen[TOTAL],
-                    f"the total {total} is not the sum of the question marks ({added})",
+                    gettext("the total %(total)s is not the sum of the question marks (%(added)s)")
+                    % {"total": total, "added": added},
                 )
         if pupil is not None:
             changes += [

@@ -64,7 +64,7 @@ def text_file(name: str, content: bytes) -> TextFile:
     try:
         return TextFile(name, content.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        error = InputError(name, None, None, "not UTF-8 text (save it as CSV UTF-8)")
+        error = InputError(name, None, None, gettext("not UTF-8 text (save it as CSV UTF-8)"))
         raise uploads.UploadErrors([error]) from None
 
 

@@ -17,6 +17,7 @@ from typing import IO
 
 import numpy as np
 
+from nextsteps.i18n import translate as _
 from nextsteps.progress.measures import (
     A8_COLUMNS,
     KS2_SUBJECTS,
@@ -67,9 +68,9 @@ class InputError(ValueError):
         self.path, self.line, self.column, self.message = path, line, column, message
         place = [path]
         if line is not None:
-            place.append(f"line {line}")
+            place.append(_("line %(line)s") % {"line": line})
         if column is not None:
-            place.append(f"column {column}")
+            place.append(_("column %(column)s") % {"column": column})
         super().__init__(f"{', '.join(place)}: {message}")
 
 
@@ -104,16 +105,18 @@ def iter_rows(path: Source, required: Sequence[str]) -> Iterator[Row]:
             columns = {column: index for index, column in enumerate(header) if column}
             for cells in reader:
                 if any(text.strip() for text in cells[len(header) :]):
-                    raise InputError(name, reader.line_num, None, "more cells than columns")
+                    raise InputError(name, reader.line_num, None, _("more cells than columns"))
                 if not any(text.strip() for text in cells):
                     continue  # blank lines, often at the end of spreadsheet exports
                 yield Row(reader.line_num, cells, columns)
     except FileNotFoundError:
-        raise InputError(name, None, None, "file not found") from None
+        raise InputError(name, None, None, _("file not found")) from None
     except UnicodeDecodeError:
-        raise InputError(name, None, None, "not UTF-8 text (save it as CSV UTF-8)") from None
+        raise InputError(name, None, None, _("not UTF-8 text (save it as CSV UTF-8)")) from None
     except csv.Error as error:
-        raise InputError(name, None, None, f"not valid CSV: {error}") from None
+        raise InputError(
+            name, None, None, _("not valid CSV: %(error)s") % {"error": error}
+        ) from None
 
 
 def open_text(path: Source) -> IO[str]:
@@ -126,15 +129,15 @@ def open_text(path: Source) -> IO[str]:
 def check_header(name: str, header: list[str], required: Sequence[str]) -> None:
     """Refuse a file with no header, a repeated column or a missing required column."""
     if not header:
-        raise InputError(name, 1, None, "the file is empty; expected a header row")
+        raise InputError(name, 1, None, _("the file is empty; expected a header row"))
     seen: set[str] = set()
     for column in header:
         if column and column in seen:
-            raise InputError(name, 1, column, "column appears twice")
+            raise InputError(name, 1, column, _("column appears twice"))
         seen.add(column)
     for column in required:
         if column not in seen:
-            raise InputError(name, 1, column, "missing column")
+            raise InputError(name, 1, column, _("missing column"))
 
 
 def cell(name: str, row: Row, column: str, parse: Callable[[str], float]) -> float:
@@ -150,9 +153,9 @@ def number(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise CellError(f"expected a number, found {text!r}") from None
+        raise CellError(_("expected a number, found %(text)s") % {"text": repr(text)}) from None
     if not math.isfinite(value):
-        raise CellError(f"expected a number, found {text!r}")
+        raise CellError(_("expected a number, found %(text)s") % {"text": repr(text)})
     return value
 
 
@@ -167,7 +170,10 @@ def bounded(low: float, high: float) -> Callable[[str], float]:
     def parse(text: str) -> float:
         value = number(text)
         if not low <= value <= high:
-            raise CellError(f"{text} is outside {low:g}–{high:g}")
+            raise CellError(
+                _("%(text)s is outside %(low)s–%(high)s")
+                % {"text": text, "low": f"{low:g}", "high": f"{high:g}"}
+            )
         return value
 
     return parse
@@ -177,7 +183,7 @@ def positive(text: str) -> float:
     """A number above zero (a standard deviation)."""
     value = number(text)
     if value <= 0:
-        raise CellError(f"expected a number above 0, found {text!r}")
+        raise CellError(_("expected a number above 0, found %(text)s") % {"text": repr(text)})
     return value
 
 
@@ -191,9 +197,11 @@ def read_bands(name: str, rows: list[Row], above: str, upto: str) -> Bands:
     for i, row in enumerate(rows):
         check_band(name, row, i, len(rows), (lower[i], upper[i]), (above, upto))
         if i and lower[i] != upper[i - 1]:
-            kind = "a gap" if lower[i] > upper[i - 1] else "an overlap"
-            message = f"band starts at {lower[i]:g} but the band before ends at {upper[i - 1]:g}"
-            raise InputError(name, row.line, above, f"{message} ({kind})")
+            kind = _("a gap") if lower[i] > upper[i - 1] else _("an overlap")
+            message = _(
+                "band starts at %(start)s but the band before ends at %(end)s (%(kind)s)"
+            ) % {"start": f"{lower[i]:g}", "end": f"{upper[i - 1]:g}", "kind": kind}
+            raise InputError(name, row.line, above, message)
     return Bands(
         np.nan_to_num(np.array(lower, dtype=np.float64), nan=-np.inf),
         np.nan_to_num(np.array(upper, dtype=np.float64), nan=np.inf),
@@ -206,11 +214,20 @@ def check_band(
     """Only the first band may be open below and only the last open above."""
     low, high = bounds
     if math.isnan(low) and i > 0:
-        raise InputError(name, row.line, columns[0], "only the first band may have no lower bound")
+        raise InputError(
+            name, row.line, columns[0], _("only the first band may have no lower bound")
+        )
     if math.isnan(high) and i < count - 1:
-        raise InputError(name, row.line, columns[1], "only the last band may have no upper bound")
+        raise InputError(
+            name, row.line, columns[1], _("only the last band may have no upper bound")
+        )
     if low >= high:
-        raise InputError(name, row.line, columns[1], f"band is empty ({low:g} to {high:g})")
+        raise InputError(
+            name,
+            row.line,
+            columns[1],
+            _("band is empty (%(low)s to %(high)s)") % {"low": f"{low:g}", "high": f"{high:g}"},
+        )
 
 
 def read_pag_numbers(name: str, rows: list[Row]) -> IntArray:
@@ -219,9 +236,17 @@ def read_pag_numbers(name: str, rows: list[Row]) -> IntArray:
     for row in rows:
         text = row.get("pag")
         if not text.isdigit():
-            raise InputError(name, row.line, "pag", f"expected a group number, found {text!r}")
+            raise InputError(
+                name,
+                row.line,
+                "pag",
+                _("expected a group number, found %(text)s") % {"text": repr(text)},
+            )
         if int(text) in seen:
-            message = f"group {text} appears twice (first on line {seen[int(text)]})"
+            message = _("group %(group)s appears twice (first on line %(line)s)") % {
+                "group": text,
+                "line": seen[int(text)],
+            }
             raise InputError(name, row.line, "pag", message)
         seen[int(text)] = row.line
     return np.array(list(seen), dtype=np.int64)
@@ -234,7 +259,7 @@ def read_group_table(
     name = str(path)
     rows = list(iter_rows(path, ["pag", *bound_columns, *value_columns]))
     if not rows:
-        raise InputError(name, None, None, "no prior attainment groups in the file")
+        raise InputError(name, None, None, _("no prior attainment groups in the file"))
     pags = read_pag_numbers(name, rows)
     bands = read_bands(name, rows, *bound_columns)
     values = {
@@ -255,7 +280,7 @@ def read_p8_estimates(path: Source) -> GroupTable:
         blank = [np.isnan(table.values[column][i]) for column in A8_COLUMNS]
         if any(blank) and not all(blank):
             column = A8_COLUMNS[blank.index(True)]
-            raise InputError(str(path), row.line, column, "estimate missing for this group")
+            raise InputError(str(path), row.line, column, _("estimate missing for this group"))
     return table
 
 
@@ -271,7 +296,9 @@ def read_ks1_ks2_table(path: Source) -> tuple[GroupTable, dict[str, float]]:
         first = cell(name, rows[0], column, positive)
         for row in rows[1:]:
             if cell(name, row, column, positive) != first:
-                message = f"the national SD must be the same on every row (line 2 has {first:g})"
+                message = _(
+                    "the national SD must be the same on every row (line 2 has %(first)s)"
+                ) % {"first": f"{first:g}"}
                 raise InputError(name, row.line, column, message)
         national_sd[subject] = first
     values = {subject: table.values[subject] for subject in KS2_SUBJECTS}
@@ -285,13 +312,25 @@ def read_national_sd(path: Source, measures: Sequence[str] = P8_MEASURES) -> dic
     for row in iter_rows(path, ["measure", "national_sd"]):
         measure = row.get("measure").lower()
         if measure not in measures:
-            raise InputError(name, row.line, "measure", f"unknown measure {measure!r}")
+            raise InputError(
+                name,
+                row.line,
+                "measure",
+                _("unknown measure %(measure)s") % {"measure": repr(measure)},
+            )
         if measure in found:
-            raise InputError(name, row.line, "measure", f"{measure} appears twice")
+            raise InputError(
+                name,
+                row.line,
+                "measure",
+                _("%(measure)s appears twice") % {"measure": measure},
+            )
         found[measure] = cell(name, row, "national_sd", positive)
     for measure in measures:
         if measure not in found:
-            raise InputError(name, None, "measure", f"no row for {measure}")
+            raise InputError(
+                name, None, "measure", _("no row for %(measure)s") % {"measure": measure}
+            )
     return found
 
 
@@ -303,9 +342,19 @@ def read_caps(path: Source, pags: IntArray) -> dict[str, FloatArray]:
     for row in iter_rows(path, ["pag", "measure", "floor"]):
         pag, measure = row.get("pag"), row.get("measure").lower()
         if not pag.isdigit() or int(pag) not in position:
-            raise InputError(name, row.line, "pag", f"group {pag!r} is not in the estimates")
+            raise InputError(
+                name,
+                row.line,
+                "pag",
+                _("group %(pag)s is not in the estimates") % {"pag": repr(pag)},
+            )
         if measure not in floors:
-            raise InputError(name, row.line, "measure", f"unknown measure {measure!r}")
+            raise InputError(
+                name,
+                row.line,
+                "measure",
+                _("unknown measure %(measure)s") % {"measure": repr(measure)},
+            )
         floors[measure][position[int(pag)]] = cell(name, row, "floor", optional_number)
     return floors
 
@@ -320,10 +369,20 @@ def read_nominal(path: Source) -> dict[int, dict[str, float]]:
     for row in iter_rows(path, ["ks2_year", "outcome", "nominal_score"]):
         year_text, outcome = row.get("ks2_year"), row.get("outcome").upper()
         if not year_text.isdigit():
-            raise InputError(name, row.line, "ks2_year", f"expected a year, found {year_text!r}")
+            raise InputError(
+                name,
+                row.line,
+                "ks2_year",
+                _("expected a year, found %(year)s") % {"year": repr(year_text)},
+            )
         year = table.setdefault(int(year_text), {})
         if not outcome or outcome in year:
-            raise InputError(name, row.line, "outcome", f"outcome {outcome!r} empty or repeated")
+            raise InputError(
+                name,
+                row.line,
+                "outcome",
+                _("outcome %(outcome)s empty or repeated") % {"outcome": repr(outcome)},
+            )
         year[outcome] = cell(name, row, "nominal_score", number)
     return table
 
@@ -335,8 +394,11 @@ def nominal_for_year(
     if year is None:
         return None
     if year not in table:
-        years = ", ".join(str(known) for known in sorted(table)) or "none"
-        message = f"no nominal scores for KS2 year {year} (the table has {years})"
+        years = ", ".join(str(known) for known in sorted(table)) or _("none")
+        message = _("no nominal scores for KS2 year %(year)s (the table has %(years)s)") % {
+            "year": year,
+            "years": years,
+        }
         raise InputError(str(path), None, "ks2_year", message)
     return dict(table[year])
 
@@ -348,7 +410,12 @@ def read_points(path: Source) -> dict[str, float]:
     for row in iter_rows(path, ["outcome", "points"]):
         outcome = row.get("outcome").upper()
         if not outcome or outcome in points:
-            raise InputError(name, row.line, "outcome", f"outcome {outcome!r} empty or repeated")
+            raise InputError(
+                name,
+                row.line,
+                "outcome",
+                _("outcome %(outcome)s empty or repeated") % {"outcome": repr(outcome)},
+            )
         points[outcome] = cell(name, row, "points", optional_number)
     return points
 
@@ -371,7 +438,10 @@ class Ks2Codes:
         if code in KS2_NO_RESULT_CODES:
             return math.nan
         if code in self.nominal_codes:
-            raise CellError(f"{code} needs a nominal score: give --ks2-year (and --nominal)")
+            raise CellError(
+                _("%(code)s needs a nominal score: give --ks2-year (and --nominal)")
+                % {"code": code}
+            )
         return None
 
     def score(self, text: str) -> float:
@@ -384,10 +454,12 @@ class Ks2Codes:
         try:
             value = float(text)
         except ValueError:
-            raise CellError(f"unknown KS2 outcome code {text!r}") from None
+            raise CellError(_("unknown KS2 outcome code %(text)s") % {"text": repr(text)}) from None
         low, high = KS2_SCALED_RANGE
         if not low <= value <= high:
-            raise CellError(f"KS2 score {text} is outside 80–120 and not a known code")
+            raise CellError(
+                _("KS2 score %(text)s is outside 80–120 and not a known code") % {"text": text}
+            )
         return value
 
     def writing(self, text: str) -> float:
@@ -399,7 +471,7 @@ class Ks2Codes:
             return self.writing_points[code]
         points = self.code(code)
         if points is None:
-            raise CellError(f"unknown KS2 writing outcome code {text!r}")
+            raise CellError(_("unknown KS2 writing outcome code %(text)s") % {"text": repr(text)})
         return points
 
 
@@ -444,8 +516,13 @@ def cell_label(name: str, row: Row, column: str) -> str:
         return "yes"
     if lowered in NO:
         return "no"
-    expected = "Y, N, K (SEN support) or E (EHC plan)" if column == "sen" else "Y or N"
-    raise InputError(name, row.line, column, f"expected {expected}, found {text!r}")
+    expected = _("Y, N, K (SEN support) or E (EHC plan)") if column == "sen" else _("Y or N")
+    raise InputError(
+        name,
+        row.line,
+        column,
+        _("expected %(expected)s, found %(text)s") % {"expected": expected, "text": repr(text)},
+    )
 
 
 @dataclass(frozen=True)
@@ -482,7 +559,7 @@ def read_pupils(path: Source, parsers: Mapping[str, Callable[[str], float]]) -> 
         ids.append(pupil_id)
         lines.append(row.line)
     if not ids:
-        raise InputError(name, None, None, "no pupils in the file")
+        raise InputError(name, None, None, _("no pupils in the file"))
     arrays = {column: np.array(column_values) for column, column_values in values.items()}
     return PupilFile(ids, lines, arrays, groupings.build() if groupings else [])
 
@@ -491,9 +568,12 @@ def check_pupil_id(name: str, row: Row, first_line: dict[str, int]) -> str:
     """A pupil_id that is present and not repeated."""
     pupil_id = row.get("pupil_id")
     if not pupil_id:
-        raise InputError(name, row.line, "pupil_id", "pupil_id is empty")
+        raise InputError(name, row.line, "pupil_id", _("pupil_id is empty"))
     if pupil_id in first_line:
-        message = f"pupil {pupil_id} appears twice (first on line {first_line[pupil_id]})"
+        message = _("pupil %(pupil)s appears twice (first on line %(line)s)") % {
+            "pupil": pupil_id,
+            "line": first_line[pupil_id],
+        }
         raise InputError(name, row.line, "pupil_id", message)
     first_line[pupil_id] = row.line
     return pupil_id
@@ -518,8 +598,11 @@ def check_attainment8_sums(name: str, pupils: PupilFile) -> None:
     wrong = np.flatnonzero(np.abs(columns["attainment8"] - elements) > 0.005)
     if len(wrong):
         i = int(wrong[0])
-        message = f"attainment8 {columns['attainment8'][i]:g} is not the sum of the elements"
-        raise InputError(name, pupils.lines[i], "attainment8", f"{message} ({elements[i]:g})")
+        message = _("attainment8 %(total)s is not the sum of the elements (%(sum)s)") % {
+            "total": f"{columns['attainment8'][i]:g}",
+            "sum": f"{elements[i]:g}",
+        }
+        raise InputError(name, pupils.lines[i], "attainment8", message)
 
 
 def outcome_parser(points: Mapping[str, float], what: str) -> Callable[[str], float]:
@@ -530,7 +613,9 @@ def outcome_parser(points: Mapping[str, float], what: str) -> Callable[[str], fl
             return math.nan
         code = text.upper()
         if code not in points:
-            raise CellError(f"unknown {what} outcome code {text!r}")
+            raise CellError(
+                _("unknown %(what)s outcome code %(text)s") % {"what": what, "text": repr(text)}
+            )
         return points[code]
 
     return parse

@@ -208,16 +208,24 @@ class PupilLookup:
     def find(self, row: Row, *, once: bool = True) -> int | None:
         upn = row.get("upn").upper().replace(" ", "")
         if not upn:
-            self.collector.add(row.line, "upn", "UPN is empty")
+            self.collector.add(row.line, "upn", _("UPN is empty"))
             return None
         if once and upn in self.first_line:
-            message = f"UPN {upn} appears twice (first on line {self.first_line[upn]})"
+            message = _("UPN %(upn)s appears twice (first on line %(line)s)") % {
+                "upn": upn,
+                "line": self.first_line[upn],
+            }
             self.collector.add(row.line, "upn", message)
             return None
         self.first_line.setdefault(upn, row.line)
         pupil_id = self.rules.pupils.get(upn)
         if pupil_id is None:
-            self.collector.add(row.line, "upn", f"no pupil with UPN {upn} at {self.rules.school}")
+            self.collector.add(
+                row.line,
+                "upn",
+                _("no pupil with UPN %(upn)s at %(school)s")
+                % {"upn": upn, "school": self.rules.school},
+            )
         return pupil_id
 
 
@@ -250,7 +258,7 @@ def parse_results(upload: TextFile, rules: ResultRules) -> ParsedResults:
             if ks4 and pupil_id:
                 parsed.ks4.append(Ks4Row(pupil_id, *ks4))
     if stages is None and not collector.errors:
-        collector.add(None, None, "no pupils in the file")
+        collector.add(None, None, _("no pupils in the file"))
     collector.raise_if_any()
     return parsed
 
@@ -259,12 +267,14 @@ def check_stages(row: Row, collector: Collector) -> list[str] | None:
     """The stages the header holds, each with all its columns."""
     stages = [year for year in STAGES if year in row.columns]
     if not stages:
-        collector.add(1, None, "no results: expected ks1_year, ks2_year or ks4_year columns")
+        collector.add(1, None, _("no results: expected ks1_year, ks2_year or ks4_year columns"))
         return None
     for year in stages:
         for column in STAGES[year]:
             if column not in row.columns:
-                collector.add(1, column, f"missing column (needed with {year})")
+                collector.add(
+                    1, column, _("missing column (needed with %(year)s)") % {"year": year}
+                )
     return None if collector.errors else stages
 
 
@@ -273,7 +283,11 @@ def stage_year(row: Row, year_column: str, columns: Sequence[str], c: Collector)
     if row.get(year_column) == "":
         filled = [column for column in columns if row.get(column)]
         if filled:
-            c.add(row.line, year_column, f"the year is empty but {filled[0]} is filled in")
+            c.add(
+                row.line,
+                year_column,
+                _("the year is empty but %(filled)s is filled in") % {"filled": filled[0]},
+            )
         return None
     year = c.cell(row, year_column, year_cell)
     return int(year) if year else None
@@ -320,8 +334,11 @@ def parse_ks4(row: Row, c: Collector) -> tuple[int, dict[str, Decimal]] | None:
         return None
     elements = points["english"] + points["maths"] + points["ebacc"] + points["open"]
     if elements != points["attainment8"]:
-        message = f"attainment8 {points['attainment8']} is not the sum of the elements"
-        c.add(row.line, "attainment8", f"{message} ({elements})")
+        message = _("attainment8 %(total)s is not the sum of the elements (%(sum)s)") % {
+            "total": points["attainment8"],
+            "sum": elements,
+        }
+        c.add(row.line, "attainment8", message)
         return None
     return year, points
 
@@ -351,12 +368,16 @@ def parse_qualifications(upload: TextFile, rules: ResultRules) -> ParsedResults:
         pupil_id, year, qualification = found
         first_year, first_line = years.setdefault(pupil_id, (year, row.line))
         if year != first_year:
-            message = f"ks4_year {year} differs from {first_year} on line {first_line}"
+            message = _("ks4_year %(year)s differs from %(first)s on line %(line)s") % {
+                "year": year,
+                "first": first_year,
+                "line": first_line,
+            }
             collector.add(row.line, "ks4_year", message)
             continue
         by_pupil.setdefault(pupil_id, []).append(qualification)
     if not by_pupil and not collector.errors:
-        collector.add(None, None, "no qualifications in the file")
+        collector.add(None, None, _("no qualifications in the file"))
     collector.raise_if_any()
     return ParsedResults(ks4=[ks4_from_grades(p, years[p][0], q) for p, q in by_pupil.items()])
 
@@ -369,11 +390,16 @@ def qualification_row(
     year = c.cell(row, "ks4_year", year_cell)
     subject = row.get("subject")
     if not subject:
-        c.add(row.line, "subject", "subject is empty")
+        c.add(row.line, "subject", _("subject is empty"))
     kind = KIND_NAMES.get(" ".join(row.get("kind").lower().replace("_", " ").split()))
     if kind is None:
         expected = ", ".join(kind.value for kind in Kind)
-        c.add(row.line, "kind", f"expected one of {expected}, found {row.get('kind')!r}")
+        c.add(
+            row.line,
+            "kind",
+            _("expected one of %(expected)s, found %(kind)s")
+            % {"expected": expected, "kind": repr(row.get("kind"))},
+        )
     points = c.cell(row, "grade", lambda text: str(grade_points(text)))
     if pupil_id is None or year is None or not subject or kind is None or points is None:
         return None

@@ -193,7 +193,9 @@ def _text(upload: Any) -> TextFile:
     try:
         return TextFile(upload.name, upload.read().decode("utf-8-sig"))
     except UnicodeDecodeError:
-        raise InputError(upload.name, None, None, "not UTF-8 text (save it as CSV UTF-8)") from None
+        raise InputError(
+            upload.name, None, None, _("not UTF-8 text (save it as CSV UTF-8)")
+        ) from None
 
 
 @access.signed_in

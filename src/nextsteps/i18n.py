@@ -1,0 +1,19 @@
+"""Translation for code that also runs without Django set up.
+
+The file commands (`nextsteps progress`) read CSV files with no Django settings, where
+`gettext` would raise. Import `translate` as `_`, so that makemessages still finds the strings.
+"""
+
+from __future__ import annotations
+
+
+def translate(message: str) -> str:
+    """Translated when Django is set up (the web pages), as written otherwise (file commands)."""
+    from django.apps import apps
+    from django.conf import settings
+
+    if not (settings.configured and apps.ready):
+        return message
+    from django.utils.translation import gettext
+
+    return gettext(message)
