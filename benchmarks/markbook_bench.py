@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nextsteps.settings")
-os.environ.setdefault("AXES_ENABLED", "false")
+os.environ.setdefault("SIGN_IN_THROTTLE", "false")
 if "DATABASE_URL" not in os.environ:
     (ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)
     os.environ["DATABASE_URL"] = f"sqlite:///{ROOT / 'var' / 'bench' / 'markbook.sqlite3'}"

@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT / "src"))
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/nextsteps_scale"
 os.environ["DATABASE_URL"] = os.environ.get("SCALE_DATABASE_URL", DEFAULT_URL)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nextsteps.settings")
-os.environ.setdefault("AXES_ENABLED", "false")
+os.environ.setdefault("SIGN_IN_THROTTLE", "false")
 
 import dj_database_url  # noqa: E402
 import psycopg  # noqa: E402

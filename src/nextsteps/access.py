@@ -13,10 +13,12 @@ route cannot forget. Views that are open to everyone say so with `@public`.
 from __future__ import annotations
 
 import contextvars
+import enum
 import functools
 import logging
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
+from urllib.parse import urlencode
 
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import redirect_to_login
@@ -25,6 +27,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -88,14 +91,29 @@ def signed_in(view: View) -> View:
             return redirect_to_login(
                 request.get_full_path(), redirect_field_name=REDIRECT_FIELD_NAME
             )
-        outstanding = second_factor_outstanding(user)
-        if outstanding == "verify":
-            return redirect("two_factor_verify")
-        if outstanding == "setup" and _resolved_name(request) != "two_factor_setup":
-            return redirect("two_factor_setup")
+        step = second_factor_step(request)
+        if step is not None:
+            return step
         return view(request, *args, **kwargs)
 
     return wrapped  # type: ignore[return-value]
+
+
+def second_factor_step(request: HttpRequest, *, next_url: str = "") -> HttpResponseBase | None:
+    """The second step of signing in that this person still owes, as a redirect, else None.
+
+    One rule for every way in: the school pages (`signed_in`), the Django admin and the API's
+    browser session all ask `second_factor_outstanding`. `next_url` is where the step sends
+    the person once it is done.
+    """
+    outstanding = second_factor_outstanding(request.user)
+    if outstanding is None:
+        return None
+    name = "two_factor_verify" if outstanding == "verify" else "two_factor_setup"
+    if _resolved_name(request) == name:
+        return None
+    query = f"?{urlencode({REDIRECT_FIELD_NAME: next_url})}" if next_url else ""
+    return redirect(reverse(name) + query)
 
 
 def needs_second_factor(user: Any) -> bool:
@@ -223,6 +241,27 @@ def require_role(user: Any, school: School, *roles: str) -> None:
         Role.LEADER in roles and _leads_trust_of(user, school)
     ):
         raise Http404("Not found")
+
+
+class Audience(enum.StrEnum):
+    """Whose view of a school's pupils a person has: the pages and the API shape what they show
+    about a pupil by it (staff see identity and characteristics; a pupil and their parents the
+    name the school uses, and a parent not the talk between pupil and teacher)."""
+
+    STAFF = "staff"
+    PUPIL = "pupil"
+    GUARDIAN = "guardian"
+
+
+def audience(user: Any, school: School) -> Audience:
+    """Staff (any staff role there, or a leader of its trust), else a pupil of the school, else
+    a parent: the narrowest view is the default, so a person with no role sees least."""
+    mark_asked()
+    if is_staff_in(user, school):
+        return Audience.STAFF
+    if Role.PUPIL in roles_in(user, school):
+        return Audience.PUPIL
+    return Audience.GUARDIAN
 
 
 # ---------------------------------------------------------------------------- classes

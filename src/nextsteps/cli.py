@@ -32,7 +32,7 @@ PRODUCT_COMMANDS: dict[str, str] = {
     "import": "import data: curriculum frameworks, Oak curriculum, OneRoster, CTF, spreadsheets",
     "export": "export data: curriculum frameworks, OneRoster, CTF",
     "backup": "back up the database and uploaded files to one archive",
-    "restore": "restore a backup archive (checks every table's rows)",
+    "restore": "restore a backup archive, all or nothing (checks the whole archive first)",
     "sar": "a pupil's subject access export (zip of JSON, HTML and files)",
     "retention": "erase leavers' data after the school's retention period (--dry-run)",
     "db_worker": "run queued background tasks (when TASKS_BACKEND=database)",

@@ -14,6 +14,7 @@ from nextsteps.teaching.selectors import class_pupils
 from tests.conftest import Cast
 from tests.progress.progress_db import (
     HAND_YEAR,
+    KS2_HAND_YEAR,
     build_ks2_cohort,
     build_p8_cohort,
     ks2_cli_file,
@@ -78,13 +79,13 @@ def test_ks1_to_ks2_is_the_kernels_and_asks_for_a_table_when_none_is_loaded(
         tmp_path,
     )
     headers = bearer("primaryhead")
-    body = Client().get(api(cast.primary.urn, f"progress/ks2/{HAND_YEAR}"), **headers).json()
+    body = Client().get(api(cast.primary.urn, f"progress/ks2/{KS2_HAND_YEAR}"), **headers).json()
     assert (body["school"]["reading"]["n"], body["school"]["reading"]["score"]) == (6, 0.17)
     for subject in ("reading", "writing", "maths"):
         assert body["school"][subject]["score"] == expected["school"][subject]["score"]
     reasons = {entry["pupil_id"]: entry.get("excluded") for entry in body["pupils"]}
     assert reasons[pupils[5].pk] == "no usable KS1 result in reading, writing and maths"
-    demo_year = Ks2Result.objects.filter(school=cast.primary).exclude(year=HAND_YEAR)
+    demo_year = Ks2Result.objects.filter(school=cast.primary).exclude(year=KS2_HAND_YEAR)
     year = demo_year.values_list("year", flat=True).order_by("-year")[0]
     without = Client().get(api(cast.primary.urn, f"progress/ks2/{year}"), **headers).json()
     assert without["table"] is None and without["pupils"] == [] and without["school"] is None
@@ -96,7 +97,8 @@ def test_cohorts_and_reference_tables_for_leaders(cast: Cast, bearer: Bearer) ->
     build_p8_cohort(cast.secondary)
     headers = bearer("leader")
     cohorts = Client().get(api(cast.secondary.urn, "progress"), **headers).json()
-    assert {"year": HAND_YEAR, "pupils": 8, "with_prior": 7} in cohorts["progress8"]
+    cohort = {"year": HAND_YEAR, "pupils": 8, "with_prior": 7, "available": True}
+    assert cohort in cohorts["progress8"]
     assert cohorts["ks1_ks2"] == []
     tables = Client().get(api(cast.secondary.urn, "progress/tables?kind=p8"), **headers).json()
     mine = next(t for t in tables["items"] if t["year"] == HAND_YEAR)

@@ -64,8 +64,18 @@ def test_a_file_without_a_upn_column_is_refused() -> None:
 
 def test_an_empty_or_binary_file_is_refused() -> None:
     assert problems(b"") == ["the file is empty"]
-    assert problems(b"\xff\xfe\x00bad") == ["the file is not a CSV (UTF-8) or Excel (.xlsx) file"]
-    assert problems(b"PK\x03\x04 not really a workbook") == ["the Excel file cannot be read"]
+    assert problems(b"\xff\xfe\x00bad") == [
+        "row 1: the file marks.csv cannot be read: "
+        "the file is UTF-16 or UTF-32 text; save it as CSV UTF-8 (or UTF-8 text)"
+    ]
+    assert problems(b"Name,Q1\nAm\x00ara,1\n") == [
+        "row 2: the file marks.csv cannot be read: character 3 is a NUL (byte 0), which no "
+        "text file holds; is it the right file, saved as text?"
+    ]
+    assert problems(b"PK\x03\x04 not really a workbook") == [
+        "the file marks.xlsx cannot be read: "
+        "this is not a zip file, or it was cut short (File is not a zip file)"
+    ]
 
 
 def xlsx(rows: list[list[object]]) -> bytes:

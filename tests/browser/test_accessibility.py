@@ -65,6 +65,7 @@ NOT_PAGES: dict[str, str] = {
         "a spreadsheet upload's target: asked for without a file it returns to the data page"
     ),
     "school/<int:urn>/feedback/me/goals/<int:objective_id>/": POST_ONLY,
+    "school/<int:urn>/reports/pupils/<int:pupil_id>/release/": POST_ONLY,
     "school/<int:urn>/judging/cj/<int:session_id>/anchors/": POST_ONLY,
     "school/<int:urn>/judging/cj/<int:session_id>/judges/": POST_ONLY,
     "school/<int:urn>/judging/cj/<int:session_id>/results/": POST_ONLY,
@@ -79,6 +80,8 @@ NOT_PAGES: dict[str, str] = {
     ): POST_ONLY,
     "school/<int:urn>/policy/planning/intentions/<int:intention_id>/delete/": POST_ONLY,
     "school/<int:urn>/policy/publish/": POST_ONLY,
+    "school/<int:urn>/progress/p8/<int:year>/baseline/": POST_ONLY,
+    "school/<int:urn>/progress/p8/<int:year>/baseline/remove/": POST_ONLY,
     "school/<int:urn>/progress/tables/trust/": POST_ONLY,
     "school/<int:urn>/reports/classes/<int:class_id>/reports/release/": POST_ONLY,
     "school/<int:urn>/reports/classes/<int:class_id>/reports/batch/": POST_ONLY,
@@ -90,9 +93,6 @@ NOT_PAGES: dict[str, str] = {
     "school/<int:urn>/frameworks/<int:framework_id>/export.<fmt:fmt>": DOWNLOAD,
     "school/<int:urn>/markbook/levels.css": "the school's level colours as a stylesheet",
     "school/<int:urn>/markbook/classes/<int:class_id>/changes/": FRAGMENT,
-    "school/<int:urn>/markbook/classes/<int:class_id>/cells/<int:pupil_id>/<int:objective_id>/": (
-        FRAGMENT
-    ),
     "school/<int:urn>/markbook/classes/<int:class_id>/columns/<int:objective_id>/fill/": (
         POST_ONLY
     ),

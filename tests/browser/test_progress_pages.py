@@ -1,4 +1,5 @@
-"""Mr Adeyemi loads last summer's Progress 8 from his home page (journey 5, step 3)."""
+"""Mr Adeyemi loads Progress 8 from his home page (journey 5, step 3): the latest leavers with a
+KS2 baseline, and last summer's, who have none."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ def test_leader_opens_progress8_from_home_and_reads_it(page_for: Any, viewport: 
     page = page_for(viewport)
     sign_in(page, "leader")
     page.get_by_role("link", name="See progress measures").click()
-    page.get_by_role("link", name=re.compile("Year 11 leavers of")).click()
+    with_ks2 = page.locator("li", has_not_text="Not available")
+    with_ks2.get_by_role("link", name=re.compile("Year 11 leavers of")).first.click()
     page.wait_for_load_state("networkidle")
 
     main = page.locator("main")
@@ -33,7 +35,8 @@ def test_leader_switches_to_the_trusts_provisional_estimates(page_for: Any) -> N
     page = page_for("laptop")
     sign_in(page, "leader")
     page.get_by_role("link", name="See progress measures").click()
-    page.get_by_role("link", name=re.compile("Year 11 leavers of")).click()
+    with_ks2 = page.locator("li", has_not_text="Not available")
+    with_ks2.get_by_role("link", name=re.compile("Year 11 leavers of")).first.click()
     trust = "Progress 8 estimates {}, provisional from Riverbend Learning Trust"
     year = re.search(r"leavers of (\d{4})", page.locator("h1").inner_text())
     assert year is not None
@@ -50,7 +53,8 @@ def test_printed_page_for_governors_leaves_out_pupil_names(page_for: Any) -> Non
     page = page_for("laptop")
     sign_in(page, "leader")
     page.get_by_role("link", name="See progress measures").click()
-    page.get_by_role("link", name=re.compile("Year 11 leavers of")).click()
+    with_ks2 = page.locator("li", has_not_text="Not available")
+    with_ks2.get_by_role("link", name=re.compile("Year 11 leavers of")).first.click()
     page.wait_for_load_state("networkidle")
     pupils = page.get_by_role("heading", name="The pupils behind the figure")
     assert pupils.is_visible()
@@ -60,6 +64,27 @@ def test_printed_page_for_governors_leaves_out_pupil_names(page_for: Any) -> Non
     assert not pupils.is_visible()
     assert page.get_by_role("heading", name="How these numbers were worked out").is_visible()
     screenshot(page, "progress8-print")
+
+
+def test_leader_reads_last_summers_leavers_have_no_progress8_beside_the_schools_estimate(
+    page_for: Any,
+) -> None:
+    page = page_for("laptop")
+    sign_in(page, "leader")
+    page.get_by_role("link", name="See progress measures").click()
+    home = page.locator("main").inner_text()
+    assert "Not available — no KS2 baseline for this cohort" in home
+    unavailable = page.locator("li", has_text="Not available — no KS2 baseline")
+    unavailable.get_by_role("link", name=re.compile("Year 11 leavers of")).click()
+    page.wait_for_load_state("networkidle")
+
+    main = page.locator("main").inner_text()
+    assert "Not available — no KS2 baseline for this cohort." in main
+    assert "average Attainment 8 of all 120 pupils" in main
+    headline = page.get_by_test_id("progress8-score").locator("xpath=..")
+    assert "internal estimate, not the DfE measure" in headline.inner_text()
+    assert page.js_errors == []
+    screenshot(page, "progress8-not-available-laptop")
 
 
 def test_primary_head_sees_year6_results_and_is_asked_for_the_ks1_ks2_table(

@@ -63,3 +63,31 @@ def test_leader_makes_a_year_groups_pdfs_in_the_background_and_watches_progress(
     assert progress.get_attribute("aria-valuenow") == "100"
     screenshot(page, "reports-year-batch-done-laptop")
     assert page.js_errors == []
+
+
+def test_choosing_a_group_filters_the_headline_figure_too(page_for: Any) -> None:
+    page = page_for("laptop")
+    sign_in(page, "primaryhead")
+    page.goto(f"{page.base_url}/school/{URN}/reports/")
+    card = page.locator('[data-figure="secure"]').locator("xpath=..")
+
+    def headline() -> tuple[int, int]:
+        """The headline's secure cells out of the expected cells ("1234 / 5678")."""
+        secure, expected = card.locator("p.small").inner_text().split("/")
+        return int(secure), int(expected)
+
+    def choose(label: str) -> tuple[int, int]:
+        page.get_by_label("Group of pupils").select_option(label=label)
+        page.get_by_role("button", name="Show").click()
+        page.wait_for_load_state("networkidle")
+        assert label in page.locator("[data-filters]").inner_text()
+        return headline()
+
+    everyone = headline()
+    disadvantaged = choose("Disadvantaged")
+    others = choose("Not disadvantaged")
+    # The headline counts only the chosen pupils: the two groups split the whole school.
+    assert disadvantaged != everyone and others != everyone
+    assert (disadvantaged[0] + others[0], disadvantaged[1] + others[1]) == everyone
+    screenshot(page, "reports-leader-filtered-laptop")
+    assert page.js_errors == []

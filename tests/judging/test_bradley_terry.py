@@ -359,7 +359,7 @@ def test_every_linked_design_gives_finite_centred_estimates(design, estimator) -
 def test_mle_solves_the_score_equations_inside_the_core(design) -> None:
     n, winner, loser = design
     result = estimate(n, winner, loser)
-    core = ~result.extreme
+    core = result.core
     if core.sum() < 2:
         return
     inside = core[winner] & core[loser]
@@ -379,6 +379,42 @@ def test_estimates_do_not_depend_on_the_order_of_judgements(design, random) -> N
     first = estimate(n, winner, loser).theta
     second = estimate(n, winner[order], loser[order]).theta
     assert np.abs(first - second).max() < 1e-7
+
+
+@settings(max_examples=150, deadline=None)
+@given(designs(), st.sampled_from(["mle", "nmm"]), st.sampled_from([None, 2.0]))
+def test_extreme_is_true_exactly_for_scripts_that_won_or_lost_every_comparison(
+    design, estimator, prior_sd
+) -> None:
+    n, winner, loser = design
+    result = estimate(n, winner, loser, estimator=estimator, prior_sd=prior_sd)
+    wins = np.bincount(winner, minlength=n)
+    losses = np.bincount(loser, minlength=n)
+    assert result.extreme.tolist() == ((wins == 0) | (losses == 0)).tolist()
+    labelled = Comparisons.from_labels(
+        [("J", f"S{w:02d}", f"S{lo:02d}") for w, lo in zip(winner, loser, strict=True)]
+    )
+    for script in fit(labelled, estimator=estimator, prior_sd=prior_sd).scripts:
+        assert script.extreme == (script.wins in (0, script.comparisons))
+
+
+def test_a_script_inside_a_group_that_won_together_is_not_extreme() -> None:
+    # 0 beat 1 and 1 beat 0; together they beat 2 and 3, who split their own games: the pair
+    # is outside any finite core with 2 and 3, yet neither won every comparison.
+    winner = np.array([0, 1, 0, 1, 2, 3])
+    loser = np.array([1, 0, 2, 3, 3, 2])
+    result = estimate(4, winner, loser)
+    assert not result.extreme.any()
+    assert result.core.sum() == 2
+
+
+def test_one_consistent_judge_leaves_only_the_first_and_last_extreme() -> None:
+    # Every pair of six scripts judged once, the better always winning: no cycle, so no core.
+    pairs = [(i, j) for i in range(6) for j in range(i + 1, 6)]
+    winner, loser = np.array([i for i, _ in pairs]), np.array([j for _, j in pairs])
+    result = estimate(6, winner, loser)
+    assert result.extreme.tolist() == [True, False, False, False, False, True]
+    assert not result.core.any()
 
 
 # --------------------------------------------------------------------------- scale

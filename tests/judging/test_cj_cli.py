@@ -51,7 +51,7 @@ def test_fit_writes_scripts_reliability_and_judges_as_json(capsys, comparisons) 
     status, out, err = run(capsys, "fit", "--comparisons", comparisons)
     assert status == 0 and err == ""
     document = json.loads(out)
-    assert set(document) == {"scripts", "reliability", "judges"}
+    assert set(document) == {"scripts", "reliability", "judges", "warnings"}
     assert set(document["scripts"][0]) == {
         "script", "theta", "se", "infit", "outfit", "comparisons", "wins", "extreme",
     }  # fmt: skip
@@ -123,7 +123,7 @@ def test_help_describes_the_columns(capsys) -> None:
         ("judge,winner\nJ,A\n", "line 1, column 'loser': missing column"),
         ("", "line 1: the file is empty"),
         ("judge,winner,loser\n", "has a header but no comparisons"),
-        ("judge,winner,loser\nJ,A,B\nJ,C,C\n", "line 3, column 'loser': script 'C' cannot be"),
+        ("judge,winner,loser\nJ,C,C\nJ,C,C\n", "no comparisons (every row was skipped)"),
         ("judge,winner,loser\nJ,A,B\nJ,,B\n", "line 3, column 'winner': the value is missing"),
         ("judge,winner,loser\nJ,A,B\nJ,C,D\n", "2 groups never compared"),
     ],
@@ -189,3 +189,73 @@ def test_a_large_file_is_fitted(capsys, tmp_path) -> None:
     assert status == 0
     document = json.loads(out)
     assert len(document["scripts"]) == 300 and document["reliability"]["ssr"] > 0.8
+
+
+# --------------------------------------------------------------------------- warnings
+
+
+def test_one_consistent_judge_is_warned_about_and_only_true_extremes_are_flagged(
+    capsys, tmp_path
+) -> None:
+    # One judge, perfectly consistent: every pair of six scripts, the better always winning.
+    scripts = ["S1", "S2", "S3", "S4", "S5", "S6"]
+    lines = ["judge,winner,loser"] + [
+        f"Ms Patel,{scripts[i]},{scripts[j]}" for i in range(6) for j in range(i + 1, 6)
+    ]
+    path = write(tmp_path / "consistent.csv", "\n".join(lines) + "\n")
+    status, out, err = run(capsys, "fit", "--comparisons", path)
+    assert status == 0 and err == ""
+    document = json.loads(out)
+    extreme = {s["script"] for s in document["scripts"] if s["extreme"]}
+    assert extreme == {"S1", "S6"}  # won every time, lost every time; the rest did both
+    warnings = document["warnings"]
+    assert any("no finite maximum-likelihood scale" in w for w in warnings)
+    assert any("One judge, Ms Patel, made 15 of the 15 judgements (100%)" in w for w in warnings)
+    assert document["reliability"]["warnings"] == warnings
+    assert all(w.endswith(".") for w in warnings)
+
+
+def test_a_well_judged_file_has_no_warnings(capsys, tmp_path) -> None:
+    rng = np.random.default_rng(3)
+    lines = ["judge,winner,loser,seconds"]
+    for k in range(400):
+        a, b = rng.choice(20, 2, replace=False)
+        winner, loser = (a, b) if rng.random() < 1 / (1 + np.exp((b - a) / 5)) else (b, a)
+        lines.append(f"J{k % 4},S{winner},S{loser},{20 + k}")
+    path = write(tmp_path / "good.csv", "\n".join(lines) + "\n")
+    status, out, _ = run(capsys, "fit", "--comparisons", path)
+    document = json.loads(out)
+    assert status == 0
+    assert document["warnings"] == [] and document["reliability"]["warnings"] == []
+
+
+def test_self_comparisons_and_repeated_rows_are_skipped_naming_their_lines(
+    capsys, comparisons, tmp_path
+) -> None:
+    text = Path(comparisons).read_text(encoding="utf-8")
+    extra = [
+        "Ms Patel,S2,S2,31",  # line 12: a script against itself
+        "Ms Patel,S1,S2,30",  # line 13: line 2 again, every column the same
+        "Mr Jones,S1,S2,30",  # line 14: the same pair by another judge, kept
+        "Ms Patel,S1,S2,44",  # line 15: the same judge at another time, kept
+    ]
+    path = write(tmp_path / "export.csv", text + "\n".join(extra) + "\n")
+    status, out, _ = run(capsys, "fit", "--comparisons", path)
+    assert status == 0
+    document = json.loads(out)
+    skipped = [w for w in document["warnings"] if "skipped" in w]
+    assert skipped == [
+        f"{path}, line 12 compares script 'S2' with itself, so it is skipped.",
+        f"{path}, line 13 repeats line 2 exactly, so it is skipped.",
+    ]
+    s1 = next(s for s in document["scripts"] if s["script"] == "S1")
+    assert s1["comparisons"] == 6 + 2
+    assert all(w not in document["reliability"]["warnings"] for w in skipped)
+
+
+def test_csv_output_writes_the_warnings_to_standard_error(capsys, tmp_path) -> None:
+    path = write(tmp_path / "few.csv", "judge,winner,loser\nJ,A,B\nJ,B,C\nJ,C,A\nJ,A,A\n")
+    status, out, err = run(capsys, "fit", "--comparisons", path, "--format", "csv")
+    assert status == 0 and out.startswith("script,theta,")
+    assert f"warning: {path}, line 5 compares script 'A' with itself" in err
+    assert "warning: Scripts with fewer than 5 comparisons: 3 of 3 (A, B, C)." in err

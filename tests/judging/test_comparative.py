@@ -131,7 +131,7 @@ def test_a_file_judges_cannot_see_refuses_the_whole_upload(cast: Cast) -> None:
             files=[upload("ok.png", PNG), upload("report.docx", b"PK\x03\x04rest")],
             by=cast.user("leader"),
         )
-    with pytest.raises(CJRefused, match="notes.txt is not UTF-8"):
+    with pytest.raises(CJRefused, match="notes.txt, line 1: the file is UTF-16 or UTF-32 text"):
         cj_scripts_upload(
             session=session, files=[upload("notes.txt", b"\xff\xfe\x00bad")], by=cast.user("leader")
         )
@@ -378,8 +378,8 @@ def test_the_comparisons_export_is_what_nextsteps_cj_fit_reads(cast: Cast, tmp_p
     )
     path = tmp_path / "comparisons.csv"
     path.write_bytes(response.content)
-    rows = read_comparisons(str(path))
-    assert len(rows) == session.comparison_count
+    read = read_comparisons(str(path))
+    assert len(read.rows) == session.comparison_count and read.skipped == []
     header = next(csv.reader(io.StringIO(response.content.decode())))
     assert header == ["judge", "winner", "loser", "seconds"]
 
@@ -537,3 +537,84 @@ def test_a_leader_sets_up_a_session_with_its_own_scaled_scores_through_the_form(
     refused = cast.client("hod").post(f"/school/{school.urn}/judging/cj/new/", {"title": "x"})
     assert refused.status_code == 200  # the form, with what is missing
     assert "Nothing was saved" in refused.content.decode()
+
+
+# --------------------------------------------------------------------------- what the fit can claim
+
+
+def consistent_session(cast: Cast) -> tuple[CJSession, list[Script]]:
+    """One judge, every pair of six scripts, the better one (lower number) always chosen."""
+    session = small_session(cast, judges=[Staff.objects.get(user__username="hod")])
+    scripts = add_texts(session, 6, cast.user("leader"))
+    judge = Judge.objects.get(session=session)
+    pairs_in_order = [(i, j) for i in range(6) for j in range(i + 1, 6)]
+    for n, (i, j) in enumerate(pairs_in_order):
+        cj_comparison_record(
+            session=session,
+            judge=judge,
+            left=scripts[j],
+            right=scripts[i],
+            winner=scripts[i],
+            shown_at=session.created_at,
+            seconds=20,
+            token=f"c{n}",
+            by=cast.user("hod"),
+        )
+    return cj_session_fit(session=session), scripts
+
+
+def test_one_consistent_judges_report_warns_and_flags_only_true_extremes(cast: Cast) -> None:
+    session, scripts = consistent_session(cast)
+    extreme = set(Script.objects.filter(session=session, extreme=True).values_list("pk", flat=True))
+    assert extreme == {scripts[0].pk, scripts[-1].pk}  # won every time, lost every time
+    page = cast.client("leader").get(f"/school/{kingsmead().urn}/judging/cj/{session.pk}/report/")
+    html = " ".join(page.content.decode().split())
+    assert html.count("won or lost every time") == 2
+    assert "What these judgements cannot show" in html
+    assert "The judgements give no finite maximum-likelihood scale" in html
+    assert "One judge, Mrs Shah, made 15 of the 15 judgements (100%)" in html
+    assert "Not to be taken at face value" in html  # beside the reliability figure
+    session_page = cast.client("leader").get(f"/school/{kingsmead().urn}/judging/cj/{session.pk}/")
+    text = " ".join(session_page.content.decode().split())
+    assert "with warnings" in text and "One judge, Mrs Shah, made 15" in text
+    assert session.reliability_warnings == ["no_finite_scale", "one_judge"]
+    home = cast.client("leader").get(f"/school/{kingsmead().urn}/judging/").content.decode()
+    assert home.count("with warnings") == 1  # this session's, not the demo's
+
+
+def test_the_demo_report_makes_no_claim_it_must_qualify(cast: Cast) -> None:
+    session = science_session()
+    report = cj_report(session)
+    assert report.warnings == [] and not report.reliability_qualified
+    assert session.reliability_warnings == []
+    html = (
+        cast.client("leader")
+        .get(f"/school/{kingsmead().urn}/judging/cj/{session.pk}/report/")
+        .content.decode()
+    )
+    assert "What these judgements cannot show" not in html
+    for row in report.rows:
+        script = row.script
+        assert script.extreme == (script.wins in (0, script.comparisons))
+
+
+def test_the_api_report_carries_the_pages_figures_and_warnings(cast: Cast) -> None:
+    from nextsteps.api.services import token_create
+
+    session, scripts = consistent_session(cast)
+    _, secret = token_create(user=cast.user("leader"), name="tests", by=None)
+    url = f"/api/v1/schools/{kingsmead().urn}/cj-sessions/{session.pk}/report"
+    response = Client().get(url, HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert response.status_code == 200
+    body = response.json()
+    report = cj_report(Script.objects.get(pk=scripts[0].pk).session)
+    assert body["warnings"] == report.warning_sentences and len(body["warnings"]) >= 2
+    assert body["reliability"]["ssr"] == pytest.approx(session.reliability)
+    assert body["reliability"]["warnings"] == body["warnings"]  # every one qualifies it here
+    assert {s["code"] for s in body["scripts"] if s["extreme"]} == {
+        scripts[0].code,
+        scripts[-1].code,
+    }
+    for who in ("teacher", "pupil", "parent"):
+        _, other = token_create(user=cast.user(who), name="tests", by=None)
+        assert Client().get(url, HTTP_AUTHORIZATION=f"Bearer {other}").status_code == 404

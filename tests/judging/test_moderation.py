@@ -15,9 +15,10 @@ from sklearn.metrics import cohen_kappa_score
 
 from nextsteps.audit.models import AuditEvent
 from nextsteps.curriculum.models import Objective
-from nextsteps.judging.models import ModerationItem, ModerationSession, Moderator
+from nextsteps.judging.models import ModerationItem, ModerationRating, ModerationSession, Moderator
 from nextsteps.judging.selectors.moderation import (
     moderation_session_page,
+    moderator_page,
     my_moderation_feedback,
     standardisation_exemplars,
 )
@@ -31,6 +32,7 @@ from nextsteps.judging.services.moderation import (
 )
 from nextsteps.markbook.models import Judgement, Source, Standing
 from nextsteps.people.models import Staff
+from nextsteps.teaching.models import ClassStaff
 from tests.conftest import Cast
 from tests.judging.judging_helpers import (
     algebra_session,
@@ -39,6 +41,16 @@ from tests.judging.judging_helpers import (
     levels_of,
     make_hod,
 )
+
+
+def own_class_items(session: ModerationSession, staff: Staff) -> set[int]:
+    """Items whose class the member of staff teaches or supports, or whose judgement they made."""
+    classes = set(ClassStaff.objects.filter(staff=staff).values_list("teaching_class", flat=True))
+    return {
+        item.pk
+        for item in session.items.all()
+        if item.teacher_id == staff.pk or item.teaching_class_id in classes
+    }
 
 
 def client_for(staff: Staff) -> Client:
@@ -77,7 +89,7 @@ def test_the_demo_sample_reaches_every_maths_teacher_and_set_in_year_8(cast: Cas
     assert len(items) == 12
     assert {i.teaching_class.name for i in items} == {"8 Ma1", "8 Ma2", "8 Ma3", "8 Ma4"}
     assert len({i.teacher_id for i in items}) == 3
-    assert session.moderators.count() == 2
+    assert session.moderators.count() == 3  # the three teachers, each judging the others' work
 
 
 def test_the_sample_is_drawn_from_pupils_with_a_standing_and_keeps_their_level(cast: Cast) -> None:
@@ -212,26 +224,32 @@ def test_an_outcome_needs_a_reason_and_is_agreed_once(cast: Cast) -> None:
 def test_session_agreement_matches_scikit_learn_and_krippendorff(cast: Cast) -> None:
     session = algebra_session()
     page = moderation_session_page(session)
-    first, second = page.moderators
-    a = [row.ratings[first.pk].position for row in page.rows]
-    b = [row.ratings[second.pk].position for row in page.rows]
-    teacher = [row.item.original_level.position for row in page.rows]
+    first, second = page.moderators[:2]
+    both = [r for r in page.rows if first.pk in r.independent and second.pk in r.independent]
+    a = [row.independent[first.pk].position for row in both]
+    b = [row.independent[second.pk].position for row in both]
     positions = [level.position for level in page.levels]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         kappa = cohen_kappa_score(a, b, labels=positions, weights="quadratic")
     pair = page.agreement.between_moderators[0]
+    assert pair.items == len(both) > 0
     assert pair.kappa == pytest.approx(kappa, abs=1e-12)
     assert pair.exact == pytest.approx(np.mean(np.array(a) == np.array(b)))
     assert pair.within_one == pytest.approx(np.mean(np.abs(np.array(a) - np.array(b)) <= 1))
+    columns = [
+        [row.independent[m.pk].position if m.pk in row.independent else np.nan for row in page.rows]
+        for m in page.moderators
+    ]
+    teacher = [row.item.original_level.position for row in page.rows]
     alpha = krippendorff.alpha(
-        reliability_data=np.array([a, b], dtype=float),
+        reliability_data=np.array(columns, dtype=float),
         level_of_measurement="ordinal",
         value_domain=positions,
     )
     assert page.agreement.alpha_moderators == pytest.approx(alpha, abs=1e-12)
     alpha_all = krippendorff.alpha(
-        reliability_data=np.array([a, b, teacher], dtype=float),
+        reliability_data=np.array([*columns, teacher], dtype=float),
         level_of_measurement="ordinal",
         value_domain=positions,
     )
@@ -292,11 +310,12 @@ def test_an_organiser_who_also_moderates_judges_blind_until_done(cast: Cast) -> 
     client = cast.client("hod")
     url = f"/school/{kingsmead().urn}/judging/moderation/{session.pk}/"
     assert "You are moderating blind" in client.get(url).content.decode()
+    own = own_class_items(session, shah)
     for item in session.items.all():
         response = client.post(
             f"{url}items/{item.pk}/", {"level": levels_of(session.objective)[1].pk}
         )
-        assert response.status_code == 302
+        assert response.status_code == (404 if item.pk in own else 302)
     full = client.get(url).content.decode()
     assert "Teacher’s level" in full and "Agreement" in full
 
@@ -407,9 +426,175 @@ def test_the_organisers_session_page_has_a_fixed_query_budget(
 ) -> None:
     client = cast.client("hod")
     session = new_session(cast, moderators=[english_teacher(kingsmead())], sample_size=30)
-    # session, user, memberships, school session (1), staff and participant (2), item and
-    # rating counts (2), levels, moderators, items, ratings (4), nav (1): not per item
-    with django_assert_max_num_queries(14):
+    # session, user, memberships, school session (1), staff and participant (2), items,
+    # their classes' staff and the rating count (3), levels, moderators, items, classes'
+    # staff, ratings (5), nav (1): not per item
+    with django_assert_max_num_queries(15):
         response = client.get(f"/school/{kingsmead().urn}/judging/moderation/{session.pk}/")
     assert response.status_code == 200
     assert response.content.decode().count("not yet") == 30
+
+
+# --------------------------------------------------------------------------- independence
+
+
+def maths_teacher(surname: str) -> Staff:
+    return Staff.objects.get(school=kingsmead(), surname=surname)
+
+
+def independence_session(cast: Cast) -> ModerationSession:
+    """Ms Boyle (who teaches two of the Year 8 sets) and an English teacher moderate."""
+    return new_session(
+        cast,
+        moderators=[maths_teacher("Boyle"), english_teacher(kingsmead())],
+        sample_size=12,
+        title="Independence check",
+    )
+
+
+def test_a_moderator_is_never_given_work_from_their_own_classes(cast: Cast) -> None:
+    session = independence_session(cast)
+    boyle = maths_teacher("Boyle")
+    own = own_class_items(session, boyle)
+    assert own and len(own) < session.items.count()
+    moderator = Moderator.objects.get(session=session, staff=boyle)
+    page = moderator_page(session, moderator)
+    assert {item.pk for item in page.items} == set(session.items.values_list("pk", flat=True)) - own
+    assert page.withheld == len(own)
+    client = client_for(boyle)
+    url = f"/school/{kingsmead().urn}/judging/moderation/{session.pk}/"
+    listing = client.get(url).content.decode()
+    assert f"{len(own)} pieces from your own classes are moderated by colleagues" in listing
+    item = session.items.get(pk=min(own))
+    assert client.get(f"{url}items/{item.pk}/").status_code == 404
+    before = ModerationRating.objects.count()
+    assert (
+        client.post(
+            f"{url}items/{item.pk}/", {"level": levels_of(session.objective)[1].pk}
+        ).status_code
+        == 404
+    )
+    with pytest.raises(ModerationRefused, match="from your own class"):
+        moderation_rating_record(
+            item=item, moderator=moderator, level=levels_of(session.objective)[1], by=boyle.user
+        )
+    assert ModerationRating.objects.count() == before
+
+
+def test_agreement_counts_only_levels_from_independent_moderators(cast: Cast) -> None:
+    # A level Ms Boyle gave her own class's work (recorded before this rule, or before she
+    # took the class) is shown but never agrees with anyone, least of all with herself.
+    session = independence_session(cast)
+    boyle, other = maths_teacher("Boyle"), english_teacher(kingsmead())
+    moderators = {m.staff_id: m for m in session.moderators.all()}
+    levels = levels_of(session.objective)
+    for item in session.items.select_related("original_level"):
+        for staff in (boyle, other):
+            ModerationRating.objects.create(
+                school=item.school,
+                item=item,
+                moderator=moderators[staff.pk],
+                level=item.original_level,  # everyone gives the teacher's own level
+            )
+    page = moderation_session_page(session)
+    own = own_class_items(session, boyle)
+    independent_items = session.items.count() - len(own)
+    between = page.agreement.between_moderators[0]
+    assert between.items == independent_items
+    with_teacher = {pair.first: pair for pair in page.agreement.with_teacher}
+    assert with_teacher[boyle.name].items == independent_items
+    assert with_teacher[other.name].items == session.items.count()
+    assert page.rated == 2 * session.items.count() - len(own)
+    assert page.judged_twice == independent_items
+    assert {row.item.pk for row, m in page.not_independent if m.staff_id == boyle.pk} == own
+    assert levels  # the scale is there; the rows above used its levels
+
+
+def test_an_outcome_needs_two_independent_judgements_or_a_leaders_reason(cast: Cast) -> None:
+    session = independence_session(cast)
+    boyle, other = maths_teacher("Boyle"), english_teacher(kingsmead())
+    moderators = {m.staff_id: m for m in session.moderators.all()}
+    level = levels_of(session.objective)[2]
+    own = own_class_items(session, boyle)
+    item = session.items.exclude(pk__in=own).first()
+    hod = cast.user("hod")
+    with pytest.raises(ModerationRefused, match="0 independent judgement"):
+        moderation_outcome_record(item=item, level=level, reason="Clear method.", by=hod)
+    moderation_rating_record(item=item, moderator=moderators[other.pk], level=level, by=other.user)
+    with pytest.raises(ModerationRefused, match="1 independent judgement"):
+        moderation_outcome_record(item=item, level=level, reason="Clear method.", by=hod)
+    moderation_rating_record(item=item, moderator=moderators[boyle.pk], level=level, by=boyle.user)
+    outcome = moderation_outcome_record(item=item, level=level, reason="Clear method.", by=hod)
+    assert outcome.override_reason == ""
+    assert not AuditEvent.objects.filter(action="moderation_outcome.override").exists()
+    # Ms Boyle's own class: only one moderator can be independent, so a leader decides.
+    mine = session.items.get(pk=min(own))
+    moderation_rating_record(item=mine, moderator=moderators[other.pk], level=level, by=other.user)
+    with pytest.raises(ModerationRefused, match="1 independent judgement"):
+        moderation_outcome_record(item=mine, level=level, reason="Secure.", by=hod)
+    outcome = moderation_outcome_record(
+        item=mine,
+        level=level,
+        reason="Secure.",
+        override_reason="Only one colleague outside the class; I read it with them.",
+        by=hod,
+    )
+    assert outcome.override_reason.startswith("Only one colleague")
+    event = AuditEvent.objects.get(action="moderation_outcome.override")
+    assert event.actor_id == hod.pk and event.target_id == str(outcome.pk)
+
+
+def test_the_organiser_agrees_without_two_judgements_only_with_a_reason(cast: Cast) -> None:
+    session = independence_session(cast)
+    item = session.items.first()
+    url = f"/school/{kingsmead().urn}/judging/moderation/{session.pk}/items/{item.pk}/"
+    client = cast.client("hod")
+    page = client.get(url).content.decode()
+    assert "Independent judgements: 0 of the 2 an outcome needs." in page
+    assert 'name="override_reason"' in page
+    level = levels_of(session.objective)[2]
+    client.post(f"{url}outcome/", {"level": level.pk, "reason": "Secure."})
+    assert not ModerationItem.objects.filter(pk=item.pk, outcome__isnull=False).exists()
+    client.post(
+        f"{url}outcome/",
+        {"level": level.pk, "reason": "Secure.", "override_reason": "Moderators are away."},
+    )
+    assert ModerationItem.objects.get(pk=item.pk).outcome.override_reason == "Moderators are away."
+    assert "Agreed without two independent judgements:" in client.get(url).content.decode()
+
+
+def test_the_session_page_counts_what_is_really_there(cast: Cast) -> None:
+    demo_page = cast.client("hod").get(
+        f"/school/{kingsmead().urn}/judging/moderation/{algebra_session().pk}/"
+    )
+    text = re.sub(r"\s+", " ", demo_page.content.decode())
+    assert "pieces of work in the sample, 12 judged twice independently" in text
+    session = independence_session(cast)
+    page = cast.client("hod").get(f"/school/{kingsmead().urn}/judging/moderation/{session.pk}/")
+    text = re.sub(r"\s+", " ", page.content.decode())
+    assert "pieces of work in the sample, 0 judged twice independently" in text
+    assert "own class: not given" in text and "Kept independent" in text
+    own = own_class_items(session, maths_teacher("Boyle"))
+    assert f"{len(own)} pieces can have fewer than two independent judgements" in text
+
+
+def test_a_moderators_own_tendency_leaves_out_levels_for_their_own_classes(cast: Cast) -> None:
+    session = independence_session(cast)
+    boyle = maths_teacher("Boyle")
+    moderator = Moderator.objects.get(session=session, staff=boyle)
+    levels = levels_of(session.objective)
+    own = own_class_items(session, boyle)
+    before = my_moderation_feedback(boyle).as_moderator  # from the demo's session
+    for item in session.items.filter(pk__in=own).select_related("original_level"):
+        # a level for her own class (as the old rule allowed), far above the agreed outcome
+        ModerationRating.objects.create(
+            school=item.school, item=item, moderator=moderator, level=levels[-1]
+        )
+        moderation_outcome_record(
+            item=item,
+            level=levels[0],
+            reason="Agreed.",
+            override_reason="Test.",
+            by=cast.user("hod"),
+        )
+    assert my_moderation_feedback(boyle).as_moderator == before

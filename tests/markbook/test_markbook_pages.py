@@ -73,10 +73,12 @@ def test_markbook_query_count_does_not_grow_with_pupils_or_objectives(
 def test_recording_a_cell_returns_the_updated_cell(cast: Cast, statistics: Objective) -> None:
     secure = ScaleLevel.objects.get(scale=cast.maths_framework.scale, label="Secure")
     response = cast.client("teacher").post(
-        cell_url(cast, cast.amara, statistics), {"level": secure.pk, "method": "observation"}
+        cell_url(cast, cast.amara, statistics),
+        {"level": secure.pk, "method": "observation"},
+        HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
-    assert f'id="cell-{cast.amara.pk}-{statistics.pk}"' in response.content.decode()
+    assert response.content.decode().startswith(f'<td id="cell-{cast.amara.pk}-{statistics.pk}"')
     assert "Secure" in response.content.decode()
     standing = Standing.objects.get(pupil=cast.amara, objective=statistics)
     assert standing.level == secure
@@ -127,9 +129,10 @@ def test_a_teaching_assistant_records_only_for_the_groups_they_support(
     ).memberships.first()
     assert supported is not None and unsupported is not None
     client = cast.client("ta")
-    assert (
-        client.post(cell_url(cast, supported.pupil, statistics), {"position": 3}).status_code == 200
+    saved = client.post(
+        cell_url(cast, supported.pupil, statistics), {"position": 3}, HTTP_HX_REQUEST="true"
     )
+    assert saved.status_code == 200
     refused = client.post(cell_url(cast, unsupported.pupil, statistics), {"position": 3})
     assert refused.status_code == 403
     assert not Judgement.objects.filter(pupil=unsupported.pupil, objective=statistics).exists()
@@ -279,3 +282,126 @@ def test_quick_capture_lists_the_group_with_big_level_buttons(
     assert response.status_code == 200
     assert len(response.context["book"].rows) == group.memberships.count()
     assert response.content.decode().count('name="level"') == group.memberships.count() * 4
+
+
+# ------------------------------------------------------------------ the cell's page and panel
+
+
+def test_the_cell_is_a_whole_page_without_htmx_and_the_panel_with_it(
+    cast: Cast, statistics: Objective
+) -> None:
+    client = cast.client("teacher")
+    page = client.get(cell_url(cast, cast.amara, statistics)).content.decode()
+    assert page.lstrip().lower().startswith("<!doctype html>")
+    assert "markbook.css" in page and "Back to the markbook" in page
+    panel = client.get(
+        cell_url(cast, cast.amara, statistics) + "?grid=1", HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert panel.lstrip().startswith('<div class="mb-panel-inner"')
+    assert "<html" not in panel and "data-mb-close" in panel
+
+
+def test_a_level_recorded_with_a_plain_form_lands_on_the_cells_page(
+    cast: Cast, statistics: Objective
+) -> None:
+    client = cast.client("teacher")
+    url = cell_url(cast, cast.amara, statistics)
+    response = client.post(url, {"position": 3, "idempotency_key": "form-plain-1"})
+    assert response.status_code == 302 and response["Location"] == url
+    assert "<!doctype html>" in client.get(url).content.decode().lower()
+    capture = reverse(
+        "quick_capture", kwargs={"urn": cast.primary.urn, "class_id": cast.four_oak.pk}
+    )
+    back = client.post(url, {"position": 2, "next": capture + "?objective=1"})
+    assert back["Location"] == capture + "?objective=1"
+    elsewhere = client.post(url, {"position": 2, "next": "https://example.com/"})
+    assert elsewhere["Location"] == url
+
+
+def amend_url(cast: Cast, judgement: Judgement) -> str:
+    return reverse(
+        "judgement_amend",
+        kwargs={
+            "urn": cast.primary.urn,
+            "class_id": cast.four_oak.pk,
+            "judgement_id": judgement.pk,
+        },
+    )
+
+
+def test_correcting_in_the_panel_stays_in_the_markbook_with_the_history_and_cell_updated(
+    cast: Cast, statistics: Objective
+) -> None:
+    client = cast.client("teacher")
+    levels = list(statistics.framework.scale.levels.order_by("position"))
+    client.post(cell_url(cast, cast.amara, statistics), {"position": 2}, HTTP_HX_REQUEST="true")
+    judgement = Judgement.objects.filter(pupil=cast.amara, objective=statistics).latest("pk")
+    panel = client.get(
+        cell_url(cast, cast.amara, statistics) + "?grid=1", HTTP_HX_REQUEST="true"
+    ).content.decode()
+    # The correction starts at the level being corrected.
+    assert f'<option value="{levels[1].pk}" selected>' in panel
+    assert f'hx-post="{amend_url(cast, judgement)}"' in panel
+    response = client.post(
+        amend_url(cast, judgement),
+        {"action": "correct", "level": levels[3].pk, "reason": "Misread the graph", "grid": "1"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert content.lstrip().startswith('<div class="mb-panel-inner"')  # a fragment, in place
+    assert "Misread the graph" in content and "(correction)" in content  # the history
+    assert f'id="cell-{cast.amara.pk}-{statistics.pk}"' in content  # the grid's cell, out of band
+    assert 'hx-swap-oob="outerHTML"' in content
+    standing = Standing.objects.get(pupil=cast.amara, objective=statistics)
+    assert standing.level == levels[3]
+
+
+def test_a_refused_correction_is_shown_in_the_panel(cast: Cast, statistics: Objective) -> None:
+    client = cast.client("teacher")
+    client.post(cell_url(cast, cast.amara, statistics), {"position": 2}, HTTP_HX_REQUEST="true")
+    judgement = Judgement.objects.filter(pupil=cast.amara, objective=statistics).latest("pk")
+    response = client.post(
+        amend_url(cast, judgement),
+        {"action": "withdraw", "reason": " ", "grid": "1"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200  # htmx swaps only a successful answer
+    assert "say why the judgement is being withdrawn" in response.content.decode()
+    assert "hx-swap-oob" not in response.content.decode()
+
+
+def test_correcting_with_a_plain_form_lands_on_the_cells_whole_page(
+    cast: Cast, statistics: Objective
+) -> None:
+    client = cast.client("teacher")
+    levels = list(statistics.framework.scale.levels.order_by("position"))
+    client.post(cell_url(cast, cast.amara, statistics), {"position": 2}, HTTP_HX_REQUEST="true")
+    judgement = Judgement.objects.filter(pupil=cast.amara, objective=statistics).latest("pk")
+    response = client.post(
+        amend_url(cast, judgement),
+        {"action": "correct", "level": levels[0].pk, "reason": "Wrong pupil's book"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == cell_url(cast, cast.amara, statistics)
+    assert page.lstrip().lower().startswith("<!doctype html>")
+    assert "Wrong pupil&#x27;s book" in page or "Wrong pupil's book" in page
+
+
+def test_recording_a_level_from_the_markbook_costs_a_fixed_number_of_queries(
+    cast: Cast, statistics: Objective, django_assert_num_queries: Any
+) -> None:
+    client = cast.client("teacher")
+    url = cell_url(cast, cast.amara, statistics)
+    client.post(url, {"position": 2, "idempotency_key": "warm-up"}, HTTP_HX_REQUEST="true")
+    # 29, as before keys were checked against what they ask for (the digest is kept on the
+    # judgement, so checking it costs nothing): 6 for the session, user, second factor, roles
+    # and staff record; 8 for the class, pupil, objective and level; 2 savepoint statements;
+    # 2 to look for the key (before and after the cell's lock) and 2 to lock the cell; the
+    # judgement; 6 to bring the standing up to date; the audit record; 1 to draw the cell.
+    with django_assert_num_queries(29):
+        client.post(url, {"position": 3, "idempotency_key": "press-1"}, HTTP_HX_REQUEST="true")
+    # A replay of the same press finds the key before taking the lock, and writes nothing.
+    with django_assert_num_queries(18):
+        client.post(url, {"position": 3, "idempotency_key": "press-1"}, HTTP_HX_REQUEST="true")

@@ -19,7 +19,10 @@ from nextsteps.progress.tables import TextFile
 from nextsteps.schools.models import School
 from tests.progress.progress_helpers import HAND_ESTIMATES, HAND_KS1_KS2, HAND_SD
 
-HAND_YEAR = 2031  # a year no shipped table or demo cohort has
+HAND_YEAR = 2031  # a year no shipped table or demo cohort has, with a KS2 baseline (rule table)
+# KS1 to KS2 progress exists for KS2 years up to 2027 (from 2028 the baseline is Reception):
+# a year with a KS1 baseline that no demo cohort (always a summer from 2026 on) has.
+KS2_HAND_YEAR = 2023
 
 # pupil: (disadvantaged, sen, eal, gender, ks2 reading, ks2 maths, english, maths, ebacc, open)
 # against the hand table (≤90: 20, 90–100: 40, 100–120: 60 Attainment 8).
@@ -105,11 +108,11 @@ def build_p8_cohort(school: School, by: Any = None) -> list[Pupil]:
 
 
 def build_ks2_cohort(school: School) -> list[Pupil]:
-    """The hand KS1–KS2 cohort for HAND_YEAR, and the hand KS1–KS2 table for it."""
+    """The hand KS1–KS2 cohort for KS2_HAND_YEAR, and the hand KS1–KS2 table for it."""
     pupils = add_pupils(school, len(KS2_COHORT), year_group=6)
     set_characteristics(pupils, KS2_COHORT)
     rows = [
-        [pupil.upn, HAND_YEAR - 4, *row[4:7], HAND_YEAR, row[7], row[9], row[8]]
+        [pupil.upn, KS2_HAND_YEAR - 4, *row[4:7], KS2_HAND_YEAR, row[7], row[9], row[8]]
         for pupil, row in zip(pupils, KS2_COHORT, strict=True)
     ]
     header = ["upn", "ks1_year", "ks1_reading", "ks1_writing", "ks1_maths"]
@@ -118,7 +121,7 @@ def build_ks2_cohort(school: School) -> list[Pupil]:
     services.reference_table_load(
         school=school,
         kind=ReferenceTable.Kind.KS1_KS2,
-        year=HAND_YEAR,
+        year=KS2_HAND_YEAR,
         files={"table": TextFile("ks1_ks2.csv", HAND_KS1_KS2)},
         by=None,
     )
@@ -192,3 +195,46 @@ def run_cli(args: list[str], folder: Path) -> dict[str, Any]:
     output = folder / "report.json"
     assert progress_main([*args, "--output", str(output)]) == 0
     return json.loads(output.read_text(encoding="utf-8"))
+
+
+# Leavers of 2025 sat no KS2 tests (2020's were cancelled): no Progress 8 (rule table). No demo
+# cohort has the year (the demo's are last summer, from 2026 on, and the latest with KS2).
+NO_KS2_YEAR = 2025
+# pupil: (english, maths, ebacc, open) and a score on the school's own baseline (KS2 scale)
+NO_KS2_COHORT = [
+    ((6, 4, 7, 7), "85"),  # Attainment 8 24
+    ((8, 7, 11, 12), "96"),  # 38
+    ((14, 12, 20, 20), "107.5"),  # 66
+    ((9, 8, 13, 14), "100"),  # 44
+    ((15, 14, 21, 20.5), "115"),  # 70.5
+    ((8, 8, 12, 13), "100"),  # 41
+    ((10, 10, 15, 15), ""),  # joined in Year 9: no score on the school's baseline
+]
+
+
+def build_cohort_without_ks2(school: School, by: Any = None) -> list[Pupil]:
+    """Leavers of NO_KS2_YEAR with KS4 results only, and the school's hand table for the year
+    (what an internal estimate is measured against)."""
+    pupils = add_pupils(school, len(NO_KS2_COHORT), year_group=11, serial=950)
+    rows = [
+        [pupil.upn, NO_KS2_YEAR, sum(elements), *elements]
+        for pupil, (elements, _) in zip(pupils, NO_KS2_COHORT, strict=True)
+    ]
+    header = ["upn", "ks4_year", "attainment8", "english", "maths", "ebacc", "open"]
+    services.results_import(school=school, name="gcse.csv", content=csv_bytes(header, rows), by=by)
+    services.reference_table_load(
+        school=school,
+        kind=ReferenceTable.Kind.PROGRESS8,
+        year=NO_KS2_YEAR,
+        files={"estimates": TextFile("e.csv", HAND_ESTIMATES), "sd": TextFile("s.csv", HAND_SD)},
+        by=by,
+    )
+    return pupils
+
+
+def own_baseline_file(pupils: Sequence[Pupil]) -> bytes:
+    """The school's own baseline scores for the cohort without KS2, as a CSV upload."""
+    rows = [
+        [pupil.upn, score] for pupil, (_, score) in zip(pupils, NO_KS2_COHORT, strict=True) if score
+    ]
+    return csv_bytes(["upn", "score"], rows)

@@ -189,7 +189,15 @@ def test_trust_estimates_are_the_kernels_on_the_trusts_pupils(cast: Cast, tmp_pa
 def test_trust_estimates_need_enough_pupils(cast: Cast) -> None:
     bands = ReferenceTable.objects.get(source=Source.DFE, year=2024)
 
+    # 2019: a cohort with a KS2 baseline (the rule table) and no pupils in the trust
     with pytest.raises(services.EstimatesError, match="too few pupils"):
+        services.trust_estimates_compute(school=cast.secondary, year=2019, bands=bands, by=None)
+
+
+def test_trust_estimates_are_refused_for_a_year_with_no_baseline_rule(cast: Cast) -> None:
+    bands = ReferenceTable.objects.get(source=Source.DFE, year=2024)
+
+    with pytest.raises(services.EstimatesError, match="for the cohort of 1999"):
         services.trust_estimates_compute(school=cast.secondary, year=1999, bands=bands, by=None)
 
 

@@ -131,7 +131,7 @@ def test_missing_columns_and_empty_files_are_refused(cast: Cast) -> None:
 
 
 def test_a_file_that_is_not_utf8_is_refused(cast: Cast) -> None:
-    with pytest.raises(UploadErrors, match="results.csv: not UTF-8 text"):
+    with pytest.raises(UploadErrors, match="results.csv, line 2: character 1 is not UTF-8 text"):
         services.results_import(
             school=cast.secondary, name="results.csv", content=b"upn\n\xff\xfe", by=None
         )

@@ -20,6 +20,7 @@ from nextsteps.api.services import token_create
 from nextsteps.assessments.models import Assessment
 from nextsteps.curriculum.models import Objective
 from nextsteps.feedback.models import Target
+from nextsteps.judging.models import CJSession
 from nextsteps.markbook.models import Judgement
 from nextsteps.people.models import Pupil
 from nextsteps.progress.models import Ks2Result, ReferenceTable
@@ -66,6 +67,9 @@ EXPECTED_API = {
     ("get", "/api/v1/schools/{urn}/progress/tables/{table_id}"): set(),
     ("get", "/api/v1/schools/{urn}/progress/ks2/{year}"): {"admin", "primaryhead"},
     ("get", "/api/v1/schools/{urn}/progress/p8/{year}"): set(),
+    # The demo's comparative judgement sessions are Kingsmead's: the primary school's URL finds
+    # none (their organisers' reads are tested in tests/judging/test_comparative.py).
+    ("get", "/api/v1/schools/{urn}/cj-sessions/{session_id}/report"): set(),
 }
 
 
@@ -89,6 +93,7 @@ def samples(cast: Cast) -> dict[str, Any]:
         .values_list("pk", flat=True)
         .first(),
         "table_id": ReferenceTable.objects.filter(source="dfe").values_list("pk", flat=True)[0],
+        "session_id": CJSession.objects.values_list("pk", flat=True).first(),
         "year": Ks2Result.objects.filter(school=cast.primary).values_list("year", flat=True)[0],
     }
 

@@ -7,7 +7,7 @@ import copy
 import io
 import tarfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,13 @@ from django.core.management.base import CommandError
 from django.db import connections
 from django.db.utils import load_backend
 
-from nextsteps.ops.backup import BackupError, backup_create, backup_restore, read_manifest
+from nextsteps.ops.backup import (
+    BackupError,
+    backup_create,
+    backup_restore,
+    read_manifest,
+    table_counts,
+)
 from tests.conftest import Cast
 from tests.security.conftest import PNG
 
@@ -127,3 +133,157 @@ def test_backup_command_reports_what_it_wrote(cast: Cast, media: Path, tmp_path:
     assert "tables" in out.getvalue() and "rows" in out.getvalue()
     with pytest.raises(CommandError, match="already exists"):
         call_command("backup", str(target))
+
+
+# ------------------------------------------------------------- a bad archive changes nothing
+
+
+def rewritten(good: Path, out: Path, change: Callable[[tarfile.TarFile], None]) -> Path:
+    """A copy of the archive `good` with its members, then `change` applied to the copy."""
+    with tarfile.open(good, "r:gz") as source, tarfile.open(out, "w:gz") as target:
+        for info in source.getmembers():
+            target.addfile(info, source.extractfile(info))
+        change(target)
+    return out
+
+
+def add_member(archive: tarfile.TarFile, info: tarfile.TarInfo, data: bytes = b"") -> None:
+    info.size = len(data)
+    archive.addfile(info, io.BytesIO(data) if data else None)
+
+
+def climbing(archive: tarfile.TarFile) -> None:
+    add_member(archive, tarfile.TarInfo("media/../../outside.txt"), b"escaped")
+
+
+def linked(archive: tarfile.TarFile) -> None:
+    link = tarfile.TarInfo("media/evidence/passwords.png")
+    link.type = tarfile.SYMTYPE
+    link.linkname = "/etc/passwd"
+    add_member(archive, link)
+
+
+def absolute(archive: tarfile.TarFile) -> None:
+    add_member(archive, tarfile.TarInfo("/nextsteps-absolute.txt"), b"x")
+
+
+def device(archive: tarfile.TarFile) -> None:
+    node = tarfile.TarInfo("media/null")
+    node.type = tarfile.CHRTYPE
+    add_member(archive, node)
+
+
+def tampered_database(good: Path, out: Path, scratch: Path) -> Path:
+    """The database member changed (a pupil's name) and packed again under the old manifest."""
+    with tarfile.open(good, "r:gz") as source:
+        source.extractall(scratch, filter="data")
+    for member in ("database/nextsteps.sqlite3", "database/nextsteps.pgdump"):
+        dump = scratch / member
+        if dump.exists():
+            data = bytearray(dump.read_bytes())
+            index = data.find(b"Amara")  # PostgreSQL's dump is compressed: flip a byte instead
+            if index >= 0:
+                data[index : index + 5] = b"Zelda"
+            else:
+                data[len(data) // 2] ^= 0xFF
+            dump.write_bytes(bytes(data))
+    with tarfile.open(out, "w:gz") as target:
+        for path in sorted(scratch.rglob("*")):
+            if path.is_file():
+                target.add(path, path.relative_to(scratch).as_posix())
+    return out
+
+
+def truncated(good: Path, out: Path) -> Path:
+    data = good.read_bytes()
+    out.write_bytes(data[: len(data) * 2 // 3])
+    return out
+
+
+def state(alias: str, media_root: Path) -> tuple[dict[str, int], dict[str, bytes], str]:
+    files = {
+        path.relative_to(media_root).as_posix(): path.read_bytes()
+        for path in sorted(media_root.rglob("*"))
+        if path.is_file()
+    }
+    with connections[alias].cursor() as cursor:
+        cursor.execute("SELECT legal_forename FROM people_pupil ORDER BY id")
+        names = ",".join(str(row[0]) for row in cursor.fetchall())
+    return table_counts(alias), files, names
+
+
+@pytest.fixture
+def restored(cast: Cast, media: Path, restore_target: str, tmp_path: Path) -> tuple[Path, Path]:
+    """A good archive, already restored into the second database and a media folder."""
+    default_storage.save("evidence/2026/11/working.png", ContentFile(PNG))
+    good = tmp_path / "good.tar.gz"
+    backup_create(good)
+    media_root = tmp_path / "restored-media"
+    backup_restore(good, alias=restore_target, storage=FileSystemStorage(location=media_root))
+    return good, media_root
+
+
+@pytest.mark.parametrize(
+    ("name", "member"),
+    [
+        ("climbing", "media/../../outside.txt"),
+        ("linked", "media/evidence/passwords.png"),
+        ("absolute", "/nextsteps-absolute.txt"),
+        ("device", "media/null"),
+        ("tampered", "database/nextsteps."),
+        ("truncated", "damaged or cut short"),
+    ],
+)
+def test_a_bad_archive_is_refused_before_anything_is_replaced(
+    restored: tuple[Path, Path], restore_target: str, tmp_path: Path, name: str, member: str
+) -> None:
+    good, media_root = restored
+    before = state(restore_target, media_root)
+    bad = tmp_path / f"{name}.tar.gz"
+    changes = {"climbing": climbing, "linked": linked, "absolute": absolute, "device": device}
+    if name in changes:
+        rewritten(good, bad, changes[name])
+    elif name == "tampered":
+        tampered_database(good, bad, tmp_path / "unpacked")
+    else:
+        truncated(good, bad)
+    storage = FileSystemStorage(location=media_root)
+    with pytest.raises(BackupError) as refused:
+        backup_restore(bad, alias=restore_target, storage=storage, force=True)
+    assert member in str(refused.value)
+    if name == "tampered":
+        assert "does not match its checksum" in str(refused.value)
+    assert state(restore_target, media_root) == before
+    assert not (tmp_path / "outside.txt").exists()
+    assert not Path("/nextsteps-absolute.txt").exists()
+
+
+def test_a_member_added_to_the_media_is_refused(
+    restored: tuple[Path, Path], restore_target: str, tmp_path: Path
+) -> None:
+    """A file slipped into an archive, under a proper name, is not in the manifest's list."""
+    good, media_root = restored
+    before = state(restore_target, media_root)
+    bad = rewritten(
+        good,
+        tmp_path / "added.tar.gz",
+        lambda archive: add_member(archive, tarfile.TarInfo("media/evidence/new.png"), PNG),
+    )
+    with pytest.raises(BackupError, match="media/evidence/new.png"):
+        backup_restore(
+            bad, alias=restore_target, storage=FileSystemStorage(location=media_root), force=True
+        )
+    assert state(restore_target, media_root) == before
+
+
+def test_the_restore_command_names_the_bad_member_and_changes_nothing(
+    cast: Cast, media: Path, tmp_path: Path
+) -> None:
+    good = tmp_path / "good.tar.gz"
+    backup_create(good)
+    bad = rewritten(good, tmp_path / "climbing.tar.gz", climbing)
+    before = table_counts()
+    with pytest.raises(CommandError, match=r"the member 'media/\.\./\.\./outside\.txt' climbs"):
+        call_command("restore", str(bad), "--force")
+    assert table_counts() == before
+    assert not (tmp_path / "outside.txt").exists()

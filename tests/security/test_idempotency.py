@@ -15,6 +15,7 @@ from django.db import close_old_connections, connection
 
 from nextsteps.audit.models import AuditEvent
 from nextsteps.curriculum.models import Objective, ScaleLevel
+from nextsteps.idempotency import IdempotencyConflict
 from nextsteps.markbook.models import Judgement
 from nextsteps.markbook.services import (
     JudgementEntry,
@@ -152,15 +153,62 @@ def test_the_markbook_cell_stores_a_repeated_press_once(cast: Cast, statistics: 
     client = cast.client("teacher")
     body = {"position": "3", "method": "observation", "idempotency_key": f"mb-{uuid.uuid4().hex}"}
     before = Judgement.objects.filter(pupil=cast.amara, objective=statistics).count()
-    assert client.post(url, body).status_code == 200
-    assert client.post(url, body).status_code == 200
+    assert client.post(url, body, HTTP_HX_REQUEST="true").status_code == 200
+    assert client.post(url, body, HTTP_HX_REQUEST="true").status_code == 200
     assert Judgement.objects.filter(pupil=cast.amara, objective=statistics).count() == before + 1
 
 
-def test_the_markbook_script_sends_a_fresh_key_with_each_press() -> None:
+def test_the_markbook_script_sends_a_fresh_key_with_each_press_and_keeps_it_for_retries() -> None:
     script = (ROOT / "src/nextsteps/markbook/static/markbook/markbook.js").read_text()
-    assert "idempotency_key: pressKey()" in script
+    assert "key: pressKey()" in script  # made when the level is typed, once
+    assert 'entry.data.set("idempotency_key", entry.key)' in script  # sent with every try
     assert "getRandomValues" in script  # a random key per press, made in the browser
+
+
+def test_a_key_sent_again_with_a_different_judgement_is_refused_and_records_nothing(
+    cast: Cast, statistics: Objective
+) -> None:
+    teacher, key = cast.user("teacher"), uuid.uuid4().hex
+    levels = list(statistics.framework.scale.levels.order_by("position"))
+    judgement_record(
+        pupil=cast.amara, objective=statistics, level=levels[2], by=teacher, idempotency_key=key
+    )
+    before = Judgement.objects.count()
+    with pytest.raises(IdempotencyConflict, match=key):
+        judgement_record(
+            pupil=cast.amara, objective=statistics, level=levels[0], by=teacher, idempotency_key=key
+        )
+    with pytest.raises(IdempotencyConflict, match=key):
+        judgement_record(
+            pupil=cast.amara,
+            objective=statistics,
+            level=levels[2],
+            by=teacher,
+            note="a different note is a different request",
+            idempotency_key=key,
+        )
+    assert Judgement.objects.count() == before
+
+
+def test_a_batch_key_sent_again_with_different_entries_is_refused_and_records_nothing(
+    cast: Cast, statistics: Objective
+) -> None:
+    teacher, key = cast.user("teacher"), uuid.uuid4().hex
+    levels = list(statistics.framework.scale.levels.order_by("position"))
+    pupils = class_pupils(cast.four_oak)[:3]
+    first = [JudgementEntry(pupil=p, objective=statistics, level=levels[2]) for p in pupils]
+    judgements_record_bulk(entries=first, by=teacher, idempotency_key=key)
+    before = Judgement.objects.count()
+    changed = [*first[:2], JudgementEntry(pupil=pupils[2], objective=statistics, level=levels[0])]
+    fewer, more = (
+        first[:2],
+        [*first, JudgementEntry(pupil=cast.amara, objective=statistics, level=levels[1])],
+    )
+    for entries in (changed, fewer, more):
+        with pytest.raises(IdempotencyConflict, match=key):
+            judgements_record_bulk(entries=entries, by=teacher, idempotency_key=key)
+    assert Judgement.objects.count() == before
+    assert len(judgements_record_bulk(entries=first, by=teacher, idempotency_key=key)) == 3
 
 
 # ------------------------------------------------------------------ two connections at once

@@ -40,6 +40,7 @@ SHOWN_IN_MODULE = {
 # `InputError(path, line, column, message)` in progress (`nextsteps.i18n.translate`, imported
 # as `_`, marks them in the modules the file command also uses).
 PROBLEM_CALLS = {
+    "filereading.py": {"Unreadable": 3},  # a file that is not text, or not a zip
     "interop/": {"add": 3, "Problem": 3, "refer": 3, "_bad": 2},
     "progress/": {"add": 2, "InputError": 3},
 }

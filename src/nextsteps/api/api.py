@@ -16,6 +16,7 @@ from ninja.openapi.docs import Swagger
 from nextsteps import access
 from nextsteps.api.auth import BearerToken, Session
 from nextsteps.feedback.services import FeedbackRefused
+from nextsteps.idempotency import IdempotencyConflict
 from nextsteps.markbook.services import JudgementRefused
 
 # Swagger UI builds its page with inline styles; only the docs page is allowed them.
@@ -53,7 +54,12 @@ api = NinjaAPI(
     version="1",
     description=(
         "Pupils, classes, frameworks, judgements, standings, targets, tests and their marks, "
-        "and progress measures of the schools you work in, with the same access as the pages. "
+        "progress measures and comparative judgement reports of the schools you work in, with the "
+        "same access as the pages. "
+        "Each person also reads no more than their pages show: where staff and families share "
+        "a route, staff receive the full record (`PupilOut`, `JudgementOut`, "
+        "`TargetDetailOut`) and a pupil or their parents a narrower one (`PupilFamilyOut`, "
+        "`JudgementFamilyOut`; a parent `TargetOut`), chosen by who is asking. "
         "Send a personal token as "
         "`Authorization: Bearer <token>`; make one from your school's data page or with "
         "`nextsteps token create USERNAME`."
@@ -72,9 +78,16 @@ def refused(request: HttpRequest, error: Exception) -> HttpResponse:
     return api.create_response(request, {"detail": str(error)}, status=422)
 
 
+@api.exception_handler(IdempotencyConflict)
+def idempotency_conflict(request: HttpRequest, error: Exception) -> HttpResponse:
+    """An idempotency key reused for a different request: 409, naming the key; nothing stored."""
+    return api.create_response(request, {"detail": str(error)}, status=409)
+
+
 from nextsteps.api import (  # noqa: E402  (routes register on `api`)
     assessments,
     evidence,
+    judging,
     progress,
     routes,
     targets,
@@ -85,3 +98,4 @@ api.add_router("", evidence.router)
 api.add_router("", targets.router)
 api.add_router("", assessments.router)
 api.add_router("", progress.router)
+api.add_router("", judging.router)

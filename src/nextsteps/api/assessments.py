@@ -26,7 +26,7 @@ from nextsteps.api.schemas import (
     PupilMarksOut,
     Text,
 )
-from nextsteps.api.services import IdempotencyKeyReused, idempotent_write
+from nextsteps.api.services import idempotent_write
 from nextsteps.assessments import selectors
 from nextsteps.assessments.models import Assessment, AssessmentClass, Question, QuestionObjective
 from nextsteps.assessments.services import MarkChange, marks_save
@@ -239,16 +239,14 @@ def marks_write(
             "pupils": pupil_marks(assessment, touched, list(questions.values())),
         }
 
-    try:
-        answer, replayed = idempotent_write(
-            user=request.user,
-            key=payload.idempotency_key,
-            operation=f"assessment:{assessment.pk}:marks",
-            payload=payload.dict(),
-            write=write,
-        )
-    except IdempotencyKeyReused as error:
-        raise HttpError(422, str(error)) from error
+    # The key reused for different marks raises IdempotencyConflict: 409 (see api.api).
+    answer, replayed = idempotent_write(
+        user=request.user,
+        key=payload.idempotency_key,
+        operation=f"assessment:{assessment.pk}:marks",
+        payload=payload.dict(),
+        write=write,
+    )
     return {**answer, "replayed": replayed}
 
 

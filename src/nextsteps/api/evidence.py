@@ -3,7 +3,6 @@
 import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -13,13 +12,16 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from nextsteps import access
-from nextsteps.api.pagination import Pages
+from nextsteps.api.pagination import Pages, Window
 from nextsteps.api.routes import objective_out, school_for
 from nextsteps.api.schemas import (
+    AUDIENCES,
     Id,
     JudgementBatchIn,
     JudgementBatchOut,
+    JudgementFamilyOut,
     JudgementOut,
+    JudgementRowOut,
     MarkbookOut,
     StandingOut,
 )
@@ -30,6 +32,15 @@ from nextsteps.people.models import Pupil
 from nextsteps.teaching.selectors import class_pupils
 
 router = Router()
+
+
+def judgement_for(
+    judgement: Judgement, audience: access.Audience
+) -> JudgementOut | JudgementFamilyOut:
+    """A judgement as the pages show it to this audience: the note is for staff alone."""
+    if audience is access.Audience.STAFF:
+        return JudgementOut.model_validate(judgement_out(judgement))
+    return JudgementFamilyOut.model_validate(judgement_out(judgement))
 
 
 def judgement_out(judgement: Judgement) -> dict[str, Any]:
@@ -59,14 +70,14 @@ class JudgementFilter(Schema):
 
 @router.get(
     "/schools/{urn}/judgements",
-    response=list[JudgementOut],
+    response=list[JudgementRowOut],
     summary="Judgements about pupils you may see, newest first",
+    description=AUDIENCES.format(staff="JudgementOut", family="JudgementFamilyOut"),
 )
 @paginate(Pages)
-def judgements(
-    request: HttpRequest, urn: Id, filters: Query[JudgementFilter]
-) -> list[dict[str, Any]] | QuerySet[Judgement]:
+def judgements(request: HttpRequest, urn: Id, filters: Query[JudgementFilter]) -> Window:
     school = school_for(request, urn)
+    audience = access.audience(request.user, school)
     rows = Judgement.objects.filter(
         school=school, pupil__in=access.pupils_for(request.user, school).values("pk")
     )
@@ -81,23 +92,8 @@ def judgements(
         if timezone.is_naive(since):
             since = timezone.make_aware(since, dt.UTC)
         rows = rows.filter(recorded_at__gte=since)
-    return _Judgements(rows.select_related("level").order_by("-recorded_at", "-pk"))  # type: ignore[return-value]
-
-
-class _Judgements:
-    """A queryset that pagination slices, shaped into JudgementOut rows."""
-
-    def __init__(self, rows: QuerySet[Judgement]) -> None:
-        self.rows = rows
-
-    def count(self) -> int:
-        return self.rows.count()
-
-    def __getitem__(self, window: slice) -> list[dict[str, Any]]:
-        return [judgement_out(j) for j in self.rows[window]]
-
-    def __len__(self) -> int:
-        return self.count()
+    rows = rows.select_related("level").order_by("-recorded_at", "-pk")
+    return Window(rows, lambda judgement: judgement_for(judgement, audience))
 
 
 @router.post(

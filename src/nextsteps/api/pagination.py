@@ -1,8 +1,10 @@
 """Paging for the API's lists: `limit` and `offset`, bounded so that a page out of range is a
 422 naming the parameter rather than a database overflow."""
 
+from collections.abc import Callable
 from typing import Any
 
+from django.db.models import QuerySet
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
 
@@ -19,3 +21,17 @@ class Pages(LimitOffsetPagination):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_limit=MAX_PAGE, **kwargs)
+
+
+class Window:
+    """Rows that pagination slices, each shaped by `out` only when its page is read (so a
+    route shapes its rows for who is asking without loading every row)."""
+
+    def __init__(self, rows: Any, out: Callable[[Any], Any]) -> None:
+        self.rows, self.out = rows, out
+
+    def __len__(self) -> int:
+        return self.rows.count() if isinstance(self.rows, QuerySet) else len(self.rows)
+
+    def __getitem__(self, window: slice) -> list[Any]:
+        return [self.out(row) for row in self.rows[window]]

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 
 from django.http import Http404, HttpRequest
 from ninja import Field, Router
+from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from nextsteps import access
@@ -24,6 +25,7 @@ from nextsteps.api.schemas import (
 )
 from nextsteps.people.models import Pupil
 from nextsteps.progress import compute, selectors
+from nextsteps.progress.baselines import INTERNAL_ESTIMATE, BaselineRule
 from nextsteps.progress.measures import KS2_SUBJECTS, P8_MEASURES
 from nextsteps.progress.models import ReferenceTable
 from nextsteps.schools.models import School
@@ -135,25 +137,54 @@ def _summary(entry: dict[str, Any], score_key: str = "score") -> dict[str, Any]:
     return out
 
 
+def _rule(measure: str, year: int) -> BaselineRule:
+    """The cohort's baseline rule; a year with no rule is refused by name, never guessed."""
+    baseline = selectors.cohort_baseline(measure, year)
+    if baseline.rule is None:
+        raise HttpError(422, baseline.unknown)
+    return baseline.rule
+
+
 @router.get(
     "/schools/{urn}/progress/p8/{year}",
     response=Progress8Out,
     summary="Progress 8 for a KS4 year: school, elements, groups and each pupil's estimate",
+    description="Always 200 for a cohort with results and a baseline rule. `available` is "
+    "false for a cohort with no KS2 baseline (leavers of 2025 and 2026): then `reason` says "
+    "why, and there is no score or band, only Attainment 8. `internal=true` adds the figures "
+    "from the school's own baseline, if it chose one, labelled as an internal estimate. A "
+    "year with no rule is refused (422) with a message naming it.",
 )
 def progress8(
-    request: HttpRequest, urn: Id, year: Year, table_id: Id | None = None
+    request: HttpRequest,
+    urn: Id,
+    year: Year,
+    table_id: Id | None = None,
+    internal: bool = False,
 ) -> dict[str, Any]:
     school = _leaders_school(request, urn)
     _cohort_year(selectors.progress8_cohorts(school), year)
+    rule = _rule("progress8", year)
+    if not rule.available:
+        return _progress8_unavailable(school, year, rule, internal, table_id)
     tables = list(selectors.visible_tables(school, Kind.PROGRESS8).prefetch_related("groups"))
     table = selectors.choose_table(tables, year, table_id)
     if table is None or (table_id is not None and table.pk != table_id):
         raise Http404("No such table")
     report = selectors.progress8_report(school, year, table)
-    built = report.computed.report
     return {
         "year": year,
-        "table": table_out(table),
+        "available": True,
+        "source": rule.source,
+        "attainment8": report.computed.report["school"]["attainment8"],
+        **_progress8_figures(report),
+    }
+
+
+def _progress8_figures(report: selectors.Report) -> dict[str, Any]:
+    built = report.computed.report
+    return {
+        "table": table_out(report.table),
         "school": _progress8_school(built["school"]),
         "groups": {
             name: {label: _summary(entry, "progress8") for label, entry in labels.items()}
@@ -161,6 +192,38 @@ def progress8(
         },
         "pupils": _pupil_entries(report),
     }
+
+
+def _progress8_unavailable(
+    school: School, year: int, rule: BaselineRule, internal: bool, table_id: int | None
+) -> dict[str, Any]:
+    """No score or band: why, the cohort's attainment, and the school's own estimate if asked."""
+    proxy = selectors.proxy_baseline(school, year)
+    out: dict[str, Any] = {
+        "year": year,
+        "available": False,
+        "reason": rule.sentence,
+        "source": rule.source,
+        "attainment8": selectors.ks4_attainment(school, year),
+        "internal_baseline": proxy.name if proxy is not None else None,
+    }
+    if not internal or proxy is None:
+        return out
+    tables = [
+        t
+        for t in selectors.visible_tables(school, Kind.PROGRESS8).prefetch_related("groups")
+        if t.source != ReferenceTable.Source.TRUST
+    ]
+    table = selectors.choose_table(tables, year, table_id)
+    if table is None or (table_id is not None and table.pk != table_id):
+        raise Http404("No such table")
+    report = selectors.progress8_report(school, year, table, proxy)
+    out["internal_estimate"] = {
+        "label": INTERNAL_ESTIMATE,
+        "baseline": proxy.name,
+        **_progress8_figures(report),
+    }
+    return out
 
 
 def _progress8_school(school: dict[str, Any]) -> dict[str, Any]:
@@ -196,6 +259,21 @@ def ks1_ks2(
 ) -> dict[str, Any]:
     school = _leaders_school(request, urn)
     _cohort_year(selectors.ks1_ks2_cohorts(school), year)
+    rule = _rule("ks1_ks2", year)
+    pupils = selectors.ks2_pupils(school, year)
+    out: dict[str, Any] = {
+        "year": year,
+        "available": rule.available,
+        "reason": rule.sentence or None,
+        "source": rule.source,
+        "table": None,
+        "attainment": compute.ks2_attainment([selectors.record_of(p) for p in pupils]),
+        "school": None,
+        "groups": {},
+        "pupils": [],
+    }
+    if not rule.available:
+        return out
     tables = list(selectors.visible_tables(school, Kind.KS1_KS2).prefetch_related("groups"))
     if table_id is not None:
         table = next((t for t in tables if t.pk == table_id), None)
@@ -203,17 +281,9 @@ def ks1_ks2(
             raise Http404("No such table")
     else:  # the year's own table, as the page chooses: there is no national fallback
         table = next((t for t in tables if t.year == year), None)
-    pupils = selectors.ks2_pupils(school, year)
-    out: dict[str, Any] = {
-        "year": year,
-        "table": table_out(table) if table else None,
-        "attainment": compute.ks2_attainment([selectors.record_of(p) for p in pupils]),
-        "school": None,
-        "groups": {},
-        "pupils": [],
-    }
     if table is None:
         return out
+    out["table"] = table_out(table)
     report = selectors.ks1_ks2_report(school, year, table, pupils)
     built = report.computed.report
     out["school"] = {
@@ -251,5 +321,7 @@ def pupil_progress(request: HttpRequest, urn: Id, pupil_id: Id) -> dict[str, Any
 def _measured(measured: selectors.Measured | None) -> dict[str, Any] | None:
     if measured is None:
         return None
+    if measured.table is None:  # the cohort has no national measure: why, and no score
+        return {"available": False, "reason": measured.unavailable}
     entry = {key: value for key, value in measured.entry.items() if key != "pupil_id"}
     return {**entry, "table": table_out(measured.table), "note": measured.note}

@@ -13,15 +13,19 @@ from ninja.pagination import paginate
 
 from nextsteps import access
 from nextsteps.accounts.models import Role
-from nextsteps.api.pagination import Pages
+from nextsteps.api.pagination import Pages, Window
 from nextsteps.api.schemas import (
+    AUDIENCES,
     ClassOut,
     FrameworkDetailOut,
     FrameworkOut,
     Id,
     LevelOut,
     MeOut,
+    PupilFamilyOut,
+    PupilForAudience,
     PupilOut,
+    PupilRowOut,
     SchoolOut,
     Text,
 )
@@ -132,29 +136,23 @@ class PupilFilter(Schema):
     on_roll: bool | None = None
 
 
-def _pupil_out(pupil: Pupil) -> dict[str, Any]:
-    return {
-        "id": pupil.pk,
-        "upn": pupil.upn,
-        "forename": pupil.forename,
-        "surname": pupil.surname,
-        "legal_forename": pupil.legal_forename,
-        "legal_surname": pupil.legal_surname,
-        "year_group": pupil.year_group,
-        "date_of_birth": pupil.date_of_birth,
-        "gender": pupil.gender,
-        "disadvantaged": pupil.disadvantaged,
-        "fsm": pupil.fsm,
-        "sen_status": pupil.sen_status,
-        "eal": pupil.eal,
-        "leaving_date": pupil.leaving_date,
-    }
+def pupil_out(pupil: Pupil, audience: access.Audience) -> PupilOut | PupilFamilyOut:
+    """A pupil as the pages show them to this audience (see `access.audience`)."""
+    if audience is access.Audience.STAFF:
+        return PupilOut.model_validate(pupil)
+    return PupilFamilyOut.model_validate(pupil)
 
 
-@router.get("/schools/{urn}/pupils", response=list[PupilOut], summary="Pupils you may see")
+@router.get(
+    "/schools/{urn}/pupils",
+    response=list[PupilRowOut],
+    summary="Pupils you may see",
+    description=AUDIENCES.format(staff="PupilOut", family="PupilFamilyOut"),
+)
 @paginate(Pages)
-def pupils(request: HttpRequest, urn: Id, filters: Query[PupilFilter]) -> QuerySet[Pupil]:
+def pupils(request: HttpRequest, urn: Id, filters: Query[PupilFilter]) -> Window:
     school = school_for(request, urn)
+    audience = access.audience(request.user, school)
     rows = access.pupils_for(request.user, school)
     if filters.year_group is not None:
         rows = rows.filter(year_group=filters.year_group)
@@ -176,13 +174,20 @@ def pupils(request: HttpRequest, urn: Id, filters: Query[PupilFilter]) -> QueryS
         rows = rows.filter(words)
     if filters.on_roll is not None:
         rows = rows.filter(leaving_date__isnull=filters.on_roll)
-    return rows.distinct().order_by("legal_surname", "legal_forename", "pk")
+    rows = rows.distinct().order_by("legal_surname", "legal_forename", "pk")
+    return Window(rows, lambda pupil: pupil_out(pupil, audience))
 
 
-@router.get("/schools/{urn}/pupils/{pupil_id}", response=PupilOut, summary="One pupil")
-def pupil_detail(request: HttpRequest, urn: Id, pupil_id: Id) -> Pupil:
+@router.get(
+    "/schools/{urn}/pupils/{pupil_id}",
+    response=PupilForAudience,
+    summary="One pupil",
+    description=AUDIENCES.format(staff="PupilOut", family="PupilFamilyOut"),
+)
+def pupil_detail(request: HttpRequest, urn: Id, pupil_id: Id) -> PupilOut | PupilFamilyOut:
     school = school_for(request, urn)
-    return access.access_pupil(request.user, school, pupil_id)
+    pupil = access.access_pupil(request.user, school, pupil_id)
+    return pupil_out(pupil, access.audience(request.user, school))
 
 
 def _frameworks(request: HttpRequest, urn: int) -> QuerySet[Framework]:

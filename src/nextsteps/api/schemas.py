@@ -1,10 +1,16 @@
-"""Typed input and output schemas for the API, kept separate (`…In` / `…Out`)."""
+"""Typed input and output schemas for the API, kept separate (`…In` / `…Out`).
+
+What the API says about a pupil depends on who asks, as the pages' do: a route that serves
+staff and families answers with one schema per audience (`PupilOut` / `PupilFamilyOut`,
+`JudgementOut` / `JudgementFamilyOut`, `TargetDetailOut` / `TargetOut`), chosen by
+`access.audience` and documented on the route."""
 
 import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
+from pydantic import RootModel
 
 # Ids in paths and filters: positive and within a database integer, so that out-of-range
 # input is a 422 naming the parameter rather than an overflow.
@@ -43,6 +49,9 @@ class ClassOut(Schema):
 
 
 class PupilOut(Schema):
+    """A pupil as staff see them on the pages: identity (UPN, legal and preferred names, date of
+    birth) and the characteristics schools analyse. Only staff receive it."""
+
     id: int
     upn: str
     forename: str
@@ -60,12 +69,36 @@ class PupilOut(Schema):
 
 
 class PupilBriefOut(Schema):
-    """A pupil as a parent or the pupil sees them: no characteristics."""
+    """A pupil by the name the school uses, and their year group."""
 
     id: int
     forename: str
     surname: str
     year_group: int
+
+
+class PupilFamilyOut(PupilBriefOut):
+    """A pupil as they and their parents see them on the pages: the name the school uses and
+    their year group. No UPN, legal names, date of birth, gender or characteristics."""
+
+
+# One route, a schema per audience, chosen by `access.audience` (never by a parameter). The
+# staff schema is tried first; the narrower one cannot pass as it, as it lacks its fields.
+AUDIENCES = (
+    "Staff receive `{staff}`; a pupil and their parents receive `{family}`, chosen by who is "
+    "asking (as the pages are)."
+)
+PupilForAudience = Annotated[
+    PupilOut | PupilFamilyOut,
+    Field(
+        union_mode="left_to_right",
+        description=AUDIENCES.format(staff="PupilOut", family="PupilFamilyOut"),
+    ),
+]
+
+
+class PupilRowOut(RootModel[PupilForAudience]):
+    """A pupil in a list: `PupilOut` for staff, `PupilFamilyOut` for a pupil and parents."""
 
 
 class LevelOut(Schema):
@@ -102,7 +135,10 @@ class FrameworkDetailOut(FrameworkOut):
     objectives: list[ObjectiveOut]
 
 
-class JudgementOut(Schema):
+class JudgementFamilyOut(Schema):
+    """A judgement as a pupil and their parents may read it: what was seen, at what level and
+    when; never the teacher's note."""
+
     id: int
     pupil_id: int
     objective_id: int
@@ -115,7 +151,26 @@ class JudgementOut(Schema):
     class_id: int | None
     shown_at: dt.datetime
     recorded_at: dt.datetime
+
+
+class JudgementOut(JudgementFamilyOut):
+    """A judgement as staff read it, with the teacher's note."""
+
     note: str
+
+
+JudgementForAudience = Annotated[
+    JudgementOut | JudgementFamilyOut,
+    Field(
+        union_mode="left_to_right",
+        description=AUDIENCES.format(staff="JudgementOut", family="JudgementFamilyOut"),
+    ),
+]
+
+
+class JudgementRowOut(RootModel[JudgementForAudience]):
+    """A judgement in a list: `JudgementOut` for staff, `JudgementFamilyOut` for a pupil and
+    parents."""
 
 
 class JudgementIn(Schema):
@@ -182,6 +237,8 @@ Comment = Annotated[str, Field(max_length=2000, pattern=r"^[^\x00]*$")]
 
 
 class TargetOut(Schema):
+    """A target: its words, state and sharing. What a parent receives for one target too."""
+
     id: int
     pupil_id: int
     class_id: int
@@ -206,7 +263,22 @@ class TargetEventOut(Schema):
 
 
 class TargetDetailOut(TargetOut):
+    """A target with its history (what the pupil and the teacher wrote): for staff and the
+    pupil, who see it on the target's page; a parent's pages show a target without it."""
+
     history: list[TargetEventOut]
+
+
+TargetForAudience = Annotated[
+    TargetDetailOut | TargetOut,
+    Field(
+        union_mode="left_to_right",
+        description=(
+            "Staff and the pupil receive `TargetDetailOut`; a parent receives `TargetOut`, "
+            "without the history, chosen by who is asking (as the pages are)."
+        ),
+    ),
+]
 
 
 class TargetIn(Schema):
@@ -320,6 +392,11 @@ class CohortOut(Schema):
     year: int
     pupils: int
     with_prior: int = Field(..., description="Pupils with the prior attainment the measure needs")
+    available: bool | None = Field(
+        ...,
+        description="Whether the national measure exists for the cohort (the baseline rule "
+        "table); null when no rule covers the year",
+    )
 
 
 class ProgressCohortsOut(Schema):
@@ -401,12 +478,35 @@ class Progress8PupilOut(Schema):
     note: str | None = Field(None, description="Why a stored result could not be read")
 
 
-class Progress8Out(Schema):
-    year: int
+class InternalEstimateOut(Schema):
+    """Progress 8 from a school's own baseline, for a cohort without the DfE measure."""
+
+    label: str = Field(..., description='Always "internal estimate, not the DfE measure"')
+    baseline: str = Field(..., description="The school's own baseline, as it named it")
     table: ReferenceTableOut
     school: Progress8SchoolOut
     groups: dict[str, dict[str, GroupMeasureOut]]
     pupils: list[Progress8PupilOut]
+
+
+class Progress8Out(Schema):
+    year: int
+    available: bool = Field(
+        ..., description="Whether the DfE's Progress 8 exists for this cohort (a KS2 baseline)"
+    )
+    reason: str | None = Field(None, description="When not available: why, as a sentence")
+    source: str = Field(..., description="The DfE guidance the cohort's baseline rule follows")
+    attainment8: AttainmentOut = Field(..., description="Every pupil's, available or not")
+    table: ReferenceTableOut | None = Field(None, description="Only when available")
+    school: Progress8SchoolOut | None = Field(None, description="Only when available")
+    groups: dict[str, dict[str, GroupMeasureOut]] = {}
+    pupils: list[Progress8PupilOut] = []
+    internal_baseline: str | None = Field(
+        None, description="The school's own baseline for a cohort without the DfE measure"
+    )
+    internal_estimate: InternalEstimateOut | None = Field(
+        None, description="Asked for with internal=true: figures from the school's own baseline"
+    )
 
 
 class Ks2SchoolOut(Schema):
@@ -448,6 +548,11 @@ class SubjectAttainmentOut(Schema):
 
 class Ks1Ks2Out(Schema):
     year: int
+    available: bool = Field(
+        ..., description="Whether KS1 to KS2 progress exists for this cohort (a KS1 baseline)"
+    )
+    reason: str | None = Field(None, description="When not available: why, as a sentence")
+    source: str = Field(..., description="The DfE guidance the cohort's baseline rule follows")
     table: ReferenceTableOut | None = Field(
         ..., description="None until a KS1–KS2 table for the year is loaded"
     )
@@ -474,9 +579,11 @@ class Ks4ResultsOut(Schema):
 
 
 class PupilProgress8Out(Schema):
-    table: ReferenceTableOut
-    ks2_average: float | None
-    pag: int | None
+    available: bool = True
+    reason: str | None = Field(None, description="When not available: why, as a sentence")
+    table: ReferenceTableOut | None = None
+    ks2_average: float | None = None
+    pag: int | None = None
     estimate: float | None = None
     progress8: float | None = None
     english: float | None = None
@@ -489,12 +596,14 @@ class PupilProgress8Out(Schema):
 
 
 class PupilKs2ProgressOut(Schema):
-    table: ReferenceTableOut
-    ks1_average: float | None
-    pag: int | None
-    reading: float | None
-    writing: float | None
-    maths: float | None
+    available: bool = True
+    reason: str | None = Field(None, description="When not available: why, as a sentence")
+    table: ReferenceTableOut | None = None
+    ks1_average: float | None = None
+    pag: int | None = None
+    reading: float | None = None
+    writing: float | None = None
+    maths: float | None = None
     excluded: str | None = None
     note: str | None = None
 

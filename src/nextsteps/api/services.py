@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import secrets
 from collections.abc import Callable
 from typing import Any
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from nextsteps.accounts.models import User
 from nextsteps.api.models import ApiToken, IdempotentWrite
 from nextsteps.audit.services import audit_write
+from nextsteps.idempotency import IdempotencyConflict, replay_or_refuse, request_digest
 
 TOKEN_PREFIX = "ns_"  # noqa: S105 - a marker that makes leaked tokens easy to scan for
 
@@ -59,16 +58,6 @@ def token_revoke(*, token: ApiToken, by: Any) -> ApiToken:
     return token
 
 
-class IdempotencyKeyReused(ValueError):
-    """The key was already used by this person for a different request."""
-
-
-def request_digest(payload: Any) -> str:
-    """A digest of a request body that does not depend on the order of its keys."""
-    text = json.dumps(payload, sort_keys=True, cls=DjangoJSONEncoder, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 @transaction.atomic
 def idempotent_write(
     *,
@@ -82,7 +71,8 @@ def idempotent_write(
 
     The key is claimed before the write, in the same transaction: a second request with the
     key waits for the first to commit and then gets its answer; a write that fails releases
-    the key with everything else it did.
+    the key with everything else it did. The key reused for a different request (or another
+    operation) raises `IdempotencyConflict` and writes nothing (see `nextsteps.idempotency`).
     """
     if not key:
         return write(), False
@@ -94,10 +84,9 @@ def idempotent_write(
             )
     except IntegrityError:
         earlier = IdempotentWrite.objects.get(user=user, key=key)
-        if (earlier.operation, earlier.digest) != (operation, digest):
-            raise IdempotencyKeyReused(
-                f"idempotency_key: {key!r} was already used for a different request"
-            ) from None
+        if earlier.operation != operation:  # one key sent to two routes is two requests
+            raise IdempotencyConflict(key) from None
+        replay_or_refuse(key=key, stored_digest=earlier.digest, digest=digest)
         return earlier.answer, True
     answer = write()
     claimed.answer = answer

@@ -17,6 +17,7 @@ from nextsteps.api.schemas import (
     Id,
     TargetConfirmIn,
     TargetDetailOut,
+    TargetForAudience,
     TargetIn,
     TargetOut,
     TargetReturnIn,
@@ -109,12 +110,19 @@ def _detail(school: School, target: Target) -> dict[str, Any]:
 
 @router.get(
     "/schools/{urn}/targets/{target_id}",
-    response=TargetDetailOut,
+    response=TargetForAudience,
     summary="A target and its history",
+    description=(
+        "Staff and the pupil receive `TargetDetailOut`, with the history; a parent receives "
+        "`TargetOut`, as a parent's pages show a target without it."
+    ),
 )
-def target_detail(request: HttpRequest, urn: Id, target_id: Id) -> dict[str, Any]:
+def target_detail(request: HttpRequest, urn: Id, target_id: Id) -> TargetDetailOut | TargetOut:
     school = school_for(request, urn)
-    return _detail(school, access.access_target(request.user, school, target_id))
+    target = access.access_target(request.user, school, target_id)
+    if access.audience(request.user, school) is access.Audience.GUARDIAN:
+        return TargetOut.model_validate(target_out(target))
+    return TargetDetailOut.model_validate(_detail(school, target))
 
 
 @router.post(

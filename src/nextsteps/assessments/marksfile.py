@@ -15,12 +15,11 @@ whole. Pure functions on bytes and plain data; no Django.
 from __future__ import annotations
 
 import csv
-import io
-import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from nextsteps import filereading
 from nextsteps.assessments.conversion import gettext_noop
 
 XLSX_MAGIC = b"PK\x03\x04"
@@ -80,23 +79,23 @@ def column_letter(number: int) -> str:
     return letters
 
 
-def read_rows(data: bytes) -> Iterator[list[str]]:
+def read_rows(data: bytes, filename: str = "") -> Iterator[list[str]]:
     """The rows of a CSV (UTF-8, with or without a byte-order mark) or XLSX file, as text."""
-    if data.startswith(XLSX_MAGIC):
-        yield from _xlsx_rows(data)
-        return
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise MarksFileRefused(
-            [
-                CellProblem(
-                    0, 0, "", gettext_noop("the file is not a CSV (UTF-8) or Excel (.xlsx) file")
-                )
-            ]
-        ) from error
-    try:
-        yield from csv.reader(io.StringIO(text, newline=""))
+        if data.startswith(XLSX_MAGIC):
+            yield from filereading.workbook_rows(data, filename or "marks.xlsx", _cell_text)
+            return
+        yield from csv.reader(filereading.lines(data, filename or "marks.csv"))
+    except filereading.Unreadable as error:
+        # Not text, not a workbook, or a NUL: the whole file is refused, saying where.
+        problem = CellProblem(
+            error.line,
+            0,
+            error.column,
+            gettext_noop("the file %(file)s cannot be read: %(problem)s"),
+            {"file": error.file, "problem": error.message},
+        )
+        raise MarksFileRefused([problem]) from error
     except csv.Error as error:
         raise MarksFileRefused(
             [
@@ -109,23 +108,6 @@ def read_rows(data: bytes) -> Iterator[list[str]]:
                 )
             ]
         ) from error
-
-
-def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise MarksFileRefused(
-            [CellProblem(0, 0, "", gettext_noop("the Excel file cannot be read"))]
-        ) from error
-    try:
-        sheet = workbook.worksheets[0]
-        for values in sheet.iter_rows(values_only=True):
-            yield ["" if v is None else _cell_text(v) for v in values]
-    finally:
-        workbook.close()
 
 
 def _cell_text(value: object) -> str:
@@ -149,14 +131,18 @@ def question_lookup(labels: Mapping[str, int]) -> dict[str, str]:
 
 
 def parse_marks(
-    data: bytes, *, questions: Mapping[str, int], pupils: Mapping[str, int]
+    data: bytes,
+    *,
+    questions: Mapping[str, int],
+    pupils: Mapping[str, int],
+    filename: str = "",
 ) -> list[MarkCell]:
     """Every mark in the file, or MarksFileRefused listing every bad cell.
 
     `questions` maps each question label to its maximum mark; `pupils` maps the UPN of each
     pupil who sits the test (and whose marks this person may enter) to their key.
     """
-    rows = read_rows(data)
+    rows = read_rows(data, filename)
     header = next(rows, None)
     if header is None or not any(cell.strip() for cell in header):
         raise MarksFileRefused([CellProblem(0, 0, "", gettext_noop("the file is empty"))])

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from nextsteps import access
+from nextsteps import access, filereading
 from nextsteps.accounts.models import Role
 from nextsteps.assessments import conversion, services
 from nextsteps.assessments.forms import ScoreTableForm
@@ -80,7 +80,7 @@ def table_create(request: HttpRequest, urn: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            text = data["file"].read().decode("utf-8-sig")
+            text = filereading.text(data["file"].read(), data["file"].name)
             table = services.score_table_load(
                 school=school,
                 name=data["name"],
@@ -91,8 +91,8 @@ def table_create(request: HttpRequest, urn: int) -> HttpResponse:
                 licence=data["licence"],
                 by=request.user,
             )
-        except UnicodeDecodeError:
-            problems = [_("The file is not a CSV file (UTF-8 text).")]
+        except filereading.Unreadable as error:
+            problems = [str(error)]
         except conversion.TableRefused as refused:
             problems = [
                 _("Line %(line)s%(column)s: %(problem)s")

@@ -538,7 +538,10 @@ def import_marks(request: HttpRequest, assessment: Assessment, data: bytes, file
     questions = {q.label: q for q in assessment.questions.all()}
     pupils = {p.upn.upper(): p.pk for p in recordable_cohort(request, assessment)}
     cells = parse_marks(
-        data, questions={k: q.max_marks for k, q in questions.items()}, pupils=pupils
+        data,
+        questions={k: q.max_marks for k, q in questions.items()},
+        pupils=pupils,
+        filename=filename,
     )
     changes = [
         services.MarkChange(pupil_id=c.pupil, question=questions[c.question], marks=c.marks)

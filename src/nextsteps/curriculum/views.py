@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from nextsteps import access
+from nextsteps import access, filereading
 from nextsteps.accounts.models import Role
 from nextsteps.curriculum import formats
 from nextsteps.curriculum.models import Framework, Objective
@@ -126,7 +126,7 @@ def framework_upload(request: HttpRequest, urn: int) -> HttpResponse:
             )
         except formats.FormatErrors as errors:
             problems = [str(error) for error in errors.errors]
-        except (formats.FormatError, FrameworkExists, UnicodeDecodeError) as error:
+        except (formats.FormatError, FrameworkExists, filereading.Unreadable) as error:
             problems = [str(error)]
         else:
             messages.success(request, _("Imported %(name)s.") % {"name": framework})
@@ -139,7 +139,7 @@ def framework_upload(request: HttpRequest, urn: int) -> HttpResponse:
 
 
 def _read_upload(filename: str, content: bytes, data: dict[str, str]) -> formats.FrameworkSpec:
-    text = content.decode("utf-8-sig")
+    text = filereading.text(content, filename)
     if filename.lower().endswith((".yaml", ".yml")):
         return formats.read_yaml(text, file=filename)
     if not data.get("name") or not data.get("subject"):

@@ -1,14 +1,17 @@
 """The interop subcommands of `nextsteps import` and `nextsteps export`.
 
-    nextsteps import oneroster PATH [--dry-run]
-    nextsteps import ctf FILE [--dry-run] [--school URN]
-    nextsteps import pupils|classes|enrolments FILE --school URN [--dry-run]
+    nextsteps import oneroster PATH [--dry-run] [--skip-conflicts]
+    nextsteps import ctf FILE [--dry-run] [--skip-conflicts] [--school URN]
+    nextsteps import pupils FILE --school URN [--dry-run] [--skip-conflicts]
+    nextsteps import classes|enrolments FILE --school URN [--dry-run]
     nextsteps import marks FILE --school URN --assessment ID|NAME [--taken-on DATE] [--dry-run]
     nextsteps export oneroster DIR --school ID [--version 1.1|1.2]
     nextsteps export ctf --school URN --pupil UPN [--pupil UPN ...] FILE
 
 Long work shows a progress bar (tqdm) on standard error and ends with a summary of what
 changed. Bad input ends with every problem by file, line and column, and nothing written.
+A row whose UPN (or sourcedId) names an existing pupil who is someone else is a conflict: the
+import stops, listing each, unless --skip-conflicts asks to apply everything else.
 """
 
 from __future__ import annotations
@@ -21,11 +24,15 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from nextsteps.interop.problems import ImportProblems
+from nextsteps.interop.problems import IdentityConflicts, ImportProblems
 from nextsteps.schools.models import School
 
 IMPORT_KINDS = frozenset({"oneroster", "ctf", "pupils", "classes", "enrolments", "marks"})
 EXPORT_KINDS = frozenset({"oneroster", "ctf"})
+SKIP_CONFLICTS_HELP = (
+    "apply everything else when rows name an existing pupil who is someone else (same UPN or "
+    "sourcedId, different surname and date of birth); those pupils are left unchanged"
+)
 
 
 def add_import_parsers(kinds: Any) -> None:
@@ -40,6 +47,7 @@ def add_import_parsers(kinds: Any) -> None:
     )
     oneroster.add_argument("path", type=Path, help="a folder of CSV files or a .zip")
     oneroster.add_argument("--dry-run", action="store_true", help="check and count; write nothing")
+    oneroster.add_argument("--skip-conflicts", action="store_true", help=SKIP_CONFLICTS_HELP)
     ctf = kinds.add_parser(
         "ctf",
         help="pupils, SEN and FSM history and key stage results from a Common Transfer File",
@@ -48,6 +56,7 @@ def add_import_parsers(kinds: Any) -> None:
     ctf.add_argument("path", type=Path, help="the CTF .xml file")
     ctf.add_argument("--school", type=int, help="URN (default: the file's destination school)")
     ctf.add_argument("--dry-run", action="store_true", help="check and count; write nothing")
+    ctf.add_argument("--skip-conflicts", action="store_true", help=SKIP_CONFLICTS_HELP)
     for kind, what in (
         ("pupils", "pupils and their characteristics"),
         ("classes", "classes"),
@@ -61,6 +70,8 @@ def add_import_parsers(kinds: Any) -> None:
         sheet.add_argument("path", type=Path)
         sheet.add_argument("--school", type=int, required=True, help="the school's URN")
         sheet.add_argument("--dry-run", action="store_true", help="check and count; write nothing")
+        if kind == "pupils":
+            sheet.add_argument("--skip-conflicts", action="store_true", help=SKIP_CONFLICTS_HELP)
     marks = kinds.add_parser(
         "marks",
         help="a test's marks from a CSV or XLSX spreadsheet (a column per question, or a total)",
@@ -165,6 +176,15 @@ def run_import(command: BaseCommand, options: dict[str, Any]) -> None:
             lines = _import_marks(path, options)
         else:
             lines = _import_sheet(kind, path, options)
+    except IdentityConflicts as conflicts:
+        bar.close()
+        raise CommandError(
+            f"Nothing was imported: {len(conflicts.conflicts)} rows name an existing pupil who is "
+            "someone else (the UPN or sourcedId matches, the legal surname and date of birth "
+            f"do not).\n{conflicts.describe()}\n"
+            "Check these pupils. To import everything else and leave them unchanged, run the "
+            "same command again with --skip-conflicts."
+        ) from conflicts
     except ImportProblems as problems:
         bar.close()
         raise CommandError(
@@ -185,9 +205,13 @@ def _import_oneroster(path: Path, options: dict[str, Any], bar: Bar) -> list[str
     if not path.exists():
         raise OSError(f"{path} does not exist")
     summary = oneroster_import(
-        source=Source.from_path(path), by=None, dry_run=options["dry_run"], progress=bar
+        source=Source.from_path(path),
+        by=None,
+        dry_run=options["dry_run"],
+        skip_conflicts=options.get("skip_conflicts", False),
+        progress=bar,
     )
-    return summary.lines()
+    return summary.lines() + summary.identity.lines()
 
 
 def _import_ctf(path: Path, options: dict[str, Any]) -> list[str]:
@@ -200,8 +224,9 @@ def _import_ctf(path: Path, options: dict[str, Any]) -> list[str]:
         school=school,
         by=None,
         dry_run=options["dry_run"],
+        skip_conflicts=options.get("skip_conflicts", False),
     )
-    return summary.lines()
+    return summary.lines() + summary.identity.lines()
 
 
 def _import_sheet(kind: str, path: Path, options: dict[str, Any]) -> list[str]:
@@ -211,9 +236,15 @@ def _import_sheet(kind: str, path: Path, options: dict[str, Any]) -> list[str]:
     school = school_by_id(options["school"])
     table = read_table(path.read_bytes(), path.name)
     summary = sheet_import(
-        school=school, kind=kind, table=table, mapping=None, by=None, dry_run=options["dry_run"]
+        school=school,
+        kind=kind,
+        table=table,
+        mapping=None,
+        by=None,
+        dry_run=options["dry_run"],
+        skip_conflicts=options.get("skip_conflicts", False),
     )
-    return summary.lines()
+    return summary.lines() + summary.identity.lines()
 
 
 def _import_marks(path: Path, options: dict[str, Any]) -> list[str]:

@@ -1,8 +1,10 @@
 """Import a Common Transfer File: pupils, FSM and SEN history, key stage results.
 
-Pupils are matched by UPN, so a re-import updates rather than duplicates. KS1 and KS2 results
-also fill the progress measures' prior attainment (`Ks1Result`, `Ks2Result`); every result is
-kept as sent in `KeyStageResult`. All or nothing, every problem named first.
+Pupils are matched by UPN, so a re-import updates rather than duplicates; a pupil whose UPN
+names someone else (`people.identity`) is a conflict, never applied, and the rest is applied only
+when the person chooses to (`skip_conflicts`). KS1 and KS2 results also fill the progress
+measures' prior attainment (`Ks1Result`, `Ks2Result`); every result is kept as sent in
+`KeyStageResult`. All or nothing, every problem named first; read, matched, then written in bulk.
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ from django.utils.translation import gettext
 from nextsteps.audit.services import audit_write
 from nextsteps.interop.ctf import CtfFile, CtfPupil, parse_ctf
 from nextsteps.interop.models import CharacteristicPeriod, ImportRun, KeyStageResult
-from nextsteps.interop.problems import ImportProblems, Problem, ProblemList
-from nextsteps.people.models import Pupil
+from nextsteps.interop.problems import IdentityConflicts, ImportProblems, Problem, ProblemList
+from nextsteps.people.identity import IdentityReport, Outcome, pupil_match
+from nextsteps.people.selectors import pupil_records_by_upn
+from nextsteps.people.services import pupils_import_write
 from nextsteps.people.upn import UpnError, upn_clean
 from nextsteps.schools.models import School
 
@@ -41,6 +45,7 @@ class CtfSummary:
     dry_run: bool
     school: str = ""
     counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    identity: IdentityReport = field(default_factory=IdentityReport)
 
     def lines(self) -> list[str]:
         head = "Dry run: nothing was written. " if self.dry_run else ""
@@ -48,7 +53,17 @@ class CtfSummary:
         return [f"{head}Common Transfer File into {self.school}: {parts or 'no changes'}."]
 
     def as_dict(self) -> dict[str, Any]:
-        return {"dry_run": self.dry_run, "counts": dict(self.counts)}
+        return {"dry_run": self.dry_run, "counts": dict(self.counts), **self.identity.as_dict()}
+
+
+@dataclass
+class CtfPlan:
+    """The file's pupils matched to this school's, before anything is written."""
+
+    new: list[CtfPupil] = field(default_factory=list)
+    new_fields: list[dict[str, Any]] = field(default_factory=list)
+    changes: dict[int, dict[str, Any]] = field(default_factory=dict)
+    pupil_ids: dict[str, int] = field(default_factory=dict)  # UPN → id, of those applied
 
 
 class _DryRun(Exception):
@@ -73,9 +88,19 @@ def _destination(
 
 
 def ctf_import(
-    *, data: bytes, filename: str, school: School | None, by: Any, dry_run: bool = False
+    *,
+    data: bytes,
+    filename: str,
+    school: School | None,
+    by: Any,
+    dry_run: bool = False,
+    skip_conflicts: bool = False,
 ) -> CtfSummary:
-    """Import a CTF; ImportProblems lists every problem and nothing is written."""
+    """Import a CTF; ImportProblems lists every problem and nothing is written.
+
+    Pupils in conflict with the pupil their UPN names are never applied; unless this is a dry
+    run or `skip_conflicts` is given, they stop the import (IdentityConflicts).
+    """
     problems = ProblemList()
     ctf = parse_ctf(data, filename, problems)
     problems.raise_if_any()
@@ -100,11 +125,13 @@ def ctf_import(
             [Problem(filename, 0, "DestSchool", gettext("no school to import into"))]
         )
     summary = CtfSummary(dry_run=dry_run, school=target.name)
+    plan = _plan(target, ctf.pupils, filename, problems, summary)
+    problems.raise_if_any()
+    if summary.identity.conflicts and not (dry_run or skip_conflicts):
+        raise IdentityConflicts(summary.identity.conflicts)
     try:
         with transaction.atomic():
-            for pupil in ctf.pupils:
-                _import_pupil(target, pupil, filename, problems, summary)
-            problems.raise_if_any()
+            _write(target, ctf.pupils, plan, summary)
             if dry_run:
                 raise _DryRun
             ImportRun.objects.create(
@@ -128,10 +155,8 @@ def ctf_import(
     return summary
 
 
-def _import_pupil(
-    school: School, data: CtfPupil, filename: str, problems: ProblemList, summary: CtfSummary
-) -> None:
-    pupil = Pupil.objects.filter(school=school, upn=data.upn).first()
+def _pupil_fields(data: CtfPupil) -> dict[str, Any]:
+    """The pupil's fields as the file states them (absent ones are left as they are)."""
     fields: dict[str, Any] = {
         "legal_surname": data.surname[:100],
         "legal_forename": data.forename[:100],
@@ -153,80 +178,166 @@ def _import_pupil(
     if data.sen:
         latest = max(data.sen, key=lambda p: p.starts_on)
         fields["sen_status"] = SEN_CODES.get(latest.value, "N")
-    if pupil is None:
-        missing = [n for n in ("date_of_birth", "year_group") if n not in fields]
-        if missing:
+    return fields
+
+
+def _plan(
+    school: School,
+    pupils: list[CtfPupil],
+    filename: str,
+    problems: ProblemList,
+    summary: CtfSummary,
+) -> CtfPlan:
+    """Match each pupil to the one their UPN names (one query), through the shared rule."""
+    existing = pupil_records_by_upn(school, [p.upn for p in pupils])
+    plan = CtfPlan()
+    seen: dict[str, int] = {}
+    for data in pupils:
+        if data.upn in seen:
             problems.add(
                 filename,
                 data.line,
-                "Pupil",
-                gettext("a new pupil needs %(missing)s")
-                % {"missing": " and ".join(m.replace("_", " ") for m in missing)},
+                "UPN",
+                gettext("the UPN %(upn)s is also on line %(line)s")
+                % {"upn": data.upn, "line": seen[data.upn]},
             )
-            return
-        fields.setdefault("gender", "X")
-        pupil = Pupil.objects.create(
-            school=school, upn=data.upn, admission_date=timezone.localdate(), **fields
+            continue
+        seen[data.upn] = data.line
+        current = existing.get(data.upn)
+        fields = _pupil_fields(data)
+        decision = pupil_match(current, fields)
+        summary.identity.record(
+            decision,
+            file=filename,
+            line=data.line,
+            upn=data.upn,
+            existing=current,
+            incoming=fields,
         )
-        summary.counts["pupils created"] += 1
-    else:
-        changed = {k: v for k, v in fields.items() if getattr(pupil, k) != v}
-        for name, value in changed.items():
-            setattr(pupil, name, value)
-        if changed:
-            pupil.save(update_fields=sorted(changed))
-        summary.counts["pupils updated" if changed else "pupils unchanged"] += 1
-    _periods(school, pupil, data, summary)
-    _results(school, pupil, data, summary)
-
-
-def _periods(school: School, pupil: Pupil, data: CtfPupil, summary: CtfSummary) -> None:
-    for kind, periods in (
-        (CharacteristicPeriod.Kind.FSM, data.fsm),
-        (CharacteristicPeriod.Kind.SEN, data.sen),
-    ):
-        for period in periods:
-            _, created = CharacteristicPeriod.objects.update_or_create(
-                school=school,
-                pupil=pupil,
-                kind=kind,
-                starts_on=period.starts_on,
-                defaults={"ends_on": period.ends_on, "value": period.value[:10]},
+        if decision.outcome is Outcome.CONFLICT:
+            continue
+        if current is None:
+            missing = [n for n in ("date_of_birth", "year_group") if n not in fields]
+            if missing:
+                problems.add(
+                    filename,
+                    data.line,
+                    "Pupil",
+                    gettext("a new pupil needs %(missing)s")
+                    % {"missing": " and ".join(m.replace("_", " ") for m in missing)},
+                )
+                continue
+            fields.setdefault("gender", "X")
+            plan.new.append(data)
+            plan.new_fields.append(
+                {"upn": data.upn, "admission_date": timezone.localdate(), **fields}
             )
-            if created:
-                summary.counts[f"{kind} periods"] += 1
+            summary.counts["pupils created"] += 1
+            continue
+        plan.pupil_ids[data.upn] = current["id"]
+        if decision.changes:
+            plan.changes[current["id"]] = {c.field: c.after for c in decision.changes}
+        summary.counts["pupils updated" if decision.changes else "pupils unchanged"] += 1
+    return plan
 
 
-def _results(school: School, pupil: Pupil, data: CtfPupil, summary: CtfSummary) -> None:
-    prior: dict[str, dict[str, Any]] = defaultdict(dict)
-    for result in data.results:
-        _, created = KeyStageResult.objects.update_or_create(
-            school=school,
-            pupil=pupil,
-            stage=result.stage,
-            year=result.year,
-            subject=result.subject,
-            method=result.method,
-            component=result.component,
-            defaults={
-                "locale": result.locale,
-                "result_qualifier": result.qualifier,
-                "result": result.result,
-            },
+def _write(school: School, pupils: list[CtfPupil], plan: CtfPlan, summary: CtfSummary) -> None:
+    """The pupils, then their histories and results, each table in one pass."""
+    created = pupils_import_write(school=school, new=plan.new_fields, changes=plan.changes)
+    for data, pupil_id in zip(plan.new, created, strict=True):
+        plan.pupil_ids[data.upn] = pupil_id
+    applied = [(plan.pupil_ids[p.upn], p) for p in pupils if p.upn in plan.pupil_ids]
+    _periods(school, applied, summary)
+    prior = _results(school, applied, summary)
+    _prior_attainment(school, prior, summary)
+
+
+def _periods(school: School, pupils: list[tuple[int, CtfPupil]], summary: CtfSummary) -> None:
+    existing = {
+        (p.pupil_id, p.kind, p.starts_on): p
+        for p in CharacteristicPeriod.objects.filter(
+            school=school, pupil_id__in=[pupil_id for pupil_id, _ in pupils]
         )
-        if created:
-            summary.counts["key stage results"] += 1
-        name = PRIOR_ATTAINMENT.get(
-            (result.stage.upper(), result.subject.upper(), result.method.upper())
+    }
+    new: list[CharacteristicPeriod] = []
+    changed: dict[int, CharacteristicPeriod] = {}
+    for pupil_id, data in pupils:
+        for kind, periods in (
+            (CharacteristicPeriod.Kind.FSM, data.fsm),
+            (CharacteristicPeriod.Kind.SEN, data.sen),
+        ):
+            for period in periods:
+                key = (pupil_id, kind, period.starts_on)
+                current = existing.get(key)
+                if current is None:
+                    current = existing[key] = CharacteristicPeriod(
+                        school=school, pupil_id=pupil_id, kind=kind, starts_on=period.starts_on
+                    )
+                    new.append(current)
+                    summary.counts[f"{kind} periods"] += 1
+                elif current.pk is not None:
+                    changed[current.pk] = current
+                current.ends_on, current.value = period.ends_on, period.value[:10]
+    CharacteristicPeriod.objects.bulk_create(new)
+    CharacteristicPeriod.objects.bulk_update(list(changed.values()), ["ends_on", "value"])
+
+
+def _results(
+    school: School, pupils: list[tuple[int, CtfPupil]], summary: CtfSummary
+) -> dict[tuple[int, str], dict[str, Any]]:
+    """Every result as sent; the prior attainment it gives, by (pupil id, key stage)."""
+    existing = {
+        (r.pupil_id, r.stage, r.year, r.subject, r.method, r.component): r
+        for r in KeyStageResult.objects.filter(
+            school=school, pupil_id__in=[pupil_id for pupil_id, _ in pupils]
         )
-        if name and result.result:
-            prior[result.stage.upper()][name] = result.result[:8]
-            prior[result.stage.upper()]["year"] = result.year
-    _prior_attainment(school, pupil, prior, summary)
+    }
+    new: list[KeyStageResult] = []
+    changed: dict[int, KeyStageResult] = {}
+    prior: dict[tuple[int, str], dict[str, Any]] = defaultdict(dict)
+    for pupil_id, data in pupils:
+        for result in data.results:
+            key = (
+                pupil_id,
+                result.stage,
+                result.year,
+                result.subject,
+                result.method,
+                result.component,
+            )
+            current = existing.get(key)
+            if current is None:
+                current = existing[key] = KeyStageResult(
+                    school=school,
+                    pupil_id=pupil_id,
+                    stage=result.stage,
+                    year=result.year,
+                    subject=result.subject,
+                    method=result.method,
+                    component=result.component,
+                )
+                new.append(current)
+                summary.counts["key stage results"] += 1
+            elif current.pk is not None:
+                changed[current.pk] = current
+            current.locale = result.locale
+            current.result_qualifier = result.qualifier
+            current.result = result.result
+            name = PRIOR_ATTAINMENT.get(
+                (result.stage.upper(), result.subject.upper(), result.method.upper())
+            )
+            if name and result.result:
+                prior[(pupil_id, result.stage.upper())][name] = result.result[:8]
+                prior[(pupil_id, result.stage.upper())]["year"] = result.year
+    KeyStageResult.objects.bulk_create(new)
+    KeyStageResult.objects.bulk_update(
+        list(changed.values()), ["locale", "result_qualifier", "result"]
+    )
+    return prior
 
 
 def _prior_attainment(
-    school: School, pupil: Pupil, prior: dict[str, dict[str, Any]], summary: CtfSummary
+    school: School, prior: dict[tuple[int, str], dict[str, Any]], summary: CtfSummary
 ) -> None:
     """Fill the progress measures' KS1/KS2 rows, when that app provides them."""
     try:
@@ -235,14 +346,25 @@ def _prior_attainment(
         return
     for stage, model_name in (("KS1", "Ks1Result"), ("KS2", "Ks2Result")):
         model = getattr(progress, model_name, None)
-        if model is None or stage not in prior:
+        wanted = {pupil_id: values for (pupil_id, key), values in prior.items() if key == stage}
+        if model is None or not wanted:
             continue
-        values = dict(prior[stage])
-        year = values.pop("year")
-        model.objects.update_or_create(
-            pupil=pupil, defaults={"school": school, "year": year, **values}
-        )
-        summary.counts[f"{stage} prior attainment"] += 1
+        rows = {row.pupil_id: row for row in model.objects.filter(pupil_id__in=list(wanted))}
+        new, changed, names = [], [], {"school"}
+        for pupil_id, values in wanted.items():
+            row = rows.get(pupil_id)
+            if row is None:
+                row = model(pupil_id=pupil_id)
+                new.append(row)
+            else:
+                changed.append(row)
+            row.school = school
+            for name, value in values.items():
+                setattr(row, name, value)
+                names.add(name)
+            summary.counts[f"{stage} prior attainment"] += 1
+        model.objects.bulk_create(new)
+        model.objects.bulk_update(changed, sorted(names))
 
 
 def today() -> dt.date:

@@ -34,6 +34,7 @@ from typing import IO
 
 from django.utils.translation import gettext
 
+from nextsteps import filereading
 from nextsteps.interop.oneroster_columns import COLUMNS
 from nextsteps.interop.problems import ProblemList
 
@@ -147,18 +148,18 @@ class Source:
 
     @classmethod
     def from_zip(cls, data: bytes, label: str) -> Source:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        """The CSV files of a zip; `filereading.Unreadable` if it is not one or is a bomb."""
+        archive = filereading.open_zip(data, label, max_unpacked=MAX_ZIP_BYTES)
         members = [info for info in archive.infolist() if not info.is_dir()]
-        if sum(info.file_size for info in members) > MAX_ZIP_BYTES:
-            raise OSError(
-                gettext("%(label)s unpacks to more than %(gib)s GiB")
-                % {"label": label, "gib": MAX_ZIP_BYTES // 1024**3}
-            )
         openers: dict[str, Callable[[], IO[bytes]]] = {}
         for info in members:
             name = info.filename.rsplit("/", 1)[-1]
             if name.lower().endswith(".csv") and not name.startswith("."):
                 openers.setdefault(name, _zip_opener(archive, info))
+        if not openers:
+            raise filereading.Unreadable(
+                label, 0, "", gettext("the zip holds no CSV files, so it is not a OneRoster set")
+            )
         return cls(openers, label)
 
     @classmethod
@@ -171,7 +172,7 @@ def _file_opener(path: Path) -> Callable[[], IO[bytes]]:
 
 
 def _zip_opener(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Callable[[], IO[bytes]]:
-    return lambda: archive.open(info)
+    return lambda: filereading.open_member(archive, info)
 
 
 def _bytes_opener(data: bytes) -> Callable[[], IO[bytes]]:
@@ -253,18 +254,12 @@ def _csv_rows(source: Source, file: str, problems: ProblemList) -> Iterator[tupl
     previous = csv.field_size_limit(MAX_FIELD)
     try:
         with source.open(file) as raw:
-            text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-            reader = csv.reader(text, strict=True)
+            reader = csv.reader(filereading.lines(raw, file), strict=True)
             line = 0
             while True:
                 try:
                     row = next(reader)
                 except StopIteration:
-                    return
-                except UnicodeDecodeError:
-                    problems.add(
-                        file, reader.line_num + 1, "", gettext("the file is not UTF-8 text")
-                    )
                     return
                 except csv.Error as error:
                     problems.add(
@@ -278,6 +273,8 @@ def _csv_rows(source: Source, file: str, problems: ProblemList) -> Iterator[tupl
                 if not row:
                     continue
                 yield reader.line_num if reader.line_num else line, row
+    except filereading.Unreadable as error:  # not UTF-8, a NUL, a damaged zip member
+        problems.add(file, error.line, error.column, error.message)
     finally:
         csv.field_size_limit(previous)
 

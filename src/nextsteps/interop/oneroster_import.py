@@ -8,6 +8,10 @@ transaction; a dry run does the same and rolls back. A row whose content is unch
 last import (same digest) is skipped without loading what it maps to, so a second import of
 the same set changes nothing and is quicker.
 
+A pupil row whose `sourcedId` or UPN names an existing pupil who is someone else (different legal
+surname and date of birth, `people.identity`) is a conflict: never applied, with its enrolments
+and links; the rest is applied only when the person chooses to (`skip_conflicts`).
+
 Bulk files list everything that exists: a pupil or an enrolment imported before and missing now
 has left (a leaving date, an end date). Delta files list changes, `tobedeleted` ending them.
 Classes, courses and sessions are never deleted (their history is evidence), only reported.
@@ -30,7 +34,8 @@ from nextsteps.interop import oneroster as orr
 from nextsteps.interop.bulk import insert_rows
 from nextsteps.interop.models import ImportRun, SourcedId
 from nextsteps.interop.oneroster_people import PeopleImport
-from nextsteps.interop.problems import ImportProblems, ProblemList
+from nextsteps.interop.problems import IdentityConflicts, ImportProblems, ProblemList
+from nextsteps.people.identity import IdentityReport
 from nextsteps.schools.models import AcademicYear, School, Subject, Term
 from nextsteps.teaching.models import Class
 
@@ -65,6 +70,7 @@ class ImportSummary:
     notes: list[str] = field(default_factory=list)
     dry_run: bool = False
     schools: list[str] = field(default_factory=list)
+    identity: IdentityReport = field(default_factory=IdentityReport)
 
     @property
     def changed(self) -> int:
@@ -78,6 +84,7 @@ class ImportSummary:
             "notes": self.notes,
             "dry_run": self.dry_run,
             "schools": self.schools,
+            **self.identity.as_dict(),
         }
 
     def lines(self) -> list[str]:
@@ -687,6 +694,7 @@ def oneroster_import(
     source: orr.Source,
     by: Any,
     dry_run: bool = False,
+    skip_conflicts: bool = False,
     schools: Iterable[School] | None = None,
     progress: Progress = no_progress,
     today: dt.date | None = None,
@@ -694,7 +702,9 @@ def oneroster_import(
     """Import a OneRoster set: every problem found stops it, and then nothing is written.
 
     `schools` limits the import to those schools (a data manager's page); the command line
-    imports into any school the set names, as long as it exists in nextsteps.
+    imports into any school the set names, as long as it exists in nextsteps. Pupils in
+    conflict with the pupil their identifier names are never applied; unless this is a dry run
+    or `skip_conflicts` is given, they stop the import (IdentityConflicts).
     """
     run = OneRosterImport(
         source,
@@ -705,6 +715,8 @@ def oneroster_import(
     )
     run.summary.dry_run = dry_run
     people = run.check()
+    if run.summary.identity.conflicts and not (dry_run or skip_conflicts):
+        raise IdentityConflicts(run.summary.identity.conflicts)
     try:
         with transaction.atomic():
             run.apply(people)

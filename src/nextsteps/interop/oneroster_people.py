@@ -17,7 +17,9 @@ from django.utils.translation import gettext
 from nextsteps.accounts.models import Membership, Role, User
 from nextsteps.interop import oneroster as orr
 from nextsteps.interop.models import SourcedId
+from nextsteps.people.identity import Outcome, pupil_match
 from nextsteps.people.models import Gender, Guardian, GuardianLink, Pupil, SenStatus, Staff
+from nextsteps.people.selectors import pupil_records_by_id
 from nextsteps.people.upn import UpnError, upn_clean
 from nextsteps.schools.models import AcademicYear, School
 
@@ -88,6 +90,8 @@ class PeopleImport:
         self.enrolments: list[EnrolmentRow] = []
         self.enrolment_sids: dict[int, set[str]] = defaultdict(set)
         self.enrolments_unchanged = 0
+        # (school id, user sourcedId) of pupil rows in conflict: left out with their enrolments
+        self.conflicted: set[tuple[int, str]] = set()
 
     # ------------------------------------------------------------------ reading
 
@@ -325,12 +329,16 @@ class PeopleImport:
         for people in by_school.values():
             self._match_pupils([p for p in people if p.kind == "pupil"])
             self._match_staff_and_guardians([p for p in people if p.kind != "pupil"])
+        self.people = [
+            p for p in self.people if (p.school.pk, p.row.sourced_id) not in self.conflicted
+        ]
         self._match_accounts()
 
     def _match_pupils(self, pupils: list[Person]) -> None:
         if not pupils:
             return
         school = pupils[0].school
+        by_sourced_id = {id(p) for p in pupils if p.target_id is not None}
         by_upn = dict(Pupil.objects.filter(school=school).values_list("upn", "pk"))
         mapped_to = {
             object_id: sid
@@ -371,6 +379,30 @@ class PeopleImport:
                     )
             if person.target_id is None and not row.deleted:
                 self._check_new_pupil(person, year_start)
+        self._check_identities(school, pupils, by_sourced_id)
+
+    def _check_identities(
+        self, school: School, pupils: list[Person], by_sourced_id: set[int]
+    ) -> None:
+        """Each matched pupil through the shared rule: one who is someone else is a conflict."""
+        matched = [p for p in pupils if p.target_id is not None and not p.row.deleted]
+        existing = pupil_records_by_id(school, [p.target_id or 0 for p in matched])
+        for person in matched:
+            current = existing.get(person.target_id or 0)
+            if current is None:
+                continue
+            decision = pupil_match(current, person.fields)
+            self.run.summary.identity.record(
+                decision,
+                file=person.row.file,
+                line=person.row.line,
+                upn=str(person.fields.get("upn") or current["upn"]),
+                existing=current,
+                incoming=person.fields,
+                sourced_id=person.row.sourced_id if id(person) in by_sourced_id else "",
+            )
+            if decision.outcome is Outcome.CONFLICT:
+                self.conflicted.add((school.pk, person.row.sourced_id))
 
     def _first_year_start(self, school: School) -> dt.date | None:
         starts = [
@@ -504,7 +536,7 @@ class PeopleImport:
         run = self.run
         light: dict[int, dict[str, str]] = {}
         users_here: dict[int, set[str]] = {}
-        count = 0
+        count = conflicted = 0
         for row in orr.read_file(run.source, run.manifest, "enrollments.csv", self.problems):
             count += 1
             if count % 50_000 == 0:
@@ -531,6 +563,9 @@ class PeopleImport:
                 )
             self.enrolment_sids[school.pk].add(row.sourced_id)
             self._check_enrolment_refs(row, school, users_here[school.pk])
+            if (school.pk, row["userSourcedId"]) in self.conflicted:
+                conflicted += 1
+                continue
             if light[school.pk].get(row.sourced_id) == row.fingerprint and not row.deleted:
                 self.enrolments_unchanged += 1
                 continue
@@ -549,6 +584,10 @@ class PeopleImport:
                 )
             )
         self.known_enrolments = {pk: set(d) for pk, d in light.items()}
+        if conflicted:
+            run.summary.notes.append(
+                f"{conflicted} enrolments of pupils in conflict were not applied"
+            )
 
     def _check_enrolment_refs(self, row: orr.Row, school: School, users: set[str]) -> None:
         class_sid = row["classSourcedId"]
@@ -733,6 +772,8 @@ class PeopleImport:
         schools = {p.school.pk: p.school for p in self.people}
         new = []
         for school_id, guardian_sid, pupil_sid in sorted(links):
+            if (school_id, pupil_sid) in self.conflicted:
+                continue
             users = self.run.mapping(schools[school_id], SourcedId.Kind.USER)
             guardian, pupil = users.get(guardian_sid), users.get(pupil_sid)
             if not guardian or not pupil:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from nextsteps.i18n import translate as _
+from nextsteps.people.identity import Conflict
 
 
 @dataclass(frozen=True, order=True)
@@ -55,6 +56,18 @@ class ImportProblems(Exception):
             more = len(self.problems) - limit
             lines.append(_("… and %(more)s more problems") % {"more": more})
         return "\n".join(lines)
+
+
+class IdentityConflicts(ImportProblems):
+    """Rows whose identifier names an existing pupil who is someone else; nothing was written.
+
+    Raised by an import asked to apply (not a dry run) without leave to skip the conflicts:
+    the person must look at them and then choose to apply the rest.
+    """
+
+    def __init__(self, conflicts: list[Conflict]) -> None:
+        self.conflicts = sorted(conflicts, key=lambda c: (c.file, c.line))
+        super().__init__([Problem(c.file, c.line, "UPN", c.message()) for c in self.conflicts])
 
 
 class ProblemList:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from nextsteps import filereading
 from nextsteps.interop.oneroster import grade_to_year
 from nextsteps.interop.problems import ProblemList
 
@@ -172,17 +172,15 @@ def normalise_header(text: str) -> str:
 
 
 def read_table(data: bytes, filename: str) -> Table:
-    """Rows of a CSV (UTF-8, with or without BOM) or the first sheet of an XLSX."""
+    """Rows of a CSV (UTF-8, with or without BOM) or the first sheet of an XLSX.
+
+    Raises ValueError naming the file (and the line, where there is one); a file that is not
+    text or a workbook is `filereading.Unreadable`, a kind of ValueError.
+    """
     if filename.lower().endswith(".xlsx") or data[:2] == b"PK":
         return _read_xlsx(data, filename)
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ValueError(
-            _("%(filename)s is not UTF-8 text (save it as CSV UTF-8)") % {"filename": filename}
-        ) from error
-    try:
-        raw = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+        raw = list(csv.reader(filereading.lines(data, filename), strict=True))
     except csv.Error as error:
         raise ValueError(
             _("%(filename)s: malformed CSV (%(error)s)") % {"filename": filename, "error": error}
@@ -191,21 +189,11 @@ def read_table(data: bytes, filename: str) -> Table:
 
 
 def _read_xlsx(data: bytes, filename: str) -> Table:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
-        raise ValueError(
-            _("%(filename)s is not a readable XLSX workbook") % {"filename": filename}
-        ) from error
-    sheet = book.worksheets[0]
     raw = []
-    for values in sheet.iter_rows(values_only=True):
-        raw.append([_cell_text(v) for v in values])
+    for cells in filereading.workbook_rows(data, filename, _cell_text):
+        raw.append(cells)
         if len(raw) > MAX_ROWS + 1:
             break
-    book.close()
     return _table(filename, raw)
 
 

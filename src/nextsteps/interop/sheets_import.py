@@ -1,7 +1,9 @@
 """Import pupils, classes or enrolments from a mapped spreadsheet: all rows or none.
 
 Pupils are matched by UPN, classes by name in the current academic year, so importing the same
-sheet again changes nothing. Every problem is listed by file, line and column first.
+sheet again changes nothing. Every problem is listed by file, line and column first. A pupil row
+whose UPN names someone else (`people.identity`) is a conflict: listed, never applied, and the
+rest is applied only when the person chooses to (`skip_conflicts`).
 """
 
 from __future__ import annotations
@@ -18,9 +20,12 @@ from django.utils.translation import gettext
 
 from nextsteps.audit.services import audit_write
 from nextsteps.interop.models import ImportRun
-from nextsteps.interop.problems import ProblemList
+from nextsteps.interop.problems import IdentityConflicts, ProblemList
 from nextsteps.interop.sheets import Table, mapped_rows, suggest_mapping
+from nextsteps.people.identity import IdentityReport, Outcome, pupil_match
 from nextsteps.people.models import Pupil, Staff
+from nextsteps.people.selectors import pupil_records_by_upn
+from nextsteps.people.services import pupils_import_write
 from nextsteps.people.upn import UpnError, upn_clean
 from nextsteps.schools.models import AcademicYear, School, Subject
 from nextsteps.teaching.models import Class, ClassStaff, Enrolment
@@ -35,12 +40,18 @@ class SheetSummary:
     counts: dict[str, dict[str, int]] = field(
         default_factory=lambda: defaultdict(lambda: {"created": 0, "updated": 0, "unchanged": 0})
     )
+    identity: IdentityReport = field(default_factory=IdentityReport)
 
     def add(self, what: str, outcome: str) -> None:
         self.counts[what][outcome] += 1
 
     def as_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "dry_run": self.dry_run, "counts": dict(self.counts)}
+        return {
+            "kind": self.kind,
+            "dry_run": self.dry_run,
+            "counts": dict(self.counts),
+            **self.identity.as_dict(),
+        }
 
     def lines(self) -> list[str]:
         head = "Dry run: nothing was written. " if self.dry_run else ""
@@ -73,9 +84,14 @@ def sheet_import(
     mapping: dict[str, str] | None,
     by: Any,
     dry_run: bool = False,
+    skip_conflicts: bool = False,
     today: dt.date | None = None,
 ) -> SheetSummary:
-    """Import a sheet of pupils, classes or enrolments; ImportProblems lists what is wrong."""
+    """Import a sheet of pupils, classes or enrolments; ImportProblems lists what is wrong.
+
+    Pupil rows in conflict with the pupil their UPN names are never applied; unless this is a
+    dry run or `skip_conflicts` is given, they stop the import (IdentityConflicts).
+    """
     if kind not in KINDS:
         raise ValueError(f"spreadsheets hold {', '.join(KINDS)}, not {kind!r}")
     today = today or timezone.localdate()
@@ -95,10 +111,16 @@ def sheet_import(
     if year is None:  # pragma: no cover - listed as a problem above
         return SheetSummary(kind, dry_run)
     summary = SheetSummary(kind, dry_run)
-    writer = {"pupils": _pupils, "classes": _classes, "enrolments": _enrolments}[kind]
+    plan = _pupils_plan(school, year, table, rows, summary) if kind == "pupils" else None
+    if summary.identity.conflicts and not (dry_run or skip_conflicts):
+        raise IdentityConflicts(summary.identity.conflicts)
     try:
         with transaction.atomic():
-            writer(school, year, table, rows, problems, summary)
+            if plan is not None:
+                _pupils_write(school, year, plan, summary)
+            else:
+                writer = {"classes": _classes, "enrolments": _enrolments}[kind]
+                writer(school, year, table, rows, problems, summary)
             problems.raise_if_any()
             if dry_run:
                 raise _DryRun
@@ -155,73 +177,110 @@ def table_kind_is_pupils(record: dict[str, Any]) -> bool:
     return "legal_surname" in record
 
 
-def _pupils(
-    school: School,
-    year: AcademicYear,
-    table: Table,
-    rows: Rows,
-    problems: ProblemList,
-    summary: SheetSummary,
-) -> None:
-    existing = {p.upn: p for p in Pupil.objects.filter(school=school)}
-    seen: dict[str, int] = {}
-    forms: dict[str, Class] = {
-        c.name: c for c in Class.objects.filter(school=school, academic_year=year)
-    }
-    for _line, record in rows:
-        upn = str(record.get("upn", ""))
+@dataclass
+class PupilPlan:
+    """What a sheet of pupils will do, decided before anything is written."""
+
+    new: list[dict[str, Any]] = field(default_factory=list)
+    changes: dict[int, dict[str, Any]] = field(default_factory=dict)
+    forms: list[tuple[str, str]] = field(default_factory=list)  # (UPN, registration group)
+
+
+def _pupils_plan(
+    school: School, year: AcademicYear, table: Table, rows: Rows, summary: SheetSummary
+) -> PupilPlan:
+    """Match every row to the pupil its UPN names (one query), through the shared rule."""
+    existing = pupil_records_by_upn(school, [str(r["upn"]) for _, r in rows if r.get("upn")])
+    plan = PupilPlan()
+    seen: set[str] = set()
+    for line, row in rows:
+        record = dict(row)
+        upn = str(record.pop("upn", ""))
         if not upn or upn in seen:
             continue  # already listed as a problem
-        seen[upn] = _line
+        seen.add(upn)
         reg_group = str(record.pop("reg_group", "") or "")
-        record.pop("upn", None)
-        pupil = existing.get(upn)
-        if pupil is None:
+        current = existing.get(upn)
+        decision = pupil_match(current, record)
+        summary.identity.record(
+            decision,
+            file=table.filename,
+            line=line,
+            upn=upn,
+            existing=current,
+            incoming=record,
+        )
+        if decision.outcome is Outcome.CONFLICT:
+            continue
+        if current is None:
             record.setdefault("admission_date", year.starts_on)
             record.setdefault("gender", "X")
-            pupil = Pupil.objects.create(school=school, upn=upn, **record)
+            plan.new.append({"upn": upn, **record})
             summary.add("pupils", "created")
+        elif decision.changes:
+            plan.changes[current["id"]] = {c.field: c.after for c in decision.changes}
+            summary.add("pupils", "updated")
         else:
-            changed = {k: v for k, v in record.items() if getattr(pupil, k) != v}
-            for name, value in changed.items():
-                setattr(pupil, name, value)
-            if changed:
-                pupil.save(update_fields=sorted(changed))
-            summary.add("pupils", "updated" if changed else "unchanged")
+            summary.add("pupils", "unchanged")
         if reg_group:
-            _place_in_form(school, year, pupil, reg_group, forms, summary)
+            plan.forms.append((upn, reg_group[:100]))
+    return plan
 
 
-def _place_in_form(
-    school: School,
-    year: AcademicYear,
-    pupil: Pupil,
-    name: str,
-    forms: dict[str, Class],
-    summary: SheetSummary,
+def _pupils_write(
+    school: School, year: AcademicYear, plan: PupilPlan, summary: SheetSummary
 ) -> None:
-    form = forms.get(name)
-    if form is None:
-        form = Class.objects.create(
-            school=school,
-            academic_year=year,
-            name=name[:100],
-            kind=Class.Kind.FORM,
-            year_group=pupil.year_group,
-        )
-        forms[name] = form
+    pupils_import_write(school=school, new=plan.new, changes=plan.changes)
+    if plan.forms:
+        _place_in_forms(school, year, plan.forms, summary)
+
+
+def _place_in_forms(
+    school: School, year: AcademicYear, places: list[tuple[str, str]], summary: SheetSummary
+) -> None:
+    """Each pupil in their registration group this year: a handful of queries for the sheet."""
+    pupils = {
+        upn: (pk, year_group, admitted)
+        for pk, upn, year_group, admitted in Pupil.objects.filter(
+            school=school, upn__in=[upn for upn, _ in places]
+        ).values_list("pk", "upn", "year_group", "admission_date")
+    }
+    forms = {c.name: c for c in Class.objects.filter(school=school, academic_year=year)}
+    missing: dict[str, Class] = {}
+    for upn, name in places:
+        if name not in forms and name not in missing:
+            missing[name] = Class(
+                school=school,
+                academic_year=year,
+                name=name,
+                kind=Class.Kind.FORM,
+                year_group=pupils[upn][1],
+            )
+    for form in Class.objects.bulk_create(list(missing.values())):
+        forms[form.name] = form
         summary.add("registration groups", "created")
-    open_in_form = Enrolment.objects.filter(pupil=pupil, teaching_class=form, ends_on__isnull=True)
-    if open_in_form.exists():
-        summary.add("enrolments", "unchanged")
-        return
-    Enrolment.objects.create(
-        school=school,
-        pupil=pupil,
-        teaching_class=form,
-        starts_on=max(year.starts_on, pupil.admission_date),
+    open_places = set(
+        Enrolment.objects.filter(
+            teaching_class_id__in={forms[name].pk for _, name in places}, ends_on__isnull=True
+        ).values_list("pupil_id", "teaching_class_id")
     )
-    summary.add("enrolments", "created")
+    new = []
+    for upn, name in places:
+        pupil_id, _, admitted = pupils[upn]
+        if (pupil_id, forms[name].pk) in open_places:
+            summary.add("enrolments", "unchanged")
+            continue
+        open_places.add((pupil_id, forms[name].pk))
+        new.append(
+            Enrolment(
+                school=school,
+                pupil_id=pupil_id,
+                teaching_class=forms[name],
+                starts_on=max(year.starts_on, admitted),
+            )
+        )
+        summary.add("enrolments", "created")
+    Enrolment.objects.bulk_create(new)
 
 
 def _classes(

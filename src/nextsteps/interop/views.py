@@ -26,10 +26,11 @@ from nextsteps.interop.ctf_import import ctf_import
 from nextsteps.interop.models import ImportRun
 from nextsteps.interop.oneroster_export import oneroster_export, oneroster_zip
 from nextsteps.interop.oneroster_import import log_refused, oneroster_import
-from nextsteps.interop.problems import ImportProblems
+from nextsteps.interop.problems import IdentityConflicts, ImportProblems
 from nextsteps.interop.sheets_import import KINDS, SheetSummary, sheet_import
 from nextsteps.interop.sheets_marks import KIND as MARKS
 from nextsteps.interop.sheets_marks import marks_fields, marks_sheet_import
+from nextsteps.people.identity import IdentityReport
 from nextsteps.people.models import Pupil
 from nextsteps.web.exports import table_response
 
@@ -47,6 +48,18 @@ def _admin_school(request: HttpRequest, urn: int) -> Any:
     return access.access_school(request.user, urn, roles=[Role.ADMIN])
 
 
+def _skip_conflicts_field() -> forms.BooleanField:
+    return forms.BooleanField(
+        label=gettext_lazy("Apply the rest if some pupils conflict"),
+        help_text=gettext_lazy(
+            "A row whose UPN names an existing pupil with a different legal surname and date "
+            "of birth is never applied. Tick this after a dry run has shown you those rows, "
+            "to import everything else and leave those pupils unchanged."
+        ),
+        required=False,
+    )
+
+
 class OneRosterImportForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("OneRoster file set (.zip)"),
@@ -57,6 +70,7 @@ class OneRosterImportForm(forms.Form):
     dry_run = forms.BooleanField(
         label=gettext_lazy("Dry run: check and count, change nothing"), required=False, initial=True
     )
+    skip_conflicts = _skip_conflicts_field()
 
 
 class CtfImportForm(forms.Form):
@@ -64,6 +78,7 @@ class CtfImportForm(forms.Form):
     dry_run = forms.BooleanField(
         label=gettext_lazy("Dry run: check and count, change nothing"), required=False, initial=True
     )
+    skip_conflicts = _skip_conflicts_field()
 
 
 class SheetUploadForm(forms.Form):
@@ -116,6 +131,30 @@ def data_home(request: HttpRequest, urn: int) -> HttpResponse:
     )
 
 
+def _conflicts_page(
+    request: HttpRequest,
+    school: Any,
+    title: str,
+    conflicts: IdentityConflicts,
+    filename: str,
+    kind: str,
+    rest_mapping: dict[str, str] | None = None,
+) -> HttpResponse:
+    """An import refused because rows name someone else: each one, and how to apply the rest."""
+    log_refused(school, conflicts, by=request.user, filename=filename, kind=kind)
+    return render(
+        request,
+        "interop/conflicts.html",
+        {
+            "school": school,
+            "title": title,
+            "identity": IdentityReport(conflicts=conflicts.conflicts),
+            "rest_mapping": rest_mapping,
+        },
+        status=409,
+    )
+
+
 def _problems_page(
     request: HttpRequest,
     school: Any,
@@ -139,13 +178,24 @@ def _problems_page(
     )
 
 
+def _refuse_form(request: HttpRequest, form: forms.Form, fallback: str) -> None:
+    """Say why an import form was refused: the file's fault (empty, say) by name, or else
+    what to choose."""
+    upload = request.FILES.get("file")
+    if upload is not None and "file" in form.errors:
+        reasons = " ".join(str(error) for error in form.errors["file"])
+        messages.error(request, f"{upload.name}: {reasons}")
+    else:
+        messages.error(request, fallback)
+
+
 @access.signed_in
 @require_POST
 def oneroster_upload(request: HttpRequest, urn: int) -> HttpResponse:
     school = _admin_school(request, urn)
     form = OneRosterImportForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, _("Choose a OneRoster zip file to import."))
+        _refuse_form(request, form, _("Choose a OneRoster zip file to import."))
         return redirect("interop_home", urn=school.urn)
     upload = form.cleaned_data["file"]
     if upload.size > MAX_UPLOAD:
@@ -154,7 +204,15 @@ def oneroster_upload(request: HttpRequest, urn: int) -> HttpResponse:
     try:
         source = orr.Source.from_zip(upload.read(), upload.name)
         summary = oneroster_import(
-            source=source, by=request.user, dry_run=form.cleaned_data["dry_run"], schools=[school]
+            source=source,
+            by=request.user,
+            dry_run=form.cleaned_data["dry_run"],
+            skip_conflicts=form.cleaned_data["skip_conflicts"],
+            schools=[school],
+        )
+    except IdentityConflicts as conflicts:
+        return _conflicts_page(
+            request, school, _("OneRoster import"), conflicts, upload.name, "oneroster"
         )
     except ImportProblems as problems:
         return _problems_page(
@@ -169,7 +227,12 @@ def oneroster_upload(request: HttpRequest, urn: int) -> HttpResponse:
     return render(
         request,
         "interop/summary.html",
-        {"school": school, "lines": summary.lines(), "dry_run": summary.dry_run},
+        {
+            "school": school,
+            "lines": summary.lines(),
+            "dry_run": summary.dry_run,
+            "identity": summary.identity,
+        },
     )
 
 
@@ -200,7 +263,7 @@ def ctf_upload(request: HttpRequest, urn: int) -> HttpResponse:
     school = _admin_school(request, urn)
     form = CtfImportForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, _("Choose a CTF file to import."))
+        _refuse_form(request, form, _("Choose a CTF file to import."))
         return redirect("interop_home", urn=school.urn)
     upload = form.cleaned_data["file"]
     try:
@@ -210,13 +273,21 @@ def ctf_upload(request: HttpRequest, urn: int) -> HttpResponse:
             school=school,
             by=request.user,
             dry_run=form.cleaned_data["dry_run"],
+            skip_conflicts=form.cleaned_data["skip_conflicts"],
         )
+    except IdentityConflicts as conflicts:
+        return _conflicts_page(request, school, _("CTF import"), conflicts, upload.name, "ctf")
     except ImportProblems as problems:
         return _problems_page(request, school, _("CTF import"), problems, upload.name, "ctf")
     return render(
         request,
         "interop/summary.html",
-        {"school": school, "lines": summary.lines(), "dry_run": summary.dry_run},
+        {
+            "school": school,
+            "lines": summary.lines(),
+            "dry_run": summary.dry_run,
+            "identity": summary.identity,
+        },
     )
 
 
@@ -298,6 +369,7 @@ def sheet_upload(request: HttpRequest, urn: int) -> HttpResponse:
             if request.POST.get(f"map_{f.name}", "") in table.headers
         }
         dry_run = request.POST.get("action") != "import"
+        skip_conflicts = request.POST.get("skip_conflicts") == "1"
         try:
             if assessment is not None:
                 summary: SheetSummary = marks_sheet_import(
@@ -315,7 +387,18 @@ def sheet_upload(request: HttpRequest, urn: int) -> HttpResponse:
                     mapping=mapping,
                     by=request.user,
                     dry_run=dry_run,
+                    skip_conflicts=skip_conflicts,
                 )
+        except IdentityConflicts as conflicts:
+            return _conflicts_page(
+                request,
+                school,
+                _("Spreadsheet import"),
+                conflicts,
+                table.filename,
+                "spreadsheet",
+                rest_mapping=mapping,
+            )
         except ImportProblems as problems:
             return _problems_page(
                 request, school, _("Spreadsheet import"), problems, table.filename, "spreadsheet"
@@ -325,7 +408,14 @@ def sheet_upload(request: HttpRequest, urn: int) -> HttpResponse:
         return render(
             request,
             "interop/summary.html",
-            {"school": school, "lines": summary.lines(), "dry_run": dry_run, "again": dry_run},
+            {
+                "school": school,
+                "lines": summary.lines(),
+                "dry_run": dry_run,
+                "again": dry_run,
+                "identity": summary.identity,
+                "rest_mapping": mapping,
+            },
         )
     preview_problems = sheets.ProblemList()
     preview = sheets.mapped_rows(

@@ -10,9 +10,10 @@ Estimators (README.md beside this file gives the formulas in full):
   finite only inside a strongly connected *core*: the largest group of scripts in which every
   script both beat and lost to the rest of the group, directly or through a chain. Scripts
   outside it (those that won or lost every comparison, or groups that did so together) are
-  flagged ``extreme`` and placed layer by layer outward from the core, each from its
-  comparisons with scripts already placed, holding those fixed; an all-won or all-lost record
-  there has its score moved 0.3 of a comparison towards the centre (Winsteps' EXTRSC = 0.3).
+  placed layer by layer outward from the core, each from its comparisons with scripts already
+  placed, holding those fixed; an all-won or all-lost record there has its score moved 0.3 of
+  a comparison towards the centre (Winsteps' EXTRSC = 0.3). Only a script that itself won or
+  lost every comparison is flagged ``extreme``; `Estimates.core` says which are in the core.
 - ``nmm``: No More Marking's convention (R sirt ``btm``, Robitzsch): every script's wins S of
   M become eps + (M - 2 eps) S / M with eps = 0.3, and the limit of sirt's centred iteration
   (S' - E = c I for one constant c, mean 0) is solved to convergence. Should the adjusted
@@ -157,10 +158,16 @@ class Fit:
 
 @dataclass(frozen=True)
 class Estimates:
-    """Array-level result of `estimate`: theta and the extreme flags, by script index."""
+    """Array-level result of `estimate`, by script index.
+
+    `extreme`: the script won every comparison or lost every one (a fact of its record).
+    `core`: the script is in the strongly connected core, where the MLE is finite; scripts
+    outside it are placed by layers (see the module docstring).
+    """
 
     theta: FloatArray
     extreme: BoolArray
+    core: BoolArray
 
 
 # --------------------------------------------------------------------------- design
@@ -557,9 +564,7 @@ def estimate(
     fixed = np.full(n, np.nan)
     fixed[anchors] = values
     inside = core(n, winner, loser, anchors)
-    # With a core of one script no MLE exists for anyone (a lone script is never "extreme").
-    extreme = ~inside if inside.sum() > 1 or len(anchors) else np.full(n, True)
-    extreme[anchors] = False
+    extreme = all_or_nothing(n, winner, loser)
     precision = 0.0 if prior_sd is None else 1.0 / prior_sd**2
     if precision > 0.0:
         theta = _fit_joint(n, winner, loser, fixed, precision, estimator == "nmm")
@@ -569,7 +574,16 @@ def estimate(
         theta = _fit_mle(n, winner, loser, fixed, inside)
     if not len(anchors) and precision == 0.0:
         theta -= theta.mean()
-    return Estimates(theta=theta, extreme=extreme)
+    # With a core of one script no MLE exists for anyone.
+    finite = inside if inside.sum() > 1 or len(anchors) else np.zeros(n, dtype=bool)
+    return Estimates(theta=theta, extreme=extreme, core=finite)
+
+
+def all_or_nothing(n: int, winner: IntArray, loser: IntArray) -> BoolArray:
+    """Scripts that won every one of their comparisons or lost every one."""
+    wins = np.bincount(winner, minlength=n)
+    losses = np.bincount(loser, minlength=n)
+    return np.asarray((wins + losses > 0) & ((wins == 0) | (losses == 0)))
 
 
 def _check_arguments(

@@ -5,6 +5,8 @@
 
 Errors in the input go to standard error naming the file, line and column, with exit status 2
 and nothing on standard output; the output is written only once the whole fit has succeeded.
+Warnings (rows skipped, a design that cannot support the figures) are in the JSON's `warnings`
+list and beside the reliability; with CSV output they go to standard error.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import io
 import json
 import math
 import sys
+from dataclasses import dataclass
 from typing import Any
 
 from nextsteps.judging.bradley_terry import (
@@ -25,6 +28,7 @@ from nextsteps.judging.bradley_terry import (
     fit,
 )
 from nextsteps.judging.files import AnchorRow, InputError, read_anchors, read_comparisons
+from nextsteps.judging.fit_warnings import FitWarning, fit_warnings
 
 SCRIPT_COLUMNS = ("script", "theta", "se", "infit", "outfit", "comparisons", "wins", "extreme")
 JUDGE_COLUMNS = ("judge", "infit", "outfit", "comparisons", "misfit")
@@ -53,9 +57,14 @@ def _parser() -> argparse.ArgumentParser:
         help="fit a scale from a comparisons CSV",
         description=(
             "Fit a Bradley–Terry scale to judgements. The comparisons CSV has the columns "
-            "judge, winner and loser (others are ignored); the output lists every script's "
-            "theta, standard error, infit, outfit, comparisons, wins and whether it is extreme, "
-            "the Scale Separation Reliability, and each judge's infit, outfit and misfit flag."
+            "judge, winner and loser (other columns, such as seconds, only tell repeated rows "
+            "apart). A row comparing a script with itself, or repeating an earlier row in every "
+            "column, is skipped with a warning naming its line. The output lists every script's "
+            "theta, standard error, infit, outfit, comparisons, wins and whether it won or lost "
+            "every comparison (extreme), the Scale Separation Reliability, each judge's infit, "
+            "outfit and misfit flag, and warnings where the judgements cannot support the "
+            "figures (no finite scale, one judge making most judgements, scripts with fewer "
+            "than 5 comparisons)."
         ),
     )
     fit_parser.add_argument(
@@ -93,6 +102,12 @@ def main(argv: list[str]) -> int:
     return _fit(args)
 
 
+@dataclass(frozen=True)
+class _Outcome:
+    fit: Fit
+    warnings: list[FitWarning]
+
+
 def _fit(args: argparse.Namespace) -> int:
     try:
         result = _run(args.comparisons, args.anchors, args.estimator, args.prior)
@@ -102,8 +117,12 @@ def _fit(args: argparse.Namespace) -> int:
         return _fail(f"{args.comparisons}: {error}", EXIT_INPUT)
     except NonConvergenceError as error:
         return _fail(f"{args.comparisons}: {error}", EXIT_FIT)
-    text = _json(result) if args.format == "json" else _csv(result)
-    sys.stdout.write(text)
+    if args.format == "json":
+        sys.stdout.write(_json(result))
+        return 0
+    for warning in result.warnings:
+        print(f"nextsteps cj fit: warning: {warning.sentence()}", file=sys.stderr)
+    sys.stdout.write(_csv(result.fit))
     return 0
 
 
@@ -114,13 +133,16 @@ def _fail(message: str, status: int) -> int:
 
 def _run(
     comparisons_path: str, anchors_path: str | None, estimator: Any, prior: float | None
-) -> Fit:
-    rows = read_comparisons(comparisons_path)
+) -> _Outcome:
+    read = read_comparisons(comparisons_path)
     anchors = read_anchors(anchors_path) if anchors_path else []
-    comparisons = Comparisons.from_labels((row.judge, row.winner, row.loser) for row in rows)
+    judgements = [(row.judge, row.winner, row.loser) for row in read.rows]
+    comparisons = Comparisons.from_labels(judgements)
     _check_anchors(anchors, anchors_path, comparisons_path, set(comparisons.scripts))
     values = {anchor.script: anchor.theta for anchor in anchors}
-    return fit(comparisons, estimator=estimator, anchors=values, prior_sd=prior)
+    result = fit(comparisons, estimator=estimator, anchors=values, prior_sd=prior)
+    warnings = fit_warnings(judgements, anchors=list(values), skipped=read.skipped)
+    return _Outcome(result, warnings)
 
 
 def _check_anchors(
@@ -155,7 +177,8 @@ def _ordered_scripts(result: Fit) -> list[dict[str, Any]]:
     ]
 
 
-def _json(result: Fit) -> str:
+def _json(outcome: _Outcome) -> str:
+    result = outcome.fit
     judges = [
         {
             "judge": j.judge,
@@ -166,10 +189,15 @@ def _json(result: Fit) -> str:
         }
         for j in result.judges
     ]
+    qualifying = [w.sentence() for w in outcome.warnings if w.qualifies_reliability]
     document = {
         "scripts": _ordered_scripts(result),
-        "reliability": {"ssr": None if result.ssr is None else _number(result.ssr)},
+        "reliability": {
+            "ssr": None if result.ssr is None else _number(result.ssr),
+            "warnings": qualifying,
+        },
         "judges": judges,
+        "warnings": [w.sentence() for w in outcome.warnings],
     }
     return json.dumps(document, indent=2, allow_nan=False) + "\n"
 

@@ -1,8 +1,10 @@
 """Demo moderation and comparative judgement at Kingsmead Academy.
 
 - Year 8 algebra moderation (Mrs Shah's department): a stratified sample of twelve pieces of
-  work on solving equations, judged blind by two maths colleagues after standardising on three
-  exemplars; most outcomes agreed and applied. One colleague's own judgements run generous.
+  work on solving equations, judged blind by the three Year 8 maths teachers after
+  standardising on three exemplars, each never given work from their own classes, so every
+  piece is judged twice independently; most outcomes agreed and applied. One colleague's own
+  judgements run generous.
 - Year 9 science explanations: 60 typed scripts and three exemplars at agreed standards,
   judged by six teachers (Mrs Shah and Mr Adeyemi among them, so the demo accounts can carry on
   judging) with enough judgements for a stable scale; one science teacher judged carelessly
@@ -33,7 +35,10 @@ from nextsteps.judging.models import (
     Moderator,
 )
 from nextsteps.judging.pairing import PairScheduler
-from nextsteps.judging.selectors.moderation import standardisation_exemplars
+from nextsteps.judging.selectors.moderation import (
+    moderation_conflicts,
+    standardisation_exemplars,
+)
 from nextsteps.judging.services.comparative import (
     cj_session_create,
     cj_session_fit,
@@ -135,7 +140,9 @@ def _moderation(school: School, today: dt.date) -> None:
         if not Exemplar.objects.filter(objective=objective, title=title).exists():
             level = next(level for level in levels if level.label == label)
             exemplar_add(objective=objective, title=title, level=level, text=text, by=hod)
-    team = _maths_colleagues(school, hod)
+    # All three Year 8 maths teachers moderate, so every piece has two moderators who neither
+    # taught it nor judged it (nobody is given work from their own class).
+    team = [*_maths_colleagues(school, hod), Staff.objects.get(school=school, user=hod)]
     session = moderation_session_create(
         school=school,
         title=MODERATION_TITLE,
@@ -153,7 +160,10 @@ def _moderation(school: School, today: dt.date) -> None:
         _standardise(session, moderator, levels)
     items = list(session.items.select_related("pupil", "original_level").order_by("position"))
     moderators = list(Moderator.objects.filter(session=session).select_related("staff__user"))
-    for number, item in enumerate(items):
+    # Nobody moderates their own class: those pieces have one independent judgement only.
+    conflicts = moderation_conflicts(items, moderators)
+    left_for_organiser = 0
+    for item in items:
         rng = random.Random(f"moderation:{item.pupil.upn}")  # noqa: S311 - demo data
         original = item.original_level.position
         drift = -1 if item.teacher_id == generous and rng.random() < 0.85 else 0
@@ -161,23 +171,36 @@ def _moderation(school: School, today: dt.date) -> None:
         moderation_item_attach(item=item, by=hod, text=WORK[true])
         seen = []
         for moderator in moderators:
-            seen.append(_clamp(true + rng.choice([0, 0, 0, 0, 0, 1, -1]), levels))
+            position = _clamp(true + rng.choice([0, 0, 0, 0, 0, 1, -1]), levels)
+            if (item.pk, moderator.pk) in conflicts:
+                continue
+            seen.append(position)
             moderation_rating_record(
                 item=item,
                 moderator=moderator,
-                level=_at(levels, seen[-1]),
+                level=_at(levels, position),
                 by=moderator.staff.user,
             )
-        if number < 9:  # three are left for the demo's organiser to agree
-            # Where the two moderators agree, that stands; otherwise the discussion settles
-            # on what the work shows.
-            agreed = seen[0] if len(set(seen)) == 1 else true
-            moderation_outcome_record(
-                item=item,
-                level=_at(levels, agreed),
-                by=hod,
-                reason=REASONS[max(-1, min(1, agreed - original))],
-            )
+        if len(seen) >= 2 and left_for_organiser < 3:
+            left_for_organiser += 1  # three judged twice are left for the demo's organiser
+            continue
+        # Where the moderators agree, that stands; otherwise the discussion settles on what
+        # the work shows. With one independent judgement, the head of department agrees it
+        # and says why.
+        agreed = seen[0] if len(set(seen)) == 1 else true
+        moderation_outcome_record(
+            item=item,
+            level=_at(levels, agreed),
+            by=hod,
+            reason=REASONS[max(-1, min(1, agreed - original))],
+            override_reason="" if len(seen) >= 2 else OVERRIDE_REASON,
+        )
+
+
+OVERRIDE_REASON = (
+    "Only one moderator outside the class could judge this piece; I read it with them and the "
+    "class teacher's notes before agreeing the level."
+)
 
 
 def _clamp(position: int, levels: list[ScaleLevel]) -> int:

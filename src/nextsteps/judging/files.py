@@ -1,7 +1,10 @@
 """Reading comparative-judgement CSV files, with errors that name the file, line and column.
 
 Comparisons: a header row with at least `judge`, `winner` and `loser` (any order, any case,
-extra columns such as `seconds` ignored), then one judgement a row. Anchors: `script` and
+extra columns such as `seconds` ignored), then one judgement a row. Real exports hold rows that
+compare a script with itself and rows repeated exactly (every column the same, judge and time
+included); those are skipped and listed, never fitted. Two judgements of the same pair that
+differ in any column (another judge, another time) are both kept. Anchors: `script` and
 `theta`. Files are UTF-8, with or without the byte-order mark spreadsheets add.
 """
 
@@ -12,6 +15,8 @@ import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from nextsteps.judging.fit_warnings import SkippedRow
 
 COMPARISON_COLUMNS = ("judge", "winner", "loser")
 ANCHOR_COLUMNS = ("script", "theta")
@@ -47,6 +52,14 @@ class ComparisonRow:
 
 
 @dataclass(frozen=True)
+class ComparisonsFile:
+    """The judgements read from a file, and the rows skipped (with their lines)."""
+
+    rows: list[ComparisonRow]
+    skipped: list[SkippedRow]
+
+
+@dataclass(frozen=True)
 class AnchorRow:
     """A script whose scale value is fixed, read from `line` of the file."""
 
@@ -59,6 +72,7 @@ class AnchorRow:
 class _Record:
     line: int
     values: dict[str, str]
+    cells: tuple[str, ...]
 
 
 def _records(path: Path, required: Sequence[str]) -> Iterator[_Record]:
@@ -108,26 +122,42 @@ def _record(name: str, line: int, row: list[str], positions: dict[str, int]) -> 
         if not value:
             raise InputError(name, line, column, "the value is missing")
         values[column] = value
-    return _Record(line, values)
+    return _Record(line, values, tuple(cell.strip() for cell in row))
 
 
 def _list(columns: Sequence[str]) -> str:
     return ", ".join(f"'{column}'" for column in columns)
 
 
-def read_comparisons(path: str | Path) -> list[ComparisonRow]:
-    """Read a comparisons CSV (`judge, winner, loser`), refusing a script that beats itself."""
+def read_comparisons(path: str | Path) -> ComparisonsFile:
+    """Read a comparisons CSV (`judge, winner, loser`), skipping self-comparisons and repeats."""
     path = Path(path)
     rows: list[ComparisonRow] = []
+    skipped: list[SkippedRow] = []
+    seen: dict[tuple[str, ...], int] = {}
     for record in _records(path, COMPARISON_COLUMNS):
         row = ComparisonRow(line=record.line, **record.values)
-        if row.winner == row.loser:
-            message = f"script '{row.winner}' cannot be compared with itself"
-            raise InputError(str(path), row.line, "loser", message)
-        rows.append(row)
+        first = seen.setdefault(_trimmed(record.cells), record.line)
+        if first != record.line:
+            skipped.append(SkippedRow(str(path), record.line, repeats=first))
+        elif row.winner == row.loser:
+            skipped.append(SkippedRow(str(path), record.line, script=row.winner))
+        else:
+            rows.append(row)
     if not rows:
-        raise InputError(str(path), None, None, "the file has a header but no comparisons")
-    return rows
+        message = "the file has a header but no comparisons" + (
+            " (every row was skipped)" if skipped else ""
+        )
+        raise InputError(str(path), None, None, message)
+    return ComparisonsFile(rows, skipped)
+
+
+def _trimmed(cells: tuple[str, ...]) -> tuple[str, ...]:
+    """The row without trailing empty cells, so that `A,B,C` and `A,B,C,` are the same row."""
+    end = len(cells)
+    while end and not cells[end - 1]:
+        end -= 1
+    return cells[:end]
 
 
 def read_anchors(path: str | Path) -> list[AnchorRow]:

@@ -139,11 +139,18 @@ class ModerationRating(TenantModel):
 
 
 class ModerationOutcome(TenantModel):
-    """The level agreed for an item, with the reason; applied as a moderation judgement."""
+    """The level agreed for an item, with the reason; applied as a moderation judgement.
+
+    An outcome rests on two independent levels, unless a leader agreed it without them and
+    said why in `override_reason`.
+    """
 
     item = models.OneToOneField(ModerationItem, on_delete=models.CASCADE, related_name="outcome")
     level = models.ForeignKey(ScaleLevel, on_delete=models.PROTECT, related_name="+")
     reason = models.TextField(_("reason"))
+    override_reason = models.TextField(
+        _("why it was agreed without two independent judgements"), blank=True
+    )
     agreed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -222,6 +229,9 @@ class CJSession(TenantModel):
     fitted_at = models.DateTimeField(null=True, blank=True)
     fitted_comparisons = models.PositiveIntegerField(default=0)
     reliability = models.FloatField(null=True, blank=True)
+    # Kinds of `fit_warnings` that qualify the reliability at the last fit, so that a list of
+    # sessions can show the figure with its warning without reading every judgement.
+    reliability_warnings = models.JSONField(default=list, blank=True)
     fit_problem = models.TextField(blank=True)
     results_applied_at = models.DateTimeField(null=True, blank=True)
     # Kept current by the services, so that choosing a pair reads them from the session row.

@@ -74,6 +74,9 @@ class Judgement(TenantModel):
     )
     # NULL, not "", when absent: the unique constraint must ignore judgements without a key.
     idempotency_key = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
+    # What the keyed request asked for (nextsteps.idempotency): the key sent again with a
+    # different request is refused, not answered with this judgement.
+    idempotency_digest = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["shown_at", "recorded_at", "pk"]

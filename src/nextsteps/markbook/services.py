@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 from nextsteps.audit.models import AuditEvent
 from nextsteps.audit.services import audit_write, snapshot
 from nextsteps.curriculum.models import Framework, Objective, Scale, ScaleLevel
+from nextsteps.idempotency import IdempotencyConflict, replay_or_refuse, request_digest
 from nextsteps.markbook import mastery
 from nextsteps.markbook.models import (
     STANDING_SOURCES,
@@ -116,8 +117,23 @@ def judgement_record(
     idempotency_key: str | None = None,
     files: Sequence[UploadedFile] = (),
 ) -> Judgement:
-    """Record a judgement and bring the pupil's standing on the objective up to date."""
-    earlier = _earlier_single(pupil.school_id, idempotency_key, by)
+    """Record a judgement and bring the pupil's standing on the objective up to date.
+
+    A repeated idempotency key with the same request returns the first judgement; with a
+    different request it raises IdempotencyConflict and records nothing.
+    """
+    digest = _single_digest(
+        pupil=pupil,
+        objective=objective,
+        level=level,
+        source=source,
+        method=method,
+        shown_at=shown_at,
+        note=note,
+        teaching_class=teaching_class,
+        files=files,
+    )
+    earlier = _earlier_single(pupil.school_id, idempotency_key, digest, by)
     if earlier is not None:
         return earlier
     check_entry(
@@ -126,7 +142,7 @@ def judgement_record(
     uploads = [checked_upload(file) for file in files]
     _lock_cells({(pupil.pk, objective.pk)}, school_id=pupil.school_id)
     # A double submission waits on the cell's lock; once it has it, the first has committed.
-    earlier = _earlier_single(pupil.school_id, idempotency_key, by)
+    earlier = _earlier_single(pupil.school_id, idempotency_key, digest, by)
     if earlier is not None:
         return earlier
     now = timezone.now()
@@ -144,6 +160,7 @@ def judgement_record(
         recorded_at=now,
         note=note,
         idempotency_key=idempotency_key or None,
+        idempotency_digest=digest if idempotency_key else "",
     )
     for upload in uploads:
         Attachment.objects.create(
@@ -223,10 +240,12 @@ def judgements_record_bulk(
 ) -> list[Judgement]:
     """Record many judgements in one transaction (a whole column, an API batch): all or none.
 
-    A repeated idempotency key returns the judgements of the first call instead of adding more.
+    A repeated idempotency key with the same entries returns the judgements of the first call
+    instead of adding more; with different entries it raises IdempotencyConflict.
     """
     school_id = entries[0].pupil.school_id if entries else None
-    earlier_batch = _earlier_batch(school_id, idempotency_key, len(entries), by)
+    digest = _batch_digest(entries=entries, source=source, teaching_class=teaching_class)
+    earlier_batch = _earlier_batch(school_id, idempotency_key, digest, len(entries), by)
     if earlier_batch:
         return earlier_batch
     problems = []
@@ -248,7 +267,7 @@ def judgements_record_bulk(
     school_id = entries[0].pupil.school_id
     cells = {(entry.pupil.pk, entry.objective.pk) for entry in entries}
     _lock_cells(cells, school_id=school_id)
-    earlier_batch = _earlier_batch(school_id, idempotency_key, len(entries), by)
+    earlier_batch = _earlier_batch(school_id, idempotency_key, digest, len(entries), by)
     if earlier_batch:
         return earlier_batch
     now = timezone.now()
@@ -268,6 +287,7 @@ def judgements_record_bulk(
             recorded_at=now,
             note=entry.note,
             idempotency_key=f"{idempotency_key}:{index}" if idempotency_key else None,
+            idempotency_digest=digest if idempotency_key else "",
         )
         for index, entry in enumerate(entries)
     )
@@ -288,26 +308,87 @@ def judgements_record_bulk(
     return judgements
 
 
-def _earlier_single(school_id: int, key: str | None, by: Any) -> Judgement | None:
-    """The judgement an earlier call with this key recorded, in this school, by this person."""
+def _single_digest(
+    *,
+    pupil: Pupil,
+    objective: Objective,
+    level: ScaleLevel,
+    source: str,
+    method: str,
+    shown_at: dt.datetime | None,
+    note: str,
+    teaching_class: Class | None,
+    files: Sequence[UploadedFile],
+) -> str:
+    """What one keyed judgement asks for (the date as given: a default of "now" is not asked)."""
+    return request_digest(
+        {
+            "pupil": pupil.pk,
+            "objective": objective.pk,
+            "level": level.pk,
+            "source": source,
+            "method": method,
+            "shown_at": shown_at,
+            "note": note,
+            "class": teaching_class.pk if teaching_class else None,
+            "files": [[file.name, file.size] for file in files],
+        }
+    )
+
+
+def _batch_digest(
+    *, entries: Sequence[JudgementEntry], source: str, teaching_class: Class | None
+) -> str:
+    """What a keyed batch asks for: every entry, in order, with its source and class."""
+    return request_digest(
+        {
+            "source": source,
+            "class": teaching_class.pk if teaching_class else None,
+            "entries": [
+                [e.pupil.pk, e.objective.pk, e.level.pk, e.method, e.note, e.shown_at]
+                for e in entries
+            ],
+        }
+    )
+
+
+def _earlier_single(school_id: int, key: str | None, digest: str, by: Any) -> Judgement | None:
+    """The judgement an earlier call with this key recorded, in this school, by this person;
+    IdempotencyConflict when that call asked for something else."""
     if not key:
         return None
     earlier = Judgement.objects.filter(school_id=school_id, idempotency_key=key).first()
-    if earlier is not None and earlier.recorded_by_id != getattr(_user(by), "pk", None):
+    if earlier is None:
+        return None
+    if earlier.recorded_by_id != getattr(_user(by), "pk", None):
         raise JudgementRefused(gettext("that idempotency key was already used by someone else"))
+    replay_or_refuse(key=key, stored_digest=earlier.idempotency_digest, digest=digest)
     return earlier
 
 
-def _earlier_batch(school_id: int | None, key: str | None, size: int, by: Any) -> list[Judgement]:
-    """The judgements of an earlier batch with this key (looked up by exact keys, indexed)."""
+def _earlier_batch(
+    school_id: int | None, key: str | None, digest: str, size: int, by: Any
+) -> list[Judgement]:
+    """The judgements of an earlier batch with this key (looked up by exact keys, indexed);
+    IdempotencyConflict when that batch asked for something else.
+
+    One key past the batch's size is looked up too, so a larger earlier batch is a conflict
+    even when its first entries match (for batches written before digests were kept).
+    """
     if not key or school_id is None:
         return []
-    keys = [f"{key}:{index}" for index in range(size)]
+    keys = [f"{key}:{index}" for index in range(size + 1)]
     earlier = list(
         Judgement.objects.filter(school_id=school_id, idempotency_key__in=keys).order_by("pk")
     )
+    if not earlier:
+        return []
     if any(j.recorded_by_id != getattr(_user(by), "pk", None) for j in earlier):
         raise JudgementRefused(gettext("that idempotency key was already used by someone else"))
+    if len(earlier) != size:
+        raise IdempotencyConflict(key)
+    for judgement in earlier:
+        replay_or_refuse(key=key, stored_digest=judgement.idempotency_digest, digest=digest)
     return earlier
 
 

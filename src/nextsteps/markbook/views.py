@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import secrets
 from typing import Any
 
 from django import forms
@@ -10,9 +12,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -20,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from nextsteps import access
 from nextsteps.accounts.models import Role
 from nextsteps.curriculum.models import Framework, Objective, ScaleLevel
+from nextsteps.idempotency import IdempotencyConflict
 from nextsteps.markbook import selectors, services
 from nextsteps.markbook.cells import render_cell
 from nextsteps.markbook.models import AssessmentPoint, Judgement, Method, Standing
@@ -129,7 +134,9 @@ def _cell_context(
 def cell(
     request: HttpRequest, urn: int, class_id: int, pupil_id: int, objective_id: int
 ) -> HttpResponse:
-    """GET: the cell's history and level picker. POST: record a judgement, return the cell."""
+    """GET: the cell's history and level picker (the markbook's side panel, or a page of its
+    own without htmx). POST: record a judgement; htmx gets the cell back, a plain form the
+    cell's page."""
     school, teaching_class = _class(request, urn, class_id)
     write = request.method == "POST"
     if write and not access.can_record_in(request.user, teaching_class):
@@ -137,40 +144,104 @@ def cell(
     pupil = access.access_class_pupil(request.user, teaching_class, pupil_id, write=write)
     objective = _objective_in_class(teaching_class, objective_id)
     if not write:
-        return render(
-            request,
-            "markbook/cell_detail.html",
-            _cell_context(
-                request,
-                school,
-                teaching_class,
-                pupil,
-                objective,
-                history=selectors.cell_history(pupil=pupil, objective=objective),
-                levels=list(objective.framework.scale.levels.order_by("position")),
-                methods=Method.choices,
-                can_record=access.recordable_pupil_ids(request.user, teaching_class) is None
-                or pupil.pk in (access.recordable_pupil_ids(request.user, teaching_class) or set()),
-            ),
+        return _cell_detail(request, school, teaching_class, pupil, objective)
+    error, status = _record_from_post(request, pupil, objective, teaching_class)
+    if _htmx(request):
+        context = _cell_context(request, school, teaching_class, pupil, objective, error=error)
+        response = HttpResponse(render_cell(context["cell"]), status=status)
+    elif error:
+        response = _cell_detail(request, school, teaching_class, pupil, objective, error=error)
+        response.status_code = status
+    else:
+        messages.success(request, _("Saved."))
+        return redirect(
+            _safe_next(request) or _cell_url(school, teaching_class, pupil.pk, objective.pk)
         )
-    error = _record_from_post(request, pupil, objective, teaching_class)
-    context = _cell_context(request, school, teaching_class, pupil, objective, error=error)
-    response = HttpResponse(render_cell(context["cell"]), status=422 if error else 200)
     if error:
         response["HX-Reswap"] = "none"
-        response["HX-Trigger"] = '{"markbook:error": ' + _json_string(error) + "}"
+        response["HX-Trigger"] = json.dumps({"markbook:error": error})
     return response
 
 
-def _json_string(text: str) -> str:
-    import json
+def _htmx(request: HttpRequest) -> bool:
+    """Whether htmx (or the markbook's script, which says so too) sent the request."""
+    return request.headers.get("HX-Request") == "true"
 
-    return json.dumps(text)
+
+def _safe_next(request: HttpRequest) -> str:
+    """The page a plain form asked to go back to (quick capture), if it is on this site."""
+    target = request.POST.get("next", "")
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if target and allowed else ""
+
+
+def _cell_url(school: School, teaching_class: Class, pupil_id: int, objective_id: int) -> str:
+    return reverse(
+        "markbook_cell",
+        kwargs={
+            "urn": school.urn,
+            "class_id": teaching_class.pk,
+            "pupil_id": pupil_id,
+            "objective_id": objective_id,
+        },
+    )
+
+
+def _cell_detail(
+    request: HttpRequest,
+    school: School,
+    teaching_class: Class,
+    pupil: Any,
+    objective: Objective,
+    error: str = "",
+    amended: bool = False,
+) -> HttpResponse:
+    """The cell's history, level picker and corrections: the side panel's content for htmx
+    (a request from the grid says so with `grid`), a whole page without it. After a
+    correction in the grid's panel the grid's cell comes too, swapped out of band."""
+    recordable = access.recordable_pupil_ids(request.user, teaching_class)
+    in_grid = _htmx(request) and request.GET.get("grid", request.POST.get("grid")) == "1"
+    context = _cell_context(
+        request,
+        school,
+        teaching_class,
+        pupil,
+        objective,
+        error=error,
+        history=selectors.cell_history(pupil=pupil, objective=objective),
+        levels=list(objective.framework.scale.levels.order_by("position")),
+        methods=Method.choices,
+        can_record=access.can_record_in(request.user, teaching_class)
+        and (recordable is None or pupil.pk in recordable),
+        in_grid=in_grid,
+        # A fresh key each time the form is drawn: a plain form sent twice (a double click,
+        # the back button) is stored once. The markbook's script sends its own key per press.
+        form_key=f"form-{secrets.token_hex(16)}",
+        markbook_url=reverse("markbook", kwargs={"urn": school.urn, "class_id": teaching_class.pk})
+        + f"?framework={objective.framework_id}&year={objective.year_group}",
+    )
+    if amended and in_grid:
+        context["grid_cell"] = render_cell(context["cell"], oob=True)
+    if _htmx(request):
+        return render(request, "markbook/cell_detail.html", context)
+    return render(request, "markbook/cell_page.html", context)
 
 
 def _record_from_post(
     request: HttpRequest, pupil: Any, objective: Objective, teaching_class: Class
-) -> str:
+) -> tuple[str, int]:
+    """Record the posted judgement; an error message ("" when it was saved) and the status."""
+    error = _record(request, pupil, objective, teaching_class)
+    if isinstance(error, IdempotencyConflict):
+        return str(error), 409
+    return error, 422 if error else 200
+
+
+def _record(
+    request: HttpRequest, pupil: Any, objective: Objective, teaching_class: Class
+) -> str | IdempotencyConflict:
     """Record the posted judgement; return an error message, or "" when it was saved."""
     level_id = _int(request.POST.get("level"))
     position = _int(request.POST.get("position"))
@@ -209,8 +280,10 @@ def _record_from_post(
             teaching_class=teaching_class,
             shown_at=shown_at,
             files=request.FILES.getlist("photo"),
-            idempotency_key=request.POST.get("idempotency_key") or None,
+            idempotency_key=request.POST.get("idempotency_key", "")[:64] or None,
         )
+    except IdempotencyConflict as error:
+        return error
     except (services.JudgementRefused, UploadRefused) as error:
         return str(error)
     return ""
@@ -221,34 +294,52 @@ def _record_from_post(
 def judgement_amend(
     request: HttpRequest, urn: int, class_id: int, judgement_id: int
 ) -> HttpResponse:
-    """Correct (new level) or withdraw a judgement, with a reason; returns the cell detail."""
+    """Correct (new level) or withdraw a judgement, with a reason. htmx gets the cell's detail
+    back in place (and, in the markbook, the grid's cell); a plain form goes to the cell's
+    page."""
     school, teaching_class = _class(request, urn, class_id)
+    if not access.can_record_in(request.user, teaching_class):
+        raise PermissionDenied(_("You cannot record judgements for this class."))
     judgement = get_object_or_404(
-        Judgement, pk=judgement_id, school=school, teaching_class=teaching_class
+        Judgement.objects.select_related("objective__framework"),
+        pk=judgement_id,
+        school=school,
+        teaching_class=teaching_class,
     )
     pupil = access.access_class_pupil(request.user, teaching_class, judgement.pupil_id, write=True)
+    error = _amend(request, judgement)
+    if not _htmx(request):
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, _("The judgement was corrected or withdrawn."))
+        return redirect(_cell_url(school, teaching_class, pupil.pk, judgement.objective_id))
+    # htmx swaps only successful answers, so a refusal comes back as 200 with the message
+    # shown in the panel, next to the form it is about.
+    return _cell_detail(
+        request, school, teaching_class, pupil, judgement.objective, error=error, amended=not error
+    )
+
+
+def _amend(request: HttpRequest, judgement: Judgement) -> str:
+    """Correct or withdraw the judgement as posted; an error message, or "" when it was done."""
     reason = request.POST.get("reason", "")
     try:
         if request.POST.get("action") == "withdraw":
             services.judgement_withdraw(judgement=judgement, by=request.user, reason=reason)
         else:
-            level = get_object_or_404(
-                ScaleLevel,
+            level = ScaleLevel.objects.filter(
                 pk=_int(request.POST.get("level")) or 0,
                 scale_id=judgement.objective.framework.scale_id,
-            )
+            ).first()
+            if level is None:
+                return _("Choose a level from this framework's scale.")
             services.judgement_correct(
                 judgement=judgement, level=level, by=request.user, reason=reason
             )
     except services.JudgementRefused as error:
-        messages.error(request, str(error))
-    return redirect(
-        "markbook_cell",
-        urn=school.urn,
-        class_id=teaching_class.pk,
-        pupil_id=pupil.pk,
-        objective_id=judgement.objective_id,
-    )
+        return str(error)
+    return ""
 
 
 class FillForm(forms.Form):

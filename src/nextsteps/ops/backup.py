@@ -3,12 +3,17 @@
 SQLite is copied with its online backup API (consistent while the site is in use);
 PostgreSQL with `pg_dump --format=custom` and brought back with `pg_restore`. Files are read
 and written through Django's storage API, so local disk and object storage back up alike. The
-manifest counts the rows of every table, and a restore checks the counts it brought back.
+manifest counts the rows of every table and holds the SHA-256 of every member.
+
+A restore is all or nothing: the whole archive is read and checked first (every member's
+name and kind, its checksum, the database's tables and row counts) and only then is anything
+replaced; a bad archive changes nothing and the error names the member at fault.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import json
 import os
@@ -16,9 +21,10 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -26,7 +32,11 @@ from django.core.files.storage import Storage, default_storage
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
-FORMAT = "nextsteps-backup/1"
+FORMAT = "nextsteps-backup/2"
+# Format 1 had no checksums; its archives are still read, with every other check.
+READABLE_FORMATS = frozenset({"nextsteps-backup/1", FORMAT})
+MANIFEST_MEMBER = "manifest.json"
+MEDIA_PREFIX = "media/"
 SQLITE_MEMBER = "database/nextsteps.sqlite3"
 POSTGRES_MEMBER = "database/nextsteps.pgdump"
 
@@ -41,6 +51,7 @@ class Manifest:
     created_at: str
     tables: dict[str, int]
     files: int
+    checksums: dict[str, str] = field(default_factory=dict)  # member name -> SHA-256
 
     @property
     def rows(self) -> int:
@@ -179,47 +190,185 @@ def backup_create(
             source.close()
             target.close()
             counts = _sqlite_counts(dump)
-            archive.add(dump, SQLITE_MEMBER)
+            member = SQLITE_MEMBER
         else:
             counts = _dump_postgres(settings_dict, dump)
-            archive.add(dump, POSTGRES_MEMBER)
-        files = 0
+            member = POSTGRES_MEMBER
+        archive.add(dump, member)
+        checksums = {member: _sha256_of_file(dump)}
         for name in _stored_files(storage):
             with storage.open(name, "rb") as handle:
                 data = handle.read()
-            info = tarfile.TarInfo(f"media/{name}")
+            info = tarfile.TarInfo(f"{MEDIA_PREFIX}{name}")
             info.size = len(data)
             archive.addfile(info, io.BytesIO(data))
-            files += 1
+            checksums[info.name] = hashlib.sha256(data).hexdigest()
         manifest = Manifest(
-            engine=engine, created_at=timezone.now().isoformat(), tables=counts, files=files
+            engine=engine,
+            created_at=timezone.now().isoformat(),
+            tables=counts,
+            files=len(checksums) - 1,
+            checksums=checksums,
         )
         body = json.dumps({"format": FORMAT, **manifest.__dict__}, indent=2).encode()
-        info = tarfile.TarInfo("manifest.json")
+        info = tarfile.TarInfo(MANIFEST_MEMBER)
         info.size = len(body)
         archive.addfile(info, io.BytesIO(body))
     return manifest
 
 
+def _sha256_of_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+# What reading a damaged or cut-short gzip or tar stream raises.
+_DAMAGED = (tarfile.TarError, EOFError, zlib.error, OSError)
+
+
 def read_manifest(archive_path: Path) -> Manifest:
     try:
         with tarfile.open(archive_path, "r:gz") as archive:
-            member = archive.extractfile("manifest.json")
+            member = archive.extractfile(MANIFEST_MEMBER)
             if member is None:
-                raise KeyError("manifest.json")
+                raise KeyError(MANIFEST_MEMBER)
             data = json.loads(member.read())
-    except (tarfile.TarError, KeyError, OSError, json.JSONDecodeError) as error:
+    except (EOFError, zlib.error) as error:
+        raise BackupError(f"{archive_path} is damaged or cut short: {error}") from error
+    except (*_DAMAGED, KeyError, json.JSONDecodeError) as error:
         raise BackupError(f"{archive_path} is not a nextsteps backup: {error}") from error
-    if data.get("format") != FORMAT:
-        raise BackupError(
-            f"{archive_path} is a backup in format {data.get('format')!r}, not {FORMAT}"
+    if not isinstance(data, dict) or data.get("format") not in READABLE_FORMATS:
+        found = data.get("format") if isinstance(data, dict) else None
+        raise BackupError(f"{archive_path} is a backup in format {found!r}, not {FORMAT}")
+    try:
+        return Manifest(
+            engine=str(data["engine"]),
+            created_at=str(data["created_at"]),
+            tables={str(name): int(rows) for name, rows in data["tables"].items()},
+            files=int(data["files"]),
+            checksums={str(name): str(sha) for name, sha in data.get("checksums", {}).items()},
         )
-    return Manifest(
-        engine=data["engine"],
-        created_at=data["created_at"],
-        tables=data["tables"],
-        files=data["files"],
-    )
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise BackupError(f"{archive_path}: its manifest is incomplete ({error})") from error
+
+
+def _member_problem(info: tarfile.TarInfo, database_member: str) -> str | None:
+    """Why this member may not be restored, or None: only regular files, under the names a
+    backup writes, with no absolute path and no `..` (they would write outside the folder)."""
+    name = info.name
+    parts = PurePosixPath(name).parts
+    if name.startswith("/") or "\\" in name or (parts and parts[0].endswith(":")):
+        return "has an absolute path"
+    if ".." in parts:
+        return "climbs out of its folder with '..'"
+    if info.issym() or info.islnk():
+        return "is a link"
+    if info.isdir():
+        inside_media = name.rstrip("/") == "media" or name.startswith(MEDIA_PREFIX)
+        return None if inside_media else "is a folder a backup does not hold"
+    if not info.isreg():
+        return "is a device, pipe or other special file"
+    if name in {MANIFEST_MEMBER, database_member}:
+        return None
+    if name.startswith(MEDIA_PREFIX) and len(parts) > 1:
+        return None
+    return "is not part of a nextsteps backup"
+
+
+def _unpack_checked(archive_path: Path, manifest: Manifest, scratch: Path) -> list[str]:
+    """Read every member into `scratch`, checking names, kinds and checksums; return the
+    stored files' names. Nothing outside `scratch` is touched."""
+    database_member = SQLITE_MEMBER if manifest.engine == "sqlite" else POSTGRES_MEMBER
+    seen: dict[str, str] = {}
+    try:
+        with tarfile.open(archive_path, "r:gz") as archive:
+            for info in archive:
+                problem = _member_problem(info, database_member)
+                if problem is not None:
+                    raise BackupError(f"{archive_path}: the member {info.name!r} {problem}")
+                if not info.isreg():
+                    continue
+                if info.name in seen:
+                    raise BackupError(f"{archive_path}: the member {info.name!r} appears twice")
+                seen[info.name] = _unpack_member(archive, info, scratch)
+    except _DAMAGED as error:
+        raise BackupError(f"{archive_path} is damaged or cut short: {error}") from error
+    _check_members(archive_path, manifest, seen, database_member)
+    return sorted(name for name in seen if name.startswith(MEDIA_PREFIX))
+
+
+def _unpack_member(archive: tarfile.TarFile, info: tarfile.TarInfo, scratch: Path) -> str:
+    handle = archive.extractfile(info)
+    if handle is None:
+        raise tarfile.ReadError(f"cannot read {info.name}")
+    target = scratch.joinpath(*PurePosixPath(info.name).parts)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    with target.open("wb") as out:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+            out.write(block)
+    return digest.hexdigest()
+
+
+def _check_members(
+    archive_path: Path, manifest: Manifest, seen: dict[str, str], database_member: str
+) -> None:
+    if database_member not in seen:
+        raise BackupError(f"{archive_path}: the member {database_member!r} is missing")
+    if manifest.checksums:  # format 1 has none: the gzip stream's own check is all there is
+        _check_checksums(archive_path, manifest, seen)
+    files = [name for name in seen if name.startswith(MEDIA_PREFIX)]
+    if len(files) != manifest.files:
+        raise BackupError(
+            f"{archive_path} holds {len(files)} stored files; its manifest lists {manifest.files}"
+        )
+
+
+def _check_checksums(archive_path: Path, manifest: Manifest, seen: dict[str, str]) -> None:
+    for name, sha in sorted(seen.items()):
+        if name == MANIFEST_MEMBER:
+            continue
+        if name not in manifest.checksums:
+            raise BackupError(f"{archive_path}: the member {name!r} is not in its manifest")
+        if manifest.checksums[name] != sha:
+            raise BackupError(
+                f"{archive_path}: the member {name!r} does not match its checksum"
+                " (the archive was changed or damaged)"
+            )
+    missing = sorted(set(manifest.checksums) - set(seen))
+    if missing:
+        raise BackupError(f"{archive_path}: the member {missing[0]!r} is missing")
+
+
+def _check_database(archive_path: Path, manifest: Manifest, dump: Path) -> None:
+    """The database member restores as it is described, checked before anything is replaced."""
+    if manifest.engine == "postgresql":
+        try:
+            _run(["pg_restore", "--list", str(dump)], os.environ.copy())
+        except BackupError as error:
+            raise BackupError(f"{archive_path}: the member {POSTGRES_MEMBER!r}: {error}") from error
+        return
+    try:
+        database = sqlite3.connect(f"file:{dump}?mode=ro", uri=True)
+        try:
+            verdict = database.execute("PRAGMA integrity_check").fetchone()[0]
+        finally:
+            database.close()
+        counts = _sqlite_counts(dump)
+    except sqlite3.DatabaseError as error:
+        raise BackupError(f"{archive_path}: the member {SQLITE_MEMBER!r}: {error}") from error
+    if verdict != "ok":
+        raise BackupError(f"{archive_path}: the member {SQLITE_MEMBER!r} is damaged: {verdict}")
+    wrong = {t: (n, counts.get(t)) for t, n in manifest.tables.items() if counts.get(t) != n}
+    if wrong or set(counts) != set(manifest.tables):
+        raise BackupError(
+            f"{archive_path}: the member {SQLITE_MEMBER!r} does not hold the tables and rows"
+            f" its manifest lists: {wrong or sorted(set(counts) ^ set(manifest.tables))}"
+        )
 
 
 def backup_restore(
@@ -231,6 +380,7 @@ def backup_restore(
 ) -> Manifest:
     """Bring back the database and files from a backup, then check every table's row count.
 
+    The whole archive is checked first; a bad one raises `BackupError` with nothing replaced.
     Refuses to overwrite a database that already has tables unless `force` is given.
     """
     storage = storage or default_storage
@@ -240,13 +390,16 @@ def backup_restore(
     engine = _engine(settings_dict)
     if engine != manifest.engine:
         raise BackupError(f"this backup is of a {manifest.engine} database, not {engine}")
-    if not force and _has_tables(alias):
-        raise BackupError("the database already has tables; restore with --force to replace them")
-    connection.close()
-    with tempfile.TemporaryDirectory() as scratch, tarfile.open(archive_path, "r:gz") as archive:
-        member = SQLITE_MEMBER if engine == "sqlite" else POSTGRES_MEMBER
-        archive.extract(member, scratch, filter="data")
-        dump = Path(scratch) / member
+    with tempfile.TemporaryDirectory() as folder:
+        scratch = Path(folder)
+        stored = _unpack_checked(archive_path, manifest, scratch)
+        dump = scratch / (SQLITE_MEMBER if engine == "sqlite" else POSTGRES_MEMBER)
+        _check_database(archive_path, manifest, dump)
+        if not force and _has_tables(alias):
+            raise BackupError(
+                "the database already has tables; restore with --force to replace them"
+            )
+        connection.close()
         if engine == "sqlite":
             _restore_sqlite(dump, Path(settings_dict["NAME"]))
         else:
@@ -264,15 +417,13 @@ def backup_restore(
                 ],
                 _pg_env(settings_dict),
             )
-        for info in archive.getmembers():
-            if info.isfile() and info.name.startswith("media/"):
-                name = info.name.removeprefix("media/")
-                handle = archive.extractfile(info)
-                if handle is None:  # a directory entry: nothing to restore
-                    continue
-                if storage.exists(name):
-                    storage.delete(name)
-                storage.save(name, ContentFile(handle.read()))
+        for member in stored:
+            name = member.removeprefix(MEDIA_PREFIX)
+            if storage.exists(name):
+                storage.delete(name)
+            storage.save(
+                name, ContentFile(scratch.joinpath(*PurePosixPath(member).parts).read_bytes())
+            )
     restored = table_counts(alias)
     wrong = {t: (n, restored.get(t)) for t, n in manifest.tables.items() if restored.get(t) != n}
     if wrong:

@@ -59,7 +59,7 @@ def _writing_on_primary() -> bool:
 # Who may see what is always read from the primary: a revoked role or an ended session must
 # not linger on a replica that is a moment behind.
 PRIMARY_ONLY_APPS = frozenset(
-    {"sessions", "auth", "accounts", "otp_totp", "otp_static", "axes", "security", "api"}
+    {"sessions", "auth", "accounts", "otp_totp", "otp_static", "security", "api"}
 )
 
 

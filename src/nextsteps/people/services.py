@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -31,6 +32,7 @@ PUPIL_FIELDS = frozenset(
         "leaving_date",
     }
 )
+BATCH = 2000
 
 
 def _checked_upn(upn: str, *, forename: str, surname: str) -> str:
@@ -86,6 +88,37 @@ def pupil_update(*, pupil: Pupil, by: Any, **fields: Any) -> Pupil:
     pupil.save()
     audit_write(actor=by, action="pupil.update", target=pupil, before=before)
     return pupil
+
+
+@transaction.atomic
+def pupils_import_write(
+    *,
+    school: School,
+    new: Sequence[Mapping[str, Any]],
+    changes: Mapping[int, Mapping[str, Any]],
+) -> list[int]:
+    """Create and update an import's pupils in bulk; the new pupils' ids, in order.
+
+    The importer has already matched every row (`people.identity.pupil_match`) and left out
+    conflicts; `changes` holds, per pupil id, only the fields that change. The import's own
+    log keeps each change's before and after.
+    """
+    for fields in [*new, *changes.values()]:
+        unknown = set(fields) - PUPIL_FIELDS - {"upn"}
+        if unknown:
+            raise TypeError(f"unknown pupil fields: {sorted(unknown)}")
+    created = Pupil.objects.bulk_create(
+        [Pupil(school=school, **fields) for fields in new], batch_size=BATCH
+    )
+    ids = sorted(changes)
+    names = sorted({name for fields in changes.values() for name in fields})
+    for start in range(0, len(ids), BATCH):
+        pupils = Pupil.objects.filter(school=school).in_bulk(ids[start : start + BATCH])
+        for pupil_id, pupil in pupils.items():
+            for name, value in changes[pupil_id].items():
+                setattr(pupil, name, value)
+        Pupil.objects.bulk_update(list(pupils.values()), names, batch_size=BATCH)
+    return [pupil.pk for pupil in created]
 
 
 @transaction.atomic

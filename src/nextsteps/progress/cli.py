@@ -12,8 +12,10 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from nextsteps.progress import report
+from nextsteps.progress.baselines import RULES_FILE, BaselineRule, UnknownCohort, read_rules
 from nextsteps.progress.estimates import population_estimates
 from nextsteps.progress.measures import (
     KS2_SUBJECTS,
@@ -28,6 +30,7 @@ from nextsteps.progress.tables import (
     InputError,
     Ks2Codes,
     nominal_for_year,
+    read_attainment_pupils,
     read_caps,
     read_ks1_ks2_table,
     read_ks2_pupils,
@@ -36,6 +39,7 @@ from nextsteps.progress.tables import (
     read_p8_estimates,
     read_p8_pupils,
     read_points,
+    read_pupils,
 )
 
 EXIT_BAD_INPUT = 2
@@ -62,7 +66,7 @@ def main(argv: list[str]) -> int:
         return stop.code if isinstance(stop.code, int) else EXIT_BAD_INPUT
     try:
         output = args.run(args)
-    except (InputError, UsageError) as error:
+    except (InputError, UsageError, UnknownCohort) as error:
         print(f"nextsteps progress {args.command}: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     write(output, args.output)
@@ -165,14 +169,48 @@ def add_p8(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         "--pupils", type=Path, metavar="FILE", required=True, help="pupil file (CSV)"
     )
     parser.add_argument(
-        "--estimates", type=Path, metavar="FILE", required=True, help="PAG estimates (CSV)"
+        "--estimates",
+        type=Path,
+        metavar="FILE",
+        help="PAG estimates (CSV); needed unless the cohort has no KS2 baseline",
     )
-    parser.add_argument("--sd", type=Path, metavar="FILE", required=True, help="national SDs (CSV)")
+    parser.add_argument(
+        "--sd",
+        type=Path,
+        metavar="FILE",
+        help="national SDs (CSV); needed with --estimates",
+    )
     parser.add_argument(
         "--caps", type=Path, metavar="FILE", help="floors on extreme negative scores (CSV)"
     )
+    add_baselines(parser, "the year the pupils left KS4 (their GCSE year)")
+    parser.add_argument(
+        "--internal-baseline",
+        metavar="NAME",
+        help="for a cohort with no KS2 baseline: measure from the school's own baseline, the "
+        "pupil file's `baseline` column on the KS2 scale (an internal estimate, not the DfE "
+        "measure)",
+    )
     add_common(parser, "100,110")
     parser.set_defaults(run=run_p8)
+
+
+def add_baselines(parser: argparse.ArgumentParser, cohort: str) -> None:
+    """--cohort and --baselines: which national baseline the cohort has."""
+    parser.add_argument(
+        "--cohort",
+        type=int,
+        metavar="YYYY",
+        help=f"{cohort}: checked against the baseline rule table; a cohort without the "
+        "national baseline gets no score, and a year with no rule is refused",
+    )
+    parser.add_argument(
+        "--baselines",
+        type=Path,
+        metavar="FILE",
+        default=RULES_FILE,
+        help="baseline rule table (default: the table shipped with nextsteps)",
+    )
 
 
 def add_ks2(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -202,6 +240,7 @@ def add_ks2(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         default=DATA_DIR / "ks2_writing_points.csv",
         help="KS2 writing teacher assessment points (default: shipped table)",
     )
+    add_baselines(parser, "the year the pupils sat KS2")
     add_common(parser, "12,18")
     parser.set_defaults(run=run_ks2)
 
@@ -245,23 +284,62 @@ def ks2_codes(args: argparse.Namespace, writing: dict[str, float] | None = None)
     return Ks2Codes(nominal, every_code, writing or {})
 
 
+def cohort_rule(args: argparse.Namespace, measure: str) -> BaselineRule | None:
+    """The rule for --cohort (None without it); `UnknownCohort` for a year with no rule."""
+    if args.cohort is None:
+        return None
+    return read_rules(args.baselines).rule(measure, args.cohort)
+
+
 def run_p8(args: argparse.Namespace) -> Output:
-    """Read, compute and render Progress 8."""
-    codes = ks2_codes(args)
+    """Read, compute and render Progress 8 (or say why the cohort has none)."""
+    rule = cohort_rule(args, "progress8")
+    internal = args.internal_baseline
+    if internal is not None and (rule is None or rule.available):
+        raise UsageError(
+            "--internal-baseline is only for a --cohort with no KS2 baseline (leavers of 2025 "
+            "or 2026): where the DfE measure exists, use it"
+        )
+    if rule is not None and not rule.available and internal is None:
+        attainment = read_attainment_pupils(args.pupils)
+        built = report.p8_unavailable_report(attainment, args.cohort, rule)
+        return Output(render(args, built, report.p8_unavailable_csv))
+    if args.estimates is None or args.sd is None:
+        raise UsageError("--estimates and --sd are needed to compute Progress 8")
     table = read_p8_estimates(args.estimates)
     national_sd = read_national_sd(args.sd)
     floors = read_caps(args.caps, table.pags) if args.caps else None
-    pupils = read_p8_pupils(args.pupils, codes)
+    pupils = read_p8_pupils(args.pupils, None if internal else ks2_codes(args))
     columns = pupils.columns
-    average = ks2_average(columns["ks2_reading"], columns["ks2_maths"])
+    if internal:
+        average = columns["baseline"]
+    else:
+        average = ks2_average(columns["ks2_reading"], columns["ks2_maths"])
     result = progress8(average, columns, table, floors)
     groupings = [*pupils.groupings, prior_attainment_band(average, args.prior_bands)]
     built = report.p8_report(pupils, result, table, national_sd, groupings)
+    if rule is not None:
+        built = report.cohort_fields(args.cohort, rule) | built
+    if internal:
+        return Output(render_internal(args, built, internal))
     return Output(render(args, built, report.p8_csv))
 
 
+def render_internal(args: argparse.Namespace, built: dict[str, Any], name: str) -> str:
+    """Figures from a school's own baseline, labelled on every row and beside every figure."""
+    if args.format == "csv":
+        return report.p8_internal_csv(built, name)
+    label = report.internal_estimate_fields(name)
+    return report.json_text(label | built | {"school": label | built["school"]})
+
+
 def run_ks2(args: argparse.Namespace) -> Output:
-    """Read, compute and render KS1–KS2 progress."""
+    """Read, compute and render KS1–KS2 progress (or say why the cohort has none)."""
+    rule = cohort_rule(args, "ks1_ks2")
+    if rule is not None and not rule.available:
+        ids = read_pupils(args.pupils, {}).pupil_ids
+        built = report.ks2_unavailable_report(ids, args.cohort, rule)
+        return Output(render(args, built, report.ks2_unavailable_csv))
     codes = ks2_codes(args, read_points(args.writing_points))
     table, national_sd = read_ks1_ks2_table(args.pag)
     pupils = read_ks2_pupils(args.pupils, read_points(args.ks1_points), codes)
@@ -271,6 +349,8 @@ def run_ks2(args: argparse.Namespace) -> Output:
     result = ks1_ks2_progress(average, ks2, table)
     groupings = [*pupils.groupings, prior_attainment_band(average, args.prior_bands)]
     built = report.ks2_report(pupils, result, table, national_sd, groupings)
+    if rule is not None:
+        built = report.cohort_fields(args.cohort, rule) | built
     return Output(render(args, built, report.ks2_csv))
 
 

@@ -27,6 +27,7 @@ from nextsteps.progress.measures import (
     ks1_average,
     ks1_ks2_progress,
     ks2_average,
+    mean_points,
     prior_attainment_band,
     progress8,
 )
@@ -130,11 +131,20 @@ def progress8_report(
     national_sd: Mapping[str, float],
     nominal: Mapping[int, Mapping[str, float]],
     floors: Mapping[str, FloatArray] | None = None,
+    proxy: Mapping[str, float] | None = None,
 ) -> Computed:
-    """The kernel's Progress 8 report (pupils, school, groups) for a school's KS4 cohort."""
-    ks2, notes = ks2_test_points(records, nominal, ("reading", "maths"))
+    """The kernel's Progress 8 report (pupils, school, groups) for a school's KS4 cohort.
+
+    With `proxy` (pupil_id → score on the KS2 scale, from a school's own baseline) that score
+    stands where the KS2 average would: the result is an internal estimate, not the DfE measure.
+    """
     columns = attainment_columns(records)
-    average = ks2_average(ks2["reading"], ks2["maths"])
+    if proxy is None:
+        ks2, notes = ks2_test_points(records, nominal, ("reading", "maths"))
+        average = ks2_average(ks2["reading"], ks2["maths"])
+    else:
+        notes = {}
+        average = np.array([proxy.get(r.pupil_id, math.nan) for r in records], dtype=np.float64)
     result = progress8(average, columns, table, floors)
     groupings = [
         *characteristic_groupings(records),
@@ -142,6 +152,11 @@ def progress8_report(
     ]
     built = report.p8_report(pupil_file(records, columns), result, table, national_sd, groupings)
     return Computed(built, notes, P8_PRIOR_BANDS)
+
+
+def ks4_attainment(records: Sequence[PupilRecord]) -> dict[str, Any]:
+    """Attainment 8 of every pupil in a KS4 cohort, as the Progress 8 report gives it."""
+    return {"n": len(records), "average": mean_points(attainment_columns(records)["attainment8"])}
 
 
 def ks1_points_of(

@@ -1,13 +1,18 @@
 """Demo results: last summer's leavers, so the progress pages show real-looking figures.
 
-- Kingsmead Academy: the Year 11 who left last summer (120 pupils) with their KS2 results
-  and GCSE grades; Attainment 8 is worked out from the grades by the kernel, and Progress 8
-  is measured against the DfE 2024 estimates (the latest shipped).
+- Kingsmead Academy: the Year 11 who left last summer (120 pupils) with their GCSE grades,
+  and the latest leavers with a KS2 baseline and the latest without one (by the rule table,
+  `data/baselines.csv`; one of the two is last summer's), with their KS2 results if they sat
+  the tests. Attainment 8 is worked out from the grades by the kernel. Leavers with a KS2
+  baseline (2024) get Progress 8 against the DfE's estimates; a cohort without one (2026:
+  no KS2 tests in 2021) has no KS2 results, and the school has chosen its own baseline for
+  it (a CAT score in Year 7, on the KS2 scale), so its page shows "not available" beside an
+  internal estimate.
 - Hollins Park Primary School: last year's Year 6 (58 pupils) with KS1 teacher assessments
   and KS2 results. nextsteps ships no national KS1–KS2 table, so their page shows
   attainment and asks for the year's table rather than inventing one.
 - Riverbend Learning Trust: provisional Progress 8 estimates computed from the trust's own
-  KS4 cohort, to compare with the national ones.
+  KS4 cohort with a KS2 baseline, to compare with the national ones.
 
 The pupils and their results are invented and drawn from seeded generators (the same on
 every run). Every KS2 result is a scaled score or a no-result code, never a code that needs
@@ -28,6 +33,7 @@ from nextsteps.demo import names
 from nextsteps.people.models import Gender, Pupil, SenStatus
 from nextsteps.people.upn import upn_make
 from nextsteps.progress import services
+from nextsteps.progress.baselines import shipped_rules
 from nextsteps.progress.models import Ks2Result, Ks4Result, ReferenceTable
 from nextsteps.progress.tables import DATA_DIR, read_p8_estimates
 from nextsteps.schools.models import School
@@ -51,8 +57,12 @@ def build_demo_data(*, primary: School, secondary: School, today: dt.date) -> No
     """Leavers and their results for both schools, and the trust's provisional estimates."""
     services.shipped_tables_install()
     year = today.year if today.month >= 9 else today.year - 1  # the summer just gone
-    if not Ks4Result.objects.filter(school=secondary, year=year).exists():
-        ks4_leavers(secondary, year)
+    # Last summer's leavers, and so the latest with a KS2 baseline and the latest without one
+    # (one of them last summer's): two cohorts, the DfE measure and "not available".
+    with_ks2 = latest_cohort(year, available=True)
+    for ks4_year in sorted({year, with_ks2, latest_cohort(year, available=False)}, reverse=True):
+        if not Ks4Result.objects.filter(school=secondary, year=ks4_year).exists():
+            ks4_leavers(secondary, ks4_year)
     if not Ks2Result.objects.filter(school=primary, year=year).exists():
         year6_leavers(primary, year)
     if secondary.trust_id is None:
@@ -61,7 +71,7 @@ def build_demo_data(*, primary: School, secondary: School, today: dt.date) -> No
         kind=ReferenceTable.Kind.PROGRESS8,
         source=ReferenceTable.Source.TRUST,
         trust_id=secondary.trust_id,
-        year=year,
+        year=with_ks2,
     )
     if not provisional.exists():
         bands = (
@@ -72,7 +82,17 @@ def build_demo_data(*, primary: School, secondary: School, today: dt.date) -> No
             .first()
         )
         if bands is not None:
-            services.trust_estimates_compute(school=secondary, year=year, bands=bands, by=None)
+            services.trust_estimates_compute(school=secondary, year=with_ks2, bands=bands, by=None)
+
+
+def latest_cohort(year: int, *, available: bool) -> int:
+    """The latest KS4 cohort up to `year` with (or without) a KS2 baseline, by the rule table."""
+    rules = shipped_rules()
+    return next(
+        y
+        for y in range(year, year - 12, -1)
+        if (rule := rules.known("progress8", y)) is not None and rule.available == available
+    )
 
 
 # --- pupils ----------------------------------------------------------------------------
@@ -156,6 +176,7 @@ def ks4_leavers(school: School, year: int) -> None:
     )
     estimates = read_p8_estimates(DATA_DIR / "progress8_estimates_2024.csv")
     ks2_rows: list[list[object]] = []
+    cat_rows: list[list[object]] = []
     grade_rows: list[list[object]] = []
     for index, pupil in enumerate(pupils):
         ability = rng.gauss(0, 1)
@@ -167,17 +188,23 @@ def ks4_leavers(school: School, year: int) -> None:
             ks2_rows.append([pupil.upn, year - 5, reading, "A"])  # absent for maths
         else:
             ks2_rows.append([pupil.upn, year - 5, reading, maths])
+        if index % 40 != 7:  # the school's own test in Year 7, on the KS2 scale
+            cat_rows.append(
+                [pupil.upn, round(clip(104.5 + 6.5 * ability + rng.gauss(0, 3.5), 80, 120), 1)]
+            )
         average = (reading + maths) / 2
         group = next(i for i, upper in enumerate(estimates.bands.upper) if average <= upper)
         per_slot = estimates.values["attainment8"][group] / 10
         per_slot += 0.6 - 0.8 * pupil.disadvantaged - 0.25 * (pupil.sen_status != "N")
         grade_rows += gcse_grades(pupil.upn, year, per_slot + rng.gauss(0, 0.8), rng)
-    services.results_import(
-        school=school,
-        name=f"ks2-results-{year - 5}.csv",
-        content=csv_bytes(["upn", "ks2_year", "ks2_reading", "ks2_maths"], ks2_rows),
-        by=None,
-    )
+    ks2_baseline = shipped_rules().rule("progress8", year).available
+    if ks2_baseline:  # a cohort without one sat no KS2 tests
+        services.results_import(
+            school=school,
+            name=f"ks2-results-{year - 5}.csv",
+            content=csv_bytes(["upn", "ks2_year", "ks2_reading", "ks2_maths"], ks2_rows),
+            by=None,
+        )
     services.results_import(
         school=school,
         name=f"gcse-grades-{year}.csv",
@@ -185,6 +212,15 @@ def ks4_leavers(school: School, year: int) -> None:
         qualifications=True,
         by=None,
     )
+    if not ks2_baseline:
+        services.proxy_baseline_load(
+            school=school,
+            year=year,
+            name=f"CAT4 mean score in Year 7 (autumn {year - 5}), converted to the KS2 scale",
+            file_name=f"year7-cat4-{year - 5}.csv",
+            content=csv_bytes(["upn", "score"], cat_rows),
+            by=None,
+        )
 
 
 def gcse_grades(upn: str, year: int, level: float, rng: random.Random) -> list[list[object]]:

@@ -9,14 +9,20 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
 from nextsteps.people.models import Pupil
 from nextsteps.progress.chart import ChartRow, Charts, charts, signed
-from nextsteps.progress.measures import KS2_SUBJECTS, P8_MEASURES, SMALL_GROUP, Z_95
+from nextsteps.progress.measures import (
+    KS2_SUBJECTS,
+    P8_EXCLUSIONS,
+    P8_MEASURES,
+    SMALL_GROUP,
+    Z_95,
+)
 from nextsteps.progress.report import ordered
 from nextsteps.progress.selectors import Report
 
@@ -179,7 +185,10 @@ def progress8_context(report: Report) -> dict[str, Any]:
     """Everything the Progress 8 page shows, from the kernel's report."""
     built = report.computed.report
     school = built["school"]
-    element_rows = [chart_row(MEASURE_LABELS["progress8"], school, "progress8")]
+    headline_label = str(MEASURE_LABELS["progress8"])
+    if report.proxy is not None:  # the label travels with the figure into the chart and table
+        headline_label = str(_("Progress 8 (%(note)s)") % {"note": internal_estimate()})
+    element_rows = [chart_row(headline_label, school, "progress8")]
     element_rows += [chart_row(MEASURE_LABELS[m], school[m]) for m in P8_MEASURES[1:]]
     sections = group_sections(built["groups"], None)
     below, above, excluded = pupil_lines(report)
@@ -189,7 +198,11 @@ def progress8_context(report: Report) -> dict[str, Any]:
         "school_summary": school,
         "headline": element_rows[0],
         "element_rows": element_rows,
-        "element_chart": charts(element_rows),
+        # The chart's row keeps the short name (its labels are clipped at a fixed width); its
+        # title, and the heading above it, carry the words.
+        "element_chart": charts(
+            [replace(element_rows[0], label=str(MEASURE_LABELS["progress8"]))] + element_rows[1:]
+        ),
         "sections": sections,
         "group_chart": chart_of_sections(sections, 1.0),
         "below": below,
@@ -203,7 +216,14 @@ def progress8_context(report: Report) -> dict[str, Any]:
         "prior_bands": report.computed.prior_bands,
         "capped_pupils": sum(1 for e in built["pupils"] if e.get("capped")),
         "median_ks2": median_ks2(built["pupils"]),
+        "proxy": report.proxy,
+        "internal_estimate": internal_estimate() if report.proxy is not None else "",
     }
+
+
+def internal_estimate() -> str:
+    """The words beside every figure made from a school's own baseline."""
+    return str(_("internal estimate, not the DfE measure"))
 
 
 def example_a8(example: Mapping[str, Any] | None, report: Report) -> float | None:
@@ -241,12 +261,15 @@ def subject_below(report: Report, subject: str) -> list[PupilLine]:
 
 def excluded_lines(report: Report) -> list[PupilLine]:
     """Pupils left out of the figure, each with the reason."""
+    labels = dict(EXCLUSION_LABELS)
+    if report.proxy is not None:
+        labels[P8_EXCLUSIONS[1]] = _("No score on the school's own baseline")
     return [
         PupilLine(
             report.pupils[e["pupil_id"]],
             e,
             reason=report.computed.notes.get(e["pupil_id"])
-            or str(EXCLUSION_LABELS.get(e["excluded"], e["excluded"])),
+            or str(labels.get(e["excluded"], e["excluded"])),
         )
         for e in report.computed.report["pupils"]
         if "excluded" in e

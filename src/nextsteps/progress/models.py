@@ -252,3 +252,64 @@ class NominalScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ks2_year} {self.outcome} = {self.score:g}"
+
+
+class ProxyBaseline(TenantModel):
+    """A school's own baseline for a cohort with no national one: a CAT score, a Year 7 test.
+
+    Chosen only where the rule table (`data/baselines.csv`) says the DfE measure is not
+    available. Its scores are on the KS2 scaled score scale (the school's own conversion), so
+    the cohort can be measured against the latest national estimates; every figure made from
+    it is an internal estimate, not the DfE measure, and says so wherever it appears.
+    """
+
+    class Measure(models.TextChoices):
+        PROGRESS8 = "progress8", _("Progress 8")
+
+    measure = models.CharField(_("measure"), max_length=12, choices=Measure.choices)
+    year = models.PositiveSmallIntegerField(_("cohort (year the pupils leave)"))
+    name = models.CharField(
+        _("baseline"),
+        max_length=150,
+        help_text=_("For example: CAT4 mean score in Year 7, converted to the KS2 scale."),
+    )
+    file_name = models.CharField(_("file"), max_length=200, blank=True)
+    loaded_at = models.DateTimeField(_("loaded"), auto_now=True)
+    loaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("internal proxy baseline")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "measure", "year"], name="proxy_baseline_one_per_cohort"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.year})"
+
+
+class ProxyScore(TenantModel):
+    """One pupil's score on a school's own baseline, on the KS2 scaled score scale."""
+
+    baseline = models.ForeignKey(ProxyBaseline, on_delete=models.CASCADE, related_name="scores")
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="+")
+    score = models.DecimalField(_("score on the KS2 scale"), max_digits=5, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("internal proxy baseline score")
+        constraints = [
+            models.UniqueConstraint(fields=["baseline", "pupil"], name="proxy_score_one_per_pupil"),
+            models.CheckConstraint(
+                condition=Q(score__gte=80, score__lte=120), name="proxy_score_ks2_scale"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pupil_id}: {self.score}"

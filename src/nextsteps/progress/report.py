@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from nextsteps.progress.baselines import INTERNAL_ESTIMATE, BaselineRule
 from nextsteps.progress.estimates import PopulationEstimates
 from nextsteps.progress.measures import (
     A8_COLUMNS,
@@ -157,6 +158,70 @@ def p8_csv(report: Mapping[str, Any]) -> str:
         row["capped"] = " ".join(pupil.get("capped", []))
         rows.append(row)
     return csv_text(P8_CSV_COLUMNS, rows, two_places=(*P8_MEASURES, "estimate"))
+
+
+# --- cohorts without a national baseline ------------------------------------------------
+
+
+def p8_unavailable_report(pupils: PupilFile, year: int, rule: BaselineRule) -> dict[str, Any]:
+    """A KS4 cohort with no KS2 baseline: why, and Attainment 8; no score or band."""
+    attainment8 = pupils.columns["attainment8"]
+    return {
+        **cohort_fields(year, rule),
+        "pupils": [
+            {"pupil_id": pupil_id, "attainment8": number(attainment8[i])}
+            for i, pupil_id in enumerate(pupils.pupil_ids)
+        ],
+        "school": {"attainment8": {"n": len(attainment8), "average": mean_points(attainment8)}},
+    }
+
+
+def p8_unavailable_csv(report: Mapping[str, Any]) -> str:
+    """One row per pupil: Attainment 8, and why there is no Progress 8."""
+    rows = [
+        {"pupil_id": p["pupil_id"], "attainment8": p["attainment8"], "excluded": report["reason"]}
+        for p in report["pupils"]
+    ]
+    return csv_text(("pupil_id", "attainment8", "progress8", "excluded"), rows)
+
+
+def cohort_fields(year: int, rule: BaselineRule) -> dict[str, Any]:
+    """The cohort and what the rule table says about it, first in a report."""
+    fields: dict[str, Any] = {"cohort": year, "available": rule.available}
+    if not rule.available:
+        fields["reason"] = rule.sentence
+    fields["source"] = rule.source
+    return fields
+
+
+def ks2_unavailable_report(
+    pupil_ids: Sequence[str], year: int, rule: BaselineRule
+) -> dict[str, Any]:
+    """A KS2 cohort with no KS1 baseline: why, and its pupils; no score or band."""
+    return {**cohort_fields(year, rule), "pupils": [{"pupil_id": p} for p in pupil_ids]}
+
+
+def ks2_unavailable_csv(report: Mapping[str, Any]) -> str:
+    """One row per pupil with why there is no progress score."""
+    rows = [{"pupil_id": p["pupil_id"], "excluded": report["reason"]} for p in report["pupils"]]
+    return csv_text(KS2_CSV_COLUMNS, rows)
+
+
+def p8_internal_csv(report: Mapping[str, Any], name: str) -> str:
+    """The pupil rows of a report from a school's own baseline, each carrying the label."""
+    rows = []
+    for pupil in report["pupils"]:
+        row = {column: pupil.get(column) for column in P8_CSV_COLUMNS}
+        row["capped"] = " ".join(pupil.get("capped", []))
+        row |= {"internal_estimate": INTERNAL_ESTIMATE, "internal_baseline": name}
+        rows.append(row)
+    columns = (*P8_CSV_COLUMNS, "internal_estimate", "internal_baseline")
+    return csv_text(columns, rows, two_places=(*P8_MEASURES, "estimate"))
+
+
+def internal_estimate_fields(name: str) -> dict[str, Any]:
+    """The label a report from a school's own baseline carries, with the baseline's name."""
+    return {"internal_estimate": INTERNAL_ESTIMATE, "internal_baseline": name}
 
 
 # --- KS1 to KS2 -------------------------------------------------------------------------

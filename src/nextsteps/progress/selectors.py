@@ -16,12 +16,15 @@ from django.db.models import Count, Q, QuerySet
 
 from nextsteps.people.models import Pupil
 from nextsteps.progress import compute
+from nextsteps.progress.baselines import BaselineRule, UnknownCohort, shipped_rules
 from nextsteps.progress.measures import A8_COLUMNS, KS2_SUBJECTS, P8_MEASURES, Bands, GroupTable
 from nextsteps.progress.models import (
     Ks1Result,
     Ks2Result,
     Ks4Result,
     NominalScore,
+    ProxyBaseline,
+    ProxyScore,
     ReferenceGroup,
     ReferenceTable,
 )
@@ -133,6 +136,32 @@ class Cohort:
     year: int
     pupils: int
     with_prior: int  # pupils with the prior attainment the measure needs
+    baseline: BaselineRule | None = None  # None: the rule table has no rule for the year
+
+    @property
+    def available(self) -> bool | None:
+        """Whether the national measure exists for the cohort; None when no rule says."""
+        return None if self.baseline is None else self.baseline.available
+
+
+@dataclass(frozen=True)
+class CohortBaseline:
+    """What a cohort's page may show: the rule in effect, or why there is none."""
+
+    rule: BaselineRule | None
+    unknown: str  # the message naming a year with no rule ("" when there is a rule)
+
+    @property
+    def available(self) -> bool:
+        return self.rule is not None and self.rule.available
+
+
+def cohort_baseline(measure: str, year: int) -> CohortBaseline:
+    """The baseline rule for a measure's cohort, from the shipped rule table."""
+    try:
+        return CohortBaseline(shipped_rules().rule(measure, year), "")
+    except UnknownCohort as unknown:
+        return CohortBaseline(None, str(unknown))
 
 
 def progress8_cohorts(school: School) -> list[Cohort]:
@@ -143,7 +172,16 @@ def progress8_cohorts(school: School) -> list[Cohort]:
         .annotate(pupils=Count("pk"), with_prior=Count("pupil__ks2_result"))
         .order_by("-year")
     )
-    return [Cohort(row["year"], row["pupils"], row["with_prior"]) for row in rows]
+    rules = shipped_rules()
+    return [
+        Cohort(
+            row["year"],
+            row["pupils"],
+            row["with_prior"],
+            rules.known("progress8", row["year"]),
+        )
+        for row in rows
+    ]
 
 
 def ks1_ks2_cohorts(school: School) -> list[Cohort]:
@@ -156,7 +194,11 @@ def ks1_ks2_cohorts(school: School) -> list[Cohort]:
         .annotate(pupils=Count("pk"), with_prior=Count("pupil__ks1_result"))
         .order_by("-year")
     )
-    return [Cohort(row["year"], row["pupils"], row["with_prior"]) for row in rows]
+    rules = shipped_rules()
+    return [
+        Cohort(row["year"], row["pupils"], row["with_prior"], rules.known("ks1_ks2", row["year"]))
+        for row in rows
+    ]
 
 
 def record_of(pupil: Pupil) -> compute.PupilRecord:
@@ -201,10 +243,16 @@ class Report:
     computed: compute.Computed
     pupils: dict[str, Pupil]  # pupil_id in the report → the pupil
     capped: bool  # the table carries floors on extreme scores
+    proxy: ProxyBaseline | None = None  # set: an internal estimate, not the DfE measure
 
 
-def progress8_report(school: School, year: int, table: ReferenceTable) -> Report:
-    """The kernel's Progress 8 report for the school's KS4 cohort of a year."""
+def progress8_report(
+    school: School, year: int, table: ReferenceTable, proxy: ProxyBaseline | None = None
+) -> Report:
+    """The kernel's Progress 8 report for the school's KS4 cohort of a year.
+
+    With a school's own baseline (`proxy`) its scores stand for KS2: an internal estimate.
+    """
     pupils = ks4_pupils(Pupil.objects.filter(school=school), year)
     groups = list(table.groups.all())
     group_values, floors = group_table(groups, A8_COLUMNS)
@@ -212,10 +260,31 @@ def progress8_report(school: School, year: int, table: ReferenceTable) -> Report
         [record_of(p) for p in pupils],
         group_values,
         table.national_sd,
-        nominal_scores(school),
+        {} if proxy is not None else nominal_scores(school),
         floors,
+        proxy_scores(proxy) if proxy is not None else None,
     )
-    return Report(year, table, computed, {str(p.pk): p for p in pupils}, floors is not None)
+    pupil_map = {str(p.pk): p for p in pupils}
+    return Report(year, table, computed, pupil_map, floors is not None, proxy)
+
+
+def proxy_baseline(school: School, year: int) -> ProxyBaseline | None:
+    """The school's own Progress 8 baseline for a cohort, if it chose one."""
+    return ProxyBaseline.objects.filter(
+        school=school, measure=ProxyBaseline.Measure.PROGRESS8, year=year
+    ).first()
+
+
+def proxy_scores(proxy: ProxyBaseline) -> dict[str, float]:
+    """pupil_id → score on the KS2 scale, in one query."""
+    rows = ProxyScore.objects.filter(baseline=proxy).values_list("pupil_id", "score")
+    return {str(pupil_id): float(score) for pupil_id, score in rows}
+
+
+def ks4_attainment(school: School, year: int) -> dict[str, Any]:
+    """Attainment 8 of a KS4 cohort (every pupil, with or without a baseline)."""
+    pupils = ks4_pupils(Pupil.objects.filter(school=school), year)
+    return compute.ks4_attainment([record_of(p) for p in pupils])
 
 
 def ks1_ks2_report(
@@ -257,9 +326,10 @@ def trust_records(trust: Trust, year: int) -> list[compute.PupilRecord]:
 class Measured:
     """A pupil's entry in a measure's report, with the table it was measured against."""
 
-    table: ReferenceTable
+    table: ReferenceTable | None  # None when the cohort has no national measure
     entry: dict[str, Any]
     note: str | None  # why a stored result could not be read
+    unavailable: str = ""  # why there is no score: the sentence of the cohort's baseline rule
 
 
 @dataclass(frozen=True)
@@ -287,7 +357,19 @@ def pupil_measures(school: School, pupil_id: int) -> PupilMeasures:
     )
 
 
+def _unmeasured(measure: str, year: int) -> Measured | None:
+    """A cohort without the national measure (or with no rule), said in a sentence."""
+    baseline = cohort_baseline(measure, year)
+    if baseline.available:
+        return None
+    sentence = baseline.rule.sentence if baseline.rule is not None else baseline.unknown
+    return Measured(None, {}, None, sentence)
+
+
 def _pupil_progress8(school: School, record: compute.PupilRecord, year: int) -> Measured | None:
+    unmeasured = _unmeasured("progress8", year)
+    if unmeasured is not None:
+        return unmeasured
     tables = list(visible_tables(school, Kind.PROGRESS8).prefetch_related("groups"))
     table = choose_table(tables, year, None)
     if table is None:
@@ -301,6 +383,9 @@ def _pupil_progress8(school: School, record: compute.PupilRecord, year: int) -> 
 
 def _pupil_ks1_ks2(school: School, record: compute.PupilRecord, year: int) -> Measured | None:
     """Against the KS2 year's own table, as the school's page chooses (none: no score)."""
+    unmeasured = _unmeasured("ks1_ks2", year)
+    if unmeasured is not None:
+        return unmeasured
     table = (
         visible_tables(school, Kind.KS1_KS2).filter(year=year).prefetch_related("groups").first()
     )

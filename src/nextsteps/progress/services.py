@@ -15,6 +15,7 @@ from django.apps import apps
 from django.db import transaction
 from django.utils.translation import gettext
 
+from nextsteps import filereading
 from nextsteps.audit.services import audit_write
 from nextsteps.people.models import Pupil
 from nextsteps.progress import compute, selectors, shipped, uploads
@@ -25,6 +26,8 @@ from nextsteps.progress.models import (
     Ks4Qualification,
     Ks4Result,
     NominalScore,
+    ProxyBaseline,
+    ProxyScore,
     ReferenceGroup,
     ReferenceTable,
 )
@@ -46,6 +49,10 @@ class EstimatesError(ValueError):
     """Provisional estimates cannot be computed (no trust, too few pupils)."""
 
 
+class BaselineError(ValueError):
+    """A school's own baseline cannot be set for this cohort (it has the national one)."""
+
+
 @dataclass(frozen=True)
 class ImportSummary:
     """How many pupils' results of each key stage a file added or replaced."""
@@ -60,11 +67,11 @@ class ImportSummary:
 
 
 def text_file(name: str, content: bytes) -> TextFile:
-    """An uploaded file's text; a file that is not UTF-8 is refused by name."""
+    """An uploaded file's text; one that is not UTF-8 text is refused by name and line."""
     try:
-        return TextFile(name, content.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        error = InputError(name, None, None, gettext("not UTF-8 text (save it as CSV UTF-8)"))
+        return TextFile(name, filereading.text(content, name))
+    except filereading.Unreadable as unreadable:
+        error = InputError(name, unreadable.line or None, None, unreadable.message)
         raise uploads.UploadErrors([error]) from None
 
 
@@ -231,6 +238,9 @@ def trust_estimates_compute(
     trust = school.trust
     if trust is None:
         raise EstimatesError(gettext("%(school)s is not in a trust") % {"school": school})
+    baseline = selectors.cohort_baseline("progress8", year)
+    if not baseline.available:
+        raise EstimatesError(baseline.rule.sentence if baseline.rule else baseline.unknown)
     records = selectors.trust_records(trust, year)
     band_table, _ = selectors.group_table(list(bands.groups.all()), A8_COLUMNS)
     population = compute.trust_estimates(records, band_table, selectors.nominal_scores(school))
@@ -266,3 +276,69 @@ def trust_estimates_compute(
     )
     audit_write(actor=by, action="progress.trust_estimates", school=school, target=table)
     return table
+
+
+# --- a school's own baseline -----------------------------------------------------------
+
+
+@transaction.atomic
+def proxy_baseline_load(
+    *, school: School, year: int, name: str, file_name: str, content: bytes, by: Any
+) -> ProxyBaseline:
+    """Set a school's own Progress 8 baseline for a cohort with no KS2 baseline.
+
+    Only for a cohort the rule table marks not available: where the DfE measure exists, an
+    internal one would stand beside it. The file (`upn, score`, scores on the KS2 scale) is
+    checked whole; it replaces the cohort's earlier scores. Raises `UploadErrors` or
+    `BaselineError`, having written nothing.
+    """
+    baseline = selectors.cohort_baseline("progress8", year)
+    if baseline.rule is None:
+        raise BaselineError(baseline.unknown)
+    if baseline.available:
+        raise BaselineError(
+            gettext(
+                "The cohort of %(year)s has the DfE's Progress 8 from KS2: an internal "
+                "baseline is only for a cohort with no KS2 baseline."
+            )
+            % {"year": year}
+        )
+    cohort = dict(
+        Pupil.objects.filter(school=school, ks4_result__year=year).values_list("upn", "pk")
+    )
+    rules = uploads.ResultRules(
+        school=school.name, pupils=cohort, ks1_points={}, writing_points={}, nominal={}
+    )
+    scores = uploads.parse_proxy_scores(text_file(file_name, content), rules)
+    proxy, _ = ProxyBaseline.objects.update_or_create(
+        school=school,
+        measure=ProxyBaseline.Measure.PROGRESS8,
+        year=year,
+        defaults={"name": name, "file_name": file_name[:200], "loaded_by": by},
+    )
+    ProxyScore.objects.filter(baseline=proxy).delete()
+    ProxyScore.objects.bulk_create(
+        ProxyScore(school=school, baseline=proxy, pupil_id=pupil_id, score=score)
+        for pupil_id, score in scores.items()
+    )
+    audit_write(
+        actor=by,
+        action="progress.proxy_baseline_load",
+        school=school,
+        target=proxy,
+        after={"year": year, "name": name, "file": file_name, "pupils": len(scores)},
+    )
+    return proxy
+
+
+@transaction.atomic
+def proxy_baseline_remove(*, proxy: ProxyBaseline, by: Any) -> None:
+    """Stop using a school's own baseline: its scores go with it."""
+    audit_write(
+        actor=by,
+        action="progress.proxy_baseline_remove",
+        school=proxy.school,
+        target=proxy,
+        before={"year": proxy.year, "name": proxy.name},
+    )
+    proxy.delete()

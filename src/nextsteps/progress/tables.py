@@ -179,6 +179,11 @@ def bounded(low: float, high: float) -> Callable[[str], float]:
     return parse
 
 
+def optional(parse: Callable[[str], float]) -> Callable[[str], float]:
+    """A parser that reads an empty cell as NaN (no value) and anything else with `parse`."""
+    return lambda text: math.nan if text == "" else parse(text)
+
+
 def positive(text: str) -> float:
     """A number above zero (a standard deviation)."""
     value = number(text)
@@ -579,13 +584,26 @@ def check_pupil_id(name: str, row: Row, first_line: dict[str, int]) -> str:
     return pupil_id
 
 
-def read_p8_pupils(path: Source, codes: Ks2Codes) -> PupilFile:
-    """A Progress 8 pupil file: KS2 reading and maths, Attainment 8 and its elements."""
-    parsers: dict[str, Callable[[str], float]] = {
-        "ks2_reading": codes.score,
-        "ks2_maths": codes.score,
-    }
+def read_p8_pupils(path: Source, codes: Ks2Codes | None) -> PupilFile:
+    """A Progress 8 pupil file: KS2 reading and maths, Attainment 8 and its elements.
+
+    Without `codes` the prior attainment is a school's own baseline instead: a `baseline`
+    column on the KS2 scale (80–120; blank for a pupil without one).
+    """
+    parsers: dict[str, Callable[[str], float]] = {}
+    if codes is None:
+        parsers["baseline"] = optional(bounded(*KS2_SCALED_RANGE))
+    else:
+        parsers |= {"ks2_reading": codes.score, "ks2_maths": codes.score}
     parsers |= {column: bounded(0.0, A8_MAXIMUM[column]) for column in A8_COLUMNS}
+    pupils = read_pupils(path, parsers)
+    check_attainment8_sums(str(path), pupils)
+    return pupils
+
+
+def read_attainment_pupils(path: Source) -> PupilFile:
+    """A pupil file's Attainment 8 and elements alone (a cohort with no KS2 baseline)."""
+    parsers = {column: bounded(0.0, A8_MAXIMUM[column]) for column in A8_COLUMNS}
     pupils = read_pupils(path, parsers)
     check_attainment8_sums(str(path), pupils)
     return pupils

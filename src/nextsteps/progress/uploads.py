@@ -416,3 +416,39 @@ def ks4_from_grades(pupil_id: int, year: int, rows: list[tuple[str, str, Decimal
         for column in KS4_COLUMNS
     }
     return Ks4Row(pupil_id, year, points, tuple(rows))
+
+
+# --- a school's own baseline -----------------------------------------------------------
+
+
+def proxy_score(text: str) -> Decimal:
+    """A score on the KS2 scaled score scale, 80–120, with at most 2 decimal places."""
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise CellError(_("expected a score, found %(text)s") % {"text": repr(text)}) from None
+    if not value.is_finite() or not Decimal(80) <= value <= Decimal(120):
+        raise CellError(_("%(text)s is outside 80–120 (the KS2 scale)") % {"text": text})
+    if value != value.quantize(Decimal("0.01")):
+        raise CellError(_("%(text)s has more than 2 decimal places") % {"text": text})
+    return value.quantize(Decimal("0.01"))
+
+
+def parse_proxy_scores(upload: TextFile, rules: ResultRules) -> dict[int, Decimal]:
+    """`upn, score` rows for pupils of the cohort: pupil id → score, or `UploadErrors`."""
+    collector = Collector(upload.name)
+    lookup = PupilLookup(rules, collector)
+    scores: dict[int, Decimal] = {}
+    for row in rows_of(upload, ["upn", "score"], collector):
+        pupil_id = lookup.find(row)
+        try:
+            score = proxy_score(row.get("score"))
+        except CellError as error:
+            collector.add(row.line, "score", str(error))
+            continue
+        if pupil_id is not None:
+            scores[pupil_id] = score
+    if not scores and not collector.errors:
+        collector.add(None, None, _("no pupils in the file"))
+    collector.raise_if_any()
+    return scores

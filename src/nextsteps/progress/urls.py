@@ -7,6 +7,12 @@ from nextsteps.progress import views
 urlpatterns = [
     path("", views.progress_home, name="progress_home"),
     path("p8/<int:year>/", views.progress8_page, name="progress8"),
+    path("p8/<int:year>/baseline/", views.proxy_baseline_upload, name="progress8_proxy"),
+    path(
+        "p8/<int:year>/baseline/remove/",
+        views.proxy_baseline_remove,
+        name="progress8_proxy_remove",
+    ),
     path("ks2/<int:year>/", views.ks1_ks2_page, name="ks1_ks2"),
     path("results/", views.results_upload, name="progress_results"),
     path("tables/", views.reference_tables, name="progress_tables"),

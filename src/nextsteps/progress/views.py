@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from nextsteps import access
+from nextsteps import access, filereading
 from nextsteps.progress import compute, explain, selectors, services
 from nextsteps.progress.models import ReferenceTable
 from nextsteps.progress.tables import InputError, TextFile
@@ -61,18 +61,111 @@ def _cohort(cohorts: list[selectors.Cohort], year: int) -> selectors.Cohort:
     raise Http404("No results for that year")
 
 
+class ProxyBaselineForm(forms.Form):
+    name = forms.CharField(
+        label=gettext_lazy("The school's own baseline"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+        help_text=gettext_lazy(
+            "What the scores are, for example: CAT4 mean score in Year 7, converted to the "
+            "KS2 scale."
+        ),
+    )
+    file = forms.FileField(
+        label=gettext_lazy("Scores (CSV: upn, score)"),
+        widget=forms.ClearableFileInput(attrs=FILE_ATTRS),
+        help_text=gettext_lazy(
+            "One row per pupil of the cohort; scores on the KS2 scaled score scale, 80 to 120."
+        ),
+    )
+
+
 @access.signed_in
 @require_GET
 def progress8_page(request: HttpRequest, urn: int, year: int) -> HttpResponse:
     school = _leaders_school(request, urn)
     cohort = _cohort(selectors.progress8_cohorts(school), year)
-    tables = list(selectors.visible_tables(school, Kind.PROGRESS8).prefetch_related("groups"))
-    table = selectors.choose_table(tables, year, _int(request.GET.get("table")))
-    context: dict[str, Any] = {"school": school, "cohort": cohort, "tables": tables, "table": table}
-    if table is not None:
-        report = selectors.progress8_report(school, year, table)
-        context |= explain.progress8_context(report)
+    baseline = selectors.cohort_baseline("progress8", year)
+    context: dict[str, Any] = {"school": school, "cohort": cohort, "baseline": baseline}
+    context |= _progress8_figures(request, school, year, baseline)
     return render(request, "progress/progress8.html", context)
+
+
+def _progress8_figures(
+    request: HttpRequest, school: School, year: int, baseline: selectors.CohortBaseline
+) -> dict[str, Any]:
+    """The DfE measure; or, for a cohort without it, attainment and any internal estimate."""
+    proxy = None
+    context: dict[str, Any] = {"show_measure": True}
+    if not baseline.available:
+        proxy = selectors.proxy_baseline(school, year) if baseline.rule is not None else None
+        context = {
+            "show_measure": proxy is not None,
+            "proxy": proxy,
+            "proxy_form": ProxyBaselineForm() if baseline.rule is not None else None,
+        }
+        if proxy is None:
+            return context | {"attainment8": selectors.ks4_attainment(school, year)}
+    tables = list(selectors.visible_tables(school, Kind.PROGRESS8).prefetch_related("groups"))
+    if proxy is not None:  # the estimates of a year with a KS2 baseline, never a trust's
+        tables = [t for t in tables if t.source != ReferenceTable.Source.TRUST]
+    table = selectors.choose_table(tables, year, _int(request.GET.get("table")))
+    context |= {"tables": tables, "table": table}
+    if table is not None:
+        report = selectors.progress8_report(school, year, table, proxy)
+        context |= explain.progress8_context(report)
+        context["attainment8"] = report.computed.report["school"]["attainment8"]
+    elif proxy is not None:
+        context["attainment8"] = selectors.ks4_attainment(school, year)
+    return context
+
+
+@access.signed_in
+@require_POST
+def proxy_baseline_upload(request: HttpRequest, urn: int, year: int) -> HttpResponse:
+    school = _leaders_school(request, urn)
+    _cohort(selectors.progress8_cohorts(school), year)
+    form = ProxyBaselineForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Give the baseline's name and a CSV file of scores."))
+        return redirect("progress8", urn=school.urn, year=year)
+    upload = form.cleaned_data["file"]
+    try:
+        proxy = services.proxy_baseline_load(
+            school=school,
+            year=year,
+            name=form.cleaned_data["name"],
+            file_name=upload.name,
+            content=upload.read(),
+            by=request.user,
+        )
+    except UploadErrors as errors:
+        for error in errors.errors:
+            messages.error(request, str(error))
+        return redirect("progress8", urn=school.urn, year=year)
+    except services.BaselineError as error:
+        messages.error(request, str(error))
+        return redirect("progress8", urn=school.urn, year=year)
+    messages.success(
+        request,
+        _("Loaded %(name)s for the leavers of %(year)d: an internal estimate, not the DfE measure.")
+        % {"name": proxy.name, "year": year},
+    )
+    return redirect("progress8", urn=school.urn, year=year)
+
+
+@access.signed_in
+@require_POST
+def proxy_baseline_remove(request: HttpRequest, urn: int, year: int) -> HttpResponse:
+    school = _leaders_school(request, urn)
+    proxy = selectors.proxy_baseline(school, year)
+    if proxy is None:
+        raise Http404("No internal baseline for that year")
+    services.proxy_baseline_remove(proxy=proxy, by=request.user)
+    messages.success(
+        request, _("The school's own baseline for %(year)d is removed.") % {"year": year}
+    )
+    return redirect("progress8", urn=school.urn, year=year)
 
 
 @access.signed_in
@@ -80,18 +173,23 @@ def progress8_page(request: HttpRequest, urn: int, year: int) -> HttpResponse:
 def ks1_ks2_page(request: HttpRequest, urn: int, year: int) -> HttpResponse:
     school = _leaders_school(request, urn)
     cohort = _cohort(selectors.ks1_ks2_cohorts(school), year)
-    tables = list(selectors.visible_tables(school, Kind.KS1_KS2).prefetch_related("groups"))
-    exact = [t for t in tables if t.year == year]
-    wanted = _int(request.GET.get("table"))
-    table = next((t for t in tables if t.pk == wanted), exact[0] if exact else None)
+    baseline = selectors.cohort_baseline("ks1_ks2", year)
     pupils = selectors.ks2_pupils(school, year)
     context: dict[str, Any] = {
         "school": school,
         "cohort": cohort,
-        "tables": tables,
-        "table": table,
+        "baseline": baseline,
+        "tables": [],
+        "table": None,
         "attainment": compute.ks2_attainment([selectors.record_of(p) for p in pupils]),
     }
+    if not baseline.available:  # attainment only: no table is offered or chosen
+        return render(request, "progress/ks1_ks2.html", context)
+    tables = list(selectors.visible_tables(school, Kind.KS1_KS2).prefetch_related("groups"))
+    exact = [t for t in tables if t.year == year]
+    wanted = _int(request.GET.get("table"))
+    table = next((t for t in tables if t.pk == wanted), exact[0] if exact else None)
+    context |= {"tables": tables, "table": table}
     if table is not None:
         report = selectors.ks1_ks2_report(school, year, table, pupils)
         context |= explain.ks1_ks2_context(report)
@@ -191,11 +289,9 @@ class TableForm(forms.Form):
 
 def _text(upload: Any) -> TextFile:
     try:
-        return TextFile(upload.name, upload.read().decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise InputError(
-            upload.name, None, None, _("not UTF-8 text (save it as CSV UTF-8)")
-        ) from None
+        return TextFile(upload.name, filereading.text(upload.read(), upload.name))
+    except filereading.Unreadable as error:
+        raise InputError(upload.name, error.line or None, None, error.message) from None
 
 
 @access.signed_in
@@ -228,7 +324,8 @@ def reference_tables(request: HttpRequest, urn: int) -> HttpResponse:
             "tables": list(selectors.visible_tables(school, Kind.PROGRESS8).select_related("trust"))
             + list(selectors.visible_tables(school, Kind.KS1_KS2))
             + list(selectors.visible_tables(school, Kind.NOMINAL)),
-            "p8_cohorts": selectors.progress8_cohorts(school),
+            # provisional estimates are for cohorts with a KS2 baseline only
+            "p8_cohorts": [c for c in selectors.progress8_cohorts(school) if c.available],
             "national": list(
                 selectors.visible_tables(school, Kind.PROGRESS8).exclude(
                     source=ReferenceTable.Source.TRUST

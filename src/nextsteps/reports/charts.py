@@ -12,18 +12,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
+from nextsteps.reports.rounding import Number, percent_text
+
 # A colour-blind-safe sequential ramp (light to dark blue), one step per 20 percentage points.
 RAMP = ("#f1f5fb", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
 LINE_COLOURS = ("#08519c", "#d95f02", "#1b9e77", "#7570b3", "#e7298a", "#66a61e")
 
 
-def ramp(percent: float | None) -> str:
+def ramp(percent: Number | None) -> str:
     if percent is None:
         return "#ffffff"
     return RAMP[min(len(RAMP) - 1, max(0, int(percent // 20) + (1 if percent > 0 else 0)))]
 
 
-def ink(percent: float | None) -> str:
+def ink(percent: Number | None) -> str:
     """Text colour readable on the ramp colour behind it."""
     return "#ffffff" if percent is not None and percent >= 60 else "#1a1a1a"
 
@@ -45,10 +47,11 @@ def heatmap(
     title: str,
     rows: Sequence[str],
     columns: Sequence[str],
-    values: dict[tuple[str, str], float | None],
+    values: dict[tuple[str, str], Number | None],
     suffix: str = "%",
 ) -> str:
-    """A grid of percentages: rows × columns, each cell shaded and labelled with its value."""
+    """A grid of percentages: rows × columns, each cell shaded and labelled with its value,
+    rounded by rounding.percent_text (the same function the tables beside it use)."""
     # Room for the longest row label (about 7 units a character), within reason.
     label_w = min(230, max(90, 7 * max((len(r) for r in rows), default=0) + 16))
     # Columns wide enough for their bold headings ("Mathematics"), at least 64.
@@ -75,7 +78,7 @@ def heatmap(
                 f'<rect x="{x + 1}" y="{y + 1}" width="{cell_w - 2}" height="{cell_h - 2}" '
                 f'fill="{ramp(value)}" stroke="#8a8a8a" stroke-width="0.5"/>'
             )
-            text = "–" if value is None else f"{value:.0f}{suffix}"
+            text = percent_text(value, suffix=suffix)
             body.append(
                 f'<text x="{x + cell_w / 2:.0f}" y="{y + 20}" text-anchor="middle" '
                 f'fill="{ink(value)}">{escape(text)}</text>'

@@ -1,5 +1,6 @@
 """Demo data for reports: the trust leader, earlier assessment-point snapshots for the trend
-charts, and Amara's reports (last term's released to her parents, this term's a draft)."""
+charts, and Amara's reports (last term's released to her parents in two versions, this term's
+a draft)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from django.utils import timezone
 from nextsteps.accounts.models import TrustMembership, User
 from nextsteps.markbook.models import AssessmentPoint, Standing, StandingSnapshot
 from nextsteps.people.models import Pupil
-from nextsteps.reports.models import Report
+from nextsteps.reports.models import Report, ReportVersion
+from nextsteps.reports.services import report_release, report_save
 from nextsteps.schools.models import School
 
 TRUST_LEADER = "trustleader"
@@ -81,6 +83,8 @@ def _earlier_snapshots(school: School, today: dt.date) -> None:
 
 
 def _amara_reports(school: School, today: dt.date) -> None:
+    """Last term's report released to Amara's parents and then corrected (two versions, both
+    kept), made through the same services as the pages; this term's is a draft."""
     from nextsteps.reports.report_views import default_period
 
     amara = Pupil.objects.filter(school=school, user__username="pupil").first()
@@ -90,22 +94,28 @@ def _amara_reports(school: School, today: dt.date) -> None:
     current = default_period(today)
     head = User.objects.filter(username="primaryhead").first()
     teacher = User.objects.filter(username="teacher").first()
-    if earlier != current:
-        Report.objects.get_or_create(
-            school=school,
+    released = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=60), dt.time(16)))
+    if (
+        earlier != current
+        and not ReportVersion.objects.filter(report__pupil=amara, report__period=earlier).exists()
+    ):
+        report_save(
             pupil=amara,
             period=earlier,
-            defaults={
-                "comment": "Amara has settled well into Year 4 and enjoys reading aloud.",
-                "home_help": "Keep reading together and ask Amara what she has learned.",
-                "written_by": teacher,
-                "released_at": timezone.now() - dt.timedelta(days=60),
-                "released_by": head,
-            },
+            comment="Amara has settled well into Year 4 and enjoys reading aloud.",
+            home_help="Keep reading together and ask Amara what she has learned.",
+            by=teacher,
         )
-    Report.objects.get_or_create(
-        school=school,
-        pupil=amara,
-        period=current,
-        defaults={"comment": AMARA_COMMENT, "home_help": AMARA_HOME, "written_by": teacher},
-    )
+        report_release(pupil=amara, period=earlier, by=head, at=released)
+        report_save(
+            pupil=amara,
+            period=earlier,
+            comment="Amara has settled well into Year 4 and enjoys reading aloud to the class.",
+            home_help="Keep reading together and ask Amara what she has learned.",
+            by=teacher,
+        )
+        report_release(pupil=amara, period=earlier, by=head, at=released + dt.timedelta(days=2))
+    if not Report.objects.filter(pupil=amara, period=current).exists():
+        report_save(
+            pupil=amara, period=current, comment=AMARA_COMMENT, home_help=AMARA_HOME, by=teacher
+        )

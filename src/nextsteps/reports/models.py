@@ -13,9 +13,11 @@ from nextsteps.teaching.models import Class
 
 
 class Report(TenantModel):
-    """The teacher's words on a pupil's report; the figures are read live from the standings.
+    """The teacher's draft words on a pupil's report for a period; its figures are read live.
 
-    Parents see it only once a leader has released it (released_at is set).
+    Releasing it freezes what it says into a ReportVersion, which is all that parents (and
+    staff looking at a released report) see from then on. released_at is when its latest
+    version was released (None: never released).
     """
 
     pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="reports")
@@ -41,6 +43,34 @@ class Report(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.pupil} · {self.period}"
+
+
+class ReportVersion(TenantModel):
+    """A released report exactly as it was released: the whole document (figures, strengths,
+    next steps, targets, words, year group and period as at that moment) as JSON, so it never
+    changes afterwards. A change is released as the next version; every version is kept."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField(_("version"))
+    content = models.JSONField(_("what the report says"))
+    released_at = models.DateTimeField(_("released to parents"), default=timezone.now)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["report", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "number"], name="report_version_unique_number"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(number__gte=1), name="report_version_number_from_one"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} · v{self.number}"
 
 
 class ReportBatch(TenantModel):

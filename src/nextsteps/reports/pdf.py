@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from nextsteps.people.models import Pupil
-from nextsteps.reports.report_selectors import ReportData, pupil_report
+from nextsteps.reports.documents import ReportDocument
+from nextsteps.reports.models import ReportVersion
+from nextsteps.reports.report_selectors import draft_document, latest_versions, version_document
 from nextsteps.reports.report_views_support import report_chart
 
 
@@ -21,18 +23,55 @@ def _stylesheet() -> str:
         return handle.read()
 
 
-def report_context(data: ReportData) -> dict[str, object]:
-    return {"data": data, "chart": mark_safe(report_chart(data))}  # noqa: S308 - escaped in charts.py
+def report_context(document: ReportDocument, version: ReportVersion | None) -> dict[str, object]:
+    """What the report templates render: the document, which version it is (None: a draft)
+    and its chart, drawn from the document's own figures."""
+    return {
+        "data": document,
+        "version": version,
+        "chart": mark_safe(report_chart(document)),  # noqa: S308 - escaped in charts.py
+    }
+
+
+def report_html(document: ReportDocument, version: ReportVersion | None) -> str:
+    """The HTML a report's PDF is laid out from (one report, as its own document)."""
+    body = render_to_string(
+        "reports/_report_body.html", {**report_context(document, version), "print": True}
+    )
+    return render_to_string(
+        "reports/report_document.html",
+        {"bodies": [mark_safe(body)], "period": document.period},  # noqa: S308 - our template
+    )
+
+
+def batch_documents(
+    pupils: list[Pupil], period: str
+) -> Iterable[tuple[ReportDocument, ReportVersion | None]]:
+    """Each pupil's report for a batch: the latest released version as released, or (for a
+    report not yet released) the draft as it stands."""
+    released = latest_versions([p.pk for p in pupils], period)
+    for pupil in pupils:
+        version = released.get(pupil.pk)
+        if version is not None:
+            yield version_document(version), version
+        else:
+            yield draft_document(pupil=pupil, period=period), None
 
 
 def render_reports_pdf(
+    *, pupils: list[Pupil], period: str, progress: Callable[[int], None] | None = None
+) -> bytes:
+    """One PDF of every pupil's report for the period (see batch_documents)."""
+    return render_documents_pdf(batch_documents(pupils, period), period=period, progress=progress)
+
+
+def render_documents_pdf(
+    documents: Iterable[tuple[ReportDocument, ReportVersion | None]],
     *,
-    pupils: list[Pupil],
     period: str,
-    for_parent: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> bytes:
-    """One PDF with each pupil's report starting on a new page.
+    """One PDF with each report starting on a new page.
 
     Each report is laid out as a document of its own (so its pages are numbered "1 / 2" for
     the parent, not "37 / 120" of the batch, and progress counts finished layouts), then the
@@ -43,21 +82,14 @@ def render_reports_pdf(
 
     fonts = FontConfiguration()
     stylesheet = CSS(string=_stylesheet(), font_config=fonts)
-    documents = []
-    for n, pupil in enumerate(pupils, start=1):
-        data = pupil_report(pupil=pupil, period=period, for_parent=for_parent)
-        body = render_to_string(
-            "reports/_report_body.html", {**report_context(data), "print": True}
-        )
-        html = render_to_string(
-            "reports/report_document.html",
-            {"bodies": [mark_safe(body)], "period": period},  # noqa: S308 - our own template
-        )
-        documents.append(HTML(string=html).render(stylesheets=[stylesheet], font_config=fonts))
+    laid_out = []
+    for n, (document, version) in enumerate(documents, start=1):
+        html = report_html(document, version)
+        laid_out.append(HTML(string=html).render(stylesheets=[stylesheet], font_config=fonts))
         if progress is not None:
             progress(n)
-    if not documents:
+    if not laid_out:
         html = render_to_string("reports/report_document.html", {"bodies": [], "period": period})
         return HTML(string=html).write_pdf(stylesheets=[stylesheet], font_config=fonts)
-    pages = [page for document in documents for page in document.pages]
-    return documents[0].copy(pages).write_pdf()
+    pages = [page for document in laid_out for page in document.pages]
+    return laid_out[0].copy(pages).write_pdf()

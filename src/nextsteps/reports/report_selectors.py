@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,7 +16,13 @@ from nextsteps.feedback.models import Target
 from nextsteps.feedback.selectors import pupil_targets
 from nextsteps.markbook.models import Standing
 from nextsteps.people.models import Pupil
-from nextsteps.reports.models import Report
+from nextsteps.reports.documents import (
+    PersonalBestLine,
+    ReportDocument,
+    SubjectLine,
+    TargetLine,
+)
+from nextsteps.reports.models import Report, ReportVersion
 from nextsteps.schools.models import School
 
 # General ideas per subject for parents, beside the child's own next steps and the
@@ -140,6 +146,83 @@ def pupil_report(*, pupil: Pupil, period: str, for_parent: bool = False) -> Repo
     )
 
 
+def report_document(data: ReportData) -> ReportDocument:
+    """The live report as the plain document the page and the PDF render (and a release
+    stores): every figure and word resolved to text, nothing left to read later."""
+    report = data.report
+    return ReportDocument(
+        pupil_id=data.pupil.pk,
+        pupil_name=data.pupil.name,
+        school_name=data.pupil.school.name,
+        year_group=data.pupil.year_group,
+        year_label=year_label(data.pupil.year_group),
+        period=data.period,
+        subjects=[
+            SubjectLine(
+                subject=s.subject,
+                secure=len(s.secure),
+                working=len(s.working),
+                not_yet=len(s.not_yet),
+                summary=s.summary,
+                strengths=[objective_words(o) for o in s.strengths],
+                next_steps=[objective_words(o) for o in s.next_steps],
+                home_idea=s.home_idea,
+            )
+            for s in data.subjects
+        ],
+        targets=[
+            TargetLine(wording=t.wording, status=str(t.get_status_display()), due_on=t.due_on)
+            for t in data.targets
+        ],
+        personal_bests=[
+            PersonalBestLine(
+                challenge=c.challenge.name,
+                score=c.best.score,
+                max_score=c.challenge.max_score,
+                new_bests=c.new_bests,
+            )
+            for c in data.personal_bests
+        ],
+        comment=report.comment if report else "",
+        home_help=report.home_help if report else "",
+    )
+
+
+def draft_document(*, pupil: Pupil, period: str, for_parent: bool = False) -> ReportDocument:
+    """The report as it would read if released now, from today's standings and words."""
+    return report_document(pupil_report(pupil=pupil, period=period, for_parent=for_parent))
+
+
+def draft_report(pupil: Pupil, period: str) -> Report | None:
+    """The teacher's words for the pupil's next release (None: nothing written yet)."""
+    return Report.objects.filter(pupil=pupil, period=period).first()
+
+
+def report_versions(pupil: Pupil, period: str) -> list[ReportVersion]:
+    """Every released version of the pupil's report for the period, oldest first."""
+    return list(
+        ReportVersion.objects.filter(report__pupil=pupil, report__period=period)
+        .select_related("released_by")
+        .order_by("number")
+    )
+
+
+def latest_versions(pupil_ids: list[int], period: str) -> dict[int, ReportVersion]:
+    """Each pupil's latest released version for the period (one query)."""
+    latest: dict[int, ReportVersion] = {}
+    for version in ReportVersion.objects.filter(
+        report__pupil_id__in=pupil_ids, report__period=period
+    ).select_related("report"):
+        kept = latest.get(version.report.pupil_id)
+        if kept is None or version.number > kept.number:
+            latest[version.report.pupil_id] = version
+    return latest
+
+
+def version_document(version: ReportVersion) -> ReportDocument:
+    return ReportDocument.from_json(version.content)
+
+
 def year_label(year_group: int) -> str:
     return _("Reception") if year_group == 0 else _("Year %(n)s") % {"n": year_group}
 
@@ -157,7 +240,13 @@ def year_group_pupils(
 
 
 def status_by_pupil(pupil_ids: list[int], period: str) -> dict[int, Report]:
-    return {r.pupil_id: r for r in Report.objects.filter(pupil_id__in=pupil_ids, period=period)}
+    """Each pupil's report for the period, with `version_count` released versions (one query)."""
+    return {
+        r.pupil_id: r
+        for r in Report.objects.filter(pupil_id__in=pupil_ids, period=period).annotate(
+            version_count=Count("versions")
+        )
+    }
 
 
 def released_reports(pupil: Pupil) -> list[Report]:

@@ -17,8 +17,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from nextsteps import access
 from nextsteps.people.models import Pupil
 from nextsteps.reports import report_selectors, services
-from nextsteps.reports.models import ReportBatch
-from nextsteps.reports.pdf import render_reports_pdf, report_context
+from nextsteps.reports.documents import ReportDocument
+from nextsteps.reports.models import ReportBatch, ReportVersion
+from nextsteps.reports.pdf import render_documents_pdf, report_context
 from nextsteps.schools.models import School
 from nextsteps.teaching.models import Class
 from nextsteps.teaching.selectors import class_pupils
@@ -63,6 +64,24 @@ def _period_for(request: HttpRequest, pupil: Pupil, staff: bool) -> str:
     return chosen.period
 
 
+def _shown(
+    request: HttpRequest, pupil: Pupil, period: str, staff: bool, versions: list[ReportVersion]
+) -> tuple[ReportDocument, ReportVersion | None]:
+    """Which report to show: a released version exactly as released, or (staff only) the
+    draft. Staff see the latest version unless they ask for another or for the draft;
+    families see only the latest version."""
+    asked = request.GET.get("version", "").strip()
+    if staff and (asked == "draft" or (not asked and not versions)):
+        return report_selectors.draft_document(pupil=pupil, period=period), None
+    if not versions:
+        raise Http404("No report has been released")
+    readable = versions if staff else versions[-1:]
+    version = next((v for v in readable if str(v.number) == asked), None) if asked else versions[-1]
+    if version is None:
+        raise Http404("No such version")
+    return report_selectors.version_document(version), version
+
+
 @access.signed_in
 @require_http_methods(["GET", "POST"])
 def pupil_report(request: HttpRequest, urn: int, pupil_id: int) -> HttpResponse:
@@ -85,8 +104,9 @@ def pupil_report(request: HttpRequest, urn: int, pupil_id: int) -> HttpResponse:
             errors = error.message_dict
         else:
             messages.success(request, _("Report saved for %(name)s.") % {"name": pupil.name})
-            return redirect(f"{request.path}?period={period}")
-    data = report_selectors.pupil_report(pupil=pupil, period=period, for_parent=not staff)
+            return redirect(_pupil_url(school, pupil, period, version="draft"))
+    versions = report_selectors.report_versions(pupil, period)
+    document, version = _shown(request, pupil, period, staff, versions)
     return render(
         request,
         "reports/pupil_report.html",
@@ -96,10 +116,40 @@ def pupil_report(request: HttpRequest, urn: int, pupil_id: int) -> HttpResponse:
             "errors": errors,
             "posted": request.POST if errors else None,
             "released": report_selectors.released_reports(pupil),
-            **report_context(data),
+            "versions": versions if staff else [],
+            "report": report_selectors.draft_report(pupil, period) if staff else None,
+            "can_release": staff and access.sees_whole_school(request.user, school),
+            **report_context(document, version),
         },
         status=400 if errors else 200,
     )
+
+
+def _pupil_url(school: School, pupil: Pupil, period: str, version: str = "") -> str:
+    base = reverse("pupil_report", kwargs={"urn": school.urn, "pupil_id": pupil.pk})
+    query = {"period": period, **({"version": version} if version else {})}
+    return f"{base}?{urlencode(query)}"
+
+
+@access.signed_in
+@require_POST
+def pupil_report_release(request: HttpRequest, urn: int, pupil_id: int) -> HttpResponse:
+    """Release the pupil's report as it now reads: its first version, or the next one."""
+    school = access.access_school(request.user, urn)
+    access.require_whole_school(request.user, school)
+    pupil = access.access_pupil(request.user, school, pupil_id)
+    period = request.POST.get("period", "").strip()
+    try:
+        version = services.report_release(pupil=pupil, period=period, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(_pupil_url(school, pupil, period, version="draft"))
+    messages.success(
+        request,
+        _("Version %(n)s of %(name)s's report is released to parents.")
+        % {"n": version.number, "name": pupil.name},
+    )
+    return redirect(_pupil_url(school, pupil, period))
 
 
 @access.signed_in
@@ -108,9 +158,12 @@ def pupil_report_pdf(request: HttpRequest, urn: int, pupil_id: int) -> HttpRespo
     school = access.access_school(request.user, urn)
     pupil, staff = _reader(request, school, pupil_id)
     period = _period_for(request, pupil, staff)
-    pdf = render_reports_pdf(pupils=[pupil], period=period, for_parent=not staff)
+    versions = report_selectors.report_versions(pupil, period)
+    document, version = _shown(request, pupil, period, staff, versions)
+    pdf = render_documents_pdf([(document, version)], period=period)
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="report-{pupil.pk}.pdf"'
+    name = f"report-{pupil.pk}" + (f"-v{version.number}" if version else "-draft")
+    response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
     return response
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from nextsteps.reports import charts
-from nextsteps.reports.report_selectors import ReportData
+from nextsteps.reports.documents import ReportDocument
 
 
-def report_chart(data: ReportData) -> str:
+def report_chart(document: ReportDocument) -> str:
     return charts.stacked_bars(
         title=_("Core objectives this year, by subject"),
-        rows=[(s.subject, [len(s.secure), len(s.working), len(s.not_yet)]) for s in data.subjects],
+        rows=[(s.subject, [s.secure, s.working, s.not_yet]) for s in document.subjects],
         parts=[_("Secure"), _("Working towards"), _("Not yet")],
     )

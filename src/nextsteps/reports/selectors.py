@@ -4,6 +4,10 @@ snapshots at assessment points — never from a scan of the raw judgement events
 The figure everywhere is the share of *expected cells* that are secure: each pupil on roll is
 expected to secure the core objectives of their own year group in each subject. A cell with
 evidence that is not yet secure is "working towards"; a cell with no evidence is "not yet".
+
+A dashboard's filters (subject, year group, group of pupils) are one DashboardFilter, applied
+once, to the pupils and subjects every figure is built from, so no figure on a filtered page
+can escape a filter named in its title. Shares stay exact (rounding.py) until they are shown.
 """
 
 from __future__ import annotations
@@ -12,13 +16,16 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from django.db.models import Count, F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from nextsteps.curriculum.models import Objective
 from nextsteps.markbook.models import AssessmentPoint, Standing, StandingSnapshot
 from nextsteps.people.models import Pupil
+from nextsteps.reports.rounding import percent_number, round_half_up, share
 from nextsteps.schools.models import School
 from nextsteps.teaching.models import Class, Enrolment
 from nextsteps.teaching.selectors import current
@@ -45,21 +52,37 @@ class Figure:
     def not_yet(self) -> int:
         return max(0, self.expected - self.secure - self.working)
 
-    @staticmethod
-    def _pct(part: int, whole: int) -> float | None:
-        return None if not whole else round(100 * part / whole, 1)
+    @property
+    def secure_share(self) -> Fraction | None:
+        """The exact share secure, for pages and charts to round once as they show it."""
+        return share(self.secure, self.expected)
+
+    @property
+    def working_share(self) -> Fraction | None:
+        return share(self.working, self.expected)
+
+    @property
+    def covered_share(self) -> Fraction | None:
+        return share(self.recent, self.expected)
 
     @property
     def percent_secure(self) -> float | None:
-        return self._pct(self.secure, self.expected)
+        """The share secure to one decimal place (exports and means)."""
+        return percent_number(self.secure_share)
 
     @property
     def percent_working(self) -> float | None:
-        return self._pct(self.working, self.expected)
+        return percent_number(self.working_share)
 
     @property
     def percent_covered(self) -> float | None:
-        return self._pct(self.recent, self.expected)
+        return percent_number(self.covered_share)
+
+    @property
+    def band(self) -> int | None:
+        """Which 20-point band the share falls in, by the whole percentage a page shows."""
+        exact = self.secure_share
+        return None if exact is None else min(4, int(round_half_up(exact)) // 20)
 
 
 @dataclass
@@ -96,11 +119,14 @@ class GroupGap:
     with_percent: float | None
     without_percent: float | None
 
+    with_share: Fraction | None = None
+    without_share: Fraction | None = None
+
     @property
     def gap(self) -> float | None:
-        if self.with_percent is None or self.without_percent is None:
+        if self.with_share is None or self.without_share is None:
             return None
-        return round(self.with_percent - self.without_percent, 1)
+        return percent_number(self.with_share - self.without_share)
 
 
 @dataclass
@@ -125,15 +151,22 @@ class SchoolDashboard:
     classes: list[ClassLine]
     gaps: list[GroupGap]
     trend: list[TrendPoint]
-    subject: str | None = None
-    year: int | None = None
+    filters: DashboardFilter = field(default_factory=lambda: DashboardFilter())
+
+    @property
+    def subject(self) -> str | None:
+        return self.filters.subject
+
+    @property
+    def year(self) -> int | None:
+        return self.filters.year
 
     @property
     def distribution(self) -> list[int]:
         counts = [0, 0, 0, 0, 0]
         for line in self.pupils:
-            if line.figure.percent_secure is not None:
-                counts[min(4, int(line.figure.percent_secure // 20))] += 1
+            if line.figure.band is not None:
+                counts[line.figure.band] += 1
         return counts
 
 
@@ -159,9 +192,9 @@ def in_group(line: PupilLine, key: str) -> bool | None:
     raise KeyError(key)
 
 
-def _mean(values: Iterable[float | None]) -> float | None:
+def _mean(values: Iterable[Fraction | None]) -> Fraction | None:
     present = [v for v in values if v is not None]
-    return None if not present else round(sum(present) / len(present), 1)
+    return None if not present else sum(present, Fraction(0)) / len(present)
 
 
 def group_gaps(pupils: list[PupilLine]) -> list[GroupGap]:
@@ -169,6 +202,8 @@ def group_gaps(pupils: list[PupilLine]) -> list[GroupGap]:
     for key, label, with_label, without_label in GROUPS:
         inside = [p for p in pupils if in_group(p, key) is True]
         outside = [p for p in pupils if in_group(p, key) is False]
+        with_share = _mean(p.figure.secure_share for p in inside)
+        without_share = _mean(p.figure.secure_share for p in outside)
         gaps.append(
             GroupGap(
                 key=key,
@@ -177,11 +212,100 @@ def group_gaps(pupils: list[PupilLine]) -> list[GroupGap]:
                 without_label=without_label,
                 with_pupils=len(inside),
                 without_pupils=len(outside),
-                with_percent=_mean(p.figure.percent_secure for p in inside),
-                without_percent=_mean(p.figure.percent_secure for p in outside),
+                with_percent=percent_number(with_share),
+                without_percent=percent_number(without_share),
+                with_share=with_share,
+                without_share=without_share,
             )
         )
     return gaps
+
+
+@dataclass(frozen=True)
+class PupilGroup:
+    """One side of a characteristic: its pupils (inside) or the pupils it is compared with."""
+
+    slug: str
+    key: str
+    inside: bool
+    label: str
+
+    def admits(self, line: PupilLine) -> bool:
+        return in_group(line, self.key) is self.inside
+
+
+# How a filter names each side of a characteristic in a page's title and its choices.
+GROUP_FILTER_LABELS = {
+    "disadvantaged": (_("Disadvantaged"), _("Not disadvantaged")),
+    "sen": (_("SEN support or EHCP"), _("No SEN")),
+    "eal": (_("EAL"), _("Not EAL")),
+    "female": (_("Girls"), _("Boys")),
+}
+
+
+def pupil_groups() -> list[PupilGroup]:
+    """Every group a dashboard can be filtered to: each characteristic, and its comparison."""
+    return [
+        group
+        for key, *_rest in GROUPS
+        for group in (
+            PupilGroup(key, key, True, str(GROUP_FILTER_LABELS[key][0])),
+            PupilGroup(f"not-{key}", key, False, str(GROUP_FILTER_LABELS[key][1])),
+        )
+    ]
+
+
+def pupil_group(slug: str, *, side: str = "") -> PupilGroup:
+    """The group named by a filter; `side="without"` (older links) names the comparison.
+    Raises KeyError for a group there is no such filter for."""
+    if side == "without" and not slug.startswith("not-"):
+        slug = f"not-{slug}"
+    found = next((g for g in pupil_groups() if g.slug == slug), None)
+    if found is None:
+        raise KeyError(slug)
+    return found
+
+
+@dataclass(frozen=True)
+class DashboardFilter:
+    """Everything a dashboard page is filtered by. school_dashboard applies all of it to the
+    pupils and subjects before counting anything, and the page's title is made from it."""
+
+    subject: str | None = None
+    year: int | None = None
+    group: PupilGroup | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.subject is not None or self.year is not None or self.group is not None
+
+    def admits(self, line: PupilLine) -> bool:
+        return (self.year is None or line.year_group == self.year) and (
+            self.group is None or self.group.admits(line)
+        )
+
+    def labels(self) -> list[str]:
+        """The filters in words, as the page's title names them."""
+        year = (
+            _("all years")
+            if self.year is None
+            else (_("Reception") if self.year == 0 else _("Year %(n)s") % {"n": self.year})
+        )
+        return [
+            self.subject or str(_("all subjects")),
+            str(year),
+            *([self.group.label] if self.group is not None else []),
+        ]
+
+    def query(self, **changes: object) -> dict[str, object]:
+        """The filters as URL parameters, with some changed (None drops one)."""
+        values: dict[str, object] = {
+            "subject": self.subject,
+            "year": self.year,
+            "group": self.group.slug if self.group is not None else None,
+        }
+        values.update(changes)
+        return {key: value for key, value in values.items() if value is not None}
 
 
 def _on_roll(school_ids: list[int], today: dt.date) -> Q:
@@ -230,9 +354,15 @@ def school_dashboard(
     school: School,
     subject: str | None = None,
     year: int | None = None,
+    group: str | None = None,
     today: dt.date | None = None,
 ) -> SchoolDashboard:
-    """Every figure on the leader's dashboard, in eight queries whatever the school's size."""
+    """Every figure on the leader's dashboard, in eight queries whatever the school's size,
+    each counted over only the pupils and subjects the filters admit (an unknown group is a
+    KeyError)."""
+    filters = DashboardFilter(
+        subject=subject, year=year, group=pupil_group(group) if group else None
+    )
     today = today or timezone.localdate()
     cutoff = timezone.now() - dt.timedelta(days=RECENT_DAYS)
     ids = [school.pk]
@@ -258,8 +388,9 @@ def school_dashboard(
         pupils[pk] = PupilLine(
             pk, f"{preferred or forename} {surname}", yg, gender, dis, sen != "N", eal
         )
-    if year is not None:
-        pupils = {pk: p for pk, p in pupils.items() if p.year_group == year}
+    # The one place the filters apply: every figure below is built from these pupils and
+    # subjects only.
+    pupils = {pk: p for pk, p in pupils.items() if filters.admits(p)}
     subject_ids = [sid for sid, name in names.items() if subject is None or name == subject]
 
     # Per pupil × subject: secure, working towards and recent evidence on their year's core
@@ -318,8 +449,7 @@ def school_dashboard(
         classes=classes,
         gaps=group_gaps([p for p in pupils.values() if p.figure.expected]),
         trend=trend,
-        subject=subject,
-        year=year,
+        filters=filters,
     )
 
 

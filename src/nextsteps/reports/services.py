@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import threading
 from typing import Any
@@ -15,8 +16,8 @@ from django_tasks.backends.immediate import ImmediateBackend
 
 from nextsteps.audit.services import audit_write
 from nextsteps.people.models import Pupil
-from nextsteps.reports.models import Report, ReportBatch
-from nextsteps.reports.report_selectors import year_group_pupils, year_label
+from nextsteps.reports.models import Report, ReportBatch, ReportVersion
+from nextsteps.reports.report_selectors import draft_document, year_group_pupils, year_label
 from nextsteps.schools.models import School
 from nextsteps.teaching.models import Class
 from nextsteps.teaching.selectors import class_pupils
@@ -58,26 +59,66 @@ def report_save(*, pupil: Pupil, period: str, comment: str, home_help: str, by: 
 
 
 @transaction.atomic
-def reports_release(*, pupils: list[Pupil], period: str, by: Any) -> int:
-    """Release the period's reports for these pupils to their parents (creating any not yet
-    written, so the figures reach parents even without a comment). Returns how many changed."""
-    released = 0
-    now = timezone.now()
-    for pupil in pupils:
-        report, _created = Report.objects.select_for_update().get_or_create(
-            school_id=pupil.school_id, pupil=pupil, period=period
+def report_release(
+    *, pupil: Pupil, period: str, by: Any, at: dt.datetime | None = None
+) -> ReportVersion:
+    """Release the pupil's report for the period as its next version: what it says now (its
+    figures, words, year group and period) is stored and shown unchanged from then on.
+
+    The first release makes version 1; a later one makes the next version and keeps every
+    earlier one. A release identical to the latest version is refused (nothing would change).
+    """
+    period = period.strip()
+    if not period:
+        raise ValidationError({"period": _("Name the period to release.")})
+    report, _created = Report.objects.select_for_update().get_or_create(
+        school_id=pupil.school_id, pupil=pupil, period=period
+    )
+    content = draft_document(pupil=pupil, period=period, for_parent=True).to_json()
+    latest = report.versions.order_by("-number").first()
+    if latest is not None and latest.content == content:
+        raise ValidationError(
+            _("Version %(n)s already says exactly this; nothing new to release.")
+            % {"n": latest.number}
         )
-        if report.released_at is None:
-            report.released_at = now
-            report.released_by = by
-            report.save(update_fields=["released_at", "released_by"])
-            audit_write(
-                actor=by,
-                action="report.release",
-                target=report,
-                school=pupil.school,
-                after={"period": period},
-            )
+    at = at or timezone.now()
+    version = ReportVersion.objects.create(
+        school_id=pupil.school_id,
+        report=report,
+        number=1 if latest is None else latest.number + 1,
+        content=content,
+        released_at=at,
+        released_by=by,
+    )
+    report.released_at = at
+    report.released_by = by
+    report.save(update_fields=["released_at", "released_by"])
+    audit_write(
+        actor=by,
+        action="report.release",
+        target=report,
+        school=pupil.school,
+        after={"period": period, "version": version.number},
+    )
+    return version
+
+
+@transaction.atomic
+def reports_release(*, pupils: list[Pupil], period: str, by: Any) -> int:
+    """Release the period's reports not yet released for these pupils (creating any not yet
+    written, so the figures reach parents even without a comment). Reports already released
+    keep their versions: a new version is released one report at a time, explicitly.
+    Returns how many were released."""
+    period = period.strip()
+    already = set(
+        Report.objects.filter(
+            pupil__in=pupils, period=period, released_at__isnull=False
+        ).values_list("pupil_id", flat=True)
+    )
+    released = 0
+    for pupil in pupils:
+        if pupil.pk not in already:
+            report_release(pupil=pupil, period=period, by=by)
             released += 1
     return released
 

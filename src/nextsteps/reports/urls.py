@@ -64,4 +64,9 @@ urlpatterns = [
     ),
     path("pupils/<int:pupil_id>/", report_views.pupil_report, name="pupil_report"),
     path("pupils/<int:pupil_id>/pdf/", report_views.pupil_report_pdf, name="pupil_report_pdf"),
+    path(
+        "pupils/<int:pupil_id>/release/",
+        report_views.pupil_report_release,
+        name="pupil_report_release",
+    ),
 ]

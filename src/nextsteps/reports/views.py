@@ -30,25 +30,27 @@ def _year_label(year: int) -> str:
     return _("Reception") if year == 0 else _("Year %(n)s") % {"n": year}
 
 
-def _leader_board(
-    request: HttpRequest, school: School
-) -> tuple[selectors.SchoolDashboard, str | None]:
-    subject = request.GET.get("subject") or None
-    year = _int_or_none(request.GET.get("year"))
+def _leader_board(request: HttpRequest, school: School) -> selectors.SchoolDashboard:
+    """The dashboard with every filter asked for applied to every figure (the selector does
+    the filtering; the page only names it)."""
     group = request.GET.get("group") or None
-    if group is not None and group not in {key for key, *_rest in selectors.GROUPS}:
-        raise Http404("No such group")
-    return selectors.school_dashboard(school=school, subject=subject, year=year), group
+    try:
+        slug = (
+            selectors.pupil_group(group, side=request.GET.get("side", "")).slug if group else None
+        )
+    except KeyError:
+        raise Http404("No such group") from None
+    return selectors.school_dashboard(
+        school=school,
+        subject=request.GET.get("subject") or None,
+        year=_int_or_none(request.GET.get("year")),
+        group=slug,
+    )
 
 
-def _pupils_shown(
-    board: selectors.SchoolDashboard, group: str | None, side: str
-) -> list[selectors.PupilLine]:
+def _pupils_shown(board: selectors.SchoolDashboard) -> list[selectors.PupilLine]:
     pupils = [p for p in board.pupils if p.figure.expected]
-    if group is not None:
-        wanted = side != "without"
-        pupils = [p for p in pupils if selectors.in_group(p, group) is wanted]
-    return sorted(pupils, key=lambda p: (p.figure.percent_secure or 0, p.name))
+    return sorted(pupils, key=lambda p: (p.figure.secure_share or 0, p.name))
 
 
 @access.signed_in
@@ -56,9 +58,8 @@ def _pupils_shown(
 def leader_dashboard(request: HttpRequest, urn: int, fmt: str | None = None) -> HttpResponse:
     school = access.access_school(request.user, urn)
     access.require_whole_school(request.user, school)
-    board, group = _leader_board(request, school)
-    side = request.GET.get("side", "with")
-    pupils = _pupils_shown(board, group, side)
+    board = _leader_board(request, school)
+    pupils = _pupils_shown(board)
     if fmt is not None:
         return _leader_export(board, pupils, request.GET.get("table", "subjects"), fmt)
     subjects, years = selectors.filter_choices(school)
@@ -68,7 +69,7 @@ def leader_dashboard(request: HttpRequest, urn: int, fmt: str | None = None) -> 
         rows=board.subjects,
         columns=[year_labels[y] for y in board.years],
         values={
-            (s, year_labels[y]): board.cells[(s, y)].percent_secure
+            (s, year_labels[y]): board.cells[(s, y)].secure_share
             for s in board.subjects
             for y in board.years
             if (s, y) in board.cells
@@ -104,10 +105,9 @@ def leader_dashboard(request: HttpRequest, urn: int, fmt: str | None = None) -> 
         {
             "school": school,
             "board": board,
-            "group": group,
-            "side": side,
-            "group_label": next((g for g in board.gaps if g.key == group), None),
-            "pupils": pupils if (group or board.subject or board.year is not None) else pupils[:25],
+            "filters": board.filters,
+            "group_choices": selectors.pupil_groups(),
+            "pupils": pupils if board.filters.active else pupils[:25],
             "pupils_total": len(pupils),
             "year_labels": year_labels,
             "heat_rows": heat_rows,
@@ -261,7 +261,7 @@ def trust_dashboard(request: HttpRequest, trust: str, fmt: str | None = None) ->
         rows=[line.school.name for line in lines],
         columns=subjects,
         values={
-            (line.school.name, s): line.by_subject[s].percent_secure
+            (line.school.name, s): line.by_subject[s].secure_share
             for line in lines
             for s in line.by_subject
         },

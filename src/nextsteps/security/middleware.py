@@ -14,6 +14,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils.translation import gettext as _
 
+from nextsteps.filereading import Unreadable
 from nextsteps.security.services import pupil_view_record
 
 
@@ -65,6 +66,32 @@ class RefuseNulCharactersMiddleware:
                 content_type="text/plain; charset=utf-8",
             )
         return self.get_response(request)
+
+
+class UnreadableUploadMiddleware:
+    """The guard behind every upload page: a file its reader refused is a 400, never a 500.
+
+    Every reader of an uploaded file goes through `nextsteps.filereading`, which raises
+    `Unreadable` naming the file and line (a NUL, text that is not UTF-8, a damaged or
+    bomb-sized zip). The upload pages catch it and show it beside their form; should one not,
+    the person is still told what is wrong with which file, and the transaction the reader ran
+    in has been rolled back, so nothing was saved.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, Unreadable):
+            return None
+        return HttpResponseBadRequest(
+            _("That file cannot be read, so nothing was saved. %(problem)s")
+            % {"problem": exception},
+            content_type="text/plain; charset=utf-8",
+        )
 
 
 def _has_nul(data: Any) -> bool:

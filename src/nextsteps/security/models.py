@@ -64,3 +64,26 @@ def security_for(school: School) -> SchoolSecurity:
         return school.security
     except SchoolSecurity.DoesNotExist:
         return SchoolSecurity(school=school)
+
+
+class SignInFailure(models.Model):
+    """A wrong password, kept for an hour to slow password guessing (`sign_in_throttle`).
+
+    In the database, not a server's memory, so that every web server counts the same failures.
+    """
+
+    username = models.CharField(_("user name"), max_length=150)
+    address = models.CharField(_("address"), max_length=45)
+    device = models.CharField(_("device"), max_length=32, blank=True)
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("failed sign-in")
+        verbose_name_plural = _("failed sign-ins")
+        indexes = [
+            models.Index(fields=["address", "at"], name="security_failure_address"),
+            models.Index(fields=["username", "at"], name="security_failure_username"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} from {self.address} at {self.at:%Y-%m-%d %H:%M:%S}"

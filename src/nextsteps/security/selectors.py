@@ -6,11 +6,12 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from nextsteps.people.models import Pupil
 from nextsteps.schools.models import School
-from nextsteps.security.models import security_for
+from nextsteps.security.models import SignInFailure, security_for
+from nextsteps.security.sign_in_throttle import Attempt, Failure, Rules, wait_before
 
 
 def months_before(day: dt.date, months: int) -> dt.date:
@@ -47,3 +48,22 @@ def retention_plan(school: School, today: dt.date) -> RetentionPlan:
         left_on_or_before=months_before(today, months),
         due=list(leavers_due(school, today)),
     )
+
+
+# Enough rows to see any rule through (a spraying address is over its limit long before).
+SIGN_IN_FAILURES_READ = 2_000
+
+
+def sign_in_wait(attempt: Attempt, rules: Rules) -> dt.timedelta:
+    """How long this sign-in attempt must wait, from the failures that could count for it."""
+    counted = (
+        Q(username=attempt.username, device=attempt.device)
+        if attempt.device
+        else Q(address=attempt.address, device="")
+    )
+    rows = (
+        SignInFailure.objects.filter(counted, at__gt=attempt.at - rules.window)
+        .order_by("-at")
+        .values_list("username", "address", "device", "at")[:SIGN_IN_FAILURES_READ]
+    )
+    return wait_before(attempt, [Failure(*row) for row in rows], rules)

@@ -18,9 +18,10 @@ from nextsteps.audit.models import AuditEvent
 from nextsteps.audit.services import audit_write, snapshot
 from nextsteps.people.models import Guardian, Pupil
 from nextsteps.schools.models import School
-from nextsteps.security.models import SchoolSecurity
+from nextsteps.security.models import SchoolSecurity, SignInFailure
 from nextsteps.security.pupil_data import PupilData, pupil_data
 from nextsteps.security.selectors import retention_plan
+from nextsteps.security.sign_in_throttle import Attempt, Rules
 
 ERASED = "[erased]"
 SESSION_KEY = "security_pupil_views"
@@ -279,3 +280,21 @@ def retention_run(*, school: School, today: dt.date, by: Any, dry_run: bool) -> 
         after={"months": plan.months, "pupils": len(run.erased), "today": today.isoformat()},
     )
     return run
+
+
+@transaction.atomic
+def sign_in_failure_record(*, attempt: Attempt, rules: Rules) -> None:
+    """Count a wrong password, and forget failures too old for any rule to count."""
+    SignInFailure.objects.filter(at__lte=attempt.at - rules.window).delete()
+    SignInFailure.objects.create(
+        username=attempt.username, address=attempt.address, device=attempt.device, at=attempt.at
+    )
+
+
+def sign_in_success_record(*, attempt: Attempt) -> None:
+    """A good password clears the failures counted against this same name and client (the
+    address, or the device): not those of anyone else trying the name from elsewhere."""
+    failures = SignInFailure.objects.filter(username=attempt.username, device=attempt.device)
+    if not attempt.device:
+        failures = failures.filter(address=attempt.address)
+    failures.delete()

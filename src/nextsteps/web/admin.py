@@ -5,8 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from nextsteps import access
 from nextsteps.accounts.models import Role
@@ -18,9 +24,33 @@ class SchoolAdminSite(admin.AdminSite):
     index_title = "Data"
 
     def has_permission(self, request: HttpRequest) -> bool:
+        """Staff who have signed in as the school pages ask: with the second step when the
+        person has an authenticator or a school of theirs requires one."""
         access.mark_asked()
         user = request.user
-        return bool(user.is_active and user.is_staff)
+        return bool(
+            user.is_active and user.is_staff and access.second_factor_outstanding(user) is None
+        )
+
+    def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
+        """The admin has no sign-in of its own: it sends people to the product's sign-in and
+        its second step, so that no password alone (and no unthrottled form) opens it."""
+        access.mark_asked()
+        index = reverse("admin:index", current_app=self.name)
+        wanted = request.GET.get(REDIRECT_FIELD_NAME, "")
+        next_url = (
+            wanted
+            if url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()})
+            else index
+        )
+        if not request.user.is_authenticated:
+            return redirect_to_login(next_url)
+        step = access.second_factor_step(request, next_url=next_url)
+        if step is not None:
+            return step
+        if self.has_permission(request):
+            return redirect(next_url)
+        raise PermissionDenied
 
 
 site = SchoolAdminSite(name="admin")

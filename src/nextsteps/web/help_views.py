@@ -38,7 +38,11 @@ class SampleForm(forms.Form):
     name = forms.CharField(
         label=_("Name of the test"), help_text=_("As pupils and parents will see it.")
     )
-    taken_on = forms.DateField(label=_("Date sat"), help_text=_("For example, 22/11/2026."))
+    taken_on = forms.DateField(
+        label=_("Date sat"),
+        help_text=_("The day the pupils sat it."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     method = forms.ChoiceField(
         label=_("How was it seen?"),
         choices=[("observation", _("Observation")), ("task", _("Task")), ("test", _("Test"))],
@@ -55,7 +59,7 @@ def style_guide(request: HttpRequest, urn: int) -> HttpResponse:
     context: dict[str, Any] = {
         "school": school,
         "sample_form": SampleForm(
-            data={"name": "Fractions quiz", "taken_on": "31/02/2026", "method": "task"}
+            data={"name": "Fractions quiz", "taken_on": "2026-02-31", "method": "task"}
         ),
         "sample_errors": [_("The date must be in this school year.")],
         "sample_levels": list(

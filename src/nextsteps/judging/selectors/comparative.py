@@ -5,15 +5,17 @@ from __future__ import annotations
 import math
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext
 
 from nextsteps.curriculum.models import ScaleLevel
 from nextsteps.judging import bradley_terry
 from nextsteps.judging.charts import Chart, ChartPoint, scale_chart
+from nextsteps.judging.fit_warnings import FitWarning, fit_warnings
 from nextsteps.judging.models import CJSession, Comparison, Judge, Script
 
 Z95 = 1.959964  # two-sided 95% normal quantile, for the interval around each script
@@ -114,6 +116,8 @@ class SessionOverview:
     scripts: list[Script]
     judges: list[JudgeProgress]
     target: int
+    warnings: list[str] = field(default_factory=list)
+    reliability_warnings: list[str] = field(default_factory=list)
 
     @property
     def percent(self) -> int:
@@ -123,7 +127,7 @@ class SessionOverview:
 
 
 def cj_session_overview(session: CJSession) -> SessionOverview:
-    """The organiser's page: scripts (with pupils), judges and progress, in 3 queries."""
+    """The organiser's page: scripts (with pupils), judges, progress and warnings, in 3 queries."""
     scripts = list(
         Script.objects.filter(session=session).select_related("pupil", "exemplar__level")
     )
@@ -132,22 +136,51 @@ def cj_session_overview(session: CJSession) -> SessionOverview:
         .select_related("staff")
         .annotate(made=Count("comparisons"))
     )
-    seconds = _seconds_by_judge(session)
+    rows = _judgement_rows(session)
+    seconds = _seconds_by_judge(rows)
+    warnings = session_fit_warnings(rows, scripts, judges)
     return SessionOverview(
         session=session,
         scripts=scripts,
         judges=[JudgeProgress(j, j.made, sum(seconds.get(j.pk, []))) for j in judges],
         target=target_total(session),
+        warnings=[w.sentence(gettext) for w in warnings],
+        reliability_warnings=[w.sentence(gettext) for w in warnings if w.qualifies_reliability],
     )
 
 
-def _seconds_by_judge(session: CJSession) -> dict[int, list[float]]:
+JudgementRow = tuple[int, int, int, int, float]  # judge, winner, left, right, seconds
+
+
+def _judgement_rows(session: CJSession) -> list[JudgementRow]:
+    return list(
+        Comparison.objects.filter(session=session)
+        .order_by("pk")
+        .values_list("judge_id", "winner_id", "left_id", "right_id", "seconds")
+    )
+
+
+def _seconds_by_judge(rows: list[JudgementRow]) -> dict[int, list[float]]:
     seconds: dict[int, list[float]] = defaultdict(list)
-    for judge_id, value in Comparison.objects.filter(session=session).values_list(
-        "judge_id", "seconds"
-    ):
+    for judge_id, *_, value in rows:
         seconds[judge_id].append(value)
     return seconds
+
+
+def session_fit_warnings(
+    rows: Sequence[JudgementRow], scripts: Sequence[Script], judges: Sequence[Judge]
+) -> list[FitWarning]:
+    """What the session's judgements cannot support (`fit_warnings`), scripts named by code."""
+    codes = {script.pk: script.code for script in scripts}
+    judgements = [
+        (str(judge_id), codes[winner], codes[right if winner == left else left])
+        for judge_id, winner, left, right, _ in rows
+    ]
+    return fit_warnings(
+        judgements,
+        anchors=[script.code for script in scripts if script.anchor_theta is not None],
+        judge_names={str(judge.pk): judge.staff.name for judge in judges},
+    )
 
 
 @dataclass
@@ -212,6 +245,15 @@ class Report:
     total_seconds: float
     look_again: list[ScriptRow] = field(default_factory=list)
     boundaries: list[tuple[ScaleLevel, float, int]] = field(default_factory=list)
+    warnings: list[FitWarning] = field(default_factory=list)
+
+    @property
+    def warning_sentences(self) -> list[str]:
+        return [warning.sentence(gettext) for warning in self.warnings]
+
+    @property
+    def reliability_qualified(self) -> bool:
+        return any(warning.qualifies_reliability for warning in self.warnings)
 
     @property
     def median_seconds(self) -> float | None:
@@ -238,7 +280,8 @@ def cj_report(session: CJSession) -> Report:
     grades = grade_scale(session)
     rows = _rows(session, placed, grades)
     judges = list(Judge.objects.filter(session=session).select_related("staff"))
-    seconds = _seconds_by_judge(session)
+    judgement_rows = _judgement_rows(session)
+    seconds = _seconds_by_judge(judgement_rows)
     judge_rows = [
         JudgeRow(
             judge=j,
@@ -266,6 +309,7 @@ def cj_report(session: CJSession) -> Report:
         boundaries=[
             (level, value, scaled_score(session, value)) for level, value in grades.boundaries
         ],
+        warnings=session_fit_warnings(judgement_rows, scripts, judges),
     )
 
 

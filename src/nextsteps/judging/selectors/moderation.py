@@ -123,6 +123,57 @@ def _class_teachers(class_ids: set[int]) -> dict[int, int]:
     return teachers
 
 
+# --------------------------------------------------------------------------- independence
+
+
+Conflicts = set[tuple[int, int]]  # (item id, moderator id)
+
+
+def moderation_conflicts(
+    items: Sequence[ModerationItem], moderators: Sequence[Moderator]
+) -> Conflicts:
+    """Pairs of a piece of work and a moderator who is not independent of it, in 1 query.
+
+    A moderator is not independent of a piece when they made the judgement it checks (the
+    item's teacher) or teach, or support, the class it came from. Such a moderator is not given
+    the piece, and a level they gave it anyway is left out of agreement and outcomes.
+    """
+    staff_of = {moderator.pk: moderator.staff_id for moderator in moderators}
+    class_ids = {item.teaching_class_id for item in items if item.teaching_class_id}
+    links: set[tuple[int, int]] = set()
+    if class_ids and staff_of:
+        links = set(
+            ClassStaff.objects.filter(
+                teaching_class_id__in=class_ids, staff_id__in=set(staff_of.values())
+            ).values_list("teaching_class_id", "staff_id")
+        )
+    return {
+        (item.pk, moderator_id)
+        for item in items
+        for moderator_id, staff_id in staff_of.items()
+        if staff_id == item.teacher_id or (item.teaching_class_id, staff_id) in links
+    }
+
+
+def items_for_moderator(
+    session: ModerationSession, moderator: Moderator
+) -> tuple[list[ModerationItem], int]:
+    """The pieces of the sample this moderator judges, none from their own classes, and how
+    many were withheld for that reason (2 queries)."""
+    items = list(session.items.select_related("pupil"))
+    withheld = {item_id for item_id, _ in moderation_conflicts(items, [moderator])}
+    return [item for item in items if item.pk not in withheld], len(withheld)
+
+
+def independent_ratings(
+    item: ModerationItem, ratings: Sequence[ModerationRating]
+) -> list[ModerationRating]:
+    """The item's ratings from moderators independent of it (1 query)."""
+    moderators = [rating.moderator for rating in ratings]
+    conflicts = moderation_conflicts([item], moderators)
+    return [r for r in ratings if (item.pk, r.moderator_id) not in conflicts]
+
+
 # --------------------------------------------------------------------------- standardisation
 
 
@@ -214,6 +265,23 @@ class ItemRow:
     item: ModerationItem
     ratings: dict[int, ScaleLevel] = field(default_factory=dict)  # by moderator id
     outcome: ModerationOutcome | None = None
+    # Moderators not independent of this piece (its teacher, or staff of its class).
+    not_independent: set[int] = field(default_factory=set)
+    moderator_count: int = 0
+
+    @property
+    def independent(self) -> dict[int, ScaleLevel]:
+        """Levels from moderators independent of the piece: the only ones that count."""
+        return {m: level for m, level in self.ratings.items() if m not in self.not_independent}
+
+    @property
+    def judged_twice(self) -> bool:
+        return len(self.independent) >= 2
+
+    @property
+    def can_be_judged_twice(self) -> bool:
+        """Whether at least two moderators in the session are independent of this piece."""
+        return self.moderator_count - len(self.not_independent) >= 2
 
 
 @dataclass
@@ -247,8 +315,39 @@ class SessionPage:
     moderators: list[Moderator]
     rows: list[ItemRow]
     agreement: Agreement
-    rated: int
+    rated: int  # independent levels only
     agreed: int
+
+    @property
+    def judged_twice(self) -> int:
+        """Pieces with two or more independent levels."""
+        return sum(row.judged_twice for row in self.rows)
+
+    @property
+    def overridden(self) -> int:
+        """Outcomes a leader agreed without two independent levels."""
+        return sum(bool(row.outcome and row.outcome.override_reason) for row in self.rows)
+
+    @property
+    def short_of_moderators(self) -> list[ItemRow]:
+        """Pieces that fewer than two moderators in the session can judge independently."""
+        return [row for row in self.rows if not row.can_be_judged_twice]
+
+    @property
+    def not_independent(self) -> list[tuple[ItemRow, Moderator]]:
+        """Each piece and moderator kept apart because the moderator taught or judged it."""
+        return [
+            (row, m) for row in self.rows for m in self.moderators if m.pk in row.not_independent
+        ]
+
+    @property
+    def kept_apart(self) -> list[tuple[Moderator, list[int]]]:
+        """Each moderator with the sample positions they are not independent of."""
+        grouped = [
+            (m, [row.item.position for row in self.rows if m.pk in row.not_independent])
+            for m in self.moderators
+        ]
+        return [(m, positions) for m, positions in grouped if positions]
 
 
 def session_levels(session: ModerationSession) -> list[ScaleLevel]:
@@ -264,7 +363,10 @@ def moderation_session_page(session: ModerationSession) -> SessionPage:
             "pupil", "teacher", "teaching_class", "original_level", "outcome__level"
         )
     )
-    rows = {item.pk: ItemRow(item=item) for item in items}
+    conflicts = moderation_conflicts(items, moderators)
+    rows = {item.pk: ItemRow(item=item, moderator_count=len(moderators)) for item in items}
+    for item_id, moderator_id in conflicts:
+        rows[item_id].not_independent.add(moderator_id)
     level_by_id = {level.pk: level for level in levels}
     ratings = ModerationRating.objects.filter(item__session=session).values_list(
         "item_id", "moderator_id", "level_id"
@@ -280,7 +382,7 @@ def moderation_session_page(session: ModerationSession) -> SessionPage:
         moderators=moderators,
         rows=ordered,
         agreement=session_agreement(ordered, moderators, levels),
-        rated=sum(len(row.ratings) for row in ordered),
+        rated=sum(len(row.independent) for row in ordered),
         agreed=sum(row.outcome is not None for row in ordered),
     )
 
@@ -288,10 +390,14 @@ def moderation_session_page(session: ModerationSession) -> SessionPage:
 def session_agreement(
     rows: list[ItemRow], moderators: list[Moderator], levels: list[ScaleLevel]
 ) -> Agreement:
-    """Exact, within one and weighted kappa for pairs; Krippendorff's alpha for the group."""
+    """Exact, within one and weighted kappa for pairs; Krippendorff's alpha for the group.
+
+    Only independent levels count: a moderator's level for a piece they taught or judged is
+    left out, so nobody agrees with themselves.
+    """
     positions = [float(level.position) for level in levels]
     columns = {
-        m.pk: [float(r.ratings[m.pk].position) if m.pk in r.ratings else None for r in rows]
+        m.pk: [float(r.independent[m.pk].position) if m.pk in r.independent else None for r in rows]
         for m in moderators
     }
     teacher = [float(r.item.original_level.position) for r in rows]
@@ -359,6 +465,7 @@ class ModeratorPage:
     items: list[ModerationItem]
     mine: dict[int, ScaleLevel]
     outcomes: dict[int, ScaleLevel]
+    withheld: int = 0  # pieces from the moderator's own classes, judged by colleagues
 
     @property
     def remaining(self) -> int:
@@ -370,11 +477,14 @@ class ModeratorPage:
 
 
 def moderator_page(session: ModerationSession, moderator: Moderator) -> ModeratorPage:
-    """A moderator's blind view: the sample and their own levels (outcomes once closed)."""
-    items = list(session.items.select_related("pupil"))
+    """A moderator's blind view: the pieces they judge (none from their own classes), their
+    own levels, and the outcomes once the session is closed."""
+    items, withheld = items_for_moderator(session, moderator)
+    given = {item.pk for item in items}
     mine = {
         r.item_id: r.level
         for r in ModerationRating.objects.filter(moderator=moderator).select_related("level")
+        if r.item_id in given
     }
     outcomes = {}
     if session.status == "closed":
@@ -383,7 +493,12 @@ def moderator_page(session: ModerationSession, moderator: Moderator) -> Moderato
             for o in ModerationOutcome.objects.filter(item__session=session).select_related("level")
         }
     return ModeratorPage(
-        session=session, moderator=moderator, items=items, mine=mine, outcomes=outcomes
+        session=session,
+        moderator=moderator,
+        items=items,
+        mine=mine,
+        outcomes=outcomes,
+        withheld=withheld,
     )
 
 
@@ -467,9 +582,17 @@ def my_moderation_feedback(staff: Staff) -> Feedback:
         [(item, mine) for item, mine, _ in moderated],
         {item: agreed for item, _, agreed in moderated},
     )
-    ratings = ModerationRating.objects.filter(
-        moderator__staff=staff, item__outcome__isnull=False
-    ).values_list("item_id", "level__position", "item__outcome__level__position")
+    given = list(
+        ModerationRating.objects.filter(
+            moderator__staff=staff, item__outcome__isnull=False
+        ).select_related("item__outcome__level", "level", "moderator")
+    )
+    conflicts = moderation_conflicts([r.item for r in given], [r.moderator for r in given])
+    ratings = [
+        (r.item_id, r.level.position, r.item.outcome.level.position)
+        for r in given
+        if (r.item_id, r.moderator_id) not in conflicts  # only independent levels count
+    ]
     as_moderator = _tendency(
         [(item, mine) for item, mine, _ in ratings], {item: agreed for item, _, agreed in ratings}
     )

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from nextsteps.audit.services import audit_write
 from nextsteps.curriculum.models import Objective
 from nextsteps.judging import bradley_terry
+from nextsteps.judging.fit_warnings import fit_warnings
 from nextsteps.judging.models import CJSession, Comparison, Judge, Script, SessionStatus
 from nextsteps.judging.selectors.comparative import grade_scale, scaled_score
 from nextsteps.judging.services.moderation import check_staff
@@ -250,6 +251,7 @@ def _fit(session: CJSession) -> CJSession:
         judge.misfit = False
     session.fit_problem = ""
     session.reliability = None
+    session.reliability_warnings = []
     if rows:
         try:
             _fit_into(session, rows, scripts, judges)
@@ -260,7 +262,15 @@ def _fit(session: CJSession) -> CJSession:
     Judge.objects.bulk_update(judges, ["infit", "outfit", "misfit"])
     session.fitted_at = timezone.now()
     session.fitted_comparisons = len(rows)
-    session.save(update_fields=["fit_problem", "reliability", "fitted_at", "fitted_comparisons"])
+    session.save(
+        update_fields=[
+            "fit_problem",
+            "reliability",
+            "reliability_warnings",
+            "fitted_at",
+            "fitted_comparisons",
+        ]
+    )
     return session
 
 
@@ -308,6 +318,8 @@ def _fit_into(
                 fit.misfit,
             )
     session.reliability = _finite(result.ssr) if result.ssr is not None else None
+    warnings = fit_warnings(labelled, anchors=list(anchors))
+    session.reliability_warnings = [w.kind for w in warnings if w.qualifies_reliability]
 
 
 def _finite(value: float) -> float | None:

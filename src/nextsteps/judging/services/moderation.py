@@ -24,7 +24,9 @@ from nextsteps.judging.models import (
 )
 from nextsteps.judging.sampling import Candidate, draw_sample
 from nextsteps.judging.selectors.moderation import (
+    independent_ratings,
     moderation_candidates,
+    moderation_conflicts,
     standardisation_done,
     standardisation_exemplars,
 )
@@ -35,6 +37,7 @@ from nextsteps.people.models import Staff
 from nextsteps.schools.models import Department, School
 
 MAX_SAMPLE = 60
+INDEPENDENT_NEEDED = 2  # independent levels an outcome rests on, unless a leader overrides
 
 
 class ModerationRefused(ValueError):
@@ -210,6 +213,14 @@ def moderation_rating_record(
             % {"staff": moderator.staff, "session": session}
         )
     check_level(level, session.objective)
+    if moderation_conflicts([item], [moderator]):
+        raise ModerationRefused(
+            gettext(
+                "sample %(position)s is from your own class, so colleagues moderate it: "
+                "a moderator judges only work they did not teach or judge"
+            )
+            % {"position": item.position}
+        )
     if session.standardise_first and not standardisation_done(session, moderator.staff):
         raise ModerationRefused(
             gettext("judge the exemplars first, so that you start from the agreed standard")
@@ -230,9 +241,15 @@ def moderation_rating_record(
 
 @transaction.atomic
 def moderation_outcome_record(
-    *, item: ModerationItem, level: ScaleLevel, reason: str, by: Any
+    *, item: ModerationItem, level: ScaleLevel, reason: str, by: Any, override_reason: str = ""
 ) -> ModerationOutcome:
-    """Record the agreed level with its reason and apply it as a moderation judgement."""
+    """Record the agreed level with its reason and apply it as a moderation judgement.
+
+    The outcome needs two independent levels (from moderators who neither taught nor judged
+    the piece). Without them a leader may still agree it, saying why in `override_reason`;
+    the override is kept on the outcome and in the audit log. Callers check that `by` may
+    organise the session (a senior leader or the head of its department).
+    """
     session = item.session
     _check_open(session)
     check_level(level, session.objective)
@@ -242,6 +259,18 @@ def moderation_outcome_record(
         raise ModerationRefused(
             gettext("an outcome is already agreed for sample %(position)s")
             % {"position": item.position}
+        )
+    ratings = list(item.ratings.select_related("moderator"))
+    independent = len(independent_ratings(item, ratings))
+    override = override_reason.strip() if independent < INDEPENDENT_NEEDED else ""
+    if independent < INDEPENDENT_NEEDED and not override:
+        raise ModerationRefused(
+            gettext(
+                "sample %(position)s has %(count)d independent judgement(s) of the %(needed)d "
+                "an outcome needs: wait for the moderators, or give the reason for agreeing "
+                "it without them"
+            )
+            % {"position": item.position, "count": independent, "needed": INDEPENDENT_NEEDED}
         )
     judgement = judgement_record(
         pupil=item.pupil,
@@ -258,10 +287,21 @@ def moderation_outcome_record(
         item=item,
         level=level,
         reason=reason.strip(),
+        override_reason=override,
         agreed_by=_user(by),
         judgement=judgement,
     )
     audit_write(actor=by, action="moderation_outcome.record", target=outcome)
+    if override:
+        audit_write(
+            actor=by,
+            action="moderation_outcome.override",
+            target=outcome,
+            target_label=(
+                f"{session} · sample {item.position} · "
+                f"{independent} independent judgement(s): {override}"
+            )[:200],
+        )
     return outcome
 
 

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils.translation import gettext as _
 
+from nextsteps import filereading
 from nextsteps.audit.services import audit_write
 from nextsteps.curriculum.models import Exemplar
 from nextsteps.judging.models import CJSession, Script
@@ -88,12 +89,9 @@ def _prepare_file(file: UploadedFile) -> tuple[UploadedFile, str, str, str]:
                 % {"name": name, "max_text": MAX_TEXT}
             )
         try:
-            text = file.read().decode("utf-8-sig").strip()
-        except UnicodeDecodeError as error:
-            raise CJRefused(
-                _("%(name)s is not UTF-8 text (byte %(start)s)")
-                % {"name": name, "start": error.start}
-            ) from error
+            text = filereading.text(file.read(), name).strip()
+        except filereading.Unreadable as error:
+            raise CJRefused(str(error)) from error
         if not text:
             raise CJRefused(_("%(name)s is empty") % {"name": name})
         return file, Script.Kind.TEXT, "text/plain", text[:MAX_TEXT]

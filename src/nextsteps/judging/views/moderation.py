@@ -1,8 +1,9 @@
 """Moderation pages: set up a session, judge work blind, agree outcomes, standardise first.
 
-Blindness is enforced here: a moderator who has not yet judged every item in the sample gets
+Blindness is enforced here: a moderator who has not yet judged every item given to them gets
 the blind pages (the work, never the teacher's judgement, teacher or class), even when they
-also organise the session.
+also organise the session. Independence too: a moderator is never given a piece from their own
+classes (`items_for_moderator`); such a piece is not found on their blind pages.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from nextsteps.curriculum.models import ScaleLevel
 from nextsteps.judging.forms import ModerationSessionForm
 from nextsteps.judging.models import ModerationItem, ModerationSession, Moderator, SessionStatus
 from nextsteps.judging.selectors.moderation import (
+    independent_ratings,
     item_evidence,
+    items_for_moderator,
     moderation_session_page,
     moderator_page,
     session_levels,
@@ -29,6 +32,7 @@ from nextsteps.judging.selectors.moderation import (
     standardisation_result,
 )
 from nextsteps.judging.services.moderation import (
+    INDEPENDENT_NEEDED,
     ModerationRefused,
     moderation_item_attach,
     moderation_outcome_record,
@@ -57,8 +61,9 @@ def _blind(request: HttpRequest, school: School, session: ModerationSession) -> 
     moderator = access.judging_participant(request.user, session)
     if moderator is None:
         return None
-    judged = moderator.ratings.count()
-    if judged < session.items.count() and session.status == SessionStatus.OPEN:
+    given, _withheld = items_for_moderator(session, moderator)
+    judged = moderator.ratings.filter(item__in=[item.pk for item in given]).count()
+    if judged < len(given) and session.status == SessionStatus.OPEN:
         return moderator
     if not access.organises_judging(request.user, school, session.department_id):
         return moderator
@@ -160,6 +165,8 @@ def moderation_item(request: HttpRequest, urn: int, session_id: int, item_id: in
         return _judge_item(request, school, session, item, moderator)
     if not access.organises_judging(request.user, school, session.department_id):
         raise Http404("No such item")
+    ratings = list(item.ratings.select_related("moderator__staff", "level"))
+    independent = {r.pk for r in independent_ratings(item, ratings)}
     return render(
         request,
         "judging/moderation_item_full.html",
@@ -167,7 +174,9 @@ def moderation_item(request: HttpRequest, urn: int, session_id: int, item_id: in
             "school": school,
             "session": session,
             "item": item,
-            "ratings": list(item.ratings.select_related("moderator__staff", "level")),
+            "ratings": [(r, r.pk in independent) for r in ratings],
+            "independent": len(independent),
+            "needed": INDEPENDENT_NEEDED,
             "outcome": getattr(item, "outcome", None),
             "levels": session_levels(session),
             "evidence": item_evidence(item),
@@ -184,6 +193,9 @@ def _judge_item(
 ) -> HttpResponse:
     if session.standardise_first and not standardisation_done(session, moderator.staff):
         return redirect("moderation_standardise", urn=school.urn, session_id=session.pk)
+    given, _withheld = items_for_moderator(session, moderator)
+    if item.pk not in {piece.pk for piece in given}:
+        raise Http404("No such item")  # from the moderator's own class: colleagues judge it
     mine = item.ratings.filter(moderator=moderator).select_related("level").first()
     problem = ""
     if request.method == "POST":
@@ -249,7 +261,11 @@ def moderation_outcome(
         if level is None:
             raise ModerationRefused(_("Choose the agreed level."))
         moderation_outcome_record(
-            item=item, level=level, reason=request.POST.get("reason", "")[:2000], by=request.user
+            item=item,
+            level=level,
+            reason=request.POST.get("reason", "")[:2000],
+            override_reason=request.POST.get("override_reason", "")[:2000],
+            by=request.user,
         )
     except ModerationRefused as error:
         messages.error(request, _("Sample %(n)d: %(error)s") % {"n": item.position, "error": error})

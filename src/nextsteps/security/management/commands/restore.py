@@ -1,4 +1,4 @@
-"""`nextsteps restore ARCHIVE [--force]`: bring back a backup and check every table's rows."""
+"""`nextsteps restore ARCHIVE [--force]`: check a whole backup, then bring it back (or nothing)."""
 
 from __future__ import annotations
 

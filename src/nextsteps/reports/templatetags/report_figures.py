@@ -1,0 +1,15 @@
+"""The dashboards' percentages in templates, rounded by the same function as the charts."""
+
+from __future__ import annotations
+
+from django import template
+
+from nextsteps.reports.rounding import Number, percent_text
+
+register = template.Library()
+
+
+@register.filter
+def percent(value: Number | None) -> str:
+    """An exact share shown as a whole percentage ("43%"), or "–" when there is none."""
+    return percent_text(value)
