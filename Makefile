@@ -1,5 +1,6 @@
 # nextsteps: `make run` serves the demo school; `make test` runs every check.
 PYTHON ?= python3
+PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
@@ -20,8 +21,8 @@ setup: install
 	$(BIN)/nextsteps demo
 
 run: setup
-	@echo "nextsteps is starting on http://127.0.0.1:8000 (Ctrl+C to stop)"
-	$(BIN)/nextsteps serve --host 127.0.0.1 --port 8000
+	@echo "nextsteps is starting on http://127.0.0.1:$(PORT) (Ctrl+C to stop)"
+	$(BIN)/nextsteps serve --host 127.0.0.1 --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks

@@ -1,6 +1,6 @@
 """The `nextsteps` command.
 
-File commands (`progress`, `cj`) work on CSV files with no database and no Django set-up.
+File commands (`progress`, `cj`, `mtc`) work on files with no database and no Django set-up.
 Everything else runs through Django's management commands, so `nextsteps migrate`,
 `nextsteps createsuperuser` and the product's own commands share one entry point.
 """
@@ -18,6 +18,7 @@ FILE_COMMANDS: dict[str, tuple[str, str]] = {
         "Progress 8, KS1-KS2 progress and estimates from CSV files",
     ),
     "cj": ("nextsteps.judging.cli", "fit a comparative judgement scale from a comparisons CSV"),
+    "mtc": ("nextsteps.mtc.cli", "multiplication tables check practice forms"),
 }
 
 # Product commands whose names are Python keywords or too generic for Django's namespace.

@@ -59,7 +59,7 @@ EXPECTED_API = {
     ("get", "/api/v1/schools/{urn}/assessments"): PRIMARY_STAFF,
     ("get", "/api/v1/schools/{urn}/assessments/{assessment_id}"): PRIMARY_STAFF,
     ("get", "/api/v1/schools/{urn}/assessments/{assessment_id}/marks"): PRIMARY_STAFF,
-    ("get", "/api/v1/schools/{urn}/pupils/{pupil_id}/progress"): PRIMARY_ANYONE,
+    ("get", "/api/v1/schools/{urn}/pupils/{pupil_id}/progress"): PRIMARY_STAFF,
     # Progress measures are for the school's leaders and data manager; a primary school has
     # no Progress 8, and the DfE's tables are read through the school that uses them.
     ("get", "/api/v1/schools/{urn}/progress"): {"admin", "primaryhead"},

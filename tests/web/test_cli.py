@@ -11,7 +11,7 @@ from nextsteps.cli import main
 def test_top_level_help_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--help"]) == 0
     out = capsys.readouterr().out
-    for command in ("serve", "demo", "import", "export", "progress", "cj"):
+    for command in ("serve", "demo", "import", "export", "progress", "cj", "mtc"):
         assert f"  {command}" in out
 
 

@@ -301,7 +301,10 @@ def ks1_ks2(
     summary="A pupil's key stage results and progress measures",
 )
 def pupil_progress(request: HttpRequest, urn: Id, pupil_id: Id) -> dict[str, Any]:
+    """Staff only: no page shows a pupil or their parents key stage results or progress
+    measures, so the API does not either."""
     school = access.access_school(request.user, urn)
+    access.require_staff(request.user, school)
     pupil = access.access_pupil(request.user, school, pupil_id)
     measures = selectors.pupil_measures(school, pupil.pk)
     found = measures.pupil
