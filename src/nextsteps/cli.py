@@ -36,6 +36,7 @@ PRODUCT_COMMANDS: dict[str, str] = {
     "restore": "restore a backup archive, all or nothing (checks the whole archive first)",
     "sar": "a pupil's subject access export (zip of JSON, HTML and files)",
     "retention": "erase leavers' data after the school's retention period (--dry-run)",
+    "token": "make, list and revoke API tokens",
     "db_worker": "run queued background tasks (when TASKS_BACKEND=database)",
 }
 
@@ -64,9 +65,23 @@ def main(argv: list[str] | None = None) -> int:
         module = importlib.import_module(FILE_COMMANDS[command][0])
         return int(module.main(rest))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nextsteps.settings")
+    if command in ALIASES:
+        return run_alias(command, rest)
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["nextsteps", ALIASES.get(command, command), *rest])
+    execute_from_command_line(["nextsteps", command, *rest])
+    return 0
+
+
+def run_alias(command: str, rest: list[str]) -> int:
+    """Run a product command under its public name, so its help and errors read
+    `nextsteps import …` rather than the management command's own name."""
+    import django
+    from django.core.management import get_commands, load_command_class
+
+    django.setup()
+    name = ALIASES[command]
+    load_command_class(get_commands()[name], name).run_from_argv(["nextsteps", command, *rest])
     return 0
 
 

@@ -93,3 +93,54 @@ def test_spreadsheet_mapping_page(page_for: Any, tmp_path: Path) -> None:
     page.wait_for_load_state("networkidle")
     assert "Match the columns" in page.locator("main").inner_text()
     screenshot(page, "interop-sheet-map-tablet")
+
+
+def test_a_row_naming_another_child_under_a_pupils_upn_is_shown_and_never_applied(
+    page_for: Any, tmp_path: Path
+) -> None:
+    """Journey 9's promise: a UPN that matches Amara but names another child leaves Amara as she
+    is; the dry run shows the conflict and each change field by field; the rest applies only
+    when Ms Patel chooses."""
+    from nextsteps.people.models import Pupil
+    from nextsteps.teaching.models import Enrolment
+
+    amara = Pupil.objects.get(school__urn=990101, legal_forename="Amara", legal_surname="Hughes")
+    classmate = (
+        Pupil.objects.filter(enrolments__teaching_class__name="4 Oak", year_group=4)
+        .exclude(pk=amara.pk)
+        .order_by("legal_surname", "legal_forename")
+        .first()
+    )
+    assert classmate is not None
+    judgements_before = amara.judgements.count()
+    sheet = tmp_path / "pupils.csv"
+    dob = classmate.date_of_birth.strftime("%d/%m/%Y")
+    sheet.write_text(
+        "UPN,Legal Surname,Legal Forename,Date of Birth,Year Group\r\n"
+        f"{amara.upn},Davies,Lily,09/07/2016,Year 4\r\n"
+        f"{classmate.upn},{classmate.legal_surname},{classmate.legal_forename},{dob},Year 5\r\n"
+    )
+    page = page_for("laptop")
+    sign_in(page, "admin")
+    page.goto(page.base_url + "/school/990101/data/")
+    page.get_by_label("What the spreadsheet holds").select_option("pupils")
+    page.get_by_label("Spreadsheet (.csv or .xlsx)").set_input_files(str(sheet))
+    page.get_by_role("button", name="Next: match the columns").click()
+    page.get_by_role("button", name="Dry run").click()
+    main = page.locator("main").inner_text()
+    assert amara.upn in main
+    assert "Amara Hughes" in main and "Lily Davies (born 2016-07-09)" in main
+    assert "→ 5" in main
+    screenshot(page, "interop-identity-conflict-laptop")
+
+    page.get_by_role("button", name="Apply the rest").click()
+    page.wait_for_load_state("networkidle")
+    amara.refresh_from_db()
+    classmate.refresh_from_db()
+    assert (amara.legal_forename, amara.legal_surname) == ("Amara", "Hughes")
+    assert amara.judgements.count() == judgements_before
+    assert classmate.year_group == 5
+    screenshot(page, "interop-identity-applied-laptop")
+    # Put the classmate back for the journeys after this one.
+    Pupil.objects.filter(pk=classmate.pk).update(year_group=4)
+    assert Enrolment.objects.filter(pupil=amara).exists()

@@ -329,14 +329,8 @@ EXPECTED = {
     "/api/v1/schools/{urn}/progress/tables/{p8_table}": {"admin", "primaryhead"},
     "/api/v1/schools/{urn}/progress/ks2/{ks2_year}": {"admin", "primaryhead"},
     "/api/v1/schools/{secondary}/progress/p8/{p8_year}": {"admin", "leader"},
-    "/api/v1/schools/{urn}/pupils/{amara}/progress": {
-        "admin",
-        "teacher",
-        "ta",
-        "pupil",
-        "parent",
-        "primaryhead",
-    },
+    # Staff only: no pupil's or parent's page shows key stage results or progress measures.
+    "/api/v1/schools/{urn}/pupils/{amara}/progress": {"admin", "teacher", "ta", "primaryhead"},
 }
 
 
