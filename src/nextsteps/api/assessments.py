@@ -5,7 +5,7 @@ pupils of the classes they see and written, all or none, for the pupils they may
 """
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet, Sum
@@ -15,7 +15,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from nextsteps import access
-from nextsteps.api.pagination import Pages
+from nextsteps.api.pagination import Pages, Window
 from nextsteps.api.routes import school_for
 from nextsteps.api.schemas import (
     AssessmentDetailOut,
@@ -96,20 +96,7 @@ def assessments(
         rows = rows.filter(taken_on__gte=filters.taken_from)
     if filters.taken_to is not None:
         rows = rows.filter(taken_on__lte=filters.taken_to)
-    return _Window(rows, assessment_out)  # type: ignore[return-value]
-
-
-class _Window:
-    """Rows that pagination slices, each shaped by `out` only when its page is read."""
-
-    def __init__(self, rows: Any, out: Callable[[Any], dict[str, Any]]) -> None:
-        self.rows, self.out = rows, out
-
-    def __len__(self) -> int:
-        return self.rows.count() if isinstance(self.rows, QuerySet) else len(self.rows)
-
-    def __getitem__(self, window: slice) -> list[dict[str, Any]]:
-        return [self.out(row) for row in self.rows[window]]
+    return Window(rows, assessment_out)  # type: ignore[return-value]
 
 
 @router.get(
