@@ -27,15 +27,35 @@ def four_oak() -> tuple[Class, list[Pupil]]:
     return teaching_class, class_pupils(teaching_class)
 
 
-def empty_columns(teaching_class: Class, pupils: list[Pupil]) -> list[Objective]:
-    """Year 4 maths objectives nobody in the class has evidence on yet, in the grid's order."""
+def empty_column(teaching_class: Class, pupils: list[Pupil]) -> Objective:
+    """A Year 4 maths objective nobody in the class has evidence on yet.
+
+    The browser tests share one demo school per worker, so the demo's empty columns may
+    already have been filled by a test that ran earlier; then a new column is added at the
+    end of the year's grid, as a department would add an objective."""
     used = set(Judgement.objects.filter(pupil__in=pupils).values_list("objective_id", flat=True))
-    objectives = Objective.objects.filter(
-        framework__school=teaching_class.school,
-        framework__name="Primary mathematics",
-        year_group=teaching_class.year_group,
-    ).order_by("position")
-    return [o for o in objectives if o.pk not in used]
+    objectives = list(
+        Objective.objects.filter(
+            framework__school=teaching_class.school,
+            framework__name="Primary mathematics",
+            year_group=teaching_class.year_group,
+        ).order_by("position")
+    )
+    for objective in objectives:
+        if objective.pk not in used:
+            return objective
+    last = objectives[-1]
+    return Objective.objects.create(
+        school=last.school,
+        framework=last.framework,
+        strand=last.strand,
+        code=f"{last.code}-extra-{len(objectives)}",
+        wording="Recall multiplication facts up to 12 x 12 quickly",
+        year_group=last.year_group,
+        key_stage=last.key_stage,
+        dimension=last.dimension,
+        position=max(o.position for o in objectives) + 1,
+    )
 
 
 def open_markbook(page: Any, teaching_class: Class) -> None:
@@ -51,7 +71,7 @@ def levels_of(objective: Objective) -> list[ScaleLevel]:
 
 def test_every_level_typed_at_full_speed_after_a_click_is_recorded(page_for: Any) -> None:
     teaching_class, pupils = four_oak()
-    objective = empty_columns(teaching_class, pupils)[0]
+    objective = empty_column(teaching_class, pupils)
     levels = levels_of(objective)
     typed = "".join(str(1 + (n * 7 + n // 3) % len(levels)) for n in range(len(pupils)))
     page = page_for("tablet")
@@ -79,7 +99,7 @@ def test_every_level_typed_at_full_speed_after_a_click_is_recorded(page_for: Any
 
 def test_a_failed_save_shows_on_its_cell_and_a_retry_records_it_once(page_for: Any) -> None:
     teaching_class, pupils = four_oak()
-    objective = empty_columns(teaching_class, pupils)[0]
+    objective = empty_column(teaching_class, pupils)
     levels = levels_of(objective)
     page = page_for("laptop")
     sign_in(page, "teacher")
@@ -147,7 +167,7 @@ def recorded_in_four_oak(pupil: Pupil, objective: Objective, level: ScaleLevel) 
 
 def test_correcting_a_judgement_in_the_panel_stays_in_the_markbook(page_for: Any) -> None:
     teaching_class, pupils = four_oak()
-    objective = empty_columns(teaching_class, pupils)[0]
+    objective = empty_column(teaching_class, pupils)
     levels = levels_of(objective)
     pupil = pupils[2]
     judgement = recorded_in_four_oak(pupil, objective, levels[1])
@@ -202,7 +222,7 @@ def test_without_javascript_a_correction_lands_on_the_cells_whole_page(
 ) -> None:
     page = page_without_script
     teaching_class, pupils = four_oak()
-    objective = empty_columns(teaching_class, pupils)[0]
+    objective = empty_column(teaching_class, pupils)
     levels = levels_of(objective)
     pupil = pupils[3]
     judgement = recorded_in_four_oak(pupil, objective, levels[2])
