@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from django.db.models import Count
 
 from nextsteps.accounts.models import Membership, User
@@ -32,6 +34,16 @@ def test_building_the_demo_again_changes_nothing(cast: Cast) -> None:
     build_demo()
     assert counts() == before
     assert list(Pupil.objects.order_by("pk").values_list("upn", "legal_surname")) == upns
+
+
+def test_the_demo_build_says_each_step_as_it_finishes(cast: Cast) -> None:
+    heard: list[str] = []
+    build_demo(progress=heard.append)
+    total = len(heard)
+    assert total > 6
+    for number, line in enumerate(heard, start=1):
+        assert re.fullmatch(rf"\[{number}/{total}\] \S.* \(\d+\.\d s\)", line), line
+    assert any("Kingsmead Academy" in line for line in heard)
 
 
 def test_primary_has_two_classes_a_year_from_reception_to_year_six(cast: Cast) -> None:

@@ -6,10 +6,12 @@ builder again changes nothing; the demo accounts' passwords are reset to the doc
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import importlib
 import random
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,6 +54,16 @@ DEMO_EXTENSIONS: list[str] = [
     "nextsteps.policy.demo",
     "nextsteps.reports.demo",
 ]
+# What each step is called while the demo builds; a module not named here is called by its app.
+_EXTENSION_LABELS = {
+    "nextsteps.markbook.demo": "judgements in the markbooks",
+    "nextsteps.assessments.demo": "tests, marks and grade boundaries",
+    "nextsteps.feedback.demo": "work, feedback and next steps",
+    "nextsteps.progress.demo": "key stage results and progress measures",
+    "nextsteps.judging.demo": "comparative judgement and moderation",
+    "nextsteps.policy.demo": "assessment policies and the workload survey",
+    "nextsteps.reports.demo": "reports to parents",
+}
 
 
 @dataclass
@@ -74,33 +86,68 @@ def academic_year_start(today: dt.date) -> int:
 
 
 @transaction.atomic
-def build_demo(*, today: dt.date | None = None) -> DemoSummary:
-    """Build (or bring up to date) the demo trust and its two schools."""
+def build_demo(
+    *, today: dt.date | None = None, progress: Callable[[str], None] | None = None
+) -> DemoSummary:
+    """Build (or bring up to date) the demo trust and its two schools.
+
+    `progress`, when given, hears a line as each step finishes ("[3/12] Kingsmead Academy:
+    pupils, classes and judgements (9.8 s)"), so that a first run is never silent."""
     today = today or timezone.localdate()
     start = academic_year_start(today)
-    trust, _ = Trust.objects.get_or_create(
-        slug="riverbend", defaults={"name": "Riverbend Learning Trust"}
-    )
-    primary = _school(
-        trust, PRIMARY_URN, "Hollins Park Primary School", School.Phase.PRIMARY, "2101"
-    )
-    secondary = _school(trust, SECONDARY_URN, "Kingsmead Academy", School.Phase.SECONDARY, "4102")
-    summary = DemoSummary(schools=[primary, secondary])
-    for school in (primary, secondary):
-        _calendar(school, start)
+    steps = _Steps(total=6 + len(DEMO_EXTENSIONS), progress=progress)
+    with steps.step("the trust, its two schools and their calendars"):
+        trust, _ = Trust.objects.get_or_create(
+            slug="riverbend", defaults={"name": "Riverbend Learning Trust"}
+        )
+        primary = _school(
+            trust, PRIMARY_URN, "Hollins Park Primary School", School.Phase.PRIMARY, "2101"
+        )
+        secondary = _school(
+            trust, SECONDARY_URN, "Kingsmead Academy", School.Phase.SECONDARY, "4102"
+        )
+        summary = DemoSummary(schools=[primary, secondary])
+        for school in (primary, secondary):
+            _calendar(school, start)
     # Each school draws from its own seeded generator, so one school's data never shifts
     # another's, and a second run draws exactly what the first did.
-    PrimaryBuilder(primary, start, random.Random(PRIMARY_URN)).build(summary)  # noqa: S311
-    SecondaryBuilder(secondary, start, random.Random(SECONDARY_URN)).build(summary)  # noqa: S311
-    _staff_accounts(primary)
-    _staff_accounts(secondary)
-    _frameworks(primary, "primary-*.yaml")
-    _frameworks(secondary, "ks3-*.yaml")
-    _data_manager([primary, secondary])
+    with steps.step(f"{primary.name}: pupils, classes and staff"):
+        PrimaryBuilder(primary, start, random.Random(PRIMARY_URN)).build(summary)  # noqa: S311
+    with steps.step(f"{secondary.name}: pupils, classes and staff"):
+        SecondaryBuilder(secondary, start, random.Random(SECONDARY_URN)).build(  # noqa: S311
+            summary
+        )
+    with steps.step("the demo sign-ins"):
+        _staff_accounts(primary)
+        _staff_accounts(secondary)
+    with steps.step("curriculum frameworks"):
+        _frameworks(primary, "primary-*.yaml")
+        _frameworks(secondary, "ks3-*.yaml")
+    with steps.step("the data manager"):
+        _data_manager([primary, secondary])
     for dotted in DEMO_EXTENSIONS:
         module = importlib.import_module(dotted)
-        module.build_demo_data(primary=primary, secondary=secondary, today=today)
+        with steps.step(_EXTENSION_LABELS.get(dotted, dotted.split(".")[1])):
+            module.build_demo_data(primary=primary, secondary=secondary, today=today)
     return summary
+
+
+@dataclass
+class _Steps:
+    """Numbers the demo's steps and times each one for whoever listens."""
+
+    total: int
+    progress: Callable[[str], None] | None
+    done: int = 0
+
+    @contextlib.contextmanager
+    def step(self, label: str) -> Iterator[None]:
+        started = time.perf_counter()
+        yield
+        self.done += 1
+        if self.progress is not None:
+            seconds = time.perf_counter() - started
+            self.progress(f"[{self.done}/{self.total}] {label} ({seconds:.1f} s)")
 
 
 def _school(trust: Trust, urn: int, name: str, phase: str, estab: str) -> School:

@@ -26,7 +26,8 @@ class Command(BaseCommand):
     help = "Build (or bring up to date) the demo trust: a primary and a secondary school."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        summary = build_demo()
+        self.stdout.write("Building the demo trust, step by step:")
+        summary = build_demo(progress=self._step_done)
         schools = ", ".join(school.name for school in summary.schools)
         self.stdout.write(f"Demo ready: {schools} ({summary.pupils} pupils).")
         self.stdout.write(
@@ -34,3 +35,7 @@ class Command(BaseCommand):
         )
         for username, who in ACCOUNTS:
             self.stdout.write(f"  {username:<12} {who}")
+
+    def _step_done(self, line: str) -> None:
+        self.stdout.write(f"  {line}")
+        self.stdout.flush()
