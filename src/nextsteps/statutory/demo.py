@@ -102,7 +102,11 @@ def build_demo_data(*, primary: School, secondary: School, today: dt.date) -> No
 
 
 def _pupils(school: School, year_group: int) -> list[Pupil]:
-    return list(Pupil.objects.filter(school=school, year_group=year_group).order_by("upn"))
+    return list(
+        Pupil.objects.filter(
+            school=school, year_group=year_group, leaving_date__isnull=True
+        ).order_by("upn")
+    )
 
 
 def _phonics(
@@ -152,7 +156,7 @@ def _read_words(rng: random.Random, ability: float) -> list[ItemMark]:
 def _mtc(school: School, academic_year: str, *, year_group_now: int) -> None:
     if MtcResult.objects.filter(school=school, academic_year=academic_year).exists():
         return
-    rng = random.Random(f"mtc-{academic_year}")  # noqa: S311 - demo data, not a secret
+    rng = random.Random(f"mtc-check-{academic_year}")  # noqa: S311 - demo data, not a secret
     entries = []
     for pupil in _pupils(school, year_group_now):
         draw = rng.random()

@@ -228,6 +228,10 @@ def phonics_words(school: School, academic_year: str) -> dict[int, PhonicsWord]:
     }
 
 
+def phonics_result(pupil: Pupil, academic_year: str) -> PhonicsResult | None:
+    return PhonicsResult.objects.filter(pupil=pupil, academic_year=academic_year).first()
+
+
 def phonics_items(result: PhonicsResult | None) -> dict[int, bool]:
     if result is None:
         return {}

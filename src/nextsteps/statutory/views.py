@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from nextsteps import access
 from nextsteps.schools.models import School
 from nextsteps.statutory import permissions, rules, selectors, services
-from nextsteps.statutory.models import PhonicsResult, Source
+from nextsteps.statutory.models import Source
 from nextsteps.statutory.rules import ItemMark
 from nextsteps.statutory.services import (
     BaselineEntry,
@@ -92,6 +92,7 @@ def phonics_class(request: HttpRequest, urn: int, class_id: int) -> HttpResponse
     allowed = permissions.recordable(request.user, school, teaching_class)
     view = selectors.phonics_class(teaching_class, allowed)
     problems: list[str] = []
+    invalid: set[str] = set()
     if request.method == "POST":
         entries = []
         for row in view.rows:
@@ -110,6 +111,7 @@ def phonics_class(request: HttpRequest, urn: int, class_id: int) -> HttpResponse
             )
         except StatutoryProblems as error:
             problems = [str(p) for p in error.problems]
+            invalid = {p.file for p in error.problems}
         else:
             messages.success(request, _("%(n)s phonics results saved.") % {"n": len(entries)})
             return redirect(request.path)
@@ -120,6 +122,7 @@ def phonics_class(request: HttpRequest, urn: int, class_id: int) -> HttpResponse
             "school": school,
             "view": view,
             "problems": problems,
+            "invalid": invalid,
             "reasons": _reasons("phonics"),
             "can_record": allowed is None or bool(allowed),
             "whole_school": permissions.sees_school(request.user, school),
@@ -137,7 +140,7 @@ def phonics_pupil(request: HttpRequest, urn: int, class_id: int, pupil_id: int) 
     )
     year = teaching_class.academic_year.name
     words = selectors.phonics_words(school, year)
-    result = PhonicsResult.objects.filter(pupil=pupil, academic_year=year).first()
+    result = selectors.phonics_result(pupil, year)
     problems: list[str] = []
     if request.method == "POST" and len(words) == rules.PHONICS_WORDS:
         correct = set(request.POST.getlist("correct"))
@@ -233,6 +236,7 @@ def mtc_class(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
     allowed = permissions.recordable(request.user, school, teaching_class)
     view = selectors.mtc_class(teaching_class, allowed)
     problems: list[str] = []
+    invalid: set[str] = set()
     if request.method == "POST":
         entries = []
         for row in view.rows:
@@ -247,6 +251,7 @@ def mtc_class(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
             )
         except StatutoryProblems as error:
             problems = [str(p) for p in error.problems]
+            invalid = {p.file for p in error.problems}
         else:
             messages.success(request, _("%(n)s scores saved.") % {"n": len(entries)})
             return redirect(request.path)
@@ -257,6 +262,7 @@ def mtc_class(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
             "school": school,
             "view": view,
             "problems": problems,
+            "invalid": invalid,
             "reasons": _reasons("mtc"),
             "can_record": allowed is None or bool(allowed),
         },
