@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
 from nextsteps.audit.models import AuditEvent
 from nextsteps.people.models import Pupil
 from nextsteps.statutory import services
-from nextsteps.statutory.models import BaselineRecord, MtcResult, PhonicsItemMark, PhonicsResult
+from nextsteps.statutory.models import (
+    BaselineRecord,
+    MtcResult,
+    PhonicsItemMark,
+    PhonicsResult,
+    PhonicsWord,
+)
 from nextsteps.statutory.rules import ItemMark
 from nextsteps.statutory.services import (
     BaselineEntry,
@@ -190,3 +197,27 @@ def test_unknown_source_refused(cast) -> None:
     (a,) = _pupils(cast, 4, 1)
     with pytest.raises(ValueError, match="source"):
         services.mtc_result_record(pupil=a, academic_year=YEAR, score=3, source="guess")
+
+
+def test_word_list_refuses_a_word_that_is_neither_real_nor_pseudo(cast) -> None:
+    words = [services.WordEntry(p, "pseudo" if p <= 20 else "real", line=p) for p in range(1, 41)]
+    words[4] = services.WordEntry(5, "nonsense", line=5)
+    with pytest.raises(StatutoryProblems, match="word list, line 5, column kind"):
+        services.phonics_words_set(school=cast.primary, academic_year=YEAR, words=words)
+    assert not PhonicsWord.objects.filter(school=cast.primary, academic_year=YEAR).exists()
+
+
+def test_school_summary_sets_each_year_beside_its_national_figure(cast) -> None:
+    from nextsteps.statutory import selectors
+
+    a, b = _pupils(cast, 4)[:2]
+    services.mtc_results_record(
+        school=cast.primary,
+        entries=[MtcEntry(a, "2024/25", 25), MtcEntry(b, YEAR, 20)],
+        source="ctf",
+    )
+    by_year = {y.academic_year: y for y in selectors.school_summary(cast.primary).mtc}
+    assert by_year["2024/25"].national.value == Decimal("21.0")
+    assert by_year["2024/25"].national.extra == 37
+    assert by_year[YEAR].national.value is None
+    assert YEAR in by_year[YEAR].national.missing
