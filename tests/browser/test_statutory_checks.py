@@ -106,6 +106,20 @@ def test_leader_reads_the_statutory_summary(page_for: Any, viewport: str) -> Non
     assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORTS[viewport][0]
 
 
+def test_leader_sees_year2_retakes_and_the_words_missed_most(page_for: Any) -> None:
+    page = page_for("laptop")
+    sign_in(page, "primaryhead")
+    page.goto(page.base_url + "/school/990101/statutory/")
+    page.get_by_role("link", name="2 Oak").click()
+    page.wait_for_load_state("networkidle")
+    main = page.locator("main").inner_text()
+    assert "Retaking the check in Year 2" in main
+    assert "in Year 1" in main
+    assert "Words the class missed most" in main
+    assert page.js_errors == []
+    screenshot(page, "statutory-phonics-year2-laptop")
+
+
 def test_year4_teacher_sees_class_scores_beside_national(page_for: Any) -> None:
     page = page_for("tablet")
     sign_in(page, "teacher")
