@@ -53,6 +53,7 @@ DEMO_EXTENSIONS: list[str] = [
     "nextsteps.judging.demo",
     "nextsteps.policy.demo",
     "nextsteps.reports.demo",
+    "nextsteps.statutory.demo",
 ]
 # What each step is called while the demo builds; a module not named here is called by its app.
 _EXTENSION_LABELS = {
