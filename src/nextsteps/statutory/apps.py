@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class StatutoryConfig(AppConfig):
+    name = "nextsteps.statutory"
+    verbose_name = "Statutory checks"
