@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -15,11 +16,14 @@ from nextsteps.interop.ctf import parse_ctf
 from nextsteps.interop.ctf_export import ctf_export
 from nextsteps.interop.ctf_import import ctf_import
 from nextsteps.interop.ctf_rules import CtfRulesError, ctf_rules, load_rules
-from nextsteps.interop.models import KeyStageResult
+from nextsteps.interop.models import ImportRun, KeyStageResult
 from nextsteps.interop.problems import ImportProblems, ProblemList
 from nextsteps.people.models import Pupil
 from nextsteps.people.upn import upn_make
 from nextsteps.schools.models import School
+from nextsteps.statutory.models import MtcResult, PhonicsResult
+from nextsteps.statutory.rules import shipped_reasons
+from nextsteps.statutory.services import mtc_result_record
 from tests.conftest import Cast
 
 UPN = upn_make(la=938, estab=2101, year=19, serial=451)
@@ -74,7 +78,9 @@ def ctf(
   <Header>
     <DocumentName>Common Transfer File</DocumentName>
     {version_xml}
-    <SourceSchool><LEA>938</LEA><Estab>2101</Estab><SchoolName>Brook Primary</SchoolName></SourceSchool>
+    <SourceSchool>
+      <LEA>938</LEA><Estab>2101</Estab><SchoolName>Brook Primary</SchoolName>
+    </SourceSchool>
     <DestSchool><LEA>{dest[0]}</LEA><Estab>{dest[1]}</Estab></DestSchool>
   </Header>
   <CTFpupilData>
@@ -128,6 +134,61 @@ def test_ctf25_round_trip_keeps_every_statutory_result(
     destination = other_school()
     ctf_import(data=out, filename="out.xml", school=None, by=None)
     assert kept(destination) == set(results)
+    moved = Pupil.objects.get(school=destination, upn=UPN)
+    original = Pupil.objects.get(school=cast.secondary, upn=UPN)
+    for model, value in ((PhonicsResult, "mark"), (MtcResult, "score")):
+        fields = ("academic_year", value, "not_taken")
+        assert list(model.objects.filter(pupil=moved).values_list(*fields)) == list(
+            model.objects.filter(pupil=original).values_list(*fields)
+        )
+
+
+def test_ctf_check_results_are_recorded_as_statutory_results_from_the_ctf(cast: Cast) -> None:
+    ctf_import(data=ctf(KS2 + MTC + PHONICS), filename="in.xml", school=cast.secondary, by=None)
+    pupil = Pupil.objects.get(school=cast.secondary, upn=UPN)
+    phonics = PhonicsResult.objects.get(pupil=pupil)
+    assert (phonics.academic_year, phonics.year_group, phonics.mark, phonics.source) == (
+        "2020/21",
+        1,
+        36,
+        "ctf",
+    )
+    mtc = MtcResult.objects.get(pupil=pupil)
+    assert (mtc.academic_year, mtc.score, mtc.not_taken, mtc.source) == ("2023/24", 23, "", "ctf")
+
+
+def test_a_phonics_retake_and_an_mtc_reason_code_arrive_as_such(cast: Cast) -> None:
+    results = [
+        ("KS1", "2021", "PHO", "TT", "", "28"),
+        ("KS1", "2022", "PHO", "TT", "", "35"),
+        ("KS2", "2024", "MTC", "TT", "", "J"),
+    ]
+    ctf_import(data=ctf(results), filename="in.xml", school=cast.secondary, by=None)
+    pupil = Pupil.objects.get(school=cast.secondary, upn=UPN)
+    assert sorted(PhonicsResult.objects.filter(pupil=pupil).values_list("year_group", "mark")) == [
+        (1, 28),
+        (2, 35),
+    ]
+    mtc = MtcResult.objects.get(pupil=pupil)
+    assert (mtc.score, mtc.not_taken) == (None, "J")
+
+
+def test_check_results_entered_in_nextsteps_are_exported_under_the_ctf_codes(cast: Cast) -> None:
+    ctf_import(data=ctf(KS2 + MTC), filename="in.xml", school=cast.secondary, by=None)
+    pupil = Pupil.objects.get(school=cast.secondary, upn=UPN)
+    mtc_result_record(pupil=pupil, academic_year="2023/24", score=25)
+    problems = ProblemList()
+    parsed = parse_ctf(ctf_export(school=cast.secondary, upns=[UPN]), "out.xml", problems)
+    assert parsed is not None and not problems
+    sent = {(r.stage, r.year, r.subject, r.method, r.result) for r in parsed.pupils[0].results}
+    assert ("KS2", 2024, "MTC", "TT", "25") in sent
+    assert ("KS2", 2024, "MTC", "TT", "23") not in sent
+
+
+def test_the_ctf_codes_for_no_mark_are_the_statutory_reason_codes() -> None:
+    reasons = shipped_reasons()
+    assert ctf_rules().rule("phonics").codes == set(reasons["phonics"])
+    assert ctf_rules().rule("mtc").codes == set(reasons["mtc"])
 
 
 def test_ctf_export_writes_the_version_the_versions_file_names(cast: Cast) -> None:
@@ -270,3 +331,34 @@ def test_a_phonics_mark_is_valid_exactly_when_it_is_0_to_40(mark: int) -> None:
 def test_an_mtc_score_is_valid_exactly_when_it_is_0_to_25(score: int) -> None:
     rule = ctf_rules().rule("mtc")
     assert (rule.problem(str(score)) is None) == (0 <= score <= 25)
+
+
+def test_the_demo_ctf_is_version_25_with_check_results_and_builds_once(cast: Cast) -> None:
+    from nextsteps.interop.demo import DEMO_CTF, build_demo_data
+    from nextsteps.interop.sample import CTF_JOINERS, ctf_sample
+
+    today = dt.date(2026, 12, 7)
+    data = ctf_sample(today=today, dest_la="850", dest_estab="4001")
+    problems = ProblemList()
+    parsed = parse_ctf(data, DEMO_CTF, problems)
+    assert parsed is not None and not problems and parsed.version == "25.0"
+    kinds = {(r.stage, r.subject, r.method) for p in parsed.pupils for r in p.results}
+    assert {("KS2", "MTC", "TT"), ("KS1", "PHO", "TT"), ("KS2", "WRI", "TA")} <= kinds
+    assert all(p.year_group == 7 for p in parsed.pupils)
+    build_demo_data(primary=cast.primary, secondary=cast.secondary, today=today)
+    joined = Pupil.objects.filter(
+        school=cast.secondary, legal_surname__in=[s for s, *_ in CTF_JOINERS]
+    )
+    assert joined.count() == len(CTF_JOINERS)
+    assert all(p.year_group == 7 for p in joined)
+    assert MtcResult.objects.filter(pupil__in=joined, source="ctf").count() == 4
+    assert PhonicsResult.objects.filter(pupil__in=joined, year_group=2).count() == 1
+    counts = (Pupil.objects.count(), KeyStageResult.objects.count(), MtcResult.objects.count())
+    runs = ImportRun.objects.count()
+    build_demo_data(primary=cast.primary, secondary=cast.secondary, today=today)
+    assert (
+        Pupil.objects.count(),
+        KeyStageResult.objects.count(),
+        MtcResult.objects.count(),
+    ) == counts
+    assert ImportRun.objects.count() == runs
