@@ -470,7 +470,7 @@ def fit_row(
         )
         return cells[:width]
     if len(cells) > width:
-        extra = [cell for cell in cells[width:] if cell.strip()]
+        filled = [cell for cell in cells[width:] if cell.strip()]
         problems.add(
             file,
             line,
@@ -479,7 +479,7 @@ def fit_row(
                 "expected %(expected)s values, found %(found)s; the values after the last "
                 "column are not empty (%(extra)s)"
             )
-            % {"expected": width, "found": len(cells), "extra": ", ".join(map(repr, extra[:3]))},
+            % {"expected": width, "found": len(cells), "extra": ", ".join(map(repr, filled[:3]))},
         )
         return None
     problems.add(
@@ -511,10 +511,10 @@ def read_file(
             if header is None:
                 return
             continue
-        cells = fit_row(cells, len(header), file, line, problems)
-        if cells is None:
+        fitted = fit_row(cells, len(header), file, line, problems)
+        if fitted is None:
             continue
-        values = dict(zip(header, (cell.strip() for cell in cells), strict=True))
+        values = dict(zip(header, (cell.strip() for cell in fitted), strict=True))
         row = Row(
             file,
             line,

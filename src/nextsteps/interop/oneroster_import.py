@@ -270,6 +270,8 @@ class OneRosterImport:
                 )
                 return None
             school = self._new_school(row, urn)
+        if school is None:  # pragma: no cover - every branch above gives one or returns
+            return None
         if self.allowed is not None and school.pk not in self.allowed:
             self.problems.add(
                 row.file,
