@@ -107,6 +107,7 @@ NOT_PAGES: dict[str, str] = {
     "school/<int:urn>/assessments/<int:assessment_id>/marks/cell/": FRAGMENT,
     "school/<int:urn>/judging/files/<str:kind>/<int:file_id>/": DOWNLOAD,
     "school/<int:urn>/data/tokens/<int:token_id>/revoke/": POST_ONLY,
+    "school/<int:urn>/statutory/phonics/threshold/": POST_ONLY,
 }
 NOT_PAGE_PREFIXES = {
     "api/v1/": "the API (JSON) and its third-party explorer, for programmers",
@@ -175,7 +176,8 @@ class Samples:
         return [fill(route, self.values(school, route, role)) for role in roles]
 
     def values(self, school: str, route: str, role: str) -> dict[str, Any]:
-        kind = next((k for k in ("/moderation/", "/cj/", "/p8/") if k in route), "")
+        kinds = ("/moderation/", "/cj/", "/p8/", "statutory/phonics/", "statutory/baseline/")
+        kind = next((k for k in kinds if k in route), "")
         key = (school, kind, role)
         if key not in self.cache:
             place = self.cast.primary if school == "primary" else self.cast.secondary

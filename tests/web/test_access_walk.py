@@ -80,7 +80,22 @@ def sample_kwargs(cast: Cast, route: str, role: str) -> dict[str, Any]:
         lesson__unit__teaching_class=cast.four_oak
     ).values_list("pk", flat=True)[0]
     values.update(feedback_kwargs(cast))
+    values.update(statutory_kwargs(cast, route))
     return values
+
+
+def statutory_kwargs(cast: Cast, route: str) -> dict[str, Any]:
+    """The phonics pages are for Year 1 and 2 classes, the baseline's for Reception: the
+    demo's 2 Oak (with last year's Year 1 results) and Reception Oak."""
+    from nextsteps.teaching.models import Class
+    from nextsteps.teaching.selectors import class_pupils
+
+    name = {"statutory/phonics/": "2 Oak", "statutory/baseline/": "Reception Oak"}
+    for prefix, class_name in name.items():
+        if prefix in route:
+            teaching_class = Class.objects.get(school=cast.primary, name=class_name)
+            return {"class_id": teaching_class.pk, "pupil_id": class_pupils(teaching_class)[0].pk}
+    return {}
 
 
 def feedback_kwargs(cast: Cast) -> dict[str, Any]:
@@ -310,6 +325,9 @@ EXPECTED = {
         "parent",
         "primaryhead",
     },
+    # Statutory checks are for staff: pupils and parents see no statutory results.
+    "/school/{urn}/statutory/": {"admin", "teacher", "ta", "primaryhead"},
+    "/school/{urn}/statutory/mtc/classes/{four_oak}/": {"admin", "teacher", "ta", "primaryhead"},
     # The API, signed in (the session works as a token does); unknown or refused is 404.
     "/api/v1/schools/{urn}/assessments": {"admin", "teacher", "ta", "primaryhead"},
     "/api/v1/schools/{urn}/assessments/{test}": {"admin", "teacher", "ta", "primaryhead"},

@@ -98,6 +98,12 @@ def academic_year_of_check(year: int) -> str:
     return f"{year - 1}/{year % 100:02d}"
 
 
+def previous_academic_year(academic_year: str) -> str:
+    """2026/27 → 2025/26."""
+    start = int(academic_year_check(academic_year)[:4]) - 1
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
 def academic_year_on(month: int, year: int) -> str:
     """The academic year (September to August) a date falls in."""
     start = year if month >= 9 else year - 1
