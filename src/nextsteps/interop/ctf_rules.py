@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+from nextsteps.i18n import translate as _
+
 VERSIONS_FILE = Path(__file__).parent / "data" / "ctf_versions.yaml"
 FORMAT = "nextsteps-ctf-versions/1"
 
@@ -54,11 +56,22 @@ class ResultRule:
         if text.lstrip("-").isdigit():
             if self.minimum <= int(text) <= self.maximum:
                 return None
-            return f"{text} is outside {self.minimum}–{self.maximum} for a {self.label}"
-        return (
-            f"{text!r} is neither a {self.label} ({self.minimum}–{self.maximum}) nor one of the "
-            f"codes {', '.join(sorted(self.codes))}"
-        )
+            return _("%(value)s is outside %(minimum)s–%(maximum)s for a %(label)s") % {
+                "value": text,
+                "minimum": self.minimum,
+                "maximum": self.maximum,
+                "label": self.label,
+            }
+        return _(
+            "%(value)s is neither a %(label)s (%(minimum)s–%(maximum)s) nor one of the codes "
+            "%(codes)s"
+        ) % {
+            "value": repr(text),
+            "label": self.label,
+            "minimum": self.minimum,
+            "maximum": self.maximum,
+            "codes": ", ".join(sorted(self.codes)),
+        }
 
 
 @dataclass(frozen=True)
