@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import screenshot, sign_in
+from tests.browser.test_accessibility import AXE_SOURCE, check_page
 
 
 @pytest.mark.parametrize("viewport", ["laptop", "tablet", "phone"])
@@ -144,3 +145,39 @@ def test_a_row_naming_another_child_under_a_pupils_upn_is_shown_and_never_applie
     # Put the classmate back for the journeys after this one.
     Pupil.objects.filter(pk=classmate.pk).update(year_group=4)
     assert Enrolment.objects.filter(pupil=amara).exists()
+
+
+@pytest.mark.parametrize("viewport", ["laptop", "tablet", "phone"])
+def test_a_oneroster_set_without_the_schools_urn_asks_which_org_it_is(
+    page_for: Any, viewport: str, tmp_path: Path
+) -> None:
+    """Issue 18: a OneRoster 1.1 set whose school org has its own code, not a URN, and rows
+    ending in an empty value: the page asks which org is this school, then the dry run reads
+    the trailing values with a warning naming the file and line. Nothing is written."""
+    fixture = Path(__file__).parents[1] / "interop" / "fixtures" / "oneroster11_sample_shape"
+    upload = tmp_path / "riverside.zip"
+    with zipfile.ZipFile(upload, "w") as archive:
+        for path in sorted(fixture.glob("*.csv")):
+            archive.writestr(path.name, path.read_bytes())
+    page = page_for(viewport)
+    page.context.add_init_script(path=str(AXE_SOURCE))
+    sign_in(page, "admin")
+    page.goto(page.base_url + "/school/990101/data/")
+    page.get_by_label("OneRoster file set (.zip)").set_input_files(str(upload))
+    page.get_by_role("button", name="Check or import").first.click()
+    page.wait_for_load_state("networkidle")
+    text = page.locator("main").inner_text()
+    assert "Which org is this school?" in text
+    assert "Nothing has been imported yet" in text
+    assert check_page(page, "admin") == []
+    screenshot(page, f"interop-oneroster-which-org-{viewport}")
+    page.get_by_label("Riverside Primary School").check()
+    page.get_by_label("OneRoster file set (.zip)").set_input_files(str(upload))
+    assert page.get_by_label("Dry run: check and count, change nothing").is_checked()
+    page.get_by_role("button", name="Check or import").click()
+    page.wait_for_load_state("networkidle")
+    text = page.locator("main").inner_text()
+    assert "Dry run" in text, text[:1500]
+    assert "users.csv, line 3: 1 empty value after the last column was ignored" in text
+    assert page.js_errors == []
+    screenshot(page, f"interop-oneroster-trailing-values-{viewport}")

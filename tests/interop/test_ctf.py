@@ -17,7 +17,7 @@ from tests.conftest import Cast
 NEW_UPN = upn_make(la=938, estab=4102, year=19, serial=777)
 
 
-def ctf_for(upn: str, *, ks2: bool = True) -> bytes:
+def ctf_for(upn: str, *, ks2: bool = True, version: str = "25.0") -> bytes:
     results = (
         """
       <StageAssessments>
@@ -35,7 +35,7 @@ def ctf_for(upn: str, *, ks2: bool = True) -> bytes:
 <CTfile>
   <Header>
     <DocumentName>Common Transfer File</DocumentName>
-    <CTFversion>22.0</CTFversion>
+    <CTFversion>{version}</CTFversion>
     <SourceSchool>
       <LEA>938</LEA><Estab>2101</Estab><SchoolName>Somewhere Primary</SchoolName>
     </SourceSchool>

@@ -335,7 +335,7 @@ def ctf_bytes_with(pupils: str) -> bytes:
 <CTfile>
   <Header>
     <DocumentName>Common Transfer File</DocumentName>
-    <CTFversion>22.0</CTFversion>
+    <CTFversion>25.0</CTFversion>
     <SourceSchool><LEA>938</LEA><Estab>2999</Estab><SchoolName>Elsewhere</SchoolName></SourceSchool>
     <DestSchool><LEA>938</LEA><Estab>2101</Estab></DestSchool>
   </Header>

@@ -123,9 +123,21 @@ def test_columns_out_of_order_are_refused(empty_school: School) -> None:
         oneroster_import(source=Source.from_files(files), by=None)
 
 
-def test_a_school_must_exist_and_be_named_by_urn(db: None) -> None:
-    with pytest.raises(ImportProblems, match="no school in nextsteps has the URN '990301'"):
-        oneroster_import(source=Source.from_files(oneroster_sample(urn=SAMPLE_URN)), by=None)
+def test_a_school_org_with_a_urn_becomes_a_school_in_a_fresh_database(db: None) -> None:
+    summary = oneroster_import(source=Source.from_files(oneroster_sample(urn=SAMPLE_URN)), by=None)
+    school = School.objects.get(urn=SAMPLE_URN)
+    assert (school.name, school.phase) == (f"School {SAMPLE_URN}", "secondary")
+    assert any(f"(URN {SAMPLE_URN}) was created" in note for note in summary.notes)
+    assert Pupil.objects.filter(school=school).count() == 60
+
+
+def test_a_page_import_makes_no_school_for_an_unknown_urn(cast: object) -> None:
+    primary = School.objects.get(urn=990101)
+    with pytest.raises(ImportProblems, match="no school here has the URN 990301"):
+        oneroster_import(
+            source=Source.from_files(oneroster_sample(urn=SAMPLE_URN)), by=None, schools=[primary]
+        )
+    assert not School.objects.filter(urn=SAMPLE_URN).exists()
 
 
 def test_page_imports_are_limited_to_the_page_school(empty_school: School, cast: object) -> None:

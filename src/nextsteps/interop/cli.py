@@ -41,11 +41,20 @@ def add_import_parsers(kinds: Any) -> None:
         help="pupils, staff, parents, classes and enrolments from a OneRoster CSV set",
         description=(
             "Import a OneRoster 1.1 or 1.2 CSV set (a folder or a .zip), bulk or delta. "
-            "Schools are matched by URN (a school org's identifier); pupils need their UPN "
-            "as their identifier. Importing the same set again changes nothing."
+            "A school org is the school with its URN: the org's identifier when that is a "
+            "URN, or --urn SOURCEDID=URN; a URN no school has yet makes a new school. Pupils "
+            "need their UPN as their identifier. Importing the same set again changes nothing."
         ),
     )
     oneroster.add_argument("path", type=Path, help="a folder of CSV files or a .zip")
+    oneroster.add_argument(
+        "--urn",
+        action="append",
+        default=[],
+        metavar="SOURCEDID=URN",
+        help="the URN of the school org with this sourcedId (repeatable), when its identifier "
+        "in orgs.csv is not its URN",
+    )
     oneroster.add_argument("--dry-run", action="store_true", help="check and count; write nothing")
     oneroster.add_argument("--skip-conflicts", action="store_true", help=SKIP_CONFLICTS_HELP)
     ctf = kinds.add_parser(
@@ -200,7 +209,7 @@ def run_import(command: BaseCommand, options: dict[str, Any]) -> None:
 
 def _import_oneroster(path: Path, options: dict[str, Any], bar: Bar) -> list[str]:
     from nextsteps.interop.oneroster import Source
-    from nextsteps.interop.oneroster_import import oneroster_import
+    from nextsteps.interop.oneroster_import import oneroster_import, parse_urn_options
 
     if not path.exists():
         raise OSError(f"{path} does not exist")
@@ -210,6 +219,7 @@ def _import_oneroster(path: Path, options: dict[str, Any], bar: Bar) -> list[str
         dry_run=options["dry_run"],
         skip_conflicts=options.get("skip_conflicts", False),
         progress=bar,
+        urns=parse_urn_options(options.get("urn") or []),
     )
     return summary.lines() + summary.identity.lines()
 

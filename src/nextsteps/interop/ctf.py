@@ -3,7 +3,14 @@
 Pure: no Django import. Parsing uses defusedxml with DTDs forbidden, so an external entity or
 an entity expansion ("billion laughs") is refused before anything is read. Kept: the header's
 source and destination schools; each pupil's UPN, names, date of birth, sex, year group, first
-language, FSM history, SEN history and key stage results (StageAssessments).
+language, FSM history, SEN history and key stage results (StageAssessments), among them the
+statutory checks' results (phonics screening check marks, multiplication tables check scores).
+
+The versions read and written, and the statutory results' codes and ranges, are data:
+`data/ctf_versions.yaml` (`ctf_rules`), from the DfE's *Common transfer file 25: specification*
+(2025 to 2026) and *Common transfer file 24: specification*,
+https://www.gov.uk/government/collections/common-transfer-file. A file of another version is
+refused naming the version found and the versions accepted.
 """
 
 from __future__ import annotations
@@ -17,10 +24,10 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from nextsteps.i18n import translate as _
+from nextsteps.interop.ctf_rules import CtfRules, ctf_rules
 from nextsteps.interop.problems import ProblemList
 
 MAX_BYTES = 50 * 1024 * 1024
-CTF_VERSION = "22.0"
 
 
 @dataclass
@@ -40,6 +47,7 @@ class StageResult:
     component: str
     qualifier: str
     result: str
+    line: int = 0
 
 
 @dataclass
@@ -67,6 +75,7 @@ class CtfFile:
     dest_la: str
     dest_estab: str
     pupils: list[CtfPupil]
+    version: str = ""
 
 
 def _text(element: ET.Element | None, path: str) -> str:
@@ -100,8 +109,47 @@ def _year_group(value: str) -> int | None:
     return int(text) if text.isdigit() and 1 <= int(text) <= 14 else None
 
 
-def parse_ctf(data: bytes, filename: str, problems: ProblemList) -> CtfFile | None:
-    """The file's contents, or None with the reason among the problems."""
+def _line_of(data: bytes, pattern: bytes) -> list[int]:
+    """The line of each match of `pattern`, in document order (ElementTree keeps no lines)."""
+    return [data.count(b"\n", 0, m.start()) + 1 for m in re.finditer(pattern, data)]
+
+
+def _check_version(
+    root: ET.Element, data: bytes, filename: str, problems: ProblemList, rules: CtfRules
+) -> str | None:
+    """The file's CTFversion when nextsteps accepts it; otherwise None, with the reason."""
+    found = _text(root, "Header/CTFversion")
+    if rules.accepts(found):
+        return found
+    lines = _line_of(data, rb"<CTFversion[\s>]")
+    accepted = ", ".join(rules.accepted)
+    problems.add(
+        filename,
+        lines[0] if lines else 0,
+        "Header/CTFversion",
+        _(
+            "this is a CTF of version %(found)s; nextsteps imports versions %(accepted)s "
+            "(the versions are listed in %(rules)s)"
+        )
+        % {
+            "found": repr(found) if found else _("(none)"),
+            "accepted": accepted,
+            "rules": rules.path,
+        },
+    )
+    return None
+
+
+def parse_ctf(
+    data: bytes, filename: str, problems: ProblemList, rules: CtfRules | None = None
+) -> CtfFile | None:
+    """The file's contents, or None with the reason among the problems.
+
+    A file of a version not accepted (`rules`, from `data/ctf_versions.yaml`) is refused; a
+    statutory result out of its range (a phonics mark outside 0–40, an MTC score outside 0–25)
+    is a problem at its StageAssessment's line, naming the pupil's UPN and the field.
+    """
+    rules = rules or ctf_rules()
     if len(data) > MAX_BYTES:
         problems.add(filename, 0, "", _("the file is larger than 50 MB"))
         return None
@@ -124,16 +172,21 @@ def parse_ctf(data: bytes, filename: str, problems: ProblemList) -> CtfFile | No
             filename, 1, root.tag, _("this is not a Common Transfer File (no CTfile root)")
         )
         return None
+    version = _check_version(root, data, filename, problems, rules)
+    if version is None:
+        return None
     header = root.find("Header")
     source, dest = (
         header.find(p) if header is not None else None for p in ("SourceSchool", "DestSchool")
     )
     # ElementTree keeps no line numbers: find where each <Pupil> starts in the text instead.
-    lines = [data.count(b"\n", 0, m.start()) + 1 for m in re.finditer(rb"<Pupil[\s>]", data)]
+    lines = _line_of(data, rb"<Pupil[\s>]")
     pupils = [
         _pupil(element, lines[index - 1] if index <= len(lines) else 0, index, filename, problems)
         for index, element in enumerate(root.findall("CTFpupilData/Pupil"), start=1)
     ]
+    _place_results(root, data, pupils)
+    _check_results(pupils, filename, problems, rules)
     return CtfFile(
         source_la=_text(source, "LEA"),
         source_estab=_text(source, "Estab"),
@@ -141,7 +194,38 @@ def parse_ctf(data: bytes, filename: str, problems: ProblemList) -> CtfFile | No
         dest_la=_text(dest, "LEA"),
         dest_estab=_text(dest, "Estab"),
         pupils=pupils,
+        version=version,
     )
+
+
+def _place_results(root: ET.Element, data: bytes, pupils: list[CtfPupil]) -> None:
+    """Each result's line: its <StageAssessment> tag's, when every one of them was read."""
+    lines = _line_of(data, rb"<StageAssessment[\s>]")
+    results = [result for pupil in pupils for result in pupil.results]
+    if len(lines) != sum(1 for _ in root.iter("StageAssessment")) or len(lines) != len(results):
+        for pupil in pupils:
+            for result in pupil.results:
+                result.line = pupil.line
+        return
+    for result, line in zip(results, lines, strict=True):
+        result.line = line
+
+
+def _check_results(
+    pupils: list[CtfPupil], filename: str, problems: ProblemList, rules: CtfRules
+) -> None:
+    """Statutory results outside their range or codes (`results` in the versions file)."""
+    for pupil in pupils:
+        for result in pupil.results:
+            rule = rules.rule_for(result.stage, result.subject, result.method)
+            problem = rule.problem(result.result) if rule is not None else None
+            if problem is not None:
+                problems.add(
+                    filename,
+                    result.line or pupil.line,
+                    f"UPN {pupil.upn}: {result.stage}/{result.subject}/{result.method}/Result",
+                    problem,
+                )
 
 
 def _pupil(
@@ -208,12 +292,21 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None) -> ET.Element:
     return element
 
 
-def write_ctf(ctf: CtfFile, *, school_name: str, academic_year: int, now: dt.datetime) -> bytes:
-    """A CTF document for the pupils given, in the CTF's element order."""
+def write_ctf(
+    ctf: CtfFile,
+    *,
+    school_name: str,
+    academic_year: int,
+    now: dt.datetime,
+    rules: CtfRules | None = None,
+) -> bytes:
+    """A CTF document for the pupils given, in the CTF's element order, of the version the
+    versions file names for export (CTF 25 for 2025 to 2026)."""
+    rules = rules or ctf_rules()
     root = ET.Element("CTfile")
     header = _sub(root, "Header")
     _sub(header, "DocumentName", "Common Transfer File")
-    _sub(header, "CTFversion", CTF_VERSION)
+    _sub(header, "CTFversion", rules.export_version)
     _sub(header, "DateTime", now.strftime("%Y-%m-%dT%H:%M:%S"))
     _sub(header, "DocumentQualifier", "partial")
     _sub(header, "SupplierID", "nextsteps")

@@ -1,10 +1,17 @@
-"""Write a Common Transfer File for leavers: details, FSM and SEN history, key stage results."""
+"""Write a Common Transfer File for leavers: details, FSM and SEN history, key stage results.
+
+The version written is the one `data/ctf_versions.yaml` names for export (CTF 25, 2025 to 2026).
+Results are those kept as sent (`KeyStageResult`) with the statutory app's phonics screening
+check and multiplication tables check results over them: a result recorded in nextsteps (typed
+on a page or from a later file) is the one sent, under the codes the versions file gives.
+"""
 
 from __future__ import annotations
 
 from django.utils import timezone
 
 from nextsteps.interop.ctf import CtfFile, CtfPupil, Period, StageResult, write_ctf
+from nextsteps.interop.ctf_rules import ctf_rules
 from nextsteps.interop.models import CharacteristicPeriod, KeyStageResult
 from nextsteps.people.models import Pupil
 from nextsteps.people.upn import UpnError, upn_clean
@@ -26,9 +33,21 @@ def ctf_export(*, school: School, upns: list[str], destination: str = "") -> byt
     periods: dict[int, list[CharacteristicPeriod]] = {}
     for period in CharacteristicPeriod.objects.filter(pupil__in=pupils.values()):
         periods.setdefault(period.pupil_id, []).append(period)
-    results: dict[int, list[KeyStageResult]] = {}
-    for result in KeyStageResult.objects.filter(pupil__in=pupils.values()):
-        results.setdefault(result.pupil_id, []).append(result)
+    results: dict[int, list[StageResult]] = {}
+    for r in KeyStageResult.objects.filter(pupil__in=pupils.values()):
+        results.setdefault(r.pupil_id, []).append(
+            StageResult(
+                r.stage,
+                r.locale,
+                r.year,
+                r.subject,
+                r.method,
+                r.component,
+                r.result_qualifier,
+                r.result,
+            )
+        )
+    _statutory_results(list(pupils.values()), results)
     today = timezone.localdate()
     dest = destination.strip()
     ctf = CtfFile(
@@ -48,8 +67,41 @@ def ctf_export(*, school: School, upns: list[str], destination: str = "") -> byt
     return write_ctf(ctf, school_name=school.name, academic_year=year, now=timezone.localtime())
 
 
+def _statutory_results(pupils: list[Pupil], results: dict[int, list[StageResult]]) -> None:
+    """The statutory checks' results, replacing any kept as sent for the same check and year."""
+    from nextsteps.statutory.models import MtcResult, PhonicsResult
+    from nextsteps.statutory.rules import check_year
+
+    rules = ctf_rules()
+    for rule, rows in (
+        (rules.rule("phonics"), PhonicsResult.objects.filter(pupil__in=pupils)),
+        (rules.rule("mtc"), MtcResult.objects.filter(pupil__in=pupils)),
+    ):
+        for row in rows:
+            mark = row.mark if isinstance(row, PhonicsResult) else row.score
+            year = check_year(row.academic_year)
+            kept = results.setdefault(row.pupil_id, [])
+            kept[:] = [
+                r
+                for r in kept
+                if not (rule.matches(r.stage, r.subject, r.method) and r.year == year)
+            ]
+            kept.append(
+                StageResult(
+                    rule.stage,
+                    "ENG",
+                    year,
+                    rule.subject,
+                    rule.method,
+                    "",
+                    "",
+                    str(mark) if mark is not None else row.not_taken,
+                )
+            )
+
+
 def _pupil(
-    pupil: Pupil, periods: list[CharacteristicPeriod], results: list[KeyStageResult], today: object
+    pupil: Pupil, periods: list[CharacteristicPeriod], results: list[StageResult], today: object
 ) -> CtfPupil:
     fsm = [
         Period(p.starts_on, p.ends_on) for p in periods if p.kind == CharacteristicPeriod.Kind.FSM
@@ -76,17 +128,5 @@ def _pupil(
         first_language="" if not pupil.eal else "OTH",
         fsm=sorted(fsm, key=lambda p: p.starts_on),
         sen=sorted(sen, key=lambda p: p.starts_on),
-        results=[
-            StageResult(
-                r.stage,
-                r.locale,
-                r.year,
-                r.subject,
-                r.method,
-                r.component,
-                r.result_qualifier,
-                r.result,
-            )
-            for r in sorted(results, key=lambda r: (r.stage, r.subject, r.method))
-        ],
+        results=sorted(results, key=lambda r: (r.stage, r.year, r.subject, r.method)),
     )

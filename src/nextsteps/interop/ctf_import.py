@@ -3,8 +3,11 @@
 Pupils are matched by UPN, so a re-import updates rather than duplicates; a pupil whose UPN
 names someone else (`people.identity`) is a conflict, never applied, and the rest is applied only
 when the person chooses to (`skip_conflicts`). KS1 and KS2 results also fill the progress
-measures' prior attainment (`Ks1Result`, `Ks2Result`); every result is kept as sent in
-`KeyStageResult`. All or nothing, every problem named first; read, matched, then written in bulk.
+measures' prior attainment (`Ks1Result`, `Ks2Result`); phonics screening check marks and
+multiplication tables check scores are recorded through the statutory app's services (source
+"CTF"); every result is kept as sent in `KeyStageResult`. Which StageAssessment codes are which
+check is data (`data/ctf_versions.yaml`). All or nothing, every problem named first; read,
+matched, then written in bulk.
 """
 
 from __future__ import annotations
@@ -20,9 +23,11 @@ from django.utils.translation import gettext
 
 from nextsteps.audit.services import audit_write
 from nextsteps.interop.ctf import CtfFile, CtfPupil, parse_ctf
+from nextsteps.interop.ctf_rules import ctf_rules
 from nextsteps.interop.models import CharacteristicPeriod, ImportRun, KeyStageResult
 from nextsteps.interop.problems import IdentityConflicts, ImportProblems, Problem, ProblemList
 from nextsteps.people.identity import IdentityReport, Outcome, pupil_match
+from nextsteps.people.models import Pupil
 from nextsteps.people.selectors import pupil_records_by_upn
 from nextsteps.people.services import pupils_import_write
 from nextsteps.people.upn import UpnError, upn_clean
@@ -131,7 +136,7 @@ def ctf_import(
         raise IdentityConflicts(summary.identity.conflicts)
     try:
         with transaction.atomic():
-            _write(target, ctf.pupils, plan, summary)
+            _write(target, ctf.pupils, plan, summary, filename)
             if dry_run:
                 raise _DryRun
             ImportRun.objects.create(
@@ -241,7 +246,9 @@ def _plan(
     return plan
 
 
-def _write(school: School, pupils: list[CtfPupil], plan: CtfPlan, summary: CtfSummary) -> None:
+def _write(
+    school: School, pupils: list[CtfPupil], plan: CtfPlan, summary: CtfSummary, filename: str
+) -> None:
     """The pupils, then their histories and results, each table in one pass."""
     created = pupils_import_write(school=school, new=plan.new_fields, changes=plan.changes)
     for data, pupil_id in zip(plan.new, created, strict=True):
@@ -250,6 +257,59 @@ def _write(school: School, pupils: list[CtfPupil], plan: CtfPlan, summary: CtfSu
     _periods(school, applied, summary)
     prior = _results(school, applied, summary)
     _prior_attainment(school, prior, summary)
+    _statutory_checks(school, applied, summary, filename)
+
+
+def _check_year_group(pupil: Pupil, check_year: int, earlier: bool) -> int:
+    """The year group a pupil took the phonics check in: from their year group now and the
+    check's year (1 or 2); when that cannot tell, a second result is the Year 2 retake."""
+    today = timezone.localdate()
+    ends = today.year + 1 if today.month >= 9 else today.year
+    then = pupil.year_group - (ends - check_year) if pupil.year_group is not None else None
+    if then in {1, 2}:
+        return int(then)
+    return 2 if earlier else 1
+
+
+def _statutory_checks(
+    school: School, pupils: list[tuple[int, CtfPupil]], summary: CtfSummary, filename: str
+) -> None:
+    """Phonics marks and MTC scores into the statutory app (its checks apply; all or nothing)."""
+    from nextsteps.statutory import rules as statutory_rules
+    from nextsteps.statutory import services as statutory
+    from nextsteps.statutory.models import Source
+
+    rules = ctf_rules()
+    phonics_rule, mtc_rule = rules.rule("phonics"), rules.rule("mtc")
+    people = Pupil.objects.in_bulk([pupil_id for pupil_id, _ in pupils])
+    phonics: list[statutory.PhonicsEntry] = []
+    mtc: list[statutory.MtcEntry] = []
+    for pupil_id, data in pupils:
+        pupil = people[pupil_id]
+        years_seen: set[int] = set()
+        for result in sorted(data.results, key=lambda r: r.year):
+            value = result.result.strip().upper()
+            mark = value if value.isdigit() else None
+            code = "" if mark is not None else value
+            academic_year = statutory_rules.academic_year_of_check(result.year)
+            if phonics_rule.matches(result.stage, result.subject, result.method):
+                year_group = _check_year_group(pupil, result.year, bool(years_seen))
+                years_seen.add(result.year)
+                phonics.append(
+                    statutory.PhonicsEntry(
+                        pupil, academic_year, year_group, mark, code, line=result.line
+                    )
+                )
+            elif mtc_rule.matches(result.stage, result.subject, result.method):
+                mtc.append(statutory.MtcEntry(pupil, academic_year, mark, code, line=result.line))
+    if phonics:
+        statutory.phonics_results_record(
+            school=school, entries=phonics, source=Source.CTF, file=filename
+        )
+        summary.counts["phonics results"] += len(phonics)
+    if mtc:
+        statutory.mtc_results_record(school=school, entries=mtc, source=Source.CTF, file=filename)
+        summary.counts["multiplication tables check results"] += len(mtc)
 
 
 def _periods(school: School, pupils: list[tuple[int, CtfPupil]], summary: CtfSummary) -> None:

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from nextsteps import filereading
 from nextsteps.interop.oneroster_columns import COLUMNS
@@ -202,14 +202,10 @@ def read_manifest(source: Source, problems: ProblemList) -> Manifest:
                 )
                 return Manifest("1.1", {})
             continue
-        if len(row) != 2:
-            problems.add(
-                "manifest.csv",
-                line,
-                "",
-                gettext("expected 2 values, found %(found)s") % {"found": len(row)},
-            )
+        fitted = fit_row(row, 2, "manifest.csv", line, problems)
+        if fitted is None:
             continue
+        row = fitted
         properties[row[0].strip()] = (line, row[1].strip())
     line, version = properties.get("oneroster.version", (0, ""))
     if version not in VERSIONS:
@@ -448,6 +444,54 @@ class Values:
             return None
 
 
+def fit_row(
+    cells: list[str], width: int, file: str, line: int, problems: ProblemList
+) -> list[str] | None:
+    """The row's values, one per column; None (with the problem) when they do not fit.
+
+    Files written by some systems end rows with a separator, giving one or more extra, empty
+    values: those are read with a warning naming the file and line. An extra value that is not
+    empty, or a missing value, is an error.
+    """
+    if len(cells) == width:
+        return cells
+    if len(cells) > width and not any(cell.strip() for cell in cells[width:]):
+        extra = len(cells) - width
+        problems.warn(
+            file,
+            line,
+            "",
+            ngettext(
+                "%(extra)s empty value after the last column was ignored",
+                "%(extra)s empty values after the last column were ignored",
+                extra,
+            )
+            % {"extra": extra},
+        )
+        return cells[:width]
+    if len(cells) > width:
+        filled = [cell for cell in cells[width:] if cell.strip()]
+        problems.add(
+            file,
+            line,
+            "",
+            gettext(
+                "expected %(expected)s values, found %(found)s; the values after the last "
+                "column are not empty (%(extra)s)"
+            )
+            % {"expected": width, "found": len(cells), "extra": ", ".join(map(repr, filled[:3]))},
+        )
+        return None
+    problems.add(
+        file,
+        line,
+        "",
+        gettext("expected %(expected)s values, found %(found)s")
+        % {"expected": width, "found": len(cells)},
+    )
+    return None
+
+
 def split_list(value: str) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
@@ -467,16 +511,10 @@ def read_file(
             if header is None:
                 return
             continue
-        if len(cells) != len(header):
-            problems.add(
-                file,
-                line,
-                "",
-                gettext("expected %(expected)s values, found %(found)s")
-                % {"expected": len(header), "found": len(cells)},
-            )
+        fitted = fit_row(cells, len(header), file, line, problems)
+        if fitted is None:
             continue
-        values = dict(zip(header, (cell.strip() for cell in cells), strict=True))
+        values = dict(zip(header, (cell.strip() for cell in fitted), strict=True))
         row = Row(
             file,
             line,

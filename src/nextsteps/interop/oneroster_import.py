@@ -117,8 +117,13 @@ class OneRosterImport:
         allowed_schools: Iterable[School] | None,
         progress: Progress,
         today: dt.date,
+        urns: dict[str, int] | None = None,
+        urn_hint: str = "",
     ) -> None:
         self.source = source
+        self.urns = dict(urns or {})
+        self.urn_hint = urn_hint or "--urn SOURCEDID=URN"
+        self.created_schools: list[School] = []
         self.by = by
         self.allowed = {s.pk for s in allowed_schools} if allowed_schools is not None else None
         self.progress = progress
@@ -221,24 +226,51 @@ class OneRosterImport:
                 f"{other_orgs} organisations that are not schools were read and not imported"
             )
 
+    def _org_urn(self, row: orr.Row) -> int | None:
+        """The org's URN: given for its sourcedId (`--urn`), else its identifier if a URN."""
+        if row.sourced_id in self.urns:
+            return self.urns[row.sourced_id]
+        identifier = row["identifier"].strip()
+        return int(identifier) if is_urn(identifier) else None
+
     def _school_for_org(self, row: orr.Row, known: dict[str, int]) -> School | None:
-        identifier = row["identifier"]
+        """The nextsteps school a school org stands for; made from the org when the import
+        may make schools (the command line) and none has its URN yet."""
         school: School | None = None
-        if row.sourced_id in known:
+        urn = self._org_urn(row)
+        if row.sourced_id in known and row.sourced_id not in self.urns:
             school = School.objects.get(pk=known[row.sourced_id])
-        elif identifier.isdigit():
-            school = School.objects.filter(urn=int(identifier)).first()
-        if school is None:
+        elif urn is None:
             self.problems.add(
                 row.file,
                 row.line,
                 "identifier",
                 gettext(
-                    "no school in nextsteps has the URN %(identifier)s: a school org's identifier "
-                    "must be its URN, and the school must be set up first"
+                    "the school org %(name)s (sourcedId %(sid)s) has no URN: its identifier "
+                    "%(identifier)s is not one; give it with %(option)s"
                 )
-                % {"identifier": repr(identifier)},
+                % {
+                    "name": repr(row["name"]),
+                    "sid": row.sourced_id,
+                    "identifier": repr(row["identifier"]),
+                    "option": self.urn_hint.replace("SOURCEDID", row.sourced_id),
+                },
             )
+            return None
+        else:
+            school = School.objects.filter(urn=urn).first()
+        if school is None and urn is not None:
+            if self.allowed is not None:
+                self.problems.add(
+                    row.file,
+                    row.line,
+                    "identifier",
+                    gettext("no school here has the URN %(urn)s (org %(name)s)")
+                    % {"urn": urn, "name": repr(row["name"])},
+                )
+                return None
+            school = self._new_school(row, urn)
+        if school is None:  # pragma: no cover - every branch above gives one or returns
             return None
         if self.allowed is not None and school.pk not in self.allowed:
             self.problems.add(
@@ -249,6 +281,31 @@ class OneRosterImport:
                 % {"school": school.name},
             )
             return None
+        return school
+
+    def _new_school(self, row: orr.Row, urn: int) -> School:
+        """A school made from its org (inside the import's transaction), its phase from the
+        year groups of its classes in this set."""
+        years: set[int] = set()
+        scratch = ProblemList()  # classes.csv's own problems are reported when it is read
+        for klass in orr.read_file(self.source, self.manifest, "classes.csv", scratch):
+            if klass["schoolSourcedId"] == row.sourced_id:
+                for grade in orr.split_list(klass["grades"]):
+                    year = orr.grade_to_year(grade)
+                    if year is not None:
+                        years.add(year)
+        if years and max(years) <= 6:
+            phase = School.Phase.PRIMARY
+        elif years and min(years) >= 7:
+            phase = School.Phase.SECONDARY
+        else:
+            phase = School.Phase.ALL_THROUGH
+        school = School.objects.create(urn=urn, name=row["name"][:200], phase=phase)
+        self.created_schools.append(school)
+        self.summary.notes.append(
+            f"school {school.name} (URN {urn}) was created from orgs.csv line {row.line}, "
+            f"{school.get_phase_display().lower()} from its classes' year groups"
+        )
         return school
 
     def refer(self, row: orr.Row, column: str, into: str, message: str) -> None:
@@ -663,6 +720,7 @@ class OneRosterImport:
         people = PeopleImport(self)
         people.read()
         self.problems.raise_if_any()
+        self.summary.notes.extend(str(warning) for warning in self.problems.warnings)
         return people
 
     def apply(self, people: PeopleImport) -> None:
@@ -698,6 +756,8 @@ def oneroster_import(
     schools: Iterable[School] | None = None,
     progress: Progress = no_progress,
     today: dt.date | None = None,
+    urns: dict[str, int] | None = None,
+    urn_hint: str = "",
 ) -> ImportSummary:
     """Import a OneRoster set: every problem found stops it, and then nothing is written.
 
@@ -705,6 +765,11 @@ def oneroster_import(
     imports into any school the set names, as long as it exists in nextsteps. Pupils in
     conflict with the pupil their identifier names are never applied; unless this is a dry run
     or `skip_conflicts` is given, they stop the import (IdentityConflicts).
+
+    A school org is the nextsteps school with its URN: `urns` (org sourcedId → URN, the
+    command line's `--urn`) or the org's `identifier` when that is a URN. Without a school
+    limit (the command line), a URN no school has yet makes a new school, within the import's
+    transaction; without a URN, the import stops naming the org and `urn_hint` (the option).
     """
     run = OneRosterImport(
         source,
@@ -712,22 +777,45 @@ def oneroster_import(
         allowed_schools=schools,
         progress=progress,
         today=today or timezone.localdate(),
+        urns=urns,
+        urn_hint=urn_hint,
     )
     run.summary.dry_run = dry_run
-    people = run.check()
-    if run.summary.identity.conflicts and not (dry_run or skip_conflicts):
-        raise IdentityConflicts(run.summary.identity.conflicts)
     try:
         with transaction.atomic():
+            people = run.check()
+            if run.summary.identity.conflicts and not (dry_run or skip_conflicts):
+                raise IdentityConflicts(run.summary.identity.conflicts)
             run.apply(people)
             if dry_run:
                 raise _DryRun
             for school in run.scope():
                 _log(school, run.summary, by=by, filename=source.label)
     except _DryRun:
+        created = {s.pk for s in run.created_schools}
         for school in run.scope():
-            _log(school, run.summary, by=by, filename=source.label)
+            if school.pk not in created:  # rolled back with the rest of the dry run
+                _log(school, run.summary, by=by, filename=source.label)
     return run.summary
+
+
+def is_urn(text: str) -> bool:
+    """Whether `text` has a URN's shape: six digits, the DfE's unique reference number."""
+    return len(text) == 6 and text.isdigit()
+
+
+def parse_urn_options(values: Iterable[str]) -> dict[str, int]:
+    """`SOURCEDID=URN` pairs (the command line's `--urn`); ValueError names a bad one."""
+    urns: dict[str, int] = {}
+    for value in values:
+        sid, sep, urn = value.partition("=")
+        if not sep or not sid.strip() or not is_urn(urn.strip()):
+            raise ValueError(
+                gettext("--urn %(value)s: expected SOURCEDID=URN, the URN six digits")
+                % {"value": value}
+            )
+        urns[sid.strip()] = int(urn.strip())
+    return urns
 
 
 def _log(school: School, summary: ImportSummary, *, by: Any, filename: str) -> None:

@@ -78,6 +78,12 @@ class ProblemList:
     def __init__(self) -> None:
         self.items: list[Problem] = []
         self.count = 0
+        self.warnings: list[Problem] = []
+
+    def warn(self, file: str, line: int, column: str, message: str) -> None:
+        """Something read with a doubt that does not stop the import: shown with its summary."""
+        if len(self.warnings) < self.CAP:
+            self.warnings.append(Problem(file, line, column, message))
 
     def add(self, file: str, line: int, column: str, message: str) -> None:
         self.count += 1

@@ -217,3 +217,74 @@ def oneroster_sample(
         version, dict.fromkeys(files, "bulk"), "nextsteps sample"
     )
     return files
+
+
+CTF_JOINERS = (
+    ("Adeyemi", "Tobi", "M", dt.date(2014, 10, 3)),
+    ("Kowalska", "Zofia", "F", dt.date(2015, 1, 22)),
+    ("Rahman", "Ibrahim", "M", dt.date(2015, 4, 9)),
+    ("Whitfield", "Grace", "F", dt.date(2015, 7, 30)),
+)
+
+
+def ctf_sample(*, today: dt.date, dest_la: str, dest_estab: str) -> bytes:
+    """A CTF of the version nextsteps writes, from an invented primary school, for pupils
+    joining Year 7: KS2 tests and teacher assessments (writing too), KS1 outcomes, the
+    multiplication tables check (one reason code) and the phonics screening check (one Year 2
+    retake). Deterministic for a date; the years follow the pupils' own."""
+    from nextsteps.interop.ctf import CtfFile, CtfPupil, StageResult, write_ctf
+
+    ends = today.year + 1 if today.month >= 9 else today.year  # the academic year's summer
+    ks2, mtc, ks1, phonics = ends - 1, ends - 3, ends - 5, ends - 6
+    shape = [  # reading, maths, GPS, reading TA, maths TA, writing TA, science TA
+        ("108", "104", "111", "EXS", "EXS", "GDS", "EXS"),
+        ("97", "101", "99", "WTS", "EXS", "WTS", "EXS"),
+        ("112", "115", "117", "GDS", "GDS", "EXS", "EXS"),
+        ("101", "95", "103", "EXS", "WTS", "EXS", "HNM"),
+    ]
+    checks = [("25", ("34",)), ("18", ("26", "33")), ("J", ("39",)), ("21", ("32",))]
+    pupils = []
+    for index, (surname, forename, sex, born) in enumerate(CTF_JOINERS):
+        tests, (score, marks) = shape[index], checks[index]
+        results = [
+            StageResult("KS2", "ENG", ks2, subject, "TT", "", "", value)
+            for subject, value in zip(("REA", "MAT", "GPS"), tests[:3], strict=True)
+        ]
+        results += [
+            StageResult("KS2", "ENG", ks2, subject, "TA", "", "", value)
+            for subject, value in zip(("REA", "MAT", "WRI", "SCI"), tests[3:], strict=True)
+        ]
+        results += [
+            StageResult("KS1", "ENG", ks1, subject, "TA", "", "", value)
+            for subject, value in zip(("REA", "WRI", "MAT"), ("EXS", "WTS", "EXS"), strict=True)
+        ]
+        results.append(StageResult("KS2", "ENG", mtc, "MTC", "TT", "", "", score))
+        results += [
+            StageResult("KS1", "ENG", phonics + offset, "PHO", "TT", "", "", mark)
+            for offset, mark in enumerate(marks)
+        ]
+        pupils.append(
+            CtfPupil(
+                line=0,
+                upn=sample_upn(int(dest_la or 938), 70_000 + index),
+                surname=surname,
+                forename=forename,
+                preferred_surname="",
+                preferred_forename="",
+                date_of_birth=born.replace(year=ends - 13 if born.month >= 9 else ends - 12),
+                sex=sex,
+                year_group=7,
+                first_language="ENG",
+                results=results,
+            )
+        )
+    ctf = CtfFile(
+        source_la="938",
+        source_estab="2105",
+        source_name="Brookfield Primary School",
+        dest_la=dest_la,
+        dest_estab=dest_estab,
+        pupils=pupils,
+    )
+    now = dt.datetime.combine(today, dt.time(9, 0))
+    return write_ctf(ctf, school_name="Brookfield Primary School", academic_year=ends - 1, now=now)

@@ -23,10 +23,10 @@ from nextsteps.interop import oneroster as orr
 from nextsteps.interop import sheets
 from nextsteps.interop.ctf_export import ctf_export
 from nextsteps.interop.ctf_import import ctf_import
-from nextsteps.interop.models import ImportRun
+from nextsteps.interop.models import ImportRun, SourcedId
 from nextsteps.interop.oneroster_export import oneroster_export, oneroster_zip
-from nextsteps.interop.oneroster_import import log_refused, oneroster_import
-from nextsteps.interop.problems import IdentityConflicts, ImportProblems
+from nextsteps.interop.oneroster_import import is_urn, log_refused, oneroster_import
+from nextsteps.interop.problems import IdentityConflicts, ImportProblems, ProblemList
 from nextsteps.interop.sheets_import import KINDS, SheetSummary, sheet_import
 from nextsteps.interop.sheets_marks import KIND as MARKS
 from nextsteps.interop.sheets_marks import marks_fields, marks_sheet_import
@@ -71,6 +71,38 @@ class OneRosterImportForm(forms.Form):
         label=gettext_lazy("Dry run: check and count, change nothing"), required=False, initial=True
     )
     skip_conflicts = _skip_conflicts_field()
+
+
+class OneRosterOrgForm(OneRosterImportForm):
+    """The upload again, with the org in the file that is this school (when its orgs.csv
+    gives no URN for it)."""
+
+    org = forms.ChoiceField(widget=forms.RadioSelect)
+
+    def __init__(self, *args: Any, orgs: list[tuple[str, str]], school: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ChoiceField, self.fields["org"])
+        field.choices = orgs
+        field.label = _("Which school org in the file is %(school)s (URN %(urn)s)?") % {
+            "school": school.name,
+            "urn": school.urn,
+        }
+
+
+def _orgs_without_urn(source: orr.Source) -> list[tuple[str, str]]:
+    """School orgs in the set whose identifier is not a URN and that no import has mapped."""
+    scratch = ProblemList()  # the import itself reports the set's problems
+    manifest = orr.read_manifest(source, scratch)
+    known = set(
+        SourcedId.objects.filter(kind=SourcedId.Kind.ORG).values_list("sourced_id", flat=True)
+    )
+    return [
+        (row.sourced_id, f"{row['name']} (sourcedId {row.sourced_id})")
+        for row in orr.read_file(source, manifest, "orgs.csv", scratch)
+        if row["type"] == "school"
+        and not is_urn(row["identifier"].strip())
+        and row.sourced_id not in known
+    ]
 
 
 class CtfImportForm(forms.Form):
@@ -203,12 +235,30 @@ def oneroster_upload(request: HttpRequest, urn: int) -> HttpResponse:
         return redirect("interop_home", urn=school.urn)
     try:
         source = orr.Source.from_zip(upload.read(), upload.name)
+        orgs = _orgs_without_urn(source)
+        chosen = request.POST.get("org", "")
+        if orgs and chosen not in dict(orgs):
+            asked = OneRosterOrgForm(
+                initial={
+                    "dry_run": form.cleaned_data["dry_run"],
+                    "skip_conflicts": form.cleaned_data["skip_conflicts"],
+                },
+                orgs=orgs,
+                school=school,
+            )
+            return render(
+                request,
+                "interop/oneroster_org.html",
+                {"school": school, "form": asked, "filename": upload.name},
+            )
         summary = oneroster_import(
             source=source,
             by=request.user,
             dry_run=form.cleaned_data["dry_run"],
             skip_conflicts=form.cleaned_data["skip_conflicts"],
             schools=[school],
+            urns={chosen: school.urn} if orgs else None,
+            urn_hint=_("the question “Which school org in the file is this school?”"),
         )
     except IdentityConflicts as conflicts:
         return _conflicts_page(
