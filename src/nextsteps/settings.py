@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "nextsteps.progress",
     "nextsteps.judging",
     "nextsteps.policy",
+    "nextsteps.mtc",
     "nextsteps.interop",
     "nextsteps.api",
     "nextsteps.security",

@@ -51,6 +51,7 @@ DEMO_EXTENSIONS: list[str] = [
     "nextsteps.judging.demo",
     "nextsteps.policy.demo",
     "nextsteps.reports.demo",
+    "nextsteps.mtc.demo",
 ]
 
 
