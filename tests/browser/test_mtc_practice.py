@@ -74,6 +74,9 @@ def test_a_pupil_practises_on_a_tablet_then_the_teacher_reads_the_class_map(
     page.context.add_init_script(path=str(AXE_SOURCE))
     page.clock.install()
     sign_in(page, "pupil")
+    page.get_by_role("link", name="Times tables check practice").click()
+    assert page.get_by_role("heading", name="My best so far").is_visible()
+    screenshot(page, "mtc-home-tablet")
     attempt = start_practice(page)
     assert page.get_by_role("heading", name="Ready?").is_visible()
     assert not page.locator("form.mtc-plain").is_visible()  # the untimed form is for no script
@@ -126,9 +129,9 @@ def test_a_pupil_practises_on_a_tablet_then_the_teacher_reads_the_class_map(
     assert len(answers) == 28
     assert [a.position for a in answers if not a.correct] == [3 + wrong_at, 3 + timeout_at]
     assert answers[3 + timeout_at].timed_out and answers[3 + timeout_at].time_ms == 6000
-    # The page's clock moves on by itself too (a few milliseconds per step).
-    assert all(2000 <= (answers[3 + n].time_ms or 0) < 2600 for n in keyboard_at)
-    assert 4200 <= (answers[3].time_ms or 0) < 4800 and 1500 <= (answers[4].time_ms or 0) < 2100
+    # The page's clock also moves on by itself while the test works (more on a busy machine).
+    assert all(2000 <= (answers[3 + n].time_ms or 0) < 3000 for n in keyboard_at)
+    assert 4200 <= (answers[3].time_ms or 0) < 5200 and 1500 <= (answers[4].time_ms or 0) < 2500
     assert page.js_errors == []
 
     teacher = page_for("laptop")
@@ -142,9 +145,17 @@ def test_a_pupil_practises_on_a_tablet_then_the_teacher_reads_the_class_map(
     assert table.locator("tbody tr").count() == 11
     assert teacher.get_by_role("link", name="Amara Hughes", exact=True).is_visible()
     screenshot(teacher, "mtc-class-fact-map-laptop")
+    teacher.get_by_role("link", name="Change the practice screen for Amara Hughes").click()
+    teacher.get_by_label("Larger text").check()
+    teacher.get_by_label("Black on light blue").check()
+    screenshot(teacher, "mtc-arrangements-laptop")
+    teacher.get_by_role("button", name="Save").click()
+    assert AccessArrangements.objects.get(pupil=amara()).colours == "blue"
     teacher.get_by_role("link", name="Amara Hughes", exact=True).click()
     assert "Amara Hughes's times tables" in teacher.locator("h1").inner_text()
+    screenshot(teacher, "mtc-pupil-fact-map-laptop")
     assert teacher.js_errors == []
+    arrange()
 
 
 def test_answers_are_kept_until_the_server_has_them_and_the_next_button_waits(
