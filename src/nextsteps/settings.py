@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "nextsteps.judging",
     "nextsteps.policy",
     "nextsteps.statutory",
+    "nextsteps.mtc",
     "nextsteps.interop",
     "nextsteps.api",
     "nextsteps.security",

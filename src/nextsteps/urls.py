@@ -48,6 +48,7 @@ school_patterns: list[URLPattern | URLResolver] = [
     path("judging/", include("nextsteps.judging.urls")),
     path("policy/", include("nextsteps.policy.urls")),
     path("statutory/", include("nextsteps.statutory.urls")),
+    path("mtc/", include("nextsteps.mtc.urls")),
     path("data/", include("nextsteps.interop.urls")),
     path("security/", include("nextsteps.security.urls")),
     path("getting-started/", help_views.getting_started, name="getting_started"),

@@ -108,6 +108,11 @@ NOT_PAGES: dict[str, str] = {
     "school/<int:urn>/judging/files/<str:kind>/<int:file_id>/": DOWNLOAD,
     "school/<int:urn>/data/tokens/<int:token_id>/revoke/": POST_ONLY,
     "school/<int:urn>/statutory/phonics/threshold/": POST_ONLY,
+    "school/<int:urn>/mtc/start/": POST_ONLY,
+    "school/<int:urn>/mtc/practice/<int:attempt_id>/": (
+        "the practice check: the walk's sample practice is handed in, so it sends the pupil "
+        "to its result; tests/browser/test_mtc_practice.py runs axe on each of its screens"
+    ),
 }
 NOT_PAGE_PREFIXES = {
     "api/v1/": "the API (JSON) and its third-party explorer, for programmers",

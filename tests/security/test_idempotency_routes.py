@@ -142,10 +142,41 @@ def send_markbook_press(cast: Cast, key: str, variant: int) -> Any:
     )
 
 
+_practices: dict[str, int] = {}
+
+
+def send_mtc_practice(cast: Cast, key: str, variant: int) -> Any:
+    """A times tables practice handed in by its script: every answer in one JSON request.
+    Variant 1 answers the first question wrongly."""
+    from nextsteps.mtc.models import PracticeAttempt
+    from tests.mtc.helpers import answers, as_json, started
+
+    if key not in _practices:
+        _practices[key] = started(cast.amara).pk
+    attempt = PracticeAttempt.objects.get(pk=_practices[key])
+    body = as_json(answers(attempt, wrong={3} if variant else set()), key)
+    return cast.client("pupil").post(
+        f"/school/{cast.primary.urn}/mtc/practice/{attempt.pk}/",
+        json.dumps(body),
+        content_type="application/json",
+    )
+
+
+def mtc_answers_in(cast: Cast) -> list[tuple[int, int, str, bool]]:
+    from nextsteps.mtc.models import PracticeAnswer
+
+    return sorted(
+        PracticeAnswer.objects.filter(attempt__pupil=cast.amara).values_list(
+            "attempt_id", "position", "answer", "correct"
+        )
+    )
+
+
 WEB_CASES: dict[str, Keyed] = {
     "markbook_cell": Keyed(
         send=send_markbook_press, stored=judgements_in, answer=lambda r: r.content
     ),
+    "practice": Keyed(send=send_mtc_practice, stored=mtc_answers_in, answer=lambda r: r.json()),
 }
 
 CASES: dict[str, Keyed] = {

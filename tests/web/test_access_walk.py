@@ -81,6 +81,7 @@ def sample_kwargs(cast: Cast, route: str, role: str) -> dict[str, Any]:
     ).values_list("pk", flat=True)[0]
     values.update(feedback_kwargs(cast))
     values.update(statutory_kwargs(cast, route))
+    values["attempt_id"] = mtc_attempt_id(cast)
     return values
 
 
@@ -96,6 +97,13 @@ def statutory_kwargs(cast: Cast, route: str) -> dict[str, Any]:
             teaching_class = Class.objects.get(school=cast.primary, name=class_name)
             return {"class_id": teaching_class.pk, "pupil_id": class_pupils(teaching_class)[0].pk}
     return {}
+
+
+def mtc_attempt_id(cast: Cast) -> int:
+    """Amara's latest times tables practice from the demo (handed in)."""
+    from nextsteps.mtc.models import PracticeAttempt
+
+    return PracticeAttempt.objects.filter(pupil=cast.amara).latest("finished_at").pk
 
 
 def feedback_kwargs(cast: Cast) -> dict[str, Any]:
@@ -328,6 +336,21 @@ EXPECTED = {
     # Statutory checks are for staff: pupils and parents see no statutory results.
     "/school/{urn}/statutory/": {"admin", "teacher", "ta", "primaryhead"},
     "/school/{urn}/statutory/mtc/classes/{four_oak}/": {"admin", "teacher", "ta", "primaryhead"},
+    # Times tables check practice: pupils practise; staff see class fact maps; a pupil's fact
+    # map is for the pupil, their parent and the staff who see the pupil.
+    "/school/{urn}/mtc/": {"admin", "teacher", "ta", "pupil", "primaryhead"},
+    "/school/{urn}/mtc/arrangements/": {"pupil"},
+    "/school/{urn}/mtc/practice/{attempt}/result/": {"pupil"},
+    "/school/{urn}/mtc/pupils/{amara}/": {
+        "admin",
+        "teacher",
+        "ta",
+        "pupil",
+        "parent",
+        "primaryhead",
+    },
+    "/school/{urn}/mtc/classes/{four_oak}/": {"admin", "teacher", "ta", "primaryhead"},
+    "/school/{urn}/mtc/classes/{four_oak}/pupils/{amara}/arrangements/": {"teacher"},
     # The API, signed in (the session works as a token does); unknown or refused is 404.
     "/api/v1/schools/{urn}/assessments": {"admin", "teacher", "ta", "primaryhead"},
     "/api/v1/schools/{urn}/assessments/{test}": {"admin", "teacher", "ta", "primaryhead"},
@@ -363,6 +386,7 @@ def test_each_page_is_seen_only_by_the_people_it_is_for(cast: Cast, template: st
         challenge=sample_kwargs(cast, "", "teacher")["challenge_id"],
         story=feedback_kwargs(cast)["work_id"],
         target=feedback_kwargs(cast)["target_id"],
+        attempt=mtc_attempt_id(cast),
         **progress_kwargs(cast),
     )
     for username in [*PERSONAS, "primaryhead"]:

@@ -55,6 +55,7 @@ DEMO_EXTENSIONS: list[str] = [
     "nextsteps.reports.demo",
     "nextsteps.statutory.demo",
     "nextsteps.interop.demo",
+    "nextsteps.mtc.demo",
 ]
 # What each step is called while the demo builds; a module not named here is called by its app.
 _EXTENSION_LABELS = {

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MtcConfig(AppConfig):
+    name = "nextsteps.mtc"
+    verbose_name = "Multiplication tables check practice"
