@@ -181,6 +181,7 @@ ROUTES: dict[str, Route] = {
         "file",
         (YAML, CSV),
     ),
+    "writing_statements": Route("primaryhead", _primary, NOTHING, "file", (CSV,)),
     "progress_results": Route(
         "primaryhead", _primary, lambda c: {"form": "results"}, "file", (CSV,)
     ),
