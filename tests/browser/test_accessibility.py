@@ -112,6 +112,10 @@ NOT_PAGES: dict[str, str] = {
         "school/<int:urn>/writing/classes/<int:class_id>/pupils/<int:pupil_id>/"
         "pieces/<int:piece_id>/"
     ): POST_ONLY,
+    (
+        "school/<int:urn>/writing/classes/<int:class_id>/pupils/<int:pupil_id>/"
+        "pieces/<int:piece_id>/file/"
+    ): DOWNLOAD,
     "school/<int:urn>/writing/classes/<int:class_id>/pupils/<int:pupil_id>/weaknesses/": (
         POST_ONLY
     ),

@@ -232,3 +232,43 @@ def test_the_primary_leaders_home_links_to_it_and_the_secondarys_does_not(cast: 
     assert f"/school/{cast.primary.urn}/writing/".encode() in page.content
     page = cast.client("leader").get(f"/school/{cast.secondary.urn}/leader/")
     assert b"/writing/" not in page.content
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def test_a_photo_of_the_writing_is_kept_and_served_only_to_those_who_may_see_it(
+    cast: Cast, settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
+    client = cast.client("year6")
+    url = pupil_url(cast, 5)
+    photo = SimpleUploadedFile("page1.png", PNG, content_type="image/png")
+    response = client.post(
+        url + "pieces/", {"title": "Photographed story", "written_on": "2026-11-02", "file": photo}
+    )
+    assert response.status_code == 302
+    piece = Piece.objects.get(title="Photographed story")
+    file_url = url + f"pieces/{piece.pk}/file/"
+    served = client.get(file_url)
+    assert served.status_code == 200 and served["Content-Type"] == "image/png"
+    assert b"".join(served.streaming_content).startswith(b"\x89PNG")
+    assert cast.client("teacher").get(file_url).status_code == 404
+    assert cast.client("parent").get(file_url).status_code == 404
+
+
+def test_a_file_that_is_not_a_photo_or_pdf_is_refused_naming_it(cast: Cast) -> None:
+    client = cast.client("year6")
+    before = Piece.objects.count()
+    bad = SimpleUploadedFile("story.exe", b"MZ\x90\x00binary", content_type="image/png")
+    response = client.post(
+        pupil_url(cast, 5) + "pieces/",
+        {"title": "Not a photo", "written_on": "2026-11-02", "file": bad},
+    )
+    assert response.status_code == 400
+    assert "story.exe is not a photo, PDF or document" in response.content.decode()
+    assert Piece.objects.count() == before

@@ -44,6 +44,9 @@ class Piece(TenantModel):
     title = models.CharField(_("title"), max_length=200)
     written_on = models.DateField(_("written on"))
     link = models.URLField(_("link to the writing"), max_length=500, blank=True)
+    file = models.FileField(_("photo or scan of the writing"), upload_to="writing/%Y/", blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    original_name = models.CharField(max_length=200, blank=True)
     note = models.TextField(_("note"), max_length=2000, blank=True)
     statements = models.ManyToManyField(Statement, blank=True, related_name="pieces")
     recorded_by = models.ForeignKey(

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nextsteps.audit.services import audit_write
+from nextsteps.markbook.uploads import CheckedUpload
 from nextsteps.people.models import Pupil
 from nextsteps.progress.services import ks2_writing_record
 from nextsteps.schools.models import School
@@ -91,11 +92,13 @@ def piece_record(
     statement_ids: Iterable[int],
     link: str = "",
     note: str = "",
+    upload: CheckedUpload | None = None,
     by: Any,
 ) -> Piece:
-    """Record a piece of writing and the statements it evidences."""
+    """Record a piece of writing (with a photo or scan already checked by content) and the
+    statements it evidences."""
     statements = _statements_of(school, statement_ids, edition)
-    piece = Piece.objects.create(
+    piece = Piece(
         school=school,
         pupil=pupil,
         title=title.strip(),
@@ -104,6 +107,10 @@ def piece_record(
         note=note.strip(),
         recorded_by=by,
     )
+    if upload is not None:
+        piece.content_type, piece.original_name = upload.content_type, upload.name[:200]
+        piece.file.save(upload.name, upload.file, save=False)
+    piece.save()
     piece.statements.set(statements)
     audit_write(
         actor=by,

@@ -20,6 +20,11 @@ urlpatterns = [
         name="writing_piece_links",
     ),
     path(
+        "classes/<int:class_id>/pupils/<int:pupil_id>/pieces/<int:piece_id>/file/",
+        views.piece_file,
+        name="writing_piece_file",
+    ),
+    path(
         "classes/<int:class_id>/pupils/<int:pupil_id>/weaknesses/",
         views.weakness_add,
         name="writing_weakness_add",

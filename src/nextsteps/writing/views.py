@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,9 +14,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from nextsteps import access
+from nextsteps.markbook.uploads import UploadRefused, checked_upload
 from nextsteps.teaching.models import Class
 from nextsteps.writing import permissions, rules, selectors, services
 from nextsteps.writing.statements_file import StatementsFileError
+
+INLINE = {"image/jpeg", "image/png", "image/gif", "image/webp", "application/pdf"}
 
 
 class StatementsForm(forms.Form):
@@ -42,6 +45,14 @@ class PieceForm(forms.Form):
         max_length=500,
         assume_scheme="https",
         widget=forms.URLInput(attrs={"class": "form-control"}),
+    )
+    file = forms.FileField(
+        label=gettext_lazy("Photo or scan of the writing (optional)"),
+        required=False,
+        help_text=gettext_lazy("A photo or a PDF, at most 10 MB."),
+        widget=forms.ClearableFileInput(
+            attrs={"class": "form-control", "accept": "image/*,application/pdf"}
+        ),
     )
     note = forms.CharField(
         label=gettext_lazy("Note (optional)"),
@@ -215,13 +226,20 @@ def _back(context: dict[str, Any]) -> HttpResponse:
 @require_POST
 def piece_add(request: HttpRequest, urn: int, class_id: int, pupil_id: int) -> HttpResponse:
     context = _pupil_context(request, urn, class_id, pupil_id)
-    form = PieceForm(request.POST)
+    form = PieceForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("The piece of writing was not added: see the form below."))
         return _render_pupil(request, context, form, status=400)
     data = form.cleaned_data
     try:
+        upload = checked_upload(data["file"]) if data["file"] else None
+    except UploadRefused as refused:
+        form.add_error("file", str(refused))
+        messages.error(request, str(refused))
+        return _render_pupil(request, context, form, status=400)
+    try:
         services.piece_record(
+            upload=upload,
             school=context["school"],
             pupil=context["pupil"],
             edition=context["framework"].edition,
@@ -258,6 +276,23 @@ def piece_links(
     else:
         messages.success(request, _("Saved the statements “%(t)s” evidences.") % {"t": piece})
     return _back(context)
+
+
+@access.signed_in
+@require_GET
+def piece_file(
+    request: HttpRequest, urn: int, class_id: int, pupil_id: int, piece_id: int
+) -> FileResponse:
+    """The photo or scan of a piece of writing, for those who may see the pupil's writing."""
+    context = _pupil_context(request, urn, class_id, pupil_id)
+    piece = permissions.get_piece(context["pupil"], piece_id)
+    if not piece.file:
+        raise Http404("No file")
+    response = FileResponse(piece.file.open("rb"), content_type=piece.content_type)
+    disposition = "inline" if piece.content_type in INLINE else "attachment"
+    safe = "".join(ch for ch in piece.original_name if ch.isalnum() or ch in "._- ") or "writing"
+    response["Content-Disposition"] = f'{disposition}; filename="{safe}"'
+    return response
 
 
 @access.signed_in
