@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "nextsteps.feedback",
     "nextsteps.progress",
     "nextsteps.judging",
+    "nextsteps.writing",
     "nextsteps.policy",
     "nextsteps.statutory",
     "nextsteps.mtc",

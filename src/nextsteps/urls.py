@@ -46,6 +46,7 @@ school_patterns: list[URLPattern | URLResolver] = [
     path("assessments/", include("nextsteps.assessments.urls")),
     path("progress/", include("nextsteps.progress.urls")),
     path("judging/", include("nextsteps.judging.urls")),
+    path("writing/", include("nextsteps.writing.urls")),
     path("policy/", include("nextsteps.policy.urls")),
     path("statutory/", include("nextsteps.statutory.urls")),
     path("mtc/", include("nextsteps.mtc.urls")),

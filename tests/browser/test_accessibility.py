@@ -113,6 +113,23 @@ NOT_PAGES: dict[str, str] = {
         "the practice check: the walk's sample practice is handed in, so it sends the pupil "
         "to its result; tests/browser/test_mtc_practice.py runs axe on each of its screens"
     ),
+    "school/<int:urn>/writing/classes/<int:class_id>/pupils/<int:pupil_id>/pieces/": POST_ONLY,
+    (
+        "school/<int:urn>/writing/classes/<int:class_id>/pupils/<int:pupil_id>/"
+        "pieces/<int:piece_id>/"
+    ): POST_ONLY,
+    (
+        "school/<int:urn>/writing/classes/<int:class_id>/pupils/<int:pupil_id>/"
+        "pieces/<int:piece_id>/file/"
+    ): DOWNLOAD,
+    "school/<int:urn>/writing/classes/<int:class_id>/pupils/<int:pupil_id>/weaknesses/": (
+        POST_ONLY
+    ),
+    (
+        "school/<int:urn>/writing/classes/<int:class_id>/pupils/<int:pupil_id>/"
+        "weaknesses/<int:weakness_id>/withdraw/"
+    ): POST_ONLY,
+    "school/<int:urn>/writing/classes/<int:class_id>/pupils/<int:pupil_id>/judgement/": (POST_ONLY),
 }
 NOT_PAGE_PREFIXES = {
     "api/v1/": "the API (JSON) and its third-party explorer, for programmers",
@@ -185,10 +202,12 @@ class Samples:
         kind = next((k for k in kinds if k in route), "")
         key = (school, kind, role)
         if key not in self.cache:
-            place = self.cast.primary if school == "primary" else self.cast.secondary
+            place = self.cast.secondary if school == "secondary" else self.cast.primary
             values = sample_kwargs(self.cast, route, role)
             if school == "secondary":
                 values.update(secondary_kwargs(self.cast))
+            if school == "year6":
+                values.update(year6_kwargs(self.cast))
             values.update(judging_kwargs(place, kind))
             values["year"] = results_year(place, kind)
             self.cache[key] = values
@@ -214,6 +233,22 @@ def results_year(school: Any, kind: str) -> int:
 
     results = Ks4Result if kind == "/p8/" else Ks2Result
     return results.objects.filter(school=school).values_list("year", flat=True).first() or 0
+
+
+def year6_kwargs(cast: Cast) -> dict[str, Any]:
+    """6 Oak and one of its pupils: the KS2 writing assessment exists for Year 6 only."""
+    from nextsteps.teaching.models import Class
+
+    six_oak = (
+        Class.objects.filter(school=cast.primary, name="6 Oak")
+        .order_by("-academic_year__starts_on")
+        .first()
+    )
+    assert six_oak is not None
+    return {
+        "class_id": six_oak.pk,
+        "pupil_id": six_oak.enrolments.values_list("pupil_id", flat=True).first(),
+    }
 
 
 def secondary_kwargs(cast: Cast) -> dict[str, Any]:
@@ -380,10 +415,17 @@ def authenticator_user(cast: Cast) -> Iterator[str]:
         device.delete()
 
 
+@contextmanager
+def year6_teacher(cast: Cast) -> Iterator[str]:
+    """6 Oak's teacher (the demo's `year6` account), who judges the class's writing."""
+    yield "year6"
+
+
 # People outside PEOPLE, set up for the few pages only they reach: (set-up, school, routes).
 SPECIAL_VISITS = {
     "moderator": (moderator, "secondary", "school/<int:urn>/judging/moderation/"),
     "staff with two-step sign-in": (authenticator_user, "primary", "accounts/two-factor/"),
+    "Year 6 teacher": (year6_teacher, "year6", "school/<int:urn>/writing/"),
 }
 
 

@@ -51,6 +51,9 @@ def sample_kwargs(cast: Cast, route: str, role: str) -> dict[str, Any]:
         "kind": "script",
         "file_id": 1,
         "batch_id": 1,  # report batches are looked up inside the class or year group
+        # Pieces of writing and particular weaknesses are looked up inside the pupil's.
+        "piece_id": 1,
+        "weakness_id": 1,
         "year_group": 4,
         "trust": "riverbend",
     }
@@ -268,6 +271,10 @@ EXPECTED = {
         "primaryhead",
     },
     "/school/{urn}/progress/": {"admin", "primaryhead"},
+    # KS2 writing: leaders and Year 6 teachers (none of the personas teaches Year 6; see
+    # tests/writing for 6 Oak's teacher); pupils and parents never.
+    "/school/{urn}/writing/": {"admin", "primaryhead"},
+    "/school/{urn}/writing/statements/": {"admin", "primaryhead"},
     "/school/{urn}/progress/results/": {"admin", "primaryhead"},
     "/school/{urn}/progress/tables/": {"admin", "primaryhead"},
     "/school/{urn}/judging/": {"admin", "teacher", "ta", "primaryhead"},

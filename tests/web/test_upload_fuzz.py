@@ -145,6 +145,19 @@ def _multiplication_test(cast: Cast) -> dict[str, Any]:
     return _primary(cast, assessment_id=test.pk)
 
 
+def _six_oak_pupil(cast: Cast) -> dict[str, Any]:
+    from nextsteps.teaching.models import Class
+
+    six_oak = (
+        Class.objects.filter(school=cast.primary, name="6 Oak")
+        .order_by("-academic_year__starts_on")
+        .first()
+    )
+    assert six_oak is not None
+    pupil_id = six_oak.enrolments.values_list("pupil_id", flat=True).first()
+    return _primary(cast, class_id=six_oak.pk, pupil_id=pupil_id)
+
+
 def _markbook_cell(cast: Cast) -> dict[str, Any]:
     from nextsteps.curriculum.models import Objective
 
@@ -180,6 +193,14 @@ ROUTES: dict[str, Route] = {
         lambda c: {"name": "Fuzzed", "subject": "Mathematics", "version": "1"},
         "file",
         (YAML, CSV),
+    ),
+    "writing_statements": Route("primaryhead", _primary, NOTHING, "file", (CSV,)),
+    "writing_piece_add": Route(
+        "year6",
+        _six_oak_pupil,
+        lambda c: {"title": "Fuzzed piece", "written_on": "2026-11-02"},
+        "file",
+        (PNG, PDF),
     ),
     "progress_results": Route(
         "primaryhead", _primary, lambda c: {"form": "results"}, "file", (CSV,)

@@ -51,6 +51,7 @@ DEMO_EXTENSIONS: list[str] = [
     "nextsteps.feedback.demo",
     "nextsteps.progress.demo",
     "nextsteps.judging.demo",
+    "nextsteps.writing.demo",
     "nextsteps.policy.demo",
     "nextsteps.reports.demo",
     "nextsteps.statutory.demo",

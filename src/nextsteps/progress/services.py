@@ -32,7 +32,9 @@ from nextsteps.progress.models import (
     ReferenceTable,
 )
 from nextsteps.progress.tables import (
+    CellError,
     InputError,
+    Ks2Codes,
     TextFile,
     read_ks1_ks2_table,
     read_national_sd,
@@ -342,3 +344,42 @@ def proxy_baseline_remove(*, proxy: ProxyBaseline, by: Any) -> None:
         before={"year": proxy.year, "name": proxy.name},
     )
     proxy.delete()
+
+
+def ks2_writing_record(
+    *, school: School, pupil: Pupil, year: int, outcome: str, by: Any
+) -> str | None:
+    """Set a pupil's KS2 writing teacher assessment from the writing app's final judgement.
+
+    Returns None when it is recorded, else the reason it is not: a code the progress tables
+    cannot read for that year (add the year's points or nominal scores first), or KS2 results
+    of another year already held for the pupil (never overwritten).
+    """
+    codes = Ks2Codes(
+        selectors.nominal_scores(school).get(year), frozenset(), selectors.writing_points()
+    )
+    try:
+        codes.writing(outcome)
+    except CellError as error:
+        return gettext("%(code)s cannot be used by the progress measures for %(year)d: %(e)s") % {
+            "code": outcome,
+            "year": year,
+            "e": error,
+        }
+    result = Ks2Result.objects.filter(school=school, pupil=pupil).first()
+    if result is not None and result.year != year:
+        return gettext("the pupil already has KS2 results of %(year)d") % {"year": result.year}
+    before = {"writing": result.writing} if result is not None else None
+    if result is None:
+        result = Ks2Result.objects.create(school=school, pupil=pupil, year=year, writing=outcome)
+    elif result.writing != outcome:
+        result.writing = outcome
+        result.save(update_fields=["writing"])
+    audit_write(
+        actor=by,
+        action="progress.ks2_writing_record",
+        target=result,
+        before=before,
+        after={"writing": outcome, "year": year},
+    )
+    return None

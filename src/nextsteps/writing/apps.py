@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WritingConfig(AppConfig):
+    name = "nextsteps.writing"
+    verbose_name = "KS2 writing teacher assessment"

@@ -1,0 +1,84 @@
+"""Who may see and record the KS2 writing teacher assessment.
+
+Built from the access core: senior leaders and data managers see every Year 6 class of their
+school; a teacher sees the Year 6 classes they teach (not a teaching assistant, not a head of
+department by subject). Pupils and parents see nothing here. A class of another year group is
+not found: the assessment is for the end-of-KS2 judgement only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from nextsteps import access
+from nextsteps.people.models import Pupil
+from nextsteps.schools.models import School
+from nextsteps.teaching.models import Class, ClassStaff
+from nextsteps.writing import rules
+from nextsteps.writing.models import Piece, Weakness
+
+
+def classes(user: Any, school: School) -> QuerySet[Class]:
+    """The end-of-KS2 classes this person may judge writing in."""
+    year_groups = {framework.year_group for framework in rules.shipped_frameworks()}
+    scope = access.classes_for(user, school).filter(year_group__in=year_groups)
+    if access.sees_whole_school(user, school):
+        return scope
+    return scope.filter(
+        staff_links__staff__user=user, staff_links__role=ClassStaff.Role.TEACHER
+    ).distinct()
+
+
+def school_for(user: Any, urn: int) -> School:
+    """The school, for someone who judges writing in it (a leader, or a Year 6 teacher)."""
+    school = access.access_school(user, urn)
+    if not access.sees_whole_school(user, school) and not classes(user, school).exists():
+        raise Http404("No Year 6 classes")
+    return school
+
+
+def school_for_leaders(user: Any, urn: int) -> School:
+    """Importing the statements is for the school's leaders and data managers."""
+    return access.access_school(user, urn, roles=access.WHOLE_SCHOOL_ROLES)
+
+
+def get_class(user: Any, school: School, class_id: int) -> Class:
+    access.mark_asked()
+    teaching_class = (
+        classes(user, school).select_related("academic_year").filter(pk=class_id).first()
+    )
+    if teaching_class is None:
+        raise Http404("No such Year 6 class")
+    return teaching_class
+
+
+def get_pupil(user: Any, teaching_class: Class, pupil_id: int) -> Pupil:
+    """A pupil currently in a class this person may judge in (who may then record for them)."""
+    return access.access_class_pupil(user, teaching_class, pupil_id)
+
+
+def get_piece(pupil: Pupil, piece_id: int) -> Piece:
+    """A piece of writing of this pupil (already checked with `get_pupil`), else 404."""
+    access.mark_asked()
+    piece = Piece.objects.filter(school_id=pupil.school_id, pupil=pupil, pk=piece_id).first()
+    if piece is None:
+        raise Http404("No such piece of writing")
+    return piece
+
+
+def get_open_weakness(pupil: Pupil, weakness_id: int) -> Weakness:
+    """An open particular weakness of this pupil, else 404."""
+    access.mark_asked()
+    weakness = (
+        Weakness.objects.filter(
+            school_id=pupil.school_id, pupil=pupil, pk=weakness_id, withdrawn_at=None
+        )
+        .select_related("statement")
+        .first()
+    )
+    if weakness is None:
+        raise Http404("No such particular weakness")
+    return weakness
