@@ -247,6 +247,7 @@ EXPECTED = {
     "/school/{urn}/progress/": {"admin", "primaryhead"},
     "/school/{urn}/progress/results/": {"admin", "primaryhead"},
     "/school/{urn}/progress/tables/": {"admin", "primaryhead"},
+    "/school/{secondary}/progress/options/": {"admin", "leader"},
     "/school/{urn}/judging/": {"admin", "teacher", "ta", "primaryhead"},
     "/school/{urn}/judging/feedback/": {"teacher", "ta", "primaryhead"},
     "/school/{urn}/judging/exemplars/": {"admin", "teacher", "ta", "primaryhead"},
@@ -329,6 +330,7 @@ EXPECTED = {
     "/api/v1/schools/{urn}/progress/tables/{p8_table}": {"admin", "primaryhead"},
     "/api/v1/schools/{urn}/progress/ks2/{ks2_year}": {"admin", "primaryhead"},
     "/api/v1/schools/{secondary}/progress/p8/{p8_year}": {"admin", "leader"},
+    "/api/v1/schools/{secondary}/progress/options": {"admin", "leader"},
     # Staff only: no pupil's or parent's page shows key stage results or progress measures.
     "/api/v1/schools/{urn}/pupils/{amara}/progress": {"admin", "teacher", "ta", "primaryhead"},
 }
