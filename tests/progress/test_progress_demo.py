@@ -14,6 +14,7 @@ from nextsteps.progress.models import (
     Ks2Result,
     Ks4Qualification,
     Ks4Result,
+    PlannedOption,
     ProxyBaseline,
     ProxyScore,
     ReferenceTable,
@@ -25,7 +26,7 @@ from tests.conftest import Cast
 def counts() -> list[int]:
     models = (
         *(Pupil, Ks1Result, Ks2Result, Ks4Result, Ks4Qualification, ReferenceTable),
-        *(ProxyBaseline, ProxyScore),
+        *(ProxyBaseline, ProxyScore, PlannedOption),
     )
     return [model.objects.count() for model in models]
 
@@ -115,3 +116,21 @@ def test_riverbend_has_provisional_estimates_for_the_leavers_with_a_ks2_baseline
     assert table.trust == cast.secondary.trust
     assert table.pupils == 117
     assert ReferenceTable.objects.filter(source=ReferenceTable.Source.TRUST).count() == 1
+
+
+def test_kingsmead_year9_has_planned_options_some_leaving_reformed_slots_empty(
+    cast: Cast,
+) -> None:
+    from nextsteps.progress.ks4_models import shipped_models
+    from nextsteps.progress.options import score_plan
+    from nextsteps.progress.selectors import option_plans
+
+    catalogue = shipped_models()
+    plans = [plan for plan in option_plans(cast.secondary, 9) if plan.subjects]
+    reformed = catalogue.model("reformed-2025-proposed")
+    scored = [score_plan(p.subjects, [reformed], None, catalogue.categories)[0] for p in plans]
+
+    assert len(plans) >= 100
+    assert PlannedOption.objects.filter(school=cast.primary).count() == 0
+    assert any(not score.complete for score in scored)
+    assert any(score.complete for score in scored)

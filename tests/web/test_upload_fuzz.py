@@ -211,6 +211,7 @@ ROUTES: dict[str, Route] = {
     "progress_tables": Route(
         "primaryhead", _primary, lambda c: {"kind": "nominal"}, "table", (CSV,)
     ),
+    "progress_options_upload": Route("leader", lambda c: _kingsmead(), NOTHING, "file", (CSV,)),
     "assessments:table_create": Route(
         "primaryhead",
         _primary,

@@ -8,6 +8,7 @@ may see that pupil: their staff, the pupil, their parents; never another child's
 from typing import Annotated, Any, Literal
 
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 from ninja import Field, Router
 from ninja.errors import HttpError
 from ninja.pagination import paginate
@@ -17,6 +18,7 @@ from nextsteps.api.pagination import Pages
 from nextsteps.api.schemas import (
     Id,
     Ks1Ks2Out,
+    OptionsOut,
     Progress8Out,
     ProgressCohortsOut,
     PupilProgressOut,
@@ -24,8 +26,9 @@ from nextsteps.api.schemas import (
     ReferenceTableOut,
 )
 from nextsteps.people.models import Pupil
-from nextsteps.progress import compute, selectors
+from nextsteps.progress import compute, options, selectors
 from nextsteps.progress.baselines import INTERNAL_ESTIMATE, BaselineRule
+from nextsteps.progress.ks4_models import shipped_models
 from nextsteps.progress.measures import KS2_SUBJECTS, P8_MEASURES
 from nextsteps.progress.models import ReferenceTable
 from nextsteps.schools.models import School
@@ -177,6 +180,7 @@ def progress8(
         "available": True,
         "source": rule.source,
         "attainment8": report.computed.report["school"]["attainment8"],
+        "basics": report.computed.basics,
         **_progress8_figures(report),
     }
 
@@ -199,12 +203,14 @@ def _progress8_unavailable(
 ) -> dict[str, Any]:
     """No score or band: why, the cohort's attainment, and the school's own estimate if asked."""
     proxy = selectors.proxy_baseline(school, year)
+    attainment, basics = selectors.ks4_summary(school, year)
     out: dict[str, Any] = {
         "year": year,
         "available": False,
         "reason": rule.sentence,
         "source": rule.source,
-        "attainment8": selectors.ks4_attainment(school, year),
+        "attainment8": attainment,
+        "basics": basics,
         "internal_baseline": proxy.name if proxy is not None else None,
     }
     if not internal or proxy is None:
@@ -328,3 +334,64 @@ def _measured(measured: selectors.Measured | None) -> dict[str, Any] | None:
         return {"available": False, "reason": measured.unavailable}
     entry = {key: value for key, value in measured.entry.items() if key != "pupil_id"}
     return {**entry, "table": table_out(measured.table), "note": measured.note}
+
+
+@router.get(
+    "/schools/{urn}/progress/options",
+    response=OptionsOut,
+    summary="A year group's planned KS4 subjects scored against each KS4 model, side by side",
+    description="Leaders only, as the page. Each pupil with planned options, with the slots "
+    "their plan fills in the model in force for their cohort and in the reformed model "
+    "proposed in November 2025, and what each gap means.",
+)
+def planned_options(request: HttpRequest, urn: Id, year_group: int = 9) -> dict[str, Any]:
+    school = _leaders_school(request, urn)
+    if school.phase == School.Phase.PRIMARY:
+        raise Http404("Options are for secondary schools")
+    if year_group not in (8, 9, 10):
+        raise HttpError(422, "Options are planned in Years 8 to 10")
+    catalogue = shipped_models()
+    today = timezone.localdate()
+    leaving = options.leaving_year(year_group, today.year if today.month >= 9 else today.year - 1)
+    in_force, unknown = options.cohort_model(catalogue, leaving, selectors.ks4_adoptions(school))
+    plans = selectors.option_plans(school, year_group)
+    pupils = []
+    for plan in plans:
+        if not plan.subjects:
+            continue
+        scores = options.score_plan(plan.subjects, catalogue.models, in_force, catalogue.categories)
+        pupils.append(
+            {
+                **_pupil_fields(plan.pupil),
+                "subjects": plan.subjects,
+                "scores": [
+                    {
+                        "model": score.model.id,
+                        "slots": score.slots,
+                        "filled": score.filled,
+                        "complete": score.complete,
+                        "groups": score.groups,
+                        "notes": list(score.notes),
+                    }
+                    for score in scores
+                ],
+            }
+        )
+    return {
+        "year_group": year_group,
+        "leaving_year": leaving,
+        "unknown": unknown or None,
+        "models": [
+            {
+                "id": model.id,
+                "name": model.name,
+                "status": model.status,
+                "in_force_for_cohort": model is in_force,
+                "source_title": model.source.title,
+                "source_url": model.source.url,
+            }
+            for model in catalogue.models
+        ],
+        "pupils": pupils,
+        "without_plan": sum(1 for plan in plans if not plan.subjects),
+    }

@@ -450,6 +450,21 @@ class AttainmentOut(Schema):
     average: float | None
 
 
+class BasicsThresholdOut(Schema):
+    grade: float = Field(..., description="The threshold grade (4: standard pass, 5: strong)")
+    count: int = Field(..., description="Pupils at or above it in both English and maths")
+    percent: float | None = Field(None, description="Of the pupils with both grades, 1 dp")
+
+
+class BasicsOut(Schema):
+    """Basics: the better of English language and literature, and maths, at each threshold."""
+
+    n: int = Field(..., description="Pupils with an English and a maths grade")
+    not_known: int = Field(..., description="Pupils without them, left out")
+    standard: BasicsThresholdOut
+    strong: BasicsThresholdOut
+
+
 class Progress8SchoolOut(Schema):
     progress8: MeasureOut
     english: MeasureOut
@@ -497,6 +512,9 @@ class Progress8Out(Schema):
     reason: str | None = Field(None, description="When not available: why, as a sentence")
     source: str = Field(..., description="The DfE guidance the cohort's baseline rule follows")
     attainment8: AttainmentOut = Field(..., description="Every pupil's, available or not")
+    basics: BasicsOut = Field(
+        ..., description="Grade 4+ and 5+ in English and maths, every pupil, available or not"
+    )
     table: ReferenceTableOut | None = Field(None, description="Only when available")
     school: Progress8SchoolOut | None = Field(None, description="Only when available")
     groups: dict[str, dict[str, GroupMeasureOut]] = {}
@@ -576,6 +594,10 @@ class Ks4ResultsOut(Schema):
     maths: Decimal
     ebacc: Decimal
     open: Decimal
+    english_grade: Decimal | None = Field(
+        None, description="The better of English language and literature (Basics)"
+    )
+    maths_grade: Decimal | None = None
 
 
 class PupilProgress8Out(Schema):
@@ -617,3 +639,56 @@ class PupilProgressOut(Schema):
         ..., description="Against the table the school's page uses for the KS4 year"
     )
     ks1_ks2: PupilKs2ProgressOut | None
+
+
+class Ks4ModelOut(Schema):
+    id: str
+    name: str
+    status: str = Field(..., description="in_force or proposed, as the models file ships it")
+    in_force_for_cohort: bool = Field(
+        ..., description="The model in force for these pupils' cohort (the school's setting too)"
+    )
+    source_title: str
+    source_url: str
+
+
+class PlannedSubjectOut(Schema):
+    subject: str
+    category: str
+    entries: int
+
+
+class SlotGroupOut(Schema):
+    id: str
+    name: str
+    slots: int
+    filled: int
+    weight: int
+    subjects: list[str]
+
+
+class PlanScoreOut(Schema):
+    model: str = Field(..., description="The model's id")
+    slots: int
+    filled: int
+    complete: bool
+    groups: list[SlotGroupOut]
+    notes: list[str] = Field(..., description="What the gaps mean, one sentence each")
+
+
+class PupilPlanOut(Schema):
+    pupil_id: int
+    upn: str
+    forename: str
+    surname: str
+    subjects: list[PlannedSubjectOut]
+    scores: list[PlanScoreOut]
+
+
+class OptionsOut(Schema):
+    year_group: int
+    leaving_year: int = Field(..., description="The summer these pupils sit their GCSEs")
+    unknown: str | None = Field(None, description="Why no model is in force for the cohort")
+    models: list[Ks4ModelOut]
+    pupils: list[PupilPlanOut] = Field(..., description="Pupils with planned options")
+    without_plan: int

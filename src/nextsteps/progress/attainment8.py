@@ -1,7 +1,10 @@
-"""Attainment 8 from one pupil's qualifications (DfE slot rules).
+"""Attainment 8 from one pupil's qualifications, by the slot rules of a KS4 model.
 
-The qualifications are taken after discounting (a subject counts once): a double-award
-science is two entries. Slots are filled highest grade first; an unfilled slot scores 0.
+The slot rules are data (`data/ks4_models.yaml`, read by `ks4_models.py`); this module keeps
+the names a results file uses for where a qualification counts (`Kind`) and the four
+elements of the model in force. The qualifications are taken after discounting (a subject
+counts once): a double-award science is two entries. Slots are filled highest grade first;
+an unfilled slot scores 0.
 """
 
 from __future__ import annotations
@@ -9,11 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from fractions import Fraction
+
+from nextsteps.progress.ks4_models import Entry, Ks4Model, current_model, fill
 
 
 class Kind(StrEnum):
-    """Where a qualification may count in Attainment 8."""
+    """Where a qualification may count in the model in force (a category of the models file)."""
 
     ENGLISH_LANGUAGE = "english_language"
     ENGLISH_LITERATURE = "english_literature"
@@ -24,16 +28,16 @@ class Kind(StrEnum):
 
 @dataclass(frozen=True)
 class Qualification:
-    """One qualification's kind and its grade points (GCSE 9–1 grades are their points)."""
+    """One qualification's kind (or category) and its grade points (9–1 grades are points)."""
 
-    kind: Kind
+    kind: str
     points: float
     name: str = ""
 
 
 @dataclass(frozen=True)
 class Attainment8:
-    """A pupil's Attainment 8 and its four element totals."""
+    """A pupil's Attainment 8 and its four element totals in the model in force."""
 
     attainment8: float
     english: float
@@ -42,50 +46,18 @@ class Attainment8:
     open: float
 
 
-def _best(points: Iterable[Fraction], slots: int) -> tuple[list[Fraction], list[Fraction]]:
-    """The highest `slots` points, and the rest."""
-    ordered = sorted(points, reverse=True)
-    return ordered[:slots], ordered[slots:]
-
-
-def english_element(
-    language: list[Fraction], literature: list[Fraction]
-) -> tuple[Fraction, list[Fraction]]:
-    """DfE English slot: doubled only when both language and literature were taken.
-
-    The higher of the two counts double and the other may fill an open slot; with only
-    one of them, it counts once.
-    """
-    best_language, spare_language = _best(language, 1)
-    best_literature, spare_literature = _best(literature, 1)
-    spare = spare_language + spare_literature
-    if best_language and best_literature:
-        higher, lower = sorted(best_language + best_literature, reverse=True)
-        return 2 * higher, [lower, *spare]
-    taken = best_language + best_literature
-    return (taken[0] if taken else Fraction(0)), spare
-
-
-def attainment8(qualifications: Iterable[Qualification]) -> Attainment8:
-    """DfE Attainment 8: English and maths doubled, three EBacc slots, three open slots."""
-    by_kind: dict[Kind, list[Fraction]] = {kind: [] for kind in Kind}
-    for qualification in qualifications:
-        # Fractions of the decimal text keep 4.75 + 0.1 sums exact.
-        by_kind[qualification.kind].append(Fraction(str(qualification.points)))
-    english, english_spare = english_element(
-        by_kind[Kind.ENGLISH_LANGUAGE], by_kind[Kind.ENGLISH_LITERATURE]
-    )
-    best_maths, maths_spare = _best(by_kind[Kind.MATHS], 1)
-    maths = 2 * sum(best_maths, Fraction(0))
-    ebacc_slots, ebacc_spare = _best(by_kind[Kind.EBACC], 3)
-    open_pool = by_kind[Kind.OPEN] + ebacc_spare + english_spare + maths_spare
-    open_slots, _ = _best(open_pool, 3)
-    ebacc = sum(ebacc_slots, Fraction(0))
-    open_total = sum(open_slots, Fraction(0))
+def attainment8(
+    qualifications: Iterable[Qualification], model: Ks4Model | None = None
+) -> Attainment8:
+    """Attainment 8 by the model in force: English and maths doubled, EBacc and open slots."""
+    model = model or current_model()
+    entries = [Entry(str(q.kind), q.points, q.name) for q in qualifications]
+    filling = fill(entries, model)
+    elements = filling.elements
     return Attainment8(
-        attainment8=float(english + maths + ebacc + open_total),
-        english=float(english),
-        maths=float(maths),
-        ebacc=float(ebacc),
-        open=float(open_total),
+        attainment8=filling.attainment8,
+        english=elements["english"],
+        maths=elements["maths"],
+        ebacc=elements["ebacc"],
+        open=elements["open"],
     )

@@ -18,12 +18,14 @@ import numpy as np
 
 from nextsteps.progress import report
 from nextsteps.progress.estimates import PopulationEstimates, population_estimates
+from nextsteps.progress.ks4_models import shipped_models
 from nextsteps.progress.measures import (
     A8_COLUMNS,
     KS2_SUBJECTS,
     FloatArray,
     Grouping,
     GroupTable,
+    basics,
     ks1_average,
     ks1_ks2_progress,
     ks2_average,
@@ -54,6 +56,7 @@ class PupilRecord:
     ks2: Mapping[str, str] = field(default_factory=dict)  # reading, maths, writing texts
     ks1: Mapping[str, str] | None = None  # reading, writing, maths outcome codes
     ks4: Mapping[str, float] | None = None  # attainment8 and the four elements
+    basics: tuple[float, float] | None = None  # best English grade and maths grade (NaN: none)
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,7 @@ class Computed:
     report: dict[str, Any]
     notes: dict[str, str]  # pupil_id → why their KS2 result was not used
     prior_bands: tuple[float, float]
+    basics: dict[str, Any] | None = None  # Progress 8: grade 4+ and 5+ in English and maths
 
 
 def characteristic_groupings(records: Sequence[PupilRecord]) -> list[Grouping]:
@@ -151,12 +155,21 @@ def progress8_report(
         prior_attainment_band(average, P8_PRIOR_BANDS),
     ]
     built = report.p8_report(pupil_file(records, columns), result, table, national_sd, groupings)
-    return Computed(built, notes, P8_PRIOR_BANDS)
+    return Computed(built, notes, P8_PRIOR_BANDS, ks4_basics(records))
 
 
 def ks4_attainment(records: Sequence[PupilRecord]) -> dict[str, Any]:
     """Attainment 8 of every pupil in a KS4 cohort, as the Progress 8 report gives it."""
     return {"n": len(records), "average": mean_points(attainment_columns(records)["attainment8"])}
+
+
+def ks4_basics(records: Sequence[PupilRecord]) -> dict[str, Any]:
+    """Basics of a KS4 cohort: grade 4+ and 5+ in English and maths (the models file's rule)."""
+    grades = np.array(
+        [r.basics if r.basics is not None else (math.nan, math.nan) for r in records],
+        dtype=np.float64,
+    ).reshape(-1, 2)
+    return basics(grades[:, 0], grades[:, 1], shipped_models().basics.thresholds)
 
 
 def ks1_points_of(

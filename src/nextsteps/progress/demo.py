@@ -11,6 +11,10 @@
 - Hollins Park Primary School: last year's Year 6 (58 pupils) with KS1 teacher assessments
   and KS2 results. nextsteps ships no national KS1–KS2 table, so their page shows
   attainment and asks for the year's table rather than inventing one.
+- Kingsmead Academy's Year 9 with their planned options (four choices beside English,
+  maths and science), loaded through the same CSV import a leader uses; some plans leave
+  slots of the reformed model proposed in November 2025 empty (all humanities, or
+  vocational choices), so the options page shows what that means.
 - Riverbend Learning Trust: provisional Progress 8 estimates computed from the trust's own
   KS4 cohort with a KS2 baseline, to compare with the national ones.
 
@@ -32,9 +36,9 @@ from collections.abc import Iterable
 from nextsteps.demo import names
 from nextsteps.people.models import Gender, Pupil, SenStatus
 from nextsteps.people.upn import upn_make
-from nextsteps.progress import services
+from nextsteps.progress import selectors, services
 from nextsteps.progress.baselines import shipped_rules
-from nextsteps.progress.models import Ks2Result, Ks4Result, ReferenceTable
+from nextsteps.progress.models import Ks2Result, Ks4Result, PlannedOption, ReferenceTable
 from nextsteps.progress.tables import DATA_DIR, read_p8_estimates
 from nextsteps.schools.models import School
 
@@ -65,6 +69,8 @@ def build_demo_data(*, primary: School, secondary: School, today: dt.date) -> No
             ks4_leavers(secondary, ks4_year)
     if not Ks2Result.objects.filter(school=primary, year=year).exists():
         year6_leavers(primary, year)
+    if not PlannedOption.objects.filter(school=secondary, pupil__year_group=9).exists():
+        year9_options(secondary)
     if secondary.trust_id is None:
         return
     provisional = ReferenceTable.objects.filter(
@@ -297,3 +303,66 @@ def year6_leavers(school: School, year: int) -> None:
     services.results_import(
         school=school, name=f"year6-results-{year}.csv", content=csv_bytes(header, rows), by=None
     )
+
+
+# --- Kingsmead: Year 9 options -----------------------------------------------------------
+
+OPTION_SUBJECTS = (  # (subject, category of the models file)
+    ("History", "history_geography"),
+    ("Geography", "history_geography"),
+    ("Religious studies", "religious_studies"),
+    ("French", "languages"),
+    ("Spanish", "languages"),
+    ("Art and design", "creative"),
+    ("Music", "creative"),
+    ("Drama", "creative"),
+    ("Design and technology", "design_technology"),
+    ("Computer science", "computing"),
+    ("Physical education", "other"),
+    ("Business", "other"),
+    ("Food preparation and nutrition", "other"),
+)
+
+
+def year9_options(school: School) -> None:
+    """Year 9's planned subjects: the core, then four options (seeded, the same every run)."""
+    rng = random.Random(f"progress-options-{school.urn}")  # noqa: S311
+    pupils = Pupil.objects.filter(selectors.on_roll(), school=school, year_group=9).order_by("upn")
+    rows: list[list[object]] = []
+    for index, pupil in enumerate(pupils):
+        if index % 12 == 11:
+            continue  # not chosen yet
+        core = [["English language", "english_language", 1], ["Mathematics", "maths", 1]]
+        if rng.random() < 0.9:
+            core.append(["English literature", "english_literature", 1])
+        if rng.random() < 0.15:
+            core += [[name, "science", 1] for name in ("Biology", "Chemistry", "Physics")]
+        else:
+            core.append(["Combined science", "science", 2])
+        if index % 7 == 3:  # humanities only: one breadth category
+            choices = [
+                OPTION_SUBJECTS[0],
+                OPTION_SUBJECTS[1],
+                OPTION_SUBJECTS[2],
+                OPTION_SUBJECTS[10],
+            ]
+        elif index % 7 == 5:  # mostly vocational
+            choices = [
+                OPTION_SUBJECTS[0],
+                OPTION_SUBJECTS[10],
+                OPTION_SUBJECTS[11],
+                OPTION_SUBJECTS[12],
+            ]
+        else:  # most choose from humanities, languages and creative subjects, and one more
+            choices = [*rng.sample(OPTION_SUBJECTS[:8], 3), rng.choice(OPTION_SUBJECTS[8:])]
+            if rng.random() < 0.4:
+                choices[-1] = rng.choice([s for s in OPTION_SUBJECTS[:8] if s not in choices])
+        plan = core + [[subject, category, 1] for subject, category in choices]
+        rows += [[pupil.upn, subject, category, entries] for subject, category, entries in plan]
+    if rows:
+        services.planned_options_load(
+            school=school,
+            name="year9-options.csv",
+            content=csv_bytes(["upn", "subject", "category", "entries"], rows),
+            by=None,
+        )

@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from nextsteps.progress.ks4_models import current_model
+
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -34,8 +36,9 @@ P8_ATTAINMENT = {
     "ebacc": "ebacc",
     "open": "open",
 }
-# DfE Progress 8: A8 over 10 slots; English and maths double-weighted (2 slots); 3 each.
-P8_DIVISORS = {"progress8": 10, "english": 2, "maths": 2, "ebacc": 3, "open": 3}
+# Progress 8 divides by the slots each measure fills, from the model in force
+# (`data/ks4_models.yaml`): 10 in all; English and maths 2 (double-weighted); EBacc, open 3.
+P8_DIVISORS = current_model().divisors
 KS2_SUBJECTS = ("reading", "writing", "maths")
 
 # Why a pupil is left out: index 0 means counted.
@@ -274,6 +277,28 @@ def ks1_ks2_progress(
         numerator = progress_numerators(ks2[subject], national, counted[subject])
         scores[subject] = Scores(numerator, SCALE)
     return Ks2Result(average, index, exclusion, counted, scores)
+
+
+# --- Basics ------------------------------------------------------------------------------
+
+
+def basics(
+    english: FloatArray, maths: FloatArray, thresholds: Mapping[str, float]
+) -> dict[str, Any]:
+    """Pupils at or above each threshold in both English (best grade) and maths.
+
+    A pupil with no grade recorded for either is counted as "not known", never as below:
+    percentages are of the pupils whose grades are known.
+    """
+    known = ~np.isnan(english) & ~np.isnan(maths)
+    n = int(np.count_nonzero(known))
+    out: dict[str, Any] = {"n": n, "not_known": int(len(english) - n)}
+    lowest = np.fmin(english, maths)
+    for name, threshold in thresholds.items():
+        count = int(np.count_nonzero(known & (lowest >= threshold)))
+        percent = round_fraction_half_up(count * 100, n, 1) if n else None
+        out[name] = {"grade": threshold, "count": count, "percent": percent}
+    return out
 
 
 # --- school and group scores ------------------------------------------------------------

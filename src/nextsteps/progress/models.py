@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nextsteps.people.models import Pupil
 from nextsteps.progress.attainment8 import Kind
+from nextsteps.progress.ks4_models import shipped_models
 from nextsteps.schools.models import School, TenantModel, Trust
 
 OUTCOME_LENGTH = 8  # "104", "BLW", "2B", "EXS"
@@ -71,6 +72,17 @@ class Ks4Result(TenantModel):
     maths = models.DecimalField(_("mathematics element"), max_digits=4, decimal_places=2)
     ebacc = models.DecimalField(_("EBacc element"), max_digits=4, decimal_places=2)
     open = models.DecimalField(_("open element"), max_digits=4, decimal_places=2)
+    english_grade = models.DecimalField(
+        _("best English grade"),
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("The better of English language and English literature, for Basics."),
+    )
+    maths_grade = models.DecimalField(
+        _("maths grade"), max_digits=4, decimal_places=2, null=True, blank=True
+    )
     from_grades = models.BooleanField(
         _("worked out from the pupil's grades"),
         default=False,
@@ -92,6 +104,13 @@ class Ks4Result(TenantModel):
             models.CheckConstraint(
                 condition=Q(ebacc__gte=0, ebacc__lte=27, open__gte=0, open__lte=27),
                 name="ks4_triple_elements_range",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(english_grade__isnull=True) | Q(english_grade__gte=0, english_grade__lte=9)
+                )
+                & (Q(maths_grade__isnull=True) | Q(maths_grade__gte=0, maths_grade__lte=9)),
+                name="ks4_basics_grades_range",
             ),
         ]
 
@@ -313,3 +332,78 @@ class ProxyScore(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.pupil_id}: {self.score}"
+
+
+def ks4_model_choices() -> list[tuple[str, str]]:
+    return [(m.id, m.name) for m in shipped_models().models]
+
+
+def category_choices() -> list[tuple[str, str]]:
+    return list(shipped_models().categories.items())
+
+
+class Ks4ModelAdoption(TenantModel):
+    """A school's setting: a KS4 model (a proposed one) in force from a cohort.
+
+    The models file ships the model in force and the reformed model as proposed; when the
+    government decides, a later release marks it in force, or a school marks it here first.
+    The model before it then ends the cohort before.
+    """
+
+    model_id = models.CharField(_("KS4 model"), max_length=60, choices=ks4_model_choices)
+    in_force_from = models.PositiveSmallIntegerField(
+        _("in force from the cohort leaving in"),
+        help_text=_("The year the pupils sit their GCSEs."),
+    )
+    set_at = models.DateTimeField(_("set"), auto_now=True)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("KS4 model in force")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "model_id"], name="ks4_adoption_one_per_model"
+            ),
+            models.CheckConstraint(
+                condition=Q(in_force_from__gte=2017, in_force_from__lte=2100),
+                name="ks4_adoption_year_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model_id} from {self.in_force_from}"
+
+
+class PlannedOption(TenantModel):
+    """A subject a pupil plans to take at KS4 (their Year 9 options), with its category."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="planned_options")
+    subject = models.CharField(_("subject"), max_length=100)
+    category = models.CharField(
+        _("category"),
+        max_length=30,
+        choices=category_choices,
+        help_text=_("Where the subject may count in the KS4 models (the models file)."),
+    )
+    entries = models.PositiveSmallIntegerField(
+        _("entries"), default=1, help_text=_("Combined science is two entries.")
+    )
+
+    class Meta:
+        verbose_name = _("planned option")
+        ordering = ["pupil", "subject"]
+        constraints = [
+            models.UniqueConstraint(fields=["pupil", "subject"], name="planned_option_unique"),
+            models.CheckConstraint(
+                condition=Q(entries__gte=1, entries__lte=2), name="planned_option_entries"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pupil_id}: {self.subject}"

@@ -13,6 +13,7 @@ import numpy as np
 
 from nextsteps.progress.baselines import INTERNAL_ESTIMATE, BaselineRule
 from nextsteps.progress.estimates import PopulationEstimates
+from nextsteps.progress.ks4_models import shipped_models
 from nextsteps.progress.measures import (
     A8_COLUMNS,
     KS2_EXCLUSIONS,
@@ -27,11 +28,12 @@ from nextsteps.progress.measures import (
     Ks2Result,
     P8Result,
     Scores,
+    basics,
     mean_points,
     summarise,
     summarise_groups,
 )
-from nextsteps.progress.tables import PupilFile
+from nextsteps.progress.tables import BASICS_COLUMNS, PupilFile
 
 P8_CSV_COLUMNS = ("pupil_id", "ks2_average", "pag", "estimate", *P8_MEASURES, "excluded", "capped")
 KS2_CSV_COLUMNS = ("pupil_id", "ks1_average", "pag", *KS2_SUBJECTS, "excluded")
@@ -120,11 +122,26 @@ def p8_report(
         )
         for grouping in groupings
     }
-    return {
+    built = {
         "pupils": entries,
         "school": p8_school(result, pupils.columns["attainment8"], national_sd),
         "groups": groups,
     }
+    return with_basics(built, pupils)
+
+
+def with_basics(built: dict[str, Any], pupils: PupilFile) -> dict[str, Any]:
+    """Basics beside Attainment 8 when the file has the English and maths grades: each
+    pupil's grades and the school's figures (grade 4+ and 5+ in both)."""
+    columns = pupils.columns
+    if not all(column in columns for column in BASICS_COLUMNS):
+        return built
+    for i, entry in enumerate(built["pupils"]):
+        for column in BASICS_COLUMNS:
+            entry[column] = number(columns[column][i])
+    thresholds = shipped_models().basics.thresholds
+    built["school"]["basics"] = basics(columns["english_grade"], columns["maths_grade"], thresholds)
+    return built
 
 
 def p8_pupil(
@@ -152,12 +169,20 @@ def p8_pupil(
 
 def p8_csv(report: Mapping[str, Any]) -> str:
     """One row per pupil: the published columns, with the reason for any exclusion."""
+    columns = basics_columns(report, P8_CSV_COLUMNS)
     rows = []
     for pupil in report["pupils"]:
-        row = {column: pupil.get(column) for column in P8_CSV_COLUMNS}
+        row = {column: pupil.get(column) for column in columns}
         row["capped"] = " ".join(pupil.get("capped", []))
         rows.append(row)
-    return csv_text(P8_CSV_COLUMNS, rows, two_places=(*P8_MEASURES, "estimate"))
+    return csv_text(columns, rows, two_places=(*P8_MEASURES, "estimate"))
+
+
+def basics_columns(report: Mapping[str, Any], columns: Sequence[str]) -> tuple[str, ...]:
+    """The CSV's columns, with the Basics grades when the report has them."""
+    if "basics" not in report["school"]:
+        return tuple(columns)
+    return (*columns, *BASICS_COLUMNS)
 
 
 # --- cohorts without a national baseline ------------------------------------------------
@@ -166,7 +191,7 @@ def p8_csv(report: Mapping[str, Any]) -> str:
 def p8_unavailable_report(pupils: PupilFile, year: int, rule: BaselineRule) -> dict[str, Any]:
     """A KS4 cohort with no KS2 baseline: why, and Attainment 8; no score or band."""
     attainment8 = pupils.columns["attainment8"]
-    return {
+    built = {
         **cohort_fields(year, rule),
         "pupils": [
             {"pupil_id": pupil_id, "attainment8": number(attainment8[i])}
@@ -174,15 +199,14 @@ def p8_unavailable_report(pupils: PupilFile, year: int, rule: BaselineRule) -> d
         ],
         "school": {"attainment8": {"n": len(attainment8), "average": mean_points(attainment8)}},
     }
+    return with_basics(built, pupils)
 
 
 def p8_unavailable_csv(report: Mapping[str, Any]) -> str:
     """One row per pupil: Attainment 8, and why there is no Progress 8."""
-    rows = [
-        {"pupil_id": p["pupil_id"], "attainment8": p["attainment8"], "excluded": report["reason"]}
-        for p in report["pupils"]
-    ]
-    return csv_text(("pupil_id", "attainment8", "progress8", "excluded"), rows)
+    rows = [{"excluded": report["reason"], **p} for p in report["pupils"]]
+    columns = basics_columns(report, ("pupil_id", "attainment8", "progress8", "excluded"))
+    return csv_text(columns, rows)
 
 
 def cohort_fields(year: int, rule: BaselineRule) -> dict[str, Any]:

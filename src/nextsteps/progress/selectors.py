@@ -6,6 +6,7 @@ hands plain data to `compute`, which calls the kernel.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -13,14 +14,17 @@ from typing import Any
 
 import numpy as np
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from nextsteps.people.models import Pupil
-from nextsteps.progress import compute
+from nextsteps.progress import compute, options
 from nextsteps.progress.baselines import BaselineRule, UnknownCohort, shipped_rules
+from nextsteps.progress.ks4_models import Ks4Model, shipped_models
 from nextsteps.progress.measures import A8_COLUMNS, KS2_SUBJECTS, P8_MEASURES, Bands, GroupTable
 from nextsteps.progress.models import (
     Ks1Result,
     Ks2Result,
+    Ks4ModelAdoption,
     Ks4Result,
     NominalScore,
     ProxyBaseline,
@@ -216,7 +220,12 @@ def record_of(pupil: Pupil) -> compute.PupilRecord:
         ks2={"reading": ks2.reading, "maths": ks2.maths, "writing": ks2.writing} if ks2 else {},
         ks1={"reading": ks1.reading, "writing": ks1.writing, "maths": ks1.maths} if ks1 else None,
         ks4={column: float(getattr(ks4, column)) for column in A8_COLUMNS} if ks4 else None,
+        basics=(_grade(ks4.english_grade), _grade(ks4.maths_grade)) if ks4 else None,
     )
+
+
+def _grade(value: Any) -> float:
+    return math.nan if value is None else float(value)
 
 
 RESULTS = ("ks1_result", "ks2_result", "ks4_result")  # joined, so `record_of` never queries
@@ -285,6 +294,12 @@ def ks4_attainment(school: School, year: int) -> dict[str, Any]:
     """Attainment 8 of a KS4 cohort (every pupil, with or without a baseline)."""
     pupils = ks4_pupils(Pupil.objects.filter(school=school), year)
     return compute.ks4_attainment([record_of(p) for p in pupils])
+
+
+def ks4_summary(school: School, year: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Attainment 8 and Basics of a KS4 cohort (every pupil), in one query."""
+    records = [record_of(p) for p in ks4_pupils(Pupil.objects.filter(school=school), year)]
+    return compute.ks4_attainment(records), compute.ks4_basics(records)
 
 
 def ks1_ks2_report(
@@ -396,3 +411,48 @@ def _pupil_ks1_ks2(school: School, record: compute.PupilRecord, year: int) -> Me
         [record], values, table.national_sd, nominal_scores(school), ks1_points(), writing_points()
     )
     return Measured(table, computed.report["pupils"][0], computed.notes.get(record.pupil_id))
+
+
+# --- KS4 models and planned options ----------------------------------------------------
+
+
+def ks4_adoptions(school: School) -> dict[str, int]:
+    """The school's own setting: model id → the first cohort it is in force for."""
+    return dict(
+        Ks4ModelAdoption.objects.filter(school=school).values_list("model_id", "in_force_from")
+    )
+
+
+def ks4_model_for(school: School, year: int) -> tuple[Ks4Model | None, str]:
+    """The KS4 model in force for a cohort at this school, or None and why."""
+    return options.cohort_model(shipped_models(), year, ks4_adoptions(school))
+
+
+@dataclass(frozen=True)
+class PupilPlan:
+    pupil: Pupil
+    subjects: list[options.PlannedSubject]
+
+
+def on_roll() -> Q:
+    """Pupils who have not left (no leaving date, or one still to come)."""
+    return Q(leaving_date__isnull=True) | Q(leaving_date__gt=timezone.localdate())
+
+
+def option_plans(school: School, year_group: int) -> list[PupilPlan]:
+    """The year group's pupils on roll with their planned subjects, in two queries."""
+    pupils = (
+        Pupil.objects.filter(on_roll(), school=school, year_group=year_group)
+        .prefetch_related("planned_options")
+        .order_by("legal_surname", "legal_forename", "pk")
+    )
+    return [
+        PupilPlan(
+            pupil,
+            [
+                options.PlannedSubject(o.subject, o.category, o.entries)
+                for o in pupil.planned_options.all()
+            ],
+        )
+        for pupil in pupils
+    ]

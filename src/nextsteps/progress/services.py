@@ -19,13 +19,16 @@ from nextsteps import filereading
 from nextsteps.audit.services import audit_write
 from nextsteps.people.models import Pupil
 from nextsteps.progress import compute, selectors, shipped, uploads
+from nextsteps.progress.ks4_models import shipped_models
 from nextsteps.progress.measures import A8_COLUMNS, KS2_SUBJECTS, P8_MEASURES
 from nextsteps.progress.models import (
     Ks1Result,
     Ks2Result,
+    Ks4ModelAdoption,
     Ks4Qualification,
     Ks4Result,
     NominalScore,
+    PlannedOption,
     ProxyBaseline,
     ProxyScore,
     ReferenceGroup,
@@ -383,3 +386,87 @@ def ks2_writing_record(
         after={"writing": outcome, "year": year},
     )
     return None
+# --- KS4 models and planned options ------------------------------------------------------
+
+
+class Ks4ModelError(ValueError):
+    """A KS4 model cannot be marked in force as asked."""
+
+
+@transaction.atomic
+def ks4_model_adopt(*, school: School, model_id: str, year: int, by: Any) -> Ks4ModelAdoption:
+    """Mark a model (the proposed one) in force at this school from the cohort of `year`.
+
+    The model before it then ends with the cohort of the year before. Only a model the
+    models file has; a year before the first model in force is refused.
+    """
+    catalogue = shipped_models()
+    try:
+        catalogue.model(model_id)
+    except KeyError as error:
+        raise Ks4ModelError(str(error.args[0])) from None
+    first = min(
+        (m.in_force_from for m in catalogue.models if m.in_force_from is not None), default=year
+    )
+    if not first < year <= 2100:
+        raise Ks4ModelError(
+            gettext("Choose a cohort after %(first)s, the first the models file covers.")
+            % {"first": first}
+        )
+    adoption, _ = Ks4ModelAdoption.objects.update_or_create(
+        school=school, model_id=model_id, defaults={"in_force_from": year, "set_by": by}
+    )
+    audit_write(
+        actor=by,
+        action="progress.ks4_model_adopt",
+        school=school,
+        target=adoption,
+        after={"model": model_id, "in_force_from": year},
+    )
+    return adoption
+
+
+@transaction.atomic
+def ks4_model_adoption_remove(*, adoption: Ks4ModelAdoption, by: Any) -> None:
+    """Go back to the models file's own statuses."""
+    audit_write(
+        actor=by,
+        action="progress.ks4_model_adoption_remove",
+        school=adoption.school,
+        target=adoption,
+        before={"model": adoption.model_id, "in_force_from": adoption.in_force_from},
+    )
+    adoption.delete()
+
+
+@transaction.atomic
+def planned_options_load(*, school: School, name: str, content: bytes, by: Any) -> int:
+    """Load pupils' planned KS4 subjects from a CSV file; each pupil in it gets the file's plan.
+
+    Raises `UploadErrors` naming every bad cell, having written nothing. Returns how many
+    pupils' plans were loaded.
+    """
+    on_roll = dict(
+        Pupil.objects.filter(selectors.on_roll(), school=school).values_list("upn", "pk")
+    )
+    rules = uploads.ResultRules(
+        school=school.name, pupils=on_roll, ks1_points={}, writing_points={}, nominal={}
+    )
+    plans = uploads.parse_options(text_file(name, content), rules, shipped_models().categories)
+    PlannedOption.objects.filter(school=school, pupil_id__in=plans).delete()
+    PlannedOption.objects.bulk_create(
+        PlannedOption(
+            school=school, pupil_id=pupil_id, subject=subject, category=category, entries=entries
+        )
+        for pupil_id, rows in plans.items()
+        for subject, category, entries in rows
+    )
+    audit_write(
+        actor=by,
+        action="progress.planned_options_load",
+        school=school,
+        target_type="progress.planned_options",
+        target_label=name,
+        after={"file": name, "pupils": len(plans)},
+    )
+    return len(plans)

@@ -18,6 +18,7 @@ from typing import IO
 import numpy as np
 
 from nextsteps.i18n import translate as _
+from nextsteps.progress.ks4_models import current_model
 from nextsteps.progress.measures import (
     A8_COLUMNS,
     KS2_SUBJECTS,
@@ -30,8 +31,8 @@ from nextsteps.progress.measures import (
 )
 
 DATA_DIR = Path(__file__).parent / "data"
-# Greatest possible points: English and maths 2 × 9, EBacc and open 3 × 9.
-A8_MAXIMUM = {"attainment8": 90.0, "english": 18.0, "maths": 18.0, "ebacc": 27.0, "open": 27.0}
+# Greatest possible points in the model in force: English and maths 2 × 9, EBacc and open 3 × 9.
+A8_MAXIMUM = current_model().maximum
 KS2_SCALED_RANGE = (80.0, 120.0)
 # STA outcome codes that mean "no usable result" (absent, disapplied, just arrived, left,
 # missing, maladministration, unable to access the test, lost, taken in the past or future):
@@ -540,8 +541,18 @@ class PupilFile:
     groupings: list[Grouping]
 
 
-def read_pupils(path: Source, parsers: Mapping[str, Callable[[str], float]]) -> PupilFile:
-    """Pupil rows: a unique pupil_id, each parsed column, and any group columns present."""
+BASICS_COLUMNS = ("english_grade", "maths_grade")  # optional: the grades behind Basics
+
+
+def read_pupils(
+    path: Source,
+    parsers: Mapping[str, Callable[[str], float]],
+    optional_columns: Mapping[str, Callable[[str], float]] | None = None,
+) -> PupilFile:
+    """Pupil rows: a unique pupil_id, each parsed column, and any group columns present.
+
+    `optional_columns` are read when the header has them (and then every row is checked).
+    """
     name = str(path)
     ids: list[str] = []
     lines: list[int] = []
@@ -550,9 +561,14 @@ def read_pupils(path: Source, parsers: Mapping[str, Callable[[str], float]]) -> 
     # A column holds few distinct texts (scores 80–120, grade points): parse each once.
     known: dict[str, dict[str, float]] = {column: {} for column in parsers}
     groupings: Groupings | None = None
+    parsers = dict(parsers)
     for row in iter_rows(path, ["pupil_id", *parsers]):
         if groupings is None:
             groupings = Groupings([c for c in GROUP_COLUMNS if c in row.columns])
+            for column, parse in (optional_columns or {}).items():
+                if column in row.columns:
+                    parsers[column] = parse
+                    values[column], known[column] = [], {}
         pupil_id = check_pupil_id(name, row, first_line)
         for column, parse in parsers.items():
             text = row.get(column)
@@ -584,6 +600,9 @@ def check_pupil_id(name: str, row: Row, first_line: dict[str, int]) -> str:
     return pupil_id
 
 
+BASICS_PARSERS = {column: optional(bounded(0.0, 9.0)) for column in BASICS_COLUMNS}
+
+
 def read_p8_pupils(path: Source, codes: Ks2Codes | None) -> PupilFile:
     """A Progress 8 pupil file: KS2 reading and maths, Attainment 8 and its elements.
 
@@ -596,7 +615,7 @@ def read_p8_pupils(path: Source, codes: Ks2Codes | None) -> PupilFile:
     else:
         parsers |= {"ks2_reading": codes.score, "ks2_maths": codes.score}
     parsers |= {column: bounded(0.0, A8_MAXIMUM[column]) for column in A8_COLUMNS}
-    pupils = read_pupils(path, parsers)
+    pupils = read_pupils(path, parsers, BASICS_PARSERS)
     check_attainment8_sums(str(path), pupils)
     return pupils
 
@@ -604,7 +623,7 @@ def read_p8_pupils(path: Source, codes: Ks2Codes | None) -> PupilFile:
 def read_attainment_pupils(path: Source) -> PupilFile:
     """A pupil file's Attainment 8 and elements alone (a cohort with no KS2 baseline)."""
     parsers = {column: bounded(0.0, A8_MAXIMUM[column]) for column in A8_COLUMNS}
-    pupils = read_pupils(path, parsers)
+    pupils = read_pupils(path, parsers, BASICS_PARSERS)
     check_attainment8_sums(str(path), pupils)
     return pupils
 

@@ -9,8 +9,9 @@ Two forms (column names are case-insensitive; other columns are ignored):
 
 - results: `upn` and any of the stages — KS1 `ks1_year, ks1_reading, ks1_writing,
   ks1_maths`; KS2 `ks2_year, ks2_reading, ks2_maths` (and `ks2_writing`); KS4 `ks4_year,
-  attainment8, english, maths, ebacc, open`. A stage is read when its year column is there;
-  a row with that year empty has no result for the stage.
+  attainment8, english, maths, ebacc, open` (and, for Basics, `english_grade, maths_grade`:
+  the better of English language and literature, and maths). A stage is read when its year
+  column is there; a row with that year empty has no result for the stage.
 - qualifications: `upn, ks4_year, subject, kind, grade`, one row per qualification after
   discounting; Attainment 8 is worked out from them by the kernel.
 """
@@ -25,6 +26,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from nextsteps.progress.attainment8 import Kind, Qualification, attainment8
+from nextsteps.progress.ks4_models import shipped_models
 from nextsteps.progress.tables import (
     A8_MAXIMUM,
     CellError,
@@ -41,6 +43,7 @@ YEARS = (1995, 2100)
 KS1_COLUMNS = ("ks1_reading", "ks1_writing", "ks1_maths")
 KS2_COLUMNS = ("ks2_reading", "ks2_maths")
 KS4_COLUMNS = ("attainment8", "english", "maths", "ebacc", "open")
+BASICS_COLUMNS = ("english_grade", "maths_grade")  # optional, with ks4_year
 STAGES = {"ks1_year": KS1_COLUMNS, "ks2_year": KS2_COLUMNS, "ks4_year": KS4_COLUMNS}
 QUALIFICATION_COLUMNS = ("upn", "ks4_year", "subject", "kind", "grade")
 # Kinds as written in a file: the kernel's names, with spaces or underscores, any case.
@@ -89,7 +92,7 @@ class Ks2Row:
 class Ks4Row:
     pupil_id: int
     year: int
-    points: dict[str, Decimal]  # attainment8 and the four elements
+    points: dict[str, Decimal | None]  # attainment8, the four elements, the Basics grades
     qualifications: tuple[tuple[str, str, Decimal], ...] = ()  # (subject, kind, points)
 
 
@@ -320,19 +323,25 @@ def parse_ks2(
     return year, reading, maths, writing
 
 
-def parse_ks4(row: Row, c: Collector) -> tuple[int, dict[str, Decimal]] | None:
+def parse_ks4(row: Row, c: Collector) -> tuple[int, dict[str, Decimal | None]] | None:
     year = stage_year(row, "ks4_year", KS4_COLUMNS, c)
     if year is None:
         return None
-    points: dict[str, Decimal] = {}
+    points: dict[str, Decimal | None] = {}
     for column in KS4_COLUMNS:
         try:
             points[column] = decimal_points(row.get(column), A8_MAXIMUM[column])
         except CellError as error:
             c.add(row.line, column, str(error))
-    if len(points) < len(KS4_COLUMNS):
+    for column in BASICS_COLUMNS:  # optional: the grades behind Basics
+        text = row.get(column) if column in row.columns else ""
+        try:
+            points[column] = grade_points(text) if text else None
+        except CellError as error:
+            c.add(row.line, column, str(error))
+    if len(points) < len(KS4_COLUMNS) + len(BASICS_COLUMNS):
         return None
-    elements = points["english"] + points["maths"] + points["ebacc"] + points["open"]
+    elements = sum((points[column] or Decimal(0) for column in KS4_COLUMNS[1:]), Decimal(0))
     if elements != points["attainment8"]:
         message = _("attainment8 %(total)s is not the sum of the elements (%(sum)s)") % {
             "total": points["attainment8"],
@@ -411,10 +420,13 @@ def ks4_from_grades(pupil_id: int, year: int, rows: list[tuple[str, str, Decimal
     result = attainment8(
         Qualification(Kind(kind), float(points), subject) for subject, kind, points in rows
     )
-    points = {
+    points: dict[str, Decimal | None] = {
         column: Decimal(str(getattr(result, column))).quantize(Decimal("0.01"))
         for column in KS4_COLUMNS
     }
+    rule = shipped_models().basics
+    points["english_grade"] = max((p for _, k, p in rows if k in rule.english), default=None)
+    points["maths_grade"] = max((p for _, k, p in rows if k in rule.maths), default=None)
     return Ks4Row(pupil_id, year, points, tuple(rows))
 
 
@@ -452,3 +464,63 @@ def parse_proxy_scores(upload: TextFile, rules: ResultRules) -> dict[int, Decima
         collector.add(None, None, _("no pupils in the file"))
     collector.raise_if_any()
     return scores
+
+
+# --- planned options (Year 9 choices) ---------------------------------------------------
+
+OPTION_COLUMNS = ("upn", "subject", "category")
+
+
+def parse_options(
+    upload: TextFile, rules: ResultRules, categories: Mapping[str, str]
+) -> dict[int, list[tuple[str, str, int]]]:
+    """`upn, subject, category[, entries]` rows: pupil id → planned (subject, category, entries).
+
+    The category is one of the models file's (english_language, science, creative…); entries
+    is 1, or 2 for combined science. A subject twice for a pupil is refused.
+    """
+    collector = Collector(upload.name)
+    lookup = PupilLookup(rules, collector)
+    plans: dict[int, list[tuple[str, str, int]]] = {}
+    first: dict[tuple[int, str], int] = {}
+    for row in rows_of(upload, OPTION_COLUMNS, collector):
+        pupil_id = lookup.find(row, once=False)
+        subject = " ".join(row.get("subject").split())
+        if not subject:
+            collector.add(row.line, "subject", _("subject is empty"))
+        elif len(subject) > 100:
+            collector.add(row.line, "subject", _("subject is longer than 100 characters"))
+        category = row.get("category").strip().lower().replace(" ", "_")
+        if category not in categories:
+            collector.add(
+                row.line,
+                "category",
+                _("expected one of %(expected)s, found %(category)s")
+                % {"expected": ", ".join(categories), "category": repr(row.get("category"))},
+            )
+            category = ""
+        entries_text = row.get("entries") if "entries" in row.columns else ""
+        entries = 1
+        if entries_text not in {"", "1", "2"}:
+            collector.add(
+                row.line, "entries", _("expected 1 or 2, found %(t)s") % {"t": repr(entries_text)}
+            )
+        elif entries_text:
+            entries = int(entries_text)
+        if pupil_id is None or not subject or len(subject) > 100 or not category:
+            continue
+        key = (pupil_id, subject.lower())
+        if key in first:
+            collector.add(
+                row.line,
+                "subject",
+                _("%(subject)s is planned twice for this pupil (first on line %(line)s)")
+                % {"subject": subject, "line": first[key]},
+            )
+            continue
+        first[key] = row.line
+        plans.setdefault(pupil_id, []).append((subject, category, entries))
+    if not plans and not collector.errors:
+        collector.add(None, None, _("no planned subjects in the file"))
+    collector.raise_if_any()
+    return plans

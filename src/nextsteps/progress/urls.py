@@ -18,4 +18,8 @@ urlpatterns = [
     path("tables/", views.reference_tables, name="progress_tables"),
     path("tables/<int:table_id>/", views.reference_table_detail, name="progress_table"),
     path("tables/trust/", views.trust_estimates, name="progress_trust_estimates"),
+    path("options/", views.options_page, name="progress_options"),
+    path("options/upload/", views.options_upload, name="progress_options_upload"),
+    path("models/", views.ks4_model_adopt, name="progress_ks4_model_adopt"),
+    path("models/remove/", views.ks4_model_adoption_remove, name="progress_ks4_model_remove"),
 ]

@@ -6,6 +6,7 @@ appear only here, on pages for staff who see the whole school.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -13,13 +14,15 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from nextsteps import access, filereading
-from nextsteps.progress import compute, explain, selectors, services
-from nextsteps.progress.models import ReferenceTable
+from nextsteps.progress import compute, explain, options, selectors, services
+from nextsteps.progress.ks4_models import shipped_models
+from nextsteps.progress.models import Ks4ModelAdoption, ReferenceTable
 from nextsteps.progress.tables import InputError, TextFile
 from nextsteps.progress.uploads import UploadErrors
 from nextsteps.schools.models import School
@@ -105,7 +108,8 @@ def _progress8_figures(
             "proxy_form": ProxyBaselineForm() if baseline.rule is not None else None,
         }
         if proxy is None:
-            return context | {"attainment8": selectors.ks4_attainment(school, year)}
+            attainment, basics = selectors.ks4_summary(school, year)
+            return context | {"attainment8": attainment, "basics": basics}
     tables = list(selectors.visible_tables(school, Kind.PROGRESS8).prefetch_related("groups"))
     if proxy is not None:  # the estimates of a year with a KS2 baseline, never a trust's
         tables = [t for t in tables if t.source != ReferenceTable.Source.TRUST]
@@ -115,8 +119,9 @@ def _progress8_figures(
         report = selectors.progress8_report(school, year, table, proxy)
         context |= explain.progress8_context(report)
         context["attainment8"] = report.computed.report["school"]["attainment8"]
+        context["basics"] = report.computed.basics
     elif proxy is not None:
-        context["attainment8"] = selectors.ks4_attainment(school, year)
+        context["attainment8"], context["basics"] = selectors.ks4_summary(school, year)
     return context
 
 
@@ -377,3 +382,164 @@ def trust_estimates(request: HttpRequest, urn: int) -> HttpResponse:
         return redirect("progress_tables", urn=school.urn)
     url = reverse("progress8", kwargs={"urn": school.urn, "year": year})
     return redirect(f"{url}?table={table.pk}")
+
+
+# --- KS4 models and planned options --------------------------------------------------------
+
+OPTION_YEAR_GROUPS = (8, 9, 10)
+
+
+class OptionsUploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Planned options (CSV: upn, subject, category, entries)"),
+        widget=forms.ClearableFileInput(attrs=FILE_ATTRS),
+        help_text=gettext_lazy(
+            "One row per pupil and subject. Each pupil in the file gets the file's plan."
+        ),
+    )
+
+
+class AdoptionForm(forms.Form):
+    model_id = forms.ChoiceField(
+        label=gettext_lazy("Model"), widget=forms.Select(attrs={"class": "form-select"})
+    )
+    year = forms.IntegerField(
+        label=gettext_lazy("In force from the leavers of"),
+        min_value=2018,
+        max_value=2100,
+        widget=forms.NumberInput(attrs={"class": "form-control"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["model_id"]
+        if isinstance(field, forms.ChoiceField):
+            field.choices = [(m.id, m.name) for m in shipped_models().models if m.proposed]
+
+
+def _school_year_start(today: dt.date) -> int:
+    return today.year if today.month >= 9 else today.year - 1
+
+
+@access.signed_in
+@require_GET
+def options_page(request: HttpRequest, urn: int) -> HttpResponse:
+    """Year 9 options scored against each KS4 model, side by side, for leaders."""
+    school = _leaders_school(request, urn)
+    if school.phase == School.Phase.PRIMARY:
+        raise Http404("Options are for secondary schools")
+    year_group = _int(request.GET.get("year_group")) or 9
+    if year_group not in OPTION_YEAR_GROUPS:
+        raise Http404("Options are planned in Years 8 to 10")
+    catalogue = shipped_models()
+    leaving = options.leaving_year(year_group, _school_year_start(timezone.localdate()))
+    adoptions = selectors.ks4_adoptions(school)
+    in_force, unknown = options.cohort_model(catalogue, leaving, adoptions)
+    plans = selectors.option_plans(school, year_group)
+    scored = [
+        (plan, options.score_plan(plan.subjects, catalogue.models, in_force, catalogue.categories))
+        for plan in plans
+        if plan.subjects
+    ]
+    rows = [
+        {"pupil": plan.pupil, "subjects": plan.subjects, "scores": scores}
+        for plan, scores in scored
+    ]
+    models = sorted(catalogue.models, key=lambda m: (m is not in_force, m.proposed))
+    summary = [
+        {
+            "model": model,
+            "complete": sum(1 for _plan, scores in scored if scores[i].complete),
+            "gaps": sum(1 for _plan, scores in scored if not scores[i].complete),
+        }
+        for i, model in enumerate(models)
+    ]
+    return render(
+        request,
+        "progress/options.html",
+        {
+            "school": school,
+            "year_group": year_group,
+            "year_groups": OPTION_YEAR_GROUPS,
+            "leaving": leaving,
+            "in_force": in_force,
+            "unknown": unknown,
+            "models": models,
+            "summary": summary,
+            "rows": rows,
+            "without_plan": sum(1 for plan in plans if not plan.subjects),
+            "categories": catalogue.categories,
+            "adoptions": [
+                (catalogue.model(model_id), year) for model_id, year in sorted(adoptions.items())
+            ],
+            "adoption_form": AdoptionForm(initial={"year": leaving}),
+            "upload_form": OptionsUploadForm(),
+        },
+    )
+
+
+@access.signed_in
+@require_POST
+def options_upload(request: HttpRequest, urn: int) -> HttpResponse:
+    school = _leaders_school(request, urn)
+    form = OptionsUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a CSV file of planned options."))
+        return redirect("progress_options", urn=school.urn)
+    upload = form.cleaned_data["file"]
+    try:
+        count = services.planned_options_load(
+            school=school, name=upload.name, content=upload.read(), by=request.user
+        )
+    except UploadErrors as errors:
+        for error in errors.errors:
+            messages.error(request, str(error))
+        if errors.more:
+            messages.error(request, _("and %(n)d more problems") % {"n": errors.more})
+        return redirect("progress_options", urn=school.urn)
+    messages.success(
+        request,
+        _("Loaded %(name)s: planned options for %(n)d pupils.") % {"name": upload.name, "n": count},
+    )
+    return redirect("progress_options", urn=school.urn)
+
+
+@access.signed_in
+@require_POST
+def ks4_model_adopt(request: HttpRequest, urn: int) -> HttpResponse:
+    """Mark a proposed model in force at the school from a cohort (until a release does)."""
+    school = _leaders_school(request, urn)
+    form = AdoptionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the model and the first cohort it is in force for."))
+        return redirect("progress_options", urn=school.urn)
+    try:
+        services.ks4_model_adopt(
+            school=school,
+            model_id=form.cleaned_data["model_id"],
+            year=form.cleaned_data["year"],
+            by=request.user,
+        )
+    except services.Ks4ModelError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("The model is now in force at the school from the leavers of %(year)d.")
+            % {"year": form.cleaned_data["year"]},
+        )
+    return redirect("progress_options", urn=school.urn)
+
+
+@access.signed_in
+@require_POST
+def ks4_model_adoption_remove(request: HttpRequest, urn: int) -> HttpResponse:
+    school = _leaders_school(request, urn)
+    adoption = Ks4ModelAdoption.objects.filter(
+        school=school, model_id=request.POST.get("model_id", "")
+    ).first()
+    if adoption is None:
+        raise Http404("No such setting")
+    services.ks4_model_adoption_remove(adoption=adoption, by=request.user)
+    messages.success(request, _("The models file's own statuses apply again."))
+    return redirect("progress_options", urn=school.urn)
