@@ -386,6 +386,8 @@ def ks2_writing_record(
         after={"writing": outcome, "year": year},
     )
     return None
+
+
 # --- KS4 models and planned options ------------------------------------------------------
 
 
