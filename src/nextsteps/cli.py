@@ -30,8 +30,9 @@ ALIASES: dict[str, str] = {
 PRODUCT_COMMANDS: dict[str, str] = {
     "serve": "serve the web application",
     "demo": "build (or bring up to date) the demo trust and its schools",
-    "import": "import data: curriculum frameworks, Oak curriculum, OneRoster, CTF, spreadsheets",
+    "import": "import data: frameworks, Oak, OneRoster, CTF, spreadsheets, attendance, GIAS",
     "export": "export data: curriculum frameworks, OneRoster, CTF",
+    "sync": "keep a school in step with its MIS through Wonde (--dry-run; daily with --all)",
     "backup": "back up the database and uploaded files to one archive",
     "restore": "restore a backup archive, all or nothing (checks the whole archive first)",
     "sar": "a pupil's subject access export (zip of JSON, HTML and files)",

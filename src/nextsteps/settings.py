@@ -205,6 +205,11 @@ NEXTSTEPS_REPORTING_VIEWS = frozenset(
 # Background work: inline unless TASKS_BACKEND=database (then `nextsteps db_worker` runs it).
 TASKS = ops_config.task_settings()
 
+# The school's MIS through Wonde: the API base (Wonde's UK domain by default) and the token
+# Wonde issued (sent as `Authorization: Bearer …`). No token: no sync.
+WONDE_API_URL = env_str("WONDE_API_URL", "https://api.wonde.com/v1.0")
+WONDE_TOKEN = env_str("WONDE_TOKEN", "")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 

@@ -61,6 +61,8 @@ NOT_PAGES: dict[str, str] = {
     "school/<int:urn>/assessments/tables/install/": POST_ONLY,
     "school/<int:urn>/data/ctf/import/": POST_ONLY,
     "school/<int:urn>/data/oneroster/import/": POST_ONLY,
+    "school/<int:urn>/data/wonde/sync/": POST_ONLY,
+    "school/<int:urn>/data/attendance/import/": POST_ONLY,
     "school/<int:urn>/data/spreadsheet/": (
         "a spreadsheet upload's target: asked for without a file it returns to the data page"
     ),

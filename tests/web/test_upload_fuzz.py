@@ -186,6 +186,7 @@ def NOTHING(cast: Cast) -> dict[str, Any]:  # noqa: N802 - reads as a constant i
 ROUTES: dict[str, Route] = {
     "interop_oneroster_import": Route("admin", _primary, NOTHING, "file", (ZIP,)),
     "interop_ctf_import": Route("admin", _primary, NOTHING, "file", (XML,)),
+    "interop_attendance_import": Route("admin", _primary, NOTHING, "file", (CSV,)),
     "interop_sheet": Route("admin", _primary, lambda c: {"kind": "pupils"}, "file", (CSV, XLSX)),
     "framework_upload": Route(
         "admin",

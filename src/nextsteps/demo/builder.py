@@ -46,6 +46,7 @@ FORMS = ("K", "I", "N", "G")
 # Each capability adds its own realistic demo data: a module with
 # `build_demo_data(*, primary, secondary, today)`, idempotent and deterministic.
 DEMO_EXTENSIONS: list[str] = [
+    "nextsteps.people.demo",
     "nextsteps.markbook.demo",
     "nextsteps.assessments.demo",
     "nextsteps.feedback.demo",

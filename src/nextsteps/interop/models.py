@@ -51,6 +51,8 @@ class ImportRun(TenantModel):
         ONEROSTER = "oneroster", _("OneRoster")
         CTF = "ctf", _("Common Transfer File")
         SPREADSHEET = "spreadsheet", _("Spreadsheet")
+        WONDE = "wonde", _("Wonde sync")
+        ATTENDANCE = "attendance", _("Attendance")
 
     class Outcome(models.TextChoices):
         IMPORTED = "imported", _("Imported")
@@ -134,3 +136,44 @@ class CharacteristicPeriod(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.value} from {self.starts_on}"
+
+
+class WondeLink(TenantModel):
+    """A Wonde record's id and the nextsteps row it stands for, in one school."""
+
+    class Kind(models.TextChoices):
+        STUDENT = "student", _("Student")
+        EMPLOYEE = "employee", _("Employee")
+        CONTACT = "contact", _("Contact")
+        CLASS = "class", _("Class")
+        GROUP = "group", _("Registration group")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    wonde_id = models.CharField(_("Wonde id"), max_length=40)
+    object_id = models.PositiveBigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "kind", "wonde_id"], name="wonde_link_unique_per_school"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.wonde_id} → {self.object_id}"
+
+
+class WondeSchool(TenantModel):
+    """A school's Wonde connection: its Wonde id and when the last sync (not a dry run) began,
+    so the next one asks only for what changed since."""
+
+    wonde_id = models.CharField(_("Wonde id"), max_length=40)
+    synced_from = models.DateTimeField(_("last sync began"), null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["school"], name="wonde_school_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school_id} ↔ {self.wonde_id}"

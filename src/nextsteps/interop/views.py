@@ -6,9 +6,11 @@ import base64
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -113,6 +115,18 @@ class CtfImportForm(forms.Form):
     skip_conflicts = _skip_conflicts_field()
 
 
+class AttendanceImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Attendance this year (.csv)"),
+        help_text=gettext_lazy(
+            "Columns: UPN, Possible sessions, Attended sessions, and optionally Academic year."
+        ),
+    )
+    dry_run = forms.BooleanField(
+        label=gettext_lazy("Dry run: check and count, change nothing"), required=False, initial=True
+    )
+
+
 class SheetUploadForm(forms.Form):
     kind = forms.ChoiceField(
         label=gettext_lazy("What the spreadsheet holds"),
@@ -147,6 +161,11 @@ class SheetUploadForm(forms.Form):
 def data_home(request: HttpRequest, urn: int) -> HttpResponse:
     school = _admin_school(request, urn)
     runs = list(ImportRun.objects.filter(school=school).select_related("by")[:15])
+    last_sync = (
+        ImportRun.objects.filter(school=school, kind=ImportRun.Kind.WONDE)
+        .select_related("by")
+        .first()
+    )
     return render(
         request,
         "interop/data_home.html",
@@ -155,6 +174,9 @@ def data_home(request: HttpRequest, urn: int) -> HttpResponse:
             "runs": runs,
             "oneroster_form": OneRosterImportForm(auto_id="oneroster-%s"),
             "ctf_form": CtfImportForm(auto_id="ctf-%s"),
+            "attendance_form": AttendanceImportForm(auto_id="attendance-%s"),
+            "last_sync": last_sync,
+            "wonde_ready": bool(settings.WONDE_TOKEN),
             "sheet_form": SheetUploadForm(auto_id="sheet-%s", school=school),
             "pupils": Pupil.objects.filter(school=school, leaving_date__isnull=True).order_by(
                 "legal_surname", "legal_forename"
@@ -539,3 +561,53 @@ def token_revoke_view(request: HttpRequest, urn: int, token_id: int) -> HttpResp
     token_revoke(token=token, by=request.user)
     messages.success(request, _("Revoked %(name)s.") % {"name": token.name})
     return redirect("interop_tokens", urn=school.urn)
+
+
+@access.signed_in
+@require_POST
+def wonde_sync_now(request: HttpRequest, urn: int) -> HttpResponse:
+    """Sync the school from Wonde now; the data page then shows what changed."""
+    from nextsteps.interop.wonde_client import WondeError
+    from nextsteps.interop.wonde_sync import wonde_sync
+
+    school = _admin_school(request, urn)
+    try:
+        summary = wonde_sync(urn=school.urn, by=_user(request))
+    except WondeError as error:
+        messages.error(request, str(error))
+        return redirect("interop_home", urn=school.urn)
+    messages.success(request, summary.lines()[0])
+    return redirect(f"{reverse('interop_home', kwargs={'urn': school.urn})}#wonde-heading")
+
+
+@access.signed_in
+@require_POST
+def attendance_upload(request: HttpRequest, urn: int) -> HttpResponse:
+    from nextsteps.interop.attendance_import import attendance_import
+
+    school = _admin_school(request, urn)
+    form = AttendanceImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        _refuse_form(request, form, _("Choose an attendance CSV file to import."))
+        return redirect("interop_home", urn=school.urn)
+    upload = form.cleaned_data["file"]
+    if upload.size > MAX_SHEET:
+        messages.error(request, _("That file is larger than 10 MB."))
+        return redirect("interop_home", urn=school.urn)
+    try:
+        summary = attendance_import(
+            data=upload.read(),
+            filename=upload.name,
+            school=school,
+            by=request.user,
+            dry_run=form.cleaned_data["dry_run"],
+        )
+    except ImportProblems as problems:
+        return _problems_page(
+            request, school, _("Attendance import"), problems, upload.name, "attendance"
+        )
+    return render(
+        request,
+        "interop/summary.html",
+        {"school": school, "lines": summary.lines(), "dry_run": summary.dry_run},
+    )

@@ -151,3 +151,49 @@ class GuardianLink(TenantModel):
         constraints = [
             models.UniqueConstraint(fields=["guardian", "pupil"], name="guardian_link_unique"),
         ]
+
+
+class Attendance(TenantModel):
+    """A pupil's attendance over one academic year so far, as the MIS or a file states it.
+
+    Context for the learning figures, not a register: the sessions possible and attended to
+    the date the figures run to. Whether that is persistent absence is a national rule held as
+    data (`people/data/persistent_absence.csv`).
+    """
+
+    class Source(models.TextChoices):
+        WONDE = "wonde", _("Wonde sync")
+        FILE = "file", _("Imported file")
+        DEMO = "demo", _("Demonstration data")
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="attendance")
+    year_starting = models.PositiveSmallIntegerField(
+        _("academic year"), help_text=_("The calendar year the academic year starts in")
+    )
+    possible_sessions = models.PositiveIntegerField(_("possible sessions"))
+    attended_sessions = models.PositiveIntegerField(_("sessions attended"))
+    as_of = models.DateField(_("figures to"))
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+
+    class Meta:
+        ordering = ["pupil", "-year_starting"]
+        constraints = [
+            models.UniqueConstraint(fields=["pupil", "year_starting"], name="attendance_unique"),
+            models.CheckConstraint(
+                condition=models.Q(attended_sessions__lte=models.F("possible_sessions")),
+                name="attendance_attended_within_possible",
+            ),
+        ]
+        indexes = [models.Index(fields=["school", "year_starting"])]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.pupil_id} {self.year_starting}: "
+            f"{self.attended_sessions}/{self.possible_sessions}"
+        )
+
+    @property
+    def percent(self) -> float | None:
+        if not self.possible_sessions:
+            return None
+        return 100 * self.attended_sessions / self.possible_sessions

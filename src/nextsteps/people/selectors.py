@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
+from django.utils import timezone
+
+from nextsteps.people.attendance import attended_share, is_persistent_absence, percent_text
 from nextsteps.people.identity import FIELD_ORDER
-from nextsteps.people.models import Pupil
+from nextsteps.people.models import Attendance, Pupil
 from nextsteps.schools.models import School
 
 CHUNK = 2000
@@ -39,3 +44,49 @@ def pupil_records_by_id(school: School, ids: Iterable[int]) -> dict[int, dict[st
         batch = wanted[start : start + CHUNK]
         found.update({row["id"]: row for row in pupils.filter(pk__in=batch).values(*RECORD_FIELDS)})
     return found
+
+
+@dataclass(frozen=True)
+class AttendanceFigure:
+    """A pupil's attendance this year as a page shows it."""
+
+    attended: int
+    possible: int
+    as_of: dt.date
+    text: str
+    persistent: bool | None
+    percent: float | None
+
+
+def year_starting(today: dt.date) -> int:
+    return today.year if today.month >= 9 else today.year - 1
+
+
+def attendance_figure(row: Attendance) -> AttendanceFigure:
+    share = attended_share(row.attended_sessions, row.possible_sessions)
+    return AttendanceFigure(
+        attended=row.attended_sessions,
+        possible=row.possible_sessions,
+        as_of=row.as_of,
+        text=percent_text(row.attended_sessions, row.possible_sessions),
+        persistent=is_persistent_absence(
+            row.attended_sessions, row.possible_sessions, row.year_starting
+        ),
+        percent=None if share is None else float(share * 100),
+    )
+
+
+def attendance_this_year(pupil: Pupil, today: dt.date | None = None) -> AttendanceFigure | None:
+    """The pupil's attendance for the current academic year (one query), or None."""
+    year = year_starting(today or timezone.localdate())
+    row = Attendance.objects.filter(pupil=pupil, year_starting=year).first()
+    return None if row is None else attendance_figure(row)
+
+
+def attendance_by_pupil(school_id: int, today: dt.date) -> dict[int, AttendanceFigure]:
+    """Every pupil's attendance this year in a school, by pupil id (one query)."""
+    year = year_starting(today)
+    return {
+        row.pupil_id: attendance_figure(row)
+        for row in Attendance.objects.filter(school_id=school_id, year_starting=year)
+    }

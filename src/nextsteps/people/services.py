@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from nextsteps.audit.services import audit_write, snapshot
-from nextsteps.people.models import Guardian, GuardianLink, Pupil
+from nextsteps.people.models import Attendance, Guardian, GuardianLink, Pupil, Staff
 from nextsteps.people.upn import UpnError, upn_clean
 from nextsteps.schools.models import School
 
@@ -119,6 +119,129 @@ def pupils_import_write(
                 setattr(pupil, name, value)
         Pupil.objects.bulk_update(list(pupils.values()), names, batch_size=BATCH)
     return [pupil.pk for pupil in created]
+
+
+STAFF_FIELDS = frozenset({"title", "forename", "surname", "email", "code"})
+GUARDIAN_FIELDS = frozenset({"title", "forename", "surname", "email", "phone"})
+
+
+def _rows_write(
+    model: Any,
+    allowed: frozenset[str],
+    *,
+    school: School,
+    new: Sequence[Mapping[str, Any]],
+    changes: Mapping[int, Mapping[str, Any]],
+) -> list[int]:
+    for fields in [*new, *changes.values()]:
+        unknown = set(fields) - allowed
+        if unknown:
+            raise TypeError(f"unknown {model.__name__} fields: {sorted(unknown)}")
+    created = model.objects.bulk_create(
+        [model(school=school, **fields) for fields in new], batch_size=BATCH
+    )
+    ids = sorted(changes)
+    names = sorted({name for fields in changes.values() for name in fields})
+    for start in range(0, len(ids), BATCH):
+        rows = model.objects.filter(school=school).in_bulk(ids[start : start + BATCH])
+        for row_id, row in rows.items():
+            for name, value in changes[row_id].items():
+                setattr(row, name, value)
+        model.objects.bulk_update(list(rows.values()), names, batch_size=BATCH)
+    return [row.pk for row in created]
+
+
+@transaction.atomic
+def staff_import_write(
+    *,
+    school: School,
+    new: Sequence[Mapping[str, Any]],
+    changes: Mapping[int, Mapping[str, Any]],
+) -> list[int]:
+    """Create and update an import's staff in bulk (only the fields that change); new ids."""
+    return _rows_write(Staff, STAFF_FIELDS, school=school, new=new, changes=changes)
+
+
+@transaction.atomic
+def guardians_import_write(
+    *,
+    school: School,
+    new: Sequence[Mapping[str, Any]],
+    changes: Mapping[int, Mapping[str, Any]],
+    links: Sequence[Mapping[str, Any]] = (),
+    link_changes: Mapping[int, Mapping[str, Any]] | None = None,
+) -> list[int]:
+    """Create and update parents and carers and their links to pupils, in bulk; new ids.
+
+    `links` are new links (guardian_id, pupil_id, relationship, parental_responsibility), a
+    guardian_id of None meaning the new guardian at `new_index`.
+    """
+    created = _rows_write(Guardian, GUARDIAN_FIELDS, school=school, new=new, changes=changes)
+    GuardianLink.objects.bulk_create(
+        [
+            GuardianLink(
+                school=school,
+                guardian_id=link["guardian_id"]
+                if link.get("guardian_id") is not None
+                else created[link["new_index"]],
+                pupil_id=link["pupil_id"],
+                relationship=link.get("relationship", "")[:50],
+                parental_responsibility=link.get("parental_responsibility", True),
+            )
+            for link in links
+        ],
+        batch_size=BATCH,
+    )
+    _rows_write(
+        GuardianLink,
+        frozenset({"relationship", "parental_responsibility"}),
+        school=school,
+        new=[],
+        changes=link_changes or {},
+    )
+    return created
+
+
+@transaction.atomic
+def attendance_import_write(
+    *,
+    school: School,
+    rows: Sequence[Mapping[str, Any]],
+) -> tuple[int, int]:
+    """Set pupils' attendance for a year (pupil_id, year_starting, possible_sessions,
+    attended_sessions, as_of, source); (created, updated). Rows whose sessions are unchanged
+    are not written (not even their date)."""
+    pupil_ids = sorted({row["pupil_id"] for row in rows})
+    years = sorted({row["year_starting"] for row in rows})
+    existing = {
+        (a.pupil_id, a.year_starting): a
+        for start in range(0, len(pupil_ids), BATCH)
+        for a in Attendance.objects.filter(
+            school=school,
+            pupil_id__in=pupil_ids[start : start + BATCH],
+            year_starting__in=years,
+        )
+    }
+    new: list[Attendance] = []
+    changed: list[Attendance] = []
+    names = ("possible_sessions", "attended_sessions", "as_of", "source")
+    for row in rows:
+        current = existing.get((row["pupil_id"], row["year_starting"]))
+        if current is None:
+            new.append(Attendance(school=school, **row))
+        elif any(getattr(current, name) != row[name] for name in names if name != "as_of"):
+            for name in names:
+                setattr(current, name, row[name])
+            changed.append(current)
+    for item in [*new, *changed]:
+        if item.attended_sessions > item.possible_sessions:
+            raise ValidationError(
+                gettext("%(attended)s sessions attended is more than the %(possible)s possible")
+                % {"attended": item.attended_sessions, "possible": item.possible_sessions}
+            )
+    Attendance.objects.bulk_create(new, batch_size=BATCH)
+    Attendance.objects.bulk_update(changed, list(names), batch_size=BATCH)
+    return len(new), len(changed)
 
 
 @transaction.atomic

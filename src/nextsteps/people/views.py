@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from nextsteps import access
+from nextsteps.people.selectors import attendance_this_year
 from nextsteps.teaching.models import Class, GroupMembership
 from nextsteps.teaching.selectors import current
 
@@ -27,6 +28,7 @@ def pupil_detail(request: HttpRequest, urn: int, pupil_id: int) -> HttpResponse:
         )
     )
     guardians = list(pupil.guardian_links.select_related("guardian")) if is_staff else []
+    attendance = attendance_this_year(pupil) if is_staff else None
     return render(
         request,
         "people/pupil_detail.html",
@@ -37,5 +39,6 @@ def pupil_detail(request: HttpRequest, urn: int, pupil_id: int) -> HttpResponse:
             "groups": groups,
             "guardians": guardians,
             "is_staff": is_staff,
+            "attendance": attendance,
         },
     )

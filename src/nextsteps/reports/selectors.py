@@ -18,13 +18,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from nextsteps.curriculum.models import Objective
 from nextsteps.markbook.models import AssessmentPoint, Standing, StandingSnapshot
-from nextsteps.people.models import Pupil
+from nextsteps.people.attendance import is_persistent_absence
+from nextsteps.people.models import Attendance, Pupil
 from nextsteps.reports.rounding import percent_number, round_half_up, share
 from nextsteps.schools.models import School
 from nextsteps.teaching.models import Class, Enrolment
@@ -95,6 +96,8 @@ class PupilLine:
     sen: bool
     eal: bool
     figure: Figure = field(default_factory=Figure)
+    # Attendance this year as context: None when no attendance is recorded for the pupil.
+    persistent_absence: bool | None = None
 
 
 @dataclass
@@ -175,6 +178,12 @@ GROUPS: tuple[tuple[str, str, str, str], ...] = (
     ("sen", "Special educational needs", "SEN support or EHCP", "No SEN"),
     ("eal", "English as an additional language", "EAL", "Not EAL"),
     ("female", "Gender", "Girls", "Boys"),
+    (
+        "persistent_absence",
+        "Persistent absence (attendance this year)",
+        "Persistently absent",
+        "Others with attendance recorded",
+    ),
 )
 
 
@@ -189,6 +198,8 @@ def in_group(line: PupilLine, key: str) -> bool | None:
         return line.eal
     if key == "female":
         return {"F": True, "M": False}.get(line.gender)
+    if key == "persistent_absence":
+        return line.persistent_absence
     raise KeyError(key)
 
 
@@ -240,6 +251,7 @@ GROUP_FILTER_LABELS = {
     "sen": (_("SEN support or EHCP"), _("No SEN")),
     "eal": (_("EAL"), _("Not EAL")),
     "female": (_("Girls"), _("Boys")),
+    "persistent_absence": (_("Persistently absent"), _("Not persistently absent")),
 }
 
 
@@ -369,8 +381,14 @@ def school_dashboard(
     names = _subject_names(ids)  # 1
     core = _core_counts(ids)  # 2
     pupils: dict[int, PupilLine] = {}
+    attendance_year = today.year if today.month >= 9 else today.year - 1
+    attendance = Attendance.objects.filter(pupil=OuterRef("pk"), year_starting=attendance_year)
     for row in (
         Pupil.objects.filter(_on_roll(ids, today))
+        .annotate(
+            attended=Subquery(attendance.values("attended_sessions")[:1]),
+            possible=Subquery(attendance.values("possible_sessions")[:1]),
+        )
         .values_list(  # 3
             "pk",
             "legal_forename",
@@ -381,13 +399,19 @@ def school_dashboard(
             "disadvantaged",
             "sen_status",
             "eal",
+            "attended",
+            "possible",
         )
         .order_by("legal_surname", "legal_forename")
     ):
-        pk, forename, preferred, surname, yg, gender, dis, sen, eal = row
+        pk, forename, preferred, surname, yg, gender, dis, sen, eal, attended, possible = row
         pupils[pk] = PupilLine(
             pk, f"{preferred or forename} {surname}", yg, gender, dis, sen != "N", eal
         )
+        if possible:
+            pupils[pk].persistent_absence = is_persistent_absence(
+                attended, possible, attendance_year
+            )
     # The one place the filters apply: every figure below is built from these pupils and
     # subjects only.
     pupils = {pk: p for pk, p in pupils.items() if filters.admits(p)}

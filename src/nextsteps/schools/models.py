@@ -31,12 +31,37 @@ class School(models.Model):
     phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices)
     la_code = models.CharField(_("local authority number"), max_length=3, blank=True)
     estab = models.CharField(_("establishment number"), max_length=4, blank=True)
+    establishment_type = models.CharField(_("type of establishment"), max_length=100, blank=True)
+    local_authority = models.CharField(_("local authority"), max_length=100, blank=True)
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+
+class RegisteredEstablishment(models.Model):
+    """A school as the DfE's register (Get Information about Schools) describes it.
+
+    Imported from the user's own download of the establishments file; a school created in
+    nextsteps, or by a sync, takes its name, phase, type and local authority from here.
+    """
+
+    urn = models.PositiveIntegerField(_("URN"), unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    phase = models.CharField(_("phase of education"), max_length=60, blank=True)
+    establishment_type = models.CharField(_("type of establishment"), max_length=100, blank=True)
+    local_authority = models.CharField(_("local authority"), max_length=100, blank=True)
+    la_code = models.CharField(_("local authority number"), max_length=3, blank=True)
+    estab = models.CharField(_("establishment number"), max_length=4, blank=True)
+    status = models.CharField(_("status"), max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["urn"]
+
+    def __str__(self) -> str:
+        return f"{self.urn} {self.name}"
 
 
 class TenantModel(models.Model):

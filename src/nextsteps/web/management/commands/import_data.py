@@ -16,7 +16,8 @@ from nextsteps.schools.models import School
 class Command(BaseCommand):
     help = (
         "Import data into a school: curriculum frameworks (YAML, CSV, Oak National Academy), "
-        "OneRoster CSV sets, Common Transfer Files and spreadsheets."
+        "OneRoster CSV sets, Common Transfer Files, spreadsheets, attendance and the DfE register "
+        "of schools."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -53,12 +54,20 @@ class Command(BaseCommand):
         from nextsteps.interop import cli as interop_cli
 
         interop_cli.add_import_parsers(kinds)
+        from nextsteps.interop import cli_mis
+
+        cli_mis.add_mis_import_parsers(kinds)
 
     def handle(self, *args: Any, **options: Any) -> None:
         from nextsteps.interop import cli as interop_cli
 
         if options["kind"] in interop_cli.IMPORT_KINDS:
             interop_cli.run_import(self, options)
+            return
+        from nextsteps.interop import cli_mis
+
+        if options["kind"] in cli_mis.MIS_IMPORT_KINDS:
+            cli_mis.run_mis_import(self, options)
             return
         school = _school(options.get("school"))
         try:
