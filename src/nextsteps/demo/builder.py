@@ -68,6 +68,11 @@ _EXTENSION_LABELS = {
     "nextsteps.judging.demo": "comparative judgement and moderation",
     "nextsteps.policy.demo": "assessment policies and the workload survey",
     "nextsteps.reports.demo": "reports to parents",
+    "nextsteps.people.demo": "attendance",
+    "nextsteps.statutory.demo": "phonics, times tables check results and the Reception baseline",
+    "nextsteps.interop.demo": "a common transfer file from the pupils' primary schools",
+    "nextsteps.mtc.demo": "times tables practice",
+    "nextsteps.writing.demo": "Year 6 writing evidence",
 }
 
 

@@ -17,6 +17,7 @@ ACCOUNTS = (
     ("ta", "Mrs Lewis, teaching assistant in 4 Oak"),
     ("pupil", "Amara Hughes, Year 4, 4 Oak"),
     ("parent", "Mr Hughes, Amara's father"),
+    ("year6", "Year 6 class teacher (6 Oak), Hollins Park Primary: KS2 writing"),
     ("primaryhead", "headteacher, Hollins Park Primary"),
     ("trustleader", "Dr Mensah, trust leader, Riverbend Learning Trust"),
 )
