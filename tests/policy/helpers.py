@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 
 from nextsteps.accounts.models import Membership, Role, User
 from nextsteps.curriculum.models import Objective, ScaleLevel
@@ -22,6 +23,12 @@ from nextsteps.teaching.models import Class, Enrolment
 from tests.conftest import Cast
 
 KINGSMEAD = 990102
+
+
+def demo_year_start() -> int:
+    """The academic year the demo is dated in (it is built for today)."""
+    today = timezone.localdate()
+    return today.year if today.month >= 9 else today.year - 1
 
 
 def department(cast: Cast, name: str) -> Department:

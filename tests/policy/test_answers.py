@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nextsteps.policy import services
+from nextsteps.policy.drops import year_name
 from nextsteps.policy.models import (
     KeyQuestion,
     Response,
@@ -13,7 +14,15 @@ from nextsteps.policy.models import (
     Status,
 )
 from tests.conftest import Cast
-from tests.policy.helpers import KINGSMEAD, answer_url, client_for, department, head_of, question
+from tests.policy.helpers import (
+    KINGSMEAD,
+    answer_url,
+    client_for,
+    demo_year_start,
+    department,
+    head_of,
+    question,
+)
 
 
 @pytest.fixture
@@ -240,4 +249,7 @@ def test_department_dashboard_shows_what_is_answered(
         page = client.get(f"/school/{KINGSMEAD}/policy/departments/{science.pk}/")
     text = page.content.decode()
     assert "5 of 9 key questions answered, 0 agreed" in text
-    assert "data collections a year: more than three" in text
+    # Science's own points in the calendar: four drops, two of them ten days apart.
+    year = demo_year_start()
+    assert f"4 drops in {year_name(year)}" in text
+    assert f"1 Dec {year} and 11 Dec {year} are 10 days apart" in text

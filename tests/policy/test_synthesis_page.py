@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from nextsteps.policy.drops import year_name
 from nextsteps.policy.models import Decision
 from tests.conftest import Cast
-from tests.policy.helpers import KINGSMEAD, question
+from tests.policy.helpers import KINGSMEAD, demo_year_start, question
 
 
 def synthesis_url(cast: Cast, key: str) -> str:
@@ -24,8 +25,10 @@ def test_leader_compares_data_collection_across_departments(
         assert f">{name}</h3>" in text
     assert "Modern foreign languages" in text
     assert "— every department" in text  # the December and March windows are shared
-    assert "Science plans 5 data collections a year" in text
-    assert "Modern foreign languages plans 4 data collections a year" in text
+    year = year_name(demo_year_start())
+    assert f"Science plans: 5 drops in {year}" in text
+    assert f"Modern foreign languages plans: 4 drops in {year}" in text
+    assert "over the limit of 3 a year, after “Making data work”" in text
 
 
 def test_marking_synthesis_computes_hours_and_flags_the_limit(cast: Cast) -> None:

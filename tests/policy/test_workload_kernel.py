@@ -13,7 +13,6 @@ from nextsteps.policy.workload import (
     activity_hours,
     over_limit,
     savings,
-    too_many_collections,
     weekly_hours,
 )
 
@@ -78,11 +77,9 @@ def test_quick_code_marking_is_never_made_slower_by_whole_class_feedback() -> No
     assert saving.whole_class_hours == saving.hours_now
 
 
-def test_limit_and_collections_warnings() -> None:
+def test_limit_warning() -> None:
     assert over_limit(Decimal("3.01"), Decimal("3.0"))
     assert not over_limit(Decimal("3.00"), Decimal("3.0"))
-    assert not too_many_collections(3)
-    assert too_many_collections(4)
 
 
 def test_an_unknown_period_is_refused() -> None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from nextsteps.policy.drops import year_name
 from nextsteps.policy.models import PolicySettings
 from tests.conftest import Cast
-from tests.policy.helpers import KINGSMEAD, client_for, head_of
+from tests.policy.helpers import KINGSMEAD, client_for, demo_year_start, head_of
 
 
 def test_leader_sees_every_departments_workload_and_the_warnings(
@@ -21,7 +22,10 @@ def test_leader_sees_every_departments_workload_and_the_warnings(
     # English (draft): (1×4 + 1×1 + ½×1) min × 30 pupils × 5 classes / 60 = 13.75 h.
     assert "13.75" in text
     assert "Over the limit" in text
-    assert "More than three" in text  # science: five collections
+    year = demo_year_start()
+    # Science's calendar: four drops, the second and third ten days apart.
+    assert f"4 drops in {year_name(year)} (16 Oct {year}, 1 Dec {year}" in text
+    assert f"1 Dec {year} and 11 Dec {year} are 10 days apart" in text
     assert "From the agreed marking expectations." in text  # mathematics
     assert "whole-class feedback" in text.lower()
 

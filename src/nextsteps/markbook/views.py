@@ -29,6 +29,7 @@ from nextsteps.markbook import selectors, services
 from nextsteps.markbook.cells import render_cell
 from nextsteps.markbook.models import AssessmentPoint, Judgement, Method, Standing
 from nextsteps.markbook.uploads import UploadRefused
+from nextsteps.policy import drop_selectors
 from nextsteps.schools.models import Department, School
 from nextsteps.teaching.models import Class
 from nextsteps.web.exports import table_response
@@ -634,16 +635,27 @@ def assessment_points(request: HttpRequest, urn: int) -> HttpResponse:
         except services.JudgementRefused as error:
             messages.error(request, str(error))
         return redirect("assessment_points", urn=school.urn)
+    pending: list[str] = []
     if request.method == "POST" and form.is_valid():
         department = form.cleaned_data["department"]
-        services.assessment_point_create(
-            school_id=school.pk,
-            name=form.cleaned_data["name"],
-            date=form.cleaned_data["date"],
-            by=request.user,
-            department_id=department.pk if department else None,
-        )
-        return redirect("assessment_points", urn=school.urn)
+        name, date = form.cleaned_data["name"], form.cleaned_data["date"]
+        # The data-drop rules warn before the point is saved; saving anyway is the
+        # leader's call, made with the dates in front of them.
+        _drops, pending = drop_selectors.drops_if_added(school, department, name, date)
+        if not pending or request.POST.get("confirm") == "1":
+            services.assessment_point_create(
+                school_id=school.pk,
+                name=name,
+                date=date,
+                by=request.user,
+                department_id=department.pk if department else None,
+            )
+            return redirect("assessment_points", urn=school.urn)
+    department_drops, school_drops = drop_selectors.calendar_drops(
+        school, list(departments), timezone.localdate(), whole_school=whole_school
+    )
+    first = school_drops or next(iter(department_drops), None)
+    flagged = (school_drops, *department_drops)
     return render(
         request,
         "markbook/assessment_points.html",
@@ -655,6 +667,9 @@ def assessment_points(request: HttpRequest, urn: int) -> HttpResponse:
                 )
             ),
             "form": form,
+            "pending": pending,
+            "drops": [d for d in flagged if d and (d.warnings or d.no_rule)],
+            "drop_limits": first.limits if first else None,
         },
     )
 

@@ -70,6 +70,16 @@ def _answer_from(entry: dict[str, Any], start: int) -> Answer:
     )
 
 
+def demo_calendar(start: int) -> dict[str, list[tuple[str, dt.date]]]:
+    """The assessment points departments scheduled in the calendar, dated in the academic
+    year starting in `start`."""
+    data = yaml.safe_load(DEMO_FILE.read_text(encoding="utf-8"))
+    return {
+        department: [(p["name"], dt.date(start + p["year"], p["month"], p["day"])) for p in points]
+        for department, points in (data.get("calendar") or {}).items()
+    }
+
+
 def demo_policy(start: int) -> tuple[dict[str, dict[str, Answer]], dict[str, dict[str, str]]]:
     """The departments' answers (dated in the academic year starting in `start`) and the
     schools' whole-school decisions, from the demo data file."""
@@ -93,6 +103,7 @@ def build_demo_data(*, primary: School, secondary: School, today: dt.date) -> No
     leader = User.objects.filter(username="leader").first()
     head = User.objects.filter(username="primaryhead").first()
     _kingsmead(secondary, answers, decisions["kingsmead"], today, leader)
+    _calendar(secondary, demo_calendar(start))
     _decisions(primary, decisions["hollins-park"], head, today)
     _publish(primary, head, today)
     _four_oak(primary, today)
@@ -148,6 +159,30 @@ def _kingsmead(
     _decisions(school, decisions, leader, today)
     _publish(school, leader, today)
     _reviews(school, leader, today)
+
+
+def _calendar(school: School, calendar: dict[str, list[tuple[str, dt.date]]]) -> None:
+    """Departments' own assessment points, through the markbook's service; only the missing."""
+    from nextsteps.markbook.models import AssessmentPoint
+    from nextsteps.markbook.services import assessment_point_create
+
+    for name, points in calendar.items():
+        department = Department.objects.filter(school=school, name=name).first()
+        if department is None:
+            continue
+        head = _head_of(department)
+        known = set(
+            AssessmentPoint.objects.filter(department=department).values_list("name", flat=True)
+        )
+        for point_name, date in points:
+            if point_name not in known:
+                assessment_point_create(
+                    school_id=school.pk,
+                    name=point_name,
+                    date=date,
+                    by=head,
+                    department_id=department.pk,
+                )
 
 
 def _answer(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from nextsteps.policy import glossary, synthesis, workload
+from nextsteps.policy.drop_selectors import planned_warnings
 from nextsteps.policy.models import (
     Decision,
     KeyQuestion,
@@ -149,7 +150,7 @@ def _findings(
     builders = {
         Structure.PROGRESS: lambda: _progress(structured),
         Structure.EVIDENCE: lambda: _choices(structured, "methods", EvidenceMethod),
-        Structure.COLLECTION: lambda: _collection(structured),
+        Structure.COLLECTION: lambda: _collection(structured, school),
         Structure.MARKING: lambda: _marking(structured, pupils, school),
         Structure.MODERATION: lambda: _moderation(structured),
         Structure.REPORTING: lambda: _reporting(structured),
@@ -225,7 +226,7 @@ def _progress(structured: dict[str, dict[str, Any]]) -> list[Finding]:
     return found + _choices(structured, "dimensions", Dimension, _("Progress includes"))
 
 
-def _collection(structured: dict[str, dict[str, Any]]) -> list[Finding]:
+def _collection(structured: dict[str, dict[str, Any]], school: School) -> list[Finding]:
     points = {
         d: [dt.date.fromisoformat(p["date"]) for p in data.get("points", [])]
         for d, data in structured.items()
@@ -253,18 +254,12 @@ def _collection(structured: dict[str, dict[str, Any]]) -> list[Finding]:
                     _("%(when)s — only %(who)s") % {"when": when, "who": cluster.departments[0]},
                 )
             )
+    settings = settings_for(school)
     for department, dates in points.items():
-        if workload.too_many_collections(len(dates)):
-            found.append(
-                Finding(
-                    WATCH,
-                    _(
-                        "%(d)s plans %(n)d data collections a year — more than three adds workload "
-                        "without adding information."
-                    )
-                    % {"d": department, "n": len(dates)},
-                )
-            )
+        found += [
+            Finding(WATCH, _("%(d)s plans: %(warning)s") % {"d": department, "warning": warning})
+            for warning in planned_warnings(dates, settings)
+        ]
     return found
 
 

@@ -221,6 +221,13 @@ class SettingsForm(forms.Form):
     review_interval_months = forms.IntegerField(
         label=_("Months between reviews"), min_value=1, max_value=24
     )
+    data_drops_limit = forms.IntegerField(
+        label=_("Data drops a year"),
+        min_value=1,
+        max_value=12,
+        required=False,
+        help_text=_("Leave blank for the default: three a year, after “Making data work”."),
+    )
 
 
 class DepartmentSettingsForm(forms.Form):

@@ -59,6 +59,13 @@ class PolicySettings(TenantModel):
         default=6,
         validators=[MinValueValidator(1), MaxValueValidator(24)],
     )
+    data_drops_limit = models.PositiveSmallIntegerField(
+        _("data drops a year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_("Leave blank for the default rule, named with its source."),
+    )
 
     class Meta:
         verbose_name_plural = "policy settings"

@@ -16,7 +16,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from nextsteps import access
 from nextsteps.accounts.models import Role
-from nextsteps.policy import document_selectors, forms, selectors, services, workload_selectors
+from nextsteps.policy import (
+    document_selectors,
+    drop_selectors,
+    forms,
+    selectors,
+    services,
+    workload_selectors,
+)
 from nextsteps.policy.models import PolicyDocument, Review
 from nextsteps.policy.pdf import document_pdf
 from nextsteps.policy.views import _departments, _leader, _policy_worker, leads_policy
@@ -36,6 +43,7 @@ def policy_workload(request: HttpRequest, urn: int) -> HttpResponse:
         initial={
             "workload_limit_hours": settings.workload_limit_hours,
             "review_interval_months": settings.review_interval_months,
+            "data_drops_limit": settings.data_drops_limit,
         },
     )
     if request.method == "POST":
@@ -47,19 +55,31 @@ def policy_workload(request: HttpRequest, urn: int) -> HttpResponse:
                 by=request.user,
                 workload_limit_hours=form.cleaned_data["workload_limit_hours"],
                 review_interval_months=form.cleaned_data["review_interval_months"],
+                data_drops_limit=form.cleaned_data["data_drops_limit"],
             )
             messages.success(request, _("The school's limits are saved."))
             return redirect("policy_workload", urn=urn)
     from nextsteps.policy import workload
 
+    departments = _departments(request, school)
+    department_drops, school_drops = drop_selectors.calendar_drops(
+        school,
+        departments,
+        timezone.localdate(),
+        whole_school=access.sees_whole_school(request.user, school),
+        settings=settings,
+    )
+    any_drops = school_drops or (department_drops[0] if department_drops else None)
     return render(
         request,
         "policy/workload.html",
         {
             "school": school,
             "rows": workload_selectors.workload_rows(
-                school, _departments(request, school), settings.workload_limit_hours
+                school, departments, settings.workload_limit_hours, drops=department_drops
             ),
+            "school_drops": school_drops,
+            "drop_limits": any_drops.limits if any_drops else None,
             "limit": settings.workload_limit_hours,
             "form": form,
             "is_leader": is_leader,

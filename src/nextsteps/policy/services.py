@@ -58,20 +58,30 @@ def add_months(date: dt.date, months: int) -> dt.date:
 
 @transaction.atomic
 def policy_settings_update(
-    *, school: School, by: Any, workload_limit_hours: Decimal, review_interval_months: int
+    *,
+    school: School,
+    by: Any,
+    workload_limit_hours: Decimal,
+    review_interval_months: int,
+    data_drops_limit: int | None = None,
 ) -> PolicySettings:
-    """Set the school's workload limit and the time between reviews."""
+    """Set the school's workload limit, the time between reviews and its own limit on data
+    drops a year (none: the default rule)."""
     if not Decimal("0.5") <= workload_limit_hours <= Decimal(40):
         raise PolicyError(_("The workload limit must be from 0.5 to 40 hours a week."))
     if not 1 <= review_interval_months <= 24:
         raise PolicyError(_("Reviews must be from 1 to 24 months apart."))
+    if data_drops_limit is not None and not 1 <= data_drops_limit <= 12:
+        raise PolicyError(_("The limit on data drops must be from 1 to 12 a year."))
     settings, _created = PolicySettings.objects.get_or_create(school=school)
     before = {
         "workload_limit_hours": str(settings.workload_limit_hours),
         "review_interval_months": settings.review_interval_months,
+        "data_drops_limit": settings.data_drops_limit,
     }
     settings.workload_limit_hours = workload_limit_hours
     settings.review_interval_months = review_interval_months
+    settings.data_drops_limit = data_drops_limit
     settings.save()
     audit_write(actor=by, action="policy.settings.update", target=settings, before=before)
     return settings

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from nextsteps import access
 from nextsteps.accounts.models import Role
 from nextsteps.policy import (
+    drop_selectors,
     forms,
     glossary,
     selectors,
@@ -348,6 +349,7 @@ def policy_answer(
             "is_leader": leads_policy(request.user, school),
             "term_href": term_href(school),
             "comment_form": forms.CommentForm(),
+            "planned_warnings": drop_selectors.answer_warnings(school, question, page.latest),
         },
     )
 

@@ -39,7 +39,6 @@ KINDS = (
 INDIVIDUAL_KINDS = frozenset({"written_comments", "marking_codes"})
 WHOLE_CLASS_READ_MINUTES = Fraction(1, 2)
 WHOLE_CLASS_SHEET_MINUTES = Fraction(15)
-MAX_COLLECTIONS = 3
 _CENT = Decimal("0.01")
 
 
@@ -127,8 +126,3 @@ def savings(activities: Iterable[Activity], pupils_per_class: int) -> list[Savin
 def over_limit(hours: Decimal, limit: Decimal) -> bool:
     """True when a department's weekly hours exceed the school's limit."""
     return hours > limit
-
-
-def too_many_collections(count: int, limit: int = MAX_COLLECTIONS) -> bool:
-    """True when a department plans more data collections a year than the limit (three)."""
-    return count > limit

@@ -1,5 +1,6 @@
 """Reads for workload: each department's marking and feedback in hours per teacher per week,
-and its data collections, from its agreed expectations or, failing those, its latest answer."""
+from its agreed expectations or, failing those, its latest answer; and its data drops this
+year, counted from the assessment points scheduled in the calendar."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count
+from django.utils import timezone
 
 from nextsteps.policy import workload
+from nextsteps.policy.drop_selectors import Drops, calendar_drops
 from nextsteps.policy.models import (
-    CollectionPoint,
     DepartmentSettings,
     MarkingExpectation,
     MarkingKind,
@@ -54,9 +56,7 @@ class WorkloadRow:
     hours: Decimal
     over_limit: bool
     savings: list[SavingView]
-    collections: int
-    collections_source: str
-    too_many_collections: bool
+    drops: Drops
 
     @property
     def saving_whole_class(self) -> Decimal:
@@ -105,13 +105,27 @@ def to_activity(data: dict[str, Any]) -> workload.Activity:
 
 
 def workload_rows(
-    school: School, departments: list[Department], limit: Decimal | None = None
+    school: School,
+    departments: list[Department],
+    limit: Decimal | None = None,
+    *,
+    drops: list[Drops] | None = None,
+    on: dt.date | None = None,
 ) -> list[WorkloadRow]:
-    """Each department's marking workload and data collections, in a fixed number of queries."""
+    """Each department's marking workload and data drops, in a fixed number of queries.
+
+    `drops` are the departments' drops when the caller has them already (in the same order).
+    """
     from nextsteps.policy.structures import activity_sentence
 
-    if limit is None:
-        limit = settings_for(school).workload_limit_hours
+    if limit is None or drops is None:
+        settings = settings_for(school)
+        limit = settings.workload_limit_hours if limit is None else limit
+        if drops is None:
+            today = on or timezone.localdate()
+            drops, _school = calendar_drops(
+                school, departments, today, whole_school=False, settings=settings
+            )
     agreed: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for e in MarkingExpectation.objects.filter(school=school).order_by("department", "position"):
         agreed[e.department_id].append(
@@ -124,13 +138,6 @@ def workload_rows(
             }
         )
     proposed = _latest_structured(school, "marking-feedback")
-    points = dict(
-        CollectionPoint.objects.filter(school=school)
-        .values("department")
-        .annotate(n=Count("pk"))
-        .values_list("department", "n")
-    )
-    proposed_points = _latest_structured(school, "data-collection")
     sizes = class_sizes(school)
     saved_sizes = dict(
         DepartmentSettings.objects.filter(
@@ -138,7 +145,7 @@ def workload_rows(
         ).values_list("department_id", "pupils_per_class")
     )
     rows = []
-    for department in departments:
+    for department, department_drops in zip(departments, drops, strict=True):
         source = "agreed" if agreed.get(department.pk) else ""
         raw = agreed.get(department.pk) or []
         if not raw and proposed.get(department.pk):
@@ -147,11 +154,6 @@ def workload_rows(
         pupils = size or DEFAULT_PUPILS_PER_CLASS
         activities = [to_activity(a) for a in raw]
         hours = workload.weekly_hours(activities, pupils)
-        collections_source = "agreed" if department.pk in points else ""
-        collections = points.get(department.pk, 0)
-        if not collections and proposed_points.get(department.pk):
-            collections_source = "proposed"
-            collections = len(proposed_points[department.pk].get("points", []))
         rows.append(
             WorkloadRow(
                 department=department,
@@ -174,9 +176,7 @@ def workload_rows(
                     )
                     for saving in workload.savings(activities, pupils)
                 ],
-                collections=collections,
-                collections_source=collections_source,
-                too_many_collections=workload.too_many_collections(collections),
+                drops=department_drops,
             )
         )
     return rows
