@@ -16,7 +16,6 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -26,6 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from nextsteps import access
 from nextsteps.accounts.models import STAFF_ROLES
 from nextsteps.audit.services import audit_write
+from nextsteps.next_page import next_page
 from nextsteps.security import sign_in
 from nextsteps.security.selectors import sign_in_wait
 from nextsteps.security.services import sign_in_failure_record, sign_in_success_record
@@ -126,12 +126,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 
 def _next_page(request: HttpRequest) -> str:
     """Where the second step was asked for (the admin, a school page), if it is on this site."""
-    wanted = request.GET.get(REDIRECT_FIELD_NAME, "")
-    if wanted and url_has_allowed_host_and_scheme(
-        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return wanted
-    return resolve_url("home")
+    return next_page(request, field=REDIRECT_FIELD_NAME) or resolve_url("home")
 
 
 def _qr_data_uri(url: str) -> str:

@@ -16,7 +16,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -29,6 +28,7 @@ from nextsteps.markbook import selectors, services
 from nextsteps.markbook.cells import render_cell
 from nextsteps.markbook.models import AssessmentPoint, Judgement, Method, Standing
 from nextsteps.markbook.uploads import UploadRefused
+from nextsteps.next_page import next_page
 from nextsteps.policy import drop_selectors
 from nextsteps.schools.models import Department, School
 from nextsteps.teaching.models import Class
@@ -156,7 +156,7 @@ def cell(
     else:
         messages.success(request, _("Saved."))
         return redirect(
-            _safe_next(request) or _cell_url(school, teaching_class, pupil.pk, objective.pk)
+            next_page(request) or _cell_url(school, teaching_class, pupil.pk, objective.pk)
         )
     if error:
         response["HX-Reswap"] = "none"
@@ -167,15 +167,6 @@ def cell(
 def _htmx(request: HttpRequest) -> bool:
     """Whether htmx (or the markbook's script, which says so too) sent the request."""
     return request.headers.get("HX-Request") == "true"
-
-
-def _safe_next(request: HttpRequest) -> str:
-    """The page a plain form asked to go back to (quick capture), if it is on this site."""
-    target = request.POST.get("next", "")
-    allowed = url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return target if target and allowed else ""
 
 
 def _cell_url(school: School, teaching_class: Class, pupil_id: int, objective_id: int) -> str:

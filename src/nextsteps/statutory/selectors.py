@@ -3,6 +3,7 @@ the school's figures beside the national ones for each year."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -301,6 +302,8 @@ class BaselineRow:
     record: BaselineRecord | None
     may_record: bool
     typed: tuple[str, str] | None = None  # what was typed, shown again beside a problem
+    # The typed date, read: a date input shows only an ISO date, so an unreadable one is blank.
+    typed_date: dt.date | None = None
 
 
 def baseline_class(teaching_class: Class, allowed: set[int] | None) -> list[BaselineRow]:

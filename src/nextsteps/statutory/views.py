@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from nextsteps import access
+from nextsteps.next_page import next_page
 from nextsteps.schools.models import School
 from nextsteps.statutory import permissions, rules, selectors, services
 from nextsteps.statutory.models import Source
@@ -74,7 +75,7 @@ def phonics_threshold(request: HttpRequest, urn: int) -> HttpResponse:
             _("The threshold mark for %(year)s is %(mark)s (entered by the school).")
             % {"year": row.academic_year, "mark": row.threshold},
         )
-    return redirect(request.POST.get("next") or f"/school/{urn}/statutory/")
+    return redirect(next_page(request) or f"/school/{urn}/statutory/")
 
 
 # ---------------------------------------------------------------------------- phonics
@@ -295,6 +296,7 @@ def baseline_class(request: HttpRequest, urn: int, class_id: int) -> HttpRespons
             reason = request.POST.get(f"reason-{row.pupil.pk}", "").strip()
             row.typed = (when, reason)
             date = _date(when)
+            row.typed_date = date
             if when and date is None:
                 problems.append(
                     _("%(name)s, column administered_on: '%(text)s' is not a date")
