@@ -23,7 +23,7 @@ from urllib.parse import urlencode
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
@@ -117,6 +117,9 @@ def second_factor_step(request: HttpRequest, *, next_url: str = "") -> HttpRespo
 
 
 def needs_second_factor(user: Any) -> bool:
+    known = getattr(user, "_access_has_device", None)  # read with the person at sign-in
+    if known is not None:
+        return bool(known)
     from django_otp import user_has_device
 
     return bool(user_has_device(user, confirmed=True))
@@ -422,6 +425,68 @@ def access_class_pupil(
                 % {"name": pupil.name}
             )
     return pupil
+
+
+def recording_enrolment(user: Any, school: School, class_id: int, pupil_id: int) -> Any | None:
+    """The pupil's current enrolment in a class, with the class and the pupil, when the user may
+    see the class and record for this pupil in it: the rules of `access_class`,
+    `can_record_in` and `access_class_pupil(write=True)` together, in one query (the
+    markbook's keystrokes ask this). None when any of them says no; ask those for the reason.
+    """
+    from nextsteps.teaching.models import Enrolment, GroupMembership
+
+    mark_asked()
+    today = timezone.localdate()
+    staff_id = _staff_id(user)
+    departments = hod_department_ids(user, school)
+    class_ref = OuterRef("teaching_class_id")
+    may_record = []
+    if departments:  # its department's head: every pupil
+        may_record.append(
+            Exists(
+                Class.subjects.through.objects.filter(
+                    class_id=class_ref, subject__department_id__in=departments
+                )
+            )
+        )
+    if staff_id is not None:
+        # A teacher of the class: every pupil; a teaching assistant: the groups they support.
+        may_record.append(
+            Exists(
+                ClassStaff.objects.filter(
+                    teaching_class_id=class_ref, staff_id=staff_id, role=ClassStaff.Role.TEACHER
+                )
+            )
+        )
+        may_record.append(
+            Exists(
+                GroupMembership.objects.filter(
+                    Q(ends_on__isnull=True) | Q(ends_on__gte=today),
+                    group__teaching_class_id=class_ref,
+                    group__supporters=staff_id,
+                    pupil_id=OuterRef("pupil_id"),
+                )
+            )
+        )
+    if not may_record:
+        return None
+    rule = Q(may_record[0])
+    for other in may_record[1:]:
+        rule |= Q(other)
+    return (
+        Enrolment.objects.filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=today),
+            rule,
+            teaching_class_id=class_id,
+            teaching_class__school_id=school.pk,
+            teaching_class__in=classes_for(user, school).values("pk"),
+            pupil_id=pupil_id,
+            pupil__school_id=school.pk,
+            starts_on__lte=today,
+        )
+        .select_related("teaching_class", "pupil")
+        .first()
+    )
 
 
 # ---------------------------------------------------------------------------- pupils

@@ -213,9 +213,12 @@ WONDE_TOKEN = env_str("WONDE_TOKEN", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# Django's ModelBackend, with the person's roles read in the same query as the person.
+AUTHENTICATION_BACKENDS = ["nextsteps.accounts.backends.AccessBackend"]
+# argon2id at the OWASP recommendation (19 MiB, 2 iterations, 1 lane); hashes made with
+# Django's heavier defaults are checked, then upgraded at the next sign-in.
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "nextsteps.accounts.hashers.OwaspArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [

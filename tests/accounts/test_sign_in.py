@@ -98,3 +98,42 @@ def test_sign_out_ends_the_session(cast: Cast) -> None:
     sign_in(client, "teacher")
     client.post("/accounts/logout/")
     assert client.get(HOMES["teacher"]).status_code == 302
+
+
+def test_new_passwords_use_argon2id_at_the_owasp_parameters(cast: Cast) -> None:
+    from django.contrib.auth.hashers import identify_hasher, make_password
+
+    encoded = make_password("a-long-enough-password")
+    assert encoded.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+    assert identify_hasher(encoded).algorithm == "argon2"
+
+
+def test_an_old_parameter_hash_is_upgraded_at_the_next_sign_in(cast: Cast) -> None:
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    user = cast.user("teacher")
+    # Django's own defaults (100 MiB, 8 lanes): what passwords were hashed with before.
+    user.password = Argon2PasswordHasher().encode(
+        settings.NEXTSTEPS_DEMO_PASSWORD, Argon2PasswordHasher().salt()
+    )
+    user.save(update_fields=["password"])
+    assert "$m=102400,t=2,p=8$" in user.password
+    response = sign_in(Client(), "teacher")
+    assert response.redirect_chain[-1][0] == HOMES["teacher"]
+    user.refresh_from_db()
+    assert "$m=19456,t=2,p=1$" in user.password
+    assert user.check_password(settings.NEXTSTEPS_DEMO_PASSWORD)
+
+
+def test_a_wrong_password_against_an_old_hash_changes_nothing(cast: Cast) -> None:
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    user = cast.user("teacher")
+    old = Argon2PasswordHasher().encode(
+        settings.NEXTSTEPS_DEMO_PASSWORD, Argon2PasswordHasher().salt()
+    )
+    user.password = old
+    user.save(update_fields=["password"])
+    sign_in(Client(), "teacher", "not-the-password")
+    user.refresh_from_db()
+    assert user.password == old

@@ -7,6 +7,7 @@ used everywhere a cell appears (the grid, a saved cell, other people's changes).
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -40,33 +41,67 @@ class Words:
         return cls(last_by=str(escape(_("last by"))), no_evidence=str(escape(_("no evidence yet"))))
 
 
-def render_cell(cell: Cell, *, oob: bool = False, words: Words | None = None) -> SafeString:
-    """A `<td>` with a button showing the level's short label on the level's colour."""
+@lru_cache(maxsize=4096)
+def _button_parts(
+    level_id: int | None,
+    label: str,
+    value: object,
+    count: int,
+    last_by: str | None,
+    words: Words,
+) -> tuple[str, str]:
+    """The cell's button around its accessible name's "pupil, objective": the same for every
+    cell in the same state, so a grid builds each state once."""
+    if level_id is None:
+        return (
+            '<button type="button" class="mb-btn mb-empty" tabindex="-1" aria-label="',
+            f': {words.no_evidence}"><span aria-hidden="true">·</span></button>',
+        )
+    escaped = html.escape(label)
+    short = _short(label)
+    title = f"{escaped} ({value}) · {_evidence_words(count)}"
+    if last_by is not None:
+        title += f" · {words.last_by} {html.escape(last_by)}"
+    # The name holds the initials shown as well (WCAG 2.5.3, label in name), so a person
+    # using speech input can say what they see.
+    named = escaped if short == escaped else f"{escaped} · {short}"
+    return (
+        f'{_level_prefix(level_id)}aria-label="',
+        f': {named}" title="{title}">{short}</button>',
+    )
+
+
+@lru_cache(maxsize=1024)
+def _code(code: str) -> str:
+    return html.escape(code)
+
+
+def render_cell(
+    cell: Cell, *, oob: bool = False, words: Words | None = None, name: str | None = None
+) -> SafeString:
+    """A `<td>` with a button showing the level's short label on the level's colour. `name` is
+    the pupil's name already escaped (a row escapes it once for all its cells)."""
     words = words or Words.current()
     standing = cell.standing
     level = standing.level if standing is not None else None
-    who = f"{escape(cell.pupil_name)}, {escape(cell.objective_code)}"
     if level is not None and standing is not None:
-        label = escape(level.label)
-        short = _short(level.label)
-        title = f"{label} ({standing.value}) · {_evidence_words(standing.evidence_count)}"
-        if standing.last_recorded_by is not None:
-            title += f" · {words.last_by} {escape(str(standing.last_recorded_by))}"
-        # The name holds the initials shown as well (WCAG 2.5.3, label in name), so a person
-        # using speech input can say what they see.
-        named = label if short == label else f"{label} · {short}"
-        button = (
-            f'{_level_prefix(level.pk)}aria-label="{who}: {named}" title="{title}">{short}</button>'
+        last_by = standing.last_recorded_by
+        before, after = _button_parts(
+            level.pk,
+            level.label,
+            standing.value,
+            standing.evidence_count,
+            None if last_by is None else str(last_by),
+            words,
         )
     else:
-        button = (
-            '<button type="button" class="mb-btn mb-empty" tabindex="-1" '
-            f'aria-label="{who}: {words.no_evidence}"><span aria-hidden="true">·</span></button>'
-        )
+        before, after = _button_parts(None, "", None, 0, None, words)
+    who = f"{html.escape(cell.pupil_name) if name is None else name}, {_code(cell.objective_code)}"
     swap = ' hx-swap-oob="outerHTML"' if oob else ""
     return mark_safe(  # noqa: S308 - every value above is escaped
-        f'<td id="{cell.dom_id}" class="mb-cell" data-pupil="{cell.pupil_id}" '
-        f'data-objective="{cell.objective_id}"{swap}>{button}</td>'
+        f'<td id="cell-{cell.pupil_id}-{cell.objective_id}" class="mb-cell" '
+        f'data-pupil="{cell.pupil_id}" data-objective="{cell.objective_id}"{swap}>'
+        f"{before}{who}{after}</td>"
     )
 
 
@@ -77,4 +112,11 @@ def _short(label: str) -> str:
 
 def render_row(cells: list[Cell], words: Words | None = None) -> SafeString:
     words = words or Words.current()
-    return mark_safe("".join(render_cell(cell, words=words) for cell in cells))  # noqa: S308
+    names: dict[str, str] = {}
+    parts = []
+    for cell in cells:
+        name = names.get(cell.pupil_name)
+        if name is None:
+            name = names[cell.pupil_name] = html.escape(cell.pupil_name)
+        parts.append(render_cell(cell, words=words, name=name))
+    return mark_safe("".join(parts))  # noqa: S308 - every cell is escaped

@@ -6,11 +6,13 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import Exists, Model, OuterRef, Prefetch, QuerySet
 
 from nextsteps.accounts.models import User
-from nextsteps.curriculum.models import Framework, Objective, ScaleLevel, Strand
+from nextsteps.curriculum.models import Framework, Objective, Scale, ScaleLevel, Strand
 from nextsteps.markbook.models import Attachment, Judgement, Standing
 from nextsteps.people.models import Pupil
 from nextsteps.teaching.models import Class, GroupMembership, PupilGroup
@@ -42,21 +44,35 @@ class StandingView:
 def grid_standings(
     *, pupil_ids: list[int], objective_ids: list[int], levels: list[ScaleLevel]
 ) -> dict[tuple[int, int], StandingView]:
-    """Standings for a grid in two queries: the cells as plain rows, then who recorded them."""
+    """Standings for a grid in one query: the cells as plain rows, each with the name parts of
+    who last recorded it (joined, and named once per person)."""
     by_id = {level.pk: level for level in levels}
-    rows = list(
-        Standing.objects.filter(pupil_id__in=pupil_ids, objective_id__in=objective_ids).values_list(
-            "pupil_id", "objective_id", "value", "level_id", "evidence_count", "last_recorded_by_id"
-        )
+    rows = Standing.objects.filter(
+        pupil_id__in=pupil_ids, objective_id__in=objective_ids
+    ).values_list(
+        "pupil_id",
+        "objective_id",
+        "value",
+        "level_id",
+        "evidence_count",
+        "last_recorded_by_id",
+        "last_recorded_by__display_name",
+        "last_recorded_by__first_name",
+        "last_recorded_by__last_name",
+        "last_recorded_by__username",
     )
-    user_ids = {row[5] for row in rows if row[5]}
-    names = (
-        {user.pk: str(user) for user in User.objects.filter(pk__in=user_ids)} if user_ids else {}
-    )
-    return {
-        (pupil, objective): StandingView(value, by_id.get(level_id), count, names.get(user_id))
-        for pupil, objective, value, level_id, count, user_id in rows
-    }
+    names: dict[int, str] = {}
+    grid = {}
+    for pupil, objective, value, level_id, count, user_id, display, first, last, username in rows:
+        name = None
+        if user_id is not None:
+            name = names.get(user_id)
+            if name is None:
+                person = User(display_name=display, first_name=first, last_name=last)
+                person.username = username
+                name = names[user_id] = str(person)
+        grid[(pupil, objective)] = StandingView(value, by_id.get(level_id), count, name)
+    return grid
 
 
 @dataclass
@@ -146,17 +162,20 @@ def markbook(
     standings = grid_standings(
         pupil_ids=[p.pk for p in pupils], objective_ids=[o.pk for o in objectives], levels=levels
     )
-    rows = [
-        Row(
-            pupil=pupil,
-            cells=[
-                Cell(pupil.pk, o.pk, standings.get((pupil.pk, o.pk)), pupil.name, o.code)
-                for o in objectives
-            ],
-            recordable=recordable_pupil_ids is None or pupil.pk in recordable_pupil_ids,
+    columns = [(o.pk, o.code) for o in objectives]
+    rows = []
+    for pupil in pupils:
+        name = pupil.name
+        rows.append(
+            Row(
+                pupil=pupil,
+                cells=[
+                    Cell(pupil.pk, pk, standings.get((pupil.pk, pk)), name, code)
+                    for pk, code in columns
+                ],
+                recordable=recordable_pupil_ids is None or pupil.pk in recordable_pupil_ids,
+            )
         )
-        for pupil in pupils
-    ]
     years = sorted(
         y
         for y in Objective.objects.filter(framework=framework, year_group__isnull=False)
@@ -316,3 +335,54 @@ def pupil_profile(
         timeline=timeline,
         levels=list(framework.scale.levels.order_by("position")),
     )
+
+
+def _instance(model: type[Model], row: dict[str, Any], prefix: str) -> Any:
+    """A model instance from the columns a values() query read for it under `prefix`."""
+    names = [f.attname for f in model._meta.concrete_fields]
+    return model.from_db(DEFAULT_DB_ALIAS, names, [row[prefix + name] for name in names])
+
+
+def _columns(model: type[Model], prefix: str) -> list[str]:
+    return [prefix + f.attname for f in model._meta.concrete_fields]
+
+
+def objective_for_recording(
+    *, teaching_class: Class, objective_id: int
+) -> tuple[Objective, list[ScaleLevel]] | None:
+    """An objective of a framework this class uses, with its framework, scale and the scale's
+    levels (by position), in one query: a row a level, each carrying the objective, framework
+    and scale. None when the objective is not in this class's frameworks."""
+    class_subjects = Class.subjects.through.objects.filter(
+        class_id=teaching_class.pk, subject_id=OuterRef("framework__subject_id")
+    )
+    rows = list(
+        Objective.objects.filter(
+            Exists(class_subjects),
+            pk=objective_id,
+            school_id=teaching_class.school_id,
+            framework__school_id=teaching_class.school_id,
+        )
+        .order_by("framework__scale__levels__position")
+        .values(
+            *_columns(Objective, ""),
+            *_columns(Framework, "framework__"),
+            *_columns(Scale, "framework__scale__"),
+            *_columns(ScaleLevel, "framework__scale__levels__"),
+        )
+    )
+    if not rows:
+        return None
+    objective = _instance(Objective, rows[0], "")
+    framework = _instance(Framework, rows[0], "framework__")
+    scale = _instance(Scale, rows[0], "framework__scale__")
+    framework.scale = scale
+    objective.framework = framework
+    levels = [
+        _instance(ScaleLevel, row, "framework__scale__levels__")
+        for row in rows
+        if row["framework__scale__levels__id"] is not None
+    ]
+    for level in levels:
+        level.scale = scale
+    return objective, levels

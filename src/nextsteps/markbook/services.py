@@ -15,7 +15,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connections, router, transaction
+from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -102,7 +103,16 @@ def check_entry(
         )
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class Recorded:
+    """A recorded judgement and the cell's standing after it (None for a replayed key, or a
+    source that does not move the standing: read it if it is wanted)."""
+
+    judgement: Judgement
+    standing: Standing | None
+    replayed: bool = False
+
+
 def judgement_record(
     *,
     pupil: Pupil,
@@ -122,6 +132,47 @@ def judgement_record(
     A repeated idempotency key with the same request returns the first judgement; with a
     different request it raises IdempotencyConflict and records nothing.
     """
+    return judgement_record_cell(
+        pupil=pupil,
+        objective=objective,
+        level=level,
+        by=by,
+        source=source,
+        method=method,
+        shown_at=shown_at,
+        note=note,
+        teaching_class=teaching_class,
+        idempotency_key=idempotency_key,
+        files=files,
+    ).judgement
+
+
+@transaction.atomic
+def judgement_record_cell(
+    *,
+    pupil: Pupil,
+    objective: Objective,
+    level: ScaleLevel,
+    by: Any,
+    source: str = Source.TEACHER,
+    method: str = "",
+    shown_at: dt.datetime | None = None,
+    note: str = "",
+    teaching_class: Class | None = None,
+    idempotency_key: str | None = None,
+    files: Sequence[UploadedFile] = (),
+    levels: Sequence[ScaleLevel] | None = None,
+) -> Recorded:
+    """`judgement_record`, answering with the cell's new standing too (the markbook draws the
+    cell from it). `levels`, the objective's scale's levels when the caller has read them
+    with the objective (its framework and scale loaded), saves reading them again.
+
+    Four statements when the key is new: the judgement (an insert that does nothing when the
+    key was used before: the unique key decides, so there is no look-up first and no lock), the
+    cell's events with its standing's version, the standing written only if that version is
+    still current, and the audit record. A standing changed by someone else in between is
+    recomputed under its row's lock (`_standing_after_record`).
+    """
     digest = _single_digest(
         pupil=pupil,
         objective=objective,
@@ -133,20 +184,13 @@ def judgement_record(
         teaching_class=teaching_class,
         files=files,
     )
-    earlier = _earlier_single(pupil.school_id, idempotency_key, digest, by)
-    if earlier is not None:
-        return earlier
     check_entry(
         pupil=pupil, objective=objective, level=level, source=source, teaching_class=teaching_class
     )
     uploads = [checked_upload(file) for file in files]
-    _lock_cells({(pupil.pk, objective.pk)}, school_id=pupil.school_id)
-    # A double submission waits on the cell's lock; once it has it, the first has committed.
-    earlier = _earlier_single(pupil.school_id, idempotency_key, digest, by)
-    if earlier is not None:
-        return earlier
     now = timezone.now()
-    judgement = Judgement.objects.create(
+    user = _user(by)
+    judgement = Judgement(
         school_id=pupil.school_id,
         pupil=pupil,
         objective=objective,
@@ -154,7 +198,7 @@ def judgement_record(
         value=level.value,
         source=source,
         method=method,
-        recorded_by=_user(by),
+        recorded_by=user,
         teaching_class=teaching_class,
         shown_at=shown_at or now,
         recorded_at=now,
@@ -162,6 +206,17 @@ def judgement_record(
         idempotency_key=idempotency_key or None,
         idempotency_digest=digest if idempotency_key else "",
     )
+    if idempotency_key:
+        if not _insert_unless_key_used(judgement):
+            # The key was used: a concurrent first send has committed by now (the insert
+            # waited for it), so the earlier judgement is there to answer with.
+            earlier = _earlier_single(pupil.school_id, idempotency_key, digest, by)
+            if earlier is None:  # pragma: no cover - the conflicting row was rolled back
+                judgement.save(force_insert=True)
+            else:
+                return Recorded(earlier, None, replayed=True)
+    else:
+        judgement.save(force_insert=True)
     for upload in uploads:
         Attachment.objects.create(
             school_id=pupil.school_id,
@@ -171,10 +226,149 @@ def judgement_record(
             size=upload.size,
             original_name=upload.name[:200],
         )
+    standing = None
     if source in STANDING_SOURCES:
-        standings_refresh({(pupil.pk, objective.pk)})
+        if levels is not None and level.scale_id == objective.framework.scale_id:
+            framework = objective.framework
+            rules = _FrameworkRules(
+                method=framework.calculation_method,
+                parameter=framework.calculation_parameter,
+                threshold=framework.scale.mastery_threshold,
+                levels=sorted(levels, key=lambda each: each.value),
+            )
+        else:
+            rules = _rules_for([objective.pk])[objective.pk]
+        standing = _standing_after_record(
+            (pupil.pk, objective.pk), rules=rules, school_id=pupil.school_id, user=user
+        )
     audit_write(actor=by, action="judgement.record", target=judgement)
-    return judgement
+    return Recorded(judgement, standing)
+
+
+def _insert_unless_key_used(judgement: Judgement) -> bool:
+    """Insert a keyed judgement unless its school already has a judgement with the key (one
+    statement; on PostgreSQL it waits for an uncommitted insert of the same key). Whether it
+    was inserted."""
+    alias = router.db_for_write(Judgement)
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    fields: list[Any] = [
+        field for field in Judgement._meta.concrete_fields if not field.primary_key
+    ]
+    values = [
+        field.get_db_prep_save(field.pre_save(judgement, add=True), connection) for field in fields
+    ]
+    table = quote(Judgement._meta.db_table)
+    key = f"{quote('school_id')}, {quote('idempotency_key')}"
+    sql = (
+        f"INSERT INTO {table} "  # noqa: S608 - names from the model's metadata; values are parameters
+        f"({', '.join(quote(field.column) for field in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))}) "
+        f"ON CONFLICT ({key}) DO NOTHING RETURNING {quote('id')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    judgement.pk = row[0]
+    judgement._state.adding = False
+    judgement._state.db = alias
+    return True
+
+
+_STANDING_FIELDS = (
+    "school_id",
+    "pupil_id",
+    "objective_id",
+    "value",
+    "level_id",
+    "mastered",
+    "evidence_count",
+    "last_evidence_at",
+    "last_recorded_by_id",
+    "updated_at",
+)
+
+
+def _standing_after_record(
+    cell: Cell, *, rules: _FrameworkRules, school_id: int, user: Any
+) -> Standing:
+    """The cell's standing recomputed from its events, written if nobody else wrote it since
+    those events were read; else recomputed under the row's lock.
+
+    The events and the standing's version (its `updated_at`) are read in one statement, so
+    they agree. Two teachers saving one cell at once each write the standing only if it is
+    still the one they read: the second finds it changed (on PostgreSQL its conditional
+    upsert waits for the first to commit, then locks the row and writes nothing) and counts
+    again, now seeing both events. SQLite's IMMEDIATE transactions never get that far.
+    """
+    pupil_id, objective_id = cell
+    version = Standing.objects.filter(pupil_id=pupil_id, objective_id=objective_id).values(
+        "updated_at"
+    )[:1]
+    events: list[Any] = list(
+        Judgement.objects.filter(
+            pupil_id=pupil_id, objective_id=objective_id, source__in=STANDING_SOURCES
+        )
+        .only(
+            "pk",
+            "pupil_id",
+            "objective_id",
+            "value",
+            "kind",
+            "supersedes_id",
+            "shown_at",
+            "recorded_at",
+            "recorded_by_id",
+            "school_id",
+        )
+        .annotate(standing_version=Subquery(version))
+    )
+    seen = events[0].standing_version if events else None
+    row = _standing_row(cell, events, rules, school_id, timezone.now())
+    if not _write_standing_if_unchanged(row, seen):
+        _lock_cells({cell}, school_id=school_id)
+        standings_refresh({cell})
+        return Standing.objects.select_related("level", "last_recorded_by").get(
+            pupil_id=pupil_id, objective_id=objective_id
+        )
+    if row.last_recorded_by_id is not None and row.last_recorded_by_id == getattr(user, "pk", None):
+        row.last_recorded_by = user
+    return row
+
+
+def _write_standing_if_unchanged(row: Standing, seen: dt.datetime | None) -> bool:
+    """Insert the cell's standing, or update it if its `updated_at` is still `seen` (no row:
+    `seen` is None). One statement; whether it wrote."""
+    alias = router.db_for_write(Standing)
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    table = quote(Standing._meta.db_table)
+    fields: list[Any] = [
+        Standing._meta.get_field(name.removesuffix("_id")) for name in _STANDING_FIELDS
+    ]
+    values = [field.get_db_prep_save(getattr(row, field.attname), connection) for field in fields]
+    updates = ", ".join(
+        f"{quote(field.column)} = excluded.{quote(field.column)}"
+        for field in fields
+        if field.attname not in {"school_id", "pupil_id", "objective_id"}
+    )
+    if seen is None:
+        condition, params = "1 = 0", []
+    else:
+        updated_at = Standing._meta.get_field("updated_at")
+        condition = f"{table}.{quote('updated_at')} = %s"
+        params = [updated_at.get_db_prep_save(seen, connection)]
+    sql = (
+        f"INSERT INTO {table} ({', '.join(quote(field.column) for field in fields)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(fields))}) "
+        f"ON CONFLICT ({quote('pupil_id')}, {quote('objective_id')}) "
+        f"DO UPDATE SET {updates} WHERE {condition}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values + params)
+        return bool(cursor.rowcount)
 
 
 @transaction.atomic

@@ -38,11 +38,16 @@ from nextsteps.web.exports import table_response
 def _class(request: HttpRequest, urn: int, class_id: int) -> tuple[School, Class]:
     school = access.access_school(request.user, urn)
     access.require_staff(request.user, school)
-    return school, access.access_class(request.user, school, class_id)
+    teaching_class = access.access_class(request.user, school, class_id)
+    teaching_class.school = school  # the same row: the access rules ask for it again
+    return school, teaching_class
 
 
-def _framework_for(teaching_class: Class, framework_id: str | None) -> Framework:
-    frameworks = list(selectors.frameworks_for_class(teaching_class).select_related("scale"))
+def _framework_for(
+    teaching_class: Class, framework_id: str | None, frameworks: list[Framework] | None = None
+) -> Framework:
+    if frameworks is None:
+        frameworks = list(selectors.frameworks_for_class(teaching_class).select_related("scale"))
     if not frameworks:
         raise Http404("This class has no framework for its subjects yet")
     if framework_id and framework_id.isdigit():
@@ -62,16 +67,18 @@ def _int(value: str | None) -> int | None:
 @require_GET
 def markbook_page(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
     school, teaching_class = _class(request, urn, class_id)
-    framework = _framework_for(teaching_class, request.GET.get("framework"))
+    frameworks = list(selectors.frameworks_for_class(teaching_class).select_related("scale"))
+    framework = _framework_for(teaching_class, request.GET.get("framework"), frameworks)
     year_param = request.GET.get("year")
     year = _int(year_param) if year_param is not None else teaching_class.year_group
+    recordable = access.recordable_pupil_ids(request.user, teaching_class)
     book = selectors.markbook(
         teaching_class=teaching_class,
         framework=framework,
         strand_id=_int(request.GET.get("strand")),
         group_id=_int(request.GET.get("group")),
         year=year if year_param != "" else None,
-        recordable_pupil_ids=access.recordable_pupil_ids(request.user, teaching_class),
+        recordable_pupil_ids=recordable,
     )
     return render(
         request,
@@ -79,9 +86,10 @@ def markbook_page(request: HttpRequest, urn: int, class_id: int) -> HttpResponse
         {
             "school": school,
             "book": book,
-            "frameworks": list(selectors.frameworks_for_class(teaching_class)),
+            "frameworks": frameworks,
             "methods": Method.choices,
-            "can_record": access.can_record_in(request.user, teaching_class),
+            # Who may record every pupil may record in the class; otherwise ask.
+            "can_record": recordable is None or access.can_record_in(request.user, teaching_class),
             "strand_id": _int(request.GET.get("strand")),
             "now": timezone.now().isoformat(),
         },
@@ -138,6 +146,8 @@ def cell(
     """GET: the cell's history and level picker (the markbook's side panel, or a page of its
     own without htmx). POST: record a judgement; htmx gets the cell back, a plain form the
     cell's page."""
+    if request.method == "POST" and _htmx(request):
+        return _record_cell(request, urn, class_id, pupil_id, objective_id)
     school, teaching_class = _class(request, urn, class_id)
     write = request.method == "POST"
     if write and not access.can_record_in(request.user, teaching_class):
@@ -146,18 +156,57 @@ def cell(
     objective = _objective_in_class(teaching_class, objective_id)
     if not write:
         return _cell_detail(request, school, teaching_class, pupil, objective)
-    error, status = _record_from_post(request, pupil, objective, teaching_class)
-    if _htmx(request):
-        context = _cell_context(request, school, teaching_class, pupil, objective, error=error)
-        response = HttpResponse(render_cell(context["cell"]), status=status)
-    elif error:
+    error, status, _standing = _record_from_post(request, pupil, objective, teaching_class)
+    if error:
         response = _cell_detail(request, school, teaching_class, pupil, objective, error=error)
         response.status_code = status
+        response["HX-Reswap"] = "none"
+        response["HX-Trigger"] = json.dumps({"markbook:error": error})
+        return response
+    messages.success(request, _("Saved."))
+    return redirect(next_page(request) or _cell_url(school, teaching_class, pupil.pk, objective.pk))
+
+
+def _record_cell(
+    request: HttpRequest, urn: int, class_id: int, pupil_id: int, objective_id: int
+) -> HttpResponse:
+    """The markbook's keystroke: record a judgement and answer with the cell.
+
+    The access rules, the class, the pupil, the objective with its framework and scale's levels
+    are read in two queries, and the cell is drawn from the standing the write computed; a
+    refusal is then asked of the access layer again to give its reason (404 or 403).
+    """
+    school = access.access_school(request.user, urn)
+    access.require_staff(request.user, school)
+    enrolment = access.recording_enrolment(request.user, school, class_id, pupil_id)
+    if enrolment is None:
+        teaching_class = access.access_class(request.user, school, class_id)
+        if not access.can_record_in(request.user, teaching_class):
+            raise PermissionDenied(_("You cannot record judgements for this class."))
+        pupil = access.access_class_pupil(request.user, teaching_class, pupil_id, write=True)
     else:
-        messages.success(request, _("Saved."))
-        return redirect(
-            next_page(request) or _cell_url(school, teaching_class, pupil.pk, objective.pk)
+        teaching_class, pupil = enrolment.teaching_class, enrolment.pupil
+        teaching_class.school = school
+    found = selectors.objective_for_recording(
+        teaching_class=teaching_class, objective_id=objective_id
+    )
+    if found is None:
+        objective, levels = _objective_in_class(teaching_class, objective_id), None
+    else:
+        objective, levels = found
+    error, status, standing = _record_from_post(
+        request, pupil, objective, teaching_class, levels=levels
+    )
+    if standing is None:
+        standing = (
+            Standing.objects.filter(pupil=pupil, objective=objective)
+            .select_related("level", "last_recorded_by")
+            .first()
         )
+    response = HttpResponse(
+        render_cell(selectors.Cell(pupil.pk, objective.pk, standing, pupil.name, objective.code)),
+        status=status,
+    )
     if error:
         response["HX-Reswap"] = "none"
         response["HX-Trigger"] = json.dumps({"markbook:error": error})
@@ -222,26 +271,34 @@ def _cell_detail(
 
 
 def _record_from_post(
-    request: HttpRequest, pupil: Any, objective: Objective, teaching_class: Class
-) -> tuple[str, int]:
-    """Record the posted judgement; an error message ("" when it was saved) and the status."""
-    error = _record(request, pupil, objective, teaching_class)
-    if isinstance(error, IdempotencyConflict):
-        return str(error), 409
-    return error, 422 if error else 200
+    request: HttpRequest,
+    pupil: Any,
+    objective: Objective,
+    teaching_class: Class,
+    levels: list[ScaleLevel] | None = None,
+) -> tuple[str, int, Standing | None]:
+    """Record the posted judgement: an error message ("" when it was saved), the status, and
+    the cell's standing when the write computed it."""
+    outcome = _record(request, pupil, objective, teaching_class, levels)
+    if isinstance(outcome, IdempotencyConflict):
+        return str(outcome), 409, None
+    if isinstance(outcome, str):
+        return outcome, 422, None
+    return "", 200, outcome.standing
 
 
 def _record(
-    request: HttpRequest, pupil: Any, objective: Objective, teaching_class: Class
-) -> str | IdempotencyConflict:
-    """Record the posted judgement; return an error message, or "" when it was saved."""
+    request: HttpRequest,
+    pupil: Any,
+    objective: Objective,
+    teaching_class: Class,
+    levels: list[ScaleLevel] | None = None,
+) -> str | IdempotencyConflict | services.Recorded:
+    """Record the posted judgement; an error message, or what was recorded. `levels` are the
+    objective's scale's levels when they were read with it."""
     level_id = _int(request.POST.get("level"))
     position = _int(request.POST.get("position"))
-    levels = ScaleLevel.objects.filter(scale__frameworks=objective.framework)
-    if level_id:
-        level = levels.filter(pk=level_id).first()
-    else:
-        level = levels.filter(position=position or 0).first()
+    level = _level_posted(objective, levels, level_id, position)
     if level is None:
         if level_id:
             other = ScaleLevel.objects.filter(pk=level_id).first()
@@ -262,7 +319,7 @@ def _record(
             return _("The date the learning was shown cannot be in the future.")
         shown_at = timezone.make_aware(dt.datetime.combine(shown_on, dt.time(12)))
     try:
-        services.judgement_record(
+        return services.judgement_record_cell(
             pupil=pupil,
             objective=objective,
             level=level,
@@ -273,12 +330,29 @@ def _record(
             shown_at=shown_at,
             files=request.FILES.getlist("photo"),
             idempotency_key=request.POST.get("idempotency_key", "")[:64] or None,
+            levels=levels,
         )
     except IdempotencyConflict as error:
         return error
     except (services.JudgementRefused, UploadRefused) as error:
         return str(error)
-    return ""
+
+
+def _level_posted(
+    objective: Objective,
+    levels: list[ScaleLevel] | None,
+    level_id: int | None,
+    position: int | None,
+) -> ScaleLevel | None:
+    """The level posted, by id or by position, on the objective's framework's scale."""
+    if levels is None:
+        query = ScaleLevel.objects.filter(scale__frameworks=objective.framework)
+        if level_id:
+            return query.filter(pk=level_id).first()
+        return query.filter(position=position or 0).first()
+    if level_id:
+        return next((level for level in levels if level.pk == level_id), None)
+    return next((level for level in levels if level.position == (position or 0)), None)
 
 
 @access.signed_in
