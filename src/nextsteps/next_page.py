@@ -12,9 +12,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 def next_page(request: HttpRequest, *, field: str = "next") -> str:
     """The `field` the request carries (the form's, else the query string's), if it is a page
-    of this site; otherwise the empty string."""
+    of this site given as its path ("/school/…"); otherwise the empty string. Anything else,
+    even a word that happens to name a view, is not a page a form asked for."""
     wanted = request.POST.get(field) or request.GET.get(field) or ""
-    if wanted and url_has_allowed_host_and_scheme(
+    if wanted.startswith("/") and url_has_allowed_host_and_scheme(
         wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return wanted

@@ -20,10 +20,10 @@ from tests.conftest import Cast
 from tests.mtc.helpers import answers, as_json, started
 
 URN = 990101
-# The class fact map: session, user, second-factor devices, memberships, trusts, staff, the
-# class in scope (7); class pupils, their item answers, attempts, arrangements (4); the class's
+# The class fact map: session, the person with their roles (read together at sign-in), the
+# class in scope (3); class pupils, their item answers, attempts, arrangements (4); the class's
 # school and the teacher check for the "Change" links (2); the header's notifications (1).
-CLASS_MAP_QUERIES = 14
+CLASS_MAP_QUERIES = 10
 
 
 def url(name: str, **kwargs: Any) -> str:

@@ -305,6 +305,13 @@ class BaselineRow:
     # The typed date, read: a date input shows only an ISO date, so an unreadable one is blank.
     typed_date: dt.date | None = None
 
+    @property
+    def shown_date(self) -> dt.date | None:
+        """The date the page shows: what was just typed, else the date recorded."""
+        if self.typed is not None:
+            return self.typed_date
+        return self.record.administered_on if self.record is not None else None
+
 
 def baseline_class(teaching_class: Class, allowed: set[int] | None) -> list[BaselineRow]:
     year = teaching_class.academic_year.name
