@@ -16,12 +16,21 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.test import Client
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from nextsteps.accounts.models import Role, User
 from nextsteps.curriculum.models import Framework
 from nextsteps.people.models import Pupil, Staff
 from nextsteps.schools.models import School
 from nextsteps.teaching.models import Class
+
+# Property tests check what is true, not how fast examples are drawn: on a busy two-core
+# machine drawing can be slow, and a slow draw is not a failure. Every other check stays on.
+hypothesis_settings.register_profile(
+    "nextsteps", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("nextsteps")
 
 OTHER_URN = 990201
 

@@ -220,3 +220,32 @@ def test_an_upgrade_freezes_reports_released_before_versions_existed(cast: Cast)
     (version,) = report_selectors.report_versions(cast.amara, PERIOD)
     assert (version.number, version.released_at) == (1, when)
     assert version.content["comment"] == "Released long ago."
+
+
+def test_a_report_gives_attendance_as_it_stood_when_it_was_released(cast: Cast) -> None:
+    """Attendance is context on the report; a released report keeps the figure it gave."""
+    from nextsteps.people.models import Attendance
+    from nextsteps.people.selectors import attendance_this_year
+
+    figure = attendance_this_year(cast.amara)
+    assert figure is not None, "the demo gives every pupil this year's attendance"
+    version = services.report_release(pupil=cast.amara, period=PERIOD, by=cast.user("primaryhead"))
+    released = _article(cast.client("parent"), _url(cast))
+    assert f"Attendance this year: {figure.text} of sessions" in released
+
+    Attendance.objects.filter(pupil=cast.amara).update(attended_sessions=figure.possible // 2)
+    later = attendance_this_year(cast.amara)
+    assert later is not None and later.text != figure.text
+    draft = report_selectors.draft_document(pupil=cast.amara, period=PERIOD)
+    assert draft.attendance is not None and draft.attendance.text == later.text
+    assert _article(cast.client("parent"), _url(cast)) == released
+    frozen = report_selectors.version_document(version)
+    assert frozen.attendance is not None and frozen.attendance.text == figure.text
+
+
+def test_a_report_released_before_attendance_was_kept_still_reads(cast: Cast) -> None:
+    document = report_selectors.draft_document(pupil=cast.amara, period=PERIOD)
+    old = {k: v for k, v in document.to_json().items() if k != "attendance"}
+    read = ReportDocument.from_json({**old, "format": 1})
+    assert read.attendance is None
+    assert read.subjects == document.subjects and read.comment == document.comment

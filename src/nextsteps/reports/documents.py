@@ -13,8 +13,10 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 # The layout of the JSON stored on a released version; a new layout gets a new number and a
-# reader for the old one, so that no released report ever stops rendering.
-FORMAT = 1
+# reader for the old one, so that no released report ever stops rendering. Format 2 added the
+# pupil's attendance; a format 1 report was released without it and is read without it.
+FORMAT = 2
+READABLE_FORMATS = frozenset({1, 2})
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,17 @@ class PersonalBestLine:
 
 
 @dataclass(frozen=True)
+class AttendanceLine:
+    """The pupil's attendance this year as the report was made: context for the figures."""
+
+    text: str  # "96.2%", worked out once, as every page shows it
+    attended: int
+    possible: int
+    as_of: dt.date
+    persistent: bool | None
+
+
+@dataclass(frozen=True)
 class ReportDocument:
     pupil_id: int
     pupil_name: str
@@ -59,6 +72,7 @@ class ReportDocument:
     personal_bests: list[PersonalBestLine]
     comment: str = ""
     home_help: str = ""
+    attendance: AttendanceLine | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The document as JSON-ready data (dates as ISO text), tagged with its format."""
@@ -66,11 +80,13 @@ class ReportDocument:
         for target in data["targets"]:
             due = target["due_on"]
             target["due_on"] = due.isoformat() if due is not None else None
+        if data["attendance"] is not None:
+            data["attendance"]["as_of"] = data["attendance"]["as_of"].isoformat()
         return {"format": FORMAT, **data}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ReportDocument:
-        if data.get("format") != FORMAT:
+        if data.get("format") not in READABLE_FORMATS:
             raise ValueError(f"Unknown report format {data.get('format')!r}")
         return cls(
             pupil_id=data["pupil_id"],
@@ -91,4 +107,17 @@ class ReportDocument:
             personal_bests=[PersonalBestLine(**p) for p in data["personal_bests"]],
             comment=data["comment"],
             home_help=data["home_help"],
+            attendance=_attendance_from_json(data.get("attendance")),
         )
+
+
+def _attendance_from_json(data: dict[str, Any] | None) -> AttendanceLine | None:
+    if data is None:
+        return None
+    return AttendanceLine(
+        text=data["text"],
+        attended=data["attended"],
+        possible=data["possible"],
+        as_of=dt.date.fromisoformat(data["as_of"]),
+        persistent=data["persistent"],
+    )

@@ -16,7 +16,9 @@ from nextsteps.feedback.models import Target
 from nextsteps.feedback.selectors import pupil_targets
 from nextsteps.markbook.models import Standing
 from nextsteps.people.models import Pupil
+from nextsteps.people.selectors import AttendanceFigure, attendance_this_year
 from nextsteps.reports.documents import (
+    AttendanceLine,
     PersonalBestLine,
     ReportDocument,
     SubjectLine,
@@ -90,6 +92,7 @@ class ReportData:
     subjects: list[SubjectReport]
     targets: list[Target]
     personal_bests: list[PupilChallenge]
+    attendance: AttendanceFigure | None = None
 
 
 def _timestamp(moment: dt.datetime | None) -> float:
@@ -143,6 +146,7 @@ def pupil_report(*, pupil: Pupil, period: str, for_parent: bool = False) -> Repo
         subjects=list(subjects.values()),
         targets=targets,
         personal_bests=pupil_challenges(pupil),
+        attendance=attendance_this_year(pupil),
     )
 
 
@@ -185,6 +189,19 @@ def report_document(data: ReportData) -> ReportDocument:
         ],
         comment=report.comment if report else "",
         home_help=report.home_help if report else "",
+        attendance=_attendance_line(data.attendance),
+    )
+
+
+def _attendance_line(figure: AttendanceFigure | None) -> AttendanceLine | None:
+    if figure is None:
+        return None
+    return AttendanceLine(
+        text=figure.text,
+        attended=figure.attended,
+        possible=figure.possible,
+        as_of=figure.as_of,
+        persistent=figure.persistent,
     )
 
 
