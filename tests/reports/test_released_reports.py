@@ -249,3 +249,17 @@ def test_a_report_released_before_attendance_was_kept_still_reads(cast: Cast) ->
     read = ReportDocument.from_json({**old, "format": 1})
     assert read.attendance is None
     assert read.subjects == document.subjects and read.comment == document.comment
+
+
+def test_a_version_released_before_the_attendance_count_does_not_give_it(cast: Cast) -> None:
+    from nextsteps.people.selectors import attendance_this_year
+
+    figure = attendance_this_year(cast.amara)
+    assert figure is not None
+    before = timezone.make_aware(
+        dt.datetime.combine(figure.as_of - dt.timedelta(days=30), dt.time(16))
+    )
+    version = services.report_release(
+        pupil=cast.amara, period="Earlier term", by=cast.user("primaryhead"), at=before
+    )
+    assert report_selectors.version_document(version).attendance is None

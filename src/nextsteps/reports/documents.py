@@ -9,7 +9,7 @@ released report renders exactly as it was released, whatever has changed since.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 # The layout of the JSON stored on a released version; a new layout gets a new number and a
@@ -73,6 +73,13 @@ class ReportDocument:
     comment: str = ""
     home_help: str = ""
     attendance: AttendanceLine | None = None
+
+    def as_released_on(self, day: dt.date) -> ReportDocument:
+        """The document as it could have been released on `day`: a figure dated later (an
+        attendance count made after that day) is one the report could not have given."""
+        if self.attendance is not None and self.attendance.as_of > day:
+            return replace(self, attendance=None)
+        return self
 
     def to_json(self) -> dict[str, Any]:
         """The document as JSON-ready data (dates as ISO text), tagged with its format."""

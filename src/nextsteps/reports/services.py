@@ -74,14 +74,15 @@ def report_release(
     report, _created = Report.objects.select_for_update().get_or_create(
         school_id=pupil.school_id, pupil=pupil, period=period
     )
-    content = draft_document(pupil=pupil, period=period, for_parent=True).to_json()
+    at = at or timezone.now()
+    document = draft_document(pupil=pupil, period=period, for_parent=True)
+    content = document.as_released_on(timezone.localdate(at)).to_json()
     latest = report.versions.order_by("-number").first()
     if latest is not None and latest.content == content:
         raise ValidationError(
             _("Version %(n)s already says exactly this; nothing new to release.")
             % {"n": latest.number}
         )
-    at = at or timezone.now()
     version = ReportVersion.objects.create(
         school_id=pupil.school_id,
         report=report,
