@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from nextsteps.markbook.models import Judgement
 from tests.browser.conftest import screenshot, sign_in
@@ -111,7 +112,7 @@ def test_skip_link_is_first_shows_when_focused_and_moves_focus_to_the_content(
 def test_the_folded_menu_on_a_phone_opens_with_the_keyboard(page_for: Any) -> None:
     page = page_for("phone")
     sign_in(page, "teacher")
-    assert page.get_by_role("link", name="Frameworks").is_hidden()
+    expect(page.get_by_role("link", name="Frameworks")).to_be_hidden()
     tab_to(page, text_is("Menu"))
     page.keyboard.press("Enter")
     page.wait_for_selector("#main-nav.show")
@@ -157,7 +158,7 @@ def test_teacher_records_judgements_in_the_markbook_with_the_keyboard(page_for: 
     focus(page)
     screenshot(page, "keyboard-markbook-panel-tablet")
     page.keyboard.press("Escape")
-    assert page.locator("#mb-panel").is_hidden()
+    expect(page.locator("#mb-panel")).to_be_hidden()
     assert "mb-btn" in focus(page)["classes"]
     assert page.js_errors == []
 

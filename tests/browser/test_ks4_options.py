@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import VIEWPORTS, screenshot, sign_in
 
@@ -41,7 +42,7 @@ def test_leader_reads_basics_beside_attainment8(page_for: Any, viewport: str) ->
     page.wait_for_load_state("networkidle")
 
     basics = page.get_by_test_id("basics")
-    assert basics.get_by_role("heading", name="Basics: English and maths").is_visible()
+    expect(basics.get_by_role("heading", name="Basics: English and maths")).to_be_visible()
     assert re.fullmatch(r"\d+\.\d%", page.get_by_test_id("basics-standard").inner_text())
     assert re.fullmatch(r"\d+\.\d%", page.get_by_test_id("basics-strong").inner_text())
     assert "grade 4 or above in English and maths" in basics.inner_text()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from playwright.sync_api import expect
+
 from nextsteps.curriculum.models import Objective
 from nextsteps.markbook.models import Standing
 from nextsteps.teaching.models import Class
@@ -65,7 +67,7 @@ def test_the_cell_panel_records_with_a_note_and_shows_the_history(page_for: Any)
     assert "Ms Okafor" in panel.inner_text()
     screenshot(page, "markbook-cell-panel-laptop")
     page.keyboard.press("Escape")
-    assert panel.is_hidden()
+    expect(panel).to_be_hidden()
 
 
 def test_quick_capture_on_a_phone_records_a_group_in_a_few_taps(page_for: Any) -> None:

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from nextsteps.accounts.models import User
 from nextsteps.curriculum.models import Objective, ScaleLevel
@@ -135,7 +136,8 @@ def test_a_failed_save_shows_on_its_cell_and_a_retry_records_it_once(page_for: A
         f"cell-{pupils[1].pk}-{objective.pk}",
     }
     error = page.locator("#mb-error")
-    assert error.is_visible() and "not saved" in error.inner_text()
+    expect(error).to_be_visible()
+    expect(error).to_contain_text("not saved")
     assert "(not saved)" in (failed.first.locator("button").get_attribute("aria-label") or "")
     assert not Judgement.objects.filter(pupil=pupils[0], objective=objective).exists()
     # Playwright hides the caret with a style attribute that htmx would carry into the
@@ -146,7 +148,7 @@ def test_a_failed_save_shows_on_its_cell_and_a_retry_records_it_once(page_for: A
     page.get_by_role("button", name="Try again now").click()
     page.wait_for_function(ALL_SAVED)
     assert not page.locator(".mb-cell.is-failed").count()
-    assert error.is_hidden()
+    expect(error).to_be_hidden()
     for pupil, digit in zip(pupils[:3], "234", strict=True):
         events = Judgement.objects.filter(pupil=pupil, objective=objective)
         assert [e.level_id for e in events] == [levels[int(digit) - 1].pk], pupil.name
@@ -238,7 +240,7 @@ def test_without_javascript_a_correction_lands_on_the_cells_whole_page(
     page.wait_for_load_state("load")
     assert page.url.endswith(cell)
     assert page.locator("link[href*='markbook.css']").count() == 1  # a whole, styled page
-    assert page.get_by_role("heading", name=pupil.name).is_visible()
+    expect(page.get_by_role("heading", name=pupil.name)).to_be_visible()
     assert "Marked against the wrong objective" in page.locator("main").inner_text()
     assert Judgement.objects.filter(supersedes=judgement, kind="withdrawal").exists()
     screenshot(page, "markbook-cell-page-without-javascript")

@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import VIEWPORTS, screenshot, sign_in
 
@@ -25,7 +26,7 @@ def test_leader_opens_progress8_from_home_and_reads_it(page_for: Any, viewport: 
     headline = page.get_by_test_id("progress8-score").inner_text()
     assert re.fullmatch(r"[+\u2212]\d\.\d\d", headline)
     assert page.locator("svg[role=img]:visible").count() == 2  # one drawing per chart here
-    assert page.get_by_role("table", name="Progress 8 by group").is_visible()
+    expect(page.get_by_role("table", name="Progress 8 by group")).to_be_visible()
     assert page.js_errors == []
     screenshot(page, f"progress8-{viewport}")
     assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORTS[viewport][0]
@@ -57,12 +58,12 @@ def test_printed_page_for_governors_leaves_out_pupil_names(page_for: Any) -> Non
     with_ks2.get_by_role("link", name=re.compile("Year 11 leavers of")).first.click()
     page.wait_for_load_state("networkidle")
     pupils = page.get_by_role("heading", name="The pupils behind the figure")
-    assert pupils.is_visible()
+    expect(pupils).to_be_visible()
 
     page.emulate_media(media="print")
 
-    assert not pupils.is_visible()
-    assert page.get_by_role("heading", name="How these numbers were worked out").is_visible()
+    expect(pupils).to_be_hidden()
+    expect(page.get_by_role("heading", name="How these numbers were worked out")).to_be_visible()
     screenshot(page, "progress8-print")
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import VIEWPORTS, screenshot, sign_in
 
@@ -19,13 +20,13 @@ def test_dashboards_and_reports_read_well_at_each_size(page_for: Any, viewport: 
     sign_in(page, "primaryhead")
     page.goto(f"{page.base_url}/school/{URN}/reports/")
     page.wait_for_load_state("networkidle")
-    assert page.get_by_role("heading", name="Whole-school dashboard").is_visible()
+    expect(page.get_by_role("heading", name="Whole-school dashboard")).to_be_visible()
     assert page.locator("svg[role=img]").count() >= 2
     screenshot(page, f"reports-leader-{viewport}")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.get_by_role("link", name="4 Oak").first.click()
     page.wait_for_load_state("networkidle")
-    assert page.get_by_role("heading", name="Gaps to act on").is_visible()
+    expect(page.get_by_role("heading", name="Gaps to act on")).to_be_visible()
     screenshot(page, f"reports-class-{viewport}")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert page.js_errors == []
@@ -33,15 +34,15 @@ def test_dashboards_and_reports_read_well_at_each_size(page_for: Any, viewport: 
     page = page_for(viewport)
     sign_in(page, "parent")
     page.goto(f"{page.base_url}/school/{URN}/reports/information/")
-    assert page.get_by_role("heading", name="National assessments").is_visible()
+    expect(page.get_by_role("heading", name="National assessments")).to_be_visible()
     screenshot(page, f"reports-parent-information-{viewport}")
 
     page = page_for(viewport)
     sign_in(page, "trustleader")
     page.goto(f"{page.base_url}/trust/riverbend/")
     page.wait_for_load_state("networkidle")
-    assert page.get_by_role("link", name="Kingsmead Academy").first.is_visible()
-    assert page.get_by_role("heading", name="Gaps between groups of pupils").is_visible()
+    expect(page.get_by_role("link", name="Kingsmead Academy").first).to_be_visible()
+    expect(page.get_by_role("heading", name="Gaps between groups of pupils")).to_be_visible()
     screenshot(page, f"reports-trust-{viewport}")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 
@@ -54,10 +55,10 @@ def test_leader_makes_a_year_groups_pdfs_in_the_background_and_watches_progress(
     sign_in(page, "primaryhead")
     page.goto(f"{page.base_url}/school/{URN}/reports/?year=4")
     page.get_by_role("link", name="Year 4", exact=True).last.click()
-    assert page.get_by_role("heading", name="Reports · Year 4").is_visible()
+    expect(page.get_by_role("heading", name="Reports · Year 4")).to_be_visible()
     page.get_by_role("button", name="Make the PDFs").click()
     progress = page.get_by_role("progressbar", name="Reports made").first
-    assert progress.is_visible()  # shown at once, while the PDFs are still being made
+    expect(progress).to_be_visible()  # shown at once, while the PDFs are still being made
     screenshot(page, "reports-year-batch-running-laptop")
     page.get_by_role("link", name="Download the PDF").wait_for(timeout=240_000)
     assert progress.get_attribute("aria-valuenow") == "100"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot, sign_in
 
@@ -19,9 +20,9 @@ def test_style_page_shows_the_components_at_every_width(page_for: Any, viewport:
     sign_in(page, "teacher")
     page.goto(page.base_url + "/school/990101/style/")
     main = page.locator("main")
-    assert main.get_by_role("heading", name="Style and components", level=1).is_visible()
+    expect(main.get_by_role("heading", name="Style and components", level=1)).to_be_visible()
     for name in ("Buttons", "Form fields", "Data tables", "Level chips", "Charts", "Notices"):
-        assert main.get_by_role("heading", name=name, level=2).is_visible()
+        expect(main.get_by_role("heading", name=name, level=2)).to_be_visible()
     # The page never scrolls sideways as a whole: wide tables scroll inside their region.
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
@@ -38,7 +39,7 @@ def test_help_panel_opens_with_the_keyboard(page_for: Any) -> None:
     summary.focus()
     page.keyboard.press("Enter")
     assert page.locator("details.ns-help").get_attribute("open") is not None
-    assert page.get_by_text("Enter marks in the grid").is_visible()
+    expect(page.get_by_text("Enter marks in the grid")).to_be_visible()
     screenshot(page, "help-panel-assessments-tablet")
 
 
@@ -62,8 +63,8 @@ def test_markbook_prints_without_menus_or_buttons(page_for: Any) -> None:
     page.get_by_role("link", name="Markbook").first.click()
     page.wait_for_load_state("networkidle")
     page.emulate_media(media="print")
-    assert not page.locator("header.ns-header").is_visible()
-    assert not page.get_by_role("link", name="Quick capture").is_visible()
-    assert not page.locator("details.ns-help").is_visible()
-    assert page.locator("table").first.is_visible()
+    expect(page.locator("header.ns-header")).to_be_hidden()
+    expect(page.get_by_role("link", name="Quick capture")).to_be_hidden()
+    expect(page.locator("details.ns-help")).to_be_hidden()
+    expect(page.locator("table").first).to_be_visible()
     screenshot(page, "markbook-print")

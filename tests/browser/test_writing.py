@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import VIEWPORTS, screenshot, sign_in
 
@@ -79,7 +80,7 @@ def test_year6_teacher_links_evidence_and_sees_the_outcome(
     form.get_by_role("button", name="Add the piece").click()
     page.wait_for_load_state("networkidle")
     assert "WTS" in page.locator("#rule-outcome").inner_text()
-    assert page.get_by_text("Added “Diary of an evacuee”.").is_visible()
+    expect(page.get_by_text("Added “Diary of an evacuee”.")).to_be_visible()
     assert page.js_errors == []
     screenshot(page, "writing-pupil-laptop")
     assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORTS["laptop"][0]
