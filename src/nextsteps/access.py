@@ -371,6 +371,36 @@ def access_class_as_teacher(user: Any, school: School, class_id: int) -> Class:
     return teaching_class
 
 
+def writes_reports_for(user: Any, teaching_class: Class) -> bool:
+    """Who writes the teacher's comment on the reports of a class's pupils: its teachers and
+    its department's head (not a teaching assistant), and those who see the whole school."""
+    return sees_whole_school(user, teaching_class.school) or teaches(user, teaching_class)
+
+
+def access_class_for_reports(user: Any, school: School, class_id: int) -> Class:
+    """A class whose pupils' report comments the user writes, else 404."""
+    mark_asked()
+    teaching_class = access_class(user, school, class_id)
+    if not writes_reports_for(user, teaching_class):
+        raise Http404("No such class")
+    return teaching_class
+
+
+def may_write_report(user: Any, school: School, pupil: Pupil) -> bool:
+    """Whether the user writes this pupil's report: a leader of the school, or a teacher (or
+    head of department) of a class the pupil is in now."""
+    mark_asked()
+    if sees_whole_school(user, school):
+        return True
+    today = timezone.localdate()
+    classes = classes_for(user, school).filter(
+        Q(enrolments__ends_on__isnull=True) | Q(enrolments__ends_on__gte=today),
+        enrolments__pupil=pupil,
+        enrolments__starts_on__lte=today,
+    )
+    return any(teaches(user, teaching_class) for teaching_class in classes)
+
+
 def recordable_pupil_ids(user: Any, teaching_class: Class) -> set[int] | None:
     """Pupils this user may record for in the class; None means every pupil in it.
 

@@ -1,20 +1,24 @@
 """Demo data for reports: the trust leader, earlier assessment-point snapshots for the trend
-charts, and Amara's reports (last term's released to her parents in two versions, this term's
-a draft)."""
+charts, Amara's reports (last term's released to her parents in two versions, this term's
+a draft), this term's comments for the rest of her class, and Hollins Park's logo."""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from nextsteps.accounts.models import TrustMembership, User
 from nextsteps.markbook.models import AssessmentPoint, Standing, StandingSnapshot
 from nextsteps.people.models import Pupil
-from nextsteps.reports.models import Report, ReportVersion
-from nextsteps.reports.services import report_release, report_save
+from nextsteps.reports.models import Report, ReportSettings, ReportVersion
+from nextsteps.reports.services import report_logo_set, report_release, report_save
 from nextsteps.schools.models import School
+from nextsteps.teaching.models import Class
+from nextsteps.teaching.selectors import class_pupils
 
 TRUST_LEADER = "trustleader"
 
@@ -28,11 +32,33 @@ AMARA_HOME = (
 )
 
 
+# This term's comments for Amara's classmates, written as a class teacher would: each names
+# the child, says what went well and what comes next.
+CLASS_COMMENTS = (
+    "{name} has had a positive term. {name} listens carefully in lessons and has grown in "
+    "confidence when explaining answers to the class. Next, {name} should check written "
+    "work carefully before handing it in.",
+    "{name} is a kind and thoughtful member of the class who always tries hard. {name}'s "
+    "reading has come on well this term. The next step is to use the times tables more "
+    "quickly in longer problems.",
+    "{name} has worked well this term, especially in science, asking questions that make "
+    "the whole class think. {name} now needs to join handwriting consistently and take "
+    "care with spelling.",
+    "{name} has settled well and is making steady progress. {name} enjoys practical maths "
+    "and has become more independent. Reading at home every evening will help {name} "
+    "read with more expression.",
+    "{name} has had a busy and successful term and has shown real resilience when work "
+    "was hard. {name}'s next step is to explain methods in full sentences in maths.",
+)
+
+
 def build_demo_data(*, primary: School, secondary: School, today: dt.date) -> None:
     _trust_leader(primary)
     for school in (primary, secondary):
         _earlier_snapshots(school, today)
     _amara_reports(primary, today)
+    _class_comments(primary, today)
+    _school_logo(primary)
 
 
 def _trust_leader(school: School) -> None:
@@ -119,3 +145,49 @@ def _amara_reports(school: School, today: dt.date) -> None:
         report_save(
             pupil=amara, period=current, comment=AMARA_COMMENT, home_help=AMARA_HOME, by=teacher
         )
+
+
+def _class_comments(school: School, today: dt.date) -> None:
+    """This term's comments for everyone in Amara's class, written through the service the
+    class's reports page uses (so each is audited as the teacher's)."""
+    from nextsteps.reports.report_views import default_period
+
+    teaching_class = Class.objects.filter(school=school, name="4 Oak").first()
+    teacher = User.objects.filter(username="teacher").first()
+    if teaching_class is None or teacher is None:
+        return
+    period = default_period(today)
+    pupils = class_pupils(teaching_class)
+    written = set(
+        Report.objects.filter(pupil__in=pupils, period=period).values_list("pupil_id", flat=True)
+    )
+    for n, pupil in enumerate(pupils):
+        if pupil.pk in written:
+            continue
+        comment = CLASS_COMMENTS[n % len(CLASS_COMMENTS)].format(name=pupil.forename)
+        report_save(pupil=pupil, period=period, comment=comment, home_help="", by=teacher)
+
+
+def demo_logo_png() -> bytes:
+    """Hollins Park's logo for the demo: an oak-green shield with a gold acorn and the
+    school's initials, drawn here so the demo needs no picture file."""
+    from PIL import Image, ImageDraw
+
+    picture = Image.new("RGB", (240, 240), "white")
+    draw = ImageDraw.Draw(picture)
+    draw.polygon([(30, 20), (210, 20), (210, 130), (120, 225), (30, 130)], fill="#1b5e20")
+    draw.ellipse((85, 70, 155, 150), fill="#f2c14e")  # the acorn
+    draw.rectangle((82, 58, 158, 86), fill="#8d6e28")  # its cup
+    draw.rectangle((116, 40, 124, 60), fill="#8d6e28")  # its stalk
+    draw.text((120, 185), "HP", fill="white", anchor="mm", font_size=34)
+    out = io.BytesIO()
+    picture.save(out, format="PNG", optimize=False)
+    return out.getvalue()
+
+
+def _school_logo(school: School) -> None:
+    if ReportSettings.objects.filter(school=school).exclude(logo="").exists():
+        return
+    admin = User.objects.filter(username="primaryhead").first()
+    upload = SimpleUploadedFile("hollins-park-logo.png", demo_logo_png(), "image/png")
+    report_logo_set(school=school, file=upload, by=admin)

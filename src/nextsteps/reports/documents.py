@@ -15,8 +15,23 @@ from typing import Any
 # The layout of the JSON stored on a released version; a new layout gets a new number and a
 # reader for the old one, so that no released report ever stops rendering. Format 2 added the
 # pupil's attendance; a format 1 report was released without it and is read without it.
-FORMAT = 2
-READABLE_FORMATS = frozenset({1, 2})
+# Format 3 added the school's logo, the sections the school chose to give, the pupil's
+# forename, the latest next steps from feedback and the ideas for home from the learning
+# intentions; a report released earlier is read with every section it had and no logo.
+FORMAT = 3
+READABLE_FORMATS = frozenset({1, 2, 3})
+
+# The sections a report can give, in the order it gives them; a school may leave any out.
+SECTIONS = (
+    "attendance",
+    "overview",
+    "achievements",
+    "next_steps",
+    "home",
+    "targets",
+    "personal_bests",
+    "comment",
+)
 
 
 @dataclass(frozen=True)
@@ -73,6 +88,21 @@ class ReportDocument:
     comment: str = ""
     home_help: str = ""
     attendance: AttendanceLine | None = None
+    pupil_forename: str = ""
+    sections: list[str] = field(default_factory=lambda: list(SECTIONS))
+    logo: str = ""  # the stored name of the school's logo file as the report was made
+    next_steps: list[str] = field(default_factory=list)
+    home_ideas: list[str] = field(default_factory=list)
+
+    @property
+    def show(self) -> dict[str, bool]:
+        """Which sections the report gives, by name (for the templates)."""
+        return {section: section in self.sections for section in SECTIONS}
+
+    @property
+    def shows_subjects(self) -> bool:
+        """Whether any part of the per-subject sections is given."""
+        return bool({"overview", "achievements", "next_steps", "home"} & set(self.sections))
 
     def as_released_on(self, day: dt.date) -> ReportDocument:
         """The document as it could have been released on `day`: a figure dated later (an
@@ -115,6 +145,11 @@ class ReportDocument:
             comment=data["comment"],
             home_help=data["home_help"],
             attendance=_attendance_from_json(data.get("attendance")),
+            pupil_forename=data.get("pupil_forename", ""),
+            sections=list(data.get("sections", SECTIONS)),
+            logo=data.get("logo", ""),
+            next_steps=list(data.get("next_steps", [])),
+            home_ideas=list(data.get("home_ideas", [])),
         )
 
 

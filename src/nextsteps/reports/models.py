@@ -107,3 +107,32 @@ class ReportBatch(TenantModel):
     @property
     def percent(self) -> int:
         return 0 if not self.total else round(100 * self.done / self.total)
+
+
+def _logo_path(instance: ReportSettings, filename: str) -> str:
+    """Where a logo is kept: named by its content, so a file is never overwritten and a
+    released report that names it keeps showing the logo it was released with."""
+    return f"school-logos/{instance.school_id}/{filename}"
+
+
+class ReportSettings(TenantModel):
+    """How the school's reports to parents look: its logo and which sections they give.
+
+    `hidden_sections` names the sections (documents.SECTIONS) the school leaves out; a new
+    section is therefore shown until a school chooses to leave it out.
+    """
+
+    logo = models.FileField(_("school logo"), upload_to=_logo_path, blank=True)
+    hidden_sections = models.JSONField(_("sections left out"), default=list, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["school"], name="report_settings_one_per_school"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school} · report settings"

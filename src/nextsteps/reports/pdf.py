@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 
 from django.contrib.staticfiles import finders
+from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from nextsteps.people.models import Pupil
 from nextsteps.reports.documents import ReportDocument
@@ -23,13 +27,44 @@ def _stylesheet() -> str:
         return handle.read()
 
 
+LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+
+
+@lru_cache(maxsize=16)
+def logo_data_uri(name: str) -> str:
+    """The school's logo file as a data: URI the page and the PDF both show without another
+    request ("" when there is none or it can no longer be read). A logo's stored name is
+    derived from its content, so the cache can never give an old picture for a name."""
+    if not name:
+        return ""
+    try:
+        with default_storage.open(name, "rb") as handle:
+            content = handle.read()
+    except OSError:
+        return ""
+    kind = next((t for magic, t in LOGO_TYPES.items() if content.startswith(magic)), None)
+    if kind is None:
+        return ""
+    return f"data:{kind};base64,{base64.b64encode(content).decode('ascii')}"
+
+
 def report_context(document: ReportDocument, version: ReportVersion | None) -> dict[str, object]:
-    """What the report templates render: the document, which version it is (None: a draft)
-    and its chart, drawn from the document's own figures."""
+    """What the report templates render: the document, which version it is (None: a draft),
+    its chart, drawn from the document's own figures, and the logo it was made with."""
     return {
         "data": document,
         "version": version,
         "chart": mark_safe(report_chart(document)),  # noqa: S308 - escaped in charts.py
+        "logo_src": logo_data_uri(document.logo),
+    }
+
+
+def report_title(document: ReportDocument) -> str:
+    """The PDF's title, which a parent's reader shows and files it under."""
+    return _("%(name)s · report · %(period)s · %(school)s") % {
+        "name": document.pupil_name,
+        "period": document.period,
+        "school": document.school_name,
     }
 
 
@@ -40,7 +75,11 @@ def report_html(document: ReportDocument, version: ReportVersion | None) -> str:
     )
     return render_to_string(
         "reports/report_document.html",
-        {"bodies": [mark_safe(body)], "period": document.period},  # noqa: S308 - our template
+        {
+            "bodies": [mark_safe(body)],  # noqa: S308 - our template
+            "period": document.period,
+            "title": report_title(document),
+        },
     )
 
 
@@ -59,10 +98,16 @@ def batch_documents(
 
 
 def render_reports_pdf(
-    *, pupils: list[Pupil], period: str, progress: Callable[[int], None] | None = None
+    *,
+    pupils: list[Pupil],
+    period: str,
+    progress: Callable[[int], None] | None = None,
+    title: str = "",
 ) -> bytes:
     """One PDF of every pupil's report for the period (see batch_documents)."""
-    return render_documents_pdf(batch_documents(pupils, period), period=period, progress=progress)
+    return render_documents_pdf(
+        batch_documents(pupils, period), period=period, progress=progress, title=title
+    )
 
 
 def render_documents_pdf(
@@ -70,8 +115,10 @@ def render_documents_pdf(
     *,
     period: str,
     progress: Callable[[int], None] | None = None,
+    title: str = "",
 ) -> bytes:
-    """One PDF with each report starting on a new page.
+    """One PDF with each report starting on a new page. A single report's PDF is titled with
+    the pupil's name (report_title); a batch's with `title`, or the period's reports.
 
     Each report is laid out as a document of its own (so its pages are numbered "1 / 2" for
     the parent, not "37 / 120" of the batch, and progress counts finished layouts), then the
@@ -88,8 +135,14 @@ def render_documents_pdf(
         laid_out.append(HTML(string=html).render(stylesheets=[stylesheet], font_config=fonts))
         if progress is not None:
             progress(n)
+    batch_title = title or _("Reports · %(period)s") % {"period": period}
     if not laid_out:
-        html = render_to_string("reports/report_document.html", {"bodies": [], "period": period})
+        html = render_to_string(
+            "reports/report_document.html", {"bodies": [], "period": period, "title": batch_title}
+        )
         return HTML(string=html).write_pdf(stylesheets=[stylesheet], font_config=fonts)
     pages = [page for document in laid_out for page in document.pages]
-    return laid_out[0].copy(pages).write_pdf()
+    joined = laid_out[0].copy(pages)
+    if len(laid_out) > 1:
+        joined.metadata.title = batch_title
+    return joined.write_pdf()

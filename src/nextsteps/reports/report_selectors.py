@@ -12,19 +12,27 @@ from django.utils.translation import gettext_lazy
 
 from nextsteps.assessments.challenge_selectors import PupilChallenge, pupil_challenges
 from nextsteps.curriculum.models import Objective
-from nextsteps.feedback.models import Target
-from nextsteps.feedback.selectors import pupil_targets
+from nextsteps.feedback.models import CurrentIntention, Target
+from nextsteps.feedback.selectors import (
+    for_pupil_scope,
+    pupil_class_ids,
+    pupil_group_ids,
+    pupil_targets,
+    recent_next_steps,
+)
 from nextsteps.markbook.models import Standing
 from nextsteps.people.models import Pupil
 from nextsteps.people.selectors import AttendanceFigure, attendance_this_year
 from nextsteps.reports.documents import (
+    SECTIONS,
     AttendanceLine,
     PersonalBestLine,
     ReportDocument,
     SubjectLine,
     TargetLine,
 )
-from nextsteps.reports.models import Report, ReportVersion
+from nextsteps.reports.models import Report, ReportSettings, ReportVersion
+from nextsteps.reports.wording import achievement, next_step
 from nextsteps.schools.models import School
 
 # General ideas per subject for parents, beside the child's own next steps and the
@@ -54,6 +62,49 @@ HOME_IDEAS = {
 
 def objective_words(objective: Objective) -> str:
     return objective.pupil_wording or objective.wording
+
+
+# What each section of a report is called, for the school's choice and the pages.
+SECTION_LABELS = {
+    "attendance": gettext_lazy("Attendance"),
+    "overview": gettext_lazy("Where they are: the core objectives by subject, with a chart"),
+    "achievements": gettext_lazy("What the pupil can do (strengths, as achievements)"),
+    "next_steps": gettext_lazy("Next steps: what they are learning next and their latest feedback"),
+    "home": gettext_lazy("How to help at home"),
+    "targets": gettext_lazy("Targets"),
+    "personal_bests": gettext_lazy("Personal bests"),
+    "comment": gettext_lazy("The teacher's comment"),
+}
+
+
+def report_settings_for(school: School) -> ReportSettings:
+    """The school's report settings (unsaved defaults, every section shown, when it has none)."""
+    found = ReportSettings.objects.filter(school=school).first()
+    return found or ReportSettings(school=school)
+
+
+def sections_shown(report_settings: ReportSettings) -> list[str]:
+    hidden = set(report_settings.hidden_sections or [])
+    return [section for section in SECTIONS if section not in hidden]
+
+
+def pupil_home_ideas(pupil: Pupil, *, limit: int = 3) -> list[str]:
+    """The teachers' ideas for home from the pupil's current learning intentions, in the
+    order the parent's page gives them (three queries)."""
+    class_ids, group_ids = pupil_class_ids(pupil), pupil_group_ids(pupil)
+    notes = (
+        CurrentIntention.objects.filter(for_pupil_scope(pupil, class_ids, group_ids))
+        .filter(ends_on__isnull=True)
+        .exclude(home_help="")
+        .order_by("objective__framework__subject__name", "objective__position")
+        .values_list("home_help", flat=True)
+    )
+    ideas: list[str] = []
+    for note in notes:
+        for line in note.splitlines():
+            if line.strip() and line.strip() not in ideas:
+                ideas.append(line.strip())
+    return ideas[:limit]
 
 
 @dataclass
@@ -93,6 +144,9 @@ class ReportData:
     targets: list[Target]
     personal_bests: list[PupilChallenge]
     attendance: AttendanceFigure | None = None
+    settings: ReportSettings | None = None
+    next_steps: list[str] = field(default_factory=list)
+    home_ideas: list[str] = field(default_factory=list)
 
 
 def _timestamp(moment: dt.datetime | None) -> float:
@@ -147,13 +201,22 @@ def pupil_report(*, pupil: Pupil, period: str, for_parent: bool = False) -> Repo
         targets=targets,
         personal_bests=pupil_challenges(pupil),
         attendance=attendance_this_year(pupil),
+        settings=report_settings_for(pupil.school),
+        # A report is written for parents: only the next steps released to them.
+        next_steps=recent_next_steps(pupil, limit=3, released_only=True),
+        home_ideas=pupil_home_ideas(pupil),
     )
 
 
 def report_document(data: ReportData) -> ReportDocument:
     """The live report as the plain document the page and the PDF render (and a release
-    stores): every figure and word resolved to text, nothing left to read later."""
+    stores): every figure and word resolved to text, nothing left to read later. A section
+    the school leaves out is not in the document at all, so a released report never holds
+    what the school chose not to give."""
     report = data.report
+    settings = data.settings or report_settings_for(data.pupil.school)
+    shown = set(sections_shown(settings))
+    forename = data.pupil.forename
     return ReportDocument(
         pupil_id=data.pupil.pk,
         pupil_name=data.pupil.name,
@@ -161,23 +224,13 @@ def report_document(data: ReportData) -> ReportDocument:
         year_group=data.pupil.year_group,
         year_label=year_label(data.pupil.year_group),
         period=data.period,
-        subjects=[
-            SubjectLine(
-                subject=s.subject,
-                secure=len(s.secure),
-                working=len(s.working),
-                not_yet=len(s.not_yet),
-                summary=s.summary,
-                strengths=[objective_words(o) for o in s.strengths],
-                next_steps=[objective_words(o) for o in s.next_steps],
-                home_idea=s.home_idea,
-            )
-            for s in data.subjects
-        ],
+        subjects=[_subject_line(s, forename, shown) for s in data.subjects],
         targets=[
             TargetLine(wording=t.wording, status=str(t.get_status_display()), due_on=t.due_on)
             for t in data.targets
-        ],
+        ]
+        if "targets" in shown
+        else [],
         personal_bests=[
             PersonalBestLine(
                 challenge=c.challenge.name,
@@ -186,10 +239,36 @@ def report_document(data: ReportData) -> ReportDocument:
                 new_bests=c.new_bests,
             )
             for c in data.personal_bests
-        ],
-        comment=report.comment if report else "",
-        home_help=report.home_help if report else "",
-        attendance=_attendance_line(data.attendance),
+        ]
+        if "personal_bests" in shown
+        else [],
+        comment=report.comment if report and "comment" in shown else "",
+        home_help=report.home_help if report and "home" in shown else "",
+        attendance=_attendance_line(data.attendance) if "attendance" in shown else None,
+        pupil_forename=forename,
+        sections=[section for section in SECTIONS if section in shown],
+        logo=(settings.logo.name or "") if settings.logo else "",
+        next_steps=list(data.next_steps) if "next_steps" in shown else [],
+        home_ideas=list(data.home_ideas) if "home" in shown else [],
+    )
+
+
+def _subject_line(entry: SubjectReport, forename: str, shown: set[str]) -> SubjectLine:
+    """One subject as the report gives it: its counts, what the pupil can do (achievements
+    from the objectives secure) and what they are learning next, in the school's sections."""
+    return SubjectLine(
+        subject=entry.subject,
+        secure=len(entry.secure),
+        working=len(entry.working),
+        not_yet=len(entry.not_yet),
+        summary=entry.summary,
+        strengths=[achievement(forename, o.wording) for o in entry.strengths]
+        if "achievements" in shown
+        else [],
+        next_steps=[next_step(forename, o.wording) for o in entry.next_steps]
+        if "next_steps" in shown
+        else [],
+        home_idea=entry.home_idea if "home" in shown else "",
     )
 
 

@@ -6,11 +6,12 @@ import datetime as dt
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -18,7 +19,7 @@ from nextsteps import access
 from nextsteps.people.models import Pupil
 from nextsteps.reports import report_selectors, services
 from nextsteps.reports.documents import ReportDocument
-from nextsteps.reports.models import ReportBatch, ReportVersion
+from nextsteps.reports.models import Report, ReportBatch, ReportVersion
 from nextsteps.reports.pdf import render_documents_pdf, report_context
 from nextsteps.schools.models import School
 from nextsteps.teaching.models import Class
@@ -89,9 +90,15 @@ def pupil_report(request: HttpRequest, urn: int, pupil_id: int) -> HttpResponse:
     pupil, staff = _reader(request, school, pupil_id)
     period = _period_for(request, pupil, staff)
     errors: dict[str, list[str]] = {}
+    can_write = staff and access.may_write_report(request.user, school, pupil)
     if request.method == "POST":
         if not staff:
             raise Http404("Not found")
+        if not can_write:
+            raise PermissionDenied(
+                _("Only %(name)s's teachers and the school's leaders write the report.")
+                % {"name": pupil.name}
+            )
         try:
             services.report_save(
                 pupil=pupil,
@@ -118,6 +125,7 @@ def pupil_report(request: HttpRequest, urn: int, pupil_id: int) -> HttpResponse:
             "released": report_selectors.released_reports(pupil),
             "versions": versions if staff else [],
             "report": report_selectors.draft_report(pupil, period) if staff else None,
+            "can_write": can_write,
             "can_release": staff and access.sees_whole_school(request.user, school),
             **report_context(document, version),
         },
@@ -162,9 +170,16 @@ def pupil_report_pdf(request: HttpRequest, urn: int, pupil_id: int) -> HttpRespo
     document, version = _shown(request, pupil, period, staff, versions)
     pdf = render_documents_pdf([(document, version)], period=period)
     response = HttpResponse(pdf, content_type="application/pdf")
-    name = f"report-{pupil.pk}" + (f"-v{version.number}" if version else "-draft")
-    response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
+    response["Content-Disposition"] = f'inline; filename="{report_filename(document, version)}"'
     return response
+
+
+def report_filename(document: ReportDocument, version: ReportVersion | None) -> str:
+    """The PDF's file name: the pupil's name, the period and the version, which a parent
+    saving reports from several terms (or for several children) can tell apart."""
+    which = f"v{version.number}" if version else "draft"
+    name = slugify(f"{document.pupil_name} report {document.period}") or "report"
+    return f"{name}-{which}.pdf"
 
 
 def _class_for_reports(request: HttpRequest, urn: int, class_id: int) -> tuple[School, Class]:
@@ -178,8 +193,24 @@ def _class_for_reports(request: HttpRequest, urn: int, class_id: int) -> tuple[S
 def class_reports(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
     school, teaching_class = _class_for_reports(request, urn, class_id)
     period = (request.GET.get("period") or "").strip() or default_period()
+    return _class_reports_page(request, school, teaching_class, period)
+
+
+def _class_reports_page(
+    request: HttpRequest,
+    school: School,
+    teaching_class: Class,
+    period: str,
+    *,
+    errors: dict[int, list[str]] | None = None,
+    posted: dict[int, str] | None = None,
+) -> HttpResponse:
+    """The class's reports: each pupil's comment (written here by the class's teachers) and
+    whether parents have it; the class's PDFs and, for leaders, release."""
     pupils = class_pupils(teaching_class)
     status = report_selectors.status_by_pupil([p.pk for p in pupils], period)
+    can_write = access.writes_reports_for(request.user, teaching_class)
+    errors, posted = errors or {}, posted or {}
     return render(
         request,
         "reports/class_reports.html",
@@ -188,10 +219,81 @@ def class_reports(request: HttpRequest, urn: int, class_id: int) -> HttpResponse
             "teaching_class": teaching_class,
             "period": period,
             "rows": [(p, status.get(p.pk)) for p in pupils],
+            "comment_rows": [
+                _comment_row(p, status.get(p.pk), errors.get(p.pk), posted.get(p.pk))
+                for p in pupils
+            ]
+            if can_write
+            else [],
+            "can_write": can_write,
             "can_release": access.sees_whole_school(request.user, school),
             "batches": list(
                 ReportBatch.objects.filter(school=school, teaching_class=teaching_class)[:5]
             ),
+        },
+        status=400 if errors else 200,
+    )
+
+
+def _comment_row(
+    pupil: Pupil, report: Report | None, errors: list[str] | None, posted: str | None
+) -> dict[str, object]:
+    return {
+        "pupil": pupil,
+        "report": report,
+        "comment": posted if posted is not None else (report.comment if report else ""),
+        "errors": errors or [],
+        "edited_since_release": bool(
+            report and report.released_at and report.updated_at > report.released_at
+        ),
+    }
+
+
+@access.signed_in
+@require_POST
+def class_report_comment(
+    request: HttpRequest, urn: int, class_id: int, pupil_id: int
+) -> HttpResponse:
+    """Save one pupil's comment from the class's reports page, as the teacher wrote it. htmx
+    gets the pupil's form back; a plain form returns to the page at the pupil."""
+    school = access.access_school(request.user, urn)
+    access.require_staff(request.user, school)
+    teaching_class = access.access_class_for_reports(request.user, school, class_id)
+    pupil = access.access_class_pupil(request.user, teaching_class, pupil_id)
+    period = request.POST.get("period", "").strip()
+    comment = request.POST.get("comment", "")
+    htmx = request.headers.get("HX-Request") == "true"
+    try:
+        services.report_comment_save(pupil=pupil, period=period, comment=comment, by=request.user)
+    except ValidationError as error:
+        problems = [m for messages_ in error.message_dict.values() for m in messages_]
+        if not htmx:
+            return _class_reports_page(
+                request,
+                school,
+                teaching_class,
+                period or default_period(),
+                errors={pupil.pk: problems},
+                posted={pupil.pk: comment},
+            )
+        draft = report_selectors.status_by_pupil([pupil.pk], period).get(pupil.pk)
+        row, saved = _comment_row(pupil, draft, problems, comment), False
+    else:
+        saved_report = report_selectors.status_by_pupil([pupil.pk], period)[pupil.pk]
+        row, saved = _comment_row(pupil, saved_report, None, None), True
+    if not htmx:
+        messages.success(request, _("Comment saved for %(name)s.") % {"name": pupil.name})
+        base = reverse("class_reports", kwargs={"urn": school.urn, "class_id": teaching_class.pk})
+        return redirect(f"{base}?{urlencode({'period': period})}#comment-{pupil.pk}")
+    return render(
+        request,
+        "reports/_comment_form.html",
+        {
+            "school": school,
+            "teaching_class": teaching_class,
+            "period": period,
+            "row": row,
+            "saved": saved,
         },
     )
 

@@ -3,47 +3,80 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import threading
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db import close_old_connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks.backends.immediate import ImmediateBackend
 
 from nextsteps.audit.services import audit_write
+from nextsteps.markbook.uploads import UploadRefused, checked_upload
 from nextsteps.people.models import Pupil
-from nextsteps.reports.models import Report, ReportBatch, ReportVersion
+from nextsteps.reports.documents import SECTIONS
+from nextsteps.reports.models import Report, ReportBatch, ReportSettings, ReportVersion
 from nextsteps.reports.report_selectors import draft_document, year_group_pupils, year_label
 from nextsteps.schools.models import School
 from nextsteps.teaching.models import Class
 from nextsteps.teaching.selectors import class_pupils
 
 MAX_COMMENT = 4000
+MAX_LOGO_BYTES = 1024 * 1024
+MAX_LOGO_SIDE = 4000  # pixels: a logo larger than this is a photograph, or a decompression bomb
+LOGO_EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg"}
+
+
+def _as_written(text: str) -> str:
+    """The teacher's words as written: only the browser's line endings are made plain and
+    the blank space around the whole text dropped; nothing inside is changed."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def _checked_period_and_comment(period: str, comment: str) -> str:
+    period = period.strip()
+    if not period:
+        raise ValidationError({"period": _("Name the period, for example “Autumn term 2026”.")})
+    if len(_as_written(comment)) > MAX_COMMENT:
+        raise ValidationError(
+            {
+                "comment": _("The comment is %(n)s characters; keep it under %(max)s.")
+                % {"n": len(_as_written(comment)), "max": MAX_COMMENT}
+            }
+        )
+    return period
+
+
+@transaction.atomic
+def report_comment_save(*, pupil: Pupil, period: str, comment: str, by: Any) -> Report:
+    """Save the teacher's comment on a pupil's report for a period, as written, keeping the
+    note on how to help at home. A released version keeps the words it was released with."""
+    period = _checked_period_and_comment(period, comment)
+    existing = Report.objects.filter(pupil=pupil, period=period).first()
+    home_help = existing.home_help if existing is not None else ""
+    return report_save(pupil=pupil, period=period, comment=comment, home_help=home_help, by=by)
 
 
 @transaction.atomic
 def report_save(*, pupil: Pupil, period: str, comment: str, home_help: str, by: Any) -> Report:
     """Create or update the teacher's comment and home-help note for a pupil's report."""
-    period = period.strip()
-    if not period:
-        raise ValidationError({"period": _("Name the period, for example “Autumn term 2026”.")})
-    if len(comment) > MAX_COMMENT:
-        raise ValidationError(
-            {
-                "comment": _("The comment is %(n)s characters; keep it under %(max)s.")
-                % {"n": len(comment), "max": MAX_COMMENT}
-            }
-        )
+    period = _checked_period_and_comment(period, comment)
     report, created = Report.objects.select_for_update().get_or_create(
         school_id=pupil.school_id, pupil=pupil, period=period
     )
     before = {"comment": report.comment, "home_help": report.home_help}
-    report.comment = comment.strip()
-    report.home_help = home_help.strip()
+    unchanged = {"comment": _as_written(comment), "home_help": _as_written(home_help)} == before
+    if unchanged and not created:
+        return report  # nothing changed: no new audit record, the draft's date kept
+    report.comment = _as_written(comment)
+    report.home_help = _as_written(home_help)
     report.written_by = by
     report.updated_at = timezone.now()
     report.save()
@@ -211,6 +244,16 @@ def batch_pupils(batch: ReportBatch) -> list[Pupil]:
     return year_group_pupils(school=batch.school, year_group=batch.year_group)
 
 
+def _batch_title(batch: ReportBatch) -> str:
+    """The batch PDF's title: whose reports these are, and for when."""
+    whose = (
+        batch.teaching_class.name
+        if batch.teaching_class is not None
+        else year_label(batch.year_group or 0)
+    )
+    return _("%(whose)s · reports · %(period)s") % {"whose": whose, "period": batch.period}
+
+
 def report_batch_run(*, batch_id: int) -> ReportBatch:
     """Render every report in the batch into one PDF, saving progress after each pupil.
 
@@ -232,7 +275,9 @@ def report_batch_run(*, batch_id: int) -> ReportBatch:
         ReportBatch.objects.filter(pk=batch_id).update(done=done)
 
     try:
-        data = render_reports_pdf(pupils=pupils, period=batch.period, progress=progress)
+        data = render_reports_pdf(
+            pupils=pupils, period=batch.period, progress=progress, title=_batch_title(batch)
+        )
     except Exception as error:  # a failed render is reported on the page and can be retried
         ReportBatch.objects.filter(pk=batch_id).update(
             status=ReportBatch.Status.FAILED, error=str(error)[:2000]
@@ -246,3 +291,135 @@ def report_batch_run(*, batch_id: int) -> ReportBatch:
     batch.finished_at = timezone.now()
     batch.save(update_fields=["pdf", "status", "done", "finished_at"])
     return batch
+
+
+# ---------------------------------------------------------------------------- the school's choices
+
+
+def _settings_for_update(school: School) -> ReportSettings:
+    report_settings, _created = ReportSettings.objects.select_for_update().get_or_create(
+        school=school
+    )
+    return report_settings
+
+
+@transaction.atomic
+def report_sections_update(*, school: School, shown: Iterable[str], by: Any) -> ReportSettings:
+    """Choose which sections the school's reports give. Released reports keep the sections
+    they were released with; drafts and later releases follow the choice."""
+    shown = list(shown)
+    unknown = sorted(set(shown) - set(SECTIONS))
+    if unknown:
+        raise ValidationError(
+            {"sections": _("No report has a section called %(names)s.") % {"names": unknown}}
+        )
+    if not shown:
+        raise ValidationError({"sections": _("Choose at least one section for the reports.")})
+    report_settings = _settings_for_update(school)
+    before = {"hidden_sections": list(report_settings.hidden_sections)}
+    report_settings.hidden_sections = [s for s in SECTIONS if s not in shown]
+    report_settings.updated_by = by
+    report_settings.updated_at = timezone.now()
+    report_settings.save()
+    audit_write(
+        actor=by,
+        action="report_settings.sections",
+        target=report_settings,
+        school=school,
+        before=before,
+        after={"hidden_sections": report_settings.hidden_sections},
+    )
+    return report_settings
+
+
+def _checked_logo(file: UploadedFile) -> tuple[bytes, str]:
+    """The logo's bytes and extension: a PNG or JPEG by its content (not its name), under the
+    size limit, that decodes as a picture of a sensible size."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        upload = checked_upload(file, max_bytes=MAX_LOGO_BYTES)
+    except UploadRefused as error:
+        raise ValidationError({"logo": str(error)}) from error
+    extension = LOGO_EXTENSIONS.get(upload.content_type)
+    if extension is None:
+        raise ValidationError(
+            {"logo": _("%(name)s is not a PNG or JPEG picture.") % {"name": upload.name}}
+        )
+    content = file.read()
+    try:
+        with Image.open(io.BytesIO(content)) as picture:
+            width, height = picture.size
+            if max(width, height) > MAX_LOGO_SIDE:
+                raise ValidationError(
+                    {
+                        "logo": _(
+                            "%(name)s is %(width)s × %(height)s pixels; a logo can be at most "
+                            "%(most)s pixels on its longer side."
+                        )
+                        % {
+                            "name": upload.name,
+                            "width": width,
+                            "height": height,
+                            "most": MAX_LOGO_SIDE,
+                        }
+                    }
+                )
+            picture.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+        if isinstance(error, ValidationError):
+            raise
+        raise ValidationError(
+            {
+                "logo": _("%(name)s could not be read as a picture: it may be damaged.")
+                % {"name": upload.name}
+            }
+        ) from error
+    return content, extension
+
+
+@transaction.atomic
+def report_logo_set(*, school: School, file: UploadedFile, by: Any) -> ReportSettings:
+    """Put the school's logo on its reports. The file is kept under a name drawn from its
+    content and never overwritten or deleted here, so a released report that shows an
+    earlier logo keeps showing it."""
+    content, extension = _checked_logo(file)
+    report_settings = _settings_for_update(school)
+    before = {"logo": report_settings.logo.name}
+    digest = hashlib.sha256(content).hexdigest()[:32]
+    name = f"school-logos/{school.pk}/{digest}.{extension}"
+    if not default_storage.exists(name):
+        name = default_storage.save(name, ContentFile(content))
+    report_settings.logo.name = name
+    report_settings.updated_by = by
+    report_settings.updated_at = timezone.now()
+    report_settings.save()
+    audit_write(
+        actor=by,
+        action="report_settings.logo",
+        target=report_settings,
+        school=school,
+        before=before,
+        after={"logo": name, "size": len(content)},
+    )
+    return report_settings
+
+
+@transaction.atomic
+def report_logo_remove(*, school: School, by: Any) -> ReportSettings:
+    """Take the logo off the school's reports from now on (released reports keep theirs)."""
+    report_settings = _settings_for_update(school)
+    before = {"logo": report_settings.logo.name}
+    report_settings.logo.name = ""
+    report_settings.updated_by = by
+    report_settings.updated_at = timezone.now()
+    report_settings.save()
+    audit_write(
+        actor=by,
+        action="report_settings.logo_remove",
+        target=report_settings,
+        school=school,
+        before=before,
+        after={"logo": ""},
+    )
+    return report_settings

@@ -2,13 +2,15 @@
 
 from django.urls import path
 
-from nextsteps.reports import report_views, views
+from nextsteps.reports import report_views, settings_views, views
 
 urlpatterns = [
     path("", views.leader_dashboard, name="leader_dashboard"),
     path("export.csv", views.leader_dashboard, {"fmt": "csv"}, name="leader_dashboard_csv"),
     path("export.xlsx", views.leader_dashboard, {"fmt": "xlsx"}, name="leader_dashboard_xlsx"),
     path("information/", report_views.information, name="report_information"),
+    path("settings/", settings_views.report_settings, name="report_settings"),
+    path("settings/logo/", settings_views.report_logo, name="report_logo"),
     path("classes/<int:class_id>/", views.class_dashboard, name="class_dashboard"),
     path(
         "classes/<int:class_id>/export.csv",
@@ -23,6 +25,11 @@ urlpatterns = [
         name="class_dashboard_xlsx",
     ),
     path("classes/<int:class_id>/reports/", report_views.class_reports, name="class_reports"),
+    path(
+        "classes/<int:class_id>/reports/pupils/<int:pupil_id>/comment/",
+        report_views.class_report_comment,
+        name="class_report_comment",
+    ),
     path(
         "classes/<int:class_id>/reports/release/",
         report_views.class_reports_release,
