@@ -251,6 +251,7 @@ ROUTES: dict[str, Route] = {
     "moderation_attach": Route(
         "leader", _moderation_item, lambda c: {"work_text": ""}, "file", (PNG, PDF)
     ),
+    "report_logo": Route("primaryhead", _primary, NOTHING, "logo", (PNG,)),
 }
 
 
