@@ -89,6 +89,10 @@ NOT_PAGES: dict[str, str] = {
     "school/<int:urn>/progress/models/": POST_ONLY,
     "school/<int:urn>/progress/models/remove/": POST_ONLY,
     "school/<int:urn>/reports/classes/<int:class_id>/reports/release/": POST_ONLY,
+    (
+        "school/<int:urn>/reports/classes/<int:class_id>/reports/pupils/<int:pupil_id>/comment/"
+    ): POST_ONLY,
+    "school/<int:urn>/reports/settings/logo/": POST_ONLY,
     "school/<int:urn>/reports/classes/<int:class_id>/reports/batch/": POST_ONLY,
     "school/<int:urn>/reports/classes/<int:class_id>/reports/batch/<int:batch_id>/": FRAGMENT,
     "school/<int:urn>/reports/years/<int:year_group>/release/": POST_ONLY,

@@ -24,6 +24,7 @@ from nextsteps.reports.wording import achievement, is_first_person, next_step
             "Amara can count things carefully up to 10.",
         ),
         ("To use French adjectives", "Amara can use French adjectives."),
+        ("Design, write and debug programs", "Amara can design, write and debug programs."),
         ("Know how numbers to 10 are made up", "Amara knows how numbers to 10 are made up."),
         (
             "Understand place value in 4-digit numbers",

@@ -56,9 +56,9 @@ def build_demo_data(*, primary: School, secondary: School, today: dt.date) -> No
     _trust_leader(primary)
     for school in (primary, secondary):
         _earlier_snapshots(school, today)
+    _school_logo(primary)  # first, so the reports released below carry it
     _amara_reports(primary, today)
     _class_comments(primary, today)
-    _school_logo(primary)
 
 
 def _trust_leader(school: School) -> None:

@@ -38,7 +38,8 @@ def _clean(wording: str) -> str:
 def _lower_first(text: str) -> str:
     """The first word in lower case, unless it is a name or an abbreviation ("KS2", "French")."""
     first, _space, rest = text.partition(" ")
-    if len(first) > 1 and first[1:].islower() and first[0].isupper() and first.isalpha():
+    word = first.rstrip(",;:")
+    if len(word) > 1 and word[1:].islower() and word[0].isupper() and word.isalpha():
         first = first.lower()
     return f"{first} {rest}".strip()
 
