@@ -12,6 +12,7 @@ from django.utils import timezone
 from nextsteps.accounts.models import TrustMembership, User
 from nextsteps.markbook.models import AssessmentPoint, Standing, StandingSnapshot
 from nextsteps.people.models import Pupil
+from nextsteps.reports.department_demo import build_department_demo
 from nextsteps.reports.models import Report, ReportVersion
 from nextsteps.reports.services import report_release, report_save
 from nextsteps.schools.models import School
@@ -33,6 +34,7 @@ def build_demo_data(*, primary: School, secondary: School, today: dt.date) -> No
     for school in (primary, secondary):
         _earlier_snapshots(school, today)
     _amara_reports(primary, today)
+    build_department_demo(secondary=secondary, today=today)
 
 
 def _trust_leader(school: School) -> None:

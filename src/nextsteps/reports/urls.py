@@ -2,13 +2,18 @@
 
 from django.urls import path
 
-from nextsteps.reports import report_views, views
+from nextsteps.reports import department_views, report_views, views
 
 urlpatterns = [
     path("", views.leader_dashboard, name="leader_dashboard"),
     path("export.csv", views.leader_dashboard, {"fmt": "csv"}, name="leader_dashboard_csv"),
     path("export.xlsx", views.leader_dashboard, {"fmt": "xlsx"}, name="leader_dashboard_xlsx"),
     path("information/", report_views.information, name="report_information"),
+    path(
+        "departments/<int:department_id>/",
+        department_views.department_dashboard,
+        name="department_dashboard",
+    ),
     path("classes/<int:class_id>/", views.class_dashboard, name="class_dashboard"),
     path(
         "classes/<int:class_id>/export.csv",
