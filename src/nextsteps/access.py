@@ -307,6 +307,16 @@ def access_department(
     return department
 
 
+def sees_teacher_comparison(user: Any, school: School, department: Department) -> bool:
+    """Figures by teacher, where the school's policy turns them on for a department: for the
+    department's head and senior leaders (of the school or its trust), nobody else."""
+    return (
+        department.pk in hod_department_ids(user, school)
+        or Role.LEADER in roles_in(user, school)
+        or _leads_trust_of(user, school)
+    )
+
+
 def classes_for(user: Any, school: School) -> QuerySet[Class]:
     """Classes the user may see in this school."""
     mark_asked()

@@ -196,6 +196,7 @@ NEXTSTEPS_REPORTING_VIEWS = frozenset(
         "leader_dashboard",
         "leader_dashboard_csv",
         "leader_dashboard_xlsx",
+        "department_dashboard",
         "trust_dashboard",
         "trust_dashboard_csv",
         "trust_dashboard_xlsx",

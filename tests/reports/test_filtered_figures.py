@@ -32,6 +32,7 @@ from nextsteps.curriculum.models import Objective
 from nextsteps.markbook.models import AssessmentPoint, Standing, StandingSnapshot
 from nextsteps.people.attendance import is_persistent_absence
 from nextsteps.people.models import Attendance, Pupil
+from nextsteps.progress.models import Ks1Result
 from nextsteps.schools.models import School
 from nextsteps.teaching.models import Class, Enrolment
 from tests.conftest import Cast
@@ -90,10 +91,10 @@ def _table(html: str, caption_starts: str, *, optional: bool = False) -> list[li
 
 
 def _offered(html: str, name: str) -> list[str]:
-    """The values a <select> on the page offers, the empty "all" choice first."""
-    select = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', html, re.S)
-    assert select is not None, name
-    return re.findall(r'<option value="([^"]*)"', select.group(1))
+    """The values the <select>s of that name on the page offer, each "all" choice first."""
+    selects = re.findall(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', html, re.S)
+    assert selects, name
+    return [value for select in selects for value in re.findall(r'<option value="([^"]*)"', select)]
 
 
 # ------------------------------------------------------------------ the figures, independently
@@ -104,6 +105,18 @@ def _pct(part: int, whole: int, places: int = 0) -> str:
         return "–"
     exact = Decimal(100 * part) / Decimal(whole)
     return f"{exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)}%"
+
+
+SMALL = 6  # the DfE suppresses figures for fewer than six pupils; the pages flag them
+
+
+def _flag(pupils: int) -> str:
+    return " small group" if 0 < pupils < SMALL else ""
+
+
+def _count(pupils: int) -> str:
+    """A pupil count as a table shows it, flagged when the group is small."""
+    return f"{pupils}{_flag(pupils)}"
 
 
 def _mean(values: list[Decimal]) -> Decimal | None:
@@ -158,10 +171,21 @@ GROUP_TEST = {
     # Attendance this year: pupils with none recorded are on neither side.
     "persistent_absence": lambda p: p["persistent_absence"] is True,
     "not-persistent_absence": lambda p: p["persistent_absence"] is False,
+    # Prior attainment from KS1, set by hand in the test: see PRIOR below.
+    "prior-low": lambda p: p["prior"] == "low",
+    "prior-middle": lambda p: p["prior"] == "middle",
+    "prior-high": lambda p: p["prior"] == "high",
+    "prior-unknown": lambda p: p["prior"] == "unknown",
 }
+# KS1 outcomes given in the test, and the band each must fall in (KS1 frameworks: the average
+# point score below 8 is low, 8 to below 10 middle, 10 and above high; WTS 6, EXS 8, GDS 10).
+KS1 = {"Isaac": ("EXS", "EXS", "EXS"), "Bea": ("WTS", "EXS", "WTS"), "Cal": ("GDS", "GDS", "GDS")}
+PRIOR = {"Isaac": "middle", "Bea": "low", "Cal": "high", "Dee": "unknown", "Eve": "unknown"}
 
 
-def _expected_page(school: School, subject: str, year: str, group: str) -> dict[str, Any]:
+def _expected_page(
+    school: School, subject: str, year: str, group: str | tuple[str, ...]
+) -> dict[str, Any]:
     """Every figure the filtered page should show, from the tables themselves."""
     today = timezone.localdate()
     year_start = today.year if today.month >= 9 else today.year - 1
@@ -169,8 +193,14 @@ def _expected_page(school: School, subject: str, year: str, group: str) -> dict[
         a.pupil_id: is_persistent_absence(a.attended_sessions, a.possible_sessions, year_start)
         for a in Attendance.objects.filter(school=school, year_starting=year_start)
     }
+    chosen = (group,) if isinstance(group, str) else group
+    prior = {p.pk: PRIOR[p.legal_forename] for p in Pupil.objects.filter(school=school)}
+
+    def traits(p: dict[str, Any]) -> dict[str, Any]:
+        return {**p, "persistent_absence": absent.get(p["pk"]), "prior": prior[p["pk"]]}
+
     pupils: dict[int, dict[str, Any]] = {
-        p["pk"]: {**p, "persistent_absence": absent.get(p["pk"])}
+        p["pk"]: traits(p)
         for p in Pupil.objects.filter(school=school)
         .filter(Q(leaving_date__isnull=True) | Q(leaving_date__gte=today))
         .values(
@@ -185,7 +215,7 @@ def _expected_page(school: School, subject: str, year: str, group: str) -> dict[
             "eal",
         )
         if (not year or p["year_group"] == int(year))
-        and (not group or GROUP_TEST[group]({**p, "persistent_absence": absent.get(p["pk"])}))
+        and all(GROUP_TEST[g](traits(p)) for g in chosen if g)
     }
     objectives: dict[int, dict[str, Any]] = {
         o["pk"]: dict(o)
@@ -304,6 +334,10 @@ GROUP_LABELS = {
     "not-female": "Boys",
     "persistent_absence": "Persistently absent",
     "not-persistent_absence": "Not persistently absent",
+    "prior-low": "Low prior attainment",
+    "prior-middle": "Middle prior attainment",
+    "prior-high": "High prior attainment",
+    "prior-unknown": "Prior attainment not known",
 }
 BANDS = ["0–19%", "20–39%", "40–59%", "60–79%", "80–100%"]
 GAP_ROWS = (
@@ -330,9 +364,9 @@ def _gaps(pupils: dict[int, dict[str, Any]], shares: dict[int, Decimal]) -> list
         rows.append(
             [
                 with_label,
-                str(len(inside)),
+                _count(len(inside)),
                 _one_place(with_mean),
-                f"{without_label} ({len(outside)})",
+                f"{without_label} ({len(outside)}){_flag(len(outside))}",
                 _one_place(without_mean),
                 gap,
             ]
@@ -371,7 +405,7 @@ def _classes(
                 if (pupil_id, sid) in cells:
                     figure.merge(cells[(pupil_id, sid)])
         if figure.expected:
-            rows.append([name, str(len(members)), *figure.row()])
+            rows.append([name, _count(len(members)), *figure.row()])
     return rows
 
 
@@ -465,16 +499,39 @@ def test_every_figure_on_the_leaders_page_follows_every_filter_it_offers(cast: C
             as_of=today,
             source=Attendance.Source.FILE,
         )
+    for name, outcomes in KS1.items():
+        Ks1Result.objects.create(
+            school=data.school,
+            pupil=data.pupils[name],
+            year=today.year - 3,
+            reading=outcomes[0],
+            writing=outcomes[1],
+            maths=outcomes[2],
+        )
     client = _leader(cast, data.school)
     url = reverse("leader_dashboard", kwargs={"urn": data.school.urn})
     page = client.get(url).content.decode()
     subjects, years, groups = (_offered(page, n) for n in ("subject", "year", "group"))
     assert subjects == ["", "English", "Mathematics"] and years == ["", "4", "5"]
     assert set(groups) == {"", *GROUP_TEST}
-    assert re.findall(r'<select[^>]*name="([^"]+)"', page) == ["subject", "year", "group"]
+    # One select per characteristic, each offering "any" and its groups.
+    assert re.findall(r'<select[^>]*name="([^"]+)"', page) == ["subject", "year"] + ["group"] * 6
+    combinations: list[Any] = [g for g in groups if g] + [
+        ("disadvantaged", "sen"),
+        ("disadvantaged", "not-sen"),
+        ("not-disadvantaged", "female"),
+        ("disadvantaged", "prior-low"),
+        ("female", "prior-unknown", "not-eal"),
+        "",
+    ]
     checked = 0
-    for subject, year, group in itertools.product(subjects, years, groups):
-        query = {k: v for k, v in (("subject", subject), ("year", year), ("group", group)) if v}
+    for subject, year, group in itertools.product(subjects, years, combinations):
+        chosen = [group] if isinstance(group, str) else list(group)
+        query: dict[str, Any] = {
+            k: v
+            for k, v in (("subject", subject), ("year", year), ("group", chosen))
+            if v and v != [""]
+        }
         response = client.get(url, query)
         assert response.status_code == 200, query
         html = response.content.decode()
@@ -508,9 +565,10 @@ def test_every_figure_on_the_leaders_page_follows_every_filter_it_offers(cast: C
         title = " ".join(lead.group(1).split())
         assert (subject or "all subjects") in title, query
         assert (f"Year {year}" if year else "all years") in title, query
-        assert not group or GROUP_LABELS[group] in title, query
+        for slug in chosen:
+            assert not slug or GROUP_LABELS[slug] in title, query
         checked += 1
-    assert checked == 3 * 3 * 11
+    assert checked == 3 * 3 * (14 + 6)
 
 
 def test_a_group_filter_changes_the_headline_not_only_the_pupil_list(cast: Cast) -> None:

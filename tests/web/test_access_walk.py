@@ -154,6 +154,13 @@ def progress_kwargs(cast: Cast) -> dict[str, Any]:
     }
 
 
+def maths_department_id(cast: Cast) -> int:
+    """Kingsmead's maths department, which Mrs Shah (the hod persona) heads."""
+    from nextsteps.schools.models import Department
+
+    return Department.objects.get(school=cast.secondary, name="Mathematics").pk
+
+
 def fill(route: str, kwargs: dict[str, Any]) -> str:
     import re
 
@@ -379,6 +386,8 @@ EXPECTED = {
     "/api/v1/schools/{urn}/progress/ks2/{ks2_year}": {"admin", "primaryhead"},
     "/api/v1/schools/{secondary}/progress/p8/{p8_year}": {"admin", "leader"},
     "/api/v1/schools/{secondary}/progress/options": {"admin", "leader"},
+    # A department's data: its head and whole-school staff; no teacher, pupil or parent.
+    "/school/{secondary}/reports/departments/{maths_department}/": {"admin", "leader", "hod"},
     # Staff only: no pupil's or parent's page shows key stage results or progress measures.
     "/api/v1/schools/{urn}/pupils/{amara}/progress": {"admin", "teacher", "ta", "primaryhead"},
 }
@@ -396,6 +405,7 @@ def test_each_page_is_seen_only_by_the_people_it_is_for(cast: Cast, template: st
         story=feedback_kwargs(cast)["work_id"],
         target=feedback_kwargs(cast)["target_id"],
         attempt=mtc_attempt_id(cast),
+        maths_department=maths_department_id(cast),
         **progress_kwargs(cast),
     )
     for username in [*PERSONAS, "primaryhead"]:

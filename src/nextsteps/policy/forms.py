@@ -241,6 +241,14 @@ class DepartmentSettingsForm(forms.Form):
         required=False,
         help_text=_("Leave blank to use the average size of the department's classes."),
     )
+    compare_teachers = forms.BooleanField(
+        label=_("Show the department's figures by teacher"),
+        required=False,
+        help_text=_(
+            "On the department's data page, for its head and senior leaders only. Off until "
+            "the school decides to compare classes by teacher."
+        ),
+    )
 
 
 class ReviewScheduleForm(forms.Form):

@@ -150,6 +150,16 @@ class DepartmentSettings(TenantModel):
         validators=[MinValueValidator(1), MaxValueValidator(60)],
         help_text=_("Leave blank to use the average size of the department's classes."),
     )
+    # Off unless a senior leader turns it on: figures by teacher invite comparing colleagues,
+    # which a school decides on as policy, not a default.
+    compare_teachers = models.BooleanField(
+        _("show figures by teacher"),
+        default=False,
+        help_text=_(
+            "The department's figures by teacher, on its data page, for its head and senior "
+            "leaders only."
+        ),
+    )
 
     class Meta:
         verbose_name_plural = "department settings"

@@ -122,8 +122,15 @@ def department_settings_ensure(*, department: Department) -> DepartmentSettings:
 
 @transaction.atomic
 def department_settings_update(
-    *, department: Department, by: Any, guidance_subject: str, pupils_per_class: int | None
+    *,
+    department: Department,
+    by: Any,
+    guidance_subject: str,
+    pupils_per_class: int | None,
+    compare_teachers: bool | None = None,
 ) -> DepartmentSettings:
+    """Set the department's guidance, its class size for workload and (when given) whether
+    its data page shows figures by teacher."""
     if guidance_subject not in GuidanceSubject.values:
         raise PolicyError(_("Choose which subject's guidance the department reads."))
     if pupils_per_class is not None and not 1 <= pupils_per_class <= 60:
@@ -131,6 +138,8 @@ def department_settings_update(
     settings = department_settings_ensure(department=department)
     settings.guidance_subject = guidance_subject
     settings.pupils_per_class = pupils_per_class
+    if compare_teachers is not None:
+        settings.compare_teachers = compare_teachers
     settings.save()
     audit_write(actor=by, action="policy.department_settings.update", target=settings)
     return settings

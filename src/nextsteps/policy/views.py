@@ -234,6 +234,7 @@ def policy_department(request: HttpRequest, urn: int, department_id: int) -> Htt
         initial={
             "guidance_subject": dashboard.guidance_subject,
             "pupils_per_class": dashboard.settings.pupils_per_class if dashboard.settings else None,
+            "compare_teachers": bool(dashboard.settings and dashboard.settings.compare_teachers),
         },
     )
     if request.method == "POST":
@@ -245,6 +246,7 @@ def policy_department(request: HttpRequest, urn: int, department_id: int) -> Htt
                 by=request.user,
                 guidance_subject=settings_form.cleaned_data["guidance_subject"],
                 pupils_per_class=settings_form.cleaned_data["pupils_per_class"],
+                compare_teachers=settings_form.cleaned_data["compare_teachers"],
             )
             messages.success(request, _("The department's settings are saved."))
             return redirect("policy_department", urn=urn, department_id=department.pk)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from nextsteps.accounts.models import TrustMembership, User
 from nextsteps.markbook.models import AssessmentPoint, Standing, StandingSnapshot
 from nextsteps.people.models import Pupil
+from nextsteps.reports.department_demo import build_department_demo
 from nextsteps.reports.models import Report, ReportSettings, ReportVersion
 from nextsteps.reports.services import report_logo_set, report_release, report_save
 from nextsteps.schools.models import School
@@ -59,6 +60,7 @@ def build_demo_data(*, primary: School, secondary: School, today: dt.date) -> No
     _school_logo(primary)  # first, so the reports released below carry it
     _amara_reports(primary, today)
     _class_comments(primary, today)
+    build_department_demo(secondary=secondary, today=today)
 
 
 def _trust_leader(school: School) -> None:

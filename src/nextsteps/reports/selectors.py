@@ -17,8 +17,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
+from urllib.parse import urlencode
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +27,9 @@ from nextsteps.curriculum.models import Objective
 from nextsteps.markbook.models import AssessmentPoint, Standing, StandingSnapshot
 from nextsteps.people.attendance import is_persistent_absence
 from nextsteps.people.models import Attendance, Pupil
+from nextsteps.progress.prior_bands import PriorResults, prior_attainment_bands
+from nextsteps.progress.selectors import ks1_points, nominal_scores
+from nextsteps.reports.groups import GroupFilter, PupilGroup, groups_named, trait
 from nextsteps.reports.rounding import percent_number, round_half_up, share
 from nextsteps.schools.models import School
 from nextsteps.teaching.models import Class, Enrolment
@@ -98,6 +102,7 @@ class PupilLine:
     figure: Figure = field(default_factory=Figure)
     # Attendance this year as context: None when no attendance is recorded for the pupil.
     persistent_absence: bool | None = None
+    prior: str = "unknown"  # prior attainment band (progress/prior_bands.py)
 
 
 @dataclass
@@ -190,17 +195,8 @@ GROUPS: tuple[tuple[str, str, str, str], ...] = (
 def in_group(line: PupilLine, key: str) -> bool | None:
     """Whether a pupil has the characteristic (None: outside the comparison, e.g. gender
     not recorded)."""
-    if key == "disadvantaged":
-        return line.disadvantaged
-    if key == "sen":
-        return line.sen
-    if key == "eal":
-        return line.eal
-    if key == "female":
-        return {"F": True, "M": False}.get(line.gender)
-    if key == "persistent_absence":
-        return line.persistent_absence
-    raise KeyError(key)
+    value = trait(line, key)
+    return value if value is None or isinstance(value, bool) else None
 
 
 def _mean(values: Iterable[Fraction | None]) -> Fraction | None:
@@ -232,39 +228,10 @@ def group_gaps(pupils: list[PupilLine]) -> list[GroupGap]:
     return gaps
 
 
-@dataclass(frozen=True)
-class PupilGroup:
-    """One side of a characteristic: its pupils (inside) or the pupils it is compared with."""
-
-    slug: str
-    key: str
-    inside: bool
-    label: str
-
-    def admits(self, line: PupilLine) -> bool:
-        return in_group(line, self.key) is self.inside
-
-
-# How a filter names each side of a characteristic in a page's title and its choices.
-GROUP_FILTER_LABELS = {
-    "disadvantaged": (_("Disadvantaged"), _("Not disadvantaged")),
-    "sen": (_("SEN support or EHCP"), _("No SEN")),
-    "eal": (_("EAL"), _("Not EAL")),
-    "female": (_("Girls"), _("Boys")),
-    "persistent_absence": (_("Persistently absent"), _("Not persistently absent")),
-}
-
-
 def pupil_groups() -> list[PupilGroup]:
-    """Every group a dashboard can be filtered to: each characteristic, and its comparison."""
-    return [
-        group
-        for key, *_rest in GROUPS
-        for group in (
-            PupilGroup(key, key, True, str(GROUP_FILTER_LABELS[key][0])),
-            PupilGroup(f"not-{key}", key, False, str(GROUP_FILTER_LABELS[key][1])),
-        )
-    ]
+    """Every group a dashboard can be filtered to: each side of each characteristic, and each
+    prior attainment band (the shared mechanism in groups.py)."""
+    return list(groups_named())
 
 
 def pupil_group(slug: str, *, side: str = "") -> PupilGroup:
@@ -285,16 +252,19 @@ class DashboardFilter:
 
     subject: str | None = None
     year: int | None = None
-    group: PupilGroup | None = None
+    groups: GroupFilter = field(default_factory=GroupFilter)
+
+    @property
+    def group(self) -> PupilGroup | None:
+        """The one group chosen, when the filter is a single group (older pages and links)."""
+        return self.groups.groups[0] if len(self.groups.groups) == 1 else None
 
     @property
     def active(self) -> bool:
-        return self.subject is not None or self.year is not None or self.group is not None
+        return self.subject is not None or self.year is not None or bool(self.groups)
 
     def admits(self, line: PupilLine) -> bool:
-        return (self.year is None or line.year_group == self.year) and (
-            self.group is None or self.group.admits(line)
-        )
+        return (self.year is None or line.year_group == self.year) and self.groups.admits(line)
 
     def labels(self) -> list[str]:
         """The filters in words, as the page's title names them."""
@@ -306,7 +276,7 @@ class DashboardFilter:
         return [
             self.subject or str(_("all subjects")),
             str(year),
-            *([self.group.label] if self.group is not None else []),
+            *([self.groups.label()] if self.groups else []),
         ]
 
     def query(self, **changes: object) -> dict[str, object]:
@@ -314,10 +284,14 @@ class DashboardFilter:
         values: dict[str, object] = {
             "subject": self.subject,
             "year": self.year,
-            "group": self.group.slug if self.group is not None else None,
+            "group": self.groups.slugs or None,
         }
         values.update(changes)
         return {key: value for key, value in values.items() if value is not None}
+
+    def querystring(self, **changes: object) -> str:
+        """The filters as a URL query (without the "?"), for links that keep them."""
+        return urlencode(self.query(**changes), doseq=True)
 
 
 def _on_roll(school_ids: list[int], today: dt.date) -> Q:
@@ -361,35 +335,19 @@ def filter_choices(school: School) -> tuple[list[str], list[int]]:
     return subjects, years
 
 
-def school_dashboard(
-    *,
-    school: School,
-    subject: str | None = None,
-    year: int | None = None,
-    group: str | None = None,
-    today: dt.date | None = None,
-) -> SchoolDashboard:
-    """Every figure on the leader's dashboard, in eight queries whatever the school's size,
-    each counted over only the pupils and subjects the filters admit (an unknown group is a
-    KeyError)."""
-    filters = DashboardFilter(
-        subject=subject, year=year, group=pupil_group(group) if group else None
-    )
-    today = today or timezone.localdate()
-    cutoff = timezone.now() - dt.timedelta(days=RECENT_DAYS)
-    ids = [school.pk]
-    names = _subject_names(ids)  # 1
-    core = _core_counts(ids)  # 2
-    pupils: dict[int, PupilLine] = {}
+def pupil_lines(pupils: QuerySet[Pupil], school: School, today: dt.date) -> dict[int, PupilLine]:
+    """The pupils as the filters read them, with this year's attendance and their prior
+    attainment band, in two queries (the pupils with their results; the nominal scores)."""
     attendance_year = today.year if today.month >= 9 else today.year - 1
     attendance = Attendance.objects.filter(pupil=OuterRef("pk"), year_starting=attendance_year)
+    lines: dict[int, PupilLine] = {}
+    results: list[PriorResults] = []
     for row in (
-        Pupil.objects.filter(_on_roll(ids, today))
-        .annotate(
+        pupils.annotate(
             attended=Subquery(attendance.values("attended_sessions")[:1]),
             possible=Subquery(attendance.values("possible_sessions")[:1]),
         )
-        .values_list(  # 3
+        .values_list(
             "pk",
             "legal_forename",
             "preferred_forename",
@@ -401,17 +359,59 @@ def school_dashboard(
             "eal",
             "attended",
             "possible",
+            "ks2_result__year",
+            "ks2_result__reading",
+            "ks2_result__maths",
+            "ks1_result__reading",
+            "ks1_result__writing",
+            "ks1_result__maths",
         )
-        .order_by("legal_surname", "legal_forename")
+        .order_by("legal_surname", "legal_forename", "pk")
     ):
-        pk, forename, preferred, surname, yg, gender, dis, sen, eal, attended, possible = row
-        pupils[pk] = PupilLine(
-            pk, f"{preferred or forename} {surname}", yg, gender, dis, sen != "N", eal
-        )
+        pk, forename, preferred, surname, yg, gender, dis, sen, eal, attended, possible = row[:11]
+        line = PupilLine(pk, f"{preferred or forename} {surname}", yg, gender, dis, sen != "N", eal)
         if possible:
-            pupils[pk].persistent_absence = is_persistent_absence(
-                attended, possible, attendance_year
+            line.persistent_absence = is_persistent_absence(attended, possible, attendance_year)
+        lines[pk] = line
+        ks2_year, ks2_reading, ks2_maths, ks1_reading, ks1_writing, ks1_maths = row[11:]
+        results.append(
+            PriorResults(
+                ks2_year,
+                ks2_reading or "",
+                ks2_maths or "",
+                ks1_reading or "",
+                ks1_writing or "",
+                ks1_maths or "",
             )
+        )
+    if any(r.ks2_year is not None or r.ks1_reading or r.ks1_maths for r in results):
+        bands = prior_attainment_bands(results, nominal_scores(school), ks1_points())
+        for line, band in zip(lines.values(), bands, strict=True):
+            line.prior = band
+    return lines
+
+
+def school_dashboard(
+    *,
+    school: School,
+    subject: str | None = None,
+    year: int | None = None,
+    group: str | None = None,
+    groups: GroupFilter | None = None,
+    today: dt.date | None = None,
+) -> SchoolDashboard:
+    """Every figure on the leader's dashboard, in nine queries whatever the school's size,
+    each counted over only the pupils and subjects the filters admit (`groups`, or the one
+    `group` named by its slug; an unknown group is a KeyError)."""
+    if groups is None:
+        groups = GroupFilter((pupil_group(group),) if group else ())
+    filters = DashboardFilter(subject=subject, year=year, groups=groups)
+    today = today or timezone.localdate()
+    cutoff = timezone.now() - dt.timedelta(days=RECENT_DAYS)
+    ids = [school.pk]
+    names = _subject_names(ids)  # 1
+    core = _core_counts(ids)  # 2
+    pupils = pupil_lines(Pupil.objects.filter(_on_roll(ids, today)), school, today)  # 3, 4
     # The one place the filters apply: every figure below is built from these pupils and
     # subjects only.
     pupils = {pk: p for pk, p in pupils.items() if filters.admits(p)}

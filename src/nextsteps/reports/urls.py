@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from nextsteps.reports import report_views, settings_views, views
+from nextsteps.reports import department_views, report_views, settings_views, views
 
 urlpatterns = [
     path("", views.leader_dashboard, name="leader_dashboard"),
@@ -11,6 +11,11 @@ urlpatterns = [
     path("information/", report_views.information, name="report_information"),
     path("settings/", settings_views.report_settings, name="report_settings"),
     path("settings/logo/", settings_views.report_logo, name="report_logo"),
+    path(
+        "departments/<int:department_id>/",
+        department_views.department_dashboard,
+        name="department_dashboard",
+    ),
     path("classes/<int:class_id>/", views.class_dashboard, name="class_dashboard"),
     path(
         "classes/<int:class_id>/export.csv",

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from nextsteps import access
-from nextsteps.reports import charts, class_selectors, selectors
+from nextsteps.reports import charts, class_selectors, filter_views, selectors
 from nextsteps.schools.models import School, Trust
 from nextsteps.web.exports import table_response
 
@@ -33,18 +35,11 @@ def _year_label(year: int) -> str:
 def _leader_board(request: HttpRequest, school: School) -> selectors.SchoolDashboard:
     """The dashboard with every filter asked for applied to every figure (the selector does
     the filtering; the page only names it)."""
-    group = request.GET.get("group") or None
-    try:
-        slug = (
-            selectors.pupil_group(group, side=request.GET.get("side", "")).slug if group else None
-        )
-    except KeyError:
-        raise Http404("No such group") from None
     return selectors.school_dashboard(
         school=school,
         subject=request.GET.get("subject") or None,
         year=_int_or_none(request.GET.get("year")),
-        group=slug,
+        groups=filter_views.requested_groups(request),
     )
 
 
@@ -58,7 +53,12 @@ def _pupils_shown(board: selectors.SchoolDashboard) -> list[selectors.PupilLine]
 def leader_dashboard(request: HttpRequest, urn: int, fmt: str | None = None) -> HttpResponse:
     school = access.access_school(request.user, urn)
     access.require_whole_school(request.user, school)
-    board = _leader_board(request, school)
+    try:
+        board = _leader_board(request, school)
+    except filter_views.FilterProblem as problem:
+        return filter_views.filter_problem(
+            request, problem, reverse("leader_dashboard", kwargs={"urn": urn})
+        )
     pupils = _pupils_shown(board)
     if fmt is not None:
         return _leader_export(board, pupils, request.GET.get("table", "subjects"), fmt)
@@ -106,7 +106,8 @@ def leader_dashboard(request: HttpRequest, urn: int, fmt: str | None = None) -> 
             "school": school,
             "board": board,
             "filters": board.filters,
-            "group_choices": selectors.pupil_groups(),
+            **filter_views.filter_context(board.filters.groups, len(pupils)),
+            "group_query": urlencode({"group": board.filters.groups.slugs}, doseq=True),
             "pupils": pupils if board.filters.active else pupils[:25],
             "pupils_total": len(pupils),
             "year_labels": year_labels,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 
+from nextsteps.reports.groups import is_small
 from nextsteps.reports.rounding import Number, percent_text
 
 register = template.Library()
@@ -13,3 +14,9 @@ register = template.Library()
 def percent(value: Number | None) -> str:
     """An exact share shown as a whole percentage ("43%"), or "–" when there is none."""
     return percent_text(value)
+
+
+@register.filter
+def small_group(pupils: int | None) -> bool:
+    """A figure from fewer pupils than the small-group threshold (but some): flag it."""
+    return pupils is not None and is_small(pupils)
