@@ -34,7 +34,8 @@ from tests.interop.wonde_server import TOKEN, WondeData, WondeServer, build_scho
 
 from nextsteps.interop.wonde_client import WondeClient  # noqa: E402
 from nextsteps.interop.wonde_sync import wonde_sync  # noqa: E402
-from nextsteps.schools.models import School  # noqa: E402
+from nextsteps.schools.models import AcademicYear, School  # noqa: E402
+from nextsteps.teaching.models import Class  # noqa: E402
 
 URN = 990555
 BOOKKEEPING = ("interop_importrun", "audit_auditevent", "interop_wondeschool")
@@ -49,26 +50,30 @@ def data_writes(queries: list[dict[str, str]]) -> int:
     )
 
 
-def run(server: WondeServer, *, full: bool) -> tuple[float, int, int, str]:
+def run(server: WondeServer, *, full: bool) -> tuple[float, int, int, list[str]]:
     client = WondeClient(server.url, TOKEN)
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()
         summary = wonde_sync(urn=URN, by=None, client=client, full=full)
         elapsed = time.perf_counter() - started
-    return elapsed, client.requests, data_writes(queries.captured_queries), summary.lines()[0]
+    return elapsed, client.requests, data_writes(queries.captured_queries), summary.lines()
 
 
 def main() -> None:
     call_command("migrate", verbosity=0)
-    School.objects.filter(urn=URN).delete()  # a fresh start each run
+    # A fresh start each run: a school's classes and years are protected from a cascade.
+    Class.objects.filter(school__urn=URN).delete()
+    AcademicYear.objects.filter(school__urn=URN).delete()
+    School.objects.filter(urn=URN).delete()
     data = build_school(WondeData(urn=URN), pupils=1500, per_class=30)
     print(f"load average before: {os.getloadavg()}")
     print(f"database: {connection.vendor}")
     with WondeServer(data) as server:
         for label, full in (("first sync", True), ("unchanged re-sync (--full)", True)):
-            seconds, requests, writes, line = run(server, full=full)
-            print(f"{label}: {seconds:.1f} s, {requests} requests, {writes} data writes — {line}")
-        seconds, requests, writes, line = run(server, full=False)
+            seconds, requests, writes, lines = run(server, full=full)
+            print(f"{label}: {seconds:.1f} s, {requests} requests, {writes} data writes")
+            print("\n".join(f"  {line}" for line in lines))
+        seconds, requests, writes, _lines = run(server, full=False)
         print(f"unchanged daily delta: {seconds:.1f} s, {requests} requests, {writes} data writes")
     print(f"load average after: {os.getloadavg()}")
 

@@ -546,7 +546,7 @@ def pupils_for(user: Any, school: School) -> QuerySet[Pupil]:
         class_ids = classes_for(user, school).values("pk")
         scope |= Q(enrolments__teaching_class__in=class_ids) & current
     if Role.GUARDIAN in roles:
-        scope |= Q(guardian_links__guardian__user=user)
+        scope |= Q(guardian_links__guardian__user=user) & current_guardian_link()
     if Role.PUPIL in roles:
         scope |= Q(user=user)
     return pupils.filter(scope).distinct()
@@ -561,9 +561,18 @@ def access_pupil(user: Any, school: School, pupil_id: int) -> Pupil:
     return pupil
 
 
+def current_guardian_link(prefix: str = "guardian_links__") -> Q:
+    """A parent's link to a pupil that still holds: never ended, or ending today or later.
+    An ended link (the MIS no longer lists the parent, or the pupil left) gives no access."""
+    today = timezone.localdate()
+    return Q(**{f"{prefix}ends_on__isnull": True}) | Q(**{f"{prefix}ends_on__gte": today})
+
+
 def children_of(user: Any, school: School) -> QuerySet[Pupil]:
     mark_asked()
-    return Pupil.objects.filter(school=school, guardian_links__guardian__user=user).distinct()
+    return Pupil.objects.filter(
+        Q(guardian_links__guardian__user=user) & current_guardian_link(), school=school
+    ).distinct()
 
 
 def own_pupil(user: Any, school: School) -> Pupil:

@@ -83,7 +83,7 @@ def test_first_sync_sets_up_the_school_and_everything_wonde_holds(
     pupil = Pupil.objects.get(upn=first["education_details"]["data"]["upn"])
     assert (pupil.legal_forename, pupil.year_group) == ("Amara", 7)
     assert pupil.fsm and pupil.disadvantaged and pupil.sen_status == "K"
-    assert summary.created == 12 + 4 + 24 + 25 + 5 + 72 + 12
+    assert summary.created == 12 + 4 + 24 + 24 + 25 + 5 + 72 + 12  # 24 parent links
     # Every list was paged two records at a time: the sync followed `next` to the end.
     assert summary.requests == len(wonde.requests) > 30
     assert any("page=6" in path for path in wonde.requests)
@@ -314,3 +314,254 @@ def test_sync_now_on_the_data_page_shows_the_summary_and_the_conflict(
     assert "Not applied: 1 pupil" in page and cast.amara.upn in page
     amara = Pupil.objects.get(pk=cast.amara.pk)
     assert amara.legal_surname != record["legal_surname"]
+
+
+# -- a parent's link to a child ends when the MIS no longer holds it (issue 18) ----------------
+
+
+def _parent_of(wonde: WondeServer, contact_index: int) -> tuple[Any, Guardian, Pupil]:
+    """The nextsteps parent (with an account) made from one Wonde contact, and their child."""
+    from nextsteps.accounts.models import Role, User
+    from nextsteps.accounts.services import membership_grant
+
+    record = wonde.data.lists["contacts"][contact_index]
+    link = WondeLink.objects.get(kind=WondeLink.Kind.CONTACT, wonde_id=record["id"])
+    guardian = Guardian.objects.get(pk=link.object_id)
+    child_link = WondeLink.objects.get(
+        kind=WondeLink.Kind.STUDENT, wonde_id=record["students"]["data"][0]["id"]
+    )
+    child = Pupil.objects.get(pk=child_link.object_id)
+    user = User.objects.create_user(f"parent{contact_index}", password="not-used-0123")
+    membership_grant(user=user, school=guardian.school, role=Role.GUARDIAN, by=None)
+    guardian.user = user
+    guardian.save(update_fields=["user"])
+    return user, guardian, child
+
+
+def _sees(user: Any, child: Pupil) -> bool:
+    """Whether the parent sees the child: through the access layer and on the parent's page."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from nextsteps import access
+
+    listed = access.children_of(user, child.school).filter(pk=child.pk).exists()
+    scoped = access.pupils_for(user, child.school).filter(pk=child.pk).exists()
+    client = Client()
+    client.force_login(user)
+    page = client.get(
+        reverse("feedback:child", kwargs={"urn": child.school.urn, "pupil_id": child.pk})
+    )
+    assert listed == scoped == (page.status_code == 200)
+    assert page.status_code in (200, 404)
+    return listed
+
+
+def test_a_contact_removed_in_wonde_ends_the_parents_link_to_the_child(
+    db: Any, wonde: WondeServer
+) -> None:
+    from django.utils import timezone
+
+    from nextsteps.audit.models import AuditEvent
+
+    today = timezone.localdate()
+    wonde_sync(urn=URN, by=None, today=today)
+    user, guardian, child = _parent_of(wonde, 0)
+    assert _sees(user, child)
+    removed = wonde.data.lists["contacts"].pop(0)
+    summary = wonde_sync(urn=URN, by=None, today=today, full=True)
+    link = GuardianLink.objects.get(guardian=guardian, pupil=child)
+    assert link.ends_on == today - dt.timedelta(days=1)  # kept, ended
+    assert not _sees(user, child)
+    assert Guardian.objects.filter(pk=guardian.pk).exists()  # never deleted
+    assert summary.counts["Links to parents and carers"].left == 1
+    assert any("1 ended" in line for line in summary.lines())
+    event = AuditEvent.objects.get(action="guardian.link.end")
+    assert event.after["ended"][0]["pupil"] == child.pk
+    assert event.after["ended"][0]["guardian"] == guardian.pk
+    # The other parent keeps the child; the next sync changes nothing more.
+    assert GuardianLink.objects.filter(pupil=child, ends_on__isnull=True).count() == 1
+    again = wonde_sync(urn=URN, by=None, today=today, full=True)
+    assert (again.created, again.updated) == (0, 0)
+    # Wonde lists the parent for the child again: the same link holds again.
+    wonde.data.lists["contacts"].insert(0, removed)
+    wonde.data.touch(removed)
+    wonde_sync(urn=URN, by=None, today=today)
+    assert _sees(user, child)
+    assert GuardianLink.objects.filter(guardian=guardian, pupil=child).count() == 1
+
+
+def test_a_delta_ends_the_link_of_a_contact_wonde_changed_or_deleted(
+    db: Any, wonde: WondeServer
+) -> None:
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    wonde_sync(urn=URN, by=None, today=today)
+    user, _guardian, child = _parent_of(wonde, 2)
+    other_user, _other, other_child = _parent_of(wonde, 4)
+    # Contact 2 no longer has its child in Wonde; contact 4 is deleted from Wonde.
+    changed = wonde.data.lists["contacts"][2]
+    changed["students"]["data"] = []
+    wonde.data.touch(changed)
+    gone = wonde.data.lists["contacts"].pop(4)
+    wonde.data.clock += dt.timedelta(hours=1)
+    wonde.data.lists["deletions"].append(deletion(gone["id"], wonde.data.clock, kind="contact"))
+    summary = wonde_sync(urn=URN, by=None, today=today)
+    assert summary.delta_from
+    assert not _sees(user, child) and not _sees(other_user, other_child)
+    assert summary.counts["Links to parents and carers"].left == 2
+
+
+def test_a_pupil_who_leaves_ends_every_parents_link(db: Any, wonde: WondeServer) -> None:
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    wonde_sync(urn=URN, by=None, today=today)
+    user, _guardian, child = _parent_of(wonde, 0)
+    record = next(
+        s
+        for s in wonde.data.lists["students"]
+        if s["id"] == wonde.data.lists["contacts"][0]["students"]["data"][0]["id"]
+    )
+    wonde.data.lists["students"].remove(record)
+    summary = wonde_sync(urn=URN, by=None, today=today, full=True)
+    assert Pupil.objects.get(pk=child.pk).leaving_date == today
+    assert not _sees(user, child)
+    assert GuardianLink.objects.filter(pupil=child, ends_on__isnull=True).count() == 0
+    assert GuardianLink.objects.filter(pupil=child).count() == 2  # both kept
+    assert summary.counts["Links to parents and carers"].left == 2
+
+
+def test_a_dry_run_ends_no_link(db: Any, wonde: WondeServer) -> None:
+    from django.utils import timezone
+
+    from nextsteps.audit.models import AuditEvent
+
+    today = timezone.localdate()
+    wonde_sync(urn=URN, by=None, today=today)
+    user, guardian, child = _parent_of(wonde, 0)
+    wonde.data.lists["contacts"].pop(0)
+    summary = wonde_sync(urn=URN, by=None, today=today, full=True, dry_run=True)
+    assert summary.counts["Links to parents and carers"].left == 1  # it says what would end
+    assert GuardianLink.objects.get(guardian=guardian, pupil=child).ends_on is None
+    assert _sees(user, child)
+    assert not AuditEvent.objects.filter(action="guardian.link.end").exists()
+
+
+# -- Wonde's documented shapes, and the client's care with them ---------------------------------
+
+
+def test_the_local_server_answers_in_wondes_documented_shapes(wonde: WondeServer) -> None:
+    """docs.wonde.com/docs/api/sync: pagination, includes, a class's subject, dates."""
+    client = WondeClient(wonde.url, TOKEN)
+    base = f"schools/{wonde.data.school_id}"
+    # 50 or fewer without per_page: no pagination object (and the client reads it whole).
+    body = client.get(client.url(f"{base}/employees"))
+    assert "pagination" not in body["meta"] and len(body["data"]) == 4
+    # per_page forces pagination; `next` is a full URL keeping the request's parameters.
+    body = client.get(client.url(f"{base}/classes", {"per_page": "2", "include": "subject"}))
+    pagination = body["meta"]["pagination"]
+    assert pagination["more"] is True and pagination["per_page"] == 2
+    assert pagination["next"].startswith(wonde.url) and "include=subject" in pagination["next"]
+    assert body["meta"]["includes"] == ["subject"]
+    assert body["data"][0]["subject"]["data"]["name"] == "English"
+    # Without the include, a class's subject is the subject's id.
+    plain = client.get(client.url(f"{base}/classes", {"per_page": "2"}))
+    assert plain["data"][0]["subject"] == "SENG"
+    # Included students are whole student objects; a student's gender is MALE or FEMALE and
+    # its date of birth a date object.
+    with_students = client.get(client.url(f"{base}/classes", {"include": "students"}))
+    member = with_students["data"][0]["students"]["data"][0]
+    assert member["gender"] in {"MALE", "FEMALE"} and member["legal_surname"]
+    assert set(member["date_of_birth"]) == {"date", "timezone_type", "timezone"}
+    assert "education_details" not in member
+    # The schools list takes the documented urn filter.
+    assert [s["urn"] for s in client.all("schools", {"urn": str(URN)})] == [URN]
+    assert client.all("schools", {"urn": "100000"}) == []
+
+
+def test_a_page_that_promises_more_without_a_next_stops_the_sync(
+    db: Any, wonde: WondeServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading it as the end would make every pupil on the unread pages a leaver."""
+    sync()
+    original = wonde.page
+
+    def broken(*args: Any) -> dict[str, Any]:
+        body = original(*args)
+        pagination = body["meta"].get("pagination")
+        if pagination and pagination["more"] and "students" in args[2]:
+            pagination["next"] = None
+        return body
+
+    monkeypatch.setattr(wonde, "page", broken)
+    with pytest.raises(WondeError, match="says there is more but gives no next page"):
+        sync(full=True)
+    assert not Pupil.objects.filter(school__urn=URN, leaving_date__isnull=False).exists()
+
+
+def test_a_next_page_on_another_host_is_not_followed(
+    wonde: WondeServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = wonde.page
+
+    def elsewhere(*args: Any) -> dict[str, Any]:
+        body = original(*args)
+        pagination = body["meta"].get("pagination")
+        if pagination and pagination["next"]:
+            pagination["next"] = pagination["next"].replace("127.0.0.1", "localhost")
+        return body
+
+    monkeypatch.setattr(wonde, "page", elsewhere)
+    client = WondeClient(wonde.url, TOKEN)
+    with pytest.raises(WondeError, match="not followed, so the token is not sent elsewhere"):
+        client.all(f"schools/{wonde.data.school_id}/students")
+    assert client.requests == 1
+
+
+def test_a_date_of_birth_given_as_a_plain_date_is_read(db: Any, wonde: WondeServer) -> None:
+    """The employee object documents dates of birth as plain dates; a student's may come so."""
+    record = wonde.data.lists["students"][0]
+    record["date_of_birth"] = "2012-03-04"
+    sync()
+    pupil = Pupil.objects.get(upn=record["education_details"]["data"]["upn"])
+    assert pupil.date_of_birth == dt.date(2012, 3, 4)
+
+
+def test_the_command_exits_non_zero_with_a_clear_message_when_wonde_refuses(
+    db: Any,
+    wonde: WondeServer,
+    settings: Any,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from django.db import connections
+
+    from nextsteps.cli import main
+
+    # The command line closes its connections when it ends; the test's database must stay.
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+    settings.WONDE_TOKEN = "wrong"
+    with pytest.raises(SystemExit) as stopped:
+        main(["sync", "wonde", "--school", str(URN)])
+    assert stopped.value.code not in (0, None)
+    assert "Wonde refused the token (HTTP 401)" in capsys.readouterr().err
+    settings.WONDE_TOKEN = TOKEN
+    with pytest.raises(SystemExit) as stopped:
+        main(["sync", "wonde", "--school", "123456"])
+    assert stopped.value.code not in (0, None)
+    assert "No school with URN 123456 has approved" in capsys.readouterr().err
+    # A sync that ran, even with a conflict, exits 0.
+    assert main(["sync", "wonde", "--school", str(URN)]) == 0
+    assert "Wonde sync into Ashby Vale Academy" in capsys.readouterr().out
+
+
+def test_the_benchmark_school_has_a_valid_distinct_upn_for_every_pupil() -> None:
+    """A UPN's serial has three digits: a school of 1,500 must not make 14-character UPNs
+    (the sync would skip those pupils and the benchmark would measure a smaller school)."""
+    from nextsteps.people.upn import upn_clean
+
+    data = build_school(WondeData(urn=URN), pupils=1500)
+    upns = [upn_clean(s["education_details"]["data"]["upn"]) for s in data.lists["students"]]
+    assert len(set(upns)) == 1500

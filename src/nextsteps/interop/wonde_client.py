@@ -2,7 +2,11 @@
 
 Pure: no Django import. Every list Wonde returns is paged: the body is
 `{"data": [...], "meta": {"pagination": {"next": URL or null, "more": bool, ...}}}` and the
-client follows `next` until there is none. Requests carry `Authorization: Bearer TOKEN`.
+client follows `next` until there is none (a list of 50 or fewer may come with no pagination
+object at all: https://docs.wonde.com/docs/api/sync#pagination). A page that says there is
+more but gives no `next` is an error, not the end: reading it as the end would make every
+pupil on the unread pages look like a leaver. A `next` on another host is refused, so the
+token is only ever sent to the API asked. Requests carry `Authorization: Bearer TOKEN`.
 A 429 (too many requests) is retried after the `Retry-After` seconds it names, a bounded
 number of times; 401 and 403 mean Wonde refused the token.
 """
@@ -89,16 +93,33 @@ class WondeClient:
             if url in seen:
                 raise WondeError(f"Wonde's pagination returned to {url}")
             seen.add(url)
-            body = self.get(url)
+            asked, body = url, self.get(url)
             data = body.get("data")
             if not isinstance(data, list):
                 raise WondeError(f"Wonde's answer to {url} has no list of data")
             yield from (row for row in data if isinstance(row, dict))
             pagination = (body.get("meta") or {}).get("pagination") or {}
             url = pagination.get("next") or None
+            if url is None and pagination.get("more"):
+                raise WondeError(
+                    f"Wonde's answer to {asked} says there is more but gives no next "
+                    "page: nothing was changed, try again later"
+                )
+            if url is not None:
+                self._same_api(url)
 
     def all(self, path: str, params: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
         return list(self.pages(path, params))
+
+    def _same_api(self, url: str) -> None:
+        """A next page must be on the API asked (the token goes with every request)."""
+        asked = urllib.parse.urlsplit(self.base_url)
+        given = urllib.parse.urlsplit(url)
+        if (given.scheme, given.netloc) != (asked.scheme, asked.netloc):
+            raise WondeError(
+                f"Wonde's next page {url} is not on {asked.scheme}://{asked.netloc}: "
+                "not followed, so the token is not sent elsewhere"
+            )
 
 
 def _retry_after(value: str | None) -> float:

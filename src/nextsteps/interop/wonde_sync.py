@@ -38,6 +38,7 @@ from nextsteps.people.models import Attendance, Guardian, GuardianLink, Pupil, S
 from nextsteps.people.selectors import pupil_records_by_id, pupil_records_by_upn
 from nextsteps.people.services import (
     attendance_import_write,
+    guardian_links_end,
     guardians_import_write,
     pupils_import_write,
     staff_import_write,
@@ -184,8 +185,9 @@ def client_from_settings() -> WondeClient:
 
 
 def find_wonde_school(client: WondeClient, urn: int) -> dict[str, Any]:
-    """The approved school with this URN, from Wonde's list of schools the token may read."""
-    for school in client.pages("schools"):
+    """The approved school with this URN, from Wonde's list of schools the token may read
+    (asked with the list's documented `urn` filter, and checked here all the same)."""
+    for school in client.pages("schools", {"urn": str(urn)}):
         if str(school.get("urn") or "").strip() == str(urn):
             return school
     raise WondeSchoolNotFound(
@@ -208,7 +210,8 @@ def read_feed(client: WondeClient, wonde_school: dict[str, Any], since: str | No
     return Feed(
         school=wonde_school,
         students=fetch("students", "education_details,extended_details"),
-        deletions=fetch("deletions", type="student") if since else [],
+        # Every kind in one list (students and contacts are read from it); a delta only.
+        deletions=fetch("deletions") if since else [],
         employees=fetch("employees", "contact_details,employment_details"),
         contacts=fetch("contacts", "contact_details,students"),
         classes=fetch("classes", "students,employees,subject"),
@@ -242,7 +245,7 @@ def wonde_sync(
     summary = SyncSummary(urn=urn, dry_run=dry_run, delta_from=since or "")
     try:
         with transaction.atomic():
-            run = _Sync(feed, summary, today)
+            run = _Sync(feed, summary, today, by=by)
             run.apply(school)
             summary.requests = client.requests
             if dry_run:
@@ -306,10 +309,14 @@ def _date(value: Any) -> dt.date | None:
 class _Sync:
     """One sync's matching and writing, inside the transaction."""
 
-    def __init__(self, feed: Feed, summary: SyncSummary, today: dt.date) -> None:
+    def __init__(self, feed: Feed, summary: SyncSummary, today: dt.date, *, by: Any) -> None:
         self.feed = feed
         self.summary = summary
         self.today = today
+        self.by = by
+        # Wonde's pupils who have left or will leave (pupil id -> leaving date), after this
+        # sync's changes: their parents' links end.
+        self.leaving: dict[int, dt.date] = {}
         self.school: School
         self.links: dict[str, dict[str, int]] = {}
         self.new_links: list[WondeLink] = []
@@ -506,6 +513,7 @@ class _Sync:
         created = pupils_import_write(school=self.school, new=new, changes=changes)
         for wonde_id, pupil_id in zip(new_ids, created, strict=True):
             self._link(WondeLink.Kind.STUDENT, wonde_id, pupil_id)
+        self.leaving = _leaving_dates(self.school, self._pupil_ids().values())
 
     def _leavers(
         self,
@@ -519,7 +527,11 @@ class _Sync:
         gone = (
             set(links) - present
             if self.feed.full
-            else {str(row.get("id")) for row in self.feed.deletions if not row.get("restored_at")}
+            else {
+                str(row.get("id"))
+                for row in self.feed.deletions
+                if row.get("type") == "student" and not row.get("restored_at")
+            }
         )
         for wonde_id in sorted(gone):
             pupil = by_id.get(links.get(wonde_id, -1))
@@ -596,6 +608,8 @@ class _Sync:
             (link.guardian_id, link.pupil_id): link
             for link in GuardianLink.objects.filter(school=self.school, guardian_id__in=existing)
         }
+        listed: set[int] = set()  # links Wonde lists in this sync
+        listed_guardians: set[int] = set()  # guardians whose full list of pupils Wonde gave
         new: list[dict[str, Any]] = []
         new_ids: list[str] = []
         changes: dict[int, dict[str, Any]] = {}
@@ -619,6 +633,8 @@ class _Sync:
                 continue
             current = existing.get(links.get(wonde_id, -1))
             guardian_id: int | None = current["id"] if current else None
+            if guardian_id is not None and "students" in row:
+                listed_guardians.add(guardian_id)
             if current is None:
                 new.append(fields)
                 new_ids.append(wonde_id)
@@ -642,6 +658,13 @@ class _Sync:
                     ),
                 }
                 link = known_links.get((guardian_id, pupil_id)) if guardian_id else None
+                left = self.leaving.get(pupil_id)
+                if link is None and left is not None and left < self.today:
+                    continue  # no new link to a pupil who has left
+                if link is not None:
+                    listed.add(link.pk)
+                    if link.ends_on is not None and link.ends_on < self.today and left is None:
+                        wanted["ends_on"] = None  # Wonde lists the parent again: it holds again
                 if link is None:
                     new_links.append(
                         {
@@ -651,13 +674,62 @@ class _Sync:
                             **wanted,
                         }
                     )
-                elif (link.relationship, link.parental_responsibility) != tuple(wanted.values()):
+                elif {k: getattr(link, k) for k in wanted} != wanted:
                     link_changes[link.pk] = wanted
         created = guardians_import_write(
             school=self.school, new=new, changes=changes, links=new_links, link_changes=link_changes
         )
         for wonde_id, guardian_id in zip(new_ids, created, strict=True):
             self._link(WondeLink.Kind.CONTACT, wonde_id, guardian_id)
+        link_counts = self.summary.counts[gettext("Links to parents and carers")]
+        link_counts.created += len(new_links)
+        link_counts.updated += len(link_changes)
+        link_counts.unchanged += len(listed) - len(link_changes)
+        link_counts.left += self._end_guardian_links(known_links, listed, listed_guardians)
+
+    def _end_guardian_links(
+        self,
+        known: dict[tuple[int, int], GuardianLink],
+        listed: set[int],
+        listed_guardians: set[int],
+    ) -> int:
+        """End (never delete) the links the MIS no longer holds: a Wonde contact no longer
+        listed for a pupil (every contact in a full sync; in a delta, each contact Wonde sent
+        and each contact it deleted), and every link of a pupil who has left. The link ends
+        yesterday, so the parent no longer sees the child from today; a pupil leaving on a
+        later date keeps the link to that day."""
+        yesterday = self.today - dt.timedelta(days=1)
+        contacts = self.links[WondeLink.Kind.CONTACT]
+        deleted = {
+            contacts[str(row.get("id"))]
+            for row in self.feed.deletions
+            if row.get("type") == "contact"
+            and not row.get("restored_at")
+            and str(row.get("id")) in contacts
+        }
+        ends: dict[int, dt.date] = {}
+        for (guardian_id, _pupil_id), link in known.items():
+            if link.ends_on is not None or link.pk in listed:
+                continue
+            if self.feed.full or guardian_id in listed_guardians or guardian_id in deleted:
+                ends[link.pk] = yesterday
+        leavers = sorted(self.leaving)
+        for start in range(0, len(leavers), 2000):
+            for link_id, pupil_id in GuardianLink.objects.filter(
+                school=self.school, pupil_id__in=leavers[start : start + 2000], ends_on__isnull=True
+            ).values_list("pk", "pupil_id"):
+                left = self.leaving[pupil_id]
+                ends[link_id] = min(
+                    ends.get(link_id, left), yesterday if left <= self.today else left
+                )
+        if not ends:
+            return 0
+        return guardian_links_end(
+            school=self.school,
+            ends=ends,
+            by=self.by,
+            reason=gettext("Wonde sync: the MIS no longer links the parent and the pupil"),
+        )
 
     # -- classes and registration groups ---------------------------------------------------
 
@@ -813,6 +885,19 @@ class _Sync:
         counts.created += created
         counts.updated += updated
         counts.unchanged += len(rows) - created - updated
+
+
+def _leaving_dates(school: School, pupil_ids: Iterable[int]) -> dict[int, dt.date]:
+    """The leaving date of each of these pupils who has one, in a query per 2,000 pupils."""
+    ids = sorted(set(pupil_ids))
+    found: dict[int, dt.date] = {}
+    for start in range(0, len(ids), 2000):
+        for pupil_id, left in Pupil.objects.filter(
+            school=school, pk__in=ids[start : start + 2000], leaving_date__isnull=False
+        ).values_list("pk", "leaving_date"):
+            if left is not None:
+                found[pupil_id] = left
+    return found
 
 
 def _ids(row: dict[str, Any]) -> list[str]:

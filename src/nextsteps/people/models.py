@@ -146,6 +146,9 @@ class GuardianLink(TenantModel):
     pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="guardian_links")
     relationship = models.CharField(_("relationship"), max_length=50, blank=True)
     parental_responsibility = models.BooleanField(_("parental responsibility"), default=True)
+    # The last day the link holds: the MIS no longer lists this parent for the pupil, or the
+    # pupil left. An ended link is kept (never deleted) but gives the parent no access.
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from nextsteps.audit.services import audit_write, snapshot
 from nextsteps.people.models import Attendance, Guardian, GuardianLink, Pupil, Staff
@@ -194,7 +194,7 @@ def guardians_import_write(
     )
     _rows_write(
         GuardianLink,
-        frozenset({"relationship", "parental_responsibility"}),
+        frozenset({"relationship", "parental_responsibility", "ends_on"}),
         school=school,
         new=[],
         changes=link_changes or {},
@@ -249,14 +249,55 @@ def guardian_link(*, guardian: Guardian, pupil: Pupil, relationship: str, by: An
     """Link a parent or carer to a pupil in the same school."""
     if guardian.school_id != pupil.school_id:
         raise ValidationError(gettext("A parent can only be linked to a pupil in the same school"))
-    link, _ = GuardianLink.objects.get_or_create(
+    link, created = GuardianLink.objects.get_or_create(
         school_id=pupil.school_id,
         guardian=guardian,
         pupil=pupil,
         defaults={"relationship": relationship},
     )
+    if not created and link.ends_on is not None:
+        link.ends_on = None  # linked again: an ended link holds once more
+        link.save(update_fields=["ends_on"])
     audit_write(actor=by, action="guardian.link", target=link)
     return link
+
+
+@transaction.atomic
+def guardian_links_end(*, school: School, ends: Mapping[int, dt.date], by: Any, reason: str) -> int:
+    """End parents' links to pupils (link id -> last day it holds), never deleting them, with
+    one audit record naming every link ended; the number ended."""
+    links = list(
+        GuardianLink.objects.filter(school=school, pk__in=list(ends), ends_on__isnull=True)
+    )
+    for link in links:
+        link.ends_on = ends[link.pk]
+    GuardianLink.objects.bulk_update(links, ["ends_on"], batch_size=BATCH)
+    if links:
+        audit_write(
+            actor=by,
+            action="guardian.link.end",
+            school=school,
+            target_type="people.guardianlink",
+            target_label=ngettext(
+                "%(n)s link between a parent and a pupil ended",
+                "%(n)s links between parents and pupils ended",
+                len(links),
+            )
+            % {"n": len(links)},
+            after={
+                "reason": reason,
+                "ended": [
+                    {
+                        "link": link.pk,
+                        "guardian": link.guardian_id,
+                        "pupil": link.pupil_id,
+                        "ends_on": link.ends_on.isoformat() if link.ends_on else None,
+                    }
+                    for link in links
+                ],
+            },
+        )
+    return len(links)
 
 
 def age_on(date_of_birth: dt.date, on: dt.date) -> int:

@@ -27,7 +27,15 @@ def pupil_detail(request: HttpRequest, urn: int, pupil_id: int) -> HttpResponse:
             "group__teaching_class"
         )
     )
-    guardians = list(pupil.guardian_links.select_related("guardian")) if is_staff else []
+    guardians = (
+        list(
+            pupil.guardian_links.filter(access.current_guardian_link(prefix="")).select_related(
+                "guardian"
+            )
+        )
+        if is_staff
+        else []
+    )
     attendance = attendance_this_year(pupil) if is_staff else None
     return render(
         request,

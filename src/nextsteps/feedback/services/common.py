@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nextsteps.access import current_guardian_link
 from nextsteps.feedback.models import Notification
 from nextsteps.people.models import GuardianLink, Pupil
 from nextsteps.teaching.models import Class, ClassStaff, PupilGroup
@@ -40,9 +41,9 @@ def notify(
 def guardian_user_ids(pupil: Pupil) -> list[int]:
     return [
         user_id
-        for user_id in GuardianLink.objects.filter(pupil=pupil).values_list(
-            "guardian__user_id", flat=True
-        )
+        for user_id in GuardianLink.objects.filter(
+            current_guardian_link(prefix=""), pupil=pupil
+        ).values_list("guardian__user_id", flat=True)
         if user_id
     ]
 
