@@ -196,8 +196,10 @@ def run_import(command: BaseCommand, options: dict[str, Any]) -> None:
         ) from conflicts
     except ImportProblems as problems:
         bar.close()
+        count = len(problems.problems)
         raise CommandError(
-            f"Nothing was imported: {len(problems.problems)} problems.\n{problems.describe()}"
+            f"Nothing was imported: {count} problem{'' if count == 1 else 's'}.\n"
+            f"{problems.describe()}"
         ) from problems
     except (OSError, ValueError) as error:
         bar.close()
