@@ -9,6 +9,7 @@ from typing import Any
 from playwright.sync_api import expect
 
 from tests.browser.conftest import VIEWPORTS, screenshot, sign_in
+from tests.browser.test_accessibility import AXE_SOURCE, check_page
 
 URN = 990101
 
@@ -16,6 +17,7 @@ URN = 990101
 def test_head_filters_a_class_dashboard_by_group(page_for: Any) -> None:
     width = VIEWPORTS["tablet"][0]
     page = page_for("tablet")
+    page.context.add_init_script(path=str(AXE_SOURCE))
     sign_in(page, "primaryhead")
     page.goto(f"{page.base_url}/school/{URN}/reports/?group=disadvantaged")
     page.wait_for_load_state("networkidle")
@@ -33,5 +35,7 @@ def test_head_filters_a_class_dashboard_by_group(page_for: Any) -> None:
     href = csv_link.get_attribute("href") or ""
     assert "group=disadvantaged" in href and "group=female" in href, href
     screenshot(page, "reports-class-filtered-tablet")
+    # The filtered page (its form, notice and flags) passes the same WCAG checks as every page.
+    assert check_page(page, "primaryhead") == []
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert page.js_errors == []
