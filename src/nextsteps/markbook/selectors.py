@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -245,16 +246,23 @@ class GapRow:
 
 
 def gap_analysis(
-    *, teaching_class: Class, framework: Framework, year: int | None = None, core_only: bool = False
+    *,
+    teaching_class: Class,
+    framework: Framework,
+    year: int | None = None,
+    core_only: bool = False,
+    pupils: Sequence[Pupil] | None = None,
 ) -> list[GapRow]:
-    """Objectives by share of pupils secure, with who is not yet secure, and coverage."""
+    """Objectives by share of pupils secure, with who is not yet secure, and coverage: over
+    the class's pupils, or over those given (some of them, e.g. a group of pupils)."""
     objectives = Objective.objects.filter(framework=framework)
     if year is not None:
         objectives = objectives.filter(year_group=year)
     if core_only:
         objectives = objectives.filter(core=True)
     objective_list = list(objectives.order_by("position"))
-    pupils = class_pupils(teaching_class)
+    if pupils is None:
+        pupils = class_pupils(teaching_class)
     standings: dict[int, dict[int, Standing]] = defaultdict(dict)
     for s in Standing.objects.filter(
         pupil_id__in=[p.pk for p in pupils], objective_id__in=[o.pk for o in objective_list]

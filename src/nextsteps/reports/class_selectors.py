@@ -1,5 +1,9 @@
 """Reads for the teacher's class dashboard, built on what the markbook, feedback and
-assessments apps expose (their selectors), in a bounded number of queries."""
+assessments apps expose (their selectors), in a bounded number of queries.
+
+A group filter (`reports.groups.GroupFilter`) is applied once, to the class's pupils, before
+anything is counted or listed: every figure and list on the page is about the pupils it admits.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +21,8 @@ from nextsteps.feedback import selectors as feedback_selectors
 from nextsteps.feedback.models import Feedback
 from nextsteps.markbook.selectors import GapRow, frameworks_for_class, gap_analysis
 from nextsteps.people.models import Pupil
+from nextsteps.reports.groups import GroupFilter
+from nextsteps.reports.selectors import pupil_lines
 from nextsteps.teaching.models import Class
 from nextsteps.teaching.selectors import class_pupils
 
@@ -34,7 +40,10 @@ class FrameworkGaps:
 @dataclass
 class ClassDashboard:
     teaching_class: Class
+    # The pupils the group filter admits (all of the class's pupils when there is none).
     pupils: list[Pupil]
+    class_size: int
+    groups: GroupFilter
     gaps: list[FrameworkGaps]
     targets: feedback_selectors.ClassTargets
     to_acknowledge: list[Feedback]
@@ -43,12 +52,20 @@ class ClassDashboard:
     personal_bests: list[ClassChallenge]
 
 
-def class_dashboard(*, teaching_class: Class, today: dt.date | None = None) -> ClassDashboard:
+def class_dashboard(
+    *, teaching_class: Class, groups: GroupFilter | None = None, today: dt.date | None = None
+) -> ClassDashboard:
     """Gaps to act on, targets due or claimed, feedback waiting, self-assessment mismatches and
-    this week's personal bests (about 20 queries for a class with two subjects and two
-    challenges)."""
+    this week's personal bests, each for the pupils the group filter admits (about 20 queries
+    for a class with two subjects and two challenges, the same with a filter or without)."""
     today = today or timezone.localdate()
-    pupils = class_pupils(teaching_class)
+    groups = groups or GroupFilter()
+    everyone = class_pupils(teaching_class, today)
+    lines = pupil_lines(
+        Pupil.objects.filter(pk__in=[p.pk for p in everyone]), teaching_class.school, today
+    )
+    pupils = [p for p in everyone if groups.admits(lines[p.pk])]
+    admitted = {p.pk for p in pupils}
     gaps = []
     for framework in frameworks_for_class(teaching_class):
         rows = gap_analysis(
@@ -56,14 +73,24 @@ def class_dashboard(*, teaching_class: Class, today: dt.date | None = None) -> C
             framework=framework,
             year=teaching_class.year_group,
             core_only=True,
+            pupils=pupils,
         )
         to_act = [row for row in rows if row.with_evidence and row.secure < row.total][:GAPS_SHOWN]
         if to_act:
             gaps.append(FrameworkGaps(framework.name, framework.pk, to_act))
     targets = feedback_selectors.class_targets(teaching_class)
+    if groups:
+        targets = feedback_selectors.ClassTargets(
+            *(
+                [t for t in listed if t.pupil_id in admitted]
+                for listed in (targets.claimed, targets.due, targets.open, targets.achieved)
+            )
+        )
     feedback = Feedback.objects.filter(teaching_class=teaching_class).select_related(
         "pupil", "objective"
     )
+    if groups:
+        feedback = feedback.filter(pupil_id__in=admitted)
     to_acknowledge = list(
         feedback.filter(acknowledged_at__isnull=True, responses__isnull=False)
         .distinct()
@@ -99,6 +126,8 @@ def class_dashboard(*, teaching_class: Class, today: dt.date | None = None) -> C
     return ClassDashboard(
         teaching_class=teaching_class,
         pupils=pupils,
+        class_size=len(everyone),
+        groups=groups,
         gaps=gaps,
         targets=targets,
         to_acknowledge=to_acknowledge,

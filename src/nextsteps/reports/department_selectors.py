@@ -91,8 +91,17 @@ class StrandLine:
     others: Counted
 
     @property
+    def taught(self) -> bool:
+        """Some evidence recorded on the strand's objectives for these pupils (as for an
+        objective): before that its figures are learning still to come, not 0% secure."""
+        return bool(self.counted.figure.secure or self.counted.figure.working)
+
+    @property
     def disadvantaged_gap(self) -> float | None:
-        """Disadvantaged pupils' share secure minus the others', in percentage points."""
+        """Disadvantaged pupils' share secure minus the others', in percentage points (none
+        before the strand is taught)."""
+        if not self.taught:
+            return None
         mine, theirs = self.disadvantaged.figure.secure_share, self.others.figure.secure_share
         return None if mine is None or theirs is None else percent_number(mine - theirs)
 

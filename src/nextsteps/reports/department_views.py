@@ -54,6 +54,8 @@ def department_dashboard(request: HttpRequest, urn: int, department_id: int) -> 
             "show_teachers": board.compare_teachers and may_compare,
             "may_compare": may_compare,
             "sets_policy": access.sees_whole_school(request.user, school),
+            # A class's page is filtered by the same groups (it has no subject or year filter).
+            "group_query": board.filters.querystring(subject=None, year=None),
             **filter_views.filter_context(board.filters.groups, board.overall.pupils),
         },
     )

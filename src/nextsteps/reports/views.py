@@ -288,19 +288,37 @@ def class_dashboard(
     school = access.access_school(request.user, urn)
     access.require_staff(request.user, school)
     teaching_class = access.access_class(request.user, school, class_id)
-    board = class_selectors.class_dashboard(teaching_class=teaching_class)
+    try:
+        groups = filter_views.requested_groups(request)
+    except filter_views.FilterProblem as problem:
+        return filter_views.filter_problem(
+            request,
+            problem,
+            reverse("class_dashboard", kwargs={"urn": urn, "class_id": teaching_class.pk}),
+        )
+    board = class_selectors.class_dashboard(teaching_class=teaching_class, groups=groups)
     if fmt is not None:
         return _class_export(board, request.GET.get("table", "gaps"), fmt)
     return render(
         request,
         "reports/class_dashboard.html",
-        {"school": school, "teaching_class": teaching_class, "board": board},
+        {
+            "school": school,
+            "teaching_class": teaching_class,
+            "board": board,
+            "here": reverse("class_dashboard", kwargs={"urn": urn, "class_id": teaching_class.pk}),
+            "group_query": urlencode({"group": groups.slugs}, doseq=True),
+            **filter_views.filter_context(groups, len(board.pupils)),
+        },
     )
 
 
 def _class_export(board: class_selectors.ClassDashboard, table: str, fmt: str) -> HttpResponse:
-    """The class dashboard's tables in full (the page shows the first few pupils of each)."""
+    """The class dashboard's tables in full (the page shows the first few pupils of each), for
+    the pupils the page's group filter admits (named in the file's name)."""
     name = f"{board.teaching_class.name} {table}"
+    if board.groups:
+        name = f"{name} {board.groups.label()}"
     if table == "gaps":
         rows = [
             [
