@@ -565,3 +565,44 @@ def test_the_standing_written_by_a_keystroke_equals_a_full_recount(
         )
         assert written.last_evidence_at == recounted.last_evidence_at
         assert written.last_recorded_by_id == recounted.last_recorded_by_id
+
+
+def test_each_column_header_is_a_button_that_carries_the_objectives_full_wording(
+    cast: Cast, statistics: Objective
+) -> None:
+    content = cast.client("teacher").get(markbook_url(cast)).content.decode()
+    assert 'aria-controls="mb-column-wording"' in content
+    assert f'data-mb-code="{statistics.code}"' in content
+    assert 'data-mb-wording="' in content
+    # The wording is one tap away, not a hover title that a tablet cannot show.
+    assert f'title="{statistics.wording}"' not in content
+    assert 'id="mb-column-wording"' in content
+
+
+def test_a_skip_link_leads_to_the_grid(cast: Cast) -> None:
+    content = cast.client("teacher").get(markbook_url(cast)).content.decode()
+    assert 'href="#mb-grid"' in content
+    assert 'id="mb-grid"' in content
+
+
+def test_levels_read_the_same_in_the_key_the_grid_and_the_cell_panel(
+    cast: Cast, statistics: Objective
+) -> None:
+    from nextsteps.markbook.selectors import short_label
+
+    client = cast.client("teacher")
+    client.post(cell_url(cast, cast.amara, statistics), {"position": 2}, HTTP_HX_REQUEST="true")
+    levels = list(cast.maths_framework.scale.levels.order_by("position"))
+    grid = client.get(markbook_url(cast)).content.decode()
+    panel = client.get(
+        cell_url(cast, cast.amara, statistics) + "?grid=1", HTTP_HX_REQUEST="true"
+    ).content.decode()
+    for level in levels:
+        short = short_label(level.label)
+        # The key and the panel's buttons name the short label the cells show.
+        assert f'data-mb-short="{short}"><span class="mb-swatch level-{level.pk}">{short}' in grid
+        assert f'data-mb-short="{short}"' in panel
+    recorded = levels[1]
+    short = short_label(recorded.label)
+    assert f'<span class="mb-swatch level-{recorded.pk}">{short}</span>' in panel  # history
+    assert f">{short}</button>" in grid  # the cell itself
