@@ -11,7 +11,7 @@ from django.urls import reverse
 from nextsteps.curriculum.models import Objective, ScaleLevel
 from nextsteps.markbook.models import AssessmentPoint, Judgement, Standing, StandingSnapshot
 from nextsteps.people.models import Pupil
-from nextsteps.teaching.models import PupilGroup
+from nextsteps.teaching.models import Class, PupilGroup
 from tests.conftest import Cast
 
 
@@ -606,3 +606,47 @@ def test_levels_read_the_same_in_the_key_the_grid_and_the_cell_panel(
     short = short_label(recorded.label)
     assert f'<span class="mb-swatch level-{recorded.pk}">{short}</span>' in panel  # history
     assert f">{short}</button>" in grid  # the cell itself
+
+
+def test_the_pupil_profile_opens_on_the_subject_of_the_class_it_was_opened_from(
+    cast: Cast,
+) -> None:
+    geography = Class.objects.get(school=cast.secondary, name="7G Gg")
+    pupil = geography.enrolments.select_related("pupil").first().pupil  # type: ignore[union-attr]
+    url = reverse("pupil_profile", kwargs={"urn": cast.secondary.urn, "pupil_id": pupil.pk})
+    client = cast.client("leader")
+    opened = client.get(url + f"?class={geography.pk}")
+    assert opened.status_code == 200
+    assert opened.context["profile"].framework.subject.name == "Geography"
+    # Without a class, the first of the pupil's subjects; a class not theirs changes nothing.
+    plain = client.get(url).context["profile"].framework.subject.name
+    assert plain != "Geography"
+    other = Class.objects.filter(school=cast.secondary, name__endswith=" Gg").exclude(
+        enrolments__pupil=pupil
+    )
+    stranger = client.get(url + f"?class={other.first().pk}")  # type: ignore[union-attr]
+    assert stranger.context["profile"].framework.subject.name == plain
+    # An explicit framework still wins.
+    chosen = client.get(
+        url + f"?class={geography.pk}&framework={opened.context['profile'].framework.pk}"
+    )
+    assert chosen.context["profile"].framework.subject.name == "Geography"
+
+
+def test_the_class_page_links_each_pupil_to_their_profile_for_that_class(cast: Cast) -> None:
+    url = reverse("class_detail", kwargs={"urn": cast.primary.urn, "class_id": cast.four_oak.pk})
+    content = cast.client("teacher").get(url).content.decode()
+    profile = reverse("pupil_profile", kwargs={"urn": cast.primary.urn, "pupil_id": cast.amara.pk})
+    assert f'href="{profile}?class={cast.four_oak.pk}"' in content
+    assert "29 pupils" in content
+
+
+def test_counts_on_the_markbook_agree_with_their_number(cast: Cast) -> None:
+    group = PupilGroup.objects.filter(teaching_class=cast.four_oak).first()
+    assert group is not None
+    one = group.memberships.first()
+    assert one is not None
+    group.memberships.exclude(pk=one.pk).delete()
+    content = cast.client("teacher").get(markbook_url(cast, group=group.pk)).content.decode()
+    assert "· 1 pupil ·" in content
+    assert "1 pupils" not in content

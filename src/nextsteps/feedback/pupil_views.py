@@ -108,7 +108,7 @@ def submission(request: HttpRequest, urn: int, work_id: int, pupil_id: int) -> H
                     version_form.add_error(None, str(error))
                 else:
                     messages.success(request, _("Saved! Your teacher can see your work."))
-                    return redirect(request.path)
+                    return redirect(f"{request.path}#my-work")  # the pupil's place on the page
         elif action in {"feedback", "acknowledge", "final"} and can_record and record:
             feedback_form = FeedbackForm(request.POST, prefix="f", criteria=criteria)
             done = _staff_action(request, action, record, feedback_form, codes)

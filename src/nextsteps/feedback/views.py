@@ -324,7 +324,7 @@ def class_targets(request: HttpRequest, urn: int, class_id: int) -> HttpResponse
                     by=request.user,
                 )
             except FeedbackRefused as error:
-                form.add_error(None, str(error))
+                form.add_error(error.field if error.field in form.fields else None, str(error))
             else:
                 messages.success(
                     request, _("Target set for %(pupil)s.") % {"pupil": target.pupil.name}

@@ -52,6 +52,23 @@
     });
   }
 
+  // A confirmation stays where the person was: a form that sends them back to the part of
+  // the page they used (its #fragment) has its message moved there, into a
+  // [data-ns-messages-here] place if the part has one, and focused so it is read out and seen.
+  function placeMessages() {
+    var box = document.querySelector(".ns-messages");
+    var id = window.location.hash ? decodeURIComponent(window.location.hash.slice(1)) : "";
+    var part = id ? document.getElementById(id) : null;
+    if (!box || !part) { return; }
+    var here = part.querySelector("[data-ns-messages-here]");
+    if (here) { here.appendChild(box); } else { part.insertBefore(box, part.firstChild); }
+    box.classList.add("ns-messages-placed");
+    box.setAttribute("tabindex", "-1");
+    box.focus({ preventScroll: true });
+    box.scrollIntoView({ block: "center" });
+  }
+  placeMessages();
+
   var resizing = null;
   markScrollers();
   window.addEventListener("resize", function () {
