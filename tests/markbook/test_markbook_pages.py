@@ -650,3 +650,24 @@ def test_counts_on_the_markbook_agree_with_their_number(cast: Cast) -> None:
     content = cast.client("teacher").get(markbook_url(cast, group=group.pk)).content.decode()
     assert "· 1 pupil ·" in content
     assert "1 pupils" not in content
+
+
+def test_filling_a_column_for_one_pupil_says_one_pupil(cast: Cast, statistics: Objective) -> None:
+    group = PupilGroup.objects.filter(teaching_class=cast.four_oak).first()
+    assert group is not None
+    one = group.memberships.first()
+    assert one is not None
+    group.memberships.exclude(pk=one.pk).delete()
+    secure = ScaleLevel.objects.get(scale=cast.maths_framework.scale, label="Secure")
+    url = reverse(
+        "markbook_fill_column",
+        kwargs={
+            "urn": cast.primary.urn,
+            "class_id": cast.four_oak.pk,
+            "objective_id": statistics.pk,
+        },
+    )
+    client = cast.client("teacher")
+    client.post(url, {"level": secure.pk, "group": group.pk, "year": 4})
+    page = client.get(markbook_url(cast)).content.decode()
+    assert f"Secure recorded for 1 pupil on {statistics.code}." in page

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from nextsteps import access
@@ -475,7 +475,11 @@ def fill_column(request: HttpRequest, urn: int, class_id: int, objective_id: int
     services.judgements_record_bulk(entries=entries, by=request.user, teaching_class=teaching_class)
     messages.success(
         request,
-        _("%(level)s recorded for %(count)d pupils on %(code)s.")
+        ngettext(
+            "%(level)s recorded for %(count)d pupil on %(code)s.",
+            "%(level)s recorded for %(count)d pupils on %(code)s.",
+            len(entries),
+        )
         % {"level": level.label, "count": len(entries), "code": objective.code},
     )
     return redirect(_markbook_url(school, teaching_class, request.POST))

@@ -64,8 +64,15 @@
     if (here) { here.appendChild(box); } else { part.insertBefore(box, part.firstChild); }
     box.classList.add("ns-messages-placed");
     box.setAttribute("tabindex", "-1");
-    box.focus({ preventScroll: true });
-    box.scrollIntoView({ block: "center" });
+    // The browser's own move to the #fragment resets focus once the page has loaded, so the
+    // message takes focus after that.
+    function show() {
+      box.focus({ preventScroll: true });
+      box.scrollIntoView({ block: "center" });
+    }
+    if (document.readyState === "complete") { show(); } else {
+      window.addEventListener("load", function () { window.setTimeout(show, 0); });
+    }
   }
   placeMessages();
 
