@@ -3,11 +3,13 @@ teacher of the class, as on the pages."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from typing import Any
 
 from django.test import Client
+from django.utils import timezone
 
 from nextsteps.audit.models import AuditEvent
 from nextsteps.curriculum.models import Objective, ScaleLevel
@@ -93,7 +95,8 @@ def test_a_target_shows_its_history(cast: Cast, bearer: Bearer) -> None:
 
 
 def test_teacher_sets_a_target_with_a_pupil(cast: Cast, bearer: Bearer) -> None:
-    payload = new_target(cast, due_on="2026-12-01")
+    due_on = (timezone.localdate() + dt.timedelta(days=14)).isoformat()
+    payload = new_target(cast, due_on=due_on)
     response = send("post", url(cast), payload, bearer("teacher"))
     assert response.status_code == 201, response.content
     body = response.json()
@@ -101,7 +104,7 @@ def test_teacher_sets_a_target_with_a_pupil(cast: Cast, bearer: Bearer) -> None:
     assert (target.pupil_id, target.wording, str(target.due_on)) == (
         payload["pupil_id"],
         payload["wording"],
-        "2026-12-01",
+        due_on,
     )
     assert body["history"][0]["kind"] == "set"
     assert AuditEvent.objects.filter(action="target.set", target_id=str(target.pk)).exists()
@@ -210,3 +213,45 @@ def test_a_page_out_of_range_is_a_422_naming_the_parameter(cast: Cast, bearer: B
         response = Client().get(url(cast, f"?{query}"), **bearer("teacher"))
         assert response.status_code == 422
         assert name in [error["loc"][-1] for error in response.json()["detail"]]
+
+
+def test_a_due_date_in_the_past_is_a_422_naming_the_field(cast: Cast, bearer: Bearer) -> None:
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    before = Target.objects.count()
+    response = send(
+        "post", url(cast), new_target(cast, due_on=yesterday.isoformat()), bearer("teacher")
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"].startswith("due_on: ")
+    assert "in the past" in response.json()["detail"]
+    assert Target.objects.count() == before
+    today = send(
+        "post",
+        url(cast),
+        new_target(cast, due_on=timezone.localdate().isoformat()),
+        bearer("teacher"),
+    )
+    assert today.status_code == 201, today.content
+
+
+def test_changing_a_due_date_to_one_past_is_refused_but_an_old_one_may_stay(
+    cast: Cast, bearer: Bearer
+) -> None:
+    target = Target.objects.filter(teaching_class=cast.four_oak, status="open").first()
+    assert target is not None
+    path = url(cast, f"/{target.pk}")
+    past = timezone.localdate() - dt.timedelta(days=3)
+    refused = send("patch", path, {"due_on": past.isoformat()}, bearer("teacher"))
+    assert refused.status_code == 422
+    assert refused.json()["detail"].startswith("due_on: ")
+    target.refresh_from_db()
+    assert target.due_on != past
+    # A target whose date has gone by can still have its wording changed with the date sent.
+    Target.objects.filter(pk=target.pk).update(due_on=past)
+    kept = send(
+        "patch",
+        path,
+        {"due_on": past.isoformat(), "wording": "I can carry tens."},
+        bearer("teacher"),
+    )
+    assert kept.status_code == 200, kept.content

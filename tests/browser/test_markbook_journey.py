@@ -60,7 +60,7 @@ def test_the_cell_panel_records_with_a_note_and_shows_the_history(page_for: Any)
     page.locator(f"#cell-{amara.pk}-{objective.pk} button").click()
     panel = page.locator("#mb-panel")
     panel.get_by_label("Note").fill("Read the bar chart scale correctly")
-    panel.get_by_role("button", name="3 · Secure").click()
+    panel.locator('button[data-mb-label="Secure"]').click()
     page.wait_for_function(
         "() => document.querySelector('#mb-panel').innerText.includes('Read the bar chart')"
     )

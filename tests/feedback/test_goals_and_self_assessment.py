@@ -245,3 +245,17 @@ def test_my_learning_page_has_a_fixed_number_of_queries(cast: Cast, count_querie
     # self levels, self-assessments with ratings; targets, achieved count, feedback with
     # codes and steps met, class points, notifications, work and submissions; the nav count.
     assert count <= 25
+
+
+def test_after_self_assessing_the_pupil_returns_to_the_same_goal_with_a_place_for_the_thanks(
+    cast: Cast,
+) -> None:
+    today = objective(cast, "Y4-MD-05")
+    steps = list(today.success_criteria.all())
+    client = cast.client("pupil")
+    response = self_assess(client, today, {s.pk: self_levels(cast)[0].pk for s in steps})
+    assert response["Location"].endswith(f"#goal-{today.pk}")
+    page = client.get(response["Location"].split("#")[0]).content.decode()
+    assert "Thank you! Your teacher can see how you are getting on." in page
+    card = page[page.index(f'id="goal-{today.pk}"') :]
+    assert "data-ns-messages-here" in card[: card.index("</article>")]

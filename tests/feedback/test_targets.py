@@ -3,11 +3,13 @@ judgement or returned, with their history; the class view of targets due and cla
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from nextsteps.curriculum.models import Objective, ScaleLevel
 from nextsteps.feedback import services
@@ -213,3 +215,40 @@ def test_class_targets_page_has_a_fixed_number_of_queries(cast: Cast, count_quer
     # Sign-in, school and class checks, the pupils for the form, then one read of every
     # target with its pupil and objective and one of their claims.
     assert many == few and many <= 17
+
+
+def test_a_target_due_in_the_past_is_refused_on_the_form_naming_the_field(
+    cast: Cast, classmate: Pupil
+) -> None:
+    objective = Objective.objects.get(framework=cast.maths_framework, code="Y4-MD-01")
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    response = cast.client("teacher").post(
+        f"/school/{URN}/feedback/classes/{cast.four_oak.pk}/targets/",
+        {
+            "pupil": classmate.pk,
+            "objective": objective.pk,
+            "wording": "I know my 8 times table.",
+            "due_on": yesterday.isoformat(),
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["due_on"] == [
+        "“Aim to achieve by” is in the past: choose today or a later date."
+    ]
+    assert f'min="{timezone.localdate().isoformat()}"' in response.content.decode()
+    assert not Target.objects.filter(wording="I know my 8 times table.").exists()
+
+
+def test_the_service_refuses_a_target_due_in_the_past(cast: Cast, classmate: Pupil) -> None:
+    objective = Objective.objects.get(framework=cast.maths_framework, code="Y4-MD-01")
+    with pytest.raises(FeedbackRefused) as refused:
+        services.target_set(
+            pupil=classmate,
+            teaching_class=cast.four_oak,
+            objective=objective,
+            wording="I can round to 10.",
+            due_on=timezone.localdate() - dt.timedelta(days=1),
+            by=cast.user("teacher"),
+        )
+    assert refused.value.field == "due_on"
+    assert "in the past" in str(refused.value)

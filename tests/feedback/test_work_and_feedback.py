@@ -452,3 +452,17 @@ def test_submission_and_my_work_pages_have_a_fixed_number_of_queries(
     assert after == before and after <= 21
     mine, _ = count_queries(client, f"/school/{URN}/feedback/me/work/")
     assert mine <= 11
+
+
+def test_after_handing_in_the_pupil_returns_to_their_work_with_the_confirmation_there(
+    cast: Cast, maths_work: Work
+) -> None:
+    client = cast.client("pupil")
+    response = hand_in(client, maths_work, cast.amara, text="7 × 6 = 42")
+    assert response.status_code == 302
+    assert response["Location"] == submission_path(maths_work, cast.amara) + "#my-work"
+    page = client.get(submission_path(maths_work, cast.amara)).content.decode()
+    assert "Saved! Your teacher can see your work." in page
+    # The part the pupil used, and the place in it where the confirmation is shown.
+    assert 'id="my-work"' in page
+    assert page.index('id="my-work"') < page.index("data-ns-messages-here")

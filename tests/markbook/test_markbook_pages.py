@@ -11,7 +11,7 @@ from django.urls import reverse
 from nextsteps.curriculum.models import Objective, ScaleLevel
 from nextsteps.markbook.models import AssessmentPoint, Judgement, Standing, StandingSnapshot
 from nextsteps.people.models import Pupil
-from nextsteps.teaching.models import PupilGroup
+from nextsteps.teaching.models import Class, PupilGroup
 from tests.conftest import Cast
 
 
@@ -565,3 +565,109 @@ def test_the_standing_written_by_a_keystroke_equals_a_full_recount(
         )
         assert written.last_evidence_at == recounted.last_evidence_at
         assert written.last_recorded_by_id == recounted.last_recorded_by_id
+
+
+def test_each_column_header_is_a_button_that_carries_the_objectives_full_wording(
+    cast: Cast, statistics: Objective
+) -> None:
+    content = cast.client("teacher").get(markbook_url(cast)).content.decode()
+    assert 'aria-controls="mb-column-wording"' in content
+    assert f'data-mb-code="{statistics.code}"' in content
+    assert 'data-mb-wording="' in content
+    # The wording is one tap away, not a hover title that a tablet cannot show.
+    assert f'title="{statistics.wording}"' not in content
+    assert 'id="mb-column-wording"' in content
+
+
+def test_a_skip_link_leads_to_the_grid(cast: Cast) -> None:
+    content = cast.client("teacher").get(markbook_url(cast)).content.decode()
+    assert 'href="#mb-grid"' in content
+    assert 'id="mb-grid"' in content
+
+
+def test_levels_read_the_same_in_the_key_the_grid_and_the_cell_panel(
+    cast: Cast, statistics: Objective
+) -> None:
+    from nextsteps.markbook.selectors import short_label
+
+    client = cast.client("teacher")
+    client.post(cell_url(cast, cast.amara, statistics), {"position": 2}, HTTP_HX_REQUEST="true")
+    levels = list(cast.maths_framework.scale.levels.order_by("position"))
+    grid = client.get(markbook_url(cast)).content.decode()
+    panel = client.get(
+        cell_url(cast, cast.amara, statistics) + "?grid=1", HTTP_HX_REQUEST="true"
+    ).content.decode()
+    for level in levels:
+        short = short_label(level.label)
+        # The key and the panel's buttons name the short label the cells show.
+        assert f'data-mb-short="{short}"><span class="mb-swatch level-{level.pk}">{short}' in grid
+        assert f'data-mb-short="{short}"' in panel
+    recorded = levels[1]
+    short = short_label(recorded.label)
+    assert f'<span class="mb-swatch level-{recorded.pk}">{short}</span>' in panel  # history
+    assert f">{short}</button>" in grid  # the cell itself
+
+
+def test_the_pupil_profile_opens_on_the_subject_of_the_class_it_was_opened_from(
+    cast: Cast,
+) -> None:
+    geography = Class.objects.get(school=cast.secondary, name="7G Gg")
+    pupil = geography.enrolments.select_related("pupil").first().pupil  # type: ignore[union-attr]
+    url = reverse("pupil_profile", kwargs={"urn": cast.secondary.urn, "pupil_id": pupil.pk})
+    client = cast.client("leader")
+    opened = client.get(url + f"?class={geography.pk}")
+    assert opened.status_code == 200
+    assert opened.context["profile"].framework.subject.name == "Geography"
+    # Without a class, the first of the pupil's subjects; a class not theirs changes nothing.
+    plain = client.get(url).context["profile"].framework.subject.name
+    assert plain != "Geography"
+    other = Class.objects.filter(school=cast.secondary, name__endswith=" Gg").exclude(
+        enrolments__pupil=pupil
+    )
+    stranger = client.get(url + f"?class={other.first().pk}")  # type: ignore[union-attr]
+    assert stranger.context["profile"].framework.subject.name == plain
+    # An explicit framework still wins.
+    chosen = client.get(
+        url + f"?class={geography.pk}&framework={opened.context['profile'].framework.pk}"
+    )
+    assert chosen.context["profile"].framework.subject.name == "Geography"
+
+
+def test_the_class_page_links_each_pupil_to_their_profile_for_that_class(cast: Cast) -> None:
+    url = reverse("class_detail", kwargs={"urn": cast.primary.urn, "class_id": cast.four_oak.pk})
+    content = cast.client("teacher").get(url).content.decode()
+    profile = reverse("pupil_profile", kwargs={"urn": cast.primary.urn, "pupil_id": cast.amara.pk})
+    assert f'href="{profile}?class={cast.four_oak.pk}"' in content
+    assert "29 pupils" in content
+
+
+def test_counts_on_the_markbook_agree_with_their_number(cast: Cast) -> None:
+    group = PupilGroup.objects.filter(teaching_class=cast.four_oak).first()
+    assert group is not None
+    one = group.memberships.first()
+    assert one is not None
+    group.memberships.exclude(pk=one.pk).delete()
+    content = cast.client("teacher").get(markbook_url(cast, group=group.pk)).content.decode()
+    assert "· 1 pupil ·" in content
+    assert "1 pupils" not in content
+
+
+def test_filling_a_column_for_one_pupil_says_one_pupil(cast: Cast, statistics: Objective) -> None:
+    group = PupilGroup.objects.filter(teaching_class=cast.four_oak).first()
+    assert group is not None
+    one = group.memberships.first()
+    assert one is not None
+    group.memberships.exclude(pk=one.pk).delete()
+    secure = ScaleLevel.objects.get(scale=cast.maths_framework.scale, label="Secure")
+    url = reverse(
+        "markbook_fill_column",
+        kwargs={
+            "urn": cast.primary.urn,
+            "class_id": cast.four_oak.pk,
+            "objective_id": statistics.pk,
+        },
+    )
+    client = cast.client("teacher")
+    client.post(url, {"level": secure.pk, "group": group.pk, "year": 4})
+    page = client.get(markbook_url(cast)).content.decode()
+    assert f"Secure recorded for 1 pupil on {statistics.code}." in page

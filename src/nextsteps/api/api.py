@@ -74,8 +74,11 @@ api = NinjaAPI(
 @api.exception_handler(JudgementRefused)
 @api.exception_handler(FeedbackRefused)
 def refused(request: HttpRequest, error: Exception) -> HttpResponse:
-    """A service's refusal (a rule of the school's work, not of the request's shape): 422."""
-    return api.create_response(request, {"detail": str(error)}, status=422)
+    """A service's refusal (a rule of the school's work, not of the request's shape): 422,
+    naming the field when the refusal is about one."""
+    field = getattr(error, "field", None)
+    detail = f"{field}: {error}" if field else str(error)
+    return api.create_response(request, {"detail": detail}, status=422)
 
 
 @api.exception_handler(IdempotencyConflict)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from nextsteps.curriculum.models import Objective, ScaleLevel, SuccessCriterion
@@ -124,6 +126,15 @@ class TargetForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["pupil"].queryset = pupils  # type: ignore[attr-defined]
         self.fields["objective"].queryset = objectives  # type: ignore[attr-defined]
+        self.fields["due_on"].widget.attrs["min"] = timezone.localdate().isoformat()
+
+    def clean_due_on(self) -> dt.date | None:
+        due_on: dt.date | None = self.cleaned_data.get("due_on")
+        if due_on is not None and due_on < timezone.localdate():
+            raise forms.ValidationError(
+                _("“Aim to achieve by” is in the past: choose today or a later date.")
+            )
+        return due_on
 
 
 class ClaimForm(forms.Form):

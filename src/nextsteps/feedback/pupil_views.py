@@ -16,6 +16,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from nextsteps import access
@@ -108,7 +109,7 @@ def submission(request: HttpRequest, urn: int, work_id: int, pupil_id: int) -> H
                     version_form.add_error(None, str(error))
                 else:
                     messages.success(request, _("Saved! Your teacher can see your work."))
-                    return redirect(request.path)
+                    return redirect(f"{request.path}#my-work")  # the pupil's place on the page
         elif action in {"feedback", "acknowledge", "final"} and can_record and record:
             feedback_form = FeedbackForm(request.POST, prefix="f", criteria=criteria)
             done = _staff_action(request, action, record, feedback_form, codes)
@@ -437,7 +438,13 @@ def notifications(request: HttpRequest, urn: int) -> HttpResponse:
     school = access.access_school(request.user, urn)
     if request.method == "POST":
         count = services.notifications_mark_read(user=request.user, school_id=school.pk)
-        messages.success(request, _("%(n)d notifications marked as read.") % {"n": count})
+        messages.success(
+            request,
+            ngettext(
+                "%(n)d notification marked as read.", "%(n)d notifications marked as read.", count
+            )
+            % {"n": count},
+        )
         return redirect("feedback:notifications", urn=school.urn)
     return render(
         request,

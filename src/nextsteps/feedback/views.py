@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from nextsteps import access
@@ -324,7 +325,7 @@ def class_targets(request: HttpRequest, urn: int, class_id: int) -> HttpResponse
                     by=request.user,
                 )
             except FeedbackRefused as error:
-                form.add_error(None, str(error))
+                form.add_error(error.field if error.field in form.fields else None, str(error))
             else:
                 messages.success(
                     request, _("Target set for %(pupil)s.") % {"pupil": target.pupil.name}
@@ -407,7 +408,12 @@ def conversation_new(request: HttpRequest, urn: int, class_id: int) -> HttpRespo
                 count = sum(1 for e in entries if e.level is not None)
                 messages.success(
                     request,
-                    _("Learning conversation saved; %(n)d judgements recorded.") % {"n": count},
+                    ngettext(
+                        "Learning conversation saved; %(n)d judgement recorded.",
+                        "Learning conversation saved; %(n)d judgements recorded.",
+                        count,
+                    )
+                    % {"n": count},
                 )
                 return redirect(
                     "feedback:conversation", urn=school.urn, conversation_id=conversation.pk

@@ -13,7 +13,7 @@ from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Exists, Model, OuterRef, Prefetch, QuerySet
 
 from nextsteps.accounts.models import User
-from nextsteps.curriculum.models import Framework, Objective, Scale, ScaleLevel, Strand
+from nextsteps.curriculum.models import Framework, Objective, Scale, ScaleLevel, Strand, Subject
 from nextsteps.markbook.models import Attachment, Judgement, Standing
 from nextsteps.people.models import Pupil
 from nextsteps.teaching.models import Class, GroupMembership, PupilGroup
@@ -119,6 +119,18 @@ class Markbook:
     group: PupilGroup | None
     year: int | None
     years: list[int] = field(default_factory=list)
+
+
+def pupil_class_subject_ids(*, pupil_id: int, class_id: int | None) -> set[int]:
+    """The subjects of one of the pupil's classes (none when the pupil is not in it), so a
+    profile opened from a class opens on that class's subject."""
+    if class_id is None:
+        return set()
+    return set(
+        Subject.objects.filter(
+            classes__pk=class_id, classes__enrolments__pupil_id=pupil_id
+        ).values_list("pk", flat=True)
+    )
 
 
 def frameworks_for_class(teaching_class: Class) -> QuerySet[Framework]:

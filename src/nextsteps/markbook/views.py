@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from nextsteps import access
@@ -29,6 +29,7 @@ from nextsteps.markbook.cells import render_cell
 from nextsteps.markbook.models import AssessmentPoint, Judgement, Method, Standing
 from nextsteps.markbook.uploads import UploadRefused
 from nextsteps.next_page import next_page
+from nextsteps.people.models import Pupil
 from nextsteps.policy import drop_selectors
 from nextsteps.schools.models import Department, School
 from nextsteps.teaching.models import Class
@@ -474,7 +475,11 @@ def fill_column(request: HttpRequest, urn: int, class_id: int, objective_id: int
     services.judgements_record_bulk(entries=entries, by=request.user, teaching_class=teaching_class)
     messages.success(
         request,
-        _("%(level)s recorded for %(count)d pupils on %(code)s.")
+        ngettext(
+            "%(level)s recorded for %(count)d pupil on %(code)s.",
+            "%(level)s recorded for %(count)d pupils on %(code)s.",
+            len(entries),
+        )
         % {"level": level.label, "count": len(entries), "code": objective.code},
     )
     return redirect(_markbook_url(school, teaching_class, request.POST))
@@ -561,6 +566,18 @@ def capture(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
     )
 
 
+def _profile_default(
+    frameworks: list[Framework], pupil: Pupil, class_id: int | None
+) -> Framework | None:
+    """Opened from a class, the profile shows that class's subject (mathematics first, as the
+    class's markbook does); otherwise the first of the pupil's subjects."""
+    subject_ids = selectors.pupil_class_subject_ids(pupil_id=pupil.pk, class_id=class_id)
+    of_class = [f for f in frameworks if f.subject_id in subject_ids]
+    maths = [f for f in of_class if f.subject.name == "Mathematics"]
+    choices = maths or of_class or frameworks
+    return choices[0] if choices else None
+
+
 @access.signed_in
 @require_GET
 def pupil_profile(request: HttpRequest, urn: int, pupil_id: int) -> HttpResponse:
@@ -579,7 +596,7 @@ def pupil_profile(request: HttpRequest, urn: int, pupil_id: int) -> HttpResponse
         )
     chosen = next(
         (f for f in frameworks if str(f.pk) == request.GET.get("framework")),
-        frameworks[0] if frameworks else None,
+        _profile_default(frameworks, pupil, _int(request.GET.get("class"))),
     )
     if chosen is None:
         raise Http404("No frameworks in this school")

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from nextsteps import access
@@ -370,7 +370,11 @@ def planning_next_steps(request: HttpRequest, urn: int, class_id: int) -> HttpRe
             else:
                 messages.success(
                     request,
-                    _("%(n)d focus groups and the next lesson's intentions are created.")
+                    ngettext(
+                        "%(n)d focus group and the next lesson's intentions are created.",
+                        "%(n)d focus groups and the next lesson's intentions are created.",
+                        len(created.groups),
+                    )
                     % {"n": len(created.groups)},
                 )
                 return redirect("planning_unit", urn=urn, unit_id=created.lesson.unit_id)

@@ -18,7 +18,12 @@ NEXT_STEP_MAX = 300
 
 
 class FeedbackRefused(ValueError):
-    """A change that cannot be made, with the reason in words the person can act on."""
+    """A change that cannot be made, with the reason in words the person can act on, and the
+    field it is about when it is about one (a form shows it there; the API names it)."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 # ---------------------------------------------------------------------------- notifications

@@ -38,6 +38,16 @@ from nextsteps.teaching.models import Class
 # ---------------------------------------------------------------------------- targets
 
 
+def _check_due_on(due_on: dt.date | None) -> None:
+    """A target's date is one to aim for: today or later, never one already gone."""
+    if due_on is not None and due_on < timezone.localdate():
+        raise FeedbackRefused(
+            _("The date to achieve the target by (%(date)s) is in the past: choose today or later.")
+            % {"date": due_on.strftime("%d/%m/%Y")},
+            field="due_on",
+        )
+
+
 @transaction.atomic
 def target_set(
     *,
@@ -53,7 +63,8 @@ def target_set(
     """A target set with the pupil, in their words, linked to a learning intention."""
     wording = wording.strip()
     if not wording:
-        raise FeedbackRefused(_("Write the target in the pupil's words."))
+        raise FeedbackRefused(_("Write the target in the pupil's words."), field="wording")
+    _check_due_on(due_on)
     check_same_school(pupil.school_id, teaching_class, objective)
     target = Target.objects.create(
         school_id=pupil.school_id,
@@ -95,6 +106,8 @@ def target_update(*, target: Target, changes: Mapping[str, Any], by: Any) -> Tar
         if not wording:
             raise FeedbackRefused(_("Write the target in the pupil's words."))
         changes = {**changes, "wording": wording[:300]}
+    if "due_on" in changes and changes["due_on"] != target.due_on:
+        _check_due_on(changes["due_on"])  # a date already past may stay; a new one may not
     before = snapshot(target)
     changed = [name for name, value in changes.items() if getattr(target, name) != value]
     if not changed:

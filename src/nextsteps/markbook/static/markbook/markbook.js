@@ -56,7 +56,11 @@
 
     var levels = {};
     document.querySelectorAll("[data-mb-level]").forEach(function (key) {
-      levels[key.dataset.mbLevel] = { css: key.dataset.mbLevelClass, label: key.dataset.mbLabel };
+      levels[key.dataset.mbLevel] = {
+        css: key.dataset.mbLevelClass,
+        label: key.dataset.mbLabel,
+        short: key.dataset.mbShort
+      };
     });
 
     function rows() { return Array.prototype.slice.call(grid.tBodies[0].rows); }
@@ -325,7 +329,8 @@
       data.set("position", String(levelPosition));
       data.set("method", method ? method.value : "");
       var level = levels[String(levelPosition)] || { label: String(levelPosition), css: "" };
-      enqueue(td, data, { label: level.label, css: level.css, short: String(levelPosition) });
+      // The cell shows the level's short label while it saves, as it will once saved.
+      enqueue(td, data, { label: level.label, css: level.css, short: level.short || String(levelPosition) });
     }
 
     if (retryButton) { retryButton.addEventListener("click", retryAll); }
@@ -452,13 +457,11 @@
         if (!td || !submitter || !submitter.value || !pressed) { return; }
         var data = new FormData(form);
         data.set(submitter.name, submitter.value);
-        var label = submitter.textContent.replace(/^\s*\d+\s*·\s*/, "").trim();
         var match = /\blevel-\d+\b/.exec(submitter.className);
-        var number = (/^\s*(\d+)/.exec(submitter.textContent) || [])[1] || "";
         enqueue(td, data, {
-          label: label,
+          label: submitter.dataset.mbLabel || submitter.textContent.trim(),
           css: match ? match[0] : "",
-          short: number,
+          short: submitter.dataset.mbShort || "",
           fromPanel: true
         });
       });
@@ -474,6 +477,53 @@
 
     var first = cellAt(0, 0);
     if (first) { activate(first, false); }
+
+    // ------------------------------------------------------------------ column wording
+
+    // A column's code is a button: a tap (or Enter) shows the objective's full wording in a
+    // box that stays in view; the same button, Close or Escape hides it and focus returns.
+    var wording = document.getElementById("mb-column-wording");
+    var wordingFor = null;
+    function closeWording(returnFocus) {
+      if (!wording || !wordingFor) { return; }
+      wording.hidden = true;
+      wordingFor.setAttribute("aria-expanded", "false");
+      if (returnFocus) { wordingFor.focus(); }
+      wordingFor = null;
+    }
+    function showWording(button) {
+      if (wordingFor) { wordingFor.setAttribute("aria-expanded", "false"); }
+      wording.querySelector("[data-mb-wording-code]").textContent = button.dataset.mbCode;
+      wording.querySelector("[data-mb-wording-text]").textContent = button.dataset.mbWording;
+      wording.hidden = false;
+      button.setAttribute("aria-expanded", "true");
+      wordingFor = button;
+    }
+    if (wording) {
+      grid.tHead.addEventListener("click", function (event) {
+        var button = event.target.closest("button[data-mb-wording]");
+        if (!button) { return; }
+        if (wordingFor === button) { closeWording(false); } else { showWording(button); }
+      });
+      grid.tHead.addEventListener("keydown", function (event) {
+        if (event.key === "Escape" && wordingFor) { closeWording(true); }
+      });
+      wording.querySelector("[data-mb-wording-close]").addEventListener("click", function () {
+        closeWording(true);
+      });
+    }
+
+    // The skip link lands on the cell the arrow keys move from, so typing can start at once.
+    var skip = document.querySelector("[data-mb-skip]");
+    if (skip) {
+      skip.addEventListener("click", function (event) {
+        var td = activeCell();
+        if (!td) { return; }
+        event.preventDefault();
+        td.scrollIntoView({ block: "nearest", inline: "nearest" });
+        activate(td, true);
+      });
+    }
 
     // ------------------------------------------------------------------ other people's edits
 

@@ -52,6 +52,30 @@
     });
   }
 
+  // A confirmation stays where the person was: a form that sends them back to the part of
+  // the page they used (its #fragment) has its message moved there, into a
+  // [data-ns-messages-here] place if the part has one, and focused so it is read out and seen.
+  function placeMessages() {
+    var box = document.querySelector(".ns-messages");
+    var id = window.location.hash ? decodeURIComponent(window.location.hash.slice(1)) : "";
+    var part = id ? document.getElementById(id) : null;
+    if (!box || !part) { return; }
+    var here = part.querySelector("[data-ns-messages-here]");
+    if (here) { here.appendChild(box); } else { part.insertBefore(box, part.firstChild); }
+    box.classList.add("ns-messages-placed");
+    box.setAttribute("tabindex", "-1");
+    // The browser's own move to the #fragment resets focus once the page has loaded, so the
+    // message takes focus after that.
+    function show() {
+      box.focus({ preventScroll: true });
+      box.scrollIntoView({ block: "center" });
+    }
+    if (document.readyState === "complete") { show(); } else {
+      window.addEventListener("load", function () { window.setTimeout(show, 0); });
+    }
+  }
+  placeMessages();
+
   var resizing = null;
   markScrollers();
   window.addEventListener("resize", function () {
