@@ -29,12 +29,13 @@ def four_oak() -> tuple[Class, list[Pupil]]:
 
 
 def empty_column(teaching_class: Class, pupils: list[Pupil]) -> Objective:
-    """A Year 4 maths objective nobody in the class has evidence on yet.
+    """A Year 4 maths objective of this journey's own, added at the end of the year's grid as a
+    department would add one.
 
-    The browser tests share one demo school per worker, so the demo's empty columns may
-    already have been filled by a test that ran earlier; then a new column is added at the
-    end of the year's grid, as a department would add an objective."""
-    used = set(Judgement.objects.filter(pupil__in=pupils).values_list("objective_id", flat=True))
+    The browser tests share one demo school per worker, and other journeys (the task-speed
+    ones) record into the demo's own empty columns: a journey that took one of those would
+    pass or fail by the order the tests ran in. So each keystroke journey adds its own column,
+    with a code no other journey looks for, and never touches the demo's."""
     objectives = list(
         Objective.objects.filter(
             framework__school=teaching_class.school,
@@ -42,21 +43,24 @@ def empty_column(teaching_class: Class, pupils: list[Pupil]) -> Objective:
             year_group=teaching_class.year_group,
         ).order_by("position")
     )
-    for objective in objectives:
-        if objective.pk not in used:
-            return objective
     last = objectives[-1]
-    return Objective.objects.create(
+    taken = {o.code for o in objectives}
+    code = next(
+        f"KEYSTROKES-{n}" for n in range(1, len(objectives) + 2) if f"KEYSTROKES-{n}" not in taken
+    )
+    objective = Objective.objects.create(
         school=last.school,
         framework=last.framework,
         strand=last.strand,
-        code=f"KEYSTROKES-{len(objectives)}",
+        code=code,
         wording="An objective the keystroke journeys added",
         year_group=last.year_group,
         key_stage=last.key_stage,
         dimension=last.dimension,
-        position=max(o.position for o in objectives) + 1,
+        position=last.position + 1,
     )
+    assert not Judgement.objects.filter(pupil__in=pupils, objective=objective).exists()
+    return objective
 
 
 def open_markbook(page: Any, teaching_class: Class) -> None:
