@@ -17,14 +17,22 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from nextsteps.people.models import Pupil
-from nextsteps.progress import compute, options
+from nextsteps.progress import compute, ks4_analysis, options, residuals
 from nextsteps.progress.baselines import BaselineRule, UnknownCohort, shipped_rules
 from nextsteps.progress.ks4_models import Ks4Model, shipped_models
-from nextsteps.progress.measures import A8_COLUMNS, KS2_SUBJECTS, P8_MEASURES, Bands, GroupTable
+from nextsteps.progress.measures import (
+    A8_COLUMNS,
+    KS2_SUBJECTS,
+    P8_MEASURES,
+    Bands,
+    GroupTable,
+    ks2_average,
+)
 from nextsteps.progress.models import (
     Ks1Result,
     Ks2Result,
     Ks4ModelAdoption,
+    Ks4Qualification,
     Ks4Result,
     NominalScore,
     ProxyBaseline,
@@ -33,7 +41,8 @@ from nextsteps.progress.models import (
     ReferenceTable,
 )
 from nextsteps.progress.tables import DATA_DIR, read_points
-from nextsteps.schools.models import School, Trust
+from nextsteps.schools.models import School, Subject, Trust
+from nextsteps.teaching.models import Class, Enrolment
 
 Kind = ReferenceTable.Kind
 Source = ReferenceTable.Source
@@ -456,3 +465,89 @@ def option_plans(school: School, year_group: int) -> list[PupilPlan]:
         )
         for pupil in pupils
     ]
+
+
+# --- KS4 results analysis --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ks4Cohort:
+    """A KS4 cohort's pupils with their grades and Year 11 classes, and the school's subjects
+    each qualification belongs to."""
+
+    pupils: list[ks4_analysis.CohortPupil]
+    classes: list[ks4_analysis.ClassInfo]
+    subject_of: dict[str, Subject | None]  # qualification subject → the school's subject
+    by_id: dict[str, Pupil]
+
+
+def ks4_cohort(school: School, year: int) -> Ks4Cohort:
+    """The cohort of a KS4 year in a fixed number of queries (six), whatever its size."""
+    pupils = ks4_pupils(Pupil.objects.filter(school=school), year)
+    records = [record_of(p) for p in pupils]
+    entries: dict[int, list[tuple[str, float]]] = {}
+    for pupil_id, subject, points in Ks4Qualification.objects.filter(
+        school=school, result__year=year
+    ).values_list("result__pupil_id", "subject", "points"):
+        entries.setdefault(pupil_id, []).append((subject, float(points)))
+    ks2, _notes = compute.ks2_test_points(records, nominal_scores(school), ("reading", "maths"))
+    average = ks2_average(ks2["reading"], ks2["maths"])
+    subjects = list(Subject.objects.filter(school=school).select_related("department"))
+    names = {s.name: s for s in subjects}
+    qualifications = {subject for found in entries.values() for subject, _ in found}
+    subject_of = {
+        q: names.get(ks4_analysis.subject_of(q, names) or "") for q in sorted(qualifications)
+    }
+    memberships, classes = _year11_classes(school, year, [p.pk for p in pupils], subject_of)
+    cohort = [
+        ks4_analysis.CohortPupil(
+            record=record,
+            grades=residuals.subject_grades(entries.get(pupil.pk, [])),
+            classes=tuple(memberships.get(pupil.pk, ())),
+            ks2_average=float(average[i]),
+        )
+        for i, (pupil, record) in enumerate(zip(pupils, records, strict=True))
+    ]
+    return Ks4Cohort(cohort, classes, subject_of, {str(p.pk): p for p in pupils})
+
+
+def _year11_classes(
+    school: School, year: int, pupil_ids: list[int], subject_of: dict[str, Subject | None]
+) -> tuple[dict[int, list[int]], list[ks4_analysis.ClassInfo]]:
+    """The Year 11 classes of the school year the exams were sat in (from September before),
+    each with the qualification subjects it taught (its subjects' names in them)."""
+    memberships: dict[int, list[int]] = {}
+    for class_id, pupil_id in Enrolment.objects.filter(
+        school=school,
+        pupil_id__in=pupil_ids,
+        teaching_class__year_group=11,
+        teaching_class__academic_year__starts_on__year=year - 1,
+    ).values_list("teaching_class_id", "pupil_id"):
+        memberships.setdefault(pupil_id, []).append(class_id)
+    class_ids = {c for ids in memberships.values() for c in ids}
+    infos = []
+    for teaching_class in Class.objects.filter(pk__in=class_ids).prefetch_related("subjects"):
+        taught = {s.pk for s in teaching_class.subjects.all()}
+        own = tuple(q for q, s in subject_of.items() if s is not None and s.pk in taught)
+        infos.append(ks4_analysis.ClassInfo(teaching_class.pk, teaching_class.name, own))
+    return memberships, infos
+
+
+def ks4_subject_scope(cohort: Ks4Cohort, department_ids: set[int] | None) -> set[str] | None:
+    """The qualification subjects of some departments (None: every subject)."""
+    if department_ids is None:
+        return None
+    return {
+        q
+        for q, subject in cohort.subject_of.items()
+        if subject is not None and subject.department_id in department_ids
+    }
+
+
+def ks4_analysis_for(
+    school: School, year: int, department_ids: set[int] | None = None
+) -> tuple[Ks4Cohort, ks4_analysis.Ks4Analysis]:
+    """The cohort's analysis; for a head of department, their departments' subjects only."""
+    cohort = ks4_cohort(school, year)
+    scope = ks4_subject_scope(cohort, department_ids)
+    return cohort, ks4_analysis.analyse(year, cohort.pupils, cohort.classes, scope)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from nextsteps import access, filereading
-from nextsteps.progress import compute, explain, options, selectors, services
+from nextsteps.progress import compute, explain, ks4_explain, options, selectors, services
 from nextsteps.progress.ks4_models import shipped_models
 from nextsteps.progress.models import Ks4ModelAdoption, ReferenceTable
 from nextsteps.progress.tables import InputError, TextFile
@@ -199,6 +199,49 @@ def ks1_ks2_page(request: HttpRequest, urn: int, year: int) -> HttpResponse:
         report = selectors.ks1_ks2_report(school, year, table, pupils)
         context |= explain.ks1_ks2_context(report)
     return render(request, "progress/ks1_ks2.html", context)
+
+
+# --- KS4 results analysis ------------------------------------------------------------------
+
+
+@access.signed_in
+@require_GET
+def ks4_analysis_page(request: HttpRequest, urn: int, year: int) -> HttpResponse:
+    """A KS4 cohort's results: Attainment 8, Basics, grades and residuals by subject, group
+    and class. Leaders see every subject; a head of department their department's."""
+    school = access.access_school(request.user, urn)
+    departments = access.results_departments(request.user, school)
+    cohort, analysis = selectors.ks4_analysis_for(school, year, departments)
+    if not cohort.pupils:
+        raise Http404("No results for that year")
+    sections = ks4_explain.group_sections(analysis)
+    subjects = [r.subject for r in analysis.residuals]
+    return render(
+        request,
+        "progress/ks4_analysis.html",
+        {
+            "school": school,
+            "year": year,
+            "analysis": analysis,
+            "scoped": departments is not None,
+            "leader": departments is None,
+            "element_labels": ks4_explain.ELEMENT_LABELS,
+            "grade_labels": ks4_explain.grade_labels(),
+            "residual_chart": ks4_explain.residual_chart(analysis.residuals),
+            "residual_rows": [
+                (
+                    r,
+                    ks4_explain.residual_band(r),
+                    ks4_explain.RESIDUAL_WORDS[ks4_explain.residual_band(r)],
+                )
+                for r in analysis.residuals
+            ],
+            "sections": sections,
+            "matrices": [
+                (section, ks4_explain.residual_matrix(section, subjects)) for section in sections
+            ],
+        },
+    )
 
 
 # --- loading results ---------------------------------------------------------------------
