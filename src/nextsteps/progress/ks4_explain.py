@@ -21,6 +21,11 @@ ELEMENT_LABELS = {
     "ebacc": _("EBacc slots (three)"),
     "open": _("Open slots (three)"),
 }
+CHART_WORDS = {  # short, to fit beside the chart
+    "above average": _("higher"),
+    "average": _("in line"),
+    "below average": _("lower"),
+}
 RESIDUAL_WORDS = {
     "above average": _("higher than in their other subjects"),
     "average": _("in line with their other subjects"),
@@ -44,7 +49,7 @@ def residual_row(label: str, residual: SubjectResidual) -> ChartRow:
         ci_low=residual.ci_low if residual.ci_low is not None else residual.residual,
         ci_high=residual.ci_high if residual.ci_high is not None else residual.residual,
         band=band,
-        band_label=str(RESIDUAL_WORDS[band]),
+        band_label=str(CHART_WORDS[band]),
         small=residual.small,
     )
 
