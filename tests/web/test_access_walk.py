@@ -280,6 +280,7 @@ EXPECTED = {
     "/school/{secondary}/progress/options/": {"admin", "leader"},
     # KS4 results: leaders, and heads of department for their own subjects.
     "/school/{secondary}/progress/ks4/{p8_year}/": {"admin", "leader", "hod"},
+    "/school/{secondary}/progress/ks4/year11/": {"admin", "leader", "hod"},
     "/school/{urn}/judging/": {"admin", "teacher", "ta", "primaryhead"},
     "/school/{urn}/judging/feedback/": {"teacher", "ta", "primaryhead"},
     "/school/{urn}/judging/exemplars/": {"admin", "teacher", "ta", "primaryhead"},

@@ -89,3 +89,14 @@ def residual_matrix(
 
 def grade_labels() -> list[str]:
     return [str(_("U")) if grade == 0 else str(grade) for grade in GRADES]
+
+
+YEAR11_LABELS = {
+    ("sen", "yes"): _("SEN support or EHC plan"),
+    ("sen", "no"): _("No SEN"),
+}
+
+
+def year11_group_label(grouping: str, label: str) -> str:
+    found = YEAR11_LABELS.get((grouping, label))
+    return str(found) if found is not None else group_label(grouping, label)

@@ -16,8 +16,10 @@ import numpy as np
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from nextsteps.curriculum.models import ScaleLevel
+from nextsteps.markbook.models import AssessmentPoint, StandingSnapshot
 from nextsteps.people.models import Pupil
-from nextsteps.progress import compute, ks4_analysis, options, residuals
+from nextsteps.progress import compute, ks4_analysis, options, residuals, working_at
 from nextsteps.progress.baselines import BaselineRule, UnknownCohort, shipped_rules
 from nextsteps.progress.ks4_models import Ks4Model, shipped_models
 from nextsteps.progress.measures import (
@@ -551,3 +553,91 @@ def ks4_analysis_for(
     cohort = ks4_cohort(school, year)
     scope = ks4_subject_scope(cohort, department_ids)
     return cohort, ks4_analysis.analyse(year, cohort.pupils, cohort.classes, scope)
+
+
+# --- the current Year 11: working-at grades ---------------------------------------------
+
+YEAR11_GROUPINGS: dict[str, Any] = {  # grouping → how a pupil row (see below) is labelled
+    "disadvantaged": lambda p: "yes" if p["disadvantaged"] else "no",
+    "sen": lambda p: "no" if p["sen_status"] == "N" else "yes",
+    "eal": lambda p: "yes" if p["eal"] else "no",
+    "gender": lambda p: {"F": "female", "M": "male"}.get(p["gender"], "not recorded"),
+}
+
+
+@dataclass(frozen=True)
+class Year11Point:
+    point: AssessmentPoint
+    subjects: list[working_at.WorkingAt]
+
+
+@dataclass(frozen=True)
+class Year11Group:
+    grouping: str
+    label: str
+    pupils: int
+    subjects: dict[str, working_at.WorkingAt]
+
+
+@dataclass(frozen=True)
+class Year11WorkingAt:
+    pupils: int  # Year 11 on roll
+    points: list[Year11Point]  # oldest first
+    subjects: list[str]
+    groups: list[Year11Group]  # at the latest point
+
+
+def year11_working_at(school: School, department_ids: set[int] | None = None) -> Year11WorkingAt:
+    """The current Year 11's working-at grades at each assessment point, by subject, and by
+    group at the latest point (four queries); a head of department's subjects only."""
+    pupils: list[dict[str, Any]] = [
+        dict(row)
+        for row in Pupil.objects.filter(on_roll(), school=school, year_group=11).values(
+            "pk", "disadvantaged", "sen_status", "eal", "gender"
+        )
+    ]
+    levels: dict[int, list[tuple[str, float]]] = {}
+    for scale_id, label, value in ScaleLevel.objects.filter(school=school).values_list(
+        "scale_id", "label", "value"
+    ):
+        levels.setdefault(scale_id, []).append((label, float(value)))
+    scales = [scale for scale, found in levels.items() if working_at.is_grade_scale(found)]
+    rows = StandingSnapshot.objects.filter(
+        school=school,
+        pupil_id__in=[p["pk"] for p in pupils],
+        objective__framework__scale_id__in=scales,
+        value__isnull=False,
+    )
+    if department_ids is not None:
+        rows = rows.filter(objective__framework__subject__department_id__in=department_ids)
+    by_point: dict[int, list[tuple[int, str, float]]] = {}
+    for point_id, pupil_id, subject, grade in rows.values_list(
+        "point_id", "pupil_id", "objective__framework__subject__name", "value"
+    ):
+        if grade is not None:  # filtered out above; the type cannot tell
+            by_point.setdefault(point_id, []).append((pupil_id, subject, float(grade)))
+    points = list(AssessmentPoint.objects.filter(pk__in=list(by_point)).order_by("date", "name"))
+    shown = [
+        Year11Point(point, working_at.by_subject(working_at.pupil_grades(by_point[point.pk])))
+        for point in points
+    ]
+    subjects = sorted({w.subject for p in shown for w in p.subjects}, key=str.casefold)
+    groups = _year11_groups(pupils, by_point[points[-1].pk]) if points else []
+    return Year11WorkingAt(len(pupils), shown, subjects, groups)
+
+
+def _year11_groups(
+    pupils: list[dict[str, Any]], rows: list[tuple[int, str, float]]
+) -> list[Year11Group]:
+    grades = working_at.pupil_grades(rows)
+    out = []
+    for grouping, label_of in YEAR11_GROUPINGS.items():
+        members: dict[str, list[int]] = {}
+        for pupil in pupils:
+            members.setdefault(label_of(pupil), []).append(pupil["pk"])
+        for label in sorted(members):
+            found = working_at.by_subject(grades, members[label])
+            out.append(
+                Year11Group(grouping, label, len(members[label]), {w.subject: w for w in found})
+            )
+    return out

@@ -244,6 +244,50 @@ def ks4_analysis_page(request: HttpRequest, urn: int, year: int) -> HttpResponse
     )
 
 
+@access.signed_in
+@require_GET
+def ks4_year11_page(request: HttpRequest, urn: int) -> HttpResponse:
+    """The current Year 11's working-at grades from assessment points, for the year group and
+    its groups: no pupil's figure and no prediction."""
+    school = access.access_school(request.user, urn)
+    departments = access.results_departments(request.user, school)
+    if school.phase == School.Phase.PRIMARY:
+        raise Http404("Year 11 is at secondary schools")
+    board = selectors.year11_working_at(school, departments)
+    return render(
+        request,
+        "progress/ks4_year11.html",
+        {
+            "school": school,
+            "board": board,
+            "scoped": departments is not None,
+            "leader": departments is None,
+            "grade_labels": ks4_explain.grade_labels(),
+            "latest": board.points[-1] if board.points else None,
+            "cohorts": selectors.progress8_cohorts(school),
+            "group_rows": [
+                (
+                    str(explain.GROUPING_LABELS[g.grouping]),
+                    ks4_explain.year11_group_label(g.grouping, g.label),
+                    g,
+                    [g.subjects.get(subject) for subject in board.subjects],
+                )
+                for g in board.groups
+            ],
+            "trend": [
+                (
+                    subject,
+                    [
+                        next((w for w in p.subjects if w.subject == subject), None)
+                        for p in board.points
+                    ],
+                )
+                for subject in board.subjects
+            ],  # fmt: skip
+        },
+    )
+
+
 # --- loading results ---------------------------------------------------------------------
 
 
