@@ -123,8 +123,10 @@ def test_the_page_shows_the_hand_worked_figures(cast: Cast) -> None:
 
 
 def test_a_head_of_department_sees_their_departments_subjects(cast: Cast) -> None:
-    build_cohort(cast)
+    pupils = build_cohort(cast)
+    maths_class(cast, pupils[:3])
     html = cast.client("hod").get(url(cast)).content.decode()
+    assert "Mathematics: +0.28" in row_of(html, "ks4-classes", "11 Ma1")
     residuals = html.split('data-testid="residuals"', 1)[1].split("</table>", 1)[0]
     assert "Mathematics" in residuals
     for other in ("History", "French", "English language", "Combined science"):
@@ -161,6 +163,14 @@ def test_the_demo_shows_last_summers_classes_and_subjects(cast: Cast) -> None:
     for name in ("11A", "11 Ma1", "11 Ma4", "11B En"):
         row_of(html, "ks4-classes", name)
     assert "ebacc entry" not in text(html).lower()
+    # The demo's pupils do better in maths than in their other subjects, worse in history.
+    assert "higher than in their other subjects" in row_of(html, "residuals", "Mathematics")
+    assert "lower than in their other subjects" in row_of(html, "residuals", "History")
+    # Mrs Shah sees the maths sets, not the forms or another department's classes.
+    hod = cast.client("hod").get(url(cast, demo_year(cast))).content.decode()
+    classes = hod.split('data-testid="ks4-classes"', 1)[1].split("</table>", 1)[0]
+    names = re.findall(r'<th scope="row"[^>]*>\s*([^<]+?)\s*<', classes)
+    assert names == ["11 Ma1", "11 Ma2", "11 Ma3", "11 Ma4"], names
 
 
 def test_query_count_does_not_grow_with_the_cohort(

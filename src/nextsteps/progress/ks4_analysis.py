@@ -146,8 +146,8 @@ def analyse(
     class_rows = []
     for info in classes:
         members = [p for p in pupils if info.class_id in p.classes]
-        if not members:
-            continue
+        if not members or (subjects is not None and not set(info.subjects) & set(subjects)):
+            continue  # a department's analysis shows the classes that taught its subjects
         own = [
             r for r in subject_residuals([m.grades for m in members]) if r.subject in info.subjects
         ]
