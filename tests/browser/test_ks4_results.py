@@ -35,6 +35,9 @@ def test_the_ks4_analysis_reads_well_at_each_size(page_for: Any, viewport: str) 
     expect(page.get_by_test_id("ks4-classes").get_by_text("11 Ma1")).to_be_visible()
     screenshot(page, f"ks4-analysis-{viewport}")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.get_by_role("link", name="Year 11 now: working-at grades").click()
+    expect(page.get_by_test_id("no-predictions")).to_contain_text("No predicted grades.")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert page.js_errors == []
 
 
