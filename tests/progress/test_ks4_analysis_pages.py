@@ -183,3 +183,16 @@ def test_query_count_does_not_grow_with_the_cohort(
     # and 28 classes; it does not grow with either.
     with django_assert_max_num_queries(11):
         assert client.get(url(cast, demo_year(cast))).status_code == 200
+
+
+def test_a_cohort_loaded_as_attainment_8_points_says_it_has_no_grades_by_subject(
+    cast: Cast,
+) -> None:
+    from tests.progress.progress_db import build_p8_cohort
+
+    build_p8_cohort(cast.secondary)  # Attainment 8 and elements only, no qualifications
+    body = text(cast.client("leader").get(url(cast)).content.decode())
+    assert "No grades by subject are loaded for this cohort" in body
+    assert "No subject has pupils with grades in other subjects to compare with." in body
+    # 24 + 38 + 66 + 44 + 70.5 + 41 + 50 + 35 = 368.5 over 8 pupils = 46.06 (half up).
+    assert "46.06 average Attainment 8 of all 8 pupils" in body
