@@ -283,6 +283,18 @@ def hod_department_ids(user: Any, school: School) -> set[int]:
     }
 
 
+def results_departments(user: Any, school: School) -> set[int] | None:
+    """Whose subjects' exam results the user may analyse: None (every subject) for
+    whole-school staff and trust leaders, a head of department's own departments, else 404."""
+    mark_asked()
+    if sees_whole_school(user, school):
+        return None
+    departments = hod_department_ids(user, school)
+    if not departments:
+        raise Http404("Not found")
+    return departments
+
+
 def departments_for(user: Any, school: School) -> QuerySet[Department]:
     """Departments whose assessment policy work the user may read: every department for
     whole-school staff, a head of department's own departments, none for anyone else."""

@@ -207,7 +207,14 @@ class Samples:
         return [fill(route, self.values(school, route, role)) for role in roles]
 
     def values(self, school: str, route: str, role: str) -> dict[str, Any]:
-        kinds = ("/moderation/", "/cj/", "/p8/", "statutory/phonics/", "statutory/baseline/")
+        kinds = (
+            "/moderation/",
+            "/cj/",
+            "/p8/",
+            "/ks4/",
+            "statutory/phonics/",
+            "statutory/baseline/",
+        )
         kind = next((k for k in kinds if k in route), "")
         key = (school, kind, role)
         if key not in self.cache:
@@ -240,7 +247,7 @@ def judging_kwargs(school: Any, kind: str) -> dict[str, Any]:
 def results_year(school: Any, kind: str) -> int:
     from nextsteps.progress.models import Ks2Result, Ks4Result
 
-    results = Ks4Result if kind == "/p8/" else Ks2Result
+    results = Ks4Result if kind in ("/p8/", "/ks4/") else Ks2Result
     return results.objects.filter(school=school).values_list("year", flat=True).first() or 0
 
 

@@ -85,6 +85,7 @@ MAIN_PAGES: dict[str, tuple[str, str, str]] = {
     ),
     "progress": ("leader", "secondary", "school/<int:urn>/progress/"),
     "progress-8": ("leader", "secondary", "school/<int:urn>/progress/p8/<int:year>/"),
+    "ks4-results": ("leader", "secondary", "school/<int:urn>/progress/ks4/<int:year>/"),
     "assessments": ("teacher", "primary", "school/<int:urn>/assessments/"),
     "assessment-marks": (
         "teacher",

@@ -196,8 +196,10 @@ def test_trust_dashboard_query_budget(cast: Cast, django_assert_max_num_queries:
     client.get(url)
     # Budget: session, user and access (7) + each school's dashboard figures (8 for each of
     # the trust's 2 schools, and one more where pupils have key stage results, for the prior
-    # attainment bands): it grows with the number of schools, never with pupils.
-    with django_assert_max_num_queries(7 + 9 * 2):
+    # attainment bands) + results: the secondary's KS4 cohorts, pupils, tables with their
+    # groups and nominal scores (5); the primary's KS2 years, pupils and table (3). It grows
+    # with the number of schools, never with pupils.
+    with django_assert_max_num_queries(7 + 9 * 2 + 5 + 3):
         assert client.get(url).status_code == 200
 
 

@@ -147,12 +147,19 @@ def test_trust_dashboard_shows_the_trusts_schools_side_by_side(cast: Cast) -> No
     url = reverse("trust_dashboard", kwargs={"trust": "riverbend"})
     response = cast.client("trustleader").get(url)
     assert response.status_code == 200
-    names = [line.school.name for line, _figures in response.context["lines"]]
-    assert names == ["Hollins Park Primary School", "Kingsmead Academy"]
+    names = {
+        phase["phase"]: [line.school.name for line, _figures in phase["lines"]]
+        for phase in response.context["phases"]
+    }
+    assert names == {
+        "primary": ["Hollins Park Primary School"],
+        "secondary": ["Kingsmead Academy"],
+        "all-through": [],
+    }
     csv = cast.client("trustleader").get(
         reverse("trust_dashboard_csv", kwargs={"trust": "riverbend"})
     )
-    assert csv.content.decode("utf-8-sig").startswith("School,Pupils")
+    assert csv.content.decode("utf-8-sig").startswith("School,Phase,Pupils")
     for username in ("primaryhead", "leader", "teacher", "parent", "otherteacher"):
         assert cast.client(username).get(url).status_code == 404, username
     assert (

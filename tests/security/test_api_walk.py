@@ -67,6 +67,7 @@ EXPECTED_API = {
     ("get", "/api/v1/schools/{urn}/progress/tables/{table_id}"): set(),
     ("get", "/api/v1/schools/{urn}/progress/ks2/{year}"): {"admin", "primaryhead"},
     ("get", "/api/v1/schools/{urn}/progress/p8/{year}"): set(),
+    ("get", "/api/v1/schools/{urn}/progress/ks4/{year}"): set(),
     # Options against the KS4 models are for secondary schools (Kingsmead's in the walk).
     ("get", "/api/v1/schools/{urn}/progress/options"): set(),
     # The demo's comparative judgement sessions are Kingsmead's: the primary school's URL finds

@@ -285,6 +285,9 @@ EXPECTED = {
     "/school/{urn}/progress/results/": {"admin", "primaryhead"},
     "/school/{urn}/progress/tables/": {"admin", "primaryhead"},
     "/school/{secondary}/progress/options/": {"admin", "leader"},
+    # KS4 results: leaders, and heads of department for their own subjects.
+    "/school/{secondary}/progress/ks4/{p8_year}/": {"admin", "leader", "hod"},
+    "/school/{secondary}/progress/ks4/year11/": {"admin", "leader", "hod"},
     "/school/{urn}/judging/": {"admin", "teacher", "ta", "primaryhead"},
     "/school/{urn}/judging/feedback/": {"teacher", "ta", "primaryhead"},
     "/school/{urn}/judging/exemplars/": {"admin", "teacher", "ta", "primaryhead"},
@@ -385,6 +388,7 @@ EXPECTED = {
     "/api/v1/schools/{urn}/progress/tables/{p8_table}": {"admin", "primaryhead"},
     "/api/v1/schools/{urn}/progress/ks2/{ks2_year}": {"admin", "primaryhead"},
     "/api/v1/schools/{secondary}/progress/p8/{p8_year}": {"admin", "leader"},
+    "/api/v1/schools/{secondary}/progress/ks4/{p8_year}": {"admin", "leader", "hod"},
     "/api/v1/schools/{secondary}/progress/options": {"admin", "leader"},
     # A department's data: its head and whole-school staff; no teacher, pupil or parent.
     "/school/{secondary}/reports/departments/{maths_department}/": {"admin", "leader", "hod"},

@@ -18,6 +18,7 @@ from nextsteps.api.pagination import Pages
 from nextsteps.api.schemas import (
     Id,
     Ks1Ks2Out,
+    Ks4AnalysisOut,
     OptionsOut,
     Progress8Out,
     ProgressCohortsOut,
@@ -26,11 +27,12 @@ from nextsteps.api.schemas import (
     ReferenceTableOut,
 )
 from nextsteps.people.models import Pupil
-from nextsteps.progress import compute, options, selectors
+from nextsteps.progress import compute, ks4_analysis, options, selectors
 from nextsteps.progress.baselines import INTERNAL_ESTIMATE, BaselineRule
 from nextsteps.progress.ks4_models import shipped_models
 from nextsteps.progress.measures import KS2_SUBJECTS, P8_MEASURES
 from nextsteps.progress.models import ReferenceTable
+from nextsteps.progress.residuals import GRADES, SubjectResidual
 from nextsteps.schools.models import School
 
 router = Router()
@@ -253,6 +255,87 @@ def _pupil_entries(report: selectors.Report) -> list[dict[str, Any]]:
         }
         for entry in report.computed.report["pupils"]
     ]
+
+
+@router.get(
+    "/schools/{urn}/progress/ks4/{year}",
+    response=Ks4AnalysisOut,
+    summary="KS4 results analysis: Attainment 8, Basics, grades and subject residuals",
+    description="The figures of the KS4 results page: Attainment 8 and its elements, Basics, "
+    "each subject's grade distribution and residual (the pupils' grades in it minus the mean "
+    "of their grades in their other subjects, with a 95% interval), by group and by Year 11 "
+    "class. For leaders every subject; for a head of department their department's subjects "
+    "(Attainment 8 and Basics stay the whole cohort's). No pupil is listed.",
+)
+def ks4_results(request: HttpRequest, urn: Id, year: Year) -> dict[str, Any]:
+    school = access.access_school(request.user, urn)
+    departments = access.results_departments(request.user, school)
+    cohort, analysis = selectors.ks4_analysis_for(school, year, departments)
+    if not cohort.pupils:
+        raise Http404("No results for that year")
+    return {
+        "year": year,
+        "subjects": analysis.subjects,
+        "headline": _ks4_headline(analysis.headline),
+        "distributions": [
+            {
+                "subject": d.subject,
+                "n": d.n,
+                "grades": {
+                    "U" if g == 0 else str(g): c for g, c in zip(GRADES, d.counts, strict=True)
+                },
+                "mean": d.mean,
+                "at_least_4": d.at_least_4,
+                "at_least_7": d.at_least_7,
+            }
+            for d in analysis.distributions
+        ],
+        "residuals": [_residual(r) for r in analysis.residuals],
+        "groups": {
+            name: {
+                row.label: {
+                    "headline": _ks4_headline(row.headline),
+                    "residuals": [_residual(r) for r in row.residuals.values()],
+                }
+                for row in rows
+            }
+            for name, rows in analysis.groups
+        },
+        "classes": [
+            {
+                "class_id": row.info.class_id,
+                "name": row.info.name,
+                "subjects": list(row.info.subjects),
+                "headline": _ks4_headline(row.headline),
+                "residuals": [_residual(r) for r in row.residuals],
+            }
+            for row in analysis.classes
+        ],
+    }
+
+
+def _ks4_headline(headline: ks4_analysis.Headline) -> dict[str, Any]:
+    return {
+        "n": headline.n,
+        "attainment8": headline.attainment8,
+        "elements": headline.elements,
+        "basics": headline.basics,
+        "small": headline.small,
+    }
+
+
+def _residual(residual: SubjectResidual) -> dict[str, Any]:
+    return {
+        "subject": residual.subject,
+        "n": residual.n,
+        "grade": residual.grade,
+        "others": residual.others,
+        "residual": residual.residual,
+        "ci_low": residual.ci_low,
+        "ci_high": residual.ci_high,
+        "small": residual.small,
+        "significant": residual.significant,
+    }
 
 
 @router.get(

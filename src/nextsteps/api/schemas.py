@@ -465,6 +465,64 @@ class BasicsOut(Schema):
     strong: BasicsThresholdOut
 
 
+class Ks4HeadlineOut(Schema):
+    n: int = Field(..., description="Pupils with KS4 results")
+    attainment8: float | None = Field(..., description="Mean Attainment 8 of every pupil")
+    elements: dict[str, float | None] = Field(
+        ..., description="Mean of each element: english, maths, ebacc, open (slot points)"
+    )
+    basics: BasicsOut
+    small: bool = Field(..., description="Fewer than 6 pupils: flagged, never hidden")
+
+
+class SubjectResidualOut(Schema):
+    subject: str
+    n: int = Field(..., description="Pupils with a grade in it and in another subject")
+    grade: float = Field(..., description="Their mean grade in the subject")
+    others: float = Field(..., description="The mean of their mean grades in other subjects")
+    residual: float = Field(..., description="Mean of (grade − mean of their other subjects)")
+    ci_low: float | None = Field(None, description="95% interval, from 2 pupils")
+    ci_high: float | None = None
+    small: bool
+    significant: bool = Field(..., description="The interval lies wholly above or below 0")
+
+
+class GradeDistributionOut(Schema):
+    subject: str
+    n: int
+    grades: dict[str, int] = Field(..., description="Pupils at each grade, 9 down to U")
+    mean: float | None
+    at_least_4: int
+    at_least_7: int
+
+
+class Ks4GroupOut(Schema):
+    headline: Ks4HeadlineOut
+    residuals: list[SubjectResidualOut]
+
+
+class Ks4ClassOut(Schema):
+    class_id: int
+    name: str
+    subjects: list[str] = Field(..., description="The qualification subjects the class taught")
+    headline: Ks4HeadlineOut
+    residuals: list[SubjectResidualOut] = Field(..., description="In the class's subjects")
+
+
+class Ks4AnalysisOut(Schema):
+    year: int
+    subjects: list[str] = Field(
+        ..., description="The subjects analysed: every subject, or a department's"
+    )
+    headline: Ks4HeadlineOut
+    distributions: list[GradeDistributionOut]
+    residuals: list[SubjectResidualOut]
+    groups: dict[str, dict[str, Ks4GroupOut]] = Field(
+        ..., description="disadvantaged, sen, eal, gender, prior_attainment: label → figures"
+    )
+    classes: list[Ks4ClassOut]
+
+
 class Progress8SchoolOut(Schema):
     progress8: MeasureOut
     english: MeasureOut

@@ -40,7 +40,8 @@ from nextsteps.progress import selectors, services
 from nextsteps.progress.baselines import shipped_rules
 from nextsteps.progress.models import Ks2Result, Ks4Result, PlannedOption, ReferenceTable
 from nextsteps.progress.tables import DATA_DIR, read_p8_estimates
-from nextsteps.schools.models import School
+from nextsteps.schools.models import AcademicYear, School, Subject
+from nextsteps.teaching.models import Class, Enrolment
 
 KS4_LEAVERS = 120
 YEAR6_LEAVERS = 58
@@ -67,6 +68,7 @@ def build_demo_data(*, primary: School, secondary: School, today: dt.date) -> No
     for ks4_year in sorted({year, with_ks2, latest_cohort(year, available=False)}, reverse=True):
         if not Ks4Result.objects.filter(school=secondary, year=ks4_year).exists():
             ks4_leavers(secondary, ks4_year)
+    year11_classes(secondary, year)  # last summer's: the KS4 analysis by class
     if not Ks2Result.objects.filter(school=primary, year=year).exists():
         year6_leavers(primary, year)
     if not PlannedOption.objects.filter(school=secondary, pupil__year_group=9).exists():
@@ -229,27 +231,99 @@ def ks4_leavers(school: School, year: int) -> None:
         )
 
 
+# How much better or worse than their other subjects the demo's pupils do in a few subjects,
+# in grades, so that the KS4 analysis has residuals to find (the rest are in line).
+SUBJECT_EFFECTS = {"Mathematics": 0.45, "Computing": 0.5, "History": -0.6, "Drama": -0.5}
+
+
 def gcse_grades(upn: str, year: int, level: float, rng: random.Random) -> list[list[object]]:
     """A typical set of GCSEs for a pupil working at `level` points per subject."""
 
-    def grade() -> str:
-        points = round(clip(level + rng.gauss(0, 0.9), 0, 9))
+    def grade(subject: str) -> str:
+        points = round(clip(level + SUBJECT_EFFECTS.get(subject, 0) + rng.gauss(0, 0.9), 0, 9))
         return "U" if points == 0 else str(points)
 
     subjects = [("English language", "english_language"), ("Mathematics", "maths")]
     if rng.random() < 0.93:
         subjects.append(("English literature", "english_literature"))
-    subjects += [("Combined science (first award)", "ebacc")]
-    subjects += [("Combined science (second award)", "ebacc")]
+    subjects += [("Combined science", "ebacc"), ("Combined science", "ebacc")]  # double award
     if rng.random() < 0.85:
         subjects.append((rng.choice(("History", "Geography")), "ebacc"))
     if rng.random() < 0.45:
         subjects.append(("French", "ebacc"))
     if rng.random() < 0.15:
-        subjects.append(("Computer science", "ebacc"))
+        subjects.append(("Computing", "ebacc"))
     options = rng.sample(OPEN_SUBJECTS, 2 if rng.random() < 0.3 else 3)
     subjects += [(subject, "open") for subject in options]
-    return [[upn, year, subject, kind, grade()] for subject, kind in subjects]
+    return [[upn, year, subject, kind, grade(subject)] for subject, kind in subjects]
+
+
+YEAR11_FORMS = ("A", "B", "C", "D")
+YEAR11_TEACHING = {  # subject → its classes' code; maths in sets, the rest in forms
+    "English": "En",
+    "Mathematics": "Ma",
+    "Science": "Sc",
+    "History": "Hi",
+    "Geography": "Gg",
+    "French": "Fr",
+}
+
+
+def year11_classes(school: School, year: int) -> None:
+    """The Year 11 forms and teaching groups the leavers of `year` were in, that school year."""
+    start = year - 1
+    academic_year, _ = AcademicYear.objects.get_or_create(
+        school=school,
+        name=f"{start}/{year % 100:02d}",
+        defaults={"starts_on": dt.date(start, 9, 1), "ends_on": dt.date(year, 8, 31)},
+    )
+    if Class.objects.filter(academic_year=academic_year, year_group=11).exists():
+        return
+    pupils = list(
+        Pupil.objects.filter(school=school, ks4_result__year=year)
+        .select_related("ks4_result")
+        .order_by("upn")
+    )
+    attainment = sorted(pupils, key=lambda p: -float(p.ks4_result.maths))
+    subjects = {s.name: s for s in Subject.objects.filter(school=school)}
+    forms = [pupils[i::4] for i in range(4)]
+    groups: list[tuple[str, str, list[Pupil], list[Subject]]] = [
+        (f"11{letter}", Class.Kind.FORM, members, [])
+        for letter, members in zip(YEAR11_FORMS, forms, strict=True)
+    ]
+    size = -(-len(pupils) // 4)
+    for subject_name, code in YEAR11_TEACHING.items():
+        subject = subjects.get(subject_name)
+        if subject is None:
+            continue
+        if subject_name == "Mathematics":
+            sets = [attainment[n * size : (n + 1) * size] for n in range(4)]
+            groups += [
+                (f"11 {code}{n + 1}", Class.Kind.TEACHING, members, [subject])
+                for n, members in enumerate(sets)
+            ]
+        else:
+            groups += [
+                (f"11{letter} {code}", Class.Kind.TEACHING, members, [subject])
+                for letter, members in zip(YEAR11_FORMS, forms, strict=True)
+            ]
+    enrolments = []
+    for name, kind, members, taught in groups:
+        teaching_class = Class.objects.create(
+            school=school, academic_year=academic_year, name=name, kind=kind, year_group=11
+        )
+        teaching_class.subjects.set(taught)
+        enrolments += [
+            Enrolment(
+                school=school,
+                pupil=pupil,
+                teaching_class=teaching_class,
+                starts_on=dt.date(start, 9, 3),
+                ends_on=dt.date(year, 6, 26),
+            )
+            for pupil in members
+        ]
+    Enrolment.objects.bulk_create(enrolments)
 
 
 # --- Hollins Park: Year 6 leavers ------------------------------------------------------

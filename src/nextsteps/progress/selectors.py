@@ -16,15 +16,25 @@ import numpy as np
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from nextsteps.curriculum.models import ScaleLevel
+from nextsteps.markbook.models import AssessmentPoint, StandingSnapshot
 from nextsteps.people.models import Pupil
-from nextsteps.progress import compute, options
+from nextsteps.progress import compute, ks4_analysis, options, residuals, working_at
 from nextsteps.progress.baselines import BaselineRule, UnknownCohort, shipped_rules
 from nextsteps.progress.ks4_models import Ks4Model, shipped_models
-from nextsteps.progress.measures import A8_COLUMNS, KS2_SUBJECTS, P8_MEASURES, Bands, GroupTable
+from nextsteps.progress.measures import (
+    A8_COLUMNS,
+    KS2_SUBJECTS,
+    P8_MEASURES,
+    Bands,
+    GroupTable,
+    ks2_average,
+)
 from nextsteps.progress.models import (
     Ks1Result,
     Ks2Result,
     Ks4ModelAdoption,
+    Ks4Qualification,
     Ks4Result,
     NominalScore,
     ProxyBaseline,
@@ -33,7 +43,8 @@ from nextsteps.progress.models import (
     ReferenceTable,
 )
 from nextsteps.progress.tables import DATA_DIR, read_points
-from nextsteps.schools.models import School, Trust
+from nextsteps.schools.models import School, Subject, Trust
+from nextsteps.teaching.models import Class, Enrolment
 
 Kind = ReferenceTable.Kind
 Source = ReferenceTable.Source
@@ -456,3 +467,177 @@ def option_plans(school: School, year_group: int) -> list[PupilPlan]:
         )
         for pupil in pupils
     ]
+
+
+# --- KS4 results analysis --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ks4Cohort:
+    """A KS4 cohort's pupils with their grades and Year 11 classes, and the school's subjects
+    each qualification belongs to."""
+
+    pupils: list[ks4_analysis.CohortPupil]
+    classes: list[ks4_analysis.ClassInfo]
+    subject_of: dict[str, Subject | None]  # qualification subject → the school's subject
+    by_id: dict[str, Pupil]
+
+
+def ks4_cohort(school: School, year: int) -> Ks4Cohort:
+    """The cohort of a KS4 year in a fixed number of queries (six), whatever its size."""
+    pupils = ks4_pupils(Pupil.objects.filter(school=school), year)
+    records = [record_of(p) for p in pupils]
+    entries: dict[int, list[tuple[str, float]]] = {}
+    for pupil_id, subject, points in Ks4Qualification.objects.filter(
+        school=school, result__year=year
+    ).values_list("result__pupil_id", "subject", "points"):
+        entries.setdefault(pupil_id, []).append((subject, float(points)))
+    ks2, _notes = compute.ks2_test_points(records, nominal_scores(school), ("reading", "maths"))
+    average = ks2_average(ks2["reading"], ks2["maths"])
+    subjects = list(Subject.objects.filter(school=school).select_related("department"))
+    names = {s.name: s for s in subjects}
+    qualifications = {subject for found in entries.values() for subject, _ in found}
+    subject_of = {
+        q: names.get(ks4_analysis.subject_of(q, names) or "") for q in sorted(qualifications)
+    }
+    memberships, classes = _year11_classes(school, year, [p.pk for p in pupils], subject_of)
+    cohort = [
+        ks4_analysis.CohortPupil(
+            record=record,
+            grades=residuals.subject_grades(entries.get(pupil.pk, [])),
+            classes=tuple(memberships.get(pupil.pk, ())),
+            ks2_average=float(average[i]),
+        )
+        for i, (pupil, record) in enumerate(zip(pupils, records, strict=True))
+    ]
+    return Ks4Cohort(cohort, classes, subject_of, {str(p.pk): p for p in pupils})
+
+
+def _year11_classes(
+    school: School, year: int, pupil_ids: list[int], subject_of: dict[str, Subject | None]
+) -> tuple[dict[int, list[int]], list[ks4_analysis.ClassInfo]]:
+    """The Year 11 classes of the school year the exams were sat in (from September before),
+    each with the qualification subjects it taught (its subjects' names in them)."""
+    memberships: dict[int, list[int]] = {}
+    for class_id, pupil_id in Enrolment.objects.filter(
+        school=school,
+        pupil_id__in=pupil_ids,
+        teaching_class__year_group=11,
+        teaching_class__academic_year__starts_on__year=year - 1,
+    ).values_list("teaching_class_id", "pupil_id"):
+        memberships.setdefault(pupil_id, []).append(class_id)
+    class_ids = {c for ids in memberships.values() for c in ids}
+    infos = []
+    for teaching_class in Class.objects.filter(pk__in=class_ids).prefetch_related("subjects"):
+        taught = {s.pk for s in teaching_class.subjects.all()}
+        own = tuple(q for q, s in subject_of.items() if s is not None and s.pk in taught)
+        infos.append(ks4_analysis.ClassInfo(teaching_class.pk, teaching_class.name, own))
+    return memberships, infos
+
+
+def ks4_subject_scope(cohort: Ks4Cohort, department_ids: set[int] | None) -> set[str] | None:
+    """The qualification subjects of some departments (None: every subject)."""
+    if department_ids is None:
+        return None
+    return {
+        q
+        for q, subject in cohort.subject_of.items()
+        if subject is not None and subject.department_id in department_ids
+    }
+
+
+def ks4_analysis_for(
+    school: School, year: int, department_ids: set[int] | None = None
+) -> tuple[Ks4Cohort, ks4_analysis.Ks4Analysis]:
+    """The cohort's analysis; for a head of department, their departments' subjects only."""
+    cohort = ks4_cohort(school, year)
+    scope = ks4_subject_scope(cohort, department_ids)
+    return cohort, ks4_analysis.analyse(year, cohort.pupils, cohort.classes, scope)
+
+
+# --- the current Year 11: working-at grades ---------------------------------------------
+
+YEAR11_GROUPINGS: dict[str, Any] = {  # grouping → how a pupil row (see below) is labelled
+    "disadvantaged": lambda p: "yes" if p["disadvantaged"] else "no",
+    "sen": lambda p: "no" if p["sen_status"] == "N" else "yes",
+    "eal": lambda p: "yes" if p["eal"] else "no",
+    "gender": lambda p: {"F": "female", "M": "male"}.get(p["gender"], "not recorded"),
+}
+
+
+@dataclass(frozen=True)
+class Year11Point:
+    point: AssessmentPoint
+    subjects: list[working_at.WorkingAt]
+
+
+@dataclass(frozen=True)
+class Year11Group:
+    grouping: str
+    label: str
+    pupils: int
+    subjects: dict[str, working_at.WorkingAt]
+
+
+@dataclass(frozen=True)
+class Year11WorkingAt:
+    pupils: int  # Year 11 on roll
+    points: list[Year11Point]  # oldest first
+    subjects: list[str]
+    groups: list[Year11Group]  # at the latest point
+
+
+def year11_working_at(school: School, department_ids: set[int] | None = None) -> Year11WorkingAt:
+    """The current Year 11's working-at grades at each assessment point, by subject, and by
+    group at the latest point (four queries); a head of department's subjects only."""
+    pupils: list[dict[str, Any]] = [
+        dict(row)
+        for row in Pupil.objects.filter(on_roll(), school=school, year_group=11).values(
+            "pk", "disadvantaged", "sen_status", "eal", "gender"
+        )
+    ]
+    levels: dict[int, list[tuple[str, float]]] = {}
+    for scale_id, label, value in ScaleLevel.objects.filter(school=school).values_list(
+        "scale_id", "label", "value"
+    ):
+        levels.setdefault(scale_id, []).append((label, float(value)))
+    scales = [scale for scale, found in levels.items() if working_at.is_grade_scale(found)]
+    rows = StandingSnapshot.objects.filter(
+        school=school,
+        pupil_id__in=[p["pk"] for p in pupils],
+        objective__framework__scale_id__in=scales,
+        value__isnull=False,
+    )
+    if department_ids is not None:
+        rows = rows.filter(objective__framework__subject__department_id__in=department_ids)
+    by_point: dict[int, list[tuple[int, str, float]]] = {}
+    for point_id, pupil_id, subject, grade in rows.values_list(
+        "point_id", "pupil_id", "objective__framework__subject__name", "value"
+    ):
+        if grade is not None:  # filtered out above; the type cannot tell
+            by_point.setdefault(point_id, []).append((pupil_id, subject, float(grade)))
+    points = list(AssessmentPoint.objects.filter(pk__in=list(by_point)).order_by("date", "name"))
+    shown = [
+        Year11Point(point, working_at.by_subject(working_at.pupil_grades(by_point[point.pk])))
+        for point in points
+    ]
+    subjects = sorted({w.subject for p in shown for w in p.subjects}, key=str.casefold)
+    groups = _year11_groups(pupils, by_point[points[-1].pk]) if points else []
+    return Year11WorkingAt(len(pupils), shown, subjects, groups)
+
+
+def _year11_groups(
+    pupils: list[dict[str, Any]], rows: list[tuple[int, str, float]]
+) -> list[Year11Group]:
+    grades = working_at.pupil_grades(rows)
+    out = []
+    for grouping, label_of in YEAR11_GROUPINGS.items():
+        members: dict[str, list[int]] = {}
+        for pupil in pupils:
+            members.setdefault(label_of(pupil), []).append(pupil["pk"])
+        for label in sorted(members):
+            found = working_at.by_subject(grades, members[label])
+            out.append(
+                Year11Group(grouping, label, len(members[label]), {w.subject: w for w in found})
+            )
+    return out

@@ -13,6 +13,8 @@ urlpatterns = [
         views.proxy_baseline_remove,
         name="progress8_proxy_remove",
     ),
+    path("ks4/<int:year>/", views.ks4_analysis_page, name="ks4_analysis"),
+    path("ks4/year11/", views.ks4_year11_page, name="ks4_year11"),
     path("ks2/<int:year>/", views.ks1_ks2_page, name="ks1_ks2"),
     path("results/", views.results_upload, name="progress_results"),
     path("tables/", views.reference_tables, name="progress_tables"),

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from nextsteps import access, filereading
-from nextsteps.progress import compute, explain, options, selectors, services
+from nextsteps.progress import compute, explain, ks4_explain, options, selectors, services
 from nextsteps.progress.ks4_models import shipped_models
 from nextsteps.progress.models import Ks4ModelAdoption, ReferenceTable
 from nextsteps.progress.tables import InputError, TextFile
@@ -199,6 +199,93 @@ def ks1_ks2_page(request: HttpRequest, urn: int, year: int) -> HttpResponse:
         report = selectors.ks1_ks2_report(school, year, table, pupils)
         context |= explain.ks1_ks2_context(report)
     return render(request, "progress/ks1_ks2.html", context)
+
+
+# --- KS4 results analysis ------------------------------------------------------------------
+
+
+@access.signed_in
+@require_GET
+def ks4_analysis_page(request: HttpRequest, urn: int, year: int) -> HttpResponse:
+    """A KS4 cohort's results: Attainment 8, Basics, grades and residuals by subject, group
+    and class. Leaders see every subject; a head of department their department's."""
+    school = access.access_school(request.user, urn)
+    departments = access.results_departments(request.user, school)
+    cohort, analysis = selectors.ks4_analysis_for(school, year, departments)
+    if not cohort.pupils:
+        raise Http404("No results for that year")
+    sections = ks4_explain.group_sections(analysis)
+    subjects = [r.subject for r in analysis.residuals]
+    return render(
+        request,
+        "progress/ks4_analysis.html",
+        {
+            "school": school,
+            "year": year,
+            "analysis": analysis,
+            "scoped": departments is not None,
+            "leader": departments is None,
+            "element_labels": ks4_explain.ELEMENT_LABELS,
+            "grade_labels": ks4_explain.grade_labels(),
+            "residual_chart": ks4_explain.residual_chart(analysis.residuals),
+            "residual_rows": [
+                (
+                    r,
+                    ks4_explain.residual_band(r),
+                    ks4_explain.RESIDUAL_WORDS[ks4_explain.residual_band(r)],
+                )
+                for r in analysis.residuals
+            ],
+            "sections": sections,
+            "matrices": [
+                (section, ks4_explain.residual_matrix(section, subjects)) for section in sections
+            ],
+        },
+    )
+
+
+@access.signed_in
+@require_GET
+def ks4_year11_page(request: HttpRequest, urn: int) -> HttpResponse:
+    """The current Year 11's working-at grades from assessment points, for the year group and
+    its groups: no pupil's figure and no prediction."""
+    school = access.access_school(request.user, urn)
+    departments = access.results_departments(request.user, school)
+    if school.phase == School.Phase.PRIMARY:
+        raise Http404("Year 11 is at secondary schools")
+    board = selectors.year11_working_at(school, departments)
+    return render(
+        request,
+        "progress/ks4_year11.html",
+        {
+            "school": school,
+            "board": board,
+            "scoped": departments is not None,
+            "leader": departments is None,
+            "grade_labels": ks4_explain.grade_labels(),
+            "latest": board.points[-1] if board.points else None,
+            "cohorts": selectors.progress8_cohorts(school),
+            "group_rows": [
+                (
+                    str(explain.GROUPING_LABELS[g.grouping]),
+                    ks4_explain.year11_group_label(g.grouping, g.label),
+                    g,
+                    [g.subjects.get(subject) for subject in board.subjects],
+                )
+                for g in board.groups
+            ],
+            "trend": [
+                (
+                    subject,
+                    [
+                        next((w for w in p.subjects if w.subject == subject), None)
+                        for p in board.points
+                    ],
+                )
+                for subject in board.subjects
+            ],  # fmt: skip
+        },
+    )
 
 
 # --- loading results ---------------------------------------------------------------------

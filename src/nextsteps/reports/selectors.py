@@ -564,11 +564,14 @@ class TrustSchool:
     gaps: list[GroupGap]
 
 
-def trust_dashboard(*, schools: list[School], today: dt.date | None = None) -> list[TrustSchool]:
-    """Each school's headline figures side by side (eight queries per school)."""
+def trust_dashboard(
+    *, schools: list[School], today: dt.date | None = None, group: str | None = None
+) -> list[TrustSchool]:
+    """Each school's headline figures side by side (eight queries per school), over the
+    pupils of a group when one is given."""
     result = []
     for school in schools:
-        board = school_dashboard(school=school, today=today)
+        board = school_dashboard(school=school, today=today, group=group)
         result.append(
             TrustSchool(
                 school=school,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from nextsteps import access
+from nextsteps.progress import trust as trust_results
 from nextsteps.reports import charts, class_selectors, filter_views, selectors
 from nextsteps.schools.models import School, Trust
 from nextsteps.web.exports import table_response
@@ -222,6 +223,17 @@ def _leader_export(
     raise Http404("No such table")
 
 
+TRUST_FILTERS = ("group", "side")  # what the trust view filters by, and its links carry
+
+
+def _trust_group(request: HttpRequest) -> selectors.PupilGroup | None:
+    slug = request.GET.get("group") or None
+    try:
+        return selectors.pupil_group(slug, side=request.GET.get("side", "")) if slug else None
+    except KeyError:
+        raise Http404("No such group") from None
+
+
 @access.signed_in
 @require_GET
 def trust_dashboard(request: HttpRequest, trust: str, fmt: str | None = None) -> HttpResponse:
@@ -229,55 +241,97 @@ def trust_dashboard(request: HttpRequest, trust: str, fmt: str | None = None) ->
     found = Trust.objects.filter(slug=trust, pk__in=access.trust_ids(request.user)).first()
     if found is None:
         raise Http404("No such trust")
+    group = _trust_group(request)
     schools = list(School.objects.filter(trust=found).order_by("name"))
-    lines = selectors.trust_dashboard(schools=schools)
+    lines = selectors.trust_dashboard(schools=schools, group=group.slug if group else None)
     subjects = sorted({s for line in lines for s in line.by_subject})
     if fmt is not None and request.GET.get("table") == "gaps":
         return _trust_gaps_export(found, lines, fmt)
     if fmt is not None:
-        rows = [
-            [
-                line.school.name,
-                line.pupils,
-                _pct(line.overall.percent_secure),
-                _pct(line.overall.percent_covered),
-            ]
-            + [
-                _pct(line.by_subject[s].percent_secure) if s in line.by_subject else ""
-                for s in subjects
-            ]
-            + [_pct(g.gap) for g in line.gaps]
-            for line in lines
-        ]
-        headers = [
-            _("School"),
-            _("Pupils"),
-            _("% secure"),
-            _("% with recent evidence"),
-            *subjects,
-        ] + [_("Gap: %(label)s") % {"label": label} for _key, label, *_rest in selectors.GROUPS]
-        return table_response(filename=f"{found.name} schools", fmt=fmt, headers=headers, rows=rows)
-    heatmap = charts.heatmap(
-        title=_("Core objectives secure, by school and subject"),
-        rows=[line.school.name for line in lines],
-        columns=subjects,
-        values={
-            (line.school.name, s): line.by_subject[s].secure_share
-            for line in lines
-            for s in line.by_subject
-        },
-    )
+        return _trust_export(found, lines, subjects, fmt)
+    query = urlencode({k: v for k, v in request.GET.items() if k in TRUST_FILTERS and v})
     return render(
         request,
         "reports/trust_dashboard.html",
         {
             "trust": found,
-            "lines": [(line, [line.by_subject.get(s) for s in subjects]) for line in lines],
-            "subjects": subjects,
+            "group": group,
+            "group_choices": selectors.pupil_groups(),
+            "query": query,
+            "phases": [
+                _trust_phase(phase, str(label), lines) for phase, label in School.Phase.choices
+            ],
             "groups": selectors.GROUPS,
-            "heatmap_svg": mark_safe(heatmap),  # noqa: S308 - built from escaped text in charts.py
+            **_trust_results(schools, group),
         },
     )
+
+
+def _trust_phase(phase: str, label: str, lines: list[selectors.TrustSchool]) -> dict[str, Any]:
+    """One phase's schools: their figures side by side, never beside another phase's."""
+    mine = [line for line in lines if line.school.phase == phase]
+    subjects = sorted({s for line in mine for s in line.by_subject})
+    heatmap = charts.heatmap(
+        title=_("Core objectives secure, by school and subject: %(phase)s schools")
+        % {"phase": label.lower()},
+        rows=[line.school.name for line in mine],
+        columns=subjects,
+        values={
+            (line.school.name, s): line.by_subject[s].secure_share
+            for line in mine
+            for s in line.by_subject
+        },
+    )
+    return {
+        "phase": phase,
+        "label": label,
+        "lines": [(line, [line.by_subject.get(s) for s in subjects]) for line in mine],
+        "subjects": subjects,
+        "heatmap_svg": mark_safe(heatmap) if mine else "",  # noqa: S308 - escaped in charts.py
+    }
+
+
+def _trust_results(schools: list[School], group: selectors.PupilGroup | None) -> dict[str, Any]:
+    """KS4 results for secondary schools and KS2 for primary (all-through in both), over the
+    group's pupils; none when the group cannot apply to leavers (this year's attendance)."""
+    if group is not None and group.key not in trust_results.RESULT_GROUPS:
+        return {"results_filtered_out": True}
+    admits = trust_results.record_filter(group.key, group.inside) if group else None
+    secondary = [s for s in schools if s.phase != School.Phase.PRIMARY]
+    primary = [s for s in schools if s.phase != School.Phase.SECONDARY]
+    return {
+        "ks4": trust_results.secondary_results(secondary, admits) if secondary else None,
+        "ks2": trust_results.primary_results(primary, admits) if primary else None,
+    }
+
+
+def _trust_export(
+    trust: Trust, lines: list[selectors.TrustSchool], subjects: list[str], fmt: str
+) -> HttpResponse:
+    rows = [
+        [
+            line.school.name,
+            line.school.get_phase_display(),
+            line.pupils,
+            _pct(line.overall.percent_secure),
+            _pct(line.overall.percent_covered),
+        ]
+        + [
+            _pct(line.by_subject[s].percent_secure) if s in line.by_subject else ""
+            for s in subjects
+        ]
+        + [_pct(g.gap) for g in line.gaps]
+        for line in sorted(lines, key=lambda line: (line.school.phase, line.school.name))
+    ]
+    headers = [
+        _("School"),
+        _("Phase"),
+        _("Pupils"),
+        _("% secure"),
+        _("% with recent evidence"),
+        *subjects,
+    ] + [_("Gap: %(label)s") % {"label": label} for _key, label, *_rest in selectors.GROUPS]
+    return table_response(filename=f"{trust.name} schools", fmt=fmt, headers=headers, rows=rows)
 
 
 @access.signed_in
