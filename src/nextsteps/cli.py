@@ -37,7 +37,7 @@ PRODUCT_COMMANDS: dict[str, str] = {
     "restore": "restore a backup archive, all or nothing (checks the whole archive first)",
     "sar": "a pupil's subject access export (zip of JSON, HTML and files)",
     "retention": "erase leavers' data after the school's retention period (--dry-run)",
-    "token": "make, list and revoke API tokens",
+    "token": "make (read-only, with an expiry), list and revoke API tokens",
     "db_worker": "run queued background tasks (when TASKS_BACKEND=database)",
 }
 

@@ -54,6 +54,8 @@ EXPECTED_API = {
     ("get", "/api/v1/schools/{urn}/judgements"): PRIMARY_ANYONE,
     ("get", "/api/v1/schools/{urn}/pupils/{pupil_id}/standings"): PRIMARY_ANYONE,
     ("get", "/api/v1/schools/{urn}/classes/{class_id}/markbook"): PRIMARY_STAFF,
+    # School-wide standings for reporting tools: staff, each within their own scope.
+    ("get", "/api/v1/schools/{urn}/standings"): PRIMARY_STAFF,
     ("get", "/api/v1/schools/{urn}/targets"): PRIMARY_ANYONE,
     ("get", "/api/v1/schools/{urn}/targets/{target_id}"): PRIMARY_ANYONE,  # Amara's own
     ("get", "/api/v1/schools/{urn}/assessments"): PRIMARY_STAFF,

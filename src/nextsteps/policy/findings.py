@@ -19,10 +19,11 @@ from nextsteps.policy.models import (
     KeyQuestion,
     MarkingKind,
     Response,
+    ResponseVersion,
     Status,
     Structure,
 )
-from nextsteps.policy.selectors import settings_for
+from nextsteps.policy.selectors import SUBMITTED_STATUSES, settings_for
 from nextsteps.policy.structures import (
     Audience,
     Dimension,
@@ -47,11 +48,27 @@ class Finding:
     text: str
 
 
+def counted_version(response: Response | None) -> ResponseVersion | None:
+    """The version of a department's answer the synthesis counts: the submitted one, or while
+    the department redrafts an agreed answer, the agreed one; a draft alone counts for nothing."""
+    if response is None:
+        return None
+    if response.status in SUBMITTED_STATUSES:
+        return response.latest_version
+    return response.agreed_version
+
+
 @dataclass
 class DepartmentAnswer:
     department: Department
     response: Response | None
     lines: list[str] = field(default_factory=list)
+    version: ResponseVersion | None = None  # the counted version (see `counted_version`)
+
+    @property
+    def draft_only(self) -> bool:
+        """Answered, but nothing submitted yet: shown as a draft, not counted."""
+        return self.response is not None and self.version is None
 
     @property
     def status_label(self) -> str:
@@ -67,7 +84,12 @@ class Synthesis:
 
     @property
     def answered(self) -> list[DepartmentAnswer]:
-        return [a for a in self.answers if a.response is not None]
+        """Departments whose submitted answers are counted (drafts are not)."""
+        return [a for a in self.answers if a.version is not None]
+
+    @property
+    def drafting(self) -> list[DepartmentAnswer]:
+        return [a for a in self.answers if a.draft_only]
 
     def of_kind(self, kind: str) -> list[Finding]:
         return [f for f in self.findings if f.kind == kind]
@@ -92,29 +114,22 @@ class Synthesis:
 def synthesis_for(
     school: School, question: KeyQuestion, departments: list[Department]
 ) -> Synthesis:
-    """Each department's latest answer to the question and what they share, computed."""
+    """Each department's submitted answer to the question and what they share, computed; a
+    department with only a draft is listed as drafting and counted nowhere."""
     responses = {
         r.department_id: r
         for r in Response.objects.filter(
             question=question, department__in=departments
-        ).select_related("latest_version__author")
+        ).select_related("latest_version__author", "agreed_version__author")
     }
     answers = []
     for department in departments:
         response = responses.get(department.pk)
-        version = response.latest_version if response else None
+        version = counted_version(response)
         lines = describe(question.structure, version.structured) if version else []
-        answers.append(DepartmentAnswer(department, response, lines))
-    structured = {
-        a.department.name: a.response.latest_version.structured
-        for a in answers
-        if a.response is not None and a.response.latest_version is not None
-    }
-    texts = {
-        a.department.name: a.response.latest_version.text
-        for a in answers
-        if a.response is not None and a.response.latest_version is not None
-    }
+        answers.append(DepartmentAnswer(department, response, lines, version))
+    structured = {a.department.name: a.version.structured for a in answers if a.version}
+    texts = {a.department.name: a.version.text for a in answers if a.version}
     sizes = class_sizes(school) if question.structure == Structure.MARKING else {}
     by_name = {d.name: sizes.get(d.pk, DEFAULT_PUPILS_PER_CLASS) for d in departments}
     findings = _findings(question.structure, structured, texts, by_name, school)

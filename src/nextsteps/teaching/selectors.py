@@ -51,6 +51,11 @@ def class_pupils(teaching_class: Class, on: dt.date | None = None) -> list[Pupil
     )
 
 
+def class_pupil_ids(teaching_class: Class, on: dt.date | None = None) -> QuerySet[Enrolment]:
+    """The ids of the pupils in the class on a date, as a subquery (no query of its own)."""
+    return Enrolment.objects.filter(current(on), teaching_class=teaching_class).values("pupil_id")
+
+
 @dataclass
 class GroupView:
     group: PupilGroup
