@@ -53,7 +53,8 @@ def test_a_class_standings_in_one_paged_read_match_the_table(cast: Cast, bearer:
     assert {r["framework_id"] for r in rows} >= {cast.maths_framework.pk}
     one = expected.select_related("objective", "level").first()
     assert one is not None
-    row = next(r for r in rows if (r["pupil_id"], r["objective_id"]) == (one.pupil_id, one.objective_id))
+    cell = (one.pupil_id, one.objective_id)
+    row = next(r for r in rows if (r["pupil_id"], r["objective_id"]) == cell)
     assert row["objective_code"] == one.objective.code
     assert row["level"] == (one.level.label if one.level else None)
     assert row["evidence_count"] == one.evidence_count
@@ -80,9 +81,7 @@ def test_a_teacher_reads_only_the_pupils_of_their_classes(cast: Cast, bearer: Be
     record(cast, bearer)
     urn = cast.primary.urn
     rows = read_all(f"/api/v1/schools/{urn}/standings?year_group=4", bearer("teacher"))
-    theirs = set(
-        access.pupils_for(cast.user("teacher"), cast.primary).values_list("pk", flat=True)
-    )
+    theirs = set(access.pupils_for(cast.user("teacher"), cast.primary).values_list("pk", flat=True))
     assert rows and {r["pupil_id"] for r in rows} <= theirs
     # Everyone's standings, whole-school: the leader may see more than the teacher's.
     everyone = Standing.objects.filter(school=cast.primary, pupil__year_group=4)

@@ -25,7 +25,8 @@ def headers_for(secret: str) -> dict[str, str]:
 def test_a_read_only_token_reads_but_is_refused_on_a_write(cast: Cast) -> None:
     _, secret = token_create(user=cast.user("teacher"), name="trust", by=None, read_only=True)
     urn = cast.primary.urn
-    assert Client().get(f"/api/v1/schools/{urn}/standings", **headers_for(secret)).status_code == 200
+    reading = Client().get(f"/api/v1/schools/{urn}/standings", **headers_for(secret))
+    assert reading.status_code == 200
     before = Judgement.objects.count()
     answer = Client().post(
         f"/api/v1/schools/{urn}/judgements",
