@@ -96,8 +96,8 @@ def test_readers_are_sent_to_the_published_policy_and_see_nothing_else(
     assert home.status_code == 302
     assert home["Location"] == f"/school/{HOLLINS_PARK}/policy/published/"
     for path in ("preview/", "synthesis/", "questions/", "workload/", "reviews/"):
-        assert client.get(f"/school/{HOLLINS_PARK}/policy/{path}").status_code == 404
-    assert client.post(f"/school/{HOLLINS_PARK}/policy/publish/").status_code == 404
+        assert client.get(f"/school/{HOLLINS_PARK}/policy/{path}").status_code == 403
+    assert client.post(f"/school/{HOLLINS_PARK}/policy/publish/").status_code == 403
 
 
 def test_another_school_cannot_read_the_policy(cast: Cast) -> None:
