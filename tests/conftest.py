@@ -19,7 +19,7 @@ from django.test import Client
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
-from nextsteps.accounts.models import Role, User
+from nextsteps.accounts.models import Membership, Role, TrustMembership, User
 from nextsteps.curriculum.models import Framework
 from nextsteps.people.models import Pupil, Staff
 from nextsteps.schools.models import School
@@ -150,6 +150,17 @@ class Cast:
         client = Client()
         client.force_login(self.user(username))
         return client
+
+    def refused(self, username: str, school: School | None = None) -> int:
+        """What a person is answered on a page of a school their role does not open: 403 where
+        they belong to the school (saying so reveals nothing), 404 anywhere else."""
+        school = school or self.primary
+        user = self.user(username)
+        member = Membership.objects.filter(user=user, school=school).exists() or (
+            school.trust_id is not None
+            and TrustMembership.objects.filter(user=user, trust_id=school.trust_id).exists()
+        )
+        return 403 if member else 404
 
 
 @pytest.fixture

@@ -4,7 +4,9 @@ Rules are role × scope: a trust leader sees the trust's schools; an admin and a
 leader their school; a head of department their department's classes; a teacher their
 classes; a teaching assistant the groups they support; a parent their own children; a pupil
 only themselves. Objects outside a person's scope are reported as not found (404), so that
-ids cannot be probed; a role a person does not hold in a school is also a 404.
+ids cannot be probed. A page of a school the person belongs to that their role does not open
+(a teacher on a leaders' page) is refused plainly (403, `refuse`): the page exists in every
+school, so saying so reveals nothing. Anyone else is told not found.
 
 `AccessCheckedMiddleware` fails any request whose view never asked this module, so a new
 route cannot forget. Views that are open to everyone say so with `@public`.
@@ -17,7 +19,7 @@ import enum
 import functools
 import logging
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 from urllib.parse import urlencode
 
 from django.contrib.auth import REDIRECT_FIELD_NAME
@@ -193,7 +195,8 @@ def schools_for(user: Any) -> list[School]:
 
 
 def access_school(user: Any, urn: int, *, roles: Iterable[str] | None = None) -> School:
-    """The school with this URN if the user holds (one of) the roles there, else 404."""
+    """The school with this URN if the user holds (one of) the roles there; 403 to someone
+    with another role there (see `refuse`), else 404."""
     mark_asked()
     wanted = frozenset(roles) if roles is not None else None
     for membership in memberships(user):
@@ -203,6 +206,9 @@ def access_school(user: Any, urn: int, *, roles: Iterable[str] | None = None) ->
         school = School.objects.filter(urn=urn, trust_id__in=trust_ids(user)).first()
         if school is not None:
             return school
+    member_of = next((m.school for m in memberships(user) if m.school.urn == urn), None)
+    if member_of is not None:
+        refuse(user, member_of)
     raise Http404("No such school")
 
 
@@ -226,24 +232,39 @@ def sees_whole_school(user: Any, school: School) -> bool:
     return bool(roles_in(user, school) & WHOLE_SCHOOL_ROLES) or _leads_trust_of(user, school)
 
 
+def refuse(user: Any, school: School) -> NoReturn:
+    """Refuse a page of this school: plainly (403) to someone who belongs to the school, since
+    every school has the page and saying so reveals nothing; else "not found" (404)."""
+    if roles_in(user, school) or _leads_trust_of(user, school):
+        raise PermissionDenied(
+            _("This page is not open to your role at %(school)s.") % {"school": school.name}
+        )
+    raise Http404("Not found")
+
+
 def require_staff(user: Any, school: School) -> None:
     mark_asked()
     if not is_staff_in(user, school):
-        raise Http404("Not found")
+        refuse(user, school)
 
 
 def require_whole_school(user: Any, school: School) -> None:
     mark_asked()
     if not sees_whole_school(user, school):
-        raise Http404("Not found")
+        refuse(user, school)
+
+
+def has_role(user: Any, school: School, *roles: str) -> bool:
+    """Whether the user holds one of the roles in the school (a trust leader is a leader)."""
+    return bool(roles_in(user, school) & frozenset(roles)) or (
+        Role.LEADER in roles and _leads_trust_of(user, school)
+    )
 
 
 def require_role(user: Any, school: School, *roles: str) -> None:
     mark_asked()
-    if not roles_in(user, school) & frozenset(roles) and not (
-        Role.LEADER in roles and _leads_trust_of(user, school)
-    ):
-        raise Http404("Not found")
+    if not has_role(user, school, *roles):
+        refuse(user, school)
 
 
 class Audience(enum.StrEnum):
@@ -619,7 +640,7 @@ def require_judging_organiser(user: Any, school: School) -> None:
     """A senior leader or a head of department (who may set up sessions), else 404."""
     mark_asked()
     if not (organises_judging(user, school, None) or hod_department_ids(user, school)):
-        raise Http404("Not found")
+        refuse(user, school)
 
 
 def judging_sessions_for(

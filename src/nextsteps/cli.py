@@ -37,31 +37,39 @@ PRODUCT_COMMANDS: dict[str, str] = {
     "restore": "restore a backup archive, all or nothing (checks the whole archive first)",
     "sar": "a pupil's subject access export (zip of JSON, HTML and files)",
     "retention": "erase leavers' data after the school's retention period (--dry-run)",
-    "token": "make, list and revoke API tokens",
+    "token": "make (read-only, with an expiry), list and revoke API tokens",
     "db_worker": "run queued background tasks (when TASKS_BACKEND=database)",
 }
 
 
 def usage() -> str:
-    lines = ["usage: nextsteps COMMAND [options]", "", "commands:"]
+    """One line for every command, file commands (no database) first."""
+    lines = ["usage: nextsteps COMMAND [options]", "", "on files, with no database:"]
     for name, (_, text) in FILE_COMMANDS.items():
         lines.append(f"  {name:<10} {text}")
+    lines += ["", "on the school's database:"]
     for name, text in PRODUCT_COMMANDS.items():
         lines.append(f"  {name:<10} {text}")
     lines += [
         "",
         "Django's own commands (migrate, check, createsuperuser, ...) work too.",
-        "Run 'nextsteps COMMAND --help' for a command's options.",
+        "Run 'nextsteps COMMAND --help' (or 'nextsteps help COMMAND') for a command's options.",
     ]
     return "\n".join(lines)
 
 
+# The management commands' own names, answered under their public names.
+INTERNAL_NAMES: dict[str, str] = {internal: public for public, internal in ALIASES.items()}
+
+
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["help"] and len(args) > 1:  # `nextsteps help import` = `nextsteps import -h`
+        args = [args[1], "--help"]
     if not args or args[0] in {"-h", "--help", "help"}:
         print(usage())
         return 0
-    command, rest = args[0], args[1:]
+    command, rest = INTERNAL_NAMES.get(args[0], args[0]), args[1:]
     if command in FILE_COMMANDS:
         module = importlib.import_module(FILE_COMMANDS[command][0])
         return int(module.main(rest))

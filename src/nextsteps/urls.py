@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, include, path, register_converter
 
 from nextsteps.accounts import views as accounts
+from nextsteps.api.api import unknown_route as unknown_api_route
 from nextsteps.audit import views as audit
 from nextsteps.curriculum import views as curriculum
 from nextsteps.people import views as people
@@ -68,5 +69,6 @@ urlpatterns = [
     path("school/<int:urn>/", include(school_patterns)),
     path("trust/<slug:trust>/", include("nextsteps.reports.trust_urls")),
     path("api/v1/", include("nextsteps.api.urls")),
+    path("api/<path:unknown>", unknown_api_route, name="api_unknown"),
     path("admin/", admin_site.urls),
 ]

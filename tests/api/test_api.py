@@ -82,7 +82,7 @@ def test_parent_sees_their_child_and_not_a_classmate(cast: Cast, bearer: Bearer)
     assert Client().get(f"{base}/{cast.amara.pk}", **headers).status_code == 200
     classmate = next(p for p in class_pupils(cast.four_oak) if p.pk != cast.amara.pk)
     assert Client().get(f"{base}/{classmate.pk}", **headers).status_code == 404
-    assert Client().get(f"/api/v1/schools/{cast.primary.urn}/classes", **headers).status_code == 404
+    assert Client().get(f"/api/v1/schools/{cast.primary.urn}/classes", **headers).status_code == 403
 
 
 def test_framework_detail_lists_objectives_with_steps(cast: Cast, bearer: Bearer) -> None:

@@ -55,7 +55,9 @@ def test_tests_are_not_listed_for_pupils_parents_or_another_school(
     cast: Cast, bearer: Bearer
 ) -> None:
     for username in ("pupil", "parent", "otherteacher"):
-        assert Client().get(url(cast), **bearer(username)).status_code == 404, username
+        assert Client().get(url(cast), **bearer(username)).status_code == cast.refused(username), (
+            username
+        )
 
 
 def test_a_test_lists_its_questions_and_their_objectives(cast: Cast, bearer: Bearer) -> None:

@@ -96,7 +96,7 @@ def test_people_who_do_not_teach_the_class_cannot_save_marks(cast: Cast) -> None
         response = cast.client(username).post(
             f"{url}cell/", {f"m-{cast.amara.pk}-{question.pk}": "1"}
         )
-        assert response.status_code == 404, username
+        assert response.status_code in {403, 404}, username
 
 
 def test_the_whole_grid_without_javascript_saves_all_or_nothing(cast: Cast) -> None:

@@ -56,6 +56,7 @@ POST_ONLY = "the target of a form (POST only); its form is checked on the page t
 FRAGMENT = "an htmx fragment, checked inside the page that loads it"
 NOT_PAGES: dict[str, str] = {
     "": "sends each person to their own home page",
+    "api/<path:unknown>": "the API's JSON answer to an address under /api/ that names no route",
     "healthz": "a plain-text health check for load balancers",
     "accounts/logout/": POST_ONLY,
     "school/<int:urn>/assessments/tables/install/": POST_ONLY,

@@ -150,7 +150,7 @@ def test_only_staff_record_questions(cast: Cast, username: str) -> None:
         f"/school/{URN}/feedback/classes/{cast.four_oak.pk}/questions/",
         {"pupil": cast.amara.pk, "text": "Planted", "depth": "1"},
     )
-    assert response.status_code == 404
+    assert response.status_code == cast.refused(username)
     assert not PupilQuestion.objects.filter(text="Planted").exists()
 
 

@@ -73,7 +73,7 @@ def test_the_data_page_takes_an_attendance_file(cast: Cast) -> None:
     response = cast.client("admin").post(url, {"file": upload, "dry_run": "on"})
     assert response.status_code == 200 and b"Dry run" in response.content
     teacher = cast.client("teacher").post(url, {"file": SimpleUploadedFile("a.csv", b"x")})
-    assert teacher.status_code == 404
+    assert teacher.status_code == 403
 
 
 def test_the_profile_shows_attendance_and_persistent_absence(cast: Cast) -> None:

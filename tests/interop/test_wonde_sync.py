@@ -305,7 +305,7 @@ def test_sync_now_on_the_data_page_shows_the_summary_and_the_conflict(
     with WondeServer(data) as server:
         settings.WONDE_API_URL, settings.WONDE_TOKEN = server.url, TOKEN
         url = reverse("interop_wonde_sync", kwargs={"urn": cast.primary.urn})
-        assert cast.client("teacher").post(url).status_code == 404
+        assert cast.client("teacher").post(url).status_code == 403
         admin = cast.client("admin")
         response = admin.post(url)
         assert response.status_code == 302

@@ -129,8 +129,8 @@ def test_a_pupil_cannot_open_another_pupils_practice_or_fact_map(cast: Cast) -> 
 
 def test_staff_and_parents_do_not_practise(cast: Cast) -> None:
     for username in ("teacher", "parent"):
-        assert cast.client(username).post(url("start")).status_code == 404
-    assert cast.client("parent").get(url("home")).status_code == 404
+        assert cast.client(username).post(url("start")).status_code == 403
+    assert cast.client("parent").get(url("home")).status_code == 403
     assert "4 Oak: class fact map" in cast.client("teacher").get(url("home")).content.decode()
 
 
@@ -166,8 +166,8 @@ def test_another_teachers_class_fact_map_is_not_found(cast: Cast) -> None:
         cast.client("otherteacher").get(url("class_map", class_id=cast.four_oak.pk)).status_code
         == 404
     )
-    assert cast.client("pupil").get(url("class_map", class_id=cast.four_oak.pk)).status_code == 404
-    assert cast.client("parent").get(url("class_map", class_id=cast.four_oak.pk)).status_code == 404
+    assert cast.client("pupil").get(url("class_map", class_id=cast.four_oak.pk)).status_code == 403
+    assert cast.client("parent").get(url("class_map", class_id=cast.four_oak.pk)).status_code == 403
 
 
 def test_the_teacher_sets_a_pupils_arrangements_and_the_page_follows_them(cast: Cast) -> None:
@@ -186,7 +186,7 @@ def test_the_teacher_sets_a_pupils_arrangements_and_the_page_follows_them(cast: 
     assert 'data-next-button="true"' in page and "mtc-colours-blue" in page
     # the TA and the pupil may not set it through the class
     assert cast.client("ta").post(path, {"colours": "dark"}).status_code == 404
-    assert cast.client("pupil").post(path, {"colours": "dark"}).status_code == 404
+    assert cast.client("pupil").post(path, {"colours": "dark"}).status_code == 403
 
 
 def test_the_pupil_chooses_their_own_screen(cast: Cast) -> None:

@@ -130,8 +130,11 @@ def test_heads_of_department_cannot_agree_their_own_answers(cast: Cast) -> None:
 def test_people_outside_the_policy_work_cannot_open_answers(cast: Cast, username: str) -> None:
     client = cast.client(username)
     maths = department(cast, "Mathematics")
-    assert client.get(answer_url(cast, "Mathematics", "purpose")).status_code == 404
-    assert client.get(f"/school/{KINGSMEAD}/policy/departments/{maths.pk}/").status_code == 404
+    assert client.get(answer_url(cast, "Mathematics", "purpose")).status_code == cast.refused(
+        username, cast.secondary
+    )
+    department_page = client.get(f"/school/{KINGSMEAD}/policy/departments/{maths.pk}/")
+    assert department_page.status_code == cast.refused(username, cast.secondary)
 
 
 def test_a_bad_assessment_point_is_named_and_nothing_is_saved(cast: Cast) -> None:

@@ -72,8 +72,8 @@ def test_heads_of_department_read_the_questions_but_cannot_edit_them(cast: Cast)
     hod = cast.client("hod")
     purpose = question(cast, "purpose")
     assert hod.get(f"/school/{KINGSMEAD}/policy/questions/").status_code == 200
-    assert hod.get(f"/school/{KINGSMEAD}/policy/questions/{purpose.pk}/edit/").status_code == 404
-    assert hod.get(f"/school/{KINGSMEAD}/policy/questions/new/").status_code == 404
+    assert hod.get(f"/school/{KINGSMEAD}/policy/questions/{purpose.pk}/edit/").status_code == 403
+    assert hod.get(f"/school/{KINGSMEAD}/policy/questions/new/").status_code == 403
 
 
 def test_leader_adds_a_question_that_departments_then_answer(cast: Cast) -> None:

@@ -68,8 +68,11 @@ def test_an_empty_decision_is_refused(cast: Cast) -> None:
 def test_only_leaders_compare_and_decide(cast: Cast) -> None:
     for username in ("hod", "teacher", "admin", "parent"):
         client = cast.client(username)
-        assert client.get(synthesis_url(cast, "purpose")).status_code == 404
-        assert client.get(f"/school/{KINGSMEAD}/policy/synthesis/").status_code == 404
+        assert client.get(synthesis_url(cast, "purpose")).status_code == cast.refused(
+            username, cast.secondary
+        )
+        listing = client.get(f"/school/{KINGSMEAD}/policy/synthesis/")
+        assert listing.status_code == cast.refused(username, cast.secondary)
 
 
 def test_leaders_overview_shows_every_answers_status_within_budget(

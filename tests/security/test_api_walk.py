@@ -1,9 +1,9 @@
 """Walk every API operation with every role, a teacher from another school and no one.
 
 Operations come from the OpenAPI schema, so a new route is walked the day it is added. Known
-routes have their audience written down here (who gets 200; everyone else 404, or 401 without
-a token); a route not yet listed is still walked for server errors, anonymous access and the
-other school's teacher.
+routes have their audience written down here (who gets 200; everyone else 403 or 404, another
+school's teacher 404, or 401 without a token); a route not yet listed is still walked for
+server errors, anonymous access and the other school's teacher.
 """
 
 from __future__ import annotations
@@ -54,6 +54,8 @@ EXPECTED_API = {
     ("get", "/api/v1/schools/{urn}/judgements"): PRIMARY_ANYONE,
     ("get", "/api/v1/schools/{urn}/pupils/{pupil_id}/standings"): PRIMARY_ANYONE,
     ("get", "/api/v1/schools/{urn}/classes/{class_id}/markbook"): PRIMARY_STAFF,
+    # School-wide standings for reporting tools: staff, each within their own scope.
+    ("get", "/api/v1/schools/{urn}/standings"): PRIMARY_STAFF,
     ("get", "/api/v1/schools/{urn}/targets"): PRIMARY_ANYONE,
     ("get", "/api/v1/schools/{urn}/targets/{target_id}"): PRIMARY_ANYONE,  # Amara's own
     ("get", "/api/v1/schools/{urn}/assessments"): PRIMARY_STAFF,
@@ -143,9 +145,14 @@ def test_every_api_operation_answers_each_person_as_expected(
             if status != 401:
                 problems.append(f"{where}, expected 401")
         elif (method, path) in EXPECTED_API:
-            expected = 200 if username in EXPECTED_API[(method, path)] else 404
-            if status != expected:
-                problems.append(f"{where}, expected {expected}")
+            # Refused: 403 to a person of the school whose role the route is not for, saying
+            # so; 404 where saying so could reveal something (another school, an object
+            # outside the person's scope).
+            expected = {200} if username in EXPECTED_API[(method, path)] else {403, 404}
+            if username == "otherteacher" and "{urn}" in path:
+                expected = {404}
+            if status not in expected:
+                problems.append(f"{where}, expected {sorted(expected)}")
         elif method != "get" and status < 400:
             problems.append(f"{where}: an empty body was accepted")
         if username == "otherteacher" and "{urn}" in path and status < 400:

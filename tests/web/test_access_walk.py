@@ -56,6 +56,7 @@ def sample_kwargs(cast: Cast, route: str, role: str) -> dict[str, Any]:
         "weakness_id": 1,
         "year_group": 4,
         "trust": "riverbend",
+        "unknown": "v1/no-such-route",  # an address under /api/ that names no route
     }
     from nextsteps.progress.models import Ks2Result, ReferenceTable
 

@@ -195,7 +195,7 @@ def test_a_teacher_of_another_class_cannot_record(cast: Cast) -> None:
 
 def test_leaders_import_statements_all_or_nothing(cast: Cast) -> None:
     url = f"{base(cast)}/statements/"
-    assert cast.client("year6").get(url).status_code == 404
+    assert cast.client("year6").get(url).status_code == 403
     client = cast.client("primaryhead")
     statement = Statement.objects.get(school=cast.primary, standard="WTS", number=1)
     links = statement.pieces.count()
@@ -224,7 +224,7 @@ def test_demo_is_idempotent(cast: Cast) -> None:
 def test_pupils_and_parents_see_nothing(cast: Cast, username: str) -> None:
     client = cast.client(username)
     for url in (f"{base(cast)}/", pupil_url(cast, 0), f"{base(cast)}/statements/"):
-        assert client.get(url).status_code == 404
+        assert client.get(url).status_code in {403, 404}, url
 
 
 def test_the_primary_leaders_home_links_to_it_and_the_secondarys_does_not(cast: Cast) -> None:

@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 
@@ -79,6 +81,25 @@ def refused(request: HttpRequest, error: Exception) -> HttpResponse:
     field = getattr(error, "field", None)
     detail = f"{field}: {error}" if field else str(error)
     return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request: HttpRequest, error: Exception) -> HttpResponse:
+    """A person refused something of a school they belong to: 403 with the reason, as JSON."""
+    detail = str(error) or "You may not do this."
+    return api.create_response(request, {"detail": detail}, status=403)
+
+
+def unknown_route(request: HttpRequest, unknown: str = "") -> HttpResponse:
+    """An address under /api/ that names no route: a JSON 404 (a client parses every answer)."""
+    access.mark_asked()
+    return JsonResponse(
+        {
+            "detail": f"No API route at {request.path}. The routes are listed at "
+            f"{reverse('api:openapi-view')}."
+        },
+        status=404,
+    )
 
 
 @api.exception_handler(IdempotencyConflict)

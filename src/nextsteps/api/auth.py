@@ -11,6 +11,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from nextsteps import access
@@ -18,6 +19,7 @@ from nextsteps.api.models import ApiToken
 from nextsteps.api.services import token_digest
 
 TOUCH_EVERY = dt.timedelta(minutes=5)
+READING = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class BearerToken(HttpBearer):
@@ -30,6 +32,7 @@ class BearerToken(HttpBearer):
         )
         if found is None or not found.user.is_active:
             return None
+        refuse_beyond_its_terms(found, request.method or "GET")
         now = timezone.now()
         if found.last_used_at is None or now - found.last_used_at > TOUCH_EVERY:
             ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
@@ -39,6 +42,23 @@ class BearerToken(HttpBearer):
     def __call__(self, request: HttpRequest) -> Any:
         access.mark_asked()
         return super().__call__(request)
+
+
+def refuse_beyond_its_terms(token: ApiToken, method: str) -> None:
+    """An expired token answers 401 and a read-only token's write 403, each saying why (a
+    client's log then tells its owner what to change, rather than a bare "Unauthorized")."""
+    if token.expired:
+        raise HttpError(
+            401,
+            f"This API token ({token.prefix}…) expired at the end of "
+            f"{token.expires_on:%d %B %Y}; make a new one on the API tokens page.",
+        )
+    if token.read_only and method.upper() not in READING:
+        raise HttpError(
+            403,
+            f"This API token ({token.prefix}…) is read-only: it may read but not change "
+            "anything. Use a token that may write for this request.",
+        )
 
 
 class Session(APIKeyCookie):

@@ -6,7 +6,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 from ninja.responses import Status
@@ -23,13 +23,14 @@ from nextsteps.api.schemas import (
     JudgementOut,
     JudgementRowOut,
     MarkbookOut,
+    SchoolStandingOut,
     StandingOut,
 )
 from nextsteps.curriculum.models import Framework, Objective, ScaleLevel
 from nextsteps.markbook.models import Judgement, Standing
 from nextsteps.markbook.services import JudgementEntry, judgements_record_bulk
 from nextsteps.people.models import Pupil
-from nextsteps.teaching.selectors import class_pupils
+from nextsteps.teaching.selectors import class_pupil_ids, class_pupils
 
 router = Router()
 
@@ -184,6 +185,46 @@ def pupil_standings(
     return [
         standing_out(s) for s in rows.order_by("objective__framework_id", "objective__position")
     ]
+
+
+class StandingFilter(Schema):
+    class_id: Id | None = Field(None, description="Pupils now in this class")
+    year_group: int | None = Field(None, ge=-1, le=14, description="Pupils in this year group")
+    framework_id: Id | None = Field(None, description="Objectives of this framework")
+
+
+@router.get(
+    "/schools/{urn}/standings",
+    response=list[SchoolStandingOut],
+    summary="Standings across the school, by class, year group or framework",
+    description=(
+        "Every standing of the pupils you may see (a teacher: the pupils of their classes), "
+        "one row per pupil and objective with evidence, in pages of up to 1,000: a reporting "
+        "tool reads a class's standings in one call rather than one per pupil. Filters combine."
+    ),
+)
+@paginate(Pages)
+def school_standings(request: HttpRequest, urn: Id, filters: Query[StandingFilter]) -> Window:
+    school = school_for(request, urn)
+    access.require_staff(request.user, school)
+    pupils = access.pupils_for(request.user, school)
+    if filters.class_id is not None:
+        teaching_class = access.access_class(request.user, school, filters.class_id)
+        pupils = pupils.filter(pk__in=class_pupil_ids(teaching_class))
+    if filters.year_group is not None:
+        pupils = pupils.filter(year_group=filters.year_group)
+    rows = Standing.objects.filter(school=school, pupil__in=pupils.values("pk"))
+    if filters.framework_id is not None:
+        framework = get_object_or_404(Framework, school=school, pk=filters.framework_id)
+        rows = rows.filter(objective__framework=framework)
+    rows = rows.select_related("objective", "level").order_by(
+        "pupil_id", "objective__framework_id", "objective__position", "pk"
+    )
+    return Window(rows, school_standing_out)
+
+
+def school_standing_out(standing: Standing) -> dict[str, Any]:
+    return {**standing_out(standing), "framework_id": standing.objective.framework_id}
 
 
 @router.get(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,7 +14,8 @@ class ApiToken(models.Model):
 
     Only a SHA-256 digest of the token is stored (tokens are 256-bit random, so a fast hash
     is enough); the token itself is shown once, when it is made. `prefix` lets a person tell
-    their tokens apart.
+    their tokens apart. A read-only token may only read (a reporting tool needs no more); a
+    token with an expiry date works up to the end of that day and is refused after it.
     """
 
     user = models.ForeignKey(
@@ -25,6 +27,8 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    read_only = models.BooleanField(_("read only"), default=False)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -34,7 +38,11 @@ class ApiToken(models.Model):
 
     @property
     def active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.expired
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_on is not None and self.expires_on < timezone.localdate()
 
 
 class IdempotentWrite(models.Model):

@@ -213,6 +213,12 @@ class StandingOut(Schema):
     last_evidence_at: dt.datetime | None
 
 
+class SchoolStandingOut(StandingOut):
+    """A standing in the school-wide list, with the framework it belongs to."""
+
+    framework_id: int
+
+
 class MarkbookRowOut(Schema):
     pupil: PupilBriefOut
     standings: list[StandingOut]

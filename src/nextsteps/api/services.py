@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from collections.abc import Callable
@@ -23,21 +24,47 @@ def token_digest(token: str) -> str:
 
 
 @transaction.atomic
-def token_create(*, user: User, name: str, by: Any) -> tuple[ApiToken, str]:
-    """Make a personal token for the user; the plain token is returned once and not kept."""
+def token_create(
+    *,
+    user: User,
+    name: str,
+    by: Any,
+    read_only: bool = False,
+    expires_on: dt.date | None = None,
+) -> tuple[ApiToken, str]:
+    """Make a personal token for the user; the plain token is returned once and not kept.
+
+    A read-only token is refused on every write; one with `expires_on` works to the end of
+    that day. An expiry in the past is refused (the token would never work).
+    """
     name = name.strip()
     if not name:
         raise ValueError("a token needs a name, so that you can tell it apart later")
+    if expires_on is not None and expires_on < timezone.localdate():
+        raise ValueError(
+            f"the expiry date {expires_on:%Y-%m-%d} has passed; choose today or a later day"
+        )
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        user=user, name=name[:100], prefix=secret[:10], digest=token_digest(secret)
+        user=user,
+        name=name[:100],
+        prefix=secret[:10],
+        digest=token_digest(secret),
+        read_only=read_only,
+        expires_on=expires_on,
     )
     audit_write(
         actor=by,
         action="api_token.create",
         target_type="api.apitoken",
         target_label=f"API token {token.name} for {user.username}"[:200],
-        after={"user": user.pk, "name": token.name, "prefix": token.prefix},
+        after={
+            "user": user.pk,
+            "name": token.name,
+            "prefix": token.prefix,
+            "read_only": read_only,
+            "expires_on": expires_on.isoformat() if expires_on else None,
+        },
     )
     return token, secret
 

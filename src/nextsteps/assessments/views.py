@@ -8,6 +8,7 @@ import io
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -62,7 +63,7 @@ def _context(
 def _may(check: Any) -> bool:
     try:
         check()
-    except Http404:
+    except (Http404, PermissionDenied):
         return False
     return True
 

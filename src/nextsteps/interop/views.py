@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 from typing import Any, cast
 
 from django import forms
@@ -12,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -528,6 +530,33 @@ class TokenForm(forms.Form):
         max_length=100,
         help_text=gettext_lazy("For example: the trust's analytics dashboard."),
     )
+    read_only = forms.BooleanField(
+        label=gettext_lazy("Read only"),
+        required=False,
+        initial=True,
+        help_text=gettext_lazy(
+            "A reporting tool only reads: a read-only token is refused on anything that "
+            "records or changes data."
+        ),
+    )
+    expires_on = forms.DateField(
+        label=gettext_lazy("Expires on (optional)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=gettext_lazy(
+            "The token works to the end of this day and is refused after it. "
+            "Leave empty for a token that works until you revoke it."
+        ),
+    )
+
+    def clean_expires_on(self) -> dt.date | None:
+        expires_on: dt.date | None = self.cleaned_data.get("expires_on")
+        if expires_on is not None and expires_on < timezone.localdate():
+            raise forms.ValidationError(
+                _("%(date)s has passed: choose today or a later day.")
+                % {"date": date_format(expires_on, "j F Y")}
+            )
+        return expires_on
 
 
 @access.signed_in
@@ -538,7 +567,11 @@ def tokens(request: HttpRequest, urn: int) -> HttpResponse:
     secret = ""
     if request.method == "POST" and form.is_valid():
         _, secret = token_create(
-            user=_user(request), name=form.cleaned_data["name"], by=request.user
+            user=_user(request),
+            name=form.cleaned_data["name"],
+            by=request.user,
+            read_only=form.cleaned_data["read_only"],
+            expires_on=form.cleaned_data["expires_on"],
         )
         form = TokenForm()
     return render(

@@ -20,6 +20,7 @@ from django.utils import timezone
 from nextsteps.accounts.models import Membership, Role, User
 from nextsteps.curriculum.models import Objective
 from nextsteps.policy import planning_services, services
+from nextsteps.policy.document_selectors import policy_content
 from nextsteps.policy.models import (
     Decision,
     KeyQuestion,
@@ -247,7 +248,12 @@ def _publish(school: School, by: User | None, today: dt.date) -> None:
     if PolicyDocument.objects.filter(school=school).exists():
         return
     published_on = today - dt.timedelta(days=21)
-    document = services.policy_publish(school=school, by=by, today=published_on)
+    # Published, as schools do, before every department had agreed an approach: the document
+    # names the departments still without one.
+    pending = policy_content(school, version=1, published_on=published_on).without_approach
+    document = services.policy_publish(
+        school=school, by=by, today=published_on, without=frozenset(d.pk for d in pending)
+    )
     PolicyDocument.objects.filter(pk=document.pk).update(published_at=_at(today, 21, 18))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from nextsteps.curriculum.models import Framework
@@ -53,6 +53,16 @@ class ContentDepartment:
 
 
 @dataclass
+class DepartmentGap:
+    """A department and the key questions it has no agreed answer to (all of them: no agreed
+    approach at all)."""
+
+    department: Department
+    questions: list[KeyQuestion]
+    none_agreed: bool
+
+
+@dataclass
 class PolicyContent:
     school: School
     title: str
@@ -63,6 +73,16 @@ class PolicyContent:
     terms: list[glossary.Term]
     next_review_on: dt.date | None = None
     limit_hours: Decimal = Decimal(0)
+    gaps: list[DepartmentGap] = field(default_factory=list)
+
+    @property
+    def without_approach(self) -> list[Department]:
+        """Departments with no agreed answer at all: absent from the document's approaches."""
+        return [gap.department for gap in self.gaps if gap.none_agreed]
+
+    @property
+    def partly_agreed(self) -> list[DepartmentGap]:
+        return [gap for gap in self.gaps if not gap.none_agreed]
 
     @property
     def has_content(self) -> bool:
@@ -121,6 +141,13 @@ def policy_content(school: School, *, version: int, published_on: dt.date) -> Po
         for d in departments
         if agreed[d.pk]
     ]
+    questions = [q.question for s in content_stages for q in s.questions]
+    gaps = []
+    for d in departments:
+        agreed_ids = {answer.question.pk for answer in agreed[d.pk]}
+        missing = [q for q in questions if q.pk not in agreed_ids]
+        if missing:
+            gaps.append(DepartmentGap(d, missing, none_agreed=not agreed[d.pk]))
     texts = [q.decision.text for s in content_stages for q in s.questions if q.decision]
     texts += [a.version.text for d in content_departments for a in d.answers]
     used = set(glossary.terms_in("\n".join(texts)))
@@ -133,6 +160,7 @@ def policy_content(school: School, *, version: int, published_on: dt.date) -> Po
         departments=content_departments,
         terms=[t for t in glossary.glossary() if t.key in used],
         limit_hours=settings_for(school).workload_limit_hours,
+        gaps=gaps,
     )
 
 

@@ -19,10 +19,11 @@ from nextsteps.policy.models import (
     KeyQuestion,
     MarkingKind,
     Response,
+    ResponseVersion,
     Status,
     Structure,
 )
-from nextsteps.policy.selectors import settings_for
+from nextsteps.policy.selectors import SUBMITTED_STATUSES, settings_for
 from nextsteps.policy.structures import (
     Audience,
     Dimension,
@@ -31,6 +32,7 @@ from nextsteps.policy.structures import (
     describe,
     method_label,
 )
+from nextsteps.policy.wording import TeamWords, words_for
 from nextsteps.policy.workload_selectors import (
     DEFAULT_PUPILS_PER_CLASS,
     class_sizes,
@@ -47,11 +49,27 @@ class Finding:
     text: str
 
 
+def counted_version(response: Response | None) -> ResponseVersion | None:
+    """The version of a department's answer the synthesis counts: the submitted one, or while
+    the department redrafts an agreed answer, the agreed one; a draft alone counts for nothing."""
+    if response is None:
+        return None
+    if response.status in SUBMITTED_STATUSES:
+        return response.latest_version
+    return response.agreed_version
+
+
 @dataclass
 class DepartmentAnswer:
     department: Department
     response: Response | None
     lines: list[str] = field(default_factory=list)
+    version: ResponseVersion | None = None  # the counted version (see `counted_version`)
+
+    @property
+    def draft_only(self) -> bool:
+        """Answered, but nothing submitted yet: shown as a draft, not counted."""
+        return self.response is not None and self.version is None
 
     @property
     def status_label(self) -> str:
@@ -67,7 +85,12 @@ class Synthesis:
 
     @property
     def answered(self) -> list[DepartmentAnswer]:
-        return [a for a in self.answers if a.response is not None]
+        """Departments whose submitted answers are counted (drafts are not)."""
+        return [a for a in self.answers if a.version is not None]
+
+    @property
+    def drafting(self) -> list[DepartmentAnswer]:
+        return [a for a in self.answers if a.draft_only]
 
     def of_kind(self, kind: str) -> list[Finding]:
         return [f for f in self.findings if f.kind == kind]
@@ -92,29 +115,22 @@ class Synthesis:
 def synthesis_for(
     school: School, question: KeyQuestion, departments: list[Department]
 ) -> Synthesis:
-    """Each department's latest answer to the question and what they share, computed."""
+    """Each department's submitted answer to the question and what they share, computed; a
+    department with only a draft is listed as drafting and counted nowhere."""
     responses = {
         r.department_id: r
         for r in Response.objects.filter(
             question=question, department__in=departments
-        ).select_related("latest_version__author")
+        ).select_related("latest_version__author", "agreed_version__author")
     }
     answers = []
     for department in departments:
         response = responses.get(department.pk)
-        version = response.latest_version if response else None
+        version = counted_version(response)
         lines = describe(question.structure, version.structured) if version else []
-        answers.append(DepartmentAnswer(department, response, lines))
-    structured = {
-        a.department.name: a.response.latest_version.structured
-        for a in answers
-        if a.response is not None and a.response.latest_version is not None
-    }
-    texts = {
-        a.department.name: a.response.latest_version.text
-        for a in answers
-        if a.response is not None and a.response.latest_version is not None
-    }
+        answers.append(DepartmentAnswer(department, response, lines, version))
+    structured = {a.department.name: a.version.structured for a in answers if a.version}
+    texts = {a.department.name: a.version.text for a in answers if a.version}
     sizes = class_sizes(school) if question.structure == Structure.MARKING else {}
     by_name = {d.name: sizes.get(d.pk, DEFAULT_PUPILS_PER_CLASS) for d in departments}
     findings = _findings(question.structure, structured, texts, by_name, school)
@@ -147,20 +163,25 @@ def _findings(
 ) -> list[Finding]:
     if not texts:
         return []
+    words = words_for(school)
     builders = {
-        Structure.PROGRESS: lambda: _progress(structured),
-        Structure.EVIDENCE: lambda: _choices(structured, "methods", EvidenceMethod),
-        Structure.COLLECTION: lambda: _collection(structured, school),
-        Structure.MARKING: lambda: _marking(structured, pupils, school),
-        Structure.MODERATION: lambda: _moderation(structured),
-        Structure.REPORTING: lambda: _reporting(structured),
+        Structure.PROGRESS: lambda: _progress(structured, words),
+        Structure.EVIDENCE: lambda: _choices(structured, "methods", EvidenceMethod, words),
+        Structure.COLLECTION: lambda: _collection(structured, school, words),
+        Structure.MARKING: lambda: _marking(structured, pupils, school, words),
+        Structure.MODERATION: lambda: _moderation(structured, words),
+        Structure.REPORTING: lambda: _reporting(structured, words),
     }
     found = builders[Structure(structure)]() if structure in builders else []
     return found + _vocabulary(texts)
 
 
 def _choices(
-    structured: dict[str, dict[str, Any]], key: str, offered: Any, label: str = ""
+    structured: dict[str, dict[str, Any]],
+    key: str,
+    offered: Any,
+    words: TeamWords,
+    label: str = "",
 ) -> list[Finding]:
     names = dict(offered.choices)
     comparison = synthesis.compare_choices(
@@ -171,7 +192,9 @@ def _choices(
     found = [
         Finding(
             COMMON,
-            prefix + _("%(choice)s — every department that answered") % {"choice": names[s.value]},
+            prefix
+            + _("%(choice)s — every %(one)s that answered")
+            % {"choice": names[s.value], "one": words.one},
         )
         for s in comparison.common
     ]
@@ -185,21 +208,23 @@ def _choices(
         for s in comparison.partly
     ]
     found += [
-        Finding(DIFFERS, prefix + _("%(choice)s — no department") % {"choice": names[v]})
+        Finding(
+            DIFFERS, prefix + _("%(choice)s — no %(one)s") % {"choice": names[v], "one": words.one}
+        )
         for v in comparison.unused
     ]
     return found
 
 
-def _values(values: dict[str, str], what: str) -> list[Finding]:
+def _values(values: dict[str, str], what: str, words: TeamWords) -> list[Finding]:
     shared = synthesis.compare_values(values)
     total = len(values)
     if len(shared) == 1:
         return [
             Finding(
                 COMMON,
-                _("%(what)s: %(value)s — every department that answered")
-                % {"what": what, "value": shared[0].value},
+                _("%(what)s: %(value)s — every %(one)s that answered")
+                % {"what": what, "value": shared[0].value, "one": words.one},
             )
         ]
     return [
@@ -212,21 +237,24 @@ def _values(values: dict[str, str], what: str) -> list[Finding]:
     ]
 
 
-def _progress(structured: dict[str, dict[str, Any]]) -> list[Finding]:
+def _progress(structured: dict[str, dict[str, Any]], words: TeamWords) -> list[Finding]:
     if not structured:
         return []
-    found = _values({d: data.get("scale", "") for d, data in structured.items()}, _("Scale"))
+    found = _values({d: data.get("scale", "") for d, data in structured.items()}, _("Scale"), words)
     found += _values(
         {
             d: method_label(data.get("method", ""), data.get("parameter"))
             for d, data in structured.items()
         },
         _("Calculation"),
+        words,
     )
-    return found + _choices(structured, "dimensions", Dimension, _("Progress includes"))
+    return found + _choices(structured, "dimensions", Dimension, words, _("Progress includes"))
 
 
-def _collection(structured: dict[str, dict[str, Any]], school: School) -> list[Finding]:
+def _collection(
+    structured: dict[str, dict[str, Any]], school: School, words: TeamWords
+) -> list[Finding]:
     points = {
         d: [dt.date.fromisoformat(p["date"]) for p in data.get("points", [])]
         for d, data in structured.items()
@@ -237,7 +265,10 @@ def _collection(structured: dict[str, dict[str, Any]], school: School) -> list[F
         when = _when(cluster.starts, cluster.ends)
         if cluster.everyone:
             found.append(
-                Finding(COMMON, _("%(when)s — every department that answered") % {"when": when})
+                Finding(
+                    COMMON,
+                    _("%(when)s — every %(one)s that answered") % {"when": when, "one": words.one},
+                )
             )
         elif len(cluster.departments) > 1:
             found.append(
@@ -270,10 +301,13 @@ def _when(starts: dt.date, ends: dt.date) -> str:
 
 
 def _marking(
-    structured: dict[str, dict[str, Any]], pupils: dict[str, int], school: School
+    structured: dict[str, dict[str, Any]],
+    pupils: dict[str, int],
+    school: School,
+    words: TeamWords,
 ) -> list[Finding]:
     kinds = {d: [a["kind"] for a in data.get("activities", [])] for d, data in structured.items()}
-    found = _choices({d: {"kinds": k} for d, k in kinds.items()}, "kinds", MarkingKind)
+    found = _choices({d: {"kinds": k} for d, k in kinds.items()}, "kinds", MarkingKind, words)
     found = [f for f in found if f.kind != DIFFERS]  # an unused kind says little here
     limit = settings_for(school).workload_limit_hours
     hours = {
@@ -305,8 +339,8 @@ def _marking(
     return found
 
 
-def _moderation(structured: dict[str, dict[str, Any]]) -> list[Finding]:
-    found = _choices(structured, "approaches", ModerationApproach)
+def _moderation(structured: dict[str, dict[str, Any]], words: TeamWords) -> list[Finding]:
+    found = _choices(structured, "approaches", ModerationApproach, words)
     span = synthesis.number_range(
         {
             d: data["sessions_per_year"]
@@ -315,12 +349,12 @@ def _moderation(structured: dict[str, dict[str, Any]]) -> list[Finding]:
         }
     )
     if span:
-        found.append(_span(span, _("Moderation sessions a year")))
+        found.append(_span(span, _("Moderation sessions a year"), words))
     return found
 
 
-def _reporting(structured: dict[str, dict[str, Any]]) -> list[Finding]:
-    found = _choices(structured, "audiences", Audience, _("Reports to"))
+def _reporting(structured: dict[str, dict[str, Any]], words: TeamWords) -> list[Finding]:
+    found = _choices(structured, "audiences", Audience, words, _("Reports to"))
     span = synthesis.number_range(
         {
             d: data["reports_per_year"]
@@ -329,14 +363,17 @@ def _reporting(structured: dict[str, dict[str, Any]]) -> list[Finding]:
         }
     )
     if span:
-        found.append(_span(span, _("Reports to parents a year")))
+        found.append(_span(span, _("Reports to parents a year"), words))
     return found
 
 
-def _span(span: tuple[int | float, int | float], what: str) -> Finding:
+def _span(span: tuple[int | float, int | float], what: str, words: TeamWords) -> Finding:
     low, high = span
     if low == high:
-        return Finding(COMMON, _("%(what)s: %(n)s in every department") % {"what": what, "n": low})
+        return Finding(
+            COMMON,
+            _("%(what)s: %(n)s in every %(one)s") % {"what": what, "n": low, "one": words.one},
+        )
     return Finding(
         DIFFERS, _("%(what)s: from %(low)s to %(high)s") % {"what": what, "low": low, "high": high}
     )

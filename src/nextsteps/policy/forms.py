@@ -140,8 +140,18 @@ def rows_of(formset: forms.BaseFormSet[Any]) -> list[dict[str, Any]]:
 
 
 class CommentForm(forms.Form):
+    """One box for a comment, a request for changes or a note with an agreement.
+
+    Not required in the browser: a leader agrees an answer with no comment, while a comment
+    and a request for changes are refused empty by the services, with a message that says so.
+    """
+
     body = forms.CharField(
-        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        required=False,
+        help_text=_("Needed to comment or ask for changes; optional when you agree the answer."),
     )
 
 

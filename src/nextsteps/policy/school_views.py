@@ -223,8 +223,11 @@ def policy_preview(request: HttpRequest, urn: int) -> HttpResponse:
 @require_POST
 def policy_publish(request: HttpRequest, urn: int) -> HttpResponse:
     school = _leader(request, urn)
+    without = frozenset(
+        int(v) for v in request.POST.getlist("without") if v.isascii() and v.isdigit()
+    )
     try:
-        document = services.policy_publish(school=school, by=request.user)
+        document = services.policy_publish(school=school, by=request.user, without=without)
     except services.PolicyError as problem:
         messages.error(request, str(problem))
         return redirect("policy_preview", urn=urn)

@@ -75,10 +75,20 @@ def guidance_subjects(departments: list[Department]) -> dict[int, str]:
 # ---------------------------------------------------------------------------- overview
 
 
+# Statuses in which a department's answer has been submitted (the synthesis counts these).
+SUBMITTED_STATUSES = frozenset({Status.SUBMITTED, Status.CHANGES_REQUESTED, Status.AGREED})
+
+
 @dataclass
 class Cell:
     question: KeyQuestion
     status: str  # "" when not answered yet
+    agreed_before: bool = False  # an agreed version stands while a new draft is written
+
+    @property
+    def counted(self) -> bool:
+        """The synthesis counts this answer: submitted, or agreed and now being redrafted."""
+        return self.status in SUBMITTED_STATUSES or self.agreed_before
 
     @property
     def label(self) -> str:
@@ -106,7 +116,7 @@ class DepartmentRow:
 @dataclass
 class QuestionColumn:
     question: KeyQuestion
-    answered: int
+    answered: int  # submitted answers: drafts are not counted
     agreed: int
     decided: bool
 
@@ -125,7 +135,7 @@ class Overview:
         return [
             QuestionColumn(
                 question=question,
-                answered=sum(1 for row in self.rows if row.cells[index].status),
+                answered=sum(1 for row in self.rows if row.cells[index].counted),
                 agreed=sum(1 for row in self.rows if row.cells[index].status == Status.AGREED),
                 decided=question.pk in self.decided,
             )
@@ -137,15 +147,15 @@ def overview(school: School, departments: list[Department]) -> Overview:
     """Departments × questions with each answer's status, in a fixed number of queries."""
     questions = active_questions(school)
     statuses = {
-        (department_id, question_id): status
-        for department_id, question_id, status in Response.objects.filter(
+        (department_id, question_id): (status, agreed_id is not None)
+        for department_id, question_id, status, agreed_id in Response.objects.filter(
             school=school, department__in=departments
-        ).values_list("department_id", "question_id", "status")
+        ).values_list("department_id", "question_id", "status", "agreed_version_id")
     }
     rows = [
         DepartmentRow(
             department=department,
-            cells=[Cell(q, statuses.get((department.pk, q.pk), "")) for q in questions],
+            cells=[Cell(q, *statuses.get((department.pk, q.pk), ("", False))) for q in questions],
         )
         for department in departments
     ]

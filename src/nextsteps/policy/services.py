@@ -463,8 +463,19 @@ def decision_record(*, question: KeyQuestion, by: Any, text: str) -> Decision:
 
 
 @transaction.atomic
-def policy_publish(*, school: School, by: Any, today: dt.date | None = None) -> PolicyDocument:
-    """Publish the policy as the next version, frozen as it reads now, with a review date."""
+def policy_publish(
+    *,
+    school: School,
+    by: Any,
+    today: dt.date | None = None,
+    without: frozenset[int] | None = None,
+) -> PolicyDocument:
+    """Publish the policy as the next version, frozen as it reads now, with a review date.
+
+    Departments with no agreed approach are named in the document. Publishing without them is
+    refused unless `without` holds exactly those departments' ids: the leader saw the warning
+    naming them, and nobody has gone missing since it was shown.
+    """
     from nextsteps.policy.document_selectors import policy_content
     from nextsteps.policy.selectors import settings_for
 
@@ -493,6 +504,15 @@ def policy_publish(*, school: School, by: Any, today: dt.date | None = None) -> 
     if not content.has_content:
         raise PolicyError(
             _("There is nothing to publish yet: record a decision or agree an answer first.")
+        )
+    missing = content.without_approach
+    if missing and frozenset(d.pk for d in missing) != (without or frozenset()):
+        raise PolicyError(
+            _(
+                "%(names)s have no agreed approach yet. Confirm that you are publishing "
+                "without them; the policy will say so."
+            )
+            % {"names": ", ".join(d.name for d in missing)}
         )
     content.next_review_on = review.due_on
     document = PolicyDocument.objects.create(

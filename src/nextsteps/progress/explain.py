@@ -10,6 +10,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -18,10 +19,13 @@ from nextsteps.people.models import Pupil
 from nextsteps.progress.chart import ChartRow, Charts, charts, signed
 from nextsteps.progress.measures import (
     KS2_SUBJECTS,
+    P8_DIVISORS,
     P8_EXCLUSIONS,
     P8_MEASURES,
+    SCALE,
     SMALL_GROUP,
     Z_95,
+    round_fraction_half_up,
 )
 from nextsteps.progress.report import ordered
 from nextsteps.progress.selectors import Report
@@ -165,13 +169,82 @@ def pupil_lines(report: Report) -> tuple[list[PupilLine], list[PupilLine], list[
     return below, above, excluded_lines(report)
 
 
-def worked_example(entries: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
-    """The pupil with the middle Progress 8 score, to show the sum (no name is given)."""
-    scored = [e for e in entries if e.get("progress8") is not None]
-    if not scored:
-        return None
-    middle = sorted(scored, key=lambda e: (e["progress8"], e["pupil_id"]))[len(scored) // 2]
-    return middle
+@dataclass(frozen=True)
+class WorkedExample:
+    """One pupil's Progress 8 as a sum whose every figure is the kernel's, so that it adds up:
+    (Attainment 8 − estimate) ÷ 10 = the unrounded score, which rounds to the published one."""
+
+    ks2_average: float
+    pag: int
+    estimate: float
+    attainment8: float
+    difference: Decimal  # Attainment 8 − estimate, exactly
+    unrounded: Decimal  # the difference ÷ 10, exactly
+    score: float  # as published (2 dp, half up): the kernel's figure for the pupil
+
+    @property
+    def divisor(self) -> int:
+        return P8_DIVISORS["progress8"]
+
+    def figures(self) -> dict[str, str]:
+        """Each figure as the page writes it: exact, no trailing zeros, a true minus sign."""
+        return {
+            "ks2": plain(exact(self.ks2_average)),
+            "estimate": plain(exact(self.estimate)),
+            "a8": plain(exact(self.attainment8)),
+            "difference": plain(self.difference),
+            "unrounded": plain(self.unrounded),
+            "score": signed(self.score),
+        }
+
+
+def plain(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return "\u2212" + text[1:] if text.startswith("-") else text
+
+
+def exact(value: float) -> Decimal:
+    """A kernel input as the kernel reads it (to millionths), without float noise."""
+    return Decimal(int(round(value * SCALE))) / SCALE
+
+
+def worked_example(
+    entries: Sequence[dict[str, Any]], attainment8: Mapping[str, float]
+) -> WorkedExample | None:
+    """The pupil with the middle Progress 8 score whose sum the kernel's rounding reproduces
+    (a pupil whose score was raised to the floor is never the example); no name is given."""
+    scored = [
+        e
+        for e in entries
+        if e.get("progress8") is not None
+        and not e.get("capped")
+        and attainment8.get(e["pupil_id"]) is not None
+    ]
+    ranked = sorted(scored, key=lambda e: (e["progress8"], e["pupil_id"]))
+    middle = len(ranked) // 2
+    # The middle pupil first, then outwards from them.
+    for entry in sorted(ranked, key=lambda e: abs(ranked.index(e) - middle)):
+        example = _sum_for(entry, attainment8[entry["pupil_id"]])
+        if example is not None:
+            return example
+    return None
+
+
+def _sum_for(entry: Mapping[str, Any], a8: float) -> WorkedExample | None:
+    divisor = P8_DIVISORS["progress8"]
+    numerator = int(round(a8 * SCALE)) - int(round(entry["estimate"] * SCALE))
+    if round_fraction_half_up(numerator, divisor * SCALE) != entry["progress8"]:
+        return None  # the sum would not give the published score: show another pupil
+    difference = Decimal(numerator) / SCALE
+    return WorkedExample(
+        ks2_average=entry["ks2_average"],
+        pag=entry["pag"],
+        estimate=float(exact(entry["estimate"])),
+        attainment8=float(exact(a8)),
+        difference=difference.normalize(),
+        unrounded=(difference / divisor).normalize(),
+        score=entry["progress8"],
+    )
 
 
 def interval_half_width(entry: Mapping[str, Any]) -> float | None:
@@ -192,7 +265,7 @@ def progress8_context(report: Report) -> dict[str, Any]:
     element_rows += [chart_row(MEASURE_LABELS[m], school[m]) for m in P8_MEASURES[1:]]
     sections = group_sections(built["groups"], None)
     below, above, excluded = pupil_lines(report)
-    example = worked_example(built["pupils"])
+    example = worked_example(built["pupils"], attainment8_by_pupil(report))
     return {
         "report": built,
         "school_summary": school,
@@ -209,7 +282,7 @@ def progress8_context(report: Report) -> dict[str, Any]:
         "above": above,
         "excluded": excluded,
         "example": example,
-        "example_a8": example_a8(example, report),
+        "example_figures": example.figures() if example else None,
         "half_width": interval_half_width(school),
         "national_sd": report.table.national_sd.get("progress8"),
         "z_95": Z_95,
@@ -226,11 +299,14 @@ def internal_estimate() -> str:
     return str(_("internal estimate, not the DfE measure"))
 
 
-def example_a8(example: Mapping[str, Any] | None, report: Report) -> float | None:
-    if example is None:
-        return None
-    result = getattr(report.pupils[example["pupil_id"]], "ks4_result", None)
-    return float(result.attainment8) if result is not None else None
+def attainment8_by_pupil(report: Report) -> dict[str, float]:
+    """Each pupil's Attainment 8 as the kernel was given it (the stored KS4 result)."""
+    found = {}
+    for pupil_id, pupil in report.pupils.items():
+        result = getattr(pupil, "ks4_result", None)
+        if result is not None and result.attainment8 is not None:
+            found[pupil_id] = float(result.attainment8)
+    return found
 
 
 def median_ks2(entries: Sequence[Mapping[str, Any]]) -> float | None:

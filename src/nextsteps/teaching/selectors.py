@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -49,6 +50,11 @@ def class_pupils(teaching_class: Class, on: dt.date | None = None) -> list[Pupil
             "legal_surname", "legal_forename"
         )
     )
+
+
+def class_pupil_ids(teaching_class: Class, on: dt.date | None = None) -> QuerySet[Any]:
+    """The ids of the pupils in the class on a date, as a subquery (no query of its own)."""
+    return Enrolment.objects.filter(current(on), teaching_class=teaching_class).values("pupil_id")
 
 
 @dataclass

@@ -98,3 +98,11 @@ def method_words(framework: Any) -> str:
     from nextsteps.policy.structures import method_label
 
     return method_label(framework.calculation_method, framework.calculation_parameter)
+
+
+@register.simple_tag
+def team_words(school: Any) -> Any:
+    """`{% team_words school as words %}`: "department" or "subject" by the school's phase."""
+    from nextsteps.policy.wording import words_for
+
+    return words_for(school)
