@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests.browser.conftest import SCREENSHOTS, screenshot, sign_in
 
@@ -121,8 +122,10 @@ def test_two_departments_answer_a_leader_compares_decides_and_publishes(page_for
     page.get_by_role("link", name="Preview and publish").click()
     page.wait_for_load_state("networkidle")
     assert DECISION in main.inner_text()
-    page.once("dialog", lambda dialog: dialog.accept())
-    page.get_by_role("button", name="Publish as version 2").click()
+    # Departments with no agreed answer yet are named before anything is published.
+    expect(page.get_by_role("heading", name=re.compile("no agreed approach"))).to_be_visible()
+    screenshot(page, "policy-publish-warning-laptop")
+    page.get_by_role("button", name="Publish version 2 without them").click()
     page.wait_for_load_state("networkidle")
     assert page.url.endswith(f"{KINGSMEAD}/policy/published/2/")
     assert "version 2, published" in main.inner_text()

@@ -78,7 +78,7 @@ def test_choosing_a_group_filters_the_headline_figure_too(page_for: Any) -> None
         return int(secure), int(expected)
 
     def choose(label: str) -> tuple[int, int]:
-        page.get_by_label("Group of pupils").select_option(label=label)
+        page.get_by_label("Disadvantaged (pupil premium)").select_option(label=label)
         page.get_by_role("button", name="Show").click()
         page.wait_for_load_state("networkidle")
         assert label in page.locator("[data-filters]").inner_text()
