@@ -33,35 +33,24 @@ LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 def logo_data_uri(name: str) -> str:
     """The school's logo file as a data: URI the page and the PDF both show without another
     request ("" when there is none or it cannot be read now). A logo's stored name is derived
-    from its content, so a picture read once is kept for its name; a failed read is never kept,
-    so a file that arrives later (saved when its transaction commits) shows from then on."""
+    from its content, so a picture read once is kept for its name; a failed read raises inside
+    the cache and so is never kept: a file saved later (when its transaction commits) shows."""
     if not name:
         return ""
-    return _logo_data_uri(name) or ""
+    try:
+        return _read_logo(name)
+    except (OSError, ValueError):
+        return ""
 
 
 @lru_cache(maxsize=16)
 def _read_logo(name: str) -> str:
-    try:
-        with default_storage.open(name, "rb") as handle:
-            content = handle.read()
-    except OSError as error:
-        raise LogoUnreadable(name) from error
+    with default_storage.open(name, "rb") as handle:
+        content = handle.read()
     kind = next((t for magic, t in LOGO_TYPES.items() if content.startswith(magic)), None)
     if kind is None:
-        raise LogoUnreadable(name)
+        raise ValueError(f"{name} is not a PNG or JPEG picture")
     return f"data:{kind};base64,{base64.b64encode(content).decode('ascii')}"
-
-
-class LogoUnreadable(Exception):
-    """The stored logo cannot be read as a PNG or JPEG (lru_cache keeps no exception)."""
-
-
-def _logo_data_uri(name: str) -> str | None:
-    try:
-        return _read_logo(name)
-    except LogoUnreadable:
-        return None
 
 
 def report_context(document: ReportDocument, version: ReportVersion | None) -> dict[str, object]:
