@@ -92,3 +92,26 @@ def test_choosing_a_group_filters_the_headline_figure_too(page_for: Any) -> None
     assert (disadvantaged[0] + others[0], disadvantaged[1] + others[1]) == everyone
     screenshot(page, "reports-leader-filtered-laptop")
     assert page.js_errors == []
+
+
+@pytest.mark.parametrize("viewport", ["laptop", "tablet"])
+def test_trust_leader_combines_groups_and_the_schools_page_keeps_them(
+    page_for: Any, viewport: str
+) -> None:
+    width = VIEWPORTS[viewport][0]
+    page = page_for(viewport)
+    sign_in(page, "trustleader")
+    page.goto(f"{page.base_url}/trust/riverbend/")
+    page.get_by_label("Disadvantaged (pupil premium)").select_option(label="Disadvantaged")
+    page.get_by_label("Special educational needs").select_option(label="SEN support or EHCP")
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("[data-filters]")).to_contain_text("Disadvantaged and SEN support or EHCP")
+    expect(page.get_by_text("Year 11 leavers of").first).to_contain_text("Disadvantaged and SEN")
+    screenshot(page, f"reports-trust-combined-{viewport}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.get_by_role("link", name="Kingsmead Academy").first.click()
+    page.wait_for_load_state("networkidle")
+    expect(page.get_by_label("Disadvantaged (pupil premium)")).to_have_value("disadvantaged")
+    expect(page.get_by_label("Special educational needs")).to_have_value("sen")
+    assert page.js_errors == []

@@ -101,3 +101,61 @@ def test_an_unknown_group_is_not_found_and_only_trust_leaders_see_the_page(cast:
     assert cast.client("trustleader").get(URL + "?group=tall").status_code == 404
     for persona in ("leader", "primaryhead", "hod", "teacher", "admin"):
         assert cast.client(persona).get(URL).status_code == 404, persona
+
+
+def ks4_row(html: str, school_name: str) -> str:
+    """The KS4 results row of a school, as text."""
+    ks4 = text(section(html, "secondary").split('data-testid="trust-ks4"', 1)[1])
+    return ks4.split(school_name, 1)[1]
+
+
+def test_a_combination_of_groups_counts_only_pupils_in_every_one_and_links_keep_it(
+    cast: Cast,
+) -> None:
+    year = max(c.year for c in selectors.progress8_cohorts(cast.secondary) if c.available)
+    leavers = Pupil.objects.filter(school=cast.secondary, ks4_result__year=year)
+    both = leavers.filter(disadvantaged=True, sen_status__in=["K", "E"]).count()
+    disadvantaged = leavers.filter(disadvantaged=True).count()
+    assert 0 < both < disadvantaged
+    query = "?group=disadvantaged&group=sen"
+    html = cast.client("trustleader").get(URL + query).content.decode()
+    assert "Disadvantaged and SEN support or EHCP" in text(html)
+    assert ks4_row(html, cast.secondary.name).split()[0] == str(both)
+    dashboard = reverse("leader_dashboard", kwargs={"urn": cast.secondary.urn})
+    links = re.findall(rf'href="{dashboard}([^"]*)"', section(html, "secondary"))
+    assert links and all(link.startswith("?group=disadvantaged&amp;group=sen") for link in links)
+    # The in-year figure is the one the school's own page shows through the same link.
+    own = cast.client("trustleader").get(dashboard + query)
+    core = text(section(html, "secondary").split(cast.secondary.name, 1)[1]).split()[0]
+    assert own.context["filtered_pupils"] == int(core) > 0
+
+
+def test_prior_attainment_of_ks4_leavers_is_their_ks2_band(cast: Cast) -> None:
+    """Counted here independently: high prior attainment is a mean KS2 reading and maths
+    scaled score of 110 or more (the Progress 8 bands)."""
+    year = max(c.year for c in selectors.progress8_cohorts(cast.secondary) if c.available)
+    leavers = Pupil.objects.filter(school=cast.secondary, ks4_result__year=year)
+    high = 0
+    for reading, maths in leavers.values_list("ks2_result__reading", "ks2_result__maths"):
+        if (reading or "").isdigit() and (maths or "").isdigit():
+            high += (int(reading) + int(maths)) / 2 >= 110
+    assert 0 < high < leavers.count()
+    html = cast.client("trustleader").get(URL + "?group=prior-high").content.decode()
+    assert ks4_row(html, cast.secondary.name).split()[0] == str(high)
+
+
+def test_two_values_of_one_characteristic_are_refused_with_what_to_choose(cast: Cast) -> None:
+    response = cast.client("trustleader").get(URL + "?group=disadvantaged&group=not-disadvantaged")
+    assert response.status_code == 400
+    assert "no pupil is in both" in text(response.content.decode())
+
+
+def test_results_are_not_filtered_when_any_chosen_group_is_this_years_attendance(
+    cast: Cast,
+) -> None:
+    html = (
+        cast.client("trustleader")
+        .get(URL + "?group=disadvantaged&group=persistent_absence")
+        .content.decode()
+    )
+    assert "this year's attendance says nothing about pupils who have left" in text(html)

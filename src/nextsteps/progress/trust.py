@@ -18,6 +18,7 @@ from nextsteps.people.models import Pupil
 from nextsteps.progress import compute
 from nextsteps.progress.measures import A8_COLUMNS, KS2_SUBJECTS
 from nextsteps.progress.models import ReferenceTable
+from nextsteps.progress.prior_bands import PriorResults, prior_attainment_bands
 from nextsteps.progress.selectors import (
     Cohort,
     group_table,
@@ -35,31 +36,88 @@ from nextsteps.schools.models import School
 
 Kind = ReferenceTable.Kind
 Source = ReferenceTable.Source
-RecordFilter = Callable[[compute.PupilRecord], bool | None]
-RESULT_GROUPS = ("disadvantaged", "sen", "eal", "female")  # not this year's attendance
+# The dashboards' characteristics that apply to leavers. This year's attendance says nothing
+# about pupils who have left, so persistent absence is not among them.
+RESULT_GROUPS = ("disadvantaged", "sen", "eal", "female", "prior")
+
+_TESTS: dict[str, Callable[[compute.PupilRecord], bool | None]] = {
+    "disadvantaged": lambda r: r.disadvantaged,
+    "sen": lambda r: r.sen in {"K", "E"},
+    "eal": lambda r: r.eal,
+    "female": lambda r: {"F": True, "M": False}.get(r.gender),
+}
 
 
-def record_filter(key: str | None, inside: bool = True) -> RecordFilter | None:
-    """A group filter of the dashboards as a test on a pupil's record (None: every pupil).
+@dataclass(frozen=True)
+class ResultsFilter:
+    """A dashboard's combination of groups as tests on leavers' records: a record is admitted
+    when it has every value asked for (none: every record).
 
-    Results are for leavers: this year's attendance says nothing about them, so persistent
-    absence has no test (`KeyError`)."""
-    tests: dict[str, Callable[[compute.PupilRecord], bool | None]] = {
-        "disadvantaged": lambda r: r.disadvantaged,
-        "sen": lambda r: r.sen in {"K", "E"},
-        "eal": lambda r: r.eal,
-        "female": lambda r: {"F": True, "M": False}.get(r.gender),
-    }
-    if key is None:
-        return None
-    test = tests[key]
-    return lambda record: None if test(record) is None else test(record) is inside
+    A leaver's prior attainment is their attainment at the key stage before the results,
+    banded as the dashboards band it (`prior_bands.py`): KS2 (else KS1) for KS4 leavers, KS1
+    for KS2 leavers, whose KS2 result is the outcome measured, not their starting point."""
+
+    wanted: tuple[tuple[str, bool | str], ...] = ()
+
+    def __post_init__(self) -> None:
+        for key, _value in self.wanted:
+            if key not in RESULT_GROUPS:
+                raise KeyError(key)
+
+    @property
+    def needs_prior(self) -> bool:
+        return any(key == "prior" for key, _value in self.wanted)
+
+    def admitted(
+        self, records: Sequence[compute.PupilRecord], bands: Sequence[str] | None = None
+    ) -> list[compute.PupilRecord]:
+        """The records in every group asked for; `bands` (each record's prior attainment
+        band) is needed when the filter asks for a band."""
+        if self.needs_prior and (bands is None or len(bands) != len(records)):
+            raise ValueError("a prior attainment filter needs each record's band")
+        admitted = []
+        for index, record in enumerate(records):
+            if all(
+                (bands[index] if key == "prior" and bands else _TESTS[key](record)) == value
+                for key, value in self.wanted
+            ):
+                admitted.append(record)
+        return admitted
+
+
+def results_filter(wanted: Sequence[tuple[str, bool | str]]) -> ResultsFilter | None:
+    """The filter for a dashboard's groups (None: every pupil). A KeyError names a group that
+    cannot apply to leavers."""
+    return ResultsFilter(tuple(wanted)) if wanted else None
+
+
+def _banded(school: School, records: Sequence[compute.PupilRecord], leavers: str) -> list[str]:
+    """Each record's prior attainment band: for KS4 leavers their KS2 result (else KS1), for
+    KS2 leavers their KS1 result."""
+    results = [
+        PriorResults(
+            ks2_year=r.ks2_year if leavers == "ks4" else None,
+            ks2_reading=r.ks2.get("reading", "") if leavers == "ks4" else "",
+            ks2_maths=r.ks2.get("maths", "") if leavers == "ks4" else "",
+            ks1_reading=(r.ks1 or {}).get("reading", ""),
+            ks1_writing=(r.ks1 or {}).get("writing", ""),
+            ks1_maths=(r.ks1 or {}).get("maths", ""),
+        )
+        for r in records
+    ]
+    return prior_attainment_bands(results, nominal_scores(school), ks1_points())
 
 
 def _admitted(
-    records: Sequence[compute.PupilRecord], admits: RecordFilter | None
+    school: School,
+    records: Sequence[compute.PupilRecord],
+    admits: ResultsFilter | None,
+    leavers: str,
 ) -> list[compute.PupilRecord]:
-    return [r for r in records if admits is None or admits(r) is True]
+    if admits is None:
+        return list(records)
+    bands = _banded(school, records, leavers) if admits.needs_prior and records else None
+    return admits.admitted(records, bands)
 
 
 def trust_table(tables: Sequence[ReferenceTable], year: int) -> ReferenceTable | None:
@@ -118,7 +176,7 @@ def _common_year(cohorts: dict[int, list[Cohort]]) -> tuple[int | None, bool]:
     return (max((c.year for c in every), default=None), False)
 
 
-def secondary_results(schools: Sequence[School], admits: RecordFilter | None) -> PhaseResults:
+def secondary_results(schools: Sequence[School], admits: ResultsFilter | None) -> PhaseResults:
     """Each secondary school's KS4 cohort of the same year: Attainment 8, Basics and Progress 8
     with its interval (queries: three per school, with a table)."""
     cohorts = {school.pk: progress8_cohorts(school) for school in schools}
@@ -128,7 +186,7 @@ def secondary_results(schools: Sequence[School], admits: RecordFilter | None) ->
     rows = []
     for school in schools:
         pupils = ks4_pupils(Pupil.objects.filter(school=school), year)
-        records = _admitted([record_of(p) for p in pupils], admits)
+        records = _admitted(school, [record_of(p) for p in pupils], admits, "ks4")
         if not records:
             rows.append(SchoolKs4(school, 0, None, None))
             continue
@@ -155,7 +213,7 @@ def secondary_results(schools: Sequence[School], admits: RecordFilter | None) ->
     return PhaseResults(year, measured, secondary=rows)
 
 
-def primary_results(schools: Sequence[School], admits: RecordFilter | None) -> PhaseResults:
+def primary_results(schools: Sequence[School], admits: ResultsFilter | None) -> PhaseResults:
     """Each primary school's KS2 year of the same year: KS1–KS2 progress with intervals, and
     attainment in reading, writing and maths."""
     cohorts = {school.pk: ks1_ks2_cohorts(school) for school in schools}
@@ -164,7 +222,7 @@ def primary_results(schools: Sequence[School], admits: RecordFilter | None) -> P
         return PhaseResults(None, False)
     rows = []
     for school in schools:
-        records = _admitted([record_of(p) for p in ks2_pupils(school, year)], admits)
+        records = _admitted(school, [record_of(p) for p in ks2_pupils(school, year)], admits, "ks2")
         attainment = compute.ks2_attainment(records)
         table = None
         progress: dict[str, dict[str, Any]] = {}

@@ -565,13 +565,17 @@ class TrustSchool:
 
 
 def trust_dashboard(
-    *, schools: list[School], today: dt.date | None = None, group: str | None = None
+    *,
+    schools: list[School],
+    today: dt.date | None = None,
+    group: str | None = None,
+    groups: GroupFilter | None = None,
 ) -> list[TrustSchool]:
     """Each school's headline figures side by side (eight queries per school), over the
-    pupils of a group when one is given."""
+    pupils of a combination of groups (`groups`, or the one `group` named by its slug)."""
     result = []
     for school in schools:
-        board = school_dashboard(school=school, today=today, group=group)
+        board = school_dashboard(school=school, today=today, group=group, groups=groups)
         result.append(
             TrustSchool(
                 school=school,

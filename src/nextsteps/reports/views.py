@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from nextsteps import access
 from nextsteps.progress import trust as trust_results
 from nextsteps.reports import charts, class_selectors, filter_views, selectors
+from nextsteps.reports.groups import GroupFilter
 from nextsteps.schools.models import School, Trust
 from nextsteps.web.exports import table_response
 
@@ -223,17 +224,6 @@ def _leader_export(
     raise Http404("No such table")
 
 
-TRUST_FILTERS = ("group", "side")  # what the trust view filters by, and its links carry
-
-
-def _trust_group(request: HttpRequest) -> selectors.PupilGroup | None:
-    slug = request.GET.get("group") or None
-    try:
-        return selectors.pupil_group(slug, side=request.GET.get("side", "")) if slug else None
-    except KeyError:
-        raise Http404("No such group") from None
-
-
 @access.signed_in
 @require_GET
 def trust_dashboard(request: HttpRequest, trust: str, fmt: str | None = None) -> HttpResponse:
@@ -241,28 +231,31 @@ def trust_dashboard(request: HttpRequest, trust: str, fmt: str | None = None) ->
     found = Trust.objects.filter(slug=trust, pk__in=access.trust_ids(request.user)).first()
     if found is None:
         raise Http404("No such trust")
-    group = _trust_group(request)
+    try:
+        groups = filter_views.requested_groups(request)
+    except filter_views.FilterProblem as problem:
+        return filter_views.filter_problem(
+            request, problem, reverse("trust_dashboard", kwargs={"trust": trust})
+        )
     schools = list(School.objects.filter(trust=found).order_by("name"))
-    lines = selectors.trust_dashboard(schools=schools, group=group.slug if group else None)
+    lines = selectors.trust_dashboard(schools=schools, groups=groups)
     subjects = sorted({s for line in lines for s in line.by_subject})
     if fmt is not None and request.GET.get("table") == "gaps":
         return _trust_gaps_export(found, lines, fmt)
     if fmt is not None:
         return _trust_export(found, lines, subjects, fmt)
-    query = urlencode({k: v for k, v in request.GET.items() if k in TRUST_FILTERS and v})
     return render(
         request,
         "reports/trust_dashboard.html",
         {
             "trust": found,
-            "group": group,
-            "group_choices": selectors.pupil_groups(),
-            "query": query,
+            **filter_views.filter_context(groups, sum(line.pupils for line in lines)),
+            "query": urlencode({"group": groups.slugs}, doseq=True),
             "phases": [
                 _trust_phase(phase, str(label), lines) for phase, label in School.Phase.choices
             ],
             "groups": selectors.GROUPS,
-            **_trust_results(schools, group),
+            **_trust_results(schools, groups),
         },
     )
 
@@ -291,12 +284,14 @@ def _trust_phase(phase: str, label: str, lines: list[selectors.TrustSchool]) -> 
     }
 
 
-def _trust_results(schools: list[School], group: selectors.PupilGroup | None) -> dict[str, Any]:
+def _trust_results(schools: list[School], groups: GroupFilter) -> dict[str, Any]:
     """KS4 results for secondary schools and KS2 for primary (all-through in both), over the
-    group's pupils; none when the group cannot apply to leavers (this year's attendance)."""
-    if group is not None and group.key not in trust_results.RESULT_GROUPS:
+    pupils of every group chosen; none when a group cannot apply to leavers (this year's
+    attendance)."""
+    try:
+        admits = trust_results.results_filter([(g.key, g.value) for g in groups.groups])
+    except KeyError:
         return {"results_filtered_out": True}
-    admits = trust_results.record_filter(group.key, group.inside) if group else None
     secondary = [s for s in schools if s.phase != School.Phase.PRIMARY]
     primary = [s for s in schools if s.phase != School.Phase.SECONDARY]
     return {
