@@ -14,7 +14,9 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot, sign_in
+from tests.browser.test_accessibility import AXE_SOURCE
 from tests.browser.test_feedback_loop import no_sideways_scroll
+from tests.browser.test_mtc_practice import axe_violations
 
 PUPIL_MENU = ["My learning", "My work", "Looking back", "Marking codes", "What's new"]
 
@@ -40,6 +42,7 @@ def open_menu(page: Any) -> None:
 @pytest.mark.parametrize("viewport", ["phone", "tablet", "laptop"])
 def test_a_young_pupils_home_in_pictures_and_a_childs_words(page_for: Any, viewport: str) -> None:
     page = page_for(viewport)
+    page.context.add_init_script(path=str(AXE_SOURCE))
     sign_in(page, "pupil")
     main = page.locator("main")
 
@@ -77,6 +80,7 @@ def test_a_young_pupils_home_in_pictures_and_a_childs_words(page_for: Any, viewp
     classroom.locator("summary").click()
     expect(classroom.get_by_text("Something lots of us mixed up")).to_be_visible()
     no_sideways_scroll(page)
+    assert axe_violations(page) == []  # the folds, their headings and the faces' names
     screenshot(page, f"words-and-pictures-home-open-{viewport}")
 
     # The menu holds only what a pupil uses.
