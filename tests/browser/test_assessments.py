@@ -116,6 +116,7 @@ def test_amara_sees_her_new_personal_best_on_a_phone_and_the_class_sees_only_cou
 ) -> None:
     page = page_for("phone")
     sign_in(page, "pupil")
+    page.locator("summary", has_text="My personal bests").click()
     page.get_by_role("link", name="My timed challenges and tests, against my own best").click()
     page.wait_for_load_state("networkidle")
     main = page.locator("main").inner_text()

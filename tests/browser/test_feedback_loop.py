@@ -51,6 +51,7 @@ def test_the_whole_feedback_loop(page_for: Any, viewport: str) -> None:
     assert "Your teacher can see how you are getting on" in pupil.locator("main").inner_text()
     screenshot(pupil, f"feedback-3-my-learning-{viewport}")
     no_sideways_scroll(pupil)
+    pupil.locator("summary", has_text="My work").click()
     pupil.get_by_role("link", name=work).click()
     pupil.get_by_label("My writing").fill("243 × 6 = 1448\n318 × 4 = 1272\n127 × 5 = 635")
     pupil.get_by_role("button", name="Hand it in").click()
@@ -69,7 +70,9 @@ def test_the_whole_feedback_loop(page_for: Any, viewport: str) -> None:
     assert "Feedback given." in main.inner_text()
 
     pupil.goto(pupil.base_url + "/school/990101/pupil/")
+    pupil.locator("summary", has_text="New for me").click()
     assert "You have feedback on" in pupil.locator("main").inner_text()
+    pupil.locator("summary", has_text="My work").click()
     pupil.get_by_role("link", name=work).first.click()
     page_text = pupil.locator("main").inner_text()
     assert NEXT_STEP in page_text and "A good point" in page_text and "neat columns" in page_text
@@ -122,6 +125,7 @@ def test_my_learning_and_the_childs_page_read_well_on_a_phone(page_for: Any) -> 
     assert "What I am learning now" in pupil.locator("main").inner_text()
     screenshot(pupil, "feedback-my-learning-phone")
     no_sideways_scroll(pupil)
+    pupil.locator("summary", has_text="My feedback").click()
     pupil.get_by_role("link", name="The Lost Key: a story opening with dialogue").first.click()
     assert pupil.locator(".writing ins.purple-pen").count() > 0
     screenshot(pupil, "feedback-story-purple-phone")

@@ -178,7 +178,9 @@ def test_pupil_reads_her_goals_rates_a_step_and_answers_feedback_with_the_keyboa
     tab_to(page, text_is("Save how I am doing"))
     follow(page)
     assert "Your teacher can see how you are getting on" in main.inner_text()
-    # The feedback on her story: open it and answer in purple pen.
+    # The feedback on her story: open its fold, open it and answer in purple pen.
+    tab_to(page, lambda f: f["tag"] == "summary" and f["text"].startswith("My feedback"))
+    page.keyboard.press("Enter")
     tab_to(page, lambda f: "/feedback/work/" in f["href"])
     follow(page)
     assert "MY NEXT STEP" in main.inner_text().upper()

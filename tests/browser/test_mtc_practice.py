@@ -83,6 +83,7 @@ def test_a_pupil_practises_on_a_tablet_then_the_teacher_reads_the_class_map(
     page.context.add_init_script(path=str(AXE_SOURCE))
     page.clock.install()
     sign_in(page, "pupil")
+    page.locator("summary", has_text="My personal bests").click()
     page.get_by_role("link", name="Times tables check practice").click()
     expect(page.get_by_role("heading", name="My best so far")).to_be_visible()
     screenshot(page, "mtc-home-tablet")

@@ -46,8 +46,9 @@ def test_teacher_shares_intentions_and_the_pupil_sees_them_with_steps_and_exempl
     for step in today.success_criteria.all():
         assert step.wording in text
     assert "What a good one looks like" in text and "243 × 6" in text
-    for level in self_levels(cast):  # symbols and words, never colour alone
-        assert level.label.replace("'", "&#x27;") in text and level.symbol in text
+    for level in self_levels(cast):  # a face and words, never colour alone
+        assert level.label.replace("'", "&#x27;") in text and level.symbol not in text
+    assert text.count('<img class="face" src="/static/feedback/faces/') >= len(self_levels(cast))
 
 
 def test_group_intentions_show_only_to_the_groups_pupils(cast: Cast) -> None:

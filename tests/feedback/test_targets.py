@@ -146,9 +146,11 @@ def test_teacher_returns_a_claim_and_the_history_is_kept(cast: Cast, claimed: Ta
     page = cast.client("pupil").get(target_path(claimed)).content.decode()
     assert (
         "Try one with a zero in the middle." in page
-        and "Returned to work on" in page
-        and "Claimed" in page
+        and "My teacher said keep going" in page  # the pupil's words for each step
+        and "I said I had done it" in page
     )
+    page = cast.client("teacher").get(target_path(claimed)).content.decode()
+    assert "Returned to work on" in page and "Claimed" in page
 
 
 def test_a_target_cannot_be_confirmed_twice(cast: Cast, claimed: Target) -> None:

@@ -41,6 +41,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_is_staff": bool(roles & STAFF_ROLES),
         "nav_sees_audit": bool(roles & {Role.ADMIN, Role.LEADER}),
         "nav_is_admin": Role.ADMIN in roles,
+        # A pupil's pages are worded for a child, and their menu holds only what they use.
+        "pupil_view": roles == {Role.PUPIL},
         # Counted only when the layout shows it (one query), then remembered for the page.
         "nav_unread": SimpleLazyObject(lambda: unread_count(user, here[0].school_id))
         if here
