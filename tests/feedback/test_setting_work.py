@@ -170,6 +170,16 @@ def test_a_subject_or_strand_from_elsewhere_falls_back_to_the_class_own(cast: Ca
     assert listed(html)[:4] == ["Y4-MD-01", "Y4-MD-04", "Y4-MD-05", "Y4-MD-03"]
 
 
+def test_a_subject_or_strand_that_is_not_the_classs_never_refuses_the_work(cast: Cast) -> None:
+    md05 = objective(cast, "Y4-MD-05")
+    response = cast.client("teacher").post(
+        path(cast),
+        {"title": "Odd filters", "subject": "999999", "strand": "x", "objectives": [md05.pk]},
+    )
+    assert response.status_code == 302
+    assert Work.objects.filter(title="Odd filters").exists()
+
+
 def test_the_page_reads_in_a_fixed_number_of_queries(
     cast: Cast, django_assert_max_num_queries: Any
 ) -> None:

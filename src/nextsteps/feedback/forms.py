@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -35,14 +34,10 @@ class ObjectiveField(forms.ModelChoiceField):
 
 
 class WorkForm(forms.Form):
-    """Setting work: the teacher narrows the class's intentions by subject, strand and a
-    search (those three only choose what is listed), ticks intentions, then their steps."""
+    """Setting work. The subject, strand and search on the page only choose which intentions
+    are listed (the view reads them, and ignores any it does not know), so they are not
+    fields here: they can never refuse the work."""
 
-    subject = forms.TypedChoiceField(
-        label=_("Subject"), coerce=int, required=False, empty_value=None
-    )
-    strand = forms.TypedChoiceField(label=_("Strand"), coerce=int, required=False, empty_value=None)
-    q = forms.CharField(label=_("Find a learning intention"), required=False, max_length=100)
     title = forms.CharField(label=_("Title"), max_length=200)
     instructions = forms.CharField(
         label=_("What to do"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -67,26 +62,13 @@ class WorkForm(forms.Form):
     )
     due_on = forms.DateField(label=_("Due"), required=False, widget=_date_input())
 
-    def __init__(
-        self,
-        *args: Any,
-        groups: Any,
-        objectives: Any,
-        subjects: Sequence[Any] = (),
-        strands: Sequence[Any] = (),
-        **kwargs: Any,
-    ) -> None:
+    def __init__(self, *args: Any, groups: Any, objectives: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["group"].queryset = groups  # type: ignore[attr-defined]
         self.fields["objectives"].queryset = objectives  # type: ignore[attr-defined]
         self.fields["criteria"].queryset = SuccessCriterion.objects.filter(  # type: ignore[attr-defined]
             objective__in=objectives
         ).select_related("objective")
-        self.fields["subject"].choices = [(s.pk, s.name) for s in subjects]  # type: ignore[attr-defined]
-        self.fields["strand"].choices = [  # type: ignore[attr-defined]
-            ("", _("All strands")),
-            *[(s.pk, s.name) for s in strands],
-        ]
 
 
 class VersionForm(forms.Form):

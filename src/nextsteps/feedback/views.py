@@ -292,21 +292,19 @@ def _ids(raw: list[str]) -> list[int]:
 def _work_form(
     request: HttpRequest, teaching_class: Class, menu: WorkMenu, finding: bool
 ) -> WorkForm:
-    """The form, bound to what was sent; unbound (nothing refused) when only finding, but
-    filled with what was typed and ticked, and opening on the menu's subject otherwise."""
+    """The form, bound to what was sent; when only finding, unbound (nothing is refused) but
+    filled with what was typed and ticked."""
     params = _params(request)
     kwargs: dict[str, Any] = {
         "groups": PupilGroup.objects.filter(teaching_class=teaching_class).select_related(
             "teaching_class"
         ),
         "objectives": Objective.objects.filter(pk__in=[c.objective.pk for c in menu.choices]),
-        "subjects": menu.subjects,
-        "strands": menu.strands,
     }
     if request.method == "POST" and not finding:
         return WorkForm(request.POST, **kwargs)
-    initial: dict[str, Any] = {"subject": menu.opening_subject_id}
-    for name in ("subject", "strand", "q", "title", "instructions", "group", "due_on"):
+    initial: dict[str, Any] = {}
+    for name in ("title", "instructions", "group", "due_on"):
         if params.get(name):
             initial[name] = params.get(name)
     for name in ("objectives", "criteria"):
