@@ -34,6 +34,10 @@ class ObjectiveField(forms.ModelChoiceField):
 
 
 class WorkForm(forms.Form):
+    """Setting work. The subject, strand and search on the page only choose which intentions
+    are listed (the view reads them, and ignores any it does not know), so they are not
+    fields here: they can never refuse the work."""
+
     title = forms.CharField(label=_("Title"), max_length=200)
     instructions = forms.CharField(
         label=_("What to do"), required=False, widget=forms.Textarea(attrs={"rows": 3})

@@ -27,12 +27,14 @@ from nextsteps.feedback.forms import (
     TargetForm,
     WorkForm,
 )
+from nextsteps.feedback.intention_menu import search_words
 from nextsteps.feedback.models import (
     ClassFeedbackPoint,
     LearningConversation,
     Review,
     Work,
 )
+from nextsteps.feedback.selectors.setting import WorkMenu, group_planned_objective_id, work_menu
 from nextsteps.feedback.services import FeedbackRefused, NoteEntry, PointEntry
 from nextsteps.people.models import Pupil
 from nextsteps.schools.models import School
@@ -230,15 +232,16 @@ def pupil_profile(request: HttpRequest, urn: int, pupil_id: int) -> HttpResponse
 @access.signed_in
 @require_http_methods(["GET", "POST"])
 def work_new(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
+    """Set work in a few taps: a subject, then intentions found by strand or search (current
+    and recent first), then the steps of the intentions chosen. "Find" re-sends the form
+    to narrow the list without the page's script, keeping everything typed."""
     school = access.access_school(request.user, urn)
     access.require_staff(request.user, school)
     teaching_class = access.access_class_as_teacher(request.user, school, class_id)
-    form = WorkForm(
-        request.POST or None,
-        groups=PupilGroup.objects.filter(teaching_class=teaching_class),
-        objectives=_objectives(teaching_class),
-    )
-    if request.method == "POST" and form.is_valid():
+    menu = work_menu(teaching_class)
+    finding = request.method == "POST" and request.POST.get("action") == "find"
+    form = _work_form(request, teaching_class, menu, finding)
+    if request.method == "POST" and not finding and form.is_valid():
         data = form.cleaned_data
         group = data["group"]
         pupils = selectors.work_audience(teaching_class, group)
@@ -259,11 +262,76 @@ def work_new(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Work set: %(title)s") % {"title": work.title})
             return redirect("feedback:work_detail", urn=school.urn, work_id=work.pk)
+    chosen, subject_id, strand_id = _menu_state(request, menu)
     return render(
         request,
         "feedback/work_new.html",
-        {"school": school, "teaching_class": teaching_class, "form": form},
+        {
+            "school": school,
+            "teaching_class": teaching_class,
+            "form": form,
+            "menu": menu,
+            "chosen": chosen,
+            "chosen_criteria": set(_ids(_params(request).getlist("criteria"))),
+            "subject_id": subject_id,
+            "strand_id": strand_id,
+            "q": _params(request).get("q", "")[:100],
+            "any_shown": any(c.shown for c in menu.choices),
+        },
     )
+
+
+def _params(request: HttpRequest) -> Any:
+    return request.POST if request.method == "POST" else request.GET
+
+
+def _ids(raw: list[str]) -> list[int]:
+    return [int(value) for value in raw if value.isdigit()]
+
+
+def _work_form(
+    request: HttpRequest, teaching_class: Class, menu: WorkMenu, finding: bool
+) -> WorkForm:
+    """The form, bound to what was sent; when only finding, unbound (nothing is refused) but
+    filled with what was typed and ticked."""
+    params = _params(request)
+    kwargs: dict[str, Any] = {
+        "groups": PupilGroup.objects.filter(teaching_class=teaching_class).select_related(
+            "teaching_class"
+        ),
+        "objectives": Objective.objects.filter(pk__in=[c.objective.pk for c in menu.choices]),
+    }
+    if request.method == "POST" and not finding:
+        return WorkForm(request.POST, **kwargs)
+    initial: dict[str, Any] = {}
+    for name in ("title", "instructions", "group", "due_on"):
+        if params.get(name):
+            initial[name] = params.get(name)
+    for name in ("objectives", "criteria"):
+        initial[name] = _ids(params.getlist(name))
+    if params.get("objective", "").isdigit():  # a link to set work on one intention
+        initial["objectives"].append(int(params["objective"]))
+    return WorkForm(initial=initial, **kwargs)
+
+
+def _menu_state(request: HttpRequest, menu: WorkMenu) -> tuple[set[int], int | None, int | None]:
+    """Narrow the menu to the subject, strand and search sent (the page opens on the current
+    intentions' subject); the ids of the intentions ticked, the subject and the strand."""
+    params = _params(request)
+    chosen = set(_ids(params.getlist("objectives")))
+    if params.get("objective", "").isdigit():
+        chosen.add(int(params["objective"]))
+    subject_ids = {s.pk for s in menu.subjects}
+    strand_ids = {s.pk for s in menu.strands}
+    subject = _int_or_none(params.get("subject", ""))
+    if subject not in subject_ids:
+        subject = menu.opening_subject_id
+    strand = _int_or_none(params.get("strand", ""))
+    strand = strand if strand in strand_ids and menu.strand_subject(strand) == subject else None
+    menu.narrow(
+        subject_id=subject, strand_id=strand, words=search_words(params.get("q", "")), chosen=chosen
+    )
+    return chosen, subject, strand
 
 
 @access.signed_in
@@ -359,6 +427,8 @@ def conversation_new(request: HttpRequest, urn: int, class_id: int) -> HttpRespo
     objectives = _objectives(teaching_class)
     objective = None
     raw = params.get("objective", "")
+    if not raw and group is not None:  # a focus group opens on what its lesson planned for it
+        raw = str(group_planned_objective_id(group) or "")
     if raw.isdigit():
         objective = objectives.filter(pk=int(raw)).select_related("framework__scale").first()
         if objective is None:

@@ -91,6 +91,9 @@ def markbook_page(request: HttpRequest, urn: int, class_id: int) -> HttpResponse
             "methods": Method.choices,
             # Who may record every pupil may record in the class; otherwise ask.
             "can_record": recordable is None or access.can_record_in(request.user, teaching_class),
+            # Every pupil recordable means a teacher of the class or its head of department:
+            # exactly those who plan its next steps (`access.teaches`), with no extra query.
+            "can_plan": recordable is None,
             "strand_id": _int(request.GET.get("strand")),
             "now": timezone.now().isoformat(),
         },
@@ -674,6 +677,7 @@ def gaps(request: HttpRequest, urn: int, class_id: int, fmt: str = "html") -> Ht
             "rows": rows,
             "year": year,
             "core_only": core_only,
+            "can_plan": access.teaches(request.user, teaching_class),
         },
     )
 

@@ -346,6 +346,11 @@ def planning_next_steps(request: HttpRequest, urn: int, class_id: int) -> HttpRe
         data = request.POST
     elif "size" in request.GET:
         data = request.GET
+    elif "objectives" in request.GET:
+        # A link from the gap analysis or the markbook names the objectives; the rest is as
+        # the planner would open.
+        data = MultiValueDict({k: v if isinstance(v, list) else [v] for k, v in initial.items()})
+        data.setlist("objectives", request.GET.getlist("objectives"))
     elif taught_ids:
         # Open on the lesson just taught, so that its groups show at once.
         data = MultiValueDict({k: v if isinstance(v, list) else [v] for k, v in initial.items()})
