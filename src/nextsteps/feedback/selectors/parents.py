@@ -106,17 +106,21 @@ def parent_answers(
     school takes replies (three queries)."""
     steps = next_steps_for_parent(pupil)
     mine = _own_replies(pupil, guardian)
-    by_feedback: dict[int, list[ParentReply]] = defaultdict(list)
+    # What they did at home shows under the next step; a reply under the feedback.
+    at_home: dict[int, list[ParentReply]] = defaultdict(list)
+    replies: dict[int, list[ParentReply]] = defaultdict(list)
     tried: dict[tuple[int, str], ParentReply] = {}
     for reply in mine:
-        if reply.feedback_id:
-            by_feedback[reply.feedback_id].append(reply)
+        if reply.feedback_id and reply.kind == ParentReply.Kind.AT_HOME:
+            at_home[reply.feedback_id].append(reply)
+        elif reply.feedback_id:
+            replies[reply.feedback_id].append(reply)
         elif reply.intention_id:
             tried.setdefault((reply.intention_id, reply.tip), reply)
     for step in steps:
-        step.replies = by_feedback.get(step.feedback.pk, [])
+        step.replies = at_home.get(step.feedback.pk, [])
     for item in feedback:
-        item.my_replies = by_feedback.get(item.pk, [])  # type: ignore[attr-defined]
+        item.my_replies = replies.get(item.pk, [])  # type: ignore[attr-defined]
     tips = [
         TipView(
             intention=view.intention,
