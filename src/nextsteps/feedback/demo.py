@@ -435,7 +435,10 @@ class FourOak:
             next_step="Check each carry: add it back on at the end and see if the answer changes.",
             by=self.teacher,
         )
-        Feedback.objects.filter(pk=verbal.pk).update(given_at=_at(self.yesterday, 11, 40))
+        # Given before the story's feedback, so the story stays among the pupil's latest three.
+        Feedback.objects.filter(pk=verbal.pk).update(
+            given_at=_at(self.today - dt.timedelta(days=3), 11, 40)
+        )
         replies = []
         if story is not None:
             replies.append(
