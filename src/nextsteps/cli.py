@@ -39,6 +39,7 @@ PRODUCT_COMMANDS: dict[str, str] = {
     "retention": "erase leavers' data after the school's retention period (--dry-run)",
     "token": "make (read-only, with an expiry), list and revoke API tokens",
     "db_worker": "run queued background tasks (when TASKS_BACKEND=database)",
+    "notify": "e-mail the daily summary to those who chose it (notify digest; once a day)",
 }
 
 

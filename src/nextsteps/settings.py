@@ -211,6 +211,23 @@ TASKS = ops_config.task_settings()
 WONDE_API_URL = env_str("WONDE_API_URL", "https://api.wonde.com/v1.0")
 WONDE_TOKEN = env_str("WONDE_TOKEN", "")
 
+# E-mail, only for the daily summaries people choose (`nextsteps notify digest`); nothing else
+# needs it. Django's own settings: the console backend prints messages until a server is set.
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if os.environ.get("EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "nextsteps <noreply@localhost>")
+# The address people reach the product at, for the links in e-mails.
+NEXTSTEPS_SITE_URL = env_str("NEXTSTEPS_SITE_URL", "http://localhost:8000").rstrip("/")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 

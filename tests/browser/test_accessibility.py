@@ -68,6 +68,8 @@ NOT_PAGES: dict[str, str] = {
         "a spreadsheet upload's target: asked for without a file it returns to the data page"
     ),
     "school/<int:urn>/feedback/me/goals/<int:objective_id>/": POST_ONLY,
+    "school/<int:urn>/feedback/notifications/email/": POST_ONLY,
+    "school/<int:urn>/feedback/settings/parent-replies/": POST_ONLY,
     "school/<int:urn>/reports/pupils/<int:pupil_id>/release/": POST_ONLY,
     "school/<int:urn>/judging/cj/<int:session_id>/anchors/": POST_ONLY,
     "school/<int:urn>/judging/cj/<int:session_id>/judges/": POST_ONLY,

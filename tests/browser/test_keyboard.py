@@ -201,7 +201,7 @@ def test_parent_reads_their_childs_page_with_the_keyboard(page_for: Any) -> None
     tab_to(page, lambda f: "Amara Hughes" in f["text"])
     follow(page)
     text = page.locator("main").inner_text()
-    assert "Latest next steps" in text and "How to help at home" in text
+    assert "Next steps" in text and "How to help at home" in text
     # The school's information for parents is one more link away.
     tab_to(page, lambda f: f["text"].startswith("How the school assesses"))
     follow(page)

@@ -14,6 +14,7 @@ from nextsteps.feedback.models import (
     LearningConversation,
     MarkingCode,
     Notification,
+    ParentReply,
     Target,
     Version,
     Work,
@@ -30,6 +31,7 @@ MODELS = (
     ClassFeedback,
     Notification,
     MarkingCode,
+    ParentReply,
 )
 
 
@@ -59,3 +61,15 @@ def test_building_the_demo_again_changes_nothing(cast: Cast) -> None:
     before = {model.__name__: model.objects.count() for model in MODELS}
     demo.build_demo_data(primary=cast.primary, secondary=cast.secondary, today=timezone.localdate())
     assert {model.__name__: model.objects.count() for model in MODELS} == before
+
+
+def test_demo_parent_has_answered_and_the_teacher_is_told(cast: Cast) -> None:
+    """Mr Hughes replied to the story's feedback, wrote what they did at home about a maths
+    next step and tried a tip; Ms Okafor has each in her notifications, unread."""
+    kinds = sorted(ParentReply.objects.filter(pupil=cast.amara).values_list("kind", flat=True))
+    assert kinds == ["at_home", "reply", "tip_tried"]
+    notes = Notification.objects.filter(
+        recipient__username="teacher", kind=Notification.Kind.PARENT_REPLY, read_at__isnull=True
+    )
+    assert notes.count() == 3
+    assert cast.user("parent").email  # so the daily e-mail can be chosen in the demo

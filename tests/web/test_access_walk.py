@@ -421,6 +421,33 @@ def test_each_page_is_seen_only_by_the_people_it_is_for(cast: Cast, template: st
         assert status in expected, f"{path} as {username}: {status}, expected {expected}"
 
 
+# Forms that post to a route of their own (GET answers 405 in the walk above): who may post.
+POST_EXPECTED: dict[str, tuple[dict[str, str], set[str]]] = {
+    # The school's switch for parents' replies: whole-school staff, as for report settings.
+    "/school/{urn}/feedback/settings/parent-replies/": (
+        {"replies_open": "1"},
+        {"admin", "primaryhead"},
+    ),
+    # The daily e-mail: parents and staff of the school; a pupil's account has no e-mail.
+    "/school/{urn}/feedback/notifications/email/": (
+        {"daily": "0"},
+        {"admin", "teacher", "ta", "parent", "primaryhead"},
+    ),
+}
+
+
+@pytest.mark.parametrize("template", sorted(POST_EXPECTED))
+def test_each_form_route_takes_posts_only_from_the_people_it_is_for(
+    cast: Cast, template: str
+) -> None:
+    path = template.format(urn=cast.primary.urn)
+    data, allowed = POST_EXPECTED[template]
+    for username in [*PERSONAS, "primaryhead"]:
+        status = cast.client(username).post(path, data).status_code
+        expected = {302} if username in allowed else {cast.refused(username)}
+        assert status in expected, f"POST {path} as {username}: {status}, expected {expected}"
+
+
 def test_unknown_role_or_school_in_a_url_is_not_found(cast: Cast) -> None:
     client = cast.client("teacher")
     assert client.get(f"/school/{cast.primary.urn}/wizard/").status_code == 404

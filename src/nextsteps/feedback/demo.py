@@ -19,10 +19,12 @@ from nextsteps.feedback import services
 from nextsteps.feedback.models import (
     ClassFeedback,
     ConversationNote,
+    CurrentIntention,
     Feedback,
     LearningConversation,
     MarkingCode,
     Notification,
+    ParentReply,
     PupilQuestion,
     Review,
     SelfAssessment,
@@ -33,6 +35,7 @@ from nextsteps.feedback.models import (
     Work,
 )
 from nextsteps.feedback.services import NoteEntry, PointEntry
+from nextsteps.people.models import Guardian
 from nextsteps.schools.models import School
 from nextsteps.teaching.models import Class, ClassStaff, PupilGroup
 from nextsteps.teaching.selectors import class_pupils
@@ -121,6 +124,7 @@ class FourOak:
         self.targets(maths_today, dialogue, maths_yesterday)
         self.questions(maths_today)
         self.reviews()
+        self.from_home(maths_today)
 
     def intentions(self, maths: Objective, tables: Objective, dialogue: Objective) -> None:
         start = self.today - dt.timedelta(days=2)
@@ -408,3 +412,72 @@ class FourOak:
             proud_of="Amara uses dialogue confidently and is quick to act on feedback.",
             next_focus="Accurate carrying in short multiplication; punctuating speech.",
         )
+
+    def from_home(self, maths: Objective) -> None:
+        """Mr Hughes answers: a reply to the story's feedback, what he and Amara did at home
+        about a maths next step, and a "how to help" tip tried. Ms Okafor reads them in her
+        notifications."""
+        guardian = Guardian.objects.filter(
+            school=self.school, user__username="parent", links__pupil=self.amara
+        ).first()
+        if guardian is None:
+            return
+        parent = guardian.user
+        if parent is not None and not parent.email:  # so the daily e-mail can be chosen
+            parent.email = guardian.email
+            parent.save(update_fields=["email"])
+        story = Feedback.objects.filter(pupil=self.amara, submission__isnull=False).first()
+        (verbal,) = services.verbal_feedback_record(
+            teaching_class=self.teaching_class,
+            pupils=[self.amara],
+            objective=maths,
+            comment="You set out 243 × 6 neatly in columns.",
+            next_step="Check each carry: add it back on at the end and see if the answer changes.",
+            by=self.teacher,
+        )
+        # Given before the story's feedback, so the story stays among the pupil's latest three.
+        Feedback.objects.filter(pk=verbal.pk).update(
+            given_at=_at(self.today - dt.timedelta(days=3), 11, 40)
+        )
+        replies = []
+        if story is not None:
+            replies.append(
+                services.parent_reply(
+                    feedback=story,
+                    guardian=guardian,
+                    kind=ParentReply.Kind.REPLY,
+                    text="Amara read her story to us at tea. Leo's grumpy line made us all "
+                    "laugh. Thank you for the lovely feedback!",
+                    by=parent,
+                )
+            )
+        replies.append(
+            services.parent_reply(
+                feedback=verbal,
+                guardian=guardian,
+                kind=ParentReply.Kind.AT_HOME,
+                text="We did three column multiplications after tea. She found the carry in "
+                "the second one tricky, then checked it by adding it back on.",
+                by=parent,
+            )
+        )
+        intention = CurrentIntention.objects.filter(
+            teaching_class=self.teaching_class, objective=maths, ends_on__isnull=True
+        ).first()
+        if intention is not None and intention.home_help_ideas:
+            replies.append(
+                services.tip_tried(
+                    intention=intention,
+                    tip=intention.home_help_ideas[0],
+                    pupil=self.amara,
+                    guardian=guardian,
+                    text="The 7s in the car on the way to school. Backwards is hard!",
+                    by=parent,
+                )
+            )
+        for minutes, reply in enumerate(replies):
+            at = _at(self.yesterday, 19, 5 + minutes * 20)
+            ParentReply.objects.filter(pk=reply.pk).update(written_at=at)
+            Notification.objects.filter(
+                school=self.school, kind=Notification.Kind.PARENT_REPLY, read_at__isnull=True
+            ).filter(message__contains=reply.text[:40] or reply.tip[:40]).update(created_at=at)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nextsteps.curriculum.models import Objective, ScaleLevel, SuccessCriterion
 from nextsteps.markbook.models import Judgement
-from nextsteps.people.models import Pupil
+from nextsteps.people.models import Guardian, Pupil
 from nextsteps.schools.models import TenantModel, Term
 from nextsteps.teaching.models import Class, PupilGroup
 
@@ -441,6 +441,7 @@ class Notification(TenantModel):
         TARGET_RETURNED = "target_returned", _("Target to keep working on")
         RESPONSE = "response", _("Response to feedback")
         WORK_SET = "work_set", _("New work")
+        PARENT_REPLY = "parent_reply", _("From home")
 
     recipient = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -455,3 +456,97 @@ class Notification(TenantModel):
 
     def __str__(self) -> str:
         return self.message
+
+
+# ---------------------------------------------------------------------------- parents answer
+
+
+class ParentReply(TenantModel):
+    """A parent's answer to the school: a reply to feedback or its next step, what they did
+    at home, or a "how to help" tip they tried. Kept as written: never edited or deleted."""
+
+    class Kind(models.TextChoices):
+        REPLY = "reply", _("Reply")
+        AT_HOME = "at_home", _("What we did at home")
+        TIP_TRIED = "tip_tried", _("Tried a tip")
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="parent_replies")
+    guardian = models.ForeignKey(Guardian, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    feedback = models.ForeignKey(
+        Feedback, null=True, blank=True, on_delete=models.CASCADE, related_name="parent_replies"
+    )
+    # The class whose teachers read the reply: the feedback's class or the tip's.
+    teaching_class = models.ForeignKey(Class, on_delete=models.CASCADE, related_name="+")
+    intention = models.ForeignKey(
+        CurrentIntention, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    tip = models.CharField(_("the tip"), max_length=300, blank=True)
+    text = models.TextField(_("your message"), blank=True)
+    written_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+    written_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["written_at", "pk"]
+        indexes = [models.Index(fields=["pupil", "written_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind__in=["reply", "at_home"], feedback__isnull=False)
+                    | (models.Q(kind="tip_tried") & ~models.Q(tip=""))
+                ),
+                name="parent_reply_about_feedback_or_tip",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.pupil}"
+
+
+class ParentReplySettings(TenantModel):
+    """One row per school: whether parents may answer (replies, home notes, tips tried)."""
+
+    replies_open = models.BooleanField(_("parents may reply"), default=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name_plural = "parent reply settings"
+        constraints = [
+            models.UniqueConstraint(fields=["school"], name="parent_reply_settings_one_per_school"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school} · parents may reply: {self.replies_open}"
+
+
+class EmailDigestChoice(models.Model):
+    """A person's choice of a daily e-mail of what is new for them; off unless they choose it.
+    One choice for the person, covering every school they belong to."""
+
+    user = models.OneToOneField(USER, on_delete=models.CASCADE, related_name="email_digest")
+    daily = models.BooleanField(_("e-mail me a daily summary"), default=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.user} · daily e-mail {'on' if self.daily else 'off'}"
+
+
+class EmailDigestSent(models.Model):
+    """A daily summary sent to one person on one day: what makes the digest run once a day."""
+
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+    notifications = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-day"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="email_digest_once_a_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.day}"

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -143,6 +144,7 @@ def submission(request: HttpRequest, urn: int, work_id: int, pupil_id: int) -> H
             "objectives": list(work.objectives.all()),
             "comparison": _comparison(request, versions),
             "verbal": selectors.verbal_feedback_for(record) if record else [],
+            "parent_replies": selectors.replies_for_submission(record) if is_staff else [],
         },
     )
 
@@ -415,18 +417,105 @@ def my_review(request: HttpRequest, urn: int) -> HttpResponse:
 
 
 @access.signed_in
+@require_http_methods(["GET", "POST"])
 def child(request: HttpRequest, urn: int, pupil_id: int) -> HttpResponse:
     """A parent's page for one child: goals, targets, feedback released to them, next
-    steps and how to help at home."""
+    steps (current and done) and how to help at home. POST: the parent answers: a reply to
+    feedback or its next step, what they did at home, or a tip they tried."""
     school = access.access_school(request.user, urn)
     pupil = access.children_of(request.user, school).filter(pk=pupil_id).first()
     if pupil is None:
         raise Http404("No such child")
+    guardian = selectors.guardian_of(request.user, school)
+    refused: dict[str, Any] | None = None
+    if request.method == "POST":
+        if guardian is None:
+            raise Http404("Not found")
+        answered = _parent_answer(request, pupil, guardian)
+        if isinstance(answered, HttpResponse):
+            return answered
+        refused = answered
+    page = selectors.child_page(pupil)
+    answers = selectors.parent_answers(
+        pupil, guardian, intentions=page["intentions"], feedback=page["feedback"], school=school
+    )
     return render(
         request,
         "feedback/child.html",
-        {"school": school, **selectors.child_page(pupil), "reports": released_reports(pupil)},
+        {
+            "school": school,
+            **page,
+            **answers,
+            "refused": refused,
+            "reply_max": services.REPLY_MAX,
+            "reports": released_reports(pupil),
+        },
+        status=400 if refused else 200,
     )
+
+
+def _parent_answer(
+    request: HttpRequest, pupil: Pupil, guardian: Any
+) -> HttpResponse | dict[str, Any]:
+    """Send a parent's answer; on refusal, what they typed and why, for the page to show."""
+    action = request.POST.get("action", "")
+    text = request.POST.get("text", "")
+    refused: dict[str, Any] = {"action": action, "text": text}
+    try:
+        if action in {"reply", "at_home"}:
+            feedback = selectors.feedback_for_parent(pupil, _int(request.POST.get("feedback")))
+            if feedback is None:
+                raise Http404("No such feedback")
+            refused["feedback"] = feedback.pk
+            services.parent_reply(
+                feedback=feedback, guardian=guardian, kind=action, text=text, by=request.user
+            )
+            anchor = (
+                f"feedback-{feedback.pk}"
+                if action == "at_home"
+                else f"feedback-reply-{feedback.pk}"
+            )
+            thanks = _("Sent. %(pupil)s's teacher will see it in their notifications.")
+        elif action == "tip":
+            intention = selectors.intention_for_parent(pupil, _int(request.POST.get("intention")))
+            if intention is None:
+                raise Http404("No such learning goal")
+            tip = request.POST.get("tip", "")
+            refused.update(intention=intention.pk, tip=tip)
+            services.tip_tried(
+                intention=intention,
+                tip=tip,
+                pupil=pupil,
+                guardian=guardian,
+                text=text,
+                by=request.user,
+            )
+            anchor = "help-title"
+            thanks = _("Thank you. %(pupil)s's teacher will see that you tried it.")
+        else:
+            raise Http404("Not found")
+    except FeedbackRefused as error:
+        refused["message"] = str(error)
+        return refused
+    messages.success(request, thanks % {"pupil": pupil.forename})
+    return redirect(f"{request.path}#{anchor}")
+
+
+@access.signed_in
+@require_POST
+def replies_setting(request: HttpRequest, urn: int) -> HttpResponse:
+    """The school's leaders turn parents' replies on or off (from the parents' settings)."""
+    school = access.access_school(request.user, urn)
+    access.require_whole_school(request.user, school)
+    open_to_parents = request.POST.get("replies_open") == "1"
+    services.replies_open_set(school=school, open_to_parents=open_to_parents, by=request.user)
+    messages.success(
+        request,
+        _("Parents can reply to feedback and next steps.")
+        if open_to_parents
+        else _("Replies from parents are turned off. Replies already sent are kept."),
+    )
+    return redirect(f"{reverse('report_settings', kwargs={'urn': school.urn})}#replies-title")
 
 
 # ---------------------------------------------------------------------------- notifications
@@ -449,8 +538,47 @@ def notifications(request: HttpRequest, urn: int) -> HttpResponse:
     return render(
         request,
         "feedback/notifications.html",
-        {"school": school, "items": selectors.notifications_for(request.user, school.pk)},
+        {
+            "school": school,
+            "items": selectors.notifications_for(request.user, school.pk),
+            "may_choose_digest": _may_choose_digest(request.user, school),
+            "digest_chosen": selectors.email_digest_chosen(request.user),
+        },
     )
+
+
+def _may_choose_digest(user: Any, school: School) -> bool:
+    """Parents and staff may choose a daily e-mail; a pupil's account is for school only."""
+    return access.roles_in(user, school) != frozenset({"pupil"})
+
+
+@access.signed_in
+@require_POST
+def email_digest(request: HttpRequest, urn: int) -> HttpResponse:
+    """A parent or member of staff chooses (or stops) a daily e-mail of what is new."""
+    school = access.access_school(request.user, urn)
+    if not _may_choose_digest(request.user, school):
+        access.refuse(request.user, school)
+    daily = request.POST.get("daily") == "1"
+    email = getattr(request.user, "email", "")
+    if daily and not email:
+        messages.error(
+            request,
+            _(
+                "Your account has no e-mail address, so no summary can be sent. "
+                "Please ask the school office to add one."
+            ),
+        )
+        return redirect("feedback:notifications", urn=school.urn)
+    services.email_digest_choose(user=request.user, daily=daily)
+    messages.success(
+        request,
+        _("You will get one e-mail a day when there is something new, sent to %(email)s.")
+        % {"email": email}
+        if daily
+        else _("No more e-mails. Everything is still here in nextsteps."),
+    )
+    return redirect("feedback:notifications", urn=school.urn)
 
 
 @access.signed_in

@@ -37,6 +37,8 @@ urlpatterns = [
     path("me/review/", pupil_views.my_review, name="my_review"),
     path("children/<int:pupil_id>/", pupil_views.child, name="child"),
     path("notifications/", pupil_views.notifications, name="notifications"),
+    path("notifications/email/", pupil_views.email_digest, name="email_digest"),
+    path("settings/parent-replies/", pupil_views.replies_setting, name="replies_setting"),
     path(
         "notifications/<int:notification_id>/open/",
         pupil_views.notification_open,

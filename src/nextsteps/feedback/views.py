@@ -221,6 +221,9 @@ def pupil_profile(request: HttpRequest, urn: int, pupil_id: int) -> HttpResponse
             "questions": selectors.pupil_questions(pupil),
             "reviews": selectors.pupil_reviews(pupil),
             "feedback": selectors.recent_feedback(pupil, limit=8),
+            "from_home": selectors.replies_for_pupil(
+                pupil, access.classes_for(request.user, school).values("pk")
+            ),
             "form": form,
         },
     )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from nextsteps import access
+from nextsteps.feedback import selectors as feedback_selectors
 from nextsteps.reports import report_selectors, services
 from nextsteps.reports.pdf import logo_data_uri
 from nextsteps.schools.models import School
@@ -43,6 +44,7 @@ def _page(
                 (report_settings.logo.name or "") if report_settings.logo else ""
             ),
             "errors": errors or {},
+            "parent_replies_open": feedback_selectors.replies_open(school),
         },
         status=400 if errors else 200,
     )

@@ -36,6 +36,19 @@ from nextsteps.feedback.selectors.goals import (
     recently_self_assessed,
 )
 from nextsteps.feedback.selectors.pages import child_page, my_learning
+from nextsteps.feedback.selectors.parents import (
+    NextStepView,
+    TipView,
+    email_digest_chosen,
+    feedback_for_parent,
+    guardian_of,
+    intention_for_parent,
+    next_steps_for_parent,
+    parent_answers,
+    replies_for_pupil,
+    replies_for_submission,
+    replies_open,
+)
 from nextsteps.feedback.selectors.work import (
     SubmissionRow,
     VersionView,
@@ -54,6 +67,17 @@ from nextsteps.feedback.selectors.work import (
 )
 
 __all__ = [
+    "NextStepView",
+    "TipView",
+    "email_digest_chosen",
+    "feedback_for_parent",
+    "guardian_of",
+    "intention_for_parent",
+    "next_steps_for_parent",
+    "parent_answers",
+    "replies_for_pupil",
+    "replies_for_submission",
+    "replies_open",
     "CalibrationCell",
     "CalibrationSummary",
     "ClassTargets",

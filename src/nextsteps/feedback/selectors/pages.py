@@ -16,7 +16,6 @@ from nextsteps.feedback.selectors.goals import pupil_class_ids, pupil_intentions
 from nextsteps.feedback.selectors.work import (
     class_points_for_pupil,
     recent_feedback,
-    recent_next_steps,
     work_for_pupil,
 )
 from nextsteps.people.models import Pupil
@@ -67,7 +66,6 @@ def child_page(pupil: Pupil) -> dict[str, Any]:
         "intentions": intentions,
         "targets": pupil_targets(pupil, shared_only=True),
         "feedback": recent_feedback(pupil, limit=5, released_only=True),
-        "next_steps": recent_next_steps(pupil, limit=3, released_only=True),
         "home_ideas": ideas,
         "reviews": pupil_reviews(pupil, shared_only=True)[:2],
     }

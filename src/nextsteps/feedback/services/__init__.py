@@ -22,6 +22,14 @@ from nextsteps.feedback.services.goals import (
     marking_code_save,
     self_assessment_record,
 )
+from nextsteps.feedback.services.parents import (
+    REPLY_MAX,
+    email_digest_choose,
+    email_digest_send,
+    parent_reply,
+    replies_open_set,
+    tip_tried,
+)
 from nextsteps.feedback.services.targets import (
     target_claim,
     target_confirm,
@@ -42,6 +50,12 @@ from nextsteps.feedback.services.work import (
 
 __all__ = [
     "NEXT_STEP_MAX",
+    "REPLY_MAX",
+    "email_digest_choose",
+    "email_digest_send",
+    "parent_reply",
+    "replies_open_set",
+    "tip_tried",
     "FeedbackRefused",
     "NoteEntry",
     "PointEntry",
