@@ -97,6 +97,23 @@ def test_parent_replies_to_feedback_and_the_teacher_is_told(cast: Cast, story: W
     assert "From home" in work_page.content.decode()
 
 
+def test_a_reply_sent_twice_is_stored_once_and_the_teacher_told_once(
+    cast: Cast, story: Work
+) -> None:
+    """A double tap or a retry after a lost answer sends the same form again."""
+    feedback = story_feedback(cast)
+    form = {"action": "reply", "feedback": feedback.pk, "text": "Thank you, we read it together."}
+    before, notes = ParentReply.objects.count(), reply_notes()
+    for _ in range(2):
+        response = cast.client("parent").post(child_path(cast.amara), form)
+        assert response.status_code == 302
+    assert ParentReply.objects.count() == before + 1
+    assert reply_notes() == notes + 1
+    # Different words are a new reply.
+    cast.client("parent").post(child_path(cast.amara), {**form, "text": "And again tonight."})
+    assert ParentReply.objects.count() == before + 2
+
+
 def test_parent_says_what_they_did_at_home_about_a_next_step(cast: Cast) -> None:
     step = next(s for s in selectors.next_steps_for_parent(cast.amara) if not s.done)
     response = cast.client("parent").post(

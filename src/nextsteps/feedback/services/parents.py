@@ -74,6 +74,16 @@ def parent_reply(
     if feedback.school_id != guardian.school_id or not feedback.released_to_guardians:
         raise FeedbackRefused(_("This feedback is not shared with parents."))
     _check_open(guardian.school)
+    text = _checked_text(text, required=True)
+    # A form sent twice (a double tap, a retry after a lost answer) stores one reply: the same
+    # words from the same parent about the same feedback are the reply already stored. The
+    # feedback's row is locked first, so two copies sent at once cannot both be stored.
+    list(Feedback.objects.select_for_update().filter(pk=feedback.pk).values_list("pk"))
+    earlier = ParentReply.objects.filter(
+        guardian=guardian, feedback=feedback, kind=kind, text=text
+    ).first()
+    if earlier is not None:
+        return earlier
     reply = ParentReply.objects.create(
         school_id=guardian.school_id,
         pupil_id=feedback.pupil_id,
@@ -81,7 +91,7 @@ def parent_reply(
         kind=kind,
         feedback=feedback,
         teaching_class_id=feedback.teaching_class_id,
-        text=_checked_text(text, required=True),
+        text=text,
         written_by=acting_user(by),
     )
     audit_write(actor=by, action=f"parent.{kind}", target=reply, school=guardian.school)
