@@ -49,7 +49,7 @@ labels = sorted({script for row in rows for script in row})
 number = {label: i for i, label in enumerate(labels)}
 theta = choix.ilsr_pairwise(len(labels), [(number[w], number[l]) for w, l in rows])
 theta -= theta.mean()
-for label, value in zip(labels, theta):
+for label, value in zip(labels, theta.tolist()):
     print(f"{label},{value!r}")
 """
 
