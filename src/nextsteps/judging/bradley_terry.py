@@ -798,19 +798,32 @@ def _assemble(
     wins = np.bincount(winner, minlength=n)
     anchored = np.zeros(n, dtype=bool)
     anchored[anchor_index] = True
+    # Columns as Python lists first: one conversion a column, not one a NumPy scalar.
+    columns = zip(
+        comparisons.scripts,
+        theta.astype(np.float64).tolist(),
+        se.astype(np.float64).tolist(),
+        infit.astype(np.float64).tolist(),
+        outfit.astype(np.float64).tolist(),
+        games.astype(np.int64).tolist(),
+        wins.astype(np.int64).tolist(),
+        result.extreme.astype(bool).tolist(),
+        anchored.tolist(),
+        strict=True,
+    )
     scripts = [
         ScriptEstimate(
             script=label,
-            theta=float(theta[i]),
-            se=float(se[i]),
-            infit=float(infit[i]),
-            outfit=float(outfit[i]),
-            comparisons=int(games[i]),
-            wins=int(wins[i]),
-            extreme=bool(result.extreme[i]),
-            anchored=bool(anchored[i]),
+            theta=value,
+            se=error,
+            infit=inside,
+            outfit=outside,
+            comparisons=count,
+            wins=won,
+            extreme=extreme,
+            anchored=fixed,
         )
-        for i, label in enumerate(comparisons.scripts)
+        for label, value, error, inside, outside, count, won, extreme, fixed in columns
     ]
     judge_infit, judge_outfit, count, misfit = judge_statistics(
         theta, winner, loser, comparisons.judge, len(comparisons.judges)

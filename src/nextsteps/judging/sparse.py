@@ -48,9 +48,36 @@ def components(n: int, source: IntArray, target: IntArray, strong: bool) -> tupl
         return _weak(n, source, target)
     # One edge per distinct (source, target), in compressed rows: repeats change nothing.
     keys = distinct(source * n + target)
-    starts = np.searchsorted(keys, np.arange(n + 1, dtype=np.int64) * n).tolist()
-    heads = (keys % n).tolist()
-    return _tarjan(n, starts, heads)
+    starts = np.searchsorted(keys, np.arange(n + 1, dtype=np.int64) * n)
+    heads = keys % n
+    # The usual case, a design that is one component, in a few vectorised steps: every
+    # node reached from node 0 and reaching it.
+    if n and _reaches_all(starts, heads):
+        back = distinct(target * n + source)
+        back_starts = np.searchsorted(back, np.arange(n + 1, dtype=np.int64) * n)
+        if _reaches_all(back_starts, back % n):
+            return 1, np.zeros(n, dtype=np.int64)
+    return _tarjan(n, starts.tolist(), heads.tolist())
+
+
+def _reaches_all(starts: IntArray, heads: IntArray) -> bool:
+    """Whether a breadth-first search from node 0 along the compressed rows reaches every
+    node; each level's out-edges are gathered at once."""
+    n = len(starts) - 1
+    seen = np.zeros(n, dtype=bool)
+    seen[0] = True
+    frontier = np.zeros(1, dtype=np.int64)
+    while frontier.size:
+        low, counts = starts[frontier], starts[frontier + 1] - starts[frontier]
+        total = int(counts.sum())
+        if not total:
+            break
+        first = np.cumsum(counts) - counts  # where each node's edges start in the gather
+        reached = heads[np.repeat(low - first, counts) + np.arange(total)]
+        reached = reached[~seen[reached]]
+        seen[reached] = True
+        frontier = np.flatnonzero(np.bincount(reached, minlength=n))
+    return bool(seen.all())
 
 
 def distinct(keys: IntArray) -> IntArray:
