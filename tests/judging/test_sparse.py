@@ -39,6 +39,23 @@ def test_components_match_scipy_on_random_graphs(seed: int, strong: bool) -> Non
     assert label.min() == 0 and label.max() == count - 1
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_a_strongly_connected_design_is_one_component(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(2, 500))
+    ring = np.arange(n)
+    source = np.concatenate([ring, rng.integers(0, n, 4 * n)])
+    target = np.concatenate([(ring + 1) % n, rng.integers(0, n, 4 * n)])
+    count, label = components(n, source, target, strong=True)
+    assert (count, label.tolist()) == (1, [0] * n)
+    # One edge fewer out of the ring's last node can split it: the answer is SciPy's.
+    keep = source != n - 1
+    count, label = components(n, source[keep], target[keep], strong=True)
+    graph = coo_matrix((np.ones(keep.sum()), (source[keep], target[keep])), shape=(n, n))
+    expected_count, expected = connected_components(graph, directed=True, connection="strong")
+    assert count == expected_count and same_partition(label, expected)
+
+
 def test_strong_components_of_a_long_chain_need_no_recursion() -> None:
     n = 50_000  # far deeper than Python's recursion limit
     source = np.arange(n)

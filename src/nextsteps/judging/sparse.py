@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
+MAX_LEVELS = 64  # breadth-first levels tried before leaving a design to Tarjan's algorithm
 
 
 def expit(x: FloatArray) -> FloatArray:
@@ -62,12 +63,15 @@ def components(n: int, source: IntArray, target: IntArray, strong: bool) -> tupl
 
 def _reaches_all(starts: IntArray, heads: IntArray) -> bool:
     """Whether a breadth-first search from node 0 along the compressed rows reaches every
-    node; each level's out-edges are gathered at once."""
+    node; each level's out-edges are gathered at once. False too after `MAX_LEVELS` levels
+    (a long thin design, which Tarjan's algorithm handles in one pass)."""
     n = len(starts) - 1
     seen = np.zeros(n, dtype=bool)
     seen[0] = True
     frontier = np.zeros(1, dtype=np.int64)
-    while frontier.size:
+    for _ in range(MAX_LEVELS):
+        if not frontier.size:
+            break
         low, counts = starts[frontier], starts[frontier + 1] - starts[frontier]
         total = int(counts.sum())
         if not total:
@@ -77,6 +81,8 @@ def _reaches_all(starts: IntArray, heads: IntArray) -> bool:
         reached = reached[~seen[reached]]
         seen[reached] = True
         frontier = np.flatnonzero(np.bincount(reached, minlength=n))
+    else:
+        return False
     return bool(seen.all())
 
 
