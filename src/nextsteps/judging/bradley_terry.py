@@ -34,10 +34,8 @@ from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.sparse import coo_matrix, csr_matrix
-from scipy.sparse.csgraph import connected_components
-from scipy.sparse.linalg import LinearOperator, cg
-from scipy.special import expit, logit
+
+from nextsteps.judging.sparse import components, conjugate_gradients, expit, logit
 
 Estimator = Literal["mle", "nmm"]
 IntArray = NDArray[np.int64]
@@ -101,22 +99,36 @@ class Comparisons:
         rows = list(judgements)
         if not rows:
             raise ValueError("there are no comparisons to fit")
-        judges, winners, losers = (
-            np.array(column, dtype=object) for column in zip(*rows, strict=True)
-        )
-        if np.any(winners == losers):
+        judges, winners, losers = zip(*rows, strict=True)
+        return cls.from_columns(judges, winners, losers)
+
+    @classmethod
+    def from_columns(
+        cls, judges: Sequence[str], winners: Sequence[str], losers: Sequence[str]
+    ) -> Comparisons:
+        """Index three equal-length label columns; scripts and judges are sorted by label.
+
+        Labels are numbered through a dictionary (one C-level lookup a cell), not by sorting
+        an array of Python strings."""
+        count = len(winners)
+        if not count:
+            raise ValueError("there are no comparisons to fit")
+        if not len(judges) == len(losers) == count:
+            raise ValueError("the judge, winner and loser columns differ in length")
+        scripts = sorted({*winners, *losers})
+        judge_labels = sorted(set(judges))
+        script_number = {label: i for i, label in enumerate(scripts)}.__getitem__
+        judge_number = {label: i for i, label in enumerate(judge_labels)}.__getitem__
+        winner = np.fromiter(map(script_number, winners), dtype=np.int64, count=count)
+        loser = np.fromiter(map(script_number, losers), dtype=np.int64, count=count)
+        if np.any(winner == loser):
             raise ValueError("a script cannot be compared with itself")
-        scripts, codes = np.unique(
-            np.concatenate([winners, losers]).astype(str), return_inverse=True
-        )
-        judge_labels, judge_codes = np.unique(judges.astype(str), return_inverse=True)
-        count = len(rows)
         return cls(
-            scripts=tuple(str(s) for s in scripts),
-            judges=tuple(str(j) for j in judge_labels),
-            winner=codes[:count].astype(np.int64),
-            loser=codes[count:].astype(np.int64),
-            judge=judge_codes.astype(np.int64),
+            scripts=tuple(scripts),
+            judges=tuple(judge_labels),
+            winner=winner,
+            loser=loser,
+            judge=np.fromiter(map(judge_number, judges), dtype=np.int64, count=count),
         )
 
 
@@ -175,7 +187,7 @@ class Estimates:
 
 @dataclass(frozen=True)
 class _Design:
-    """Judgements aggregated to unordered pairs (first < second), plus a CSR Laplacian layout."""
+    """Judgements aggregated to unordered pairs (first < second): the Hessian's sparse pattern."""
 
     n: int
     first: IntArray
@@ -183,23 +195,15 @@ class _Design:
     count: FloatArray
     wins: FloatArray  # per script
     games: FloatArray  # per script
-    indptr: IntArray
-    indices: IntArray
-    order: IntArray  # position in CSR data of each entry of [(first, second), (second, first)]
 
     @classmethod
     def build(cls, n: int, winner: IntArray, loser: IntArray) -> _Design:
         low, high = np.minimum(winner, loser), np.maximum(winner, loser)
-        keys, count = np.unique(low * n + high, return_counts=True)
+        ordered = np.sort(low * n + high)
+        starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+        keys = ordered[starts]
+        count = np.diff(np.r_[starts, len(ordered)])
         first, second = keys // n, keys % n
-        rows = np.concatenate([first, second])
-        cols = np.concatenate([second, first])
-        # Let SciPy's counting sort lay out the CSR once; `order` then maps each iteration's
-        # weights straight into it without building a matrix from scratch.
-        layout = coo_matrix(
-            (np.arange(1, len(rows) + 1, dtype=np.float64), (rows, cols)), shape=(n, n)
-        ).tocsr()
-        order = layout.data.astype(np.int64) - 1
         wins = np.bincount(winner, minlength=n)
         return cls(
             n=n,
@@ -208,17 +212,17 @@ class _Design:
             count=count.astype(np.float64),
             wins=wins.astype(np.float64),
             games=(wins + np.bincount(loser, minlength=n)).astype(np.float64),
-            indptr=layout.indptr.astype(np.int64),
-            indices=layout.indices.astype(np.int64),
-            order=order,
         )
 
-    def laplacian(self, weight: FloatArray) -> tuple[csr_matrix, FloatArray]:
-        """The weighted graph Laplacian as (adjacency W, degree d): L x = d x - W x."""
-        degree = _sums(self.first, weight, self.n) + _sums(self.second, weight, self.n)
-        values = np.concatenate([weight, weight])[self.order]
-        adjacency = csr_matrix((values, self.indices, self.indptr), shape=(self.n, self.n))
-        return adjacency, degree
+    def degree(self, weight: FloatArray) -> FloatArray:
+        """Each script's total pair weight: the diagonal of the weighted graph Laplacian."""
+        return _sums(self.first, weight, self.n) + _sums(self.second, weight, self.n)
+
+    def adjacent(self, weight: FloatArray, x: FloatArray) -> FloatArray:
+        """W x for the symmetric weighted adjacency W of the compared pairs."""
+        return _sums(self.first, weight * x[self.second], self.n) + _sums(
+            self.second, weight * x[self.first], self.n
+        )
 
     def information(self, p: FloatArray) -> FloatArray:
         """Fisher information per script, sum of count p (1 - p) over its pairs."""
@@ -275,8 +279,8 @@ def _gradient(problem: _Problem, theta: FloatArray) -> tuple[FloatArray, FloatAr
 def _newton_step(problem: _Problem, gradient: FloatArray, p: FloatArray) -> FloatArray:
     """Solve H step = gradient by Jacobi-preconditioned conjugate gradients (Hessian is sparse)."""
     design, free = problem.design, problem.free
-    adjacency, degree = design.laplacian(design.count * p * (1.0 - p))
-    degree = degree + problem.precision
+    weight = design.count * p * (1.0 - p)
+    degree = design.degree(weight) + problem.precision
     n = design.n
     restricted = len(free) < n
     # Without a prior or anchors, H is singular along the constant vector; adding 11'/n makes
@@ -286,22 +290,15 @@ def _newton_step(problem: _Problem, gradient: FloatArray, p: FloatArray) -> Floa
 
     def apply(x: FloatArray) -> FloatArray:
         if not restricted:
-            return degree * x - np.asarray(adjacency @ x) + shift * x.sum()
+            return degree * x - design.adjacent(weight, x) + shift * x.sum()
         full[free] = x
-        return (degree * full - np.asarray(adjacency @ full))[free]
+        return (degree * full - design.adjacent(weight, full))[free]
 
     diagonal = degree[free] + shift
-    operator = LinearOperator((len(free), len(free)), matvec=apply, dtype=np.float64)
-    preconditioner = LinearOperator(
-        (len(free), len(free)), matvec=lambda x: x / diagonal, dtype=np.float64
-    )
     size = float(np.abs(gradient).max())
     # Inexact Newton: loose solves far from the optimum, tight ones near it.
     rtol = min(1e-2, max(size, 1e-12))
-    step, _ = cg(
-        operator, gradient, rtol=rtol, atol=0.0, maxiter=10 * len(free) + 100, M=preconditioner
-    )
-    return np.asarray(step, dtype=np.float64)
+    return conjugate_gradients(apply, gradient, diagonal, rtol=rtol, maxiter=10 * len(free) + 100)
 
 
 def _solve(problem: _Problem, start: FloatArray) -> FloatArray:
@@ -429,11 +426,7 @@ def _merge_anchors(n: int, anchors: IntArray) -> IntArray:
 
 
 def _components(n: int, first: IntArray, second: IntArray, strong: bool) -> tuple[int, IntArray]:
-    graph = coo_matrix((np.ones(len(first)), (first, second)), shape=(n, n)).tocsr()
-    count, labels = connected_components(
-        graph, directed=strong, connection="strong" if strong else "weak"
-    )
-    return int(count), labels.astype(np.int64)
+    return components(n, first, second, strong)
 
 
 def groups(n: int, winner: IntArray, loser: IntArray, anchors: IntArray) -> list[IntArray]:
@@ -805,19 +798,32 @@ def _assemble(
     wins = np.bincount(winner, minlength=n)
     anchored = np.zeros(n, dtype=bool)
     anchored[anchor_index] = True
+    # Columns as Python lists first: one conversion a column, not one a NumPy scalar.
+    columns = zip(
+        comparisons.scripts,
+        theta.astype(np.float64).tolist(),
+        se.astype(np.float64).tolist(),
+        infit.astype(np.float64).tolist(),
+        outfit.astype(np.float64).tolist(),
+        games.astype(np.int64).tolist(),
+        wins.astype(np.int64).tolist(),
+        result.extreme.astype(bool).tolist(),
+        anchored.tolist(),
+        strict=True,
+    )
     scripts = [
         ScriptEstimate(
             script=label,
-            theta=float(theta[i]),
-            se=float(se[i]),
-            infit=float(infit[i]),
-            outfit=float(outfit[i]),
-            comparisons=int(games[i]),
-            wins=int(wins[i]),
-            extreme=bool(result.extreme[i]),
-            anchored=bool(anchored[i]),
+            theta=value,
+            se=error,
+            infit=inside,
+            outfit=outside,
+            comparisons=count,
+            wins=won,
+            extreme=extreme,
+            anchored=fixed,
         )
-        for i, label in enumerate(comparisons.scripts)
+        for label, value, error, inside, outside, count, won, extreme, fixed in columns
     ]
     judge_infit, judge_outfit, count, misfit = judge_statistics(
         theta, winner, loser, comparisons.judge, len(comparisons.judges)

@@ -28,7 +28,7 @@ from nextsteps.judging.bradley_terry import (
     fit,
 )
 from nextsteps.judging.files import AnchorRow, InputError, read_anchors, read_comparisons
-from nextsteps.judging.fit_warnings import FitWarning, fit_warnings
+from nextsteps.judging.fit_warnings import FitWarning, comparisons_warnings
 
 SCRIPT_COLUMNS = ("script", "theta", "se", "infit", "outfit", "comparisons", "wins", "extreme")
 JUDGE_COLUMNS = ("judge", "infit", "outfit", "comparisons", "misfit")
@@ -136,12 +136,11 @@ def _run(
 ) -> _Outcome:
     read = read_comparisons(comparisons_path)
     anchors = read_anchors(anchors_path) if anchors_path else []
-    judgements = [(row.judge, row.winner, row.loser) for row in read.rows]
-    comparisons = Comparisons.from_labels(judgements)
+    comparisons = Comparisons.from_columns(read.judges, read.winners, read.losers)
     _check_anchors(anchors, anchors_path, comparisons_path, set(comparisons.scripts))
     values = {anchor.script: anchor.theta for anchor in anchors}
     result = fit(comparisons, estimator=estimator, anchors=values, prior_sd=prior)
-    warnings = fit_warnings(judgements, anchors=list(values), skipped=read.skipped)
+    warnings = comparisons_warnings(comparisons, anchors=list(values), skipped=read.skipped)
     return _Outcome(result, warnings)
 
 

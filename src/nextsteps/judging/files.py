@@ -15,6 +15,7 @@ import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from nextsteps.judging.fit_warnings import SkippedRow
 
@@ -41,9 +42,11 @@ class InputError(ValueError):
         return f"{', '.join(where)}: {self.message}"
 
 
-@dataclass(frozen=True)
-class ComparisonRow:
-    """One judgement: `judge` preferred `winner` to `loser`, read from `line` of the file."""
+class ComparisonRow(NamedTuple):
+    """One judgement: `judge` preferred `winner` to `loser`, read from `line` of the file.
+
+    A named tuple rather than a dataclass: a file of 100,000 judgements makes 100,000 of
+    them, and a tuple is made in C."""
 
     judge: str
     winner: str
@@ -53,10 +56,19 @@ class ComparisonRow:
 
 @dataclass(frozen=True)
 class ComparisonsFile:
-    """The judgements read from a file, and the rows skipped (with their lines)."""
+    """The judgements read from a file, as columns, and the rows skipped (with their lines)."""
 
-    rows: list[ComparisonRow]
+    judges: list[str]
+    winners: list[str]
+    losers: list[str]
+    lines: list[int]
     skipped: list[SkippedRow]
+
+    @property
+    def rows(self) -> list[ComparisonRow]:
+        """The judgements one a row."""
+        columns = zip(self.judges, self.winners, self.losers, self.lines, strict=True)
+        return [ComparisonRow(*row) for row in columns]
 
 
 @dataclass(frozen=True)
@@ -130,26 +142,70 @@ def _list(columns: Sequence[str]) -> str:
 
 
 def read_comparisons(path: str | Path) -> ComparisonsFile:
-    """Read a comparisons CSV (`judge, winner, loser`), skipping self-comparisons and repeats."""
+    """Read a comparisons CSV (`judge, winner, loser`), skipping self-comparisons and repeats.
+
+    One pass over the rows with the csv module's C reader and no per-row objects beyond the
+    row itself: the same checks as `_records` (blank rows ignored, a missing value named by
+    line and column) at a fraction of the cost, since exports run to 100,000 rows and more.
+    """
     path = Path(path)
-    rows: list[ComparisonRow] = []
+    name = str(path)
+    judges: list[str] = []
+    winners: list[str] = []
+    losers: list[str] = []
+    lines: list[int] = []
     skipped: list[SkippedRow] = []
     seen: dict[tuple[str, ...], int] = {}
-    for record in _records(path, COMPARISON_COLUMNS):
-        row = ComparisonRow(line=record.line, **record.values)
-        first = seen.setdefault(_trimmed(record.cells), record.line)
-        if first != record.line:
-            skipped.append(SkippedRow(str(path), record.line, repeats=first))
-        elif row.winner == row.loser:
-            skipped.append(SkippedRow(str(path), record.line, script=row.winner))
-        else:
-            rows.append(row)
-    if not rows:
+    strip = str.strip
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle)
+            positions = _header(name, reader, COMPARISON_COLUMNS)
+            at = [positions[column] for column in COMPARISON_COLUMNS]
+            judge, winner, loser = at
+            needed = max(at)
+            for row in reader:
+                cells = tuple(map(strip, row))
+                if not (cells and cells[-1]):
+                    cells = _trimmed(cells)
+                    if not cells:
+                        continue  # a blank row
+                line = reader.line_num
+                if len(cells) <= needed:
+                    cells_or_blank = [cells[i] if i < len(cells) else "" for i in at]
+                    _missing(name, line, cells_or_blank)
+                who, won, lost = cells[judge], cells[winner], cells[loser]
+                if not (who and won and lost):
+                    _missing(name, line, [who, won, lost])
+                first = seen.setdefault(cells, line)
+                if first != line:
+                    skipped.append(SkippedRow(name, line, repeats=first))
+                elif won == lost:
+                    skipped.append(SkippedRow(name, line, script=won))
+                else:
+                    judges.append(who)
+                    winners.append(won)
+                    losers.append(lost)
+                    lines.append(line)
+    except UnicodeDecodeError as error:
+        raise InputError(name, None, None, f"is not UTF-8 text ({error.reason})") from error
+    except csv.Error as error:
+        raise InputError(name, None, None, f"is not a readable CSV file ({error})") from error
+    except OSError as error:
+        raise InputError(name, None, None, f"cannot be read ({error.strerror})") from error
+    if not lines:
         message = "the file has a header but no comparisons" + (
             " (every row was skipped)" if skipped else ""
         )
-        raise InputError(str(path), None, None, message)
-    return ComparisonsFile(rows, skipped)
+        raise InputError(name, None, None, message)
+    return ComparisonsFile(judges, winners, losers, lines, skipped)
+
+
+def _missing(name: str, line: int, values: list[str]) -> None:
+    """Raise for the first of judge, winner and loser that is blank, if any is."""
+    for column, value in zip(COMPARISON_COLUMNS, values, strict=True):
+        if not value:
+            raise InputError(name, line, column, "the value is missing")
 
 
 def _trimmed(cells: tuple[str, ...]) -> tuple[str, ...]:

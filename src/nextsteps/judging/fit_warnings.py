@@ -80,10 +80,25 @@ def fit_warnings(
 
     `judge_names` gives the name to show for a judge label (the label itself otherwise).
     """
-    found = [_skipped(row) for row in skipped]
     if not judgements:
-        return found
-    comparisons = Comparisons.from_labels(judgements)
+        return [_skipped(row) for row in skipped]
+    return comparisons_warnings(
+        Comparisons.from_labels(judgements),
+        anchors=anchors,
+        judge_names=judge_names,
+        skipped=skipped,
+    )
+
+
+def comparisons_warnings(
+    comparisons: Comparisons,
+    *,
+    anchors: Collection[str] = (),
+    judge_names: Mapping[str, str] | None = None,
+    skipped: Sequence[SkippedRow] = (),
+) -> list[FitWarning]:
+    """`fit_warnings` for judgements already indexed (a caller that has fitted them)."""
+    found = [_skipped(row) for row in skipped]
     names = judge_names or {}
     design = [
         _no_finite_scale(comparisons, anchors),

@@ -316,6 +316,9 @@ def run_p8(args: argparse.Namespace) -> Output:
     else:
         average = ks2_average(columns["ks2_reading"], columns["ks2_maths"])
     result = progress8(average, columns, table, floors)
+    if args.format == "csv" and not internal:
+        # The CSV is the pupils' rows alone: written from the arrays, with no report built.
+        return Output(report.p8_csv_columns(pupils, result, table))
     groupings = [*pupils.groupings, prior_attainment_band(average, args.prior_bands)]
     built = report.p8_report(pupils, result, table, national_sd, groupings)
     if rule is not None:

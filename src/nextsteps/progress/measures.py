@@ -167,8 +167,15 @@ def round_float_half_up(value: float | None, places: int = 2) -> float | None:
 
 
 def to_scaled(values: FloatArray) -> IntArray:
-    """Points as integer millionths; NaN becomes 0 (callers mask excluded pupils)."""
-    return np.rint(np.nan_to_num(values) * SCALE).astype(np.int64)
+    """Points as integer millionths; NaN becomes 0 (callers mask excluded pupils).
+
+    Points are finite (the readers refuse anything else), so NaN is the one value to clear:
+    one multiplication, one rounding in place and one conversion, not `nan_to_num`'s passes.
+    """
+    scaled = np.multiply(values, SCALE, dtype=np.float64)
+    np.rint(scaled, out=scaled)
+    scaled[np.isnan(scaled)] = 0.0
+    return scaled.astype(np.int64)
 
 
 # --- prior attainment -------------------------------------------------------------------
@@ -186,12 +193,10 @@ def band_index(values: FloatArray, bands: Bands) -> IntArray:
 
 def ks2_average(reading: FloatArray, maths: FloatArray) -> FloatArray:
     """DfE KS2 prior attainment: mean of reading and maths, or the one subject a pupil has."""
-    has_reading = ~np.isnan(reading)
-    has_maths = ~np.isnan(maths)
-    total = np.where(has_reading, reading, 0.0) + np.where(has_maths, maths, 0.0)
-    count = has_reading.astype(np.int64) + has_maths
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(count > 0, total / np.maximum(count, 1), np.nan)
+    both = np.add(reading, maths, dtype=np.float64)
+    both /= 2
+    # NaN where either is missing: then the other, itself NaN when both are.
+    return np.where(np.isnan(reading), maths, np.where(np.isnan(maths), reading, both))
 
 
 def ks1_average(reading: FloatArray, writing: FloatArray, maths: FloatArray) -> FloatArray:
@@ -202,8 +207,11 @@ def ks1_average(reading: FloatArray, writing: FloatArray, maths: FloatArray) -> 
 def prior_attainment_band(values: FloatArray, cuts: Sequence[float]) -> Grouping:
     """Low (below cuts[0]), middle (from cuts[0] to below cuts[1]), high (cuts[1] and above)."""
     low_cut, high_cut = cuts
-    codes = np.where(values < low_cut, 0, np.where(values < high_cut, 1, 2))
-    codes = np.where(np.isnan(values), 3, codes).astype(np.int64)
+    # 0 below the low cut, else 1, or 2 from the high cut; NaN (no comparison holds) is 3.
+    at_high = (values >= high_cut).astype(np.int64)
+    at_high += 1
+    codes = np.multiply(values >= low_cut, at_high, dtype=np.int64)
+    codes[np.isnan(values)] = 3
     return Grouping("prior_attainment", codes, ("low", "middle", "high", "not known"))
 
 
@@ -212,7 +220,15 @@ def prior_attainment_band(values: FloatArray, cuts: Sequence[float]) -> Grouping
 
 def progress_numerators(points: FloatArray, estimate: FloatArray, mask: BoolArray) -> IntArray:
     """Points minus estimate in millionths, 0 where the pupil is not counted."""
-    return np.where(mask, to_scaled(points) - to_scaled(estimate), 0)
+    return scaled_numerators(points, to_scaled(estimate), mask)
+
+
+def scaled_numerators(points: FloatArray, estimate: IntArray, mask: BoolArray) -> IntArray:
+    """Points minus an estimate already in millionths, 0 where the pupil is not counted."""
+    numerator = to_scaled(points)
+    numerator -= estimate
+    numerator[~mask] = 0
+    return numerator
 
 
 def apply_floor(scores: Scores, floors: FloatArray, mask: BoolArray) -> tuple[Scores, BoolArray]:
@@ -246,8 +262,9 @@ def progress8(
     capped: dict[str, BoolArray] = {}
     for measure in P8_MEASURES:
         column = P8_ATTAINMENT[measure]
-        estimate = table.values[column][safe]
-        numerator = progress_numerators(attainment[column], estimate, included)
+        # Scale the table's few estimates once, then look each pupil's up.
+        estimate = to_scaled(table.values[column])[safe]
+        numerator = scaled_numerators(attainment[column], estimate, included)
         scores[measure] = Scores(numerator, P8_DIVISORS[measure] * SCALE)
         if floors is not None:
             scores[measure], capped[measure] = apply_floor(
@@ -318,7 +335,7 @@ def summarise(scores: Scores, mask: BoolArray, national_sd: float) -> Summary:
     n = int(np.count_nonzero(mask))
     if n == 0:
         return Summary(n=0)
-    total = int(scores.numerator[mask].sum())
+    total = int(scores.numerator.sum(where=mask))
     score = total / (n * scores.denominator)
     half_width = Z_95 * national_sd / np.sqrt(n)
     ci_low, ci_high = score - half_width, score + half_width
@@ -336,10 +353,11 @@ def summarise_groups(
     scores: Scores, mask: BoolArray, national_sd: float, grouping: Grouping
 ) -> dict[str, Summary]:
     """One summary per label of a grouping, including empty and small groups."""
+    present = np.bincount(grouping.codes, minlength=len(grouping.labels)) > 0
     return {
         label: summarise(scores, mask & (grouping.codes == code), national_sd)
         for code, label in enumerate(grouping.labels)
-        if np.any(grouping.codes == code)
+        if present[code]
     }
 
 

@@ -1,0 +1,138 @@
+"""The column reader and the column CSV writer give what the row reader and `p8_csv` give."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nextsteps.progress import report, tables
+from nextsteps.progress.measures import P8_MEASURES, ks2_average, progress8
+from nextsteps.progress.tables import (
+    BASICS_PARSERS,
+    DATA_DIR,
+    Ks2Codes,
+    PupilFile,
+    read_nominal,
+    read_p8_estimates,
+    read_p8_pupils,
+    read_pupil_columns,
+)
+
+HEADER = (
+    "pupil_id,ks2_reading,ks2_maths,attainment8,english,maths,ebacc,open,"
+    "disadvantaged,sen,gender,english_grade,maths_grade"
+)
+ROWS = [
+    "P1,104,105,50.5,11,10,15,14.5,Y,N,F,5,4",
+    " P2 , BLW ,100,30,6,6,9,9,n,k,m,,3",  # spaces round cells, a code, lower-case labels
+    "P3,,,40,8,8,12,12,,E,girl,4,4",  # no KS2; a blank label is "not recorded"
+    "P4,110,112,70,16,14,20,20,yes,s,Male,7,8",
+    "P5,A,95,0,0,0,0,0,N,N,F,0,0",  # absent from the KS2 tests
+    "P6,120,120,90,18,18,27,27,Y,N,M,9,9",
+]
+
+
+def codes() -> Ks2Codes:
+    nominal = read_nominal(DATA_DIR / "ks2_nominal_scores.csv")
+    return Ks2Codes(nominal[2017], frozenset().union(*(set(y) for y in nominal.values())))
+
+
+def write(tmp_path: Path, lines: list[str]) -> Path:
+    path = tmp_path / "pupils.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def by_rows(path: Path, monkeypatch: pytest.MonkeyPatch) -> PupilFile:
+    with monkeypatch.context() as patch:
+        patch.setattr(tables, "read_pupil_columns", lambda *args: None)
+        return read_p8_pupils(path, codes())
+
+
+def assert_same(ours: PupilFile, theirs: PupilFile) -> None:
+    assert ours.pupil_ids == theirs.pupil_ids
+    assert ours.lines == theirs.lines
+    assert list(ours.columns) == list(theirs.columns)
+    for column, values in theirs.columns.items():
+        np.testing.assert_array_equal(ours.columns[column], values)
+        assert ours.columns[column].dtype == values.dtype
+    assert [(g.name, g.labels) for g in ours.groupings] == [
+        (g.name, g.labels) for g in theirs.groupings
+    ]
+    for mine, other in zip(ours.groupings, theirs.groupings, strict=True):
+        np.testing.assert_array_equal(mine.codes, other.codes)
+
+
+@pytest.mark.parametrize("chunk", [2, 4, 32_768])
+def test_a_regular_file_reads_the_same_by_columns_as_by_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    path = write(tmp_path, [HEADER, *ROWS])
+    monkeypatch.setattr(tables, "CHUNK", chunk)  # labels first seen in a later chunk too
+    parsers: dict[str, Callable[[str], float]] = {"ks2_reading": codes().score}
+    parsers["ks2_maths"] = codes().score
+    parsers |= {c: tables.bounded(0.0, tables.A8_MAXIMUM[c]) for c in tables.A8_COLUMNS}
+    assert read_pupil_columns(path, parsers, BASICS_PARSERS) is not None
+    assert_same(read_p8_pupils(path, codes()), by_rows(path, monkeypatch))
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        [HEADER, *ROWS[:2], "", *ROWS[2:]],  # a blank line
+        [HEADER, *ROWS, ",,,,,,,,,,,,"],  # a row of empty cells
+        [HEADER, ROWS[0] + ",", *ROWS[1:]],  # a row wider than the header
+        [HEADER, ROWS[0].rsplit(",", 2)[0], *ROWS[1:]],  # a row narrower than the header
+        [HEADER, '"P1\nP1b",104,105,50.5,11,10,15,14.5,Y,N,F,5,4', *ROWS[1:]],  # a line break
+    ],
+)
+def test_an_irregular_file_is_left_to_the_row_reader_with_the_same_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lines: list[str]
+) -> None:
+    path = write(tmp_path, lines)
+    assert read_pupil_columns(path, {"attainment8": tables.number}) is None
+    assert_same(read_p8_pupils(path, codes()), by_rows(path, monkeypatch))
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("P1,104,105,50.5,11,10,15,14.5,Y,N,F,5,4", "pupil P1 appears twice (first on line 2)"),
+        ("P7,104,105,50.5,11,10,15,99,Y,N,F,5,4", "column open: 99 is outside 0–27"),
+        ("P7,104,105,50.5,11,10,15,14.5,maybe,N,F,5,4", "column disadvantaged: expected Y or N"),
+        ("P7,ZZ,105,50.5,11,10,15,14.5,Y,N,F,5,4", "unknown KS2 outcome code 'ZZ'"),
+    ],
+)
+def test_a_mistake_is_named_by_the_row_reader(tmp_path: Path, row: str, message: str) -> None:
+    path = write(tmp_path, [HEADER, *ROWS, row])
+    with pytest.raises(tables.InputError) as raised:
+        read_p8_pupils(path, codes())
+    assert "line 8" in str(raised.value) and message in str(raised.value)
+
+
+def test_the_column_csv_is_the_report_csv_byte_for_byte(tmp_path: Path) -> None:
+    rng = np.random.default_rng(7)
+    lines = [HEADER]
+    for i in range(400):
+        reading = "" if i % 17 == 0 else ("BLW" if i % 23 == 0 else str(rng.integers(80, 121)))
+        maths = "" if i % 17 == 0 else str(rng.integers(80, 121))
+        elements = [int(rng.integers(0, 19)), int(rng.integers(0, 19))]
+        elements += [int(rng.integers(0, 28)), int(rng.integers(0, 28))]
+        flags = ["Y" if rng.random() < 0.3 else "N", "K" if i % 5 == 0 else "N", "F"]
+        grades = ["" if i % 11 == 0 else str(rng.integers(0, 10)), str(rng.integers(0, 10))]
+        cells = [f"P{i}", reading, maths, str(sum(elements)), *map(str, elements)]
+        lines.append(",".join(cells + flags + grades))
+    pupils = read_p8_pupils(write(tmp_path, lines), codes())
+    table = read_p8_estimates(DATA_DIR / "progress8_estimates_2024.csv")
+    columns = pupils.columns
+    average = ks2_average(columns["ks2_reading"], columns["ks2_maths"])
+    floors = {m: np.full(len(table.pags), -1.5) for m in P8_MEASURES}  # some pupils capped
+    result = progress8(average, columns, table, floors)
+    assert any(flags.any() for flags in result.capped.values())
+    assert (~result.included).any()
+    sd = dict.fromkeys(P8_MEASURES, 1.0)
+    built = report.p8_report(pupils, result, table, sd, pupils.groupings)
+    assert report.p8_csv_columns(pupils, result, table) == report.p8_csv(built)
