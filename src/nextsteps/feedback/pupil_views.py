@@ -143,6 +143,9 @@ def submission(request: HttpRequest, urn: int, work_id: int, pupil_id: int) -> H
             "objectives": list(work.objectives.all()),
             "comparison": _comparison(request, versions),
             "verbal": selectors.verbal_feedback_for(record) if record else [],
+            "notes": selectors.submission_notes(record),
+            "can_add_note": can_record
+            or (not is_staff and record is not None and record.status != Submission.Status.FINAL),
         },
     )
 
@@ -425,7 +428,12 @@ def child(request: HttpRequest, urn: int, pupil_id: int) -> HttpResponse:
     return render(
         request,
         "feedback/child.html",
-        {"school": school, **selectors.child_page(pupil), "reports": released_reports(pupil)},
+        {
+            "school": school,
+            **selectors.child_page(pupil),
+            "reports": released_reports(pupil),
+            "voice_notes": selectors.child_notes(pupil),
+        },
     )
 
 

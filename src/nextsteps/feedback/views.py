@@ -208,6 +208,7 @@ def pupil_profile(request: HttpRequest, urn: int, pupil_id: int) -> HttpResponse
             messages.success(request, _("Review saved."))
             return redirect("feedback:pupil", urn=school.urn, pupil_id=pupil.pk)
     objectives = selectors.pupil_self_assessed_objectives(pupil)
+    choices = selectors.latest_self_assessment_choices(pupil)
     return render(
         request,
         "feedback/pupil_profile.html",
@@ -220,6 +221,9 @@ def pupil_profile(request: HttpRequest, urn: int, pupil_id: int) -> HttpResponse
             "reviews": selectors.pupil_reviews(pupil),
             "feedback": selectors.recent_feedback(pupil, limit=8),
             "form": form,
+            "voice_notes": selectors.self_assessment_notes(pupil),
+            "assessment_choices": choices,
+            "may_add_note": bool(choices) and access.teaches_pupil(request.user, school, pupil),
         },
     )
 

@@ -22,6 +22,7 @@ from nextsteps.feedback.services.goals import (
     marking_code_save,
     self_assessment_record,
 )
+from nextsteps.feedback.services.media import MAX_NOTES_PER_PLACE, media_note_add
 from nextsteps.feedback.services.targets import (
     target_claim,
     target_confirm,
@@ -41,6 +42,7 @@ from nextsteps.feedback.services.work import (
 )
 
 __all__ = [
+    "MAX_NOTES_PER_PLACE",
     "NEXT_STEP_MAX",
     "FeedbackRefused",
     "NoteEntry",
@@ -52,6 +54,7 @@ __all__ = [
     "guardian_user_ids",
     "intentions_share",
     "marking_code_save",
+    "media_note_add",
     "notifications_mark_read",
     "notify",
     "question_record",
