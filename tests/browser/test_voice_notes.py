@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot, sign_in
+from tests.browser.test_accessibility import AXE_RUN, AXE_SOURCE, FAILING_IMPACTS, WCAG_TAGS
 
 URN = 990101
 
@@ -228,3 +229,42 @@ def test_without_a_recorder_the_pupil_chooses_a_recording(page_for: Any) -> None
     expect(pupil.locator("main")).to_contain_text("Voice note saved")
     expect(card.locator("audio.media-note-audio")).to_have_count(before + 1)
     plays(pupil, card.locator("audio.media-note-audio").last)
+
+
+def test_the_voice_and_drawing_controls_pass_axe(page_for: Any) -> None:
+    """The pages with the new controls, as each person sees them, with the recorder and the
+    drawing shown (the whole-site walk sees them too, as each page loads)."""
+    from nextsteps.curriculum.models import Objective, ScaleLevel
+    from nextsteps.feedback.services import self_assessment_record
+    from nextsteps.people.models import Pupil
+
+    amara = Pupil.objects.get(user__username="pupil")
+    today = Objective.objects.get(school=amara.school, code="Y4-MD-05")
+    level = ScaleLevel.objects.filter(scale_id=today.framework.self_scale_id).first()
+    self_assessment_record(  # so her goal and her profile offer a note on it
+        pupil=amara,
+        objective=today,
+        ratings={step.pk: level for step in today.success_criteria.all()},
+        by=amara.user,
+    )
+    pages = {
+        "pupil": [story_path, lambda page: f"{page.base_url}/school/{URN}/pupil/"],
+        "teacher": [
+            story_path,
+            lambda page: f"{page.base_url}/school/{URN}/feedback/pupils/{amara.pk}/",
+        ],
+        "parent": [child_path],
+    }
+    problems = []
+    for person, paths in pages.items():
+        page = page_for("tablet", ["microphone"])
+        page.context.add_init_script(path=str(AXE_SOURCE))
+        sign_in(page, person)
+        for path in paths:
+            page.goto(path(page))
+            for details in page.locator("details.voice-goal").all():
+                details.evaluate("element => { element.open = true; }")
+            expect(page.locator("#voice, .voice-goal").first).to_be_attached()
+            found = page.evaluate(AXE_RUN, [WCAG_TAGS, FAILING_IMPACTS])
+            problems += [(person, page.url, item) for item in found]
+    assert problems == []

@@ -41,18 +41,12 @@
     return ["", "webm"];
   }
 
-  function microphoneProblem(error) {
+  function microphoneProblem(error, words) {
     var name = error && error.name;
-    if (name === "NotAllowedError" || name === "SecurityError") {
-      return "The microphone is not allowed for this page. Allow it in the browser's settings, or choose a recording below.";
-    }
-    if (name === "NotFoundError" || name === "OverconstrainedError") {
-      return "No microphone was found. Plug one in, or choose a recording below.";
-    }
-    if (name === "NotReadableError") {
-      return "The microphone is being used by another app. Close it and try again, or choose a recording below.";
-    }
-    return "The recording could not start (" + (name || "unknown problem") + "). Choose a recording below instead.";
+    if (name === "NotAllowedError" || name === "SecurityError") return words.msgDenied;
+    if (name === "NotFoundError" || name === "OverconstrainedError") return words.msgMissing;
+    if (name === "NotReadableError") return words.msgBusy;
+    return words.msgFailed;
   }
 
   function setUpRecorder(form) {
@@ -64,9 +58,11 @@
     var preview = form.querySelector("[data-ns-preview]");
     var status = form.querySelector("[data-ns-status]");
     var input = form.querySelector("[data-ns-voice-file]");
+    // The words come from the page, translated there.
+    var words = form.dataset;
     if (!box || !input) return;
     if (!window.MediaRecorder || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
-      status.textContent = "This browser cannot record in the page: choose a recording below.";
+      status.textContent = words.msgUnsupported;
       return;
     }
     box.hidden = false;
@@ -103,21 +99,21 @@
       record.disabled = false;
       stop.disabled = true;
       if (!putFile(input, file)) {
-        say("The recording could not be attached to the form: choose a recording below instead.", true);
+        say(words.msgUnattached, true);
         return;
       }
       if (preview.src) URL.revokeObjectURL(preview.src);
       preview.src = URL.createObjectURL(blob);
       preview.hidden = false;
       play.disabled = false;
-      record.lastChild.textContent = " Record again";
+      form.querySelector("[data-ns-record-label]").textContent = words.msgAgain;
       form.dataset.nsRecorded = "yes";
-      say("Recorded " + clock(seconds) + ". Press Play to listen, then save it, or record again.", false);
+      say(words.msgRecorded.replace("{time}", clock(seconds)), false);
     }
 
     record.addEventListener("click", function () {
       record.disabled = true;
-      say("Asking for the microphone…", false);
+      say(words.msgAsking, false);
       navigator.mediaDevices.getUserMedia({ audio: true }).then(function (granted) {
         stream = granted;
         chunks = [];
@@ -134,10 +130,10 @@
         stop.disabled = false;
         play.disabled = true;
         form.dataset.nsRecorded = "";
-        say("Recording… press Stop when you have finished.", false);
+        say(words.msgRecording, false);
       }).catch(function (error) {
         record.disabled = false;
-        say(microphoneProblem(error), true);
+        say(microphoneProblem(error, words), true);
       });
     });
     stop.addEventListener("click", finish);
@@ -145,16 +141,16 @@
       preview.currentTime = 0;
       var playing = preview.play();
       if (playing && playing.catch) {
-        playing.catch(function () { say("The recording could not be played here.", true); });
+        playing.catch(function () { say(words.msgUnplayable, true); });
       }
     });
     form.addEventListener("submit", function (event) {
       if (recorder && recorder.state === "recording") {
         event.preventDefault();
-        say("Press Stop before saving.", true);
+        say(words.msgStopFirst, true);
       } else if (!input.files.length) {
         event.preventDefault();
-        say("Record a voice note, or choose a recording, before saving.", true);
+        say(words.msgNothing, true);
       }
     });
   }
