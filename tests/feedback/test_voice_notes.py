@@ -278,3 +278,10 @@ def test_the_work_page_does_not_grow_with_notes(
         add_note(cast.client("pupil"), story, cast.amara)
     many, _ = count_queries(cast.client("teacher"), path)
     assert many == few
+
+
+def test_a_note_whose_file_is_missing_is_not_found_rather_than_an_error(
+    cast: Cast, amaras_note: MediaNote
+) -> None:
+    amaras_note.file.storage.delete(amaras_note.file.name)
+    assert status(cast.client("pupil"), file_path(amaras_note)) == 404

@@ -122,7 +122,11 @@ def note_file(request: HttpRequest, urn: int, note_id: int) -> HttpResponseBase:
     _check_may_see(request, school, note)
     if not note.file:
         raise Http404("No file")
-    response = FileResponse(note.file.open("rb"), content_type=note.content_type)
+    try:
+        opened = note.file.open("rb")
+    except FileNotFoundError as missing:  # the row outlived its file (a restore without media)
+        raise Http404("The file is missing") from missing
+    response = FileResponse(opened, content_type=note.content_type)
     safe = "".join(ch for ch in note.original_name if ch.isalnum() or ch in "._- ") or "note"
     response["Content-Disposition"] = f'inline; filename="{safe}"'
     response["X-Content-Type-Options"] = "nosniff"
