@@ -429,12 +429,10 @@ def access_class_for_reports(user: Any, school: School, class_id: int) -> Class:
     return teaching_class
 
 
-def may_write_report(user: Any, school: School, pupil: Pupil) -> bool:
-    """Whether the user writes this pupil's report: a leader of the school, or a teacher (or
-    head of department) of a class the pupil is in now."""
+def teaches_pupil(user: Any, school: School, pupil: Pupil) -> bool:
+    """Whether the user teaches the pupil now: a teacher (or head of department) of a class
+    the pupil is in today."""
     mark_asked()
-    if sees_whole_school(user, school):
-        return True
     today = timezone.localdate()
     classes = classes_for(user, school).filter(
         Q(enrolments__ends_on__isnull=True) | Q(enrolments__ends_on__gte=today),
@@ -442,6 +440,13 @@ def may_write_report(user: Any, school: School, pupil: Pupil) -> bool:
         enrolments__starts_on__lte=today,
     )
     return any(teaches(user, teaching_class) for teaching_class in classes)
+
+
+def may_write_report(user: Any, school: School, pupil: Pupil) -> bool:
+    """Whether the user writes this pupil's report: a leader of the school, or a teacher (or
+    head of department) of a class the pupil is in now."""
+    mark_asked()
+    return sees_whole_school(user, school) or teaches_pupil(user, school, pupil)
 
 
 def recordable_pupil_ids(user: Any, teaching_class: Class) -> set[int] | None:

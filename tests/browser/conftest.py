@@ -22,6 +22,11 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    # Voice notes: a fake microphone (a steady beep) that needs no prompt, and playback that
+    # may start from a script. Pages that record nothing are unaffected.
+    "--use-fake-ui-for-media-stream",
+    "--use-fake-device-for-media-stream",
+    "--autoplay-policy=no-user-gesture-required",
 ]
 VIEWPORTS = {"phone": (390, 844), "tablet": (820, 1180), "laptop": (1366, 900)}
 
@@ -99,13 +104,18 @@ def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Any:
 
 @pytest.fixture
 def page_for(request: pytest.FixtureRequest, browser: Any, demo: Any) -> Iterator[Any]:
-    """Open a page at a viewport size: page_for("tablet")."""
+    """Open a page at a viewport size: page_for("tablet"); page_for("tablet", ["microphone"])
+    grants the page those permissions (the fake microphone the browser is launched with)."""
     contexts = []
     pages: list[Any] = []
 
-    def open_page(viewport: str = "laptop") -> Any:
+    def open_page(viewport: str = "laptop", permissions: list[str] | None = None) -> Any:
         width, height = VIEWPORTS[viewport]
-        context = browser.new_context(viewport={"width": width, "height": height}, locale="en-GB")
+        context = browser.new_context(
+            viewport={"width": width, "height": height},
+            locale="en-GB",
+            permissions=permissions or [],
+        )
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15_000)

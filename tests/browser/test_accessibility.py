@@ -113,6 +113,11 @@ NOT_PAGES: dict[str, str] = {
     ),
     "school/<int:urn>/feedback/versions/<int:version_id>/file/": DOWNLOAD,
     "school/<int:urn>/feedback/target-evidence/<int:event_id>/file/": DOWNLOAD,
+    "school/<int:urn>/feedback/notes/<int:note_id>/file/": (
+        "a voice note or drawing, played or shown inside the pages that list it"
+    ),
+    "school/<int:urn>/feedback/work/<int:work_id>/pupils/<int:pupil_id>/notes/": POST_ONLY,
+    "school/<int:urn>/feedback/pupils/<int:pupil_id>/self-assessment-notes/": POST_ONLY,
     "school/<int:urn>/feedback/notifications/<int:notification_id>/open/": (
         "marks a notification read and redirects to the page it is about"
     ),

@@ -114,6 +114,7 @@ def feedback_kwargs(cast: Cast) -> dict[str, Any]:
     """Ids from the demo's goals, feedback and targets in 4 Oak (Amara's where there is one)."""
     from nextsteps.feedback.models import (
         LearningConversation,
+        MediaNote,
         Notification,
         Target,
         TargetEvent,
@@ -134,6 +135,10 @@ def feedback_kwargs(cast: Cast) -> dict[str, Any]:
             teaching_class=cast.four_oak
         ).values_list("pk", flat=True)[0],
         "notification_id": Notification.objects.filter(recipient__username="teacher").values_list(
+            "pk", flat=True
+        )[0],
+        # Amara's voice note on her story, from the demo.
+        "note_id": MediaNote.objects.filter(pupil=cast.amara, kind="voice").values_list(
             "pk", flat=True
         )[0],
     }
@@ -195,6 +200,8 @@ def test_every_route_asks_access_for_every_person(cast: Cast, username: str | No
             path = fill(route, sample_kwargs(cast, route, role))
             response = client.get(path)
             assert response.status_code < 500, f"{path} as {username}: {response.status_code}"
+            if response.streaming and response.status_code == 200:
+                b"".join(response.streaming_content)  # a file served: read it, which closes it
             if (
                 response.status_code == 200
                 and not response.streaming

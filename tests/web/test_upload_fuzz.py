@@ -37,7 +37,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from nextsteps import api as ninja_api
-from nextsteps.markbook.uploads import sniff
+from nextsteps.markbook.uploads import sniff, sniff_audio
 from tests.conftest import Cast
 
 KINGSMEAD = 990102
@@ -115,6 +115,25 @@ def _open_target(cast: Cast) -> dict[str, Any]:
     return _primary(cast, target_id=target.pk)
 
 
+def _amaras_self_assessment(cast: Cast) -> dict[str, Any]:
+    """A drawing for Amara's self-assessment on today's maths (made here if the demo has none)."""
+    from nextsteps.curriculum.models import Objective, ScaleLevel
+    from nextsteps.feedback.models import SelfAssessment
+    from nextsteps.feedback.services import self_assessment_record
+
+    today = Objective.objects.get(framework=cast.maths_framework, code="Y4-MD-05")
+    assessment = SelfAssessment.objects.filter(pupil=cast.amara, objective=today).last()
+    if assessment is None:
+        level = ScaleLevel.objects.filter(scale_id=cast.maths_framework.self_scale_id).first()
+        assessment = self_assessment_record(
+            pupil=cast.amara,
+            objective=today,
+            ratings={step.pk: level for step in today.success_criteria.all()},
+            by=cast.user("pupil"),
+        )
+    return {"kind": "drawing", "assessment": assessment.pk}
+
+
 def _cohort_without_ks2(cast: Cast) -> dict[str, Any]:
     """Kingsmead's leavers with no KS2 baseline, for whom a school may load its own."""
     from nextsteps.progress import selectors
@@ -167,7 +186,7 @@ def _markbook_cell(cast: Cast) -> dict[str, Any]:
     )
 
 
-CSV, XLSX, ZIP, XML, YAML, TXT, PNG, PDF = (
+CSV, XLSX, ZIP, XML, YAML, TXT, PNG, PDF, WEBM = (
     ".csv",
     ".xlsx",
     ".zip",
@@ -176,6 +195,7 @@ CSV, XLSX, ZIP, XML, YAML, TXT, PNG, PDF = (
     ".txt",
     ".png",
     ".pdf",
+    ".webm",
 )
 
 
@@ -233,6 +253,16 @@ ROUTES: dict[str, Route] = {
     ),
     "feedback:target_detail": Route(
         "pupil", _open_target, lambda c: {"action": "claim", "c-comment": ""}, "c-file", (PNG,)
+    ),
+    "feedback:submission_note_add": Route(
+        "pupil", _story, lambda c: {"kind": "voice"}, "file", (WEBM, PNG)
+    ),
+    "feedback:self_assessment_note_add": Route(
+        "pupil",
+        lambda c: _primary(c, pupil_id=c.amara.pk),
+        _amaras_self_assessment,
+        "file",
+        (PNG, WEBM),
     ),
     "judging_exemplars": Route(
         "hod",
@@ -460,6 +490,11 @@ def targeted_files(extension: str) -> Iterator[tuple[str, bytes]]:
     if extension in {PNG, PDF}:
         yield f"{stem}-html{extension}", HTML_AS_IMAGE
         yield f"{stem}-is-a-csv{extension}", NUL_CSV
+    if extension == WEBM:
+        yield f"{stem}-html{extension}", HTML_AS_IMAGE
+        yield f"{stem}-a-gif{extension}", b"GIF89a" + bytes(40)  # a picture, not a drawing
+        yield f"{stem}-cut-short{extension}", b"\x1aE"
+        yield f"{stem}-is-a-csv{extension}", NUL_CSV
 
 
 def _oneroster_file(name: str) -> bytes:
@@ -657,10 +692,20 @@ def not_an_attachment(draw: Any, extension: str) -> tuple[str, bytes]:
     return f"fuzz{extension}", data
 
 
+@st.composite
+def not_a_recording(draw: Any, extension: str) -> tuple[str, bytes]:
+    """Bytes that are no sound recording, under a recording's name."""
+    data = draw(st.binary(min_size=1, max_size=400))
+    assume(sniff_audio(data[:16]) is None)
+    return f"fuzz{extension}", data
+
+
 def bad_files(extensions: tuple[str, ...]) -> st.SearchStrategy[tuple[str, bytes]]:
     strategies = []
     for extension in extensions:
-        if extension in {ZIP, XLSX}:
+        if extension == WEBM:
+            strategies.append(not_a_recording(extension))
+        elif extension in {ZIP, XLSX}:
             strategies.append(defective_archive(extension))
         elif extension in {PNG, PDF}:
             strategies.append(not_an_attachment(extension))
@@ -679,5 +724,8 @@ def sender(cast: Cast, media: Path, request: Any) -> Sender:
 @given(data=st.data())
 def test_malformed_files_never_break_an_upload_page(sender: Sender, data: Any) -> None:
     filename, content = data.draw(bad_files(sender.route.extensions))
-    assume(filename.endswith(TXT) or sniff(content[:16]) is None)
+    assume(
+        filename.endswith(TXT)
+        or (sniff(content[:16]) is None and sniff_audio(content[:16]) is None)
+    )
     sender.send(filename, content)

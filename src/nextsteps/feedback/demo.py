@@ -12,10 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from nextsteps.curriculum.models import Objective, ScaleLevel, SuccessCriterion
 from nextsteps.feedback import services
+from nextsteps.feedback.demo_voice import key_drawing_png, voice_wav
 from nextsteps.feedback.models import (
     ClassFeedback,
     ConversationNote,
@@ -23,6 +25,7 @@ from nextsteps.feedback.models import (
     Feedback,
     LearningConversation,
     MarkingCode,
+    MediaNote,
     Notification,
     ParentReply,
     PupilQuestion,
@@ -262,7 +265,30 @@ class FourOak:
         )
         Version.objects.filter(pk=revision.pk).update(created_at=_at(self.yesterday, 9, 30))
         self.classmates_work(work, steps, codes)
+        self.voice_notes(work, revision)
         return work
+
+    def voice_notes(self, work: Work, revision: Version) -> None:
+        """Amara explains her revision aloud and draws the key; Ms Okafor answers with spoken
+        feedback. All are shared with Mr Hughes, who plays them on his page."""
+        submission = revision.submission
+        notes = [
+            (MediaNote.Kind.VOICE, "amara-explains.wav", voice_wav(pitch=260.0), False),
+            (MediaNote.Kind.DRAWING, "the-lost-key.png", key_drawing_png(), False),
+            (MediaNote.Kind.VOICE, "spoken-feedback.wav", voice_wav(pitch=180.0, seed=2), True),
+        ]
+        for minute, (kind, name, content, is_feedback) in enumerate(notes):
+            note = services.media_note_add(
+                pupil=self.amara,
+                kind=kind,
+                file=SimpleUploadedFile(name, content),
+                submission=submission,
+                is_feedback=is_feedback,
+                by=self.teacher if is_feedback else self.amara.user,
+            )
+            MediaNote.objects.filter(pk=note.pk).update(
+                created_at=_at(self.yesterday, 9 if not is_feedback else 15, 35 + minute)
+            )
 
     def classmates_work(
         self, work: Work, steps: list[SuccessCriterion], codes: dict[str, MarkingCode]

@@ -550,3 +550,61 @@ class EmailDigestSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.day}"
+
+
+class MediaNote(TenantModel):
+    """A voice note or a drawing on a pupil's work or self-assessment: the pupil's own (or
+    added by a teacher for them), or the teacher's spoken or drawn feedback on their work.
+
+    The file is checked by content like every upload and served only through the access
+    layer: the pupil, the staff who teach them and, when shared, their parents.
+    """
+
+    class Kind(models.TextChoices):
+        VOICE = "voice", _("Voice note")
+        DRAWING = "drawing", _("Drawing")
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="media_notes")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    submission = models.ForeignKey(
+        Submission, null=True, blank=True, on_delete=models.CASCADE, related_name="media_notes"
+    )
+    self_assessment = models.ForeignKey(
+        SelfAssessment,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="media_notes",
+    )
+    is_feedback = models.BooleanField(_("feedback from the teacher"), default=False)
+    shared_with_guardians = models.BooleanField(_("shared with parents"), default=True)
+    file = models.FileField(upload_to="voice/%Y/%m/")
+    content_type = models.CharField(max_length=100)
+    original_name = models.CharField(max_length=200, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["pupil", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(submission__isnull=False, self_assessment__isnull=True)
+                    | models.Q(submission__isnull=True, self_assessment__isnull=False)
+                ),
+                name="media_note_on_work_or_self_assessment",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(is_feedback=False) | models.Q(submission__isnull=False),
+                name="media_note_feedback_is_on_work",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.pupil}"
+
+    @property
+    def is_voice(self) -> bool:
+        return self.kind == self.Kind.VOICE

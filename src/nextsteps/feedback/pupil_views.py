@@ -145,6 +145,9 @@ def submission(request: HttpRequest, urn: int, work_id: int, pupil_id: int) -> H
             "comparison": _comparison(request, versions),
             "verbal": selectors.verbal_feedback_for(record) if record else [],
             "parent_replies": selectors.replies_for_submission(record) if is_staff else [],
+            "notes": selectors.submission_notes(record),
+            "can_add_note": can_record
+            or (not is_staff and record is not None and record.status != Submission.Status.FINAL),
         },
     )
 
@@ -449,6 +452,7 @@ def child(request: HttpRequest, urn: int, pupil_id: int) -> HttpResponse:
             "refused": refused,
             "reply_max": services.REPLY_MAX,
             "reports": released_reports(pupil),
+            "voice_notes": selectors.child_notes(pupil),
         },
         status=400 if refused else 200,
     )

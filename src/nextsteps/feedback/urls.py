@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from nextsteps.feedback import pupil_views, views
+from nextsteps.feedback import media_views, pupil_views, views
 
 app_name = "feedback"
 
@@ -44,4 +44,18 @@ urlpatterns = [
         pupil_views.notification_open,
         name="notification_open",
     ),
+]
+
+urlpatterns += [
+    path(
+        "work/<int:work_id>/pupils/<int:pupil_id>/notes/",
+        media_views.submission_note_add,
+        name="submission_note_add",
+    ),
+    path(
+        "pupils/<int:pupil_id>/self-assessment-notes/",
+        media_views.self_assessment_note_add,
+        name="self_assessment_note_add",
+    ),
+    path("notes/<int:note_id>/file/", media_views.note_file, name="note_file"),
 ]

@@ -210,6 +210,7 @@ def pupil_profile(request: HttpRequest, urn: int, pupil_id: int) -> HttpResponse
             messages.success(request, _("Review saved."))
             return redirect("feedback:pupil", urn=school.urn, pupil_id=pupil.pk)
     objectives = selectors.pupil_self_assessed_objectives(pupil)
+    choices = selectors.latest_self_assessment_choices(pupil)
     return render(
         request,
         "feedback/pupil_profile.html",
@@ -225,6 +226,9 @@ def pupil_profile(request: HttpRequest, urn: int, pupil_id: int) -> HttpResponse
                 pupil, access.classes_for(request.user, school).values("pk")
             ),
             "form": form,
+            "voice_notes": selectors.self_assessment_notes(pupil),
+            "assessment_choices": choices,
+            "may_add_note": bool(choices) and access.teaches_pupil(request.user, school, pupil),
         },
     )
 

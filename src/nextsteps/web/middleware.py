@@ -12,6 +12,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "script-src 'self'",
         "style-src 'self'",
         "img-src 'self' data: blob:",
+        # A voice note just recorded is played back from memory before it is saved.
+        "media-src 'self' blob:",
         "font-src 'self'",
         "connect-src 'self'",
         "object-src 'none'",
@@ -30,6 +32,6 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault(
-            "Permissions-Policy", "camera=(self), microphone=(), geolocation=(), payment=()"
+            "Permissions-Policy", "camera=(self), microphone=(self), geolocation=(), payment=()"
         )
         return response

@@ -35,6 +35,12 @@ from nextsteps.feedback.selectors.goals import (
     pupil_self_assessed_objectives,
     recently_self_assessed,
 )
+from nextsteps.feedback.selectors.media import (
+    child_notes,
+    latest_self_assessment_choices,
+    self_assessment_notes,
+    submission_notes,
+)
 from nextsteps.feedback.selectors.pages import child_page, my_learning
 from nextsteps.feedback.selectors.parents import (
     NextStepView,
@@ -87,6 +93,7 @@ __all__ = [
     "TeacherDay",
     "VersionView",
     "calibration",
+    "child_notes",
     "child_page",
     "class_conversations",
     "class_feedback_notes",
@@ -98,6 +105,7 @@ __all__ = [
     "conversation_detail",
     "current_intentions",
     "for_pupil_scope",
+    "latest_self_assessment_choices",
     "latest_self_assessments",
     "marking_codes",
     "my_learning",
@@ -113,7 +121,9 @@ __all__ = [
     "recent_feedback",
     "recent_next_steps",
     "recently_self_assessed",
+    "self_assessment_notes",
     "submission_detail",
+    "submission_notes",
     "target_history",
     "taught_class_ids",
     "teacher_day",

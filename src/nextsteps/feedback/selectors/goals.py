@@ -135,7 +135,10 @@ def latest_self_assessments(
     assessments = (
         SelfAssessment.objects.filter(pupil=pupil, objective_id__in=set(objective_ids))
         .select_related("judgement__level")
-        .prefetch_related(Prefetch("ratings", queryset=StepRating.objects.select_related("level")))
+        .prefetch_related(
+            Prefetch("ratings", queryset=StepRating.objects.select_related("level")),
+            "media_notes",
+        )
         .order_by("created_at", "pk")
     )
     return {a.objective_id: a for a in assessments}

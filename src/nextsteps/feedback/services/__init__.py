@@ -22,6 +22,7 @@ from nextsteps.feedback.services.goals import (
     marking_code_save,
     self_assessment_record,
 )
+from nextsteps.feedback.services.media import MAX_NOTES_PER_PLACE, media_note_add
 from nextsteps.feedback.services.parents import (
     REPLY_MAX,
     email_digest_choose,
@@ -49,6 +50,7 @@ from nextsteps.feedback.services.work import (
 )
 
 __all__ = [
+    "MAX_NOTES_PER_PLACE",
     "NEXT_STEP_MAX",
     "REPLY_MAX",
     "email_digest_choose",
@@ -66,6 +68,7 @@ __all__ = [
     "guardian_user_ids",
     "intentions_share",
     "marking_code_save",
+    "media_note_add",
     "notifications_mark_read",
     "notify",
     "question_record",
