@@ -24,7 +24,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from nextsteps.curriculum.models import Objective
-from nextsteps.markbook.models import AssessmentPoint, Standing, StandingSnapshot
+from nextsteps.markbook.models import AssessmentPoint, StandingSnapshot
+from nextsteps.markbook.services import SummaryFreshness, summaries_current
+from nextsteps.markbook.summary_selectors import RECENT_DAYS, Counts, summary_rows
 from nextsteps.people.attendance import is_persistent_absence
 from nextsteps.people.models import Attendance, Pupil
 from nextsteps.progress.prior_bands import PriorResults, prior_attainment_bands
@@ -35,7 +37,7 @@ from nextsteps.schools.models import School
 from nextsteps.teaching.models import Class, Enrolment
 from nextsteps.teaching.selectors import current
 
-RECENT_DAYS = 42  # "recent evidence": within the last six weeks
+__all__ = ["RECENT_DAYS"]  # "recent evidence", defined with the summaries that count it
 
 
 @dataclass
@@ -160,6 +162,9 @@ class SchoolDashboard:
     gaps: list[GroupGap]
     trend: list[TrendPoint]
     filters: DashboardFilter = field(default_factory=lambda: DashboardFilter())
+    # As of when the figures were counted, and whether a newer count is on its way.
+    as_of: dt.datetime | None = None
+    catching_up: bool = False
 
     @property
     def subject(self) -> str | None:
@@ -399,53 +404,43 @@ def school_dashboard(
     group: str | None = None,
     groups: GroupFilter | None = None,
     today: dt.date | None = None,
+    summary: SummaryFreshness | None = None,
+    counts: Counts | None = None,
+    headline: bool = False,
 ) -> SchoolDashboard:
-    """Every figure on the leader's dashboard, in nine queries whatever the school's size,
-    each counted over only the pupils and subjects the filters admit (`groups`, or the one
-    `group` named by its slug; an unknown group is a KeyError)."""
+    """Every figure on the leader's dashboard, in nine queries whatever the school's size
+    (five for the `headline` figures alone, without classes and trend), each counted over
+    only the pupils and subjects the filters admit (`groups`, or the one `group` named by its
+    slug; an unknown group is a KeyError).
+
+    The counts per pupil and subject come from the school's standing summary, brought up to
+    date first where it is not (`summary`, and its rows `counts`, when the caller has them).
+    """
     if groups is None:
         groups = GroupFilter((pupil_group(group),) if group else ())
     filters = DashboardFilter(subject=subject, year=year, groups=groups)
     today = today or timezone.localdate()
-    cutoff = timezone.now() - dt.timedelta(days=RECENT_DAYS)
-    ids = [school.pk]
-    names = _subject_names(ids)  # 1
-    core = _core_counts(ids)  # 2
-    pupils = pupil_lines(Pupil.objects.filter(_on_roll(ids, today)), school, today)  # 3, 4
+    if summary is None:
+        summary = summaries_current([school.pk])[school.pk]  # 1, 2
+    if counts is None:
+        counts = summary_rows([school.pk])[school.pk]  # 3
+    names = summary.objectives.names
+    core = {(school.pk, sid, yg): n for (sid, yg), n in summary.objectives.counts.items()}
+    pupils = pupil_lines(Pupil.objects.filter(_on_roll([school.pk], today)), school, today)  # 4, 5
     # The one place the filters apply: every figure below is built from these pupils and
     # subjects only.
     pupils = {pk: p for pk, p in pupils.items() if filters.admits(p)}
     subject_ids = [sid for sid, name in names.items() if subject is None or name == subject]
 
     # Per pupil × subject: secure, working towards and recent evidence on their year's core
-    # objectives.
+    # objectives (the summary's row for the pupil's year group as it is now).
     per_pupil_subject: dict[tuple[int, int], Figure] = {}
     for pupil_id, yg in ((p.pupil_id, p.year_group) for p in pupils.values()):
         for sid in subject_ids:
             expected = core.get((school.pk, sid, yg), 0)
             if expected:
-                per_pupil_subject[(pupil_id, sid)] = Figure(expected=expected)
-    standing_rows = (  # 4
-        Standing.objects.filter(
-            school=school,
-            objective__core=True,
-            objective__year_group=F("pupil__year_group"),
-            objective__framework__subject_id__in=subject_ids,
-        )
-        .values("pupil_id", "objective__framework__subject_id")
-        .annotate(
-            secure=Count("pk", filter=Q(mastered=True)),
-            working=Count("pk", filter=Q(evidence_count__gt=0) & ~Q(mastered=True)),
-            recent=Count("pk", filter=Q(last_evidence_at__gte=cutoff)),
-        )
-        .order_by()
-    )
-    for cell in standing_rows:
-        key = (cell["pupil_id"], cell["objective__framework__subject_id"])
-        figure = per_pupil_subject.get(key)
-        if figure is not None:
-            figure.secure, figure.working = cell["secure"], cell["working"]
-            figure.recent = cell["recent"]
+                secure, working, recent = counts.get((pupil_id, sid, yg), (0, 0, 0))
+                per_pupil_subject[(pupil_id, sid)] = Figure(expected, secure, working, recent)
 
     cells: dict[tuple[str, int], Figure] = defaultdict(Figure)
     by_subject: dict[str, Figure] = defaultdict(Figure)
@@ -459,8 +454,11 @@ def school_dashboard(
         by_year[line.year_group].add(figure)
         overall.add(figure)
 
-    classes = _class_lines(school, pupils, per_pupil_subject, subject_ids, today)  # 5, 6
-    trend = _trend(school, pupils, subject_ids, names, core)  # 7, 8
+    classes: list[ClassLine] = []
+    trend: list[TrendPoint] = []
+    if not headline:
+        classes = _class_lines(school, pupils, per_pupil_subject, subject_ids, today)  # 6, 7
+        trend = _trend(school, pupils, subject_ids, names, core)  # 8, 9
     return SchoolDashboard(
         school=school,
         subjects=sorted(by_subject),
@@ -474,6 +472,8 @@ def school_dashboard(
         gaps=group_gaps([p for p in pupils.values() if p.figure.expected]),
         trend=trend,
         filters=filters,
+        as_of=summary.computed_at,
+        catching_up=summary.catching_up,
     )
 
 
@@ -562,6 +562,8 @@ class TrustSchool:
     overall: Figure
     by_subject: dict[str, Figure]
     gaps: list[GroupGap]
+    as_of: dt.datetime | None = None
+    catching_up: bool = False
 
 
 def trust_dashboard(
@@ -571,11 +573,23 @@ def trust_dashboard(
     group: str | None = None,
     groups: GroupFilter | None = None,
 ) -> list[TrustSchool]:
-    """Each school's headline figures side by side (eight queries per school), over the
-    pupils of a combination of groups (`groups`, or the one `group` named by its slug)."""
+    """Each school's headline figures side by side, over the pupils of a combination of
+    groups (`groups`, or the one `group` named by its slug): the schools' summaries in three
+    queries whatever their number, then two queries a school for its pupils."""
+    ids = [school.pk for school in schools]
+    summaries = summaries_current(ids)
+    counts = summary_rows(ids)
     result = []
     for school in schools:
-        board = school_dashboard(school=school, today=today, group=group, groups=groups)
+        board = school_dashboard(
+            school=school,
+            today=today,
+            group=group,
+            groups=groups,
+            summary=summaries[school.pk],
+            counts=counts[school.pk],
+            headline=True,
+        )
         result.append(
             TrustSchool(
                 school=school,
@@ -583,6 +597,8 @@ def trust_dashboard(
                 overall=board.overall,
                 by_subject=board.by_subject,
                 gaps=board.gaps,
+                as_of=board.as_of,
+                catching_up=board.catching_up,
             )
         )
     return result
