@@ -8,11 +8,13 @@ Run on PostgreSQL as well: DATABASE_URL=postgres://… pytest tests/reports/test
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from nextsteps.curriculum.models import Objective, ScaleLevel
@@ -21,7 +23,7 @@ from nextsteps.markbook.models import Judgement, Source, Standing, StandingSumma
 from nextsteps.markbook.summary_selectors import core_objectives, standing_counts
 from nextsteps.people.models import Pupil
 from nextsteps.reports import selectors
-from nextsteps.schools.models import School
+from nextsteps.schools.models import Department, School
 from tests.conftest import Cast
 from tests.reports.dataset import Dataset, build
 
@@ -263,3 +265,56 @@ def test_the_trust_view_reads_every_schools_summary_at_once(
     for line in lines:
         direct = _direct(line.school, line.as_of or timezone.now())
         assert (line.overall, line.by_subject) == (direct.overall, direct.by_subject)
+
+
+# ------------------------------------------------------------------ the pages say how fresh
+
+
+def _freshness(html: str) -> str:
+    found = re.search(r"<p[^>]*data-freshness[^>]*>(.*?)</p>", html, re.S)
+    assert found is not None, "the page does not say how fresh its figures are"
+    return " ".join(found.group(1).split())
+
+
+def test_leader_page_says_as_of_when_and_when_catching_up(
+    cast: Cast, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+) -> None:
+    url = reverse("leader_dashboard", kwargs={"urn": cast.primary.urn})
+    client = cast.client("primaryhead")
+    fresh = _freshness(client.get(url).content.decode())
+    state = StandingSummaryState.objects.get(school=cast.primary)
+    assert state.computed_at is not None
+    stamp = timezone.localtime(state.computed_at)
+    assert f'<time datetime="{stamp.isoformat()}">' in fresh
+    assert f"Figures as of {stamp:%H:%M}" in " ".join(re.sub(r"<[^>]+>", "", fresh).split())
+    assert "being brought up to date" not in fresh
+    monkeypatch.setattr(tasks, "summary_refresh_task", _QueuedTask())
+    StandingSummaryState.objects.filter(school=cast.primary).update(rebuild_requested=99)
+    with django_capture_on_commit_callbacks(execute=True):
+        stale = _freshness(client.get(url).content.decode())
+    assert f'<time datetime="{stamp.isoformat()}">' in stale
+    assert "being brought up to date" in stale
+
+
+def test_trust_and_department_pages_say_as_of_when(cast: Cast) -> None:
+    trust = cast.client("trustleader").get(
+        reverse("trust_dashboard", kwargs={"trust": "riverbend"})
+    )
+    oldest = min(
+        StandingSummaryState.objects.filter(school__trust__slug="riverbend").values_list(
+            "computed_at", flat=True
+        )
+    )
+    assert f'datetime="{timezone.localtime(oldest).isoformat()}"' in _freshness(
+        trust.content.decode()
+    )
+    department = Department.objects.filter(school=cast.secondary).first()
+    assert department is not None
+    page = cast.client("leader").get(
+        reverse(
+            "department_dashboard",
+            kwargs={"urn": cast.secondary.urn, "department_id": department.pk},
+        )
+    )
+    assert page.status_code == 200
+    assert "Figures as of" in _freshness(page.content.decode())

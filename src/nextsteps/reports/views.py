@@ -255,6 +255,9 @@ def trust_dashboard(request: HttpRequest, trust: str, fmt: str | None = None) ->
                 _trust_phase(phase, str(label), lines) for phase, label in School.Phase.choices
             ],
             "groups": selectors.GROUPS,
+            # The oldest school's figures say how fresh the page is.
+            "as_of": min((line.as_of for line in lines if line.as_of), default=None),
+            "catching_up": any(line.catching_up for line in lines),
             **_trust_results(schools, groups),
         },
     )
