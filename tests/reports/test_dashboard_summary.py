@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import pytest
@@ -23,6 +24,7 @@ from nextsteps.markbook.models import Judgement, Source, Standing, StandingSumma
 from nextsteps.markbook.summary_selectors import core_objectives, standing_counts
 from nextsteps.people.models import Pupil
 from nextsteps.reports import selectors
+from nextsteps.reports.rounding import round_half_up
 from nextsteps.schools.models import Department, School
 from tests.conftest import Cast
 from tests.reports.dataset import Dataset, build
@@ -318,3 +320,12 @@ def test_trust_and_department_pages_say_as_of_when(cast: Cast) -> None:
     )
     assert page.status_code == 200
     assert "Figures as of" in _freshness(page.content.decode())
+
+
+def test_a_pupils_band_is_the_whole_percentage_shown_half_up() -> None:
+    for expected in range(1, 61):
+        for secure in range(expected + 1):
+            band = selectors.Figure(expected=expected, secure=secure).band
+            shown = int(round_half_up(Fraction(100 * secure, expected)))
+            assert band == min(4, shown // 20), (secure, expected)
+    assert selectors.Figure().band is None

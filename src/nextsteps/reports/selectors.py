@@ -26,13 +26,18 @@ from django.utils.translation import gettext_lazy as _
 from nextsteps.curriculum.models import Objective
 from nextsteps.markbook.models import AssessmentPoint, StandingSnapshot
 from nextsteps.markbook.services import SummaryFreshness, summaries_current
-from nextsteps.markbook.summary_selectors import RECENT_DAYS, Counts, summary_rows
+from nextsteps.markbook.summary_selectors import (
+    RECENT_DAYS,
+    CoreObjectives,
+    Counts,
+    summary_rows,
+)
 from nextsteps.people.attendance import is_persistent_absence
 from nextsteps.people.models import Attendance, Pupil
 from nextsteps.progress.prior_bands import PriorResults, prior_attainment_bands
 from nextsteps.progress.selectors import ks1_points, nominal_scores
 from nextsteps.reports.groups import GroupFilter, PupilGroup, groups_named, trait
-from nextsteps.reports.rounding import percent_number, round_half_up, share
+from nextsteps.reports.rounding import percent_number, share
 from nextsteps.schools.models import School
 from nextsteps.teaching.models import Class, Enrolment
 from nextsteps.teaching.selectors import current
@@ -88,8 +93,16 @@ class Figure:
     @property
     def band(self) -> int | None:
         """Which 20-point band the share falls in, by the whole percentage a page shows."""
-        exact = self.secure_share
-        return None if exact is None else min(4, int(round_half_up(exact)) // 20)
+        if not self.expected:
+            return None
+        # The whole percentage half up, as round_half_up(secure_share) gives it, in integers:
+        # floor(100·secure/expected + ½).
+        percent = (200 * self.secure + self.expected) // (2 * self.expected)
+        return min(4, percent // 20)
+
+
+# A pupil's counts in one subject: expected, secure, working towards, recent evidence.
+Counted = tuple[int, int, int, int]
 
 
 @dataclass
@@ -165,6 +178,7 @@ class SchoolDashboard:
     # As of when the figures were counted, and whether a newer count is on its way.
     as_of: dt.datetime | None = None
     catching_up: bool = False
+    objectives: CoreObjectives | None = None
 
     @property
     def subject(self) -> str | None:
@@ -325,18 +339,12 @@ def _subject_names(school_ids: list[int]) -> dict[int, str]:
     )
 
 
-def filter_choices(school: School) -> tuple[list[str], list[int]]:
-    """The subjects and year groups that have core objectives (two queries)."""
-    subjects = sorted(set(_subject_names([school.pk]).values()))
-    years = sorted(
-        {
-            y
-            for y in Objective.objects.filter(school=school, core=True).values_list(
-                "year_group", flat=True
-            )
-            if y is not None
-        }
-    )
+def filter_choices(board: SchoolDashboard) -> tuple[list[str], list[int]]:
+    """The subjects and year groups that have core objectives, as the board's figures were
+    counted against them (no query)."""
+    objectives = board.objectives or CoreObjectives()
+    subjects = sorted(set(objectives.names.values()))
+    years = sorted({year for _sid, year in objectives.counts})
     return subjects, years
 
 
@@ -432,26 +440,45 @@ def school_dashboard(
     pupils = {pk: p for pk, p in pupils.items() if filters.admits(p)}
     subject_ids = [sid for sid, name in names.items() if subject is None or name == subject]
 
-    # Per pupil × subject: secure, working towards and recent evidence on their year's core
-    # objectives (the summary's row for the pupil's year group as it is now).
-    per_pupil_subject: dict[tuple[int, int], Figure] = {}
-    for pupil_id, yg in ((p.pupil_id, p.year_group) for p in pupils.values()):
+    # Per pupil × subject: expected, secure, working towards and recent evidence on their
+    # year's core objectives (the summary's row for the pupil's year group as it is now),
+    # summed as plain integers: this loop runs for every pupil and subject in the school.
+    per_pupil_subject: dict[tuple[int, int], Counted] = {}
+    sums: dict[tuple[int, int], list[int]] = {}  # (subject, year group) → the four counts
+    expected_of = summary.objectives.counts
+    nothing = (0, 0, 0)
+    for line in pupils.values():
+        pupil_id, yg = line.pupil_id, line.year_group
+        pupil_sum = [0, 0, 0, 0]
         for sid in subject_ids:
-            expected = core.get((school.pk, sid, yg), 0)
-            if expected:
-                secure, working, recent = counts.get((pupil_id, sid, yg), (0, 0, 0))
-                per_pupil_subject[(pupil_id, sid)] = Figure(expected, secure, working, recent)
+            expected = expected_of.get((sid, yg), 0)
+            if not expected:
+                continue
+            secure, working, recent = counts.get((pupil_id, sid, yg), nothing)
+            per_pupil_subject[(pupil_id, sid)] = (expected, secure, working, recent)
+            pupil_sum[0] += expected
+            pupil_sum[1] += secure
+            pupil_sum[2] += working
+            pupil_sum[3] += recent
+            cell = sums.get((sid, yg))
+            if cell is None:
+                cell = sums[(sid, yg)] = [0, 0, 0, 0]
+            cell[0] += expected
+            cell[1] += secure
+            cell[2] += working
+            cell[3] += recent
+        if pupil_sum[0]:
+            line.figure.add(Figure(*pupil_sum))
 
     cells: dict[tuple[str, int], Figure] = defaultdict(Figure)
     by_subject: dict[str, Figure] = defaultdict(Figure)
     by_year: dict[int, Figure] = defaultdict(Figure)
     overall = Figure()
-    for (pupil_id, sid), figure in per_pupil_subject.items():
-        line = pupils[pupil_id]
-        line.figure.add(figure)
-        cells[(names[sid], line.year_group)].add(figure)
+    for (sid, yg), four in sums.items():
+        figure = Figure(*four)
+        cells[(names[sid], yg)].add(figure)
         by_subject[names[sid]].add(figure)
-        by_year[line.year_group].add(figure)
+        by_year[yg].add(figure)
         overall.add(figure)
 
     classes: list[ClassLine] = []
@@ -474,13 +501,14 @@ def school_dashboard(
         filters=filters,
         as_of=summary.computed_at,
         catching_up=summary.catching_up,
+        objectives=summary.objectives,
     )
 
 
 def _class_lines(
     school: School,
     pupils: dict[int, PupilLine],
-    per_pupil_subject: dict[tuple[int, int], Figure],
+    per_pupil_subject: dict[tuple[int, int], Counted],
     subject_ids: list[int],
     today: dt.date,
 ) -> list[ClassLine]:
@@ -491,6 +519,7 @@ def _class_lines(
     ):
         class_subjects[class_id].add(sid)
     lines: dict[int, ClassLine] = {}
+    sums: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for class_id, name, yg, pupil_id in Enrolment.objects.filter(
         current(today), school=school
     ).values_list(
@@ -500,10 +529,16 @@ def _class_lines(
             continue
         line = lines.setdefault(class_id, ClassLine(class_id, name, yg, 0))
         line.pupils += 1
+        total = sums[class_id]
         for sid in class_subjects.get(class_id) or subject_ids:
-            figure = per_pupil_subject.get((pupil_id, sid))
-            if figure is not None:
-                line.figure.add(figure)
+            four = per_pupil_subject.get((pupil_id, sid))
+            if four is not None:
+                total[0] += four[0]
+                total[1] += four[1]
+                total[2] += four[2]
+                total[3] += four[3]
+    for class_id, line in lines.items():
+        line.figure = Figure(*sums[class_id])
     return sorted(
         (line for line in lines.values() if line.figure.expected),
         key=lambda c: (c.year_group if c.year_group is not None else 99, c.name),
