@@ -38,7 +38,12 @@ from nextsteps.markbook.models import (
     StandingSummary,
     StandingSummaryState,
 )
-from nextsteps.markbook.summary_selectors import CoreObjectives, core_objectives, standing_counts
+from nextsteps.markbook.summary_selectors import (
+    CoreObjectives,
+    Counts,
+    core_objectives,
+    standing_counts,
+)
 from nextsteps.markbook.uploads import checked_upload
 from nextsteps.people.models import Pupil
 from nextsteps.teaching.models import Class
@@ -824,6 +829,9 @@ class SummaryFreshness:
     computed_at: dt.datetime
     objectives: CoreObjectives
     catching_up: bool = False
+    # The rows, when this request has just counted them: read back, they could come from a
+    # read replica that has not caught up with the count yet.
+    counts: Counts | None = field(default=None, compare=False, repr=False)
 
 
 def summary_refresh(*, school_id: int) -> StandingSummaryState:
@@ -831,8 +839,13 @@ def summary_refresh(*, school_id: int) -> StandingSummaryState:
 
     Refreshes of one school take turns (the state row is locked first). The rebuild request
     and the core objectives are read before the counting statement, so anything that changes
-    them while it runs is seen as a change at the next read, never lost.
+    them while it runs is seen as a change at the next read, never lost. Every read here is
+    on the primary database (a transaction that writes keeps its reads there).
     """
+    return _summary_count(school_id)[0]
+
+
+def _summary_count(school_id: int) -> tuple[StandingSummaryState, Counts]:
     with transaction.atomic():
         StandingSummaryState.objects.bulk_create(
             [StandingSummaryState(school_id=school_id)], ignore_conflicts=True
@@ -866,7 +879,7 @@ def summary_refresh(*, school_id: int) -> StandingSummaryState:
         state.save(
             update_fields=["computed_at", "objectives_key", "objectives", "rebuilt", "queued_at"]
         )
-    return state
+    return state, counts
 
 
 def summary_rebuild_request(*, school_id: int | None) -> None:
@@ -924,12 +937,13 @@ def summaries_current(school_ids: Sequence[int]) -> dict[int, SummaryFreshness]:
                 continue
         if inline or state is None or state.computed_at is None:
             # Nothing to show yet, or the refresh runs here anyway: count now.
-            fresh = summary_refresh(school_id=school_id)
+            fresh, counts = _summary_count(school_id)
             assert fresh.computed_at is not None  # noqa: S101 - set by the refresh
             result[school_id] = SummaryFreshness(
                 school_id,
                 fresh.computed_at,
                 CoreObjectives.from_json(fresh.objectives, fresh.objectives_key),
+                counts=counts,
             )
             continue
         _summary_queue(state, now=now, max_age=max_age)
