@@ -90,13 +90,9 @@ def standing_counts(*, school_id: int, as_of: dt.datetime) -> Counts:
     """Count the school's standings on core objectives directly (one aggregate statement):
     per pupil, subject and the objectives' year group, the secure ones, those with evidence
     not yet secure, and those with evidence shown since `as_of` less RECENT_DAYS."""
-    return {
-        (row["pupil_id"], row["objective__framework__subject_id"], row["objective__year_group"]): (
-            row["secure"],
-            row["working"],
-            row["recent"],
-        )
-        for row in Standing.objects.filter(
+    counts: Counts = {}
+    for row in (
+        Standing.objects.filter(
             school_id=school_id, objective__core=True, objective__year_group__isnull=False
         )
         .values("pupil_id", "objective__framework__subject_id", "objective__year_group")
@@ -106,7 +102,12 @@ def standing_counts(*, school_id: int, as_of: dt.datetime) -> Counts:
             recent=Count("pk", filter=Q(last_evidence_at__gte=recent_since(as_of))),
         )
         .order_by()
-    }
+    ):
+        year = row["objective__year_group"]
+        if year is not None:  # always: filtered above
+            key = (row["pupil_id"], row["objective__framework__subject_id"], year)
+            counts[key] = (row["secure"], row["working"], row["recent"])
+    return counts
 
 
 def summary_rows(school_ids: Collection[int]) -> dict[int, Counts]:

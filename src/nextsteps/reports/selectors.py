@@ -435,7 +435,9 @@ def school_dashboard(
     if counts is None:
         counts = summary_rows([school.pk])[school.pk]  # 3
     names = summary.objectives.names
-    core = {(school.pk, sid, yg): n for (sid, yg), n in summary.objectives.counts.items()}
+    core: dict[tuple[int, int, int | None], int] = {
+        (school.pk, sid, yg): n for (sid, yg), n in summary.objectives.counts.items()
+    }
     pupils = pupil_lines(Pupil.objects.filter(_on_roll([school.pk], today)), school, today)  # 4, 5
     # The one place the filters apply: every figure below is built from these pupils and
     # subjects only.
