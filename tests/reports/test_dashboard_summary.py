@@ -17,6 +17,8 @@ from typing import Any
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from nextsteps.curriculum.models import Objective, ScaleLevel
 from nextsteps.markbook import services, tasks
@@ -329,3 +331,21 @@ def test_a_pupils_band_is_the_whole_percentage_shown_half_up() -> None:
             shown = int(round_half_up(Fraction(100 * secure, expected)))
             assert band == min(4, shown // 20), (secure, expected)
     assert selectors.Figure().band is None
+
+
+@given(
+    st.lists(
+        st.integers(min_value=0, max_value=40).flatmap(
+            lambda expected: st.tuples(st.just(expected), st.integers(0, expected))
+        ),
+        max_size=40,
+    )
+)
+def test_the_mean_share_of_a_group_is_exactly_the_mean_of_its_pupils_shares(
+    figures: list[tuple[int, int]],
+) -> None:
+    pupils = [
+        selectors.PupilLine(n, "", 4, "F", False, False, False, selectors.Figure(e, s))
+        for n, (e, s) in enumerate(figures)
+    ]
+    assert selectors._mean_share(pupils) == selectors._mean(p.figure.secure_share for p in pupils)

@@ -223,13 +223,32 @@ def _mean(values: Iterable[Fraction | None]) -> Fraction | None:
     return None if not present else sum(present, Fraction(0)) / len(present)
 
 
+def _mean_share(pupils: list[PupilLine]) -> Fraction | None:
+    """The exact mean of the pupils' secure shares, as _mean gives it, with one fraction
+    a distinct number of expected cells rather than one a pupil: Σ secure/expected is
+    Σ over each `expected` of (Σ secure)/expected."""
+    secure_by_expected: dict[int, int] = defaultdict(int)
+    n = 0
+    for pupil in pupils:
+        if pupil.figure.expected:
+            secure_by_expected[pupil.figure.expected] += pupil.figure.secure
+            n += 1
+    if not n:
+        return None
+    total = sum(
+        (Fraction(100 * secure, expected) for expected, secure in secure_by_expected.items()),
+        Fraction(0),
+    )
+    return total / n
+
+
 def group_gaps(pupils: list[PupilLine]) -> list[GroupGap]:
     gaps = []
     for key, label, with_label, without_label in GROUPS:
         inside = [p for p in pupils if in_group(p, key) is True]
         outside = [p for p in pupils if in_group(p, key) is False]
-        with_share = _mean(p.figure.secure_share for p in inside)
-        without_share = _mean(p.figure.secure_share for p in outside)
+        with_share = _mean_share(inside)
+        without_share = _mean_share(outside)
         gaps.append(
             GroupGap(
                 key=key,
