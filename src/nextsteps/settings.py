@@ -205,6 +205,12 @@ NEXTSTEPS_REPORTING_VIEWS = frozenset(
 
 # Background work: inline unless TASKS_BACKEND=database (then `nextsteps db_worker` runs it).
 TASKS = ops_config.task_settings()
+# The leaders' dashboards count from summaries (markbook.StandingSummary) recounted when
+# standings change, and at least this often ("recent evidence" moves on with the clock).
+SUMMARY_MAX_AGE_SECONDS = env_int("SUMMARY_MAX_AGE_SECONDS", 600)
+# A write stamps its standings when it starts: any stamped this close before a count may
+# have committed after it, so the count is taken again.
+SUMMARY_SETTLE_SECONDS = env_int("SUMMARY_SETTLE_SECONDS", 60)
 
 # The school's MIS through Wonde: the API base (Wonde's UK domain by default) and the token
 # Wonde issued (sent as `Authorization: Bearer …`). No token: no sync.

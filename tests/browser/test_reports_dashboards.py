@@ -22,6 +22,8 @@ def test_dashboards_and_reports_read_well_at_each_size(page_for: Any, viewport: 
     page.wait_for_load_state("networkidle")
     expect(page.get_by_role("heading", name="Whole-school dashboard")).to_be_visible()
     assert page.locator("svg[role=img]").count() >= 2
+    expect(page.locator("[data-freshness]")).to_contain_text("Figures as of")
+    expect(page.locator("[data-freshness] time")).to_be_visible()
     screenshot(page, f"reports-leader-{viewport}")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.get_by_role("link", name="4 Oak").first.click()
@@ -43,6 +45,7 @@ def test_dashboards_and_reports_read_well_at_each_size(page_for: Any, viewport: 
     page.wait_for_load_state("networkidle")
     expect(page.get_by_role("link", name="Kingsmead Academy").first).to_be_visible()
     expect(page.get_by_role("heading", name="Gaps between groups of pupils").first).to_be_visible()
+    expect(page.locator("[data-freshness]")).to_contain_text("Figures as of")
     screenshot(page, f"reports-trust-{viewport}")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 

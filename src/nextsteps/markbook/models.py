@@ -203,3 +203,58 @@ class StandingSnapshot(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.point} · {self.pupil} · {self.objective.code}"
+
+
+class StandingSummary(TenantModel):
+    """One pupil's standings on the core objectives of one subject and year group, counted:
+    what the leaders' dashboards read instead of counting every standing on every view.
+
+    Rows are keyed by the objectives' year group, not the pupil's, so a pupil moving year
+    group needs no new counting: the dashboard picks the row of the pupil's year group as it
+    reads. `summary_refresh` writes a whole school's rows at once; the school's
+    StandingSummaryState says as of when.
+    """
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="+")
+    subject = models.ForeignKey("schools.Subject", on_delete=models.CASCADE, related_name="+")
+    year_group = models.SmallIntegerField()
+    secure = models.PositiveIntegerField(default=0)
+    working = models.PositiveIntegerField(default=0)
+    recent = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pupil", "subject", "year_group"], name="standing_summary_unique_row"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pupil_id} · {self.subject_id} · Y{self.year_group}"
+
+
+class StandingSummaryState(TenantModel):
+    """How fresh a school's StandingSummary rows are.
+
+    `computed_at` is the moment just before the statement that counted them: the figures are
+    the standings committed by then, and "recent evidence" is counted back from then. The
+    core objectives they were counted against are kept (`objectives`, and `objectives_key`
+    to tell at a glance whether they still are the school's). A service that changes what
+    counts without touching a standing's `updated_at` (deleting standings, say) raises
+    `rebuild_requested`; a refresh records the request it has caught up with in `rebuilt`.
+    """
+
+    computed_at = models.DateTimeField(null=True, blank=True)
+    objectives_key = models.CharField(max_length=64, blank=True, default="")
+    objectives = models.JSONField(default=list, blank=True)
+    rebuild_requested = models.PositiveIntegerField(default=0)
+    rebuilt = models.PositiveIntegerField(default=0)
+    queued_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["school"], name="standing_summary_state_one_a_school"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school_id} as of {self.computed_at}"

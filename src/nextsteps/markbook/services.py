@@ -14,11 +14,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connections, router, transaction
-from django.db.models import Subquery
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext
+from django_tasks.backends.immediate import ImmediateBackend
 
 from nextsteps.audit.models import AuditEvent
 from nextsteps.audit.services import audit_write, snapshot
@@ -33,6 +35,14 @@ from nextsteps.markbook.models import (
     Source,
     Standing,
     StandingSnapshot,
+    StandingSummary,
+    StandingSummaryState,
+)
+from nextsteps.markbook.summary_selectors import (
+    CoreObjectives,
+    Counts,
+    core_objectives,
+    standing_counts,
 )
 from nextsteps.markbook.uploads import checked_upload
 from nextsteps.people.models import Pupil
@@ -751,6 +761,9 @@ def standings_rebuild(
     ordered = sorted(cells)
     for start in range(0, len(ordered), chunk):
         standings_refresh(set(ordered[start : start + chunk]))
+    # Deleted standings leave no newer `updated_at` behind: ask for the summaries to be
+    # counted again.
+    summary_rebuild_request(school_id=school_id)
     return len(cells)
 
 
@@ -802,3 +815,156 @@ def assessment_point_create(
 
 def scale_levels(scale: Scale) -> list[ScaleLevel]:
     return list(scale.levels.order_by("position"))
+
+
+# ------------------------------------------------------------------- standing summaries
+
+
+@dataclass(frozen=True)
+class SummaryFreshness:
+    """A school's summary as a dashboard may show it: the core objectives it was counted
+    against, as of when, and whether a newer count is on its way."""
+
+    school_id: int
+    computed_at: dt.datetime
+    objectives: CoreObjectives
+    catching_up: bool = False
+    # The rows, when this request has just counted them: read back, they could come from a
+    # read replica that has not caught up with the count yet.
+    counts: Counts | None = field(default=None, compare=False, repr=False)
+
+
+def summary_refresh(*, school_id: int) -> StandingSummaryState:
+    """Count the school's standings on core objectives afresh into its summary rows.
+
+    Refreshes of one school take turns (the state row is locked first). The rebuild request
+    and the core objectives are read before the counting statement, so anything that changes
+    them while it runs is seen as a change at the next read, never lost. Every read here is
+    on the primary database (a transaction that writes keeps its reads there).
+    """
+    return _summary_count(school_id)[0]
+
+
+def _summary_count(school_id: int) -> tuple[StandingSummaryState, Counts]:
+    with transaction.atomic():
+        StandingSummaryState.objects.bulk_create(
+            [StandingSummaryState(school_id=school_id)], ignore_conflicts=True
+        )
+        state = StandingSummaryState.objects.select_for_update().get(school_id=school_id)
+        requested = state.rebuild_requested
+        objectives = core_objectives([school_id])[school_id]
+        computed_at = timezone.now()
+        counts = standing_counts(school_id=school_id, as_of=computed_at)
+        StandingSummary.objects.filter(school_id=school_id).delete()
+        StandingSummary.objects.bulk_create(
+            (
+                StandingSummary(
+                    school_id=school_id,
+                    pupil_id=pupil_id,
+                    subject_id=sid,
+                    year_group=year,
+                    secure=secure,
+                    working=working,
+                    recent=recent,
+                )
+                for (pupil_id, sid, year), (secure, working, recent) in counts.items()
+            ),
+            batch_size=2000,
+        )
+        state.computed_at = computed_at
+        state.objectives_key = objectives.key
+        state.objectives = objectives.as_json()
+        state.rebuilt = requested
+        state.queued_at = None
+        state.save(
+            update_fields=["computed_at", "objectives_key", "objectives", "rebuilt", "queued_at"]
+        )
+    return state, counts
+
+
+def summary_rebuild_request(*, school_id: int | None) -> None:
+    """Ask for the school's summary (every school's, for None) to be counted again at its
+    next read: for a change to what counts that leaves no newer standing behind (standings
+    deleted, say). One statement, inside the caller's transaction, so the request is seen
+    when that change is."""
+    states = StandingSummaryState.objects.all()
+    if school_id is not None:
+        states = states.filter(school_id=school_id)
+    states.update(rebuild_requested=F("rebuild_requested") + 1)
+
+
+def summaries_current(school_ids: Sequence[int]) -> dict[int, SummaryFreshness]:
+    """Each school's summary, brought up to date where it is not (two queries when all are).
+
+    A summary is out of date when standings were written since (`updated_at` within
+    SUMMARY_SETTLE_SECONDS before its count, as a write stamps its rows when it starts and
+    may commit a little later), when the core objectives are no longer the ones it counted,
+    when a rebuild was asked for, or when it is older than SUMMARY_MAX_AGE_SECONDS ("recent
+    evidence" moves on with the clock). Out-of-date summaries are counted again at once with
+    the inline task backend; with a queue, one refresh task a school is queued and the last
+    summary is shown, marked as catching up.
+    """
+    from nextsteps.markbook.tasks import summary_refresh_task
+
+    ids = list(dict.fromkeys(school_ids))
+    objectives = core_objectives(ids)
+    latest = Standing.objects.filter(school_id=OuterRef("school_id")).order_by("-updated_at")
+    states = {
+        state.school_id: state
+        for state in StandingSummaryState.objects.filter(school_id__in=ids).annotate(
+            latest=Subquery(latest.values("updated_at")[:1])
+        )
+    }
+    now = timezone.now()
+    settle = dt.timedelta(seconds=settings.SUMMARY_SETTLE_SECONDS)
+    max_age = dt.timedelta(seconds=settings.SUMMARY_MAX_AGE_SECONDS)
+    inline = isinstance(summary_refresh_task.get_backend(), ImmediateBackend)
+    result: dict[int, SummaryFreshness] = {}
+    for school_id in ids:
+        state = states.get(school_id)
+        if state is not None and state.computed_at is not None:
+            written = getattr(state, "latest", None)
+            stale = (
+                state.rebuilt != state.rebuild_requested
+                or state.objectives_key != objectives[school_id].key
+                or (written is not None and written >= state.computed_at - settle)
+                or now - state.computed_at > max_age
+            )
+            if not stale:
+                result[school_id] = SummaryFreshness(
+                    school_id, state.computed_at, objectives[school_id]
+                )
+                continue
+        if inline or state is None or state.computed_at is None:
+            # Nothing to show yet, or the refresh runs here anyway: count now.
+            fresh, counts = _summary_count(school_id)
+            assert fresh.computed_at is not None  # noqa: S101 - set by the refresh
+            result[school_id] = SummaryFreshness(
+                school_id,
+                fresh.computed_at,
+                CoreObjectives.from_json(fresh.objectives, fresh.objectives_key),
+                counts=counts,
+            )
+            continue
+        _summary_queue(state, now=now, max_age=max_age)
+        result[school_id] = SummaryFreshness(
+            school_id,
+            state.computed_at,
+            CoreObjectives.from_json(state.objectives, state.objectives_key),
+            catching_up=True,
+        )
+    return result
+
+
+def _summary_queue(state: StandingSummaryState, *, now: dt.datetime, max_age: dt.timedelta) -> None:
+    """Queue one refresh for the school: not again while one is queued (unless it has been
+    waiting longer than the maximum age, as a worker may have lost it)."""
+    from nextsteps.markbook.tasks import summary_refresh_task
+
+    if state.queued_at is not None and now - state.queued_at <= max_age:
+        return
+    claimed = StandingSummaryState.objects.filter(pk=state.pk, queued_at=state.queued_at).update(
+        queued_at=now
+    )
+    if claimed:
+        transaction.on_commit(lambda: summary_refresh_task.enqueue(school_id=state.school_id))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -28,6 +29,7 @@ def department_dashboard(request: HttpRequest, urn: int, department_id: int) -> 
         groups = filter_views.requested_groups(request)
     except filter_views.FilterProblem as problem:
         return filter_views.filter_problem(request, problem, here)
+    as_of = timezone.now()  # the department's figures are counted from the standings now
     board = department_selectors.department_dashboard(
         school=school,
         department=department,
@@ -46,6 +48,7 @@ def department_dashboard(request: HttpRequest, urn: int, department_id: int) -> 
             "board": board,
             "filters": board.filters,
             "here": here,
+            "as_of": as_of,
             "year_choices": list(year_labels.items()),
             "year_rows": [
                 (year_labels[y], board.filters.querystring(year=y), counted)

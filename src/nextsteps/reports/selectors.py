@@ -24,18 +24,25 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from nextsteps.curriculum.models import Objective
-from nextsteps.markbook.models import AssessmentPoint, Standing, StandingSnapshot
+from nextsteps.markbook.models import AssessmentPoint, StandingSnapshot
+from nextsteps.markbook.services import SummaryFreshness, summaries_current
+from nextsteps.markbook.summary_selectors import (
+    RECENT_DAYS,
+    CoreObjectives,
+    Counts,
+    summary_rows,
+)
 from nextsteps.people.attendance import is_persistent_absence
 from nextsteps.people.models import Attendance, Pupil
 from nextsteps.progress.prior_bands import PriorResults, prior_attainment_bands
 from nextsteps.progress.selectors import ks1_points, nominal_scores
 from nextsteps.reports.groups import GroupFilter, PupilGroup, groups_named, trait
-from nextsteps.reports.rounding import percent_number, round_half_up, share
+from nextsteps.reports.rounding import percent_number, share
 from nextsteps.schools.models import School
 from nextsteps.teaching.models import Class, Enrolment
 from nextsteps.teaching.selectors import current
 
-RECENT_DAYS = 42  # "recent evidence": within the last six weeks
+__all__ = ["RECENT_DAYS"]  # "recent evidence", defined with the summaries that count it
 
 
 @dataclass
@@ -86,8 +93,16 @@ class Figure:
     @property
     def band(self) -> int | None:
         """Which 20-point band the share falls in, by the whole percentage a page shows."""
-        exact = self.secure_share
-        return None if exact is None else min(4, int(round_half_up(exact)) // 20)
+        if not self.expected:
+            return None
+        # The whole percentage half up, as round_half_up(secure_share) gives it, in integers:
+        # floor(100·secure/expected + ½).
+        percent = (200 * self.secure + self.expected) // (2 * self.expected)
+        return min(4, percent // 20)
+
+
+# A pupil's counts in one subject: expected, secure, working towards, recent evidence.
+Counted = tuple[int, int, int, int]
 
 
 @dataclass
@@ -160,6 +175,10 @@ class SchoolDashboard:
     gaps: list[GroupGap]
     trend: list[TrendPoint]
     filters: DashboardFilter = field(default_factory=lambda: DashboardFilter())
+    # As of when the figures were counted, and whether a newer count is on its way.
+    as_of: dt.datetime | None = None
+    catching_up: bool = False
+    objectives: CoreObjectives | None = None
 
     @property
     def subject(self) -> str | None:
@@ -204,13 +223,32 @@ def _mean(values: Iterable[Fraction | None]) -> Fraction | None:
     return None if not present else sum(present, Fraction(0)) / len(present)
 
 
+def _mean_share(pupils: list[PupilLine]) -> Fraction | None:
+    """The exact mean of the pupils' secure shares, as _mean gives it, with one fraction
+    a distinct number of expected cells rather than one a pupil: Σ secure/expected is
+    Σ over each `expected` of (Σ secure)/expected."""
+    secure_by_expected: dict[int, int] = defaultdict(int)
+    n = 0
+    for pupil in pupils:
+        if pupil.figure.expected:
+            secure_by_expected[pupil.figure.expected] += pupil.figure.secure
+            n += 1
+    if not n:
+        return None
+    total = sum(
+        (Fraction(100 * secure, expected) for expected, secure in secure_by_expected.items()),
+        Fraction(0),
+    )
+    return total / n
+
+
 def group_gaps(pupils: list[PupilLine]) -> list[GroupGap]:
     gaps = []
     for key, label, with_label, without_label in GROUPS:
         inside = [p for p in pupils if in_group(p, key) is True]
         outside = [p for p in pupils if in_group(p, key) is False]
-        with_share = _mean(p.figure.secure_share for p in inside)
-        without_share = _mean(p.figure.secure_share for p in outside)
+        with_share = _mean_share(inside)
+        without_share = _mean_share(outside)
         gaps.append(
             GroupGap(
                 key=key,
@@ -320,18 +358,12 @@ def _subject_names(school_ids: list[int]) -> dict[int, str]:
     )
 
 
-def filter_choices(school: School) -> tuple[list[str], list[int]]:
-    """The subjects and year groups that have core objectives (two queries)."""
-    subjects = sorted(set(_subject_names([school.pk]).values()))
-    years = sorted(
-        {
-            y
-            for y in Objective.objects.filter(school=school, core=True).values_list(
-                "year_group", flat=True
-            )
-            if y is not None
-        }
-    )
+def filter_choices(board: SchoolDashboard) -> tuple[list[str], list[int]]:
+    """The subjects and year groups that have core objectives, as the board's figures were
+    counted against them (no query)."""
+    objectives = board.objectives or CoreObjectives()
+    subjects = sorted(set(objectives.names.values()))
+    years = sorted({year for _sid, year in objectives.counts})
     return subjects, years
 
 
@@ -399,68 +431,84 @@ def school_dashboard(
     group: str | None = None,
     groups: GroupFilter | None = None,
     today: dt.date | None = None,
+    summary: SummaryFreshness | None = None,
+    counts: Counts | None = None,
+    headline: bool = False,
 ) -> SchoolDashboard:
-    """Every figure on the leader's dashboard, in nine queries whatever the school's size,
-    each counted over only the pupils and subjects the filters admit (`groups`, or the one
-    `group` named by its slug; an unknown group is a KeyError)."""
+    """Every figure on the leader's dashboard, in nine queries whatever the school's size
+    (five for the `headline` figures alone, without classes and trend), each counted over
+    only the pupils and subjects the filters admit (`groups`, or the one `group` named by its
+    slug; an unknown group is a KeyError).
+
+    The counts per pupil and subject come from the school's standing summary, brought up to
+    date first where it is not (`summary`, and its rows `counts`, when the caller has them).
+    """
     if groups is None:
         groups = GroupFilter((pupil_group(group),) if group else ())
     filters = DashboardFilter(subject=subject, year=year, groups=groups)
     today = today or timezone.localdate()
-    cutoff = timezone.now() - dt.timedelta(days=RECENT_DAYS)
-    ids = [school.pk]
-    names = _subject_names(ids)  # 1
-    core = _core_counts(ids)  # 2
-    pupils = pupil_lines(Pupil.objects.filter(_on_roll(ids, today)), school, today)  # 3, 4
+    if summary is None:
+        summary = summaries_current([school.pk])[school.pk]  # 1, 2
+    if counts is None:
+        counts = summary.counts
+    if counts is None:
+        counts = summary_rows([school.pk])[school.pk]  # 3
+    names = summary.objectives.names
+    core: dict[tuple[int, int, int | None], int] = {
+        (school.pk, sid, yg): n for (sid, yg), n in summary.objectives.counts.items()
+    }
+    pupils = pupil_lines(Pupil.objects.filter(_on_roll([school.pk], today)), school, today)  # 4, 5
     # The one place the filters apply: every figure below is built from these pupils and
     # subjects only.
     pupils = {pk: p for pk, p in pupils.items() if filters.admits(p)}
     subject_ids = [sid for sid, name in names.items() if subject is None or name == subject]
 
-    # Per pupil × subject: secure, working towards and recent evidence on their year's core
-    # objectives.
-    per_pupil_subject: dict[tuple[int, int], Figure] = {}
-    for pupil_id, yg in ((p.pupil_id, p.year_group) for p in pupils.values()):
+    # Per pupil × subject: expected, secure, working towards and recent evidence on their
+    # year's core objectives (the summary's row for the pupil's year group as it is now),
+    # summed as plain integers: this loop runs for every pupil and subject in the school.
+    per_pupil_subject: dict[tuple[int, int], Counted] = {}
+    sums: dict[tuple[int, int], list[int]] = {}  # (subject, year group) → the four counts
+    expected_of = summary.objectives.counts
+    nothing = (0, 0, 0)
+    for line in pupils.values():
+        pupil_id, yg = line.pupil_id, line.year_group
+        pupil_sum = [0, 0, 0, 0]
         for sid in subject_ids:
-            expected = core.get((school.pk, sid, yg), 0)
-            if expected:
-                per_pupil_subject[(pupil_id, sid)] = Figure(expected=expected)
-    standing_rows = (  # 4
-        Standing.objects.filter(
-            school=school,
-            objective__core=True,
-            objective__year_group=F("pupil__year_group"),
-            objective__framework__subject_id__in=subject_ids,
-        )
-        .values("pupil_id", "objective__framework__subject_id")
-        .annotate(
-            secure=Count("pk", filter=Q(mastered=True)),
-            working=Count("pk", filter=Q(evidence_count__gt=0) & ~Q(mastered=True)),
-            recent=Count("pk", filter=Q(last_evidence_at__gte=cutoff)),
-        )
-        .order_by()
-    )
-    for cell in standing_rows:
-        key = (cell["pupil_id"], cell["objective__framework__subject_id"])
-        figure = per_pupil_subject.get(key)
-        if figure is not None:
-            figure.secure, figure.working = cell["secure"], cell["working"]
-            figure.recent = cell["recent"]
+            expected = expected_of.get((sid, yg), 0)
+            if not expected:
+                continue
+            secure, working, recent = counts.get((pupil_id, sid, yg), nothing)
+            per_pupil_subject[(pupil_id, sid)] = (expected, secure, working, recent)
+            pupil_sum[0] += expected
+            pupil_sum[1] += secure
+            pupil_sum[2] += working
+            pupil_sum[3] += recent
+            cell = sums.get((sid, yg))
+            if cell is None:
+                cell = sums[(sid, yg)] = [0, 0, 0, 0]
+            cell[0] += expected
+            cell[1] += secure
+            cell[2] += working
+            cell[3] += recent
+        if pupil_sum[0]:
+            line.figure.add(Figure(*pupil_sum))
 
     cells: dict[tuple[str, int], Figure] = defaultdict(Figure)
     by_subject: dict[str, Figure] = defaultdict(Figure)
     by_year: dict[int, Figure] = defaultdict(Figure)
     overall = Figure()
-    for (pupil_id, sid), figure in per_pupil_subject.items():
-        line = pupils[pupil_id]
-        line.figure.add(figure)
-        cells[(names[sid], line.year_group)].add(figure)
+    for (sid, yg), four in sums.items():
+        figure = Figure(*four)
+        cells[(names[sid], yg)].add(figure)
         by_subject[names[sid]].add(figure)
-        by_year[line.year_group].add(figure)
+        by_year[yg].add(figure)
         overall.add(figure)
 
-    classes = _class_lines(school, pupils, per_pupil_subject, subject_ids, today)  # 5, 6
-    trend = _trend(school, pupils, subject_ids, names, core)  # 7, 8
+    classes: list[ClassLine] = []
+    trend: list[TrendPoint] = []
+    if not headline:
+        classes = _class_lines(school, pupils, per_pupil_subject, subject_ids, today)  # 6, 7
+        trend = _trend(school, pupils, subject_ids, names, core)  # 8, 9
     return SchoolDashboard(
         school=school,
         subjects=sorted(by_subject),
@@ -474,13 +522,16 @@ def school_dashboard(
         gaps=group_gaps([p for p in pupils.values() if p.figure.expected]),
         trend=trend,
         filters=filters,
+        as_of=summary.computed_at,
+        catching_up=summary.catching_up,
+        objectives=summary.objectives,
     )
 
 
 def _class_lines(
     school: School,
     pupils: dict[int, PupilLine],
-    per_pupil_subject: dict[tuple[int, int], Figure],
+    per_pupil_subject: dict[tuple[int, int], Counted],
     subject_ids: list[int],
     today: dt.date,
 ) -> list[ClassLine]:
@@ -491,6 +542,7 @@ def _class_lines(
     ):
         class_subjects[class_id].add(sid)
     lines: dict[int, ClassLine] = {}
+    sums: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for class_id, name, yg, pupil_id in Enrolment.objects.filter(
         current(today), school=school
     ).values_list(
@@ -500,10 +552,16 @@ def _class_lines(
             continue
         line = lines.setdefault(class_id, ClassLine(class_id, name, yg, 0))
         line.pupils += 1
+        total = sums[class_id]
         for sid in class_subjects.get(class_id) or subject_ids:
-            figure = per_pupil_subject.get((pupil_id, sid))
-            if figure is not None:
-                line.figure.add(figure)
+            four = per_pupil_subject.get((pupil_id, sid))
+            if four is not None:
+                total[0] += four[0]
+                total[1] += four[1]
+                total[2] += four[2]
+                total[3] += four[3]
+    for class_id, line in lines.items():
+        line.figure = Figure(*sums[class_id])
     return sorted(
         (line for line in lines.values() if line.figure.expected),
         key=lambda c: (c.year_group if c.year_group is not None else 99, c.name),
@@ -562,6 +620,8 @@ class TrustSchool:
     overall: Figure
     by_subject: dict[str, Figure]
     gaps: list[GroupGap]
+    as_of: dt.datetime | None = None
+    catching_up: bool = False
 
 
 def trust_dashboard(
@@ -571,11 +631,23 @@ def trust_dashboard(
     group: str | None = None,
     groups: GroupFilter | None = None,
 ) -> list[TrustSchool]:
-    """Each school's headline figures side by side (eight queries per school), over the
-    pupils of a combination of groups (`groups`, or the one `group` named by its slug)."""
+    """Each school's headline figures side by side, over the pupils of a combination of
+    groups (`groups`, or the one `group` named by its slug): the schools' summaries in three
+    queries whatever their number, then two queries a school for its pupils."""
+    ids = [school.pk for school in schools]
+    summaries = summaries_current(ids)
+    counts = summary_rows([i for i in ids if summaries[i].counts is None])
     result = []
     for school in schools:
-        board = school_dashboard(school=school, today=today, group=group, groups=groups)
+        board = school_dashboard(
+            school=school,
+            today=today,
+            group=group,
+            groups=groups,
+            summary=summaries[school.pk],
+            counts=counts.get(school.pk, summaries[school.pk].counts),
+            headline=True,
+        )
         result.append(
             TrustSchool(
                 school=school,
@@ -583,6 +655,8 @@ def trust_dashboard(
                 overall=board.overall,
                 by_subject=board.by_subject,
                 gaps=board.gaps,
+                as_of=board.as_of,
+                catching_up=board.catching_up,
             )
         )
     return result

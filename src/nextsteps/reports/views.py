@@ -64,7 +64,7 @@ def leader_dashboard(request: HttpRequest, urn: int, fmt: str | None = None) -> 
     pupils = _pupils_shown(board)
     if fmt is not None:
         return _leader_export(board, pupils, request.GET.get("table", "subjects"), fmt)
-    subjects, years = selectors.filter_choices(school)
+    subjects, years = selectors.filter_choices(board)
     year_labels = {y: _year_label(y) for y in board.years}
     heatmap = charts.heatmap(
         title=_("Core objectives secure, by subject and year"),
@@ -77,10 +77,11 @@ def leader_dashboard(request: HttpRequest, urn: int, fmt: str | None = None) -> 
             if (s, y) in board.cells
         },
     )
+    counts = board.distribution
     distribution = charts.distribution(
         title=_("Pupils by share of their core objectives secure"),
         labels=charts.BAND_LABELS,
-        counts=board.distribution,
+        counts=counts,
     )
     trend = charts.trend(
         title=_("Core objectives secure at each assessment point"),
@@ -118,7 +119,7 @@ def leader_dashboard(request: HttpRequest, urn: int, fmt: str | None = None) -> 
             "heatmap_svg": mark_safe(heatmap),  # noqa: S308 - built from escaped text in charts.py
             "distribution_svg": mark_safe(distribution),  # noqa: S308
             "trend_svg": mark_safe(trend) if board.trend else "",  # noqa: S308
-            "bands": list(zip(charts.BAND_LABELS, board.distribution, strict=True)),
+            "bands": list(zip(charts.BAND_LABELS, counts, strict=True)),
             "trend_subjects": board.subjects,
             "trend_rows": [(p, [p.by_subject.get(s) for s in board.subjects]) for p in board.trend],
             "subject_choices": subjects,
@@ -255,6 +256,9 @@ def trust_dashboard(request: HttpRequest, trust: str, fmt: str | None = None) ->
                 _trust_phase(phase, str(label), lines) for phase, label in School.Phase.choices
             ],
             "groups": selectors.GROUPS,
+            # The oldest school's figures say how fresh the page is.
+            "as_of": min((line.as_of for line in lines if line.as_of), default=None),
+            "catching_up": any(line.catching_up for line in lines),
             **_trust_results(schools, groups),
         },
     )
