@@ -28,7 +28,7 @@ from nextsteps.feedback.models import Target
 from nextsteps.markbook.services import judgement_record
 from nextsteps.people.models import Gender, Pupil, SenStatus
 from tests.conftest import Cast
-from tests.web.test_access_walk import ROUTES, fill, sample_kwargs
+from tests.web.test_access_walk import ROUTES, fill, page_html, sample_kwargs
 
 ROLE_OF = {"teacher": Role.TEACHER, "parent": Role.GUARDIAN, "pupil": Role.PUPIL}
 PRIVATE_NOTE = "Rushed the carrying again; ask at home about the 6 times table."
@@ -102,13 +102,9 @@ def pages_seen_by(cast: Cast, username: str) -> str:
     for route in ROUTES:
         if route.startswith("api/"):
             continue
-        response = client.get(fill(route, sample_kwargs(cast, route, ROLE_OF[username])))
-        if (
-            response.status_code == 200
-            and not response.streaming
-            and response.get("Content-Type", "").startswith("text/html")
-        ):
-            texts.append(visible_text(response.content.decode()))
+        html = page_html(client.get(fill(route, sample_kwargs(cast, route, ROLE_OF[username]))))
+        if html is not None:
+            texts.append(visible_text(html))
     assert len(texts) >= 5, f"{username} opened only {len(texts)} pages"
     return "\n".join(texts)
 

@@ -21,7 +21,7 @@ from django.contrib.staticfiles import finders
 from nextsteps.feedback import pupil_words
 from nextsteps.feedback.models import Target
 from tests.conftest import Cast
-from tests.web.test_access_walk import ROUTES, feedback_kwargs, fill, sample_kwargs
+from tests.web.test_access_walk import ROUTES, feedback_kwargs, fill, page_html, sample_kwargs
 
 # Pictographs (Unicode's Extended_Pictographic: faces, stars, ticks drawn as emoji), anything
 # shown as an emoji by default, flags, and the joiners and selectors that build emoji sequences.
@@ -107,13 +107,9 @@ def pupil_walk(cast: Cast) -> dict[str, str]:
     pages = {}
     for route in ROUTES:
         path = fill(route, sample_kwargs(cast, route, "pupil"))
-        response = client.get(path)
-        if (
-            response.status_code == 200
-            and not response.streaming
-            and response.get("Content-Type", "").startswith("text/html")
-        ):
-            pages[route] = response.content.decode()
+        html = page_html(client.get(path))
+        if html is not None:
+            pages[route] = html
     return pages
 
 

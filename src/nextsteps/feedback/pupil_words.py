@@ -102,6 +102,7 @@ VOCABULARIES: dict[str, tuple[type[models.Choices], dict[str, Promise]]] = {
             Notification.Kind.TARGET_RETURNED: _("Keep going with my target"),
             Notification.Kind.RESPONSE: _("What I changed"),
             Notification.Kind.WORK_SET: _("New work"),
+            Notification.Kind.PARENT_REPLY: _("A message from home"),
         },
     ),
 }
