@@ -66,7 +66,7 @@ def test_the_trust_view_keeps_phases_apart_and_the_filter_in_its_links(
     page.goto(f"{page.base_url}/trust/riverbend/")
     expect(page.get_by_role("heading", name="Primary schools")).to_be_visible()
     expect(page.get_by_role("heading", name="Secondary schools")).to_be_visible()
-    page.get_by_label("Group of pupils").select_option("disadvantaged")
+    page.get_by_label("Disadvantaged (pupil premium)").select_option("disadvantaged")
     page.get_by_role("button", name="Show").click()
     expect(page.get_by_text("Year 11 leavers of").first).to_be_visible()
     ks4 = page.get_by_test_id("trust-ks4")

@@ -9,9 +9,6 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot, sign_in
 
-IN_VIEW = """(el) => { const r = el.getBoundingClientRect();
-  return r.top >= 0 && r.bottom <= window.innerHeight; }"""
-
 
 def test_the_thanks_for_a_self_assessment_is_shown_and_focused_on_the_goal(page_for: Any) -> None:
     page = page_for("tablet")
@@ -27,7 +24,7 @@ def test_the_thanks_for_a_self_assessment_is_shown_and_focused_on_the_goal(page_
     expect(thanks).to_be_visible()
     expect(thanks).to_contain_text("Thank you!")
     expect(thanks).to_be_focused()
-    assert thanks.evaluate(IN_VIEW), "the thanks is on screen"
+    expect(thanks).to_be_in_viewport(ratio=1)  # waits: the page may still be settling
     screenshot(page, "pupil-self-assessment-thanks-tablet")
     assert page.js_errors == []
 
@@ -53,6 +50,6 @@ def test_the_confirmation_after_handing_in_work_is_beside_the_form(page_for: Any
     saved = page.locator("#my-work .ns-messages")
     expect(saved).to_be_visible()
     expect(saved).to_be_focused()
-    assert saved.evaluate(IN_VIEW), "the confirmation is on screen"
+    expect(saved).to_be_in_viewport(ratio=1)  # waits: notes and pictures load after it
     screenshot(page, "pupil-work-saved-tablet")
     assert page.js_errors == []
