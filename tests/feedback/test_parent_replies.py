@@ -339,6 +339,29 @@ def test_next_steps_the_pupil_has_done_are_shown_as_done(cast: Cast, story: Work
     assert steps[fresh.pk] is True
 
 
+def test_the_pupil_and_the_parent_see_a_done_next_step_marked_done_on_its_feedback(
+    cast: Cast, story: Work
+) -> None:
+    """The same rule as the parent's "Done" list: answered in purple pen, or seen done."""
+    version = services.version_add(work=story, pupil=cast.amara, text="again", by=None)
+    fresh = services.feedback_give(version=version, next_step="Use a semicolon.", by=None)
+
+    def marked_done() -> bool:
+        items = {item.pk: item for item in selectors.recent_feedback(cast.amara, limit=10)}
+        return items[fresh.pk].done_at is not None
+
+    home = cast.client("pupil").get("/", follow=True).content.decode()
+    card = home[home.index("Use a semicolon.") :][:400]
+    assert not marked_done() and "data-next-step-done" not in card
+    services.version_add(
+        work=story, pupil=cast.amara, text="again; and again", response="Added one", by=None
+    )
+    assert marked_done()
+    home = cast.client("pupil").get("/", follow=True).content.decode()
+    card = home[home.index("Use a semicolon.") :][:400]
+    assert "data-next-step-done" in card
+
+
 # ---------------------------------------------------------------------------- queries
 
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Min, QuerySet
+from django.db.models import QuerySet
 
 from nextsteps.feedback.models import (
     CurrentIntention,
@@ -20,6 +20,7 @@ from nextsteps.feedback.models import (
     Submission,
 )
 from nextsteps.feedback.selectors.goals import IntentionView, pupil_intentions
+from nextsteps.feedback.selectors.work import next_step_done_at, with_next_step_done
 from nextsteps.people.models import Guardian, Pupil
 from nextsteps.schools.models import School
 
@@ -80,17 +81,13 @@ def next_steps_for_parent(pupil: Pupil, *, limit: int = 4) -> list[NextStepView]
     pupil has responded to it (their purple-pen revision) or the teacher has seen it done
     (one query)."""
     rows = (
-        Feedback.objects.filter(pupil=pupil, released_to_guardians=True)
-        .exclude(next_step="")
+        with_next_step_done(
+            Feedback.objects.filter(pupil=pupil, released_to_guardians=True).exclude(next_step="")
+        )
         .select_related("submission__work", "given_by", "teaching_class")
-        .annotate(first_response=Min("responses__created_at"))
         .order_by("-given_at", "-pk")[:limit]
     )
-    views = []
-    for item in rows:
-        moments = [m for m in (item.first_response, item.acknowledged_at) if m is not None]
-        views.append(NextStepView(feedback=item, done_at=min(moments) if moments else None))
-    return views
+    return [NextStepView(feedback=item, done_at=next_step_done_at(item)) for item in rows]
 
 
 def parent_answers(

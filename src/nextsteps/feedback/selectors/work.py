@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from nextsteps.curriculum.models import SuccessCriterion
@@ -184,18 +184,37 @@ def marking_codes(school_id: int) -> list[MarkingCode]:
 # ---------------------------------------------------------------------------- feedback for a pupil
 
 
+def with_next_step_done(rows: QuerySet[Feedback]) -> QuerySet[Feedback]:
+    """Feedback with `first_response`: when the pupil first answered it in purple pen. Its
+    next step is done from then, or from when the teacher saw it done (`acknowledged_at`),
+    whichever came first (`next_step_done_at`)."""
+    return rows.annotate(first_response=Min("responses__created_at"))
+
+
+def next_step_done_at(item: Feedback) -> dt.datetime | None:
+    """When the feedback's next step was done (None: still to do); `item` comes through
+    `with_next_step_done`."""
+    moments = [m for m in (getattr(item, "first_response", None), item.acknowledged_at) if m]
+    return min(moments) if moments else None
+
+
 def recent_feedback(pupil: Pupil, *, limit: int = 5, released_only: bool = False) -> list[Feedback]:
-    """The pupil's latest feedback with its codes, steps met and the work it is on."""
+    """The pupil's latest feedback with its codes, steps met, the work it is on, and when
+    its next step was done (`done_at`, None while it is still to do)."""
     rows = Feedback.objects.filter(pupil=pupil)
     if released_only:
         rows = rows.filter(released_to_guardians=True)
-    return list(
-        rows.select_related("submission__work", "objective", "given_by", "teaching_class")
+    items = list(
+        with_next_step_done(rows)
+        .select_related("submission__work", "objective", "given_by", "teaching_class")
         .prefetch_related(
             "criteria_met", Prefetch("codes", queryset=CodeUse.objects.select_related("code"))
         )
         .order_by("-given_at", "-pk")[:limit]
     )
+    for item in items:
+        item.done_at = next_step_done_at(item)  # type: ignore[attr-defined]
+    return items
 
 
 def class_points_for_pupil(pupil: Pupil, *, limit: int = 6) -> list[ClassFeedbackPoint]:
