@@ -241,11 +241,13 @@ MAIN_PAGES = {
     "school dashboard": ("primaryhead", "/school/{urn}/reports/"),
 }
 
-# Chips, badges and cells whose colour means something must say it in words too.
+# Chips, badges and cells whose colour means something must say it in words too. Their words
+# are read as text (`textContent`): `innerText` is empty inside a closed fold, where the words
+# are still there for the moment it is opened.
 SIGNALS = ".level-chip, .mb-btn:not(.mb-empty), .mb-swatch, .badge, .status, .tag"
 WORDLESS = """(selector) => Array.from(document.querySelectorAll(selector))
   .filter((el) => el.getClientRects().length)
-  .filter((el) => !(el.innerText.trim() || (el.getAttribute("aria-label") || "").trim()))
+  .filter((el) => !(el.textContent.trim() || (el.getAttribute("aria-label") || "").trim()))
   .map((el) => el.outerHTML.slice(0, 120))"""
 
 
