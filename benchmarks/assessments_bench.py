@@ -55,10 +55,10 @@ from tests.assessments.cohort import build_year_group  # noqa: E402
 
 from nextsteps.accounts.models import Membership, Role, User  # noqa: E402
 from nextsteps.assessments import selectors, services  # noqa: E402
-from nextsteps.assessments.marksfile import parse_marks  # noqa: E402
+from nextsteps.assessments.kernels.marksfile import parse_marks  # noqa: E402
 from nextsteps.assessments.models import Assessment, Mark  # noqa: E402
+from nextsteps.curriculum.kernels.spec import FrameworkSpec, ObjectiveSpec, StrandSpec  # noqa: E402
 from nextsteps.curriculum.services import DEFAULT_SCALE, framework_import  # noqa: E402
-from nextsteps.curriculum.spec import FrameworkSpec, ObjectiveSpec, StrandSpec  # noqa: E402
 from nextsteps.people.models import Staff  # noqa: E402
 from nextsteps.schools.models import School, Trust  # noqa: E402
 from nextsteps.teaching.models import ClassStaff  # noqa: E402

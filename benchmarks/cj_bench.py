@@ -37,8 +37,8 @@ import numpy as np
 import scipy
 from scipy.special import expit
 
-from nextsteps.judging.bradley_terry import core, estimate
-from nextsteps.judging.pairing import PairScheduler
+from nextsteps.judging.kernels.bradley_terry import core, estimate
+from nextsteps.judging.kernels.pairing import PairScheduler
 
 MB = 1024 * 1024
 

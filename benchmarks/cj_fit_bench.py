@@ -35,8 +35,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from nextsteps.judging.bradley_terry import core  # noqa: E402
-from nextsteps.judging.sparse import expit  # noqa: E402
+from nextsteps.judging.kernels.bradley_terry import core  # noqa: E402
+from nextsteps.judging.kernels.sparse import expit  # noqa: E402
 
 CHOIX = """
 import csv, sys

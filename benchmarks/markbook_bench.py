@@ -41,9 +41,9 @@ from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from nextsteps.accounts.models import Membership, Role, User  # noqa: E402
+from nextsteps.curriculum.kernels.spec import FrameworkSpec, ObjectiveSpec, StrandSpec  # noqa: E402
 from nextsteps.curriculum.models import Framework  # noqa: E402
 from nextsteps.curriculum.services import DEFAULT_SCALE, framework_import  # noqa: E402
-from nextsteps.curriculum.spec import FrameworkSpec, ObjectiveSpec, StrandSpec  # noqa: E402
 from nextsteps.markbook import mastery  # noqa: E402
 from nextsteps.markbook.models import Judgement, Source, Standing  # noqa: E402
 from nextsteps.people.models import Pupil, Staff  # noqa: E402

@@ -27,8 +27,8 @@ from typing import Any
 import numpy as np
 
 from nextsteps.progress.cli import main as progress_main
-from nextsteps.progress.estimates import population_estimates
-from nextsteps.progress.measures import (
+from nextsteps.progress.kernels.estimates import population_estimates
+from nextsteps.progress.kernels.measures import (
     P8_ATTAINMENT,
     P8_DIVISORS,
     P8_MEASURES,
@@ -40,7 +40,7 @@ from nextsteps.progress.measures import (
     summarise,
     summarise_groups,
 )
-from nextsteps.progress.tables import DATA_DIR, read_national_sd, read_p8_estimates
+from nextsteps.progress.kernels.tables import DATA_DIR, read_national_sd, read_p8_estimates
 
 Cohort = dict[str, np.ndarray]
 REPEATS = 9  # kernel and bare NumPy in turn, best of each

@@ -47,9 +47,9 @@ from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from nextsteps.accounts.models import Membership, Role, User  # noqa: E402
+from nextsteps.curriculum.kernels.spec import FrameworkSpec, ObjectiveSpec, StrandSpec  # noqa: E402
 from nextsteps.curriculum.models import Objective  # noqa: E402
 from nextsteps.curriculum.services import DEFAULT_SCALE, framework_import  # noqa: E402
-from nextsteps.curriculum.spec import FrameworkSpec, ObjectiveSpec, StrandSpec  # noqa: E402
 from nextsteps.markbook.models import Judgement, Standing  # noqa: E402
 from nextsteps.markbook.services import summary_refresh  # noqa: E402
 from nextsteps.people.models import Pupil  # noqa: E402

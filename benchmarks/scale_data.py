@@ -75,9 +75,9 @@ def build_schools(started: float) -> None:
     from django.db import transaction
 
     from nextsteps.accounts.models import Membership, Role, User
+    from nextsteps.curriculum.kernels.spec import FrameworkSpec, ObjectiveSpec, StrandSpec
     from nextsteps.curriculum.models import Framework
     from nextsteps.curriculum.services import DEFAULT_SCALE, framework_import
-    from nextsteps.curriculum.spec import FrameworkSpec, ObjectiveSpec, StrandSpec
     from nextsteps.people.models import Pupil, Staff
     from nextsteps.people.upn import upn_make
     from nextsteps.schools.models import AcademicYear, School, Subject, Trust

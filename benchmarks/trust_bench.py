@@ -43,9 +43,9 @@ from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from nextsteps.accounts.models import TrustMembership, User  # noqa: E402
+from nextsteps.curriculum.kernels.spec import FrameworkSpec, ObjectiveSpec, StrandSpec  # noqa: E402
 from nextsteps.curriculum.models import Objective  # noqa: E402
 from nextsteps.curriculum.services import DEFAULT_SCALE, framework_import  # noqa: E402
-from nextsteps.curriculum.spec import FrameworkSpec, ObjectiveSpec, StrandSpec  # noqa: E402
 from nextsteps.markbook.models import Standing  # noqa: E402
 from nextsteps.people.models import Pupil  # noqa: E402
 from nextsteps.people.upn import upn_make  # noqa: E402

@@ -258,8 +258,8 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Sign-in throttling (nextsteps.security.sign_in_throttle, docs/security.md): after this many
-# wrong passwords for one user name from one address (or one device), that pair waits, from
+# Sign-in throttling (security/kernels/sign_in_throttle.py, docs/security.md): after this
+# many wrong passwords for one user name from one address (or one device), that pair waits, from
 # 30 seconds doubling to 15 minutes; an address whose failures name this many different user
 # names in an hour is slowed as a whole. Devices the person signed in on before are not held.
 SIGN_IN_THROTTLE = env_bool("SIGN_IN_THROTTLE", True)

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from nextsteps.security.sign_in_throttle import Attempt, Failure, Rules, wait_before
+from nextsteps.security.kernels.sign_in_throttle import Attempt, Failure, Rules, wait_before
 from tests.conftest import Cast
 
 SCHOOL = "203.0.113.10"  # every device in the school, behind one address

@@ -9,7 +9,7 @@ from typing import Any
 from django.test import Client
 
 from nextsteps.progress import services
-from nextsteps.progress.baselines import INTERNAL_ESTIMATE
+from nextsteps.progress.kernels.baselines import INTERNAL_ESTIMATE
 from nextsteps.progress.models import Ks4Result
 from tests.conftest import Cast
 from tests.progress.progress_db import (

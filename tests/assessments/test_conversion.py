@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from nextsteps.assessments import conversion
-from nextsteps.assessments.conversion import (
+from nextsteps.assessments.kernels import conversion
+from nextsteps.assessments.kernels.conversion import (
     DEFAULT_SCALED_BANDS,
     TableRefused,
     age_in_months,

@@ -7,8 +7,8 @@ import datetime as dt
 from django.utils import timezone
 
 from nextsteps.assessments import challenge_selectors, demo, selectors
+from nextsteps.assessments.kernels.personal_best import Outcome
 from nextsteps.assessments.models import Assessment, Attempt, Mark
-from nextsteps.assessments.personal_best import Outcome
 from nextsteps.teaching.models import Class
 from tests.conftest import Cast
 

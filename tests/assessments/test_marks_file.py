@@ -7,7 +7,7 @@ import io
 import pytest
 from openpyxl import Workbook
 
-from nextsteps.assessments.marksfile import MarksFileRefused, column_letter, parse_marks
+from nextsteps.assessments.kernels.marksfile import MarksFileRefused, column_letter, parse_marks
 
 QUESTIONS = {"1": 2, "2": 3, "3a": 1}
 PUPILS = {"A123": 1, "B456": 2}

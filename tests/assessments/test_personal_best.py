@@ -7,7 +7,7 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nextsteps.assessments.personal_best import (
+from nextsteps.assessments.kernels.personal_best import (
     Outcome,
     Try,
     beat_own_best_between,

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nextsteps.assessments import qla
+from nextsteps.assessments.kernels import qla
 
 A, B = 101, 102  # two objectives
 QUESTIONS = [

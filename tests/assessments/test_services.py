@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from nextsteps.assessments import conversion, demo, selectors, services
+from nextsteps.assessments import demo, selectors, services
+from nextsteps.assessments.kernels import conversion
 from nextsteps.assessments.models import Assessment, Attempt, Challenge, Mark, ScoreTable
 from nextsteps.curriculum.models import Objective, Scale
 from nextsteps.markbook.models import Judgement, Method, Source, Standing

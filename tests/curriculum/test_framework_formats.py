@@ -22,7 +22,7 @@ from nextsteps.curriculum.formats import (
     write_csv,
     write_yaml,
 )
-from nextsteps.curriculum.spec import (
+from nextsteps.curriculum.kernels.spec import (
     CALCULATION_METHODS,
     DIMENSIONS,
     KEY_STAGES,

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from nextsteps.curriculum.formats import read_yaml, write_yaml
+from nextsteps.curriculum.kernels.spec import FrameworkSpec
 from nextsteps.curriculum.oak import LICENCE, oak_framework
-from nextsteps.curriculum.spec import FrameworkSpec
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 

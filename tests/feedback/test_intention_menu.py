@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nextsteps.feedback.intention_menu import (
+from nextsteps.feedback.kernels.intention_menu import (
     MenuItem,
     matches,
     menu_order,

@@ -13,8 +13,8 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import timezone
 
-from nextsteps.interop.gias import read_establishments
-from nextsteps.interop.problems import ImportProblems
+from nextsteps.interop.kernels.gias import read_establishments
+from nextsteps.interop.kernels.problems import ImportProblems
 from nextsteps.people.models import Attendance, Pupil
 from nextsteps.schools.models import RegisteredEstablishment, School
 from nextsteps.schools.services import NoPhase, school_from_register

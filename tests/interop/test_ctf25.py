@@ -12,17 +12,17 @@ from django.core.management.base import CommandError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nextsteps.interop.ctf import parse_ctf
 from nextsteps.interop.ctf_export import ctf_export
 from nextsteps.interop.ctf_import import ctf_import
-from nextsteps.interop.ctf_rules import CtfRulesError, ctf_rules, load_rules
+from nextsteps.interop.kernels.ctf import parse_ctf
+from nextsteps.interop.kernels.ctf_rules import CtfRulesError, ctf_rules, load_rules
+from nextsteps.interop.kernels.problems import ImportProblems, ProblemList
 from nextsteps.interop.models import ImportRun, KeyStageResult
-from nextsteps.interop.problems import ImportProblems, ProblemList
 from nextsteps.people.models import Pupil
 from nextsteps.people.upn import upn_make
 from nextsteps.schools.models import School
+from nextsteps.statutory.kernels.rules import shipped_reasons
 from nextsteps.statutory.models import MtcResult, PhonicsResult
-from nextsteps.statutory.rules import shipped_reasons
 from nextsteps.statutory.services import mtc_result_record
 from tests.conftest import Cast
 

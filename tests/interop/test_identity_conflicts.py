@@ -22,11 +22,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from nextsteps.interop.ctf_import import ctf_import
+from nextsteps.interop.kernels.problems import IdentityConflicts
 from nextsteps.interop.models import ImportRun, KeyStageResult
 from nextsteps.interop.oneroster import Source
 from nextsteps.interop.oneroster_export import oneroster_export, oneroster_zip
 from nextsteps.interop.oneroster_import import oneroster_import
-from nextsteps.interop.problems import IdentityConflicts
 from nextsteps.interop.sample import oneroster_sample, sample_upn
 from nextsteps.interop.sheets import read_table
 from nextsteps.interop.sheets_import import sheet_import

@@ -8,9 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nextsteps.interop.ctf_import import ctf_import
+from nextsteps.interop.kernels.problems import ImportProblems
 from nextsteps.interop.oneroster import Source
 from nextsteps.interop.oneroster_import import oneroster_import
-from nextsteps.interop.problems import ImportProblems
 from nextsteps.interop.sample import oneroster_sample
 from nextsteps.interop.sheets import read_table
 from nextsteps.interop.sheets_import import sheet_import

@@ -17,10 +17,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from nextsteps.interop.kernels.problems import ImportProblems
 from nextsteps.interop.models import SourcedId
 from nextsteps.interop.oneroster import Source
 from nextsteps.interop.oneroster_import import oneroster_import, parse_urn_options
-from nextsteps.interop.problems import ImportProblems
 from nextsteps.interop.sample import sample_upn
 from nextsteps.people.models import Pupil
 from nextsteps.schools.models import School

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import cohen_kappa_score
 
-from nextsteps.judging.agreement import (
+from nextsteps.judging.kernels.agreement import (
     RaterSummary,
     exact_agreement,
     krippendorff_alpha_ordinal,

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.special import expit, logit
 
-from nextsteps.judging.bradley_terry import (
+from nextsteps.judging.kernels.bradley_terry import (
     Boundary,
     Comparisons,
     DisconnectedDesignError,

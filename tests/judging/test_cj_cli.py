@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from nextsteps import cli as top_level
-from nextsteps.judging.bradley_terry import Comparisons, fit
 from nextsteps.judging.cli import main
+from nextsteps.judging.kernels.bradley_terry import Comparisons, fit
 
 ROWS = [
     ("Ms Patel", "S1", "S2"),

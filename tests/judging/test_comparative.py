@@ -13,8 +13,9 @@ from django.core import signing
 from django.test import Client
 
 from nextsteps.curriculum.models import Exemplar, Objective
-from nextsteps.judging import bradley_terry, pairs
-from nextsteps.judging.files import read_comparisons
+from nextsteps.judging import pairs
+from nextsteps.judging.kernels import bradley_terry
+from nextsteps.judging.kernels.files import read_comparisons
 from nextsteps.judging.models import CJSession, Comparison, Judge, Script
 from nextsteps.judging.selectors.comparative import cj_report, grade_scale, target_total
 from nextsteps.judging.services.comparative import (

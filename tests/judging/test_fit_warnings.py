@@ -9,7 +9,7 @@ import sys
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nextsteps.judging.fit_warnings import (
+from nextsteps.judging.kernels.fit_warnings import (
     FEW_COMPARISONS,
     NO_FINITE_SCALE,
     ONE_JUDGE,
@@ -121,7 +121,7 @@ def test_every_warning_matches_the_judgements_it_describes(raw) -> None:
 
 def test_the_warnings_the_fit_and_the_command_import_no_django() -> None:
     code = (
-        "import sys, nextsteps.judging.cli, nextsteps.judging.fit_warnings\n"
+        "import sys, nextsteps.judging.cli, nextsteps.judging.kernels.fit_warnings\n"
         "assert not [m for m in sys.modules if m.split('.')[0] == 'django'], 'django'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)  # noqa: S603

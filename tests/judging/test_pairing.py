@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from nextsteps.judging.pairing import PairingExhausted, PairScheduler
+from nextsteps.judging.kernels.pairing import PairingExhausted, PairScheduler
 
 
 def run(scheduler: PairScheduler, judges: list[str], rounds: int) -> list[tuple[str, int, int]]:

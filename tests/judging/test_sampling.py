@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nextsteps.judging.sampling import Candidate, draw_sample
+from nextsteps.judging.kernels.sampling import Candidate, draw_sample
 
 
 def department(per_class: int = 30) -> list[Candidate]:

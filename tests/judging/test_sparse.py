@@ -13,7 +13,7 @@ from scipy.sparse.csgraph import connected_components
 from scipy.special import expit as scipy_expit
 from scipy.special import logit as scipy_logit
 
-from nextsteps.judging.sparse import components, conjugate_gradients, distinct, expit, logit
+from nextsteps.judging.kernels.sparse import components, conjugate_gradients, distinct, expit, logit
 
 
 def same_partition(a: np.ndarray, b: np.ndarray) -> bool:

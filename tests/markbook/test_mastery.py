@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nextsteps.curriculum.spec import CALCULATION_METHODS
-from nextsteps.markbook import mastery
-from nextsteps.markbook.mastery import (
+from nextsteps.curriculum.kernels.spec import CALCULATION_METHODS
+from nextsteps.markbook.kernels import mastery
+from nextsteps.markbook.kernels.mastery import (
     DEFAULT_PARAMETERS,
     METHODS,
     PARAMETER_RANGES,

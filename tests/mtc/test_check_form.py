@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nextsteps.mtc.check_form import Form, fact_key, form, form_problems
-from nextsteps.mtc.rules import read_check_rules
+from nextsteps.mtc.kernels.check_form import Form, fact_key, form, form_problems
+from nextsteps.mtc.kernels.rules import read_check_rules
 
 # STA, Multiplication tables check assessment framework, table 1: items per table per form.
 TABLE_LIMITS = {

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nextsteps.mtc.fact_map import Answer, Standing, fact_map, practise_next
+from nextsteps.mtc.kernels.fact_map import Answer, Standing, fact_map, practise_next
 
 
 def right(a: int, b: int, seconds: float = 1.5) -> Answer:

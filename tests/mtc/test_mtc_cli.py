@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from nextsteps import cli as top_level
-from nextsteps.mtc.check_form import form
-from nextsteps.mtc.rules import CHECK_RULES_FILE
+from nextsteps.mtc.kernels.check_form import form
+from nextsteps.mtc.kernels.rules import CHECK_RULES_FILE
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -91,9 +91,10 @@ def test_help_is_available(capsys: pytest.CaptureFixture[str]) -> None:
 def test_the_kernel_and_the_command_import_no_django() -> None:
     code = (
         "import sys\n"
-        "import nextsteps.cli, nextsteps.mtc.cli, nextsteps.mtc.check_form\n"
-        "import nextsteps.mtc.fact_map, nextsteps.mtc.scores, nextsteps.mtc.rules\n"
-        "from nextsteps.mtc.fact_map import Answer, fact_map\n"
+        "import nextsteps.cli, nextsteps.mtc.cli, nextsteps.mtc.kernels.check_form\n"
+        "import nextsteps.mtc.kernels.fact_map, nextsteps.mtc.kernels.scores\n"
+        "import nextsteps.mtc.kernels.rules\n"
+        "from nextsteps.mtc.kernels.fact_map import Answer, fact_map\n"
         "assert nextsteps.cli.main(['mtc', 'form', '--seed', '3']) == 0\n"
         "fact_map([Answer(6, 7, True, 2.0)])\n"
         "assert not [m for m in sys.modules if m.split('.')[0] == 'django'], 'django'\n"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from nextsteps.mtc.check_form import NoFormError, form, form_problems
-from nextsteps.mtc.rules import (
+from nextsteps.mtc.kernels.check_form import NoFormError, form, form_problems
+from nextsteps.mtc.kernels.rules import (
     CHECK_RULES_FILE,
     RulesError,
     read_check_rules,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from nextsteps.assessments.personal_best import Outcome
-from nextsteps.mtc.fact_map import Answer
-from nextsteps.mtc.scores import against_own_best, check_score, require_score
+from nextsteps.assessments.kernels.personal_best import Outcome
+from nextsteps.mtc.kernels.fact_map import Answer
+from nextsteps.mtc.kernels.scores import against_own_best, check_score, require_score
 
 
 def test_the_score_counts_right_answers_within_six_seconds() -> None:

@@ -12,10 +12,10 @@ from django.utils import timezone
 from nextsteps.audit.models import AuditEvent
 from nextsteps.idempotency import IdempotencyConflict
 from nextsteps.mtc import selectors, services
-from nextsteps.mtc.check_form import form
-from nextsteps.mtc.fact_map import Standing
+from nextsteps.mtc.kernels.check_form import form
+from nextsteps.mtc.kernels.fact_map import Standing
+from nextsteps.mtc.kernels.scores import Outcome
 from nextsteps.mtc.models import PracticeAnswer, PracticeAttempt
-from nextsteps.mtc.scores import Outcome
 from tests.conftest import Cast
 from tests.mtc.helpers import answers, started
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nextsteps.people.attendance import (
+from nextsteps.people.kernels.attendance import (
     NoAttendanceRule,
     is_persistent_absence,
     percent_text,

@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nextsteps.people.identity import (
+from nextsteps.people.kernels.identity import (
     Change,
     IdentityReport,
     Outcome,

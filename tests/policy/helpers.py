@@ -10,9 +10,9 @@ from django.test import Client
 from django.utils import timezone
 
 from nextsteps.accounts.models import Membership, Role, User
+from nextsteps.curriculum.kernels.spec import FrameworkSpec, ObjectiveSpec, StrandSpec
 from nextsteps.curriculum.models import Objective, ScaleLevel
 from nextsteps.curriculum.services import framework_import
-from nextsteps.curriculum.spec import FrameworkSpec, ObjectiveSpec, StrandSpec
 from nextsteps.markbook.services import JudgementEntry, judgements_record_bulk
 from nextsteps.people.models import Pupil
 from nextsteps.people.services import pupil_create

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nextsteps.policy import services
-from nextsteps.policy.drops import year_name
+from nextsteps.policy.kernels.drops import year_name
 from nextsteps.policy.models import (
     KeyQuestion,
     Response,

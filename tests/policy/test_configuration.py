@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from nextsteps.curriculum.kernels.spec import LevelSpec, ScaleSpec
 from nextsteps.curriculum.models import Framework, Scale
 from nextsteps.curriculum.services import scale_ensure
-from nextsteps.curriculum.spec import LevelSpec, ScaleSpec
 from nextsteps.markbook.models import AssessmentPoint, Standing
 from nextsteps.markbook.services import standings_rebuild
 from nextsteps.policy import services

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nextsteps.policy.drops import (
+from nextsteps.policy.kernels.drops import (
     DropRule,
     NoDropRule,
     Source,

@@ -7,7 +7,7 @@ import datetime as dt
 
 from nextsteps.markbook.models import AssessmentPoint
 from nextsteps.markbook.services import assessment_point_create
-from nextsteps.policy.drops import year_name
+from nextsteps.policy.kernels.drops import year_name
 from nextsteps.policy.models import PolicySettings
 from tests.conftest import Cast
 from tests.policy.helpers import (

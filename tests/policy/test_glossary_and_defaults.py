@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from nextsteps.curriculum.spec import CALCULATION_METHODS, DIMENSIONS
-from nextsteps.policy import defaults, glossary
+from nextsteps.curriculum.kernels.spec import CALCULATION_METHODS, DIMENSIONS
+from nextsteps.policy.kernels import defaults, glossary
 from nextsteps.policy.structures import METHOD_LABELS, Dimension
 
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nextsteps.policy.planner import group_sizes, plan_groups
+from nextsteps.policy.kernels.planner import group_sizes, plan_groups
 
 # A Year 4 class of twelve after a lesson on three objectives:
 #   A = recall tables, B = split to multiply, C = short multiplication.

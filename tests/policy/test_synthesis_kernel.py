@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from nextsteps.policy.synthesis import (
+from nextsteps.policy.kernels.synthesis import (
     cluster_points,
     compare_choices,
     compare_values,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nextsteps.policy.drops import year_name
+from nextsteps.policy.kernels.drops import year_name
 from nextsteps.policy.models import Decision
 from tests.conftest import Cast
 from tests.policy.helpers import KINGSMEAD, demo_year_start, question

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nextsteps.policy.workload import (
+from nextsteps.policy.kernels.workload import (
     Activity,
     activity_hours,
     over_limit,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from nextsteps.policy.drops import year_name
+from nextsteps.policy.kernels.drops import year_name
 from nextsteps.policy.models import PolicySettings
 from tests.conftest import Cast
 from tests.policy.helpers import KINGSMEAD, client_for, demo_year_start, head_of

@@ -14,8 +14,8 @@ from nextsteps.people.models import Pupil
 from nextsteps.people.upn import upn_make
 from nextsteps.progress import services
 from nextsteps.progress.cli import main as progress_main
+from nextsteps.progress.kernels.tables import TextFile
 from nextsteps.progress.models import ReferenceTable
-from nextsteps.progress.tables import TextFile
 from nextsteps.schools.models import School
 from tests.progress.progress_helpers import HAND_ESTIMATES, HAND_KS1_KS2, HAND_SD
 

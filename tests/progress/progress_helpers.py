@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nextsteps.progress.measures import Bands, GroupTable
+from nextsteps.progress.kernels.measures import Bands, GroupTable
 
 # Three prior attainment groups with round-number estimates, easy to work by hand.
 HAND_ESTIMATES = """pag,ks2_mean_above,ks2_mean_upto,attainment8,english,maths,ebacc,open

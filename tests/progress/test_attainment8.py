@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nextsteps.progress.attainment8 import Attainment8, Kind, Qualification, attainment8
+from nextsteps.progress.kernels.attainment8 import Attainment8, Kind, Qualification, attainment8
 
 LANGUAGE, LITERATURE = Kind.ENGLISH_LANGUAGE, Kind.ENGLISH_LITERATURE
 MATHS, EBACC, OPEN = Kind.MATHS, Kind.EBACC, Kind.OPEN

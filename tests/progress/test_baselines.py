@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from nextsteps.progress.baselines import (
+from nextsteps.progress.kernels.baselines import (
     INTERNAL_ESTIMATE,
     RULES_FILE,
     UnknownCohort,
     read_rules,
     shipped_rules,
 )
-from nextsteps.progress.tables import InputError, TextFile
+from nextsteps.progress.kernels.tables import InputError, TextFile
 from tests.progress.progress_helpers import write
 
 HEADER = "measure,cohort_from,cohort_to,available,baseline,reason,explanation,source\n"

@@ -10,8 +10,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nextsteps.progress import report
-from nextsteps.progress.estimates import (
+from nextsteps.progress.kernels import report
+from nextsteps.progress.kernels.estimates import (
     group_means,
     group_sd,
     measure_spread,
@@ -19,8 +19,8 @@ from nextsteps.progress.estimates import (
     sample_sd,
     z_limit,
 )
-from nextsteps.progress.measures import progress8
-from nextsteps.progress.tables import read_caps, read_national_sd, read_p8_estimates
+from nextsteps.progress.kernels.measures import progress8
+from nextsteps.progress.kernels.tables import read_caps, read_national_sd, read_p8_estimates
 from tests.progress.progress_helpers import floats, hand_table, write
 
 

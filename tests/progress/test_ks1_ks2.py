@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nextsteps.progress.measures import Ks2Result, ks1_average, ks1_ks2_progress, summarise
-from nextsteps.progress.tables import (
+from nextsteps.progress.kernels.measures import Ks2Result, ks1_average, ks1_ks2_progress, summarise
+from nextsteps.progress.kernels.tables import (
     DATA_DIR,
     InputError,
     Ks2Codes,

@@ -11,8 +11,8 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nextsteps.progress.attainment8 import Kind, Qualification, attainment8
-from nextsteps.progress.ks4_models import (
+from nextsteps.progress.kernels.attainment8 import Kind, Qualification, attainment8
+from nextsteps.progress.kernels.ks4_models import (
     MODELS_FILE,
     Entry,
     Ks4ModelsError,
@@ -22,8 +22,8 @@ from nextsteps.progress.ks4_models import (
     read_models,
     shipped_models,
 )
-from nextsteps.progress.measures import P8_DIVISORS, basics
-from nextsteps.progress.tables import A8_MAXIMUM
+from nextsteps.progress.kernels.measures import P8_DIVISORS, basics
+from nextsteps.progress.kernels.tables import A8_MAXIMUM
 
 CURRENT, REFORMED = "dfe-2017", "reformed-2025-proposed"
 

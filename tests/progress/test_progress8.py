@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nextsteps.progress.measures import (
+from nextsteps.progress.kernels.measures import (
     SCALE,
     Bands,
     Grouping,
@@ -25,7 +25,7 @@ from nextsteps.progress.measures import (
     summarise,
     summarise_groups,
 )
-from nextsteps.progress.tables import DATA_DIR, read_national_sd, read_p8_estimates
+from nextsteps.progress.kernels.tables import DATA_DIR, read_national_sd, read_p8_estimates
 from tests.progress.progress_helpers import floats, hand_table
 
 

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from nextsteps.audit.models import AuditEvent
 from nextsteps.progress import services
-from nextsteps.progress.baselines import INTERNAL_ESTIMATE, shipped_rules
+from nextsteps.progress.kernels.baselines import INTERNAL_ESTIMATE, shipped_rules
 from nextsteps.progress.models import Ks4Result, ProxyBaseline, ProxyScore, ReferenceTable
 from tests.conftest import Cast
 from tests.progress.progress_db import (

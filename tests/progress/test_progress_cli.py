@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from nextsteps.progress.cli import main
-from nextsteps.progress.tables import DATA_DIR
+from nextsteps.progress.kernels.tables import DATA_DIR
 from tests.progress.progress_helpers import HAND_ESTIMATES, HAND_KS1_KS2, PUPIL_HEADER, write
 
 ESTIMATES_2024 = str(DATA_DIR / "progress8_estimates_2024.csv")
@@ -341,7 +341,7 @@ def test_estimates_csv_needs_output_paths(capsys, tmp_path: Path) -> None:
 
 def test_the_kernel_does_not_import_django() -> None:
     code = (
-        "import sys, nextsteps.progress.cli, nextsteps.progress.attainment8\n"
+        "import sys, nextsteps.progress.cli, nextsteps.progress.kernels.attainment8\n"
         "assert not [m for m in sys.modules if m.split('.')[0] == 'django'], 'django'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)  # noqa: S603

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from nextsteps.progress.baselines import INTERNAL_ESTIMATE
 from nextsteps.progress.cli import main
-from nextsteps.progress.tables import DATA_DIR
+from nextsteps.progress.kernels.baselines import INTERNAL_ESTIMATE
+from nextsteps.progress.kernels.tables import DATA_DIR
 from tests.progress.progress_helpers import HAND_KS1_KS2, write
 
 ESTIMATES_2024 = str(DATA_DIR / "progress8_estimates_2024.csv")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from nextsteps.progress.cli import main
-from nextsteps.progress.tables import DATA_DIR
+from nextsteps.progress.kernels.tables import DATA_DIR
 from tests.progress.progress_helpers import write
 
 ESTIMATES = str(DATA_DIR / "progress8_estimates_2024.csv")

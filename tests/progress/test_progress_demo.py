@@ -7,8 +7,9 @@ import datetime as dt
 from django.utils import timezone
 
 from nextsteps.people.models import Pupil
-from nextsteps.progress.baselines import shipped_rules
 from nextsteps.progress.demo import build_demo_data
+from nextsteps.progress.kernels.baselines import shipped_rules
+from nextsteps.progress.kernels.tables import KS2_NO_RESULT_CODES
 from nextsteps.progress.models import (
     Ks1Result,
     Ks2Result,
@@ -19,7 +20,6 @@ from nextsteps.progress.models import (
     ProxyScore,
     ReferenceTable,
 )
-from nextsteps.progress.tables import KS2_NO_RESULT_CODES
 from tests.conftest import Cast
 
 
@@ -121,8 +121,8 @@ def test_riverbend_has_provisional_estimates_for_the_leavers_with_a_ks2_baseline
 def test_kingsmead_year9_has_planned_options_some_leaving_reformed_slots_empty(
     cast: Cast,
 ) -> None:
-    from nextsteps.progress.ks4_models import shipped_models
-    from nextsteps.progress.options import score_plan
+    from nextsteps.progress.kernels.ks4_models import shipped_models
+    from nextsteps.progress.kernels.options import score_plan
     from nextsteps.progress.selectors import option_plans
 
     catalogue = shipped_models()

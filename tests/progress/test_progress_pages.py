@@ -11,9 +11,9 @@ from django.test import Client
 
 from nextsteps.accounts.models import TrustMembership, User
 from nextsteps.people.models import Pupil
-from nextsteps.progress.baselines import shipped_rules
+from nextsteps.progress.kernels.baselines import shipped_rules
+from nextsteps.progress.kernels.tables import DATA_DIR
 from nextsteps.progress.models import Ks2Result, Ks4Result, ReferenceTable
-from nextsteps.progress.tables import DATA_DIR
 from nextsteps.schools.models import Trust
 from tests.conftest import PERSONAS, Cast
 from tests.progress.progress_db import (

@@ -12,9 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from nextsteps.people.models import Pupil
 from nextsteps.progress import selectors, services
-from nextsteps.progress.measures import A8_COLUMNS
-from nextsteps.progress.models import NominalScore, ReferenceGroup, ReferenceTable
-from nextsteps.progress.tables import (
+from nextsteps.progress.kernels.measures import A8_COLUMNS
+from nextsteps.progress.kernels.tables import (
     DATA_DIR,
     InputError,
     TextFile,
@@ -22,6 +21,7 @@ from nextsteps.progress.tables import (
     read_nominal,
     read_p8_estimates,
 )
+from nextsteps.progress.models import NominalScore, ReferenceGroup, ReferenceTable
 from tests.conftest import Cast
 from tests.progress.progress_db import HAND_YEAR, build_p8_cohort, p8_cli_file, run_cli
 from tests.progress.progress_helpers import HAND_ESTIMATES, HAND_SD

@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nextsteps.progress import report, tables
-from nextsteps.progress.measures import P8_MEASURES, ks2_average, progress8
-from nextsteps.progress.tables import (
+from nextsteps.progress.kernels import report, tables
+from nextsteps.progress.kernels.measures import P8_MEASURES, ks2_average, progress8
+from nextsteps.progress.kernels.tables import (
     BASICS_PARSERS,
     DATA_DIR,
     Ks2Codes,

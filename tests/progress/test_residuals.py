@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nextsteps.progress.residuals import (
+from nextsteps.progress.kernels.residuals import (
     grade_distributions,
     pupil_residuals,
     subject_grades,
@@ -117,6 +117,6 @@ def test_each_pupils_residuals_are_balanced_across_their_subjects(
 
 @pytest.mark.parametrize("value,expected", [(Fraction(-5, 12), -0.42), (Fraction(1, 8), 0.13)])
 def test_residuals_round_half_away_from_zero(value: Fraction, expected: float) -> None:
-    from nextsteps.progress.residuals import _two_places
+    from nextsteps.progress.kernels.residuals import _two_places
 
     assert _two_places(value) == expected

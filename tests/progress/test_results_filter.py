@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from nextsteps.progress.compute import PupilRecord
+from nextsteps.progress.kernels.compute import PupilRecord
 from nextsteps.progress.trust import ResultsFilter, results_filter
 
 

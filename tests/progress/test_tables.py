@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nextsteps.progress.tables import (
+from nextsteps.progress.kernels.tables import (
     DATA_DIR,
     InputError,
     Ks2Codes,

@@ -16,7 +16,7 @@ from django.urls import reverse
 from nextsteps.curriculum.models import Framework, Objective, Scale, ScaleLevel, Strand
 from nextsteps.markbook.models import AssessmentPoint, StandingSnapshot
 from nextsteps.people.models import Pupil
-from nextsteps.progress.working_at import is_grade_scale, pupil_grades, summarise
+from nextsteps.progress.kernels.working_at import is_grade_scale, pupil_grades, summarise
 from nextsteps.schools.models import School, Subject
 from tests.conftest import Cast
 from tests.progress.progress_db import add_pupils

@@ -8,7 +8,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nextsteps.reports import charts
+from nextsteps.reports.kernels import charts
 
 
 @given(st.lists(st.floats(min_value=0, max_value=200, allow_nan=False), min_size=1, max_size=8))

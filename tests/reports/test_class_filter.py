@@ -27,7 +27,7 @@ from nextsteps.accounts.models import Role
 from nextsteps.curriculum.models import Objective, Strand
 from nextsteps.feedback.models import Feedback
 from nextsteps.markbook.models import Judgement, Source, Standing
-from nextsteps.people.attendance import is_persistent_absence
+from nextsteps.people.kernels.attendance import is_persistent_absence
 from nextsteps.people.models import Attendance, Pupil
 from nextsteps.progress.models import Ks1Result
 from nextsteps.schools.models import Department, Subject

@@ -26,7 +26,7 @@ from nextsteps.markbook.models import Judgement, Source, Standing, StandingSumma
 from nextsteps.markbook.summary_selectors import core_objectives, standing_counts
 from nextsteps.people.models import Pupil
 from nextsteps.reports import selectors
-from nextsteps.reports.rounding import round_half_up
+from nextsteps.reports.kernels.rounding import round_half_up
 from nextsteps.schools.models import Department, School
 from tests.conftest import Cast
 from tests.reports.dataset import Dataset, build

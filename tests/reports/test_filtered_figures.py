@@ -30,7 +30,7 @@ from nextsteps.accounts.models import Role, User
 from nextsteps.accounts.services import membership_grant
 from nextsteps.curriculum.models import Objective
 from nextsteps.markbook.models import AssessmentPoint, Standing, StandingSnapshot
-from nextsteps.people.attendance import is_persistent_absence
+from nextsteps.people.kernels.attendance import is_persistent_absence
 from nextsteps.people.models import Attendance, Pupil
 from nextsteps.progress.models import Ks1Result
 from nextsteps.schools.models import School

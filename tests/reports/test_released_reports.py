@@ -20,7 +20,7 @@ from nextsteps.markbook.services import judgement_record
 from nextsteps.people.services import pupil_update
 from nextsteps.reports import report_selectors, services
 from nextsteps.reports.demo import build_demo_data
-from nextsteps.reports.documents import ReportDocument
+from nextsteps.reports.kernels.documents import ReportDocument
 from nextsteps.reports.models import Report, ReportVersion
 from nextsteps.reports.pdf import batch_documents, render_documents_pdf, report_html
 from nextsteps.reports.report_views import default_period

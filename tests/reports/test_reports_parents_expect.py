@@ -15,7 +15,7 @@ from django.urls import reverse
 from nextsteps.audit.models import AuditEvent
 from nextsteps.reports import report_selectors, services
 from nextsteps.reports.demo import demo_logo_png
-from nextsteps.reports.documents import SECTIONS
+from nextsteps.reports.kernels.documents import SECTIONS
 from nextsteps.reports.models import Report, ReportSettings
 from nextsteps.reports.pdf import report_html
 from nextsteps.teaching.models import ClassStaff

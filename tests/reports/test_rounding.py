@@ -9,8 +9,8 @@ from fractions import Fraction
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nextsteps.reports import charts
-from nextsteps.reports.rounding import percent_number, percent_text, round_half_up, share
+from nextsteps.reports.kernels import charts
+from nextsteps.reports.kernels.rounding import percent_number, percent_text, round_half_up, share
 from nextsteps.reports.templatetags.report_figures import percent
 
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from nextsteps.people.models import Pupil
 from nextsteps.progress import selectors, services
-from nextsteps.progress.chart import signed
+from nextsteps.progress.kernels.chart import signed
 from nextsteps.progress.models import Ks4Result, ReferenceTable
 from nextsteps.progress.trust import trust_table
 from tests.conftest import Cast

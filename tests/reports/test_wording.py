@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from nextsteps.reports.wording import achievement, is_first_person, next_step
+from nextsteps.reports.kernels.wording import achievement, is_first_person, next_step
 
 
 @pytest.mark.parametrize(

@@ -110,8 +110,8 @@ def test_someone_elses_key_is_refused_not_answered_with_their_judgements(
 def test_a_batch_key_from_another_school_is_a_new_batch_there(
     cast: Cast, statistics: Objective
 ) -> None:
+    from nextsteps.curriculum.kernels.spec import FrameworkSpec, ObjectiveSpec, StrandSpec
     from nextsteps.curriculum.services import DEFAULT_SCALE, framework_import
-    from nextsteps.curriculum.spec import FrameworkSpec, ObjectiveSpec, StrandSpec
 
     key = uuid.uuid4().hex
     ours = judgements_record_bulk(

@@ -9,7 +9,8 @@ from django.utils import timezone
 from nextsteps.accounts.models import Role, User
 from nextsteps.accounts.services import membership_grant
 from nextsteps.people.models import Pupil, Staff
-from nextsteps.statutory import rules, services
+from nextsteps.statutory import services
+from nextsteps.statutory.kernels import rules
 from nextsteps.statutory.models import BaselineRecord, MtcResult, PhonicsResult, PhonicsThreshold
 from nextsteps.teaching.models import Class, ClassStaff
 from nextsteps.teaching.selectors import class_pupils

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nextsteps.statutory import rules
-from nextsteps.statutory.rules import ItemMark, NoRuleError, RuleFileError, Sourced
+from nextsteps.statutory.kernels import rules
+from nextsteps.statutory.kernels.rules import ItemMark, NoRuleError, RuleFileError, Sourced
 
 
 def test_shipped_threshold_has_its_source() -> None:

@@ -10,6 +10,7 @@ import pytest
 from nextsteps.audit.models import AuditEvent
 from nextsteps.people.models import Pupil
 from nextsteps.statutory import services
+from nextsteps.statutory.kernels.rules import ItemMark
 from nextsteps.statutory.models import (
     BaselineRecord,
     MtcResult,
@@ -17,7 +18,6 @@ from nextsteps.statutory.models import (
     PhonicsResult,
     PhonicsWord,
 )
-from nextsteps.statutory.rules import ItemMark
 from nextsteps.statutory.services import (
     BaselineEntry,
     MtcEntry,

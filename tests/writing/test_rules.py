@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nextsteps.writing import rules
+from nextsteps.writing.kernels import rules
 
 FRAMEWORK = rules.framework_for(2027)
 COUNTS = dict.fromkeys(FRAMEWORK.codes, 5)  # PK standards' counts come from the school

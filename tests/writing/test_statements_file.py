@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from nextsteps.writing import rules
 from nextsteps.writing.demo import demo_csv
-from nextsteps.writing.statements_file import StatementsFileError, read_statements
+from nextsteps.writing.kernels import rules
+from nextsteps.writing.kernels.statements_file import StatementsFileError, read_statements
 
 FRAMEWORK = rules.framework_for(2027)
 

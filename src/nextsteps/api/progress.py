@@ -27,12 +27,13 @@ from nextsteps.api.schemas import (
     ReferenceTableOut,
 )
 from nextsteps.people.models import Pupil
-from nextsteps.progress import compute, ks4_analysis, options, selectors
-from nextsteps.progress.baselines import INTERNAL_ESTIMATE, BaselineRule
-from nextsteps.progress.ks4_models import shipped_models
-from nextsteps.progress.measures import KS2_SUBJECTS, P8_MEASURES
+from nextsteps.progress import selectors
+from nextsteps.progress.kernels import compute, ks4_analysis, options
+from nextsteps.progress.kernels.baselines import INTERNAL_ESTIMATE, BaselineRule
+from nextsteps.progress.kernels.ks4_models import shipped_models
+from nextsteps.progress.kernels.measures import KS2_SUBJECTS, P8_MEASURES
+from nextsteps.progress.kernels.residuals import GRADES, SubjectResidual
 from nextsteps.progress.models import ReferenceTable
-from nextsteps.progress.residuals import GRADES, SubjectResidual
 from nextsteps.schools.models import School
 
 router = Router()

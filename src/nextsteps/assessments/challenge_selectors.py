@@ -15,7 +15,8 @@ import numpy as np
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from nextsteps.assessments import charts, conversion, qla
+from nextsteps.assessments.kernels import charts, conversion, qla
+from nextsteps.assessments.kernels.personal_best import Outcome, Step, Try, history, week_bounds
 from nextsteps.assessments.models import (
     Assessment,
     Attempt,
@@ -24,7 +25,6 @@ from nextsteps.assessments.models import (
     Question,
     QuestionObjective,
 )
-from nextsteps.assessments.personal_best import Outcome, Step, Try, history, week_bounds
 from nextsteps.assessments.selectors import load_table
 from nextsteps.curriculum.models import Objective
 from nextsteps.people.models import Pupil

@@ -15,7 +15,7 @@ import numpy as np
 from django.db.models import Count, F, OuterRef, Prefetch, Subquery, Sum
 from django.utils.translation import gettext as _
 
-from nextsteps.assessments import charts, conversion, qla
+from nextsteps.assessments.kernels import charts, conversion, qla
 from nextsteps.assessments.models import (
     Assessment,
     AssessmentClass,

@@ -18,7 +18,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from nextsteps.assessments import conversion
+from nextsteps.assessments.kernels import conversion
 from nextsteps.assessments.models import (
     Assessment,
     AssessmentClass,

@@ -15,8 +15,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from nextsteps import access, filereading
 from nextsteps.accounts.models import Role
-from nextsteps.assessments import conversion, services
+from nextsteps.assessments import services
 from nextsteps.assessments.forms import ScoreTableForm
+from nextsteps.assessments.kernels import conversion
 from nextsteps.assessments.models import JudgementThreshold, ScoreTable, ScoreTableEntry
 from nextsteps.assessments.views import staff_school
 from nextsteps.curriculum.models import Scale

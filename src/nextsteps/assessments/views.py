@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from nextsteps import access
 from nextsteps.assessments import selectors, services
 from nextsteps.assessments.forms import AssessmentForm, MarksUploadForm, QuestionFormSet
-from nextsteps.assessments.marksfile import MarksFileRefused, parse_marks
+from nextsteps.assessments.kernels.marksfile import MarksFileRefused, parse_marks
 from nextsteps.assessments.models import Assessment, Question
 from nextsteps.curriculum.models import Objective
 from nextsteps.people.models import Pupil

@@ -19,7 +19,7 @@ from typing import TypeVar
 import yaml
 from django.utils.translation import gettext as _
 
-from nextsteps.curriculum.spec import (
+from nextsteps.curriculum.kernels.spec import (
     CALCULATION_METHODS,
     DIMENSIONS,
     KEY_STAGES,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from nextsteps.curriculum.spec import CALCULATION_METHODS, DIMENSIONS
+from nextsteps.curriculum.kernels.spec import CALCULATION_METHODS, DIMENSIONS
 from nextsteps.schools.models import Subject, TenantModel
 
 

@@ -22,7 +22,7 @@ from rdflib.namespace import DCTERMS, OWL, RDFS, SKOS
 from rdflib.term import Node
 
 from nextsteps.curriculum.formats import default_scale
-from nextsteps.curriculum.spec import FrameworkSpec, ObjectiveSpec, StrandSpec
+from nextsteps.curriculum.kernels.spec import FrameworkSpec, ObjectiveSpec, StrandSpec
 
 CURRIC = Namespace("https://w3id.org/uk/oak/curriculum/ontology/")
 ATTRIBUTION = (

@@ -10,6 +10,14 @@ from django.db.models import F
 from django.utils.translation import gettext
 
 from nextsteps.audit.services import audit_write
+from nextsteps.curriculum.kernels.spec import (
+    ExemplarSpec,
+    FrameworkSpec,
+    LevelSpec,
+    ObjectiveSpec,
+    ScaleSpec,
+    StrandSpec,
+)
 from nextsteps.curriculum.models import (
     Exemplar,
     Framework,
@@ -18,14 +26,6 @@ from nextsteps.curriculum.models import (
     ScaleLevel,
     Strand,
     SuccessCriterion,
-)
-from nextsteps.curriculum.spec import (
-    ExemplarSpec,
-    FrameworkSpec,
-    LevelSpec,
-    ObjectiveSpec,
-    ScaleSpec,
-    StrandSpec,
 )
 from nextsteps.schools.models import School, Subject
 

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from nextsteps import access
 from nextsteps.curriculum.models import ScaleLevel
-from nextsteps.feedback import kernels, selectors, services
+from nextsteps.feedback import selectors, services
 from nextsteps.feedback.forms import (
     ClaimForm,
     ConfirmForm,
@@ -31,6 +31,7 @@ from nextsteps.feedback.forms import (
     ReviewForm,
     VersionForm,
 )
+from nextsteps.feedback.kernels import loop
 from nextsteps.feedback.models import (
     Feedback,
     MarkingCode,
@@ -207,7 +208,7 @@ def _comparison(
     start, end = _int(request.GET.get("from")), _int(request.GET.get("to"))
     if start not in by_number or end not in by_number or start == end:
         return None
-    segments = kernels.text_diff(by_number[start].text, by_number[end].text)
+    segments = loop.text_diff(by_number[start].text, by_number[end].text)
     return {"start": by_number[start], "end": by_number[end], "segments": segments}
 
 

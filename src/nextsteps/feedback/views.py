@@ -27,7 +27,7 @@ from nextsteps.feedback.forms import (
     TargetForm,
     WorkForm,
 )
-from nextsteps.feedback.intention_menu import search_words
+from nextsteps.feedback.kernels.intention_menu import search_words
 from nextsteps.feedback.models import (
     ClassFeedbackPoint,
     LearningConversation,

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from nextsteps.interop.problems import ImportProblems
+from nextsteps.interop.kernels.problems import ImportProblems
 
 MIS_IMPORT_KINDS = frozenset({"attendance", "gias"})
 
@@ -62,7 +62,7 @@ def run_mis_import(command: BaseCommand, options: dict[str, Any]) -> None:
 
 
 def _gias(data: bytes, name: str) -> list[str]:
-    from nextsteps.interop.gias import read_establishments
+    from nextsteps.interop.kernels.gias import read_establishments
     from nextsteps.schools.services import register_import
 
     summary = register_import(establishments=read_establishments(data, name), by=None, file=name)

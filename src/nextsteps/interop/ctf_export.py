@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from nextsteps.interop.ctf import CtfFile, CtfPupil, Period, StageResult, write_ctf
-from nextsteps.interop.ctf_rules import ctf_rules
+from nextsteps.interop.kernels.ctf import CtfFile, CtfPupil, Period, StageResult, write_ctf
+from nextsteps.interop.kernels.ctf_rules import ctf_rules
 from nextsteps.interop.models import CharacteristicPeriod, KeyStageResult
 from nextsteps.people.models import Pupil
 from nextsteps.people.upn import UpnError, upn_clean
@@ -69,8 +69,8 @@ def ctf_export(*, school: School, upns: list[str], destination: str = "") -> byt
 
 def _statutory_results(pupils: list[Pupil], results: dict[int, list[StageResult]]) -> None:
     """The statutory checks' results, replacing any kept as sent for the same check and year."""
+    from nextsteps.statutory.kernels.rules import check_year
     from nextsteps.statutory.models import MtcResult, PhonicsResult
-    from nextsteps.statutory.rules import check_year
 
     rules = ctf_rules()
     for rule, rows in (

@@ -22,11 +22,16 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from nextsteps.audit.services import audit_write
-from nextsteps.interop.ctf import CtfFile, CtfPupil, parse_ctf
-from nextsteps.interop.ctf_rules import ctf_rules
+from nextsteps.interop.kernels.ctf import CtfFile, CtfPupil, parse_ctf
+from nextsteps.interop.kernels.ctf_rules import ctf_rules
+from nextsteps.interop.kernels.problems import (
+    IdentityConflicts,
+    ImportProblems,
+    Problem,
+    ProblemList,
+)
 from nextsteps.interop.models import CharacteristicPeriod, ImportRun, KeyStageResult
-from nextsteps.interop.problems import IdentityConflicts, ImportProblems, Problem, ProblemList
-from nextsteps.people.identity import IdentityReport, Outcome, pupil_match
+from nextsteps.people.kernels.identity import IdentityReport, Outcome, pupil_match
 from nextsteps.people.models import Pupil
 from nextsteps.people.selectors import pupil_records_by_upn
 from nextsteps.people.services import pupils_import_write
@@ -275,8 +280,8 @@ def _statutory_checks(
     school: School, pupils: list[tuple[int, CtfPupil]], summary: CtfSummary, filename: str
 ) -> None:
     """Phonics marks and MTC scores into the statutory app (its checks apply; all or nothing)."""
-    from nextsteps.statutory import rules as statutory_rules
     from nextsteps.statutory import services as statutory
+    from nextsteps.statutory.kernels import rules as statutory_rules
     from nextsteps.statutory.models import Source
 
     rules = ctf_rules()

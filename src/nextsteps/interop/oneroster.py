@@ -35,8 +35,8 @@ from typing import IO
 from django.utils.translation import gettext, ngettext
 
 from nextsteps import filereading
-from nextsteps.interop.oneroster_columns import COLUMNS
-from nextsteps.interop.problems import ProblemList
+from nextsteps.interop.kernels.oneroster_columns import COLUMNS
+from nextsteps.interop.kernels.problems import ProblemList
 
 VERSIONS = ("1.1", "1.2")
 MODES = ("bulk", "delta", "absent")

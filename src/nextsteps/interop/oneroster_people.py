@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 from nextsteps.accounts.models import Membership, Role, User
 from nextsteps.interop import oneroster as orr
 from nextsteps.interop.models import SourcedId
-from nextsteps.people.identity import Outcome, pupil_match
+from nextsteps.people.kernels.identity import Outcome, pupil_match
 from nextsteps.people.models import Gender, Guardian, GuardianLink, Pupil, SenStatus, Staff
 from nextsteps.people.selectors import pupil_records_by_id
 from nextsteps.people.upn import UpnError, upn_clean

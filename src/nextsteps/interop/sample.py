@@ -232,7 +232,7 @@ def ctf_sample(*, today: dt.date, dest_la: str, dest_estab: str) -> bytes:
     joining Year 7: KS2 tests and teacher assessments (writing too), KS1 outcomes, the
     multiplication tables check (one reason code) and the phonics screening check (one Year 2
     retake). Deterministic for a date; the years follow the pupils' own."""
-    from nextsteps.interop.ctf import CtfFile, CtfPupil, StageResult, write_ctf
+    from nextsteps.interop.kernels.ctf import CtfFile, CtfPupil, StageResult, write_ctf
 
     ends = today.year + 1 if today.month >= 9 else today.year  # the academic year's summer
     ks2, mtc, ks1, phonics = ends - 1, ends - 3, ends - 5, ends - 6

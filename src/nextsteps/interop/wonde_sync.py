@@ -33,7 +33,7 @@ from django.utils.translation import gettext, ngettext
 from nextsteps.audit.services import audit_write
 from nextsteps.interop.models import ImportRun, WondeLink, WondeSchool
 from nextsteps.interop.wonde_client import WondeClient, WondeError, included, wonde_date
-from nextsteps.people.identity import IdentityReport, Outcome, pupil_match
+from nextsteps.people.kernels.identity import IdentityReport, Outcome, pupil_match
 from nextsteps.people.models import Attendance, Guardian, GuardianLink, Pupil, Staff
 from nextsteps.people.selectors import pupil_records_by_id, pupil_records_by_upn
 from nextsteps.people.services import (

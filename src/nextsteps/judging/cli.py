@@ -20,15 +20,15 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
-from nextsteps.judging.bradley_terry import (
+from nextsteps.judging.kernels.bradley_terry import (
     Comparisons,
     DisconnectedDesignError,
     Fit,
     NonConvergenceError,
     fit,
 )
-from nextsteps.judging.files import AnchorRow, InputError, read_anchors, read_comparisons
-from nextsteps.judging.fit_warnings import FitWarning, comparisons_warnings
+from nextsteps.judging.kernels.files import AnchorRow, InputError, read_anchors, read_comparisons
+from nextsteps.judging.kernels.fit_warnings import FitWarning, comparisons_warnings
 
 SCRIPT_COLUMNS = ("script", "theta", "se", "infit", "outfit", "comparisons", "wins", "extreme")
 JUDGE_COLUMNS = ("judge", "infit", "outfit", "comparisons", "misfit")

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from nextsteps.accounts.models import User
 from nextsteps.curriculum.models import Exemplar, Objective, ScaleLevel
+from nextsteps.judging.kernels.pairing import PairScheduler
 from nextsteps.judging.models import (
     CJSession,
     Comparison,
@@ -34,7 +35,6 @@ from nextsteps.judging.models import (
     ModerationSession,
     Moderator,
 )
-from nextsteps.judging.pairing import PairScheduler
 from nextsteps.judging.selectors.moderation import (
     moderation_conflicts,
     standardisation_exemplars,

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from nextsteps.judging.kernels.pairing import PairingExhausted, PairScheduler
 from nextsteps.judging.models import CJSession, Comparison, Judge, Script
-from nextsteps.judging.pairing import PairingExhausted, PairScheduler
 from nextsteps.judging.selectors.comparative import target_total
 
 CACHED_SESSIONS = 32

@@ -26,7 +26,7 @@ from nextsteps.audit.models import AuditEvent
 from nextsteps.audit.services import audit_write, snapshot
 from nextsteps.curriculum.models import Framework, Objective, Scale, ScaleLevel
 from nextsteps.idempotency import IdempotencyConflict, replay_or_refuse, request_digest
-from nextsteps.markbook import mastery
+from nextsteps.markbook.kernels import mastery
 from nextsteps.markbook.models import (
     STANDING_SOURCES,
     AssessmentPoint,

@@ -14,8 +14,8 @@ import argparse
 import json
 import sys
 
-from nextsteps.mtc.check_form import Form, NoFormError, form
-from nextsteps.mtc.rules import CheckRules, RulesError, read_check_rules
+from nextsteps.mtc.kernels.check_form import Form, NoFormError, form
+from nextsteps.mtc.kernels.rules import CheckRules, RulesError, read_check_rules
 
 EXIT_INPUT = 2
 

@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from nextsteps.accounts.models import User
 from nextsteps.mtc import services
+from nextsteps.mtc.kernels.rules import read_check_rules
 from nextsteps.mtc.models import AccessArrangements, Colours, PracticeAttempt
-from nextsteps.mtc.rules import read_check_rules
 from nextsteps.schools.models import School
 from nextsteps.teaching.models import Class
 from nextsteps.teaching.selectors import class_pupils

@@ -11,11 +11,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from nextsteps.mtc.check_form import Fact
-from nextsteps.mtc.fact_map import Answer, FactMap, Standing, fact_map, practise_next
+from nextsteps.mtc.kernels.check_form import Fact
+from nextsteps.mtc.kernels.fact_map import Answer, FactMap, Standing, fact_map, practise_next
+from nextsteps.mtc.kernels.rules import CheckRules, read_check_rules, read_fact_map_settings
+from nextsteps.mtc.kernels.scores import AgainstOwnBest, against_own_best
 from nextsteps.mtc.models import AccessArrangements, PracticeAnswer, PracticeAttempt
-from nextsteps.mtc.rules import CheckRules, read_check_rules, read_fact_map_settings
-from nextsteps.mtc.scores import AgainstOwnBest, against_own_best
 from nextsteps.people.models import Pupil
 from nextsteps.teaching.models import Class
 from nextsteps.teaching.selectors import class_pupils

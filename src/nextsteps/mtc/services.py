@@ -22,11 +22,11 @@ from django.utils.translation import gettext as _
 
 from nextsteps.audit.services import audit_write
 from nextsteps.idempotency import IdempotencyConflict, replay_or_refuse, request_digest
-from nextsteps.mtc.check_form import Form, form
-from nextsteps.mtc.fact_map import Answer
+from nextsteps.mtc.kernels.check_form import Form, form
+from nextsteps.mtc.kernels.fact_map import Answer
+from nextsteps.mtc.kernels.rules import CheckRules, read_check_rules
+from nextsteps.mtc.kernels.scores import check_score
 from nextsteps.mtc.models import AccessArrangements, Colours, PracticeAnswer, PracticeAttempt
-from nextsteps.mtc.rules import CheckRules, read_check_rules
-from nextsteps.mtc.scores import check_score
 from nextsteps.people.models import Pupil
 
 # A device that is slow to paint or to send a key press may report a little over the limit.

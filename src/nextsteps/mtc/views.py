@@ -16,8 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from nextsteps import access
 from nextsteps.mtc import permissions, selectors, services
+from nextsteps.mtc.kernels.rules import read_check_rules
 from nextsteps.mtc.models import Colours, PracticeAttempt
-from nextsteps.mtc.rules import read_check_rules
 from nextsteps.people.models import Pupil
 from nextsteps.schools.models import School
 

@@ -9,8 +9,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from nextsteps.people.attendance import attended_share, is_persistent_absence, percent_text
-from nextsteps.people.identity import FIELD_ORDER
+from nextsteps.people.kernels.attendance import attended_share, is_persistent_absence, percent_text
+from nextsteps.people.kernels.identity import FIELD_ORDER
 from nextsteps.people.models import Attendance, Pupil
 from nextsteps.schools.models import School
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from nextsteps.audit.services import audit_write
 from nextsteps.curriculum.models import Framework, Scale
-from nextsteps.markbook.mastery import PARAMETER_RANGES
+from nextsteps.markbook.kernels.mastery import PARAMETER_RANGES
 from nextsteps.policy.errors import PolicyError
 from nextsteps.policy.models import CollectionPoint, MarkingExpectation, Response, Structure
 from nextsteps.schools.models import Department

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from nextsteps.curriculum.models import Framework
-from nextsteps.policy import glossary
+from nextsteps.policy.kernels import glossary
 from nextsteps.policy.models import (
     CollectionPoint,
     Decision,

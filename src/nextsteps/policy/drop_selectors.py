@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from nextsteps.markbook.models import AssessmentPoint
-from nextsteps.policy import drops
+from nextsteps.policy.kernels import drops
 from nextsteps.policy.models import KeyQuestion, PolicySettings, ResponseVersion, Structure
 from nextsteps.policy.selectors import settings_for
 from nextsteps.schools.models import AcademicYear, Department, School

@@ -12,8 +12,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from nextsteps.policy import glossary, synthesis, workload
 from nextsteps.policy.drop_selectors import planned_warnings
+from nextsteps.policy.kernels import glossary, synthesis, workload
 from nextsteps.policy.models import (
     Decision,
     KeyQuestion,

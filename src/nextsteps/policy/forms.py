@@ -10,7 +10,7 @@ from django.forms import formset_factory
 from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
-from nextsteps.curriculum.spec import CALCULATION_METHODS
+from nextsteps.curriculum.kernels.spec import CALCULATION_METHODS
 from nextsteps.policy.models import Effect, GuidanceSubject, MarkingKind, Period, Structure
 from nextsteps.policy.structures import (
     METHOD_LABELS,

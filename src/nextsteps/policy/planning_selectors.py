@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from nextsteps.curriculum.models import Objective
 from nextsteps.people.models import Pupil
-from nextsteps.policy import planner
+from nextsteps.policy.kernels import planner
 from nextsteps.policy.models import CollectionPoint, Lesson, LessonIntention, Unit
 from nextsteps.teaching.models import Class, PupilGroup
 from nextsteps.teaching.selectors import class_pupils

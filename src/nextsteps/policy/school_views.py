@@ -59,7 +59,7 @@ def policy_workload(request: HttpRequest, urn: int) -> HttpResponse:
             )
             messages.success(request, _("The school's limits are saved."))
             return redirect("policy_workload", urn=urn)
-    from nextsteps.policy import workload
+    from nextsteps.policy.kernels import workload
 
     departments = _departments(request, school)
     department_drops, school_drops = drop_selectors.calendar_drops(

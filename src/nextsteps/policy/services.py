@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 
 from nextsteps.audit.services import audit_write
 from nextsteps.curriculum.models import Scale
-from nextsteps.policy import defaults
 from nextsteps.policy.configuration import configuration_apply
 from nextsteps.policy.errors import PolicyError
+from nextsteps.policy.kernels import defaults
 from nextsteps.policy.models import (
     Decision,
     DepartmentSettings,

@@ -18,8 +18,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from nextsteps.curriculum.spec import CALCULATION_METHODS
-from nextsteps.markbook.mastery import PARAMETER_RANGES
+from nextsteps.curriculum.kernels.spec import CALCULATION_METHODS
+from nextsteps.markbook.kernels.mastery import PARAMETER_RANGES
 from nextsteps.policy.models import MarkingKind, Period, Structure
 
 

@@ -21,12 +21,12 @@ from nextsteps.accounts.models import Role
 from nextsteps.policy import (
     drop_selectors,
     forms,
-    glossary,
     selectors,
     services,
     workload_selectors,
 )
 from nextsteps.policy.findings import synthesis_for
+from nextsteps.policy.kernels import glossary
 from nextsteps.policy.models import (
     KeyQuestion,
     Response,

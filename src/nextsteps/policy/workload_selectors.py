@@ -13,8 +13,8 @@ from typing import Any
 from django.db.models import Count
 from django.utils import timezone
 
-from nextsteps.policy import workload
 from nextsteps.policy.drop_selectors import Drops, calendar_drops
+from nextsteps.policy.kernels import workload
 from nextsteps.policy.models import (
     DepartmentSettings,
     MarkingExpectation,

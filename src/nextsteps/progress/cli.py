@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nextsteps.progress import report
-from nextsteps.progress.baselines import RULES_FILE, BaselineRule, UnknownCohort, read_rules
-from nextsteps.progress.estimates import population_estimates
-from nextsteps.progress.measures import (
+from nextsteps.progress.kernels import report
+from nextsteps.progress.kernels.baselines import RULES_FILE, BaselineRule, UnknownCohort, read_rules
+from nextsteps.progress.kernels.estimates import population_estimates
+from nextsteps.progress.kernels.measures import (
     KS2_SUBJECTS,
     ks1_average,
     ks1_ks2_progress,
@@ -25,7 +25,7 @@ from nextsteps.progress.measures import (
     prior_attainment_band,
     progress8,
 )
-from nextsteps.progress.tables import (
+from nextsteps.progress.kernels.tables import (
     DATA_DIR,
     InputError,
     Ks2Codes,

@@ -37,9 +37,9 @@ from nextsteps.demo import names
 from nextsteps.people.models import Gender, Pupil, SenStatus
 from nextsteps.people.upn import upn_make
 from nextsteps.progress import selectors, services
-from nextsteps.progress.baselines import shipped_rules
+from nextsteps.progress.kernels.baselines import shipped_rules
+from nextsteps.progress.kernels.tables import DATA_DIR, read_p8_estimates
 from nextsteps.progress.models import Ks2Result, Ks4Result, PlannedOption, ReferenceTable
-from nextsteps.progress.tables import DATA_DIR, read_p8_estimates
 from nextsteps.schools.models import AcademicYear, School, Subject
 from nextsteps.teaching.models import Class, Enrolment
 

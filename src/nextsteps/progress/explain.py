@@ -16,8 +16,8 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from nextsteps.people.models import Pupil
-from nextsteps.progress.chart import ChartRow, Charts, charts, signed
-from nextsteps.progress.measures import (
+from nextsteps.progress.kernels.chart import ChartRow, Charts, charts, signed
+from nextsteps.progress.kernels.measures import (
     KS2_SUBJECTS,
     P8_DIVISORS,
     P8_EXCLUSIONS,
@@ -27,7 +27,7 @@ from nextsteps.progress.measures import (
     Z_95,
     round_fraction_half_up,
 )
-from nextsteps.progress.report import ordered
+from nextsteps.progress.kernels.report import ordered
 from nextsteps.progress.selectors import Report
 
 BAND_LABELS = {

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from nextsteps.progress.chart import ChartRow, Charts, charts
 from nextsteps.progress.explain import GROUPING_LABELS, group_label
-from nextsteps.progress.ks4_analysis import GroupRow, Ks4Analysis
-from nextsteps.progress.residuals import GRADES, SubjectResidual
+from nextsteps.progress.kernels.chart import ChartRow, Charts, charts
+from nextsteps.progress.kernels.ks4_analysis import GroupRow, Ks4Analysis
+from nextsteps.progress.kernels.residuals import GRADES, SubjectResidual
 
 ELEMENT_LABELS = {
     "english": _("English (counted twice)"),

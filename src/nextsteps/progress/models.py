@@ -14,8 +14,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from nextsteps.people.models import Pupil
-from nextsteps.progress.attainment8 import Kind
-from nextsteps.progress.ks4_models import shipped_models
+from nextsteps.progress.kernels.attainment8 import Kind
+from nextsteps.progress.kernels.ks4_models import shipped_models
 from nextsteps.schools.models import School, TenantModel, Trust
 
 OUTCOME_LENGTH = 8  # "104", "BLW", "2B", "EXS"

@@ -19,10 +19,10 @@ from django.utils import timezone
 from nextsteps.curriculum.models import ScaleLevel
 from nextsteps.markbook.models import AssessmentPoint, StandingSnapshot
 from nextsteps.people.models import Pupil
-from nextsteps.progress import compute, ks4_analysis, options, residuals, working_at
-from nextsteps.progress.baselines import BaselineRule, UnknownCohort, shipped_rules
-from nextsteps.progress.ks4_models import Ks4Model, shipped_models
-from nextsteps.progress.measures import (
+from nextsteps.progress.kernels import compute, ks4_analysis, options, residuals, working_at
+from nextsteps.progress.kernels.baselines import BaselineRule, UnknownCohort, shipped_rules
+from nextsteps.progress.kernels.ks4_models import Ks4Model, shipped_models
+from nextsteps.progress.kernels.measures import (
     A8_COLUMNS,
     KS2_SUBJECTS,
     P8_MEASURES,
@@ -30,6 +30,7 @@ from nextsteps.progress.measures import (
     GroupTable,
     ks2_average,
 )
+from nextsteps.progress.kernels.tables import DATA_DIR, read_points
 from nextsteps.progress.models import (
     Ks1Result,
     Ks2Result,
@@ -42,7 +43,6 @@ from nextsteps.progress.models import (
     ReferenceGroup,
     ReferenceTable,
 )
-from nextsteps.progress.tables import DATA_DIR, read_points
 from nextsteps.schools.models import School, Subject, Trust
 from nextsteps.teaching.models import Class, Enrolment
 

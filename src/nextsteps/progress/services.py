@@ -18,9 +18,20 @@ from django.utils.translation import gettext
 from nextsteps import filereading
 from nextsteps.audit.services import audit_write
 from nextsteps.people.models import Pupil
-from nextsteps.progress import compute, selectors, shipped, uploads
-from nextsteps.progress.ks4_models import shipped_models
-from nextsteps.progress.measures import A8_COLUMNS, KS2_SUBJECTS, P8_MEASURES
+from nextsteps.progress import selectors, shipped, uploads
+from nextsteps.progress.kernels import compute
+from nextsteps.progress.kernels.ks4_models import shipped_models
+from nextsteps.progress.kernels.measures import A8_COLUMNS, KS2_SUBJECTS, P8_MEASURES
+from nextsteps.progress.kernels.tables import (
+    CellError,
+    InputError,
+    Ks2Codes,
+    TextFile,
+    read_ks1_ks2_table,
+    read_national_sd,
+    read_nominal,
+    read_p8_estimates,
+)
 from nextsteps.progress.models import (
     Ks1Result,
     Ks2Result,
@@ -33,16 +44,6 @@ from nextsteps.progress.models import (
     ProxyScore,
     ReferenceGroup,
     ReferenceTable,
-)
-from nextsteps.progress.tables import (
-    CellError,
-    InputError,
-    Ks2Codes,
-    TextFile,
-    read_ks1_ks2_table,
-    read_national_sd,
-    read_nominal,
-    read_p8_estimates,
 )
 from nextsteps.schools.models import School
 

@@ -13,8 +13,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from nextsteps.progress.measures import A8_COLUMNS, GroupTable
-from nextsteps.progress.tables import (
+from nextsteps.progress.kernels.measures import A8_COLUMNS, GroupTable
+from nextsteps.progress.kernels.tables import (
     DATA_DIR,
     read_national_sd,
     read_nominal,

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nextsteps.people.models import Pupil
-from nextsteps.progress import compute
-from nextsteps.progress.measures import A8_COLUMNS, KS2_SUBJECTS
+from nextsteps.progress.kernels import compute
+from nextsteps.progress.kernels.measures import A8_COLUMNS, KS2_SUBJECTS
+from nextsteps.progress.kernels.prior_bands import PriorResults, prior_attainment_bands
 from nextsteps.progress.models import ReferenceTable
-from nextsteps.progress.prior_bands import PriorResults, prior_attainment_bands
 from nextsteps.progress.selectors import (
     Cohort,
     group_table,

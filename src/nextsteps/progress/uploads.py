@@ -25,9 +25,9 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from nextsteps.progress.attainment8 import Kind, Qualification, attainment8
-from nextsteps.progress.ks4_models import shipped_models
-from nextsteps.progress.tables import (
+from nextsteps.progress.kernels.attainment8 import Kind, Qualification, attainment8
+from nextsteps.progress.kernels.ks4_models import shipped_models
+from nextsteps.progress.kernels.tables import (
     A8_MAXIMUM,
     CellError,
     InputError,

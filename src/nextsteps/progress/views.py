@@ -20,10 +20,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from nextsteps import access, filereading
-from nextsteps.progress import compute, explain, ks4_explain, options, selectors, services
-from nextsteps.progress.ks4_models import shipped_models
+from nextsteps.progress import explain, ks4_explain, selectors, services
+from nextsteps.progress.kernels import compute, options
+from nextsteps.progress.kernels.ks4_models import shipped_models
+from nextsteps.progress.kernels.tables import InputError, TextFile
 from nextsteps.progress.models import Ks4ModelAdoption, ReferenceTable
-from nextsteps.progress.tables import InputError, TextFile
 from nextsteps.progress.uploads import UploadErrors
 from nextsteps.schools.models import School
 

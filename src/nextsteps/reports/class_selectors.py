@@ -21,7 +21,7 @@ from nextsteps.feedback import selectors as feedback_selectors
 from nextsteps.feedback.models import Feedback
 from nextsteps.markbook.selectors import GapRow, frameworks_for_class, gap_analysis
 from nextsteps.people.models import Pupil
-from nextsteps.reports.groups import GroupFilter
+from nextsteps.reports.kernels.groups import GroupFilter
 from nextsteps.reports.selectors import pupil_lines
 from nextsteps.teaching.models import Class
 from nextsteps.teaching.selectors import class_pupils

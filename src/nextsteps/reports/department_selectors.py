@@ -22,8 +22,8 @@ from nextsteps.curriculum.models import Objective
 from nextsteps.markbook.models import Standing
 from nextsteps.people.models import Pupil
 from nextsteps.policy.models import DepartmentSettings
-from nextsteps.reports.groups import GroupFilter, groups_named
-from nextsteps.reports.rounding import percent_number
+from nextsteps.reports.kernels.groups import GroupFilter, groups_named
+from nextsteps.reports.kernels.rounding import percent_number
 from nextsteps.reports.selectors import RECENT_DAYS, DashboardFilter, Figure, PupilLine, pupil_lines
 from nextsteps.schools.models import Department, School, Subject
 from nextsteps.teaching.models import Class, ClassStaff, Enrolment

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from nextsteps.progress.measures import SMALL_GROUP
-from nextsteps.reports.groups import (
+from nextsteps.progress.kernels.measures import SMALL_GROUP
+from nextsteps.reports.kernels.groups import (
     CHARACTERISTICS,
     GroupError,
     GroupFilter,

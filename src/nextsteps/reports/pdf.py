@@ -13,7 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from nextsteps.people.models import Pupil
-from nextsteps.reports.documents import ReportDocument
+from nextsteps.reports.kernels.documents import ReportDocument
 from nextsteps.reports.models import ReportVersion
 from nextsteps.reports.report_selectors import draft_document, latest_versions, version_document
 from nextsteps.reports.report_views_support import report_chart

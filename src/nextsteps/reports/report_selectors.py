@@ -23,7 +23,7 @@ from nextsteps.feedback.selectors import (
 from nextsteps.markbook.models import Standing
 from nextsteps.people.models import Pupil
 from nextsteps.people.selectors import AttendanceFigure, attendance_this_year
-from nextsteps.reports.documents import (
+from nextsteps.reports.kernels.documents import (
     SECTIONS,
     AttendanceLine,
     PersonalBestLine,
@@ -31,8 +31,8 @@ from nextsteps.reports.documents import (
     SubjectLine,
     TargetLine,
 )
+from nextsteps.reports.kernels.wording import achievement, next_step
 from nextsteps.reports.models import Report, ReportSettings, ReportVersion
-from nextsteps.reports.wording import achievement, next_step
 from nextsteps.schools.models import School
 
 # General ideas per subject for parents, beside the child's own next steps and the

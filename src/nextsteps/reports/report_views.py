@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from nextsteps import access
 from nextsteps.people.models import Pupil
 from nextsteps.reports import report_selectors, services
-from nextsteps.reports.documents import ReportDocument
+from nextsteps.reports.kernels.documents import ReportDocument
 from nextsteps.reports.models import Report, ReportBatch, ReportVersion
 from nextsteps.reports.pdf import render_documents_pdf, report_context
 from nextsteps.schools.models import School

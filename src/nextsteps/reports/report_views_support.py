@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from nextsteps.reports import charts
-from nextsteps.reports.documents import ReportDocument
+from nextsteps.reports.kernels import charts
+from nextsteps.reports.kernels.documents import ReportDocument
 
 
 def report_chart(document: ReportDocument) -> str:

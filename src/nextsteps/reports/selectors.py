@@ -32,12 +32,12 @@ from nextsteps.markbook.summary_selectors import (
     Counts,
     summary_rows,
 )
-from nextsteps.people.attendance import is_persistent_absence
+from nextsteps.people.kernels.attendance import is_persistent_absence
 from nextsteps.people.models import Attendance, Pupil
-from nextsteps.progress.prior_bands import PriorResults, prior_attainment_bands
+from nextsteps.progress.kernels.prior_bands import PriorResults, prior_attainment_bands
 from nextsteps.progress.selectors import ks1_points, nominal_scores
-from nextsteps.reports.groups import GroupFilter, PupilGroup, groups_named, trait
-from nextsteps.reports.rounding import percent_number, share
+from nextsteps.reports.kernels.groups import GroupFilter, PupilGroup, groups_named, trait
+from nextsteps.reports.kernels.rounding import percent_number, share
 from nextsteps.schools.models import School
 from nextsteps.teaching.models import Class, Enrolment
 from nextsteps.teaching.selectors import current

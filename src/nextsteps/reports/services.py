@@ -21,7 +21,7 @@ from django_tasks.backends.immediate import ImmediateBackend
 from nextsteps.audit.services import audit_write
 from nextsteps.markbook.uploads import UploadRefused, checked_upload
 from nextsteps.people.models import Pupil
-from nextsteps.reports.documents import SECTIONS
+from nextsteps.reports.kernels.documents import SECTIONS
 from nextsteps.reports.models import Report, ReportBatch, ReportSettings, ReportVersion
 from nextsteps.reports.report_selectors import draft_document, year_group_pupils, year_label
 from nextsteps.schools.models import School

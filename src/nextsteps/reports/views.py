@@ -14,8 +14,9 @@ from django.views.decorators.http import require_GET
 
 from nextsteps import access
 from nextsteps.progress import trust as trust_results
-from nextsteps.reports import charts, class_selectors, filter_views, selectors
-from nextsteps.reports.groups import GroupFilter
+from nextsteps.reports import class_selectors, filter_views, selectors
+from nextsteps.reports.kernels import charts
+from nextsteps.reports.kernels.groups import GroupFilter
 from nextsteps.schools.models import School, Trust
 from nextsteps.web.exports import table_response
 

@@ -9,8 +9,8 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from nextsteps.audit.services import audit_write
+from nextsteps.schools.kernels.register import Establishment, phase_of
 from nextsteps.schools.models import RegisteredEstablishment, School
-from nextsteps.schools.register import Establishment, phase_of
 
 FIELDS = ("name", "phase", "establishment_type", "local_authority", "la_code", "estab", "status")
 

@@ -10,8 +10,8 @@ from django.db.models import Q, QuerySet
 
 from nextsteps.people.models import Pupil
 from nextsteps.schools.models import School
+from nextsteps.security.kernels.sign_in_throttle import Attempt, Failure, Rules, wait_before
 from nextsteps.security.models import SignInFailure, security_for
-from nextsteps.security.sign_in_throttle import Attempt, Failure, Rules, wait_before
 
 
 def months_before(day: dt.date, months: int) -> dt.date:

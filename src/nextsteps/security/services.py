@@ -18,10 +18,10 @@ from nextsteps.audit.models import AuditEvent
 from nextsteps.audit.services import audit_write, snapshot
 from nextsteps.people.models import Guardian, Pupil
 from nextsteps.schools.models import School
+from nextsteps.security.kernels.sign_in_throttle import Attempt, Rules
 from nextsteps.security.models import SchoolSecurity, SignInFailure
 from nextsteps.security.pupil_data import PupilData, pupil_data
 from nextsteps.security.selectors import retention_plan
-from nextsteps.security.sign_in_throttle import Attempt, Rules
 
 ERASED = "[erased]"
 SESSION_KEY = "security_pupil_views"

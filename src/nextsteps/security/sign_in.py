@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from nextsteps.security.sign_in_throttle import Attempt, Rules
+from nextsteps.security.kernels.sign_in_throttle import Attempt, Rules
 
 DEVICE_COOKIE = "nextsteps_device"
 DEVICE_SALT = "nextsteps.security.sign_in.device"

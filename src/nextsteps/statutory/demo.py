@@ -21,7 +21,9 @@ import random
 
 from nextsteps.people.models import Pupil
 from nextsteps.schools.models import School
-from nextsteps.statutory import rules, services
+from nextsteps.statutory import services
+from nextsteps.statutory.kernels import rules
+from nextsteps.statutory.kernels.rules import ItemMark
 from nextsteps.statutory.models import (
     BaselineRecord,
     MtcResult,
@@ -29,7 +31,6 @@ from nextsteps.statutory.models import (
     PhonicsThreshold,
     PhonicsWord,
 )
-from nextsteps.statutory.rules import ItemMark
 from nextsteps.statutory.services import BaselineEntry, MtcEntry, PhonicsEntry, WordEntry
 from nextsteps.teaching.models import Class
 

@@ -11,7 +11,8 @@ from decimal import Decimal
 from nextsteps.i18n import translate as _
 from nextsteps.people.models import Pupil
 from nextsteps.schools.models import School
-from nextsteps.statutory import rules
+from nextsteps.statutory.kernels import rules
+from nextsteps.statutory.kernels.rules import ItemMark, NoRuleError
 from nextsteps.statutory.models import (
     BaselineRecord,
     MtcResult,
@@ -20,7 +21,6 @@ from nextsteps.statutory.models import (
     PhonicsThreshold,
     PhonicsWord,
 )
-from nextsteps.statutory.rules import ItemMark, NoRuleError
 from nextsteps.teaching.models import Class
 from nextsteps.teaching.selectors import class_pupils
 

@@ -22,10 +22,11 @@ from django.utils import timezone
 
 from nextsteps.audit.services import audit_write, snapshot
 from nextsteps.i18n import translate as _
-from nextsteps.interop.problems import ImportProblems, Problem
+from nextsteps.interop.kernels.problems import ImportProblems, Problem
 from nextsteps.people.models import Pupil
 from nextsteps.schools.models import School
-from nextsteps.statutory import rules
+from nextsteps.statutory.kernels import rules
+from nextsteps.statutory.kernels.rules import ItemMark
 from nextsteps.statutory.models import (
     BaselineRecord,
     MtcResult,
@@ -35,7 +36,6 @@ from nextsteps.statutory.models import (
     PhonicsWord,
     Source,
 )
-from nextsteps.statutory.rules import ItemMark
 
 
 class StatutoryProblems(ImportProblems):

@@ -20,9 +20,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from nextsteps import access
 from nextsteps.next_page import next_page
 from nextsteps.schools.models import School
-from nextsteps.statutory import permissions, rules, selectors, services
+from nextsteps.statutory import permissions, selectors, services
+from nextsteps.statutory.kernels import rules
+from nextsteps.statutory.kernels.rules import ItemMark
 from nextsteps.statutory.models import Source
-from nextsteps.statutory.rules import ItemMark
 from nextsteps.statutory.services import (
     BaselineEntry,
     MtcEntry,

@@ -20,7 +20,8 @@ from nextsteps.people.models import Pupil, Staff
 from nextsteps.schools.models import School
 from nextsteps.teaching.models import Class, ClassStaff
 from nextsteps.teaching.selectors import class_pupils
-from nextsteps.writing import rules, selectors, services
+from nextsteps.writing import selectors, services
+from nextsteps.writing.kernels import rules
 from nextsteps.writing.models import Piece, Statement, Weakness
 
 DEMO_FILE = "nextsteps-demo-wording.csv"

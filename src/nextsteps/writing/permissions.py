@@ -17,7 +17,7 @@ from nextsteps import access
 from nextsteps.people.models import Pupil
 from nextsteps.schools.models import School
 from nextsteps.teaching.models import Class, ClassStaff
-from nextsteps.writing import rules
+from nextsteps.writing.kernels import rules
 from nextsteps.writing.models import Piece, Weakness
 
 

@@ -13,7 +13,7 @@ from nextsteps.people.models import Pupil
 from nextsteps.schools.models import School
 from nextsteps.teaching.models import Class
 from nextsteps.teaching.selectors import class_pupils
-from nextsteps.writing import rules
+from nextsteps.writing.kernels import rules
 from nextsteps.writing.models import Judgement, Piece, Statement, Weakness
 
 

@@ -15,9 +15,9 @@ from nextsteps.markbook.uploads import CheckedUpload
 from nextsteps.people.models import Pupil
 from nextsteps.progress.services import ks2_writing_record
 from nextsteps.schools.models import School
-from nextsteps.writing import rules
+from nextsteps.writing.kernels import rules
+from nextsteps.writing.kernels.statements_file import read_statements
 from nextsteps.writing.models import Judgement, Piece, Statement, Weakness
-from nextsteps.writing.statements_file import read_statements
 
 MIN_REASON = 10
 

@@ -16,8 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from nextsteps import access
 from nextsteps.markbook.uploads import UploadRefused, checked_upload
 from nextsteps.teaching.models import Class
-from nextsteps.writing import permissions, rules, selectors, services
-from nextsteps.writing.statements_file import StatementsFileError
+from nextsteps.writing import permissions, selectors, services
+from nextsteps.writing.kernels import rules
+from nextsteps.writing.kernels.statements_file import StatementsFileError
 
 INLINE = {"image/jpeg", "image/png", "image/gif", "image/webp", "application/pdf"}
 

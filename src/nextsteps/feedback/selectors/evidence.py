@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Count, Prefetch
 from django.utils import timezone
 
-from nextsteps.feedback import kernels
+from nextsteps.feedback.kernels import loop
 from nextsteps.feedback.models import (
     ClassFeedback,
     ClassFeedbackPoint,
@@ -173,7 +173,7 @@ def class_feedback_notes(teaching_class: Class, *, limit: int = 10) -> list[Clas
 @dataclass
 class QuestionProfile:
     questions: list[PupilQuestion]
-    months: list[kernels.DepthPeriod]
+    months: list[loop.DepthPeriod]
     trend: float | None
 
 
@@ -183,7 +183,7 @@ def pupil_questions(pupil: Pupil) -> QuestionProfile:
     )
     pairs = [(q.asked_on, q.depth) for q in questions]
     return QuestionProfile(
-        questions=questions, months=kernels.depth_by_month(pairs), trend=kernels.depth_trend(pairs)
+        questions=questions, months=loop.depth_by_month(pairs), trend=loop.depth_trend(pairs)
     )
 
 

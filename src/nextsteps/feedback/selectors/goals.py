@@ -13,7 +13,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from nextsteps.curriculum.models import Exemplar, Objective, ScaleLevel
-from nextsteps.feedback import kernels
+from nextsteps.feedback.kernels import loop
 from nextsteps.feedback.models import (
     CurrentIntention,
     SelfAssessment,
@@ -264,11 +264,9 @@ def calibration(
                 help_with=latest.note if latest else "",
             )
             if cell.self_level and cell.teacher_level:
-                cell.verdict = kernels.calibration(
-                    kernels.fraction_of_scale(
-                        cell.self_level.value, values[cell.self_level.scale_id]
-                    ),
-                    kernels.fraction_of_scale(
+                cell.verdict = loop.calibration(
+                    loop.fraction_of_scale(cell.self_level.value, values[cell.self_level.scale_id]),
+                    loop.fraction_of_scale(
                         cell.teacher_level.value, values[cell.teacher_level.scale_id]
                     ),
                 )

@@ -11,7 +11,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from nextsteps.curriculum.models import Objective, Strand, SuccessCriterion
-from nextsteps.feedback.intention_menu import MenuItem, menu_order, opening_subject, shown
+from nextsteps.feedback.kernels.intention_menu import MenuItem, menu_order, opening_subject, shown
 from nextsteps.feedback.models import CurrentIntention, Work
 from nextsteps.policy.models import LessonIntention
 from nextsteps.schools.models import Subject

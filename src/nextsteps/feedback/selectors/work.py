@@ -10,7 +10,7 @@ from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from nextsteps.curriculum.models import SuccessCriterion
-from nextsteps.feedback import kernels
+from nextsteps.feedback.kernels import loop
 from nextsteps.feedback.models import (
     ClassFeedbackPoint,
     CodeUse,
@@ -130,7 +130,7 @@ def _submission_row(pupil: Pupil, submission: Submission | None) -> SubmissionRo
 @dataclass
 class VersionView:
     version: Version
-    changes: list[kernels.Segment] | None  # against the version before, for revisions
+    changes: list[loop.Segment] | None  # against the version before, for revisions
     feedback: list[Feedback]
     added_words: int = 0
 
@@ -155,13 +155,13 @@ def submission_detail(submission: Submission) -> list[VersionView]:
     for version in versions:
         changes = None
         if previous is not None and version.kind == Version.Kind.REVISION:
-            changes = kernels.text_diff(previous.text, version.text)
+            changes = loop.text_diff(previous.text, version.text)
         views.append(
             VersionView(
                 version=version,
                 changes=changes,
                 feedback=by_version.get(version.pk, []),
-                added_words=kernels.changed_words(changes or []),
+                added_words=loop.changed_words(changes or []),
             )
         )
         previous = version

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from nextsteps.audit.services import audit_write
 from nextsteps.curriculum.models import Objective, ScaleLevel, SuccessCriterion
-from nextsteps.feedback import kernels
+from nextsteps.feedback.kernels import loop
 from nextsteps.feedback.models import (
     CurrentIntention,
     MarkingCode,
@@ -126,7 +126,7 @@ def self_assessment_record(
                 _("%(level)s is not on the %(scale)s scale")
                 % {"level": level.label, "scale": framework.self_scale}
             )
-    overall_value = kernels.overall_self_value(
+    overall_value = loop.overall_self_value(
         [level.value for level in ratings.values()], [level.value for level in scale_levels]
     )
     overall = next(level for level in scale_levels if level.value == overall_value)

@@ -13,9 +13,9 @@ from django.db.models import Count, QuerySet
 from django.utils.translation import gettext
 
 from nextsteps.curriculum.models import ScaleLevel
-from nextsteps.judging import bradley_terry
-from nextsteps.judging.charts import Chart, ChartPoint, scale_chart
-from nextsteps.judging.fit_warnings import FitWarning, fit_warnings
+from nextsteps.judging.kernels import bradley_terry
+from nextsteps.judging.kernels.charts import Chart, ChartPoint, scale_chart
+from nextsteps.judging.kernels.fit_warnings import FitWarning, fit_warnings
 from nextsteps.judging.models import CJSession, Comparison, Judge, Script
 
 Z95 = 1.959964  # two-sided 95% normal quantile, for the interval around each script

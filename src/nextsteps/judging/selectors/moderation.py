@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet
 
 from nextsteps.curriculum.models import Exemplar, Objective, ScaleLevel
-from nextsteps.judging import agreement
+from nextsteps.judging.kernels import agreement
 from nextsteps.judging.models import (
     ModerationItem,
     ModerationOutcome,

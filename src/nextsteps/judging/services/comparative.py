@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 
 from nextsteps.audit.services import audit_write
 from nextsteps.curriculum.models import Objective
-from nextsteps.judging import bradley_terry
-from nextsteps.judging.fit_warnings import fit_warnings
+from nextsteps.judging.kernels import bradley_terry
+from nextsteps.judging.kernels.fit_warnings import fit_warnings
 from nextsteps.judging.models import CJSession, Comparison, Judge, Script, SessionStatus
 from nextsteps.judging.selectors.comparative import grade_scale, scaled_score
 from nextsteps.judging.services.moderation import check_staff

@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 
 from nextsteps.audit.services import audit_write, snapshot
 from nextsteps.curriculum.models import Exemplar, Objective, ScaleLevel
+from nextsteps.judging.kernels.sampling import Candidate, draw_sample
 from nextsteps.judging.models import (
     ModerationItem,
     ModerationOutcome,
@@ -22,7 +23,6 @@ from nextsteps.judging.models import (
     SessionStatus,
     StandardisationRating,
 )
-from nextsteps.judging.sampling import Candidate, draw_sample
 from nextsteps.judging.selectors.moderation import (
     independent_ratings,
     moderation_candidates,

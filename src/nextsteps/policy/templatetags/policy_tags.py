@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from nextsteps.policy import glossary
+from nextsteps.policy.kernels import glossary
 
 register = template.Library()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from nextsteps.progress.chart import signed as signed_text
+from nextsteps.progress.kernels.chart import signed as signed_text
 
 register = template.Library()
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django import template
 
-from nextsteps.reports.groups import is_small
-from nextsteps.reports.rounding import Number, percent_text
+from nextsteps.reports.kernels.groups import is_small
+from nextsteps.reports.kernels.rounding import Number, percent_text
 
 register = template.Library()
 

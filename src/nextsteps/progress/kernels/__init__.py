@@ -1,0 +1,1 @@
+"""The progress kernels: plain data in, plain data out. No Django import."""
