@@ -19,13 +19,13 @@ import enum
 import functools
 import logging
 from collections.abc import Callable, Iterable
-from typing import Any, NoReturn, TypeVar
+from typing import Any, Generic, NoReturn, TypeVar
 from urllib.parse import urlencode
 
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
@@ -694,6 +694,62 @@ def judging_participant(user: Any, session: Any) -> Any | None:
     if staff_id is None:
         return None
     return getattr(session, session.participants).filter(staff_id=staff_id).first()
+
+
+# ---------------------------------------------------------------------------- permission policies
+
+
+class Action(enum.StrEnum):
+    """The one vocabulary of what a person may do, shared by every app's permission policy.
+
+    A policy names the actions it answers; asking one it does not answer is a programming
+    error, raised at once rather than read as "no"."""
+
+    VIEW = "view"  # see it, on a page or through the API
+    CHANGE = "change"  # record, edit or remove it (what pages called write, edit, record)
+    DECIDE = "decide"  # confirm or return what someone else proposed (a pupil's target)
+    MANAGE = "manage"  # set it up for others: a test, a session, a school's settings
+    ORGANISE = "organise"  # run a moderation or judging session
+
+
+ModelT = TypeVar("ModelT", bound=Model)
+
+
+class Policy(Generic[ModelT]):
+    """Who may do what to one kind of row (after Wagtail's permission policies).
+
+    Each domain app's `permissions.py` holds its policies; pages, API routes and templates ask
+    them and never restate a rule. A policy says `scope` (the rows a person may act on in a
+    school); `get` (one of them by id, else 404, so ids cannot be probed) and `can` (may this
+    person act on this row) follow from it. A subclass overrides `can` where one row answers
+    more cheaply than a query."""
+
+    model: type[ModelT]
+    noun: str = "row"
+    actions: frozenset[Action] = frozenset({Action.VIEW})
+
+    def scope(self, user: Any, school: School, action: Action) -> QuerySet[ModelT]:
+        raise NotImplementedError
+
+    def get(self, user: Any, school: School, pk: int, action: Action = Action.VIEW) -> ModelT:
+        self.check_action(action)
+        mark_asked()
+        row = self.scope(user, school, action).filter(pk=pk).first()
+        if row is None:
+            raise Http404(f"No such {self.noun}")
+        return row
+
+    def can(self, user: Any, action: Action, obj: ModelT) -> bool:
+        self.check_action(action)
+        mark_asked()
+        school = School(pk=obj.school_id) if hasattr(obj, "school_id") else obj.school  # type: ignore[attr-defined]
+        return self.scope(user, school, action).filter(pk=obj.pk).exists()
+
+    def check_action(self, action: Action) -> None:
+        if action not in self.actions:
+            raise ImproperlyConfigured(
+                f"{type(self).__name__} answers {sorted(self.actions)}, not {action!r}"
+            )
 
 
 # ---------------------------------------------------------------------------- tests (assessments)

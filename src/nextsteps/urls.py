@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, include, path, register_converter
 
 from nextsteps.accounts import views as accounts
+from nextsteps.admin_site import site as admin_site
+from nextsteps.api import urls as api_urls
 from nextsteps.api.api import unknown_route as unknown_api_route
 from nextsteps.audit import views as audit
 from nextsteps.curriculum import views as curriculum
@@ -13,7 +15,6 @@ from nextsteps.security import views as security
 from nextsteps.teaching import views as teaching
 from nextsteps.web import help_views
 from nextsteps.web import views as web
-from nextsteps.web.admin import site as admin_site
 
 
 class ExportFormat:
@@ -51,6 +52,7 @@ school_patterns: list[URLPattern | URLResolver] = [
     path("policy/", include("nextsteps.policy.urls")),
     path("statutory/", include("nextsteps.statutory.urls")),
     path("mtc/", include("nextsteps.mtc.urls")),
+    path("data/tokens/", include(api_urls.token_urlpatterns)),
     path("data/", include("nextsteps.interop.urls")),
     path("security/", include("nextsteps.security.urls")),
     path("getting-started/", help_views.getting_started, name="getting_started"),

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from nextsteps.accounts.models import Membership, TrustMembership, User
-from nextsteps.web.admin import SchoolScopedAdmin, site
+from nextsteps.admin_site import SchoolScopedAdmin, site
 
 
 class MembershipInline(admin.TabularInline):
@@ -16,7 +16,7 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["username", "first_name", "last_name", "is_active", "last_login"]
 
     def get_queryset(self, request):
-        from nextsteps.web.admin import admin_school_ids
+        from nextsteps.admin_site import admin_school_ids
 
         queryset = super().get_queryset(request)
         if request.user.is_superuser:

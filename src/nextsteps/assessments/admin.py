@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from nextsteps.admin_site import SchoolScopedAdmin, site
 from nextsteps.assessments.models import (
     Assessment,
     AssessmentClass,
@@ -13,7 +14,6 @@ from nextsteps.assessments.models import (
     ScoreTable,
     ScoreTableEntry,
 )
-from nextsteps.web.admin import SchoolScopedAdmin, site
 
 
 @admin.register(Assessment, site=site)

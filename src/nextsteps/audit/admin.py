@@ -1,7 +1,7 @@
 from django.contrib import admin
 
+from nextsteps.admin_site import SchoolScopedAdmin, site
 from nextsteps.audit.models import AuditEvent
-from nextsteps.web.admin import SchoolScopedAdmin, site
 
 
 @admin.register(AuditEvent, site=site)

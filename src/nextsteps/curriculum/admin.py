@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from nextsteps.admin_site import SchoolScopedAdmin, site
 from nextsteps.curriculum.models import (
     Exemplar,
     Framework,
@@ -9,7 +10,6 @@ from nextsteps.curriculum.models import (
     Strand,
     SuccessCriterion,
 )
-from nextsteps.web.admin import SchoolScopedAdmin, site
 
 
 @admin.register(Framework, site=site)

@@ -15,6 +15,4 @@ urlpatterns = [
     path("attendance/import/", views.attendance_upload, name="interop_attendance_import"),
     path("problems.csv", views.problems_report, {"fmt": "csv"}, name="interop_problems_csv"),
     path("problems.xlsx", views.problems_report, {"fmt": "xlsx"}, name="interop_problems_xlsx"),
-    path("tokens/", views.tokens, name="interop_tokens"),
-    path("tokens/<int:token_id>/revoke/", views.token_revoke_view, name="interop_token_revoke"),
 ]

@@ -2,8 +2,8 @@
 
 from django.contrib import admin
 
+from nextsteps.admin_site import SchoolScopedAdmin, site
 from nextsteps.judging.models import CJSession, ModerationSession
-from nextsteps.web.admin import SchoolScopedAdmin, site
 
 
 @admin.register(ModerationSession, site=site)

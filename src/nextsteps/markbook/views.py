@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from nextsteps import access
 from nextsteps.accounts.models import Role
 from nextsteps.curriculum.models import Framework, Objective, ScaleLevel
+from nextsteps.exports import table_response
 from nextsteps.idempotency import IdempotencyConflict
 from nextsteps.markbook import selectors, services
 from nextsteps.markbook.cells import render_cell
@@ -33,7 +34,6 @@ from nextsteps.people.models import Pupil
 from nextsteps.policy import drop_selectors
 from nextsteps.schools.models import Department, School
 from nextsteps.teaching.models import Class
-from nextsteps.web.exports import table_response
 
 
 def _class(request: HttpRequest, urn: int, class_id: int) -> tuple[School, Class]:

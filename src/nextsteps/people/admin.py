@@ -1,7 +1,7 @@
 from django.contrib import admin
 
+from nextsteps.admin_site import SchoolScopedAdmin, site
 from nextsteps.people.models import Guardian, GuardianLink, Pupil, Staff
-from nextsteps.web.admin import SchoolScopedAdmin, site
 
 
 @admin.register(Pupil, site=site)

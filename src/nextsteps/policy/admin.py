@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from nextsteps.admin_site import SchoolScopedAdmin, site
 from nextsteps.policy.models import (
     CollectionPoint,
     Decision,
@@ -18,7 +19,6 @@ from nextsteps.policy.models import (
     SubjectGuidance,
     Unit,
 )
-from nextsteps.web.admin import SchoolScopedAdmin, site
 
 
 @admin.register(KeyQuestion, site=site)

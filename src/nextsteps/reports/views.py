@@ -13,12 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from nextsteps import access
+from nextsteps.exports import table_response
 from nextsteps.progress import trust as trust_results
 from nextsteps.reports import class_selectors, filter_views, selectors
 from nextsteps.reports.kernels import charts
 from nextsteps.reports.kernels.groups import GroupFilter
 from nextsteps.schools.models import School, Trust
-from nextsteps.web.exports import table_response
 
 
 def _pct(value: float | None) -> float | str:

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
+from nextsteps.admin_site import SchoolScopedAdmin, site
 from nextsteps.schools.models import AcademicYear, Department, School, Subject, Term, Trust
-from nextsteps.web.admin import SchoolScopedAdmin, site
 
 
 @admin.register(Trust, site=site)

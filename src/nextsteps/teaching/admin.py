@@ -1,7 +1,7 @@
 from django.contrib import admin
 
+from nextsteps.admin_site import SchoolScopedAdmin, site
 from nextsteps.teaching.models import Class, ClassStaff, Enrolment, GroupMembership, PupilGroup
-from nextsteps.web.admin import SchoolScopedAdmin, site
 
 
 @admin.register(Class, site=site)
