@@ -28,6 +28,7 @@ lint: install
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/djlint src/nextsteps --lint --quiet
+	$(BIN)/lint-imports --no-cache
 
 typecheck: install
 	$(BIN)/mypy
