@@ -24,14 +24,14 @@ from django.utils.translation import gettext
 from nextsteps.audit.services import audit_write
 from nextsteps.interop.kernels.ctf import CtfFile, CtfPupil, parse_ctf
 from nextsteps.interop.kernels.ctf_rules import ctf_rules
-from nextsteps.interop.kernels.problems import (
+from nextsteps.interop.models import CharacteristicPeriod, ImportRun, KeyStageResult
+from nextsteps.people.kernels.identity import IdentityReport, Outcome, pupil_match
+from nextsteps.people.kernels.problems import (
     IdentityConflicts,
     ImportProblems,
     Problem,
     ProblemList,
 )
-from nextsteps.interop.models import CharacteristicPeriod, ImportRun, KeyStageResult
-from nextsteps.people.kernels.identity import IdentityReport, Outcome, pupil_match
 from nextsteps.people.models import Pupil
 from nextsteps.people.selectors import pupil_records_by_upn
 from nextsteps.people.services import pupils_import_write

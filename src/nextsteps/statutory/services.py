@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from nextsteps.audit.services import audit_write, snapshot
 from nextsteps.i18n import translate as _
-from nextsteps.interop.kernels.problems import ImportProblems, Problem
+from nextsteps.people.kernels.problems import ImportProblems, Problem
 from nextsteps.people.models import Pupil
 from nextsteps.schools.models import School
 from nextsteps.statutory.kernels import rules
