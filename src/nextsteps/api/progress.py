@@ -221,7 +221,7 @@ def _progress8_unavailable(
     tables = [
         t
         for t in selectors.visible_tables(school, Kind.PROGRESS8).prefetch_related("groups")
-        if t.source != ReferenceTable.Source.TRUST
+        if t.source != ReferenceTable.TableSource.TRUST
     ]
     table = selectors.choose_table(tables, year, table_id)
     if table is None or (table_id is not None and table.pk != table_id):

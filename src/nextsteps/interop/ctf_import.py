@@ -282,7 +282,7 @@ def _statutory_checks(
     """Phonics marks and MTC scores into the statutory app (its checks apply; all or nothing)."""
     from nextsteps.statutory import services as statutory
     from nextsteps.statutory.kernels import rules as statutory_rules
-    from nextsteps.statutory.models import Source
+    from nextsteps.statutory.models import ResultSource
 
     rules = ctf_rules()
     phonics_rule, mtc_rule = rules.rule("phonics"), rules.rule("mtc")
@@ -309,11 +309,13 @@ def _statutory_checks(
                 mtc.append(statutory.MtcEntry(pupil, academic_year, mark, code, line=result.line))
     if phonics:
         statutory.phonics_results_record(
-            school=school, entries=phonics, source=Source.CTF, file=filename
+            school=school, entries=phonics, source=ResultSource.CTF, file=filename
         )
         summary.counts["phonics results"] += len(phonics)
     if mtc:
-        statutory.mtc_results_record(school=school, entries=mtc, source=Source.CTF, file=filename)
+        statutory.mtc_results_record(
+            school=school, entries=mtc, source=ResultSource.CTF, file=filename
+        )
         summary.counts["multiplication tables check results"] += len(mtc)
 
 

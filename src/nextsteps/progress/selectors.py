@@ -47,7 +47,7 @@ from nextsteps.schools.models import School, Subject, Trust
 from nextsteps.teaching.models import Class, Enrolment
 
 Kind = ReferenceTable.Kind
-Source = ReferenceTable.Source
+TableSource = ReferenceTable.TableSource
 
 
 @cache
@@ -67,9 +67,9 @@ def writing_points() -> dict[str, float]:
 
 def table_scope(school: School) -> Q:
     """Tables this school may use: national, its own, and its trust's provisional ones."""
-    scope = Q(source=Source.DFE) | Q(source=Source.UPLOAD, school=school)
+    scope = Q(source=TableSource.DFE) | Q(source=TableSource.UPLOAD, school=school)
     if school.trust_id is not None:
-        scope |= Q(source=Source.TRUST, trust_id=school.trust_id)
+        scope |= Q(source=TableSource.TRUST, trust_id=school.trust_id)
     return scope
 
 
@@ -90,8 +90,8 @@ def nominal_scores(school: School) -> dict[int, dict[str, float]]:
     by_source: dict[str, dict[int, dict[str, float]]] = {}
     for source, year, outcome, score in rows:
         by_source.setdefault(source, {}).setdefault(year, {})[outcome] = score
-    merged = dict(by_source.get(Source.DFE, {}))
-    merged.update(by_source.get(Source.UPLOAD, {}))  # a loaded year replaces the shipped one
+    merged = dict(by_source.get(TableSource.DFE, {}))
+    merged.update(by_source.get(TableSource.UPLOAD, {}))  # a loaded year replaces the shipped one
     return merged
 
 
@@ -131,15 +131,15 @@ def choose_table(
     by_id = {table.pk: table for table in tables}
     if wanted in by_id:
         return by_id[wanted]
-    national = [t for t in tables if t.source != Source.TRUST]
-    for source in (Source.UPLOAD, Source.DFE):
+    national = [t for t in tables if t.source != TableSource.TRUST]
+    for source in (TableSource.UPLOAD, TableSource.DFE):
         for table in national:
             if table.year == year and table.source == source:
                 return table
     earlier = [t for t in national if t.year is not None and t.year < year]
     if earlier:
-        return max(earlier, key=lambda t: (t.year or 0, t.source == Source.UPLOAD))
-    provisional = [t for t in tables if t.source == Source.TRUST and t.year == year]
+        return max(earlier, key=lambda t: (t.year or 0, t.source == TableSource.UPLOAD))
+    provisional = [t for t in tables if t.source == TableSource.TRUST and t.year == year]
     return provisional[0] if provisional else (tables[0] if tables else None)
 
 

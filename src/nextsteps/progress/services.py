@@ -48,7 +48,7 @@ from nextsteps.progress.models import (
 from nextsteps.schools.models import School
 
 Kind = ReferenceTable.Kind
-Source = ReferenceTable.Source
+TableSource = ReferenceTable.TableSource
 
 
 class EstimatesError(ValueError):
@@ -216,7 +216,7 @@ def reference_table_load(
         file_name = str(files["table"])
     table, _ = ReferenceTable.objects.update_or_create(
         kind=kind,
-        source=Source.UPLOAD,
+        source=TableSource.UPLOAD,
         school=school,
         year=year,
         defaults={"file_name": file_name[:200], "loaded_by": by, "z_limit": {}, "pupils": None},
@@ -261,7 +261,7 @@ def trust_estimates_compute(
         )
     table, _ = ReferenceTable.objects.update_or_create(
         kind=Kind.PROGRESS8,
-        source=Source.TRUST,
+        source=TableSource.TRUST,
         trust=trust,
         year=year,
         defaults={

@@ -113,7 +113,7 @@ def _progress8_figures(
             return context | {"attainment8": attainment, "basics": basics}
     tables = list(selectors.visible_tables(school, Kind.PROGRESS8).prefetch_related("groups"))
     if proxy is not None:  # the estimates of a year with a KS2 baseline, never a trust's
-        tables = [t for t in tables if t.source != ReferenceTable.Source.TRUST]
+        tables = [t for t in tables if t.source != ReferenceTable.TableSource.TRUST]
     table = selectors.choose_table(tables, year, _int(request.GET.get("table")))
     context |= {"tables": tables, "table": table}
     if table is not None:
@@ -421,7 +421,7 @@ def reference_tables(request: HttpRequest, urn: int) -> HttpResponse:
             "p8_cohorts": [c for c in selectors.progress8_cohorts(school) if c.available],
             "national": list(
                 selectors.visible_tables(school, Kind.PROGRESS8).exclude(
-                    source=ReferenceTable.Source.TRUST
+                    source=ReferenceTable.TableSource.TRUST
                 )
             ),
         },
@@ -448,7 +448,7 @@ def trust_estimates(request: HttpRequest, urn: int) -> HttpResponse:
     school = _leaders_school(request, urn)
     year = _int(request.POST.get("year"))
     national = selectors.visible_tables(school, Kind.PROGRESS8).exclude(
-        source=ReferenceTable.Source.TRUST
+        source=ReferenceTable.TableSource.TRUST
     )
     bands = national.filter(pk=_int(request.POST.get("bands")) or 0).first()
     if year is None or bands is None:

@@ -23,7 +23,7 @@ from nextsteps.schools.models import School
 from nextsteps.statutory import permissions, selectors, services
 from nextsteps.statutory.kernels import rules
 from nextsteps.statutory.kernels.rules import ItemMark
-from nextsteps.statutory.models import Source
+from nextsteps.statutory.models import ResultSource
 from nextsteps.statutory.services import (
     BaselineEntry,
     MtcEntry,
@@ -109,7 +109,7 @@ def phonics_class(request: HttpRequest, urn: int, class_id: int) -> HttpResponse
                 )
         try:
             services.phonics_results_record(
-                school=school, entries=entries, source=Source.ENTRY, by=request.user
+                school=school, entries=entries, source=ResultSource.ENTRY, by=request.user
             )
         except StatutoryProblems as error:
             problems = [str(p) for p in error.problems]
@@ -249,7 +249,7 @@ def mtc_class(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
                 entries.append(MtcEntry(row.pupil, view.academic_year, score, reason))
         try:
             services.mtc_results_record(
-                school=school, entries=entries, source=Source.ENTRY, by=request.user
+                school=school, entries=entries, source=ResultSource.ENTRY, by=request.user
             )
         except StatutoryProblems as error:
             problems = [str(p) for p in error.problems]
@@ -309,7 +309,7 @@ def baseline_class(request: HttpRequest, urn: int, class_id: int) -> HttpRespons
             if problems:
                 raise StatutoryProblems([])
             services.baseline_records_record(
-                school=school, entries=entries, source=Source.ENTRY, by=request.user
+                school=school, entries=entries, source=ResultSource.ENTRY, by=request.user
             )
         except StatutoryProblems as error:
             problems += [str(p) for p in error.problems]
