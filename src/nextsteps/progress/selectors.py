@@ -82,6 +82,34 @@ def visible_tables(school: School, kind: str) -> QuerySet[ReferenceTable]:
     )
 
 
+def tables_with_groups(school: School, kind: str) -> list[ReferenceTable]:
+    """The tables of a kind this school may use, with their prior attainment groups."""
+    return list(visible_tables(school, kind).prefetch_related("groups"))
+
+
+def national_tables(school: School) -> QuerySet[ReferenceTable]:
+    """The Progress 8 estimates the school may use other than a trust's provisional ones."""
+    return visible_tables(school, Kind.PROGRESS8).exclude(source=TableSource.TRUST)
+
+
+def national_table(school: School, table_id: int) -> ReferenceTable | None:
+    return national_tables(school).filter(pk=table_id).first()
+
+
+def table_detail(school: School, table_id: int) -> ReferenceTable | None:
+    """A table this school may use, with its groups and nominal scores, else None."""
+    return (
+        ReferenceTable.objects.filter(table_scope(school), pk=table_id)
+        .prefetch_related("groups", "nominal_scores")
+        .first()
+    )
+
+
+def model_adoption(school: School, model_id: str) -> Ks4ModelAdoption | None:
+    """The school's own setting for a KS4 model, if it made one."""
+    return Ks4ModelAdoption.objects.filter(school=school, model_id=model_id).first()
+
+
 def nominal_scores(school: School) -> dict[int, dict[str, float]]:
     """KS2 nominal scores by year: the shipped DfE table, with the school's own years on top."""
     rows = NominalScore.objects.filter(table__in=visible_tables(school, Kind.NOMINAL)).values_list(

@@ -226,6 +226,16 @@ def cj_session_fit(*, session: CJSession, only_if_stale: bool = False) -> CJSess
     return _fit(session)
 
 
+def cj_session_refit_if_due(*, session: CJSession) -> None:
+    """In an adaptive session, refit once enough comparisons have come in since the last fit
+    (ten, or half the scripts), so that the next pairs are chosen from a fresh scale."""
+    if not session.adaptive:
+        return
+    session.refresh_from_db(fields=["comparison_count", "fitted_comparisons"])
+    if session.comparison_count - session.fitted_comparisons >= max(10, session.script_count // 2):
+        cj_session_fit(session=session)
+
+
 @transaction.atomic
 def _fit(session: CJSession) -> CJSession:
     # Lock the session row so that two fits of one session run one after the other.

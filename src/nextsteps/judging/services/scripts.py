@@ -39,7 +39,7 @@ def _count_scripts(session: CJSession, added: int) -> None:
 
 @transaction.atomic
 def cj_scripts_upload(
-    *, session: CJSession, files: Sequence[UploadedFile], by: Any
+    *, session: CJSession, files: Sequence[UploadedFile[bytes]], by: Any
 ) -> list[Script]:
     """Add scripts from files: photos and PDFs, or .txt files of typed work.
 
@@ -80,7 +80,7 @@ def cj_scripts_upload(
     return scripts
 
 
-def _prepare_file(file: UploadedFile) -> tuple[UploadedFile, str, str, str]:
+def _prepare_file(file: UploadedFile[bytes]) -> tuple[UploadedFile[bytes], str, str, str]:
     name = file.name or "upload"
     if name.lower().endswith(".txt"):
         if (file.size or 0) > MAX_TEXT * 4:
