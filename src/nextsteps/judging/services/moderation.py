@@ -309,7 +309,7 @@ def moderation_outcome_record(
     return outcome
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def moderation_session_close(*, session: ModerationSession, by: Any) -> ModerationSession:
     """Close the session: no more ratings or outcomes; moderators see the agreed levels."""
     _check_open(session)
