@@ -304,18 +304,6 @@ def hod_department_ids(user: Any, school: School) -> set[int]:
     }
 
 
-def results_departments(user: Any, school: School) -> set[int] | None:
-    """Whose subjects' exam results the user may analyse: None (every subject) for
-    whole-school staff and trust leaders, a head of department's own departments, else 404."""
-    mark_asked()
-    if sees_whole_school(user, school):
-        return None
-    departments = hod_department_ids(user, school)
-    if not departments:
-        raise Http404("Not found")
-    return departments
-
-
 def departments_for(user: Any, school: School) -> QuerySet[Department]:
     """Departments whose assessment policy work the user may read: every department for
     whole-school staff, a head of department's own departments, none for anyone else."""
@@ -626,74 +614,6 @@ def school_member(user: Any, school: School) -> None:
     mark_asked()
     if not roles_in(user, school) and not _leads_trust_of(user, school):
         raise Http404("Not found")
-
-
-# ---------------------------------------------------------------------------- judging
-
-JudgingSession = TypeVar("JudgingSession", bound=Any)
-
-
-def organises_judging(user: Any, school: School, department_id: int | None) -> bool:
-    """Senior leaders organise moderation and comparative judgement for the school; a head
-    of department for their department."""
-    if Role.LEADER in roles_in(user, school) or _leads_trust_of(user, school):
-        return True
-    return department_id is not None and department_id in hod_department_ids(user, school)
-
-
-def require_judging_organiser(user: Any, school: School) -> None:
-    """A senior leader or a head of department (who may set up sessions), else 404."""
-    mark_asked()
-    if not (organises_judging(user, school, None) or hod_department_ids(user, school)):
-        refuse(user, school)
-
-
-def judging_sessions_for(
-    user: Any, school: School, sessions: QuerySet[JudgingSession]
-) -> QuerySet[JudgingSession]:
-    """Sessions the user organises, or was invited to as a moderator or judge.
-
-    The model names the relation to its invited staff in `participants`. Pupils, parents and
-    staff who were not invited see none.
-    """
-    mark_asked()
-    sessions = sessions.filter(school=school)
-    if not is_staff_in(user, school):
-        return sessions.none()
-    if organises_judging(user, school, None):
-        return sessions
-    scope = Q(department_id__in=hod_department_ids(user, school))
-    staff_id = _staff_id(user)
-    if staff_id is not None:
-        scope |= Q(**{f"{sessions.model.participants}__staff_id": staff_id})
-    return sessions.filter(scope).distinct()
-
-
-def access_judging_session(
-    user: Any,
-    school: School,
-    sessions: QuerySet[JudgingSession],
-    session_id: int,
-    *,
-    organise: bool = False,
-) -> JudgingSession:
-    """A session the user may see (with organise, one they run), else 404."""
-    mark_asked()
-    session = judging_sessions_for(user, school, sessions).filter(pk=session_id).first()
-    if session is None:
-        raise Http404("No such session")
-    if organise and not organises_judging(user, school, session.department_id):
-        raise Http404("No such session")
-    return session
-
-
-def judging_participant(user: Any, session: Any) -> Any | None:
-    """The user's place in the session as a moderator or judge, or None if not invited."""
-    mark_asked()
-    staff_id = _staff_id(user)
-    if staff_id is None:
-        return None
-    return getattr(session, session.participants).filter(staff_id=staff_id).first()
 
 
 # ---------------------------------------------------------------------------- permission policies

@@ -44,7 +44,7 @@ def test_progress8_is_the_kernels_for_a_hand_built_cohort(
     response = Client().get(api(cast.secondary.urn, f"progress/p8/{HAND_YEAR}"), **bearer("leader"))
     assert response.status_code == 200, response.content
     body = response.json()
-    assert body["table"]["source"] == ReferenceTable.Source.UPLOAD
+    assert body["table"]["source"] == ReferenceTable.TableSource.UPLOAD
     # Worked by hand: +0.4, −0.2, +0.6, +0.4, +1.05, +0.1, −0.5 over 7 pupils = +0.26.
     headline = body["school"]["progress8"]
     assert (headline["n"], headline["score"], headline["band"]) == (7, 0.26, "average")

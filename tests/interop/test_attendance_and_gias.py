@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from nextsteps.interop.kernels.gias import read_establishments
-from nextsteps.interop.kernels.problems import ImportProblems
+from nextsteps.people.kernels.problems import ImportProblems
 from nextsteps.people.models import Attendance, Pupil
 from nextsteps.schools.models import RegisteredEstablishment, School
 from nextsteps.schools.services import NoPhase, school_from_register

@@ -16,8 +16,8 @@ from nextsteps.interop.ctf_export import ctf_export
 from nextsteps.interop.ctf_import import ctf_import
 from nextsteps.interop.kernels.ctf import parse_ctf
 from nextsteps.interop.kernels.ctf_rules import CtfRulesError, ctf_rules, load_rules
-from nextsteps.interop.kernels.problems import ImportProblems, ProblemList
 from nextsteps.interop.models import ImportRun, KeyStageResult
+from nextsteps.people.kernels.problems import ImportProblems, ProblemList
 from nextsteps.people.models import Pupil
 from nextsteps.people.upn import upn_make
 from nextsteps.schools.models import School

@@ -22,7 +22,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from nextsteps.interop.ctf_import import ctf_import
-from nextsteps.interop.kernels.problems import IdentityConflicts
 from nextsteps.interop.models import ImportRun, KeyStageResult
 from nextsteps.interop.oneroster import Source
 from nextsteps.interop.oneroster_export import oneroster_export, oneroster_zip
@@ -31,6 +30,7 @@ from nextsteps.interop.sample import oneroster_sample, sample_upn
 from nextsteps.interop.sheets import read_table
 from nextsteps.interop.sheets_import import sheet_import
 from nextsteps.markbook.models import Judgement
+from nextsteps.people.kernels.problems import IdentityConflicts
 from nextsteps.people.models import Pupil
 from nextsteps.people.upn import upn_make
 from nextsteps.schools.models import School

@@ -8,12 +8,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nextsteps.interop.ctf_import import ctf_import
-from nextsteps.interop.kernels.problems import ImportProblems
 from nextsteps.interop.oneroster import Source
 from nextsteps.interop.oneroster_import import oneroster_import
 from nextsteps.interop.sample import oneroster_sample
 from nextsteps.interop.sheets import read_table
 from nextsteps.interop.sheets_import import sheet_import
+from nextsteps.people.kernels.problems import ImportProblems
 from nextsteps.schools.models import School
 
 BASE = oneroster_sample(urn=990101, pupils=4, teachers=2, classes=2, version="1.2")

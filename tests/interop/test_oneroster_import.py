@@ -9,11 +9,11 @@ import pytest
 
 from nextsteps.accounts.models import Membership
 from nextsteps.filereading import Unreadable
-from nextsteps.interop.kernels.problems import ImportProblems
 from nextsteps.interop.models import SourcedId
 from nextsteps.interop.oneroster import Source
 from nextsteps.interop.oneroster_import import oneroster_import
 from nextsteps.interop.sample import oneroster_sample, sample_upn
+from nextsteps.people.kernels.problems import ImportProblems
 from nextsteps.people.models import Guardian, GuardianLink, Pupil, Staff
 from nextsteps.schools.models import School
 from nextsteps.teaching.models import Class, ClassStaff, Enrolment

@@ -17,11 +17,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from nextsteps.interop.kernels.problems import ImportProblems
 from nextsteps.interop.models import SourcedId
 from nextsteps.interop.oneroster import Source
 from nextsteps.interop.oneroster_import import oneroster_import, parse_urn_options
 from nextsteps.interop.sample import sample_upn
+from nextsteps.people.kernels.problems import ImportProblems
 from nextsteps.people.models import Pupil
 from nextsteps.schools.models import School
 from nextsteps.teaching.models import Class

@@ -16,10 +16,10 @@ from openpyxl import Workbook
 from nextsteps.assessments import demo, selectors
 from nextsteps.assessments.models import Assessment, Mark
 from nextsteps.assessments.services import QuestionRow, assessment_create
-from nextsteps.interop.kernels.problems import ImportProblems
 from nextsteps.interop.models import ImportRun
 from nextsteps.interop.sheets import read_table
 from nextsteps.interop.sheets_marks import marks_sheet_import
+from nextsteps.people.kernels.problems import ImportProblems
 from nextsteps.people.models import Pupil
 from nextsteps.people.upn import upn_make
 from nextsteps.teaching.models import Class

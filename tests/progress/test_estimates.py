@@ -20,7 +20,12 @@ from nextsteps.progress.kernels.estimates import (
     z_limit,
 )
 from nextsteps.progress.kernels.measures import progress8
-from nextsteps.progress.kernels.tables import read_caps, read_national_sd, read_p8_estimates
+from nextsteps.progress.kernels.tables import (
+    DATA_DIR,
+    read_caps,
+    read_national_sd,
+    read_p8_estimates,
+)
 from tests.progress.progress_helpers import floats, hand_table, write
 
 
@@ -143,7 +148,7 @@ def test_population_scored_against_its_own_estimates_averages_about_zero() -> No
 
 
 def test_the_dfe_2024_bands_can_be_reused() -> None:
-    dfe = read_p8_estimates(Path(report.__file__).parents[1] / "data/progress8_estimates_2024.csv")
+    dfe = read_p8_estimates(DATA_DIR / "progress8_estimates_2024.csv")
     result = population_estimates(floats(104.5), population([], [50]), dfe.bands, dfe.pags)
 
     assert result.table.values["attainment8"][18] == 50  # PAG 19

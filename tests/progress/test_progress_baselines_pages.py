@@ -220,7 +220,7 @@ def test_trust_estimates_are_refused_for_a_cohort_without_a_ks2_baseline(cast: C
 
 
 def cast_bands(cast: Cast) -> int:
-    return ReferenceTable.objects.get(source=ReferenceTable.Source.DFE, year=2024).pk
+    return ReferenceTable.objects.get(source=ReferenceTable.TableSource.DFE, year=2024).pk
 
 
 def test_the_pages_of_a_cohort_without_a_baseline_keep_their_query_budget(

@@ -111,11 +111,11 @@ def test_riverbend_has_provisional_estimates_for_the_leavers_with_a_ks2_baseline
 ) -> None:
     year = max(y for y in demo_ks4_years(cast) if shipped_rules().rule("progress8", y).available)
 
-    table = ReferenceTable.objects.get(source=ReferenceTable.Source.TRUST, year=year)
+    table = ReferenceTable.objects.get(source=ReferenceTable.TableSource.TRUST, year=year)
 
     assert table.trust == cast.secondary.trust
     assert table.pupils == 117
-    assert ReferenceTable.objects.filter(source=ReferenceTable.Source.TRUST).count() == 1
+    assert ReferenceTable.objects.filter(source=ReferenceTable.TableSource.TRUST).count() == 1
 
 
 def test_kingsmead_year9_has_planned_options_some_leaving_reformed_slots_empty(

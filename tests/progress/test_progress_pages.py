@@ -61,7 +61,7 @@ def test_leaders_page_shows_the_kernels_progress8_for_a_hand_built_cohort(
     response = cast.client("leader").get(p8_url(cast, HAND_YEAR))
 
     assert response.status_code == 200
-    assert response.context["table"].source == ReferenceTable.Source.UPLOAD
+    assert response.context["table"].source == ReferenceTable.TableSource.UPLOAD
     assert response.context["report"] == expected
     # Worked by hand: +0.4, −0.2, +0.6, +0.4, +1.05, +0.1, −0.5 over 7 pupils = +0.2643.
     school = response.context["report"]["school"]
@@ -153,7 +153,7 @@ def test_demo_leavers_show_progress8_against_the_dfe_2024_estimates(
     response = cast.client("leader").get(p8_url(cast, year))
 
     table = response.context["table"]
-    assert (table.source, table.year) == (ReferenceTable.Source.DFE, 2024)
+    assert (table.source, table.year) == (ReferenceTable.TableSource.DFE, 2024)
     assert response.context["report"] == expected
     assert expected["school"]["attainment8"]["n"] == 120
     others = expected["groups"]["disadvantaged"]["no"]
@@ -192,7 +192,7 @@ def test_chart_is_an_accessible_svg_with_no_script_or_inline_style(cast: Cast) -
 
 def test_choosing_the_trusts_provisional_estimates(cast: Cast) -> None:
     year = demo_year()
-    provisional = ReferenceTable.objects.get(source=ReferenceTable.Source.TRUST, year=year)
+    provisional = ReferenceTable.objects.get(source=ReferenceTable.TableSource.TRUST, year=year)
 
     response = cast.client("leader").get(p8_url(cast, year) + f"?table={provisional.pk}")
 
@@ -238,7 +238,7 @@ def test_a_year_without_results_is_not_found(cast: Cast) -> None:
 
 def test_another_schools_uploaded_table_cannot_be_opened(cast: Cast) -> None:
     build_p8_cohort(cast.secondary)
-    table = ReferenceTable.objects.get(source=ReferenceTable.Source.UPLOAD, year=HAND_YEAR)
+    table = ReferenceTable.objects.get(source=ReferenceTable.TableSource.UPLOAD, year=HAND_YEAR)
     urn = cast.primary.urn
 
     assert (

@@ -27,12 +27,12 @@ from tests.progress.progress_db import HAND_YEAR, build_p8_cohort, p8_cli_file, 
 from tests.progress.progress_helpers import HAND_ESTIMATES, HAND_SD
 
 Kind = ReferenceTable.Kind
-Source = ReferenceTable.Source
+TableSource = ReferenceTable.TableSource
 
 
 @pytest.mark.parametrize("year", [2022, 2023, 2024])
 def test_shipped_dfe_tables_are_in_the_database_exactly(cast: Cast, year: int) -> None:
-    table = ReferenceTable.objects.get(kind=Kind.PROGRESS8, source=Source.DFE, year=year)
+    table = ReferenceTable.objects.get(kind=Kind.PROGRESS8, source=TableSource.DFE, year=year)
     stored, floors = selectors.group_table(list(table.groups.all()), A8_COLUMNS)
     shipped = read_p8_estimates(DATA_DIR / f"progress8_estimates_{year}.csv")
 
@@ -95,7 +95,7 @@ def test_the_tables_page_shows_a_bad_files_problem(cast: Cast) -> None:
     assert response.status_code == 200
     assert "estimates.csv, line 4, column ks2_mean_above" in response.content.decode()
     assert "(an overlap)" in response.content.decode()
-    assert not ReferenceTable.objects.filter(source=Source.UPLOAD).exists()
+    assert not ReferenceTable.objects.filter(source=TableSource.UPLOAD).exists()
 
 
 def test_a_schools_own_table_replaces_its_earlier_one_and_is_its_alone(cast: Cast) -> None:
@@ -108,7 +108,7 @@ def test_a_schools_own_table_replaces_its_earlier_one_and_is_its_alone(cast: Cas
             by=cast.user("leader"),
         )
 
-    assert ReferenceTable.objects.filter(source=Source.UPLOAD).count() == 1
+    assert ReferenceTable.objects.filter(source=TableSource.UPLOAD).count() == 1
     assert table.groups.get(pag=3).values["attainment8"] == 61
     own = list(selectors.visible_tables(cast.secondary, Kind.PROGRESS8))
     assert table in own
@@ -118,9 +118,9 @@ def test_a_schools_own_table_replaces_its_earlier_one_and_is_its_alone(cast: Cas
 
 
 def test_choosing_a_table_for_a_cohort() -> None:
-    dfe_2023 = ReferenceTable(pk=1, kind=Kind.PROGRESS8, source=Source.DFE, year=2023)
-    dfe_2024 = ReferenceTable(pk=2, kind=Kind.PROGRESS8, source=Source.DFE, year=2024)
-    trust_2026 = ReferenceTable(pk=3, kind=Kind.PROGRESS8, source=Source.TRUST, year=2026)
+    dfe_2023 = ReferenceTable(pk=1, kind=Kind.PROGRESS8, source=TableSource.DFE, year=2023)
+    dfe_2024 = ReferenceTable(pk=2, kind=Kind.PROGRESS8, source=TableSource.DFE, year=2024)
+    trust_2026 = ReferenceTable(pk=3, kind=Kind.PROGRESS8, source=TableSource.TRUST, year=2026)
     tables = [trust_2026, dfe_2024, dfe_2023]
 
     assert selectors.choose_table(tables, 2023, None) == dfe_2023
@@ -146,13 +146,13 @@ def test_a_schools_nominal_scores_add_a_year_to_the_shipped_ones(cast: Cast) -> 
     assert nominal[2019] == {"BLW": 71, "PKF": 73}
     assert nominal[2016]["BLW"] == 70  # the shipped years stay
     assert 2019 not in selectors.nominal_scores(cast.primary)
-    assert NominalScore.objects.filter(table__source=Source.UPLOAD).count() == 2
+    assert NominalScore.objects.filter(table__source=TableSource.UPLOAD).count() == 2
 
 
 def test_trust_estimates_are_the_kernels_on_the_trusts_pupils(cast: Cast, tmp_path: Path) -> None:
     year = HAND_YEAR
     pupils = build_p8_cohort(cast.secondary)
-    bands = ReferenceTable.objects.get(source=Source.UPLOAD, year=year)
+    bands = ReferenceTable.objects.get(source=TableSource.UPLOAD, year=year)
 
     table = services.trust_estimates_compute(
         school=cast.secondary, year=year, bands=bands, by=cast.user("leader")
@@ -174,7 +174,11 @@ def test_trust_estimates_are_the_kernels_on_the_trusts_pupils(cast: Cast, tmp_pa
         ],
         tmp_path,
     )
-    assert (table.source, table.trust, table.year) == (Source.TRUST, cast.secondary.trust, year)
+    assert (table.source, table.trust, table.year) == (
+        TableSource.TRUST,
+        cast.secondary.trust,
+        year,
+    )
     assert table.pupils == report["n"] == 7
     assert table.national_sd == pytest.approx(report["national_sd"])
     stored = {group.pag: group for group in table.groups.all()}
@@ -187,7 +191,7 @@ def test_trust_estimates_are_the_kernels_on_the_trusts_pupils(cast: Cast, tmp_pa
 
 
 def test_trust_estimates_need_enough_pupils(cast: Cast) -> None:
-    bands = ReferenceTable.objects.get(source=Source.DFE, year=2024)
+    bands = ReferenceTable.objects.get(source=TableSource.DFE, year=2024)
 
     # 2019: a cohort with a KS2 baseline (the rule table) and no pupils in the trust
     with pytest.raises(services.EstimatesError, match="too few pupils"):
@@ -195,14 +199,14 @@ def test_trust_estimates_need_enough_pupils(cast: Cast) -> None:
 
 
 def test_trust_estimates_are_refused_for_a_year_with_no_baseline_rule(cast: Cast) -> None:
-    bands = ReferenceTable.objects.get(source=Source.DFE, year=2024)
+    bands = ReferenceTable.objects.get(source=TableSource.DFE, year=2024)
 
     with pytest.raises(services.EstimatesError, match="for the cohort of 1999"):
         services.trust_estimates_compute(school=cast.secondary, year=1999, bands=bands, by=None)
 
 
 def test_the_demo_trusts_provisional_estimates_cap_extreme_scores(cast: Cast) -> None:
-    table = ReferenceTable.objects.get(source=Source.TRUST)
+    table = ReferenceTable.objects.get(source=TableSource.TRUST)
     floors = [g.floors["progress8"] for g in table.groups.all() if g.pupils and g.pupils > 1]
 
     assert table.pupils == Pupil.objects.filter(ks4_result__year=table.year).count() - 3
@@ -212,14 +216,14 @@ def test_the_demo_trusts_provisional_estimates_cap_extreme_scores(cast: Cast) ->
 
 def test_leader_computes_trust_estimates_from_the_page(cast: Cast) -> None:
     build_p8_cohort(cast.secondary)
-    bands = ReferenceTable.objects.get(source=Source.UPLOAD, year=HAND_YEAR)
+    bands = ReferenceTable.objects.get(source=TableSource.UPLOAD, year=HAND_YEAR)
 
     response = cast.client("leader").post(
         f"/school/{cast.secondary.urn}/progress/tables/trust/",
         {"year": HAND_YEAR, "bands": bands.pk},
     )
 
-    table = ReferenceTable.objects.get(source=Source.TRUST, year=HAND_YEAR)
+    table = ReferenceTable.objects.get(source=TableSource.TRUST, year=HAND_YEAR)
     assert response.status_code == 302
     assert response["Location"].endswith(f"/progress/p8/{HAND_YEAR}/?table={table.pk}")
     page = cast.client("leader").get(response["Location"])

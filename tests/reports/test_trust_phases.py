@@ -49,7 +49,9 @@ def test_progress8_shows_with_its_interval_as_the_schools_own_page_computes_it(
     year = max(years)
     tables = list(selectors.visible_tables(cast.secondary, ReferenceTable.Kind.PROGRESS8))
     table = trust_table(tables, year)
-    assert table is not None and table.source == ReferenceTable.Source.DFE and table.year == year
+    assert (
+        table is not None and table.source == ReferenceTable.TableSource.DFE and table.year == year
+    )
     report = selectors.progress8_report(cast.secondary, year, table)
     school = report.computed.report["school"]
     html = cast.client("trustleader").get(URL).content.decode()

@@ -13,10 +13,10 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from nextsteps import access
+from nextsteps.access import Action
 from nextsteps.api.routes import school_for
 from nextsteps.api.schemas import Id
-from nextsteps.judging.models import CJSession
+from nextsteps.judging.permissions import cj_sessions
 from nextsteps.judging.selectors.comparative import cj_report
 from nextsteps.judging.services.comparative import cj_session_fit
 
@@ -72,9 +72,7 @@ def _number(value: float | None) -> float | None:
 )
 def cj_session_report(request: HttpRequest, urn: Id, session_id: Id) -> dict[str, Any]:
     school = school_for(request, urn)
-    session = access.access_judging_session(
-        request.user, school, CJSession.objects.all(), session_id, organise=True
-    )
+    session = cj_sessions.get(request.user, school, session_id, Action.ORGANISE)
     report = cj_report(cj_session_fit(session=session, only_if_stale=True))
     sentences = report.warning_sentences
     qualifying = [

@@ -27,7 +27,7 @@ from nextsteps.api.schemas import (
     ReferenceTableOut,
 )
 from nextsteps.people.models import Pupil
-from nextsteps.progress import selectors
+from nextsteps.progress import permissions, selectors
 from nextsteps.progress.kernels import compute, ks4_analysis, options
 from nextsteps.progress.kernels.baselines import INTERNAL_ESTIMATE, BaselineRule
 from nextsteps.progress.kernels.ks4_models import shipped_models
@@ -43,7 +43,7 @@ Year = Annotated[int, Field(ge=1990, le=2100, description="A KS4 exam year or a 
 
 def _leaders_school(request: HttpRequest, urn: int) -> School:
     """Senior leaders and data managers of the school, and leaders of its trust."""
-    return access.access_school(request.user, urn, roles=access.WHOLE_SCHOOL_ROLES)
+    return permissions.leaders_school(request.user, urn)
 
 
 @router.get(
@@ -221,7 +221,7 @@ def _progress8_unavailable(
     tables = [
         t
         for t in selectors.visible_tables(school, Kind.PROGRESS8).prefetch_related("groups")
-        if t.source != ReferenceTable.Source.TRUST
+        if t.source != ReferenceTable.TableSource.TRUST
     ]
     table = selectors.choose_table(tables, year, table_id)
     if table is None or (table_id is not None and table.pk != table_id):
@@ -270,7 +270,7 @@ def _pupil_entries(report: selectors.Report) -> list[dict[str, Any]]:
 )
 def ks4_results(request: HttpRequest, urn: Id, year: Year) -> dict[str, Any]:
     school = access.access_school(request.user, urn)
-    departments = access.results_departments(request.user, school)
+    departments = permissions.results_departments(request.user, school)
     cohort, analysis = selectors.ks4_analysis_for(school, year, departments)
     if not cohort.pupils:
         raise Http404("No results for that year")

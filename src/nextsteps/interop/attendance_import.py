@@ -20,8 +20,8 @@ from django.utils.translation import gettext
 
 from nextsteps.audit.services import audit_write
 from nextsteps.filereading import Unreadable, lines
-from nextsteps.interop.kernels.problems import ImportProblems, Problem, ProblemList
 from nextsteps.interop.models import ImportRun
+from nextsteps.people.kernels.problems import ImportProblems, Problem, ProblemList
 from nextsteps.people.models import Attendance, Pupil
 from nextsteps.people.services import attendance_import_write
 from nextsteps.people.upn import UpnError, upn_clean

@@ -24,7 +24,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from nextsteps.interop.kernels.problems import IdentityConflicts, ImportProblems
+from nextsteps.people.kernels.problems import IdentityConflicts, ImportProblems
 from nextsteps.schools.models import School
 
 IMPORT_KINDS = frozenset({"oneroster", "ctf", "pupils", "classes", "enrolments", "marks"})

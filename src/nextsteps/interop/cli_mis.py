@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from nextsteps.interop.kernels.problems import ImportProblems
+from nextsteps.people.kernels.problems import ImportProblems
 
 MIS_IMPORT_KINDS = frozenset({"attendance", "gias"})
 

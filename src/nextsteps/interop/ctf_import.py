@@ -24,14 +24,14 @@ from django.utils.translation import gettext
 from nextsteps.audit.services import audit_write
 from nextsteps.interop.kernels.ctf import CtfFile, CtfPupil, parse_ctf
 from nextsteps.interop.kernels.ctf_rules import ctf_rules
-from nextsteps.interop.kernels.problems import (
+from nextsteps.interop.models import CharacteristicPeriod, ImportRun, KeyStageResult
+from nextsteps.people.kernels.identity import IdentityReport, Outcome, pupil_match
+from nextsteps.people.kernels.problems import (
     IdentityConflicts,
     ImportProblems,
     Problem,
     ProblemList,
 )
-from nextsteps.interop.models import CharacteristicPeriod, ImportRun, KeyStageResult
-from nextsteps.people.kernels.identity import IdentityReport, Outcome, pupil_match
 from nextsteps.people.models import Pupil
 from nextsteps.people.selectors import pupil_records_by_upn
 from nextsteps.people.services import pupils_import_write
@@ -282,7 +282,7 @@ def _statutory_checks(
     """Phonics marks and MTC scores into the statutory app (its checks apply; all or nothing)."""
     from nextsteps.statutory import services as statutory
     from nextsteps.statutory.kernels import rules as statutory_rules
-    from nextsteps.statutory.models import Source
+    from nextsteps.statutory.models import ResultSource
 
     rules = ctf_rules()
     phonics_rule, mtc_rule = rules.rule("phonics"), rules.rule("mtc")
@@ -309,11 +309,13 @@ def _statutory_checks(
                 mtc.append(statutory.MtcEntry(pupil, academic_year, mark, code, line=result.line))
     if phonics:
         statutory.phonics_results_record(
-            school=school, entries=phonics, source=Source.CTF, file=filename
+            school=school, entries=phonics, source=ResultSource.CTF, file=filename
         )
         summary.counts["phonics results"] += len(phonics)
     if mtc:
-        statutory.mtc_results_record(school=school, entries=mtc, source=Source.CTF, file=filename)
+        statutory.mtc_results_record(
+            school=school, entries=mtc, source=ResultSource.CTF, file=filename
+        )
         summary.counts["multiplication tables check results"] += len(mtc)
 
 

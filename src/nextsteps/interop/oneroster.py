@@ -36,7 +36,7 @@ from django.utils.translation import gettext, ngettext
 
 from nextsteps import filereading
 from nextsteps.interop.kernels.oneroster_columns import COLUMNS
-from nextsteps.interop.kernels.problems import ProblemList
+from nextsteps.people.kernels.problems import ProblemList
 
 VERSIONS = ("1.1", "1.2")
 MODES = ("bulk", "delta", "absent")

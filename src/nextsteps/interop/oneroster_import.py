@@ -32,10 +32,10 @@ from django.utils.translation import gettext
 from nextsteps.audit.services import audit_write
 from nextsteps.interop import oneroster as orr
 from nextsteps.interop.bulk import insert_rows
-from nextsteps.interop.kernels.problems import IdentityConflicts, ImportProblems, ProblemList
 from nextsteps.interop.models import ImportRun, SourcedId
 from nextsteps.interop.oneroster_people import PeopleImport
 from nextsteps.people.kernels.identity import IdentityReport
+from nextsteps.people.kernels.problems import IdentityConflicts, ImportProblems, ProblemList
 from nextsteps.schools.models import AcademicYear, School, Subject, Term
 from nextsteps.teaching.models import Class
 

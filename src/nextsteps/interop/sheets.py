@@ -17,8 +17,8 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from nextsteps import filereading
-from nextsteps.interop.kernels.problems import ProblemList
 from nextsteps.interop.oneroster import grade_to_year
+from nextsteps.people.kernels.problems import ProblemList
 
 MAX_ROWS = 100_000
 

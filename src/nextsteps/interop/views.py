@@ -24,7 +24,6 @@ from nextsteps.interop import oneroster as orr
 from nextsteps.interop import sheets
 from nextsteps.interop.ctf_export import ctf_export
 from nextsteps.interop.ctf_import import ctf_import
-from nextsteps.interop.kernels.problems import IdentityConflicts, ImportProblems, ProblemList
 from nextsteps.interop.models import ImportRun, SourcedId
 from nextsteps.interop.oneroster_export import oneroster_export, oneroster_zip
 from nextsteps.interop.oneroster_import import is_urn, log_refused, oneroster_import
@@ -32,6 +31,7 @@ from nextsteps.interop.sheets_import import KINDS, SheetSummary, sheet_import
 from nextsteps.interop.sheets_marks import KIND as MARKS
 from nextsteps.interop.sheets_marks import marks_fields, marks_sheet_import
 from nextsteps.people.kernels.identity import IdentityReport
+from nextsteps.people.kernels.problems import IdentityConflicts, ImportProblems, ProblemList
 from nextsteps.people.models import Pupil
 
 MAX_UPLOAD = 200 * 1024 * 1024

@@ -43,14 +43,14 @@ class ObjectiveField(forms.TypedChoiceField):
         return objective
 
 
-class StaffField(forms.ModelMultipleChoiceField):
+class StaffField(forms.ModelMultipleChoiceField[Staff]):
     widget = forms.CheckboxSelectMultiple
 
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.name)
 
 
-class LevelField(forms.ModelChoiceField):
+class LevelField(forms.ModelChoiceField[ScaleLevel]):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.label} ({obj.scale.name})"
 

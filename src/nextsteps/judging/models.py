@@ -61,7 +61,7 @@ class ModerationSession(TenantModel):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
-    participants = "moderators"  # the relation access.py follows to invited staff
+    participants = "moderators"  # the relation judging's permissions follow to invited staff
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -238,7 +238,7 @@ class CJSession(TenantModel):
     script_count = models.PositiveIntegerField(default=0)
     comparison_count = models.PositiveIntegerField(default=0)
 
-    participants = "judges"  # the relation access.py follows to invited staff
+    participants = "judges"  # the relation judging's permissions follow to invited staff
 
     class Meta:
         ordering = ["-created_at", "-pk"]

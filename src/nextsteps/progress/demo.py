@@ -77,14 +77,14 @@ def build_demo_data(*, primary: School, secondary: School, today: dt.date) -> No
         return
     provisional = ReferenceTable.objects.filter(
         kind=ReferenceTable.Kind.PROGRESS8,
-        source=ReferenceTable.Source.TRUST,
+        source=ReferenceTable.TableSource.TRUST,
         trust_id=secondary.trust_id,
         year=with_ks2,
     )
     if not provisional.exists():
         bands = (
             ReferenceTable.objects.filter(
-                kind=ReferenceTable.Kind.PROGRESS8, source=ReferenceTable.Source.DFE
+                kind=ReferenceTable.Kind.PROGRESS8, source=ReferenceTable.TableSource.DFE
             )
             .order_by("-year")
             .first()

@@ -251,7 +251,8 @@ def interval_half_width(entry: Mapping[str, Any]) -> float | None:
     """Half the width of a reported interval (the ± in the explanation)."""
     if entry.get("ci_low") is None or entry.get("ci_high") is None:
         return None
-    return round((entry["ci_high"] - entry["ci_low"]) / 2, 2)
+    half: float = round((entry["ci_high"] - entry["ci_low"]) / 2, 2)
+    return half
 
 
 def progress8_context(report: Report) -> dict[str, Any]:

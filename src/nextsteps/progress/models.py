@@ -152,13 +152,13 @@ class ReferenceTable(models.Model):
         KS1_KS2 = "ks1_ks2", _("KS1 to KS2 averages")
         NOMINAL = "nominal", _("KS2 nominal scores")
 
-    class Source(models.TextChoices):
+    class TableSource(models.TextChoices):
         DFE = "dfe", _("Department for Education (shipped with nextsteps)")
         UPLOAD = "upload", _("Loaded by the school")
         TRUST = "trust", _("Provisional, from the trust's own pupils")
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    source = models.CharField(_("source"), max_length=10, choices=TableSource.choices)
     year = models.PositiveSmallIntegerField(
         _("year"),
         null=True,
@@ -210,15 +210,15 @@ class ReferenceTable(models.Model):
         name = str(self.get_kind_display())
         if self.year is not None:
             name = f"{name} {self.year}"
-        if self.source == self.Source.DFE:
+        if self.source == self.TableSource.DFE:
             return _("%(name)s, DfE") % {"name": name}
-        if self.source == self.Source.TRUST:
+        if self.source == self.TableSource.TRUST:
             return _("%(name)s, provisional from %(trust)s") % {"name": name, "trust": self.trust}
         return _("%(name)s, loaded by %(school)s") % {"name": name, "school": self.school}
 
     @property
     def is_provisional(self) -> bool:
-        return self.source == self.Source.TRUST
+        return self.source == self.TableSource.TRUST
 
 
 class ReferenceGroup(models.Model):

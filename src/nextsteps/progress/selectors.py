@@ -47,7 +47,7 @@ from nextsteps.schools.models import School, Subject, Trust
 from nextsteps.teaching.models import Class, Enrolment
 
 Kind = ReferenceTable.Kind
-Source = ReferenceTable.Source
+TableSource = ReferenceTable.TableSource
 
 
 @cache
@@ -67,9 +67,9 @@ def writing_points() -> dict[str, float]:
 
 def table_scope(school: School) -> Q:
     """Tables this school may use: national, its own, and its trust's provisional ones."""
-    scope = Q(source=Source.DFE) | Q(source=Source.UPLOAD, school=school)
+    scope = Q(source=TableSource.DFE) | Q(source=TableSource.UPLOAD, school=school)
     if school.trust_id is not None:
-        scope |= Q(source=Source.TRUST, trust_id=school.trust_id)
+        scope |= Q(source=TableSource.TRUST, trust_id=school.trust_id)
     return scope
 
 
@@ -82,6 +82,34 @@ def visible_tables(school: School, kind: str) -> QuerySet[ReferenceTable]:
     )
 
 
+def tables_with_groups(school: School, kind: str) -> list[ReferenceTable]:
+    """The tables of a kind this school may use, with their prior attainment groups."""
+    return list(visible_tables(school, kind).prefetch_related("groups"))
+
+
+def national_tables(school: School) -> QuerySet[ReferenceTable]:
+    """The Progress 8 estimates the school may use other than a trust's provisional ones."""
+    return visible_tables(school, Kind.PROGRESS8).exclude(source=TableSource.TRUST)
+
+
+def national_table(school: School, table_id: int) -> ReferenceTable | None:
+    return national_tables(school).filter(pk=table_id).first()
+
+
+def table_detail(school: School, table_id: int) -> ReferenceTable | None:
+    """A table this school may use, with its groups and nominal scores, else None."""
+    return (
+        ReferenceTable.objects.filter(table_scope(school), pk=table_id)
+        .prefetch_related("groups", "nominal_scores")
+        .first()
+    )
+
+
+def model_adoption(school: School, model_id: str) -> Ks4ModelAdoption | None:
+    """The school's own setting for a KS4 model, if it made one."""
+    return Ks4ModelAdoption.objects.filter(school=school, model_id=model_id).first()
+
+
 def nominal_scores(school: School) -> dict[int, dict[str, float]]:
     """KS2 nominal scores by year: the shipped DfE table, with the school's own years on top."""
     rows = NominalScore.objects.filter(table__in=visible_tables(school, Kind.NOMINAL)).values_list(
@@ -90,8 +118,8 @@ def nominal_scores(school: School) -> dict[int, dict[str, float]]:
     by_source: dict[str, dict[int, dict[str, float]]] = {}
     for source, year, outcome, score in rows:
         by_source.setdefault(source, {}).setdefault(year, {})[outcome] = score
-    merged = dict(by_source.get(Source.DFE, {}))
-    merged.update(by_source.get(Source.UPLOAD, {}))  # a loaded year replaces the shipped one
+    merged = dict(by_source.get(TableSource.DFE, {}))
+    merged.update(by_source.get(TableSource.UPLOAD, {}))  # a loaded year replaces the shipped one
     return merged
 
 
@@ -131,15 +159,15 @@ def choose_table(
     by_id = {table.pk: table for table in tables}
     if wanted in by_id:
         return by_id[wanted]
-    national = [t for t in tables if t.source != Source.TRUST]
-    for source in (Source.UPLOAD, Source.DFE):
+    national = [t for t in tables if t.source != TableSource.TRUST]
+    for source in (TableSource.UPLOAD, TableSource.DFE):
         for table in national:
             if table.year == year and table.source == source:
                 return table
     earlier = [t for t in national if t.year is not None and t.year < year]
     if earlier:
-        return max(earlier, key=lambda t: (t.year or 0, t.source == Source.UPLOAD))
-    provisional = [t for t in tables if t.source == Source.TRUST and t.year == year]
+        return max(earlier, key=lambda t: (t.year or 0, t.source == TableSource.UPLOAD))
+    provisional = [t for t in tables if t.source == TableSource.TRUST and t.year == year]
     return provisional[0] if provisional else (tables[0] if tables else None)
 
 

@@ -48,7 +48,7 @@ from nextsteps.progress.models import (
 from nextsteps.schools.models import School
 
 Kind = ReferenceTable.Kind
-Source = ReferenceTable.Source
+TableSource = ReferenceTable.TableSource
 
 
 class EstimatesError(ValueError):
@@ -192,7 +192,7 @@ def shipped_tables_install() -> list[str]:
     return shipped.install_shipped_tables(apps)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def reference_table_load(
     *, school: School, kind: str, year: int | None, files: dict[str, TextFile], by: Any
 ) -> ReferenceTable:
@@ -216,7 +216,7 @@ def reference_table_load(
         file_name = str(files["table"])
     table, _ = ReferenceTable.objects.update_or_create(
         kind=kind,
-        source=Source.UPLOAD,
+        source=TableSource.UPLOAD,
         school=school,
         year=year,
         defaults={"file_name": file_name[:200], "loaded_by": by, "z_limit": {}, "pupils": None},
@@ -261,7 +261,7 @@ def trust_estimates_compute(
         )
     table, _ = ReferenceTable.objects.update_or_create(
         kind=Kind.PROGRESS8,
-        source=Source.TRUST,
+        source=TableSource.TRUST,
         trust=trust,
         year=year,
         defaults={
@@ -337,7 +337,7 @@ def proxy_baseline_load(
     return proxy
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def proxy_baseline_remove(*, proxy: ProxyBaseline, by: Any) -> None:
     """Stop using a school's own baseline: its scores go with it."""
     audit_write(
@@ -396,7 +396,7 @@ class Ks4ModelError(ValueError):
     """A KS4 model cannot be marked in force as asked."""
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def ks4_model_adopt(*, school: School, model_id: str, year: int, by: Any) -> Ks4ModelAdoption:
     """Mark a model (the proposed one) in force at this school from the cohort of `year`.
 
@@ -429,7 +429,7 @@ def ks4_model_adopt(*, school: School, model_id: str, year: int, by: Any) -> Ks4
     return adoption
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def ks4_model_adoption_remove(*, adoption: Ks4ModelAdoption, by: Any) -> None:
     """Go back to the models file's own statuses."""
     audit_write(

@@ -35,7 +35,7 @@ from nextsteps.progress.selectors import (
 from nextsteps.schools.models import School
 
 Kind = ReferenceTable.Kind
-Source = ReferenceTable.Source
+TableSource = ReferenceTable.TableSource
 # The dashboards' characteristics that apply to leavers. This year's attendance says nothing
 # about pupils who have left, so persistent absence is not among them.
 RESULT_GROUPS = ("disadvantaged", "sen", "eal", "female", "prior")
@@ -124,12 +124,12 @@ def trust_table(tables: Sequence[ReferenceTable], year: int) -> ReferenceTable |
     """The table to compare a trust's schools on: the year's national estimates (a school's
     own copy first), else the trust's provisional estimates for the year, else the latest
     national table before it."""
-    for source in (Source.UPLOAD, Source.DFE, Source.TRUST):
+    for source in (TableSource.UPLOAD, TableSource.DFE, TableSource.TRUST):
         for table in tables:
             if table.year == year and table.source == source:
                 return table
-    earlier = [t for t in tables if t.source != Source.TRUST and (t.year or 0) < year]
-    return max(earlier, key=lambda t: (t.year or 0, t.source == Source.UPLOAD), default=None)
+    earlier = [t for t in tables if t.source != TableSource.TRUST and (t.year or 0) < year]
+    return max(earlier, key=lambda t: (t.year or 0, t.source == TableSource.UPLOAD), default=None)
 
 
 @dataclass(frozen=True)

@@ -20,11 +20,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from nextsteps import access, filereading
-from nextsteps.progress import explain, ks4_explain, selectors, services
+from nextsteps.progress import explain, ks4_explain, permissions, selectors, services
 from nextsteps.progress.kernels import compute, options
 from nextsteps.progress.kernels.ks4_models import shipped_models
 from nextsteps.progress.kernels.tables import InputError, TextFile
-from nextsteps.progress.models import Ks4ModelAdoption, ReferenceTable
+from nextsteps.progress.models import ReferenceTable
 from nextsteps.progress.uploads import UploadErrors
 from nextsteps.schools.models import School
 
@@ -34,7 +34,7 @@ FILE_ATTRS = {"class": "form-control", "accept": ".csv,text/csv"}
 
 def _leaders_school(request: HttpRequest, urn: int) -> School:
     """Senior leaders and data managers of the school, and leaders of its trust."""
-    return access.access_school(request.user, urn, roles=access.WHOLE_SCHOOL_ROLES)
+    return permissions.leaders_school(request.user, urn)
 
 
 def _int(value: str | None) -> int | None:
@@ -111,9 +111,9 @@ def _progress8_figures(
         if proxy is None:
             attainment, basics = selectors.ks4_summary(school, year)
             return context | {"attainment8": attainment, "basics": basics}
-    tables = list(selectors.visible_tables(school, Kind.PROGRESS8).prefetch_related("groups"))
+    tables = selectors.tables_with_groups(school, Kind.PROGRESS8)
     if proxy is not None:  # the estimates of a year with a KS2 baseline, never a trust's
-        tables = [t for t in tables if t.source != ReferenceTable.Source.TRUST]
+        tables = [t for t in tables if t.source != ReferenceTable.TableSource.TRUST]
     table = selectors.choose_table(tables, year, _int(request.GET.get("table")))
     context |= {"tables": tables, "table": table}
     if table is not None:
@@ -191,7 +191,7 @@ def ks1_ks2_page(request: HttpRequest, urn: int, year: int) -> HttpResponse:
     }
     if not baseline.available:  # attainment only: no table is offered or chosen
         return render(request, "progress/ks1_ks2.html", context)
-    tables = list(selectors.visible_tables(school, Kind.KS1_KS2).prefetch_related("groups"))
+    tables = selectors.tables_with_groups(school, Kind.KS1_KS2)
     exact = [t for t in tables if t.year == year]
     wanted = _int(request.GET.get("table"))
     table = next((t for t in tables if t.pk == wanted), exact[0] if exact else None)
@@ -210,8 +210,7 @@ def ks1_ks2_page(request: HttpRequest, urn: int, year: int) -> HttpResponse:
 def ks4_analysis_page(request: HttpRequest, urn: int, year: int) -> HttpResponse:
     """A KS4 cohort's results: Attainment 8, Basics, grades and residuals by subject, group
     and class. Leaders see every subject; a head of department their department's."""
-    school = access.access_school(request.user, urn)
-    departments = access.results_departments(request.user, school)
+    school, departments = permissions.results_school(request.user, urn)
     cohort, analysis = selectors.ks4_analysis_for(school, year, departments)
     if not cohort.pupils:
         raise Http404("No results for that year")
@@ -250,8 +249,7 @@ def ks4_analysis_page(request: HttpRequest, urn: int, year: int) -> HttpResponse
 def ks4_year11_page(request: HttpRequest, urn: int) -> HttpResponse:
     """The current Year 11's working-at grades from assessment points, for the year group and
     its groups: no pupil's figure and no prediction."""
-    school = access.access_school(request.user, urn)
-    departments = access.results_departments(request.user, school)
+    school, departments = permissions.results_school(request.user, urn)
     if school.phase == School.Phase.PRIMARY:
         raise Http404("Year 11 is at secondary schools")
     board = selectors.year11_working_at(school, departments)
@@ -414,16 +412,12 @@ def reference_tables(request: HttpRequest, urn: int) -> HttpResponse:
             "school": school,
             "form": form,
             "problem": problem,
-            "tables": list(selectors.visible_tables(school, Kind.PROGRESS8).select_related("trust"))
+            "tables": list(selectors.visible_tables(school, Kind.PROGRESS8))
             + list(selectors.visible_tables(school, Kind.KS1_KS2))
             + list(selectors.visible_tables(school, Kind.NOMINAL)),
             # provisional estimates are for cohorts with a KS2 baseline only
             "p8_cohorts": [c for c in selectors.progress8_cohorts(school) if c.available],
-            "national": list(
-                selectors.visible_tables(school, Kind.PROGRESS8).exclude(
-                    source=ReferenceTable.Source.TRUST
-                )
-            ),
+            "national": list(selectors.national_tables(school)),
         },
     )
 
@@ -432,11 +426,7 @@ def reference_tables(request: HttpRequest, urn: int) -> HttpResponse:
 @require_GET
 def reference_table_detail(request: HttpRequest, urn: int, table_id: int) -> HttpResponse:
     school = _leaders_school(request, urn)
-    table = (
-        ReferenceTable.objects.filter(selectors.table_scope(school), pk=table_id)
-        .prefetch_related("groups", "nominal_scores")
-        .first()
-    )
+    table = selectors.table_detail(school, table_id)
     if table is None:
         raise Http404("No such table")
     return render(request, "progress/table_detail.html", {"school": school, "table": table})
@@ -447,10 +437,7 @@ def reference_table_detail(request: HttpRequest, urn: int, table_id: int) -> Htt
 def trust_estimates(request: HttpRequest, urn: int) -> HttpResponse:
     school = _leaders_school(request, urn)
     year = _int(request.POST.get("year"))
-    national = selectors.visible_tables(school, Kind.PROGRESS8).exclude(
-        source=ReferenceTable.Source.TRUST
-    )
-    bands = national.filter(pk=_int(request.POST.get("bands")) or 0).first()
+    bands = selectors.national_table(school, _int(request.POST.get("bands")) or 0)
     if year is None or bands is None:
         messages.error(request, _("Choose the KS4 year and the table whose groups to use."))
         return redirect("progress_tables", urn=school.urn)
@@ -623,9 +610,7 @@ def ks4_model_adopt(request: HttpRequest, urn: int) -> HttpResponse:
 @require_POST
 def ks4_model_adoption_remove(request: HttpRequest, urn: int) -> HttpResponse:
     school = _leaders_school(request, urn)
-    adoption = Ks4ModelAdoption.objects.filter(
-        school=school, model_id=request.POST.get("model_id", "")
-    ).first()
+    adoption = selectors.model_adoption(school, request.POST.get("model_id", ""))
     if adoption is None:
         raise Http404("No such setting")
     services.ks4_model_adoption_remove(adoption=adoption, by=request.user)

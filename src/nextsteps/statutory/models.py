@@ -30,7 +30,9 @@ ACADEMIC_YEAR_LENGTH = 7  # "2024/25"
 REASON_LENGTH = 2
 
 
-class Source(models.TextChoices):
+class ResultSource(models.TextChoices):
+    """Where a statutory result came from: entered on its page, or read from a CTF."""
+
     ENTRY = "entry", _("Entered in nextsteps")
     CTF = "ctf", _("Common Transfer File")
 
@@ -45,7 +47,7 @@ class PhonicsResult(TenantModel):
     not_taken = models.CharField(
         _("reason not taken"), max_length=REASON_LENGTH, blank=True, default=""
     )
-    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    source = models.CharField(_("source"), max_length=10, choices=ResultSource.choices)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -153,7 +155,7 @@ class MtcResult(TenantModel):
     not_taken = models.CharField(
         _("reason not taken"), max_length=REASON_LENGTH, blank=True, default=""
     )
-    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    source = models.CharField(_("source"), max_length=10, choices=ResultSource.choices)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -188,7 +190,7 @@ class BaselineRecord(TenantModel):
     not_administered = models.CharField(
         _("reason not administered"), max_length=REASON_LENGTH, blank=True, default=""
     )
-    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    source = models.CharField(_("source"), max_length=10, choices=ResultSource.choices)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

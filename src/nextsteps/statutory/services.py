@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from nextsteps.audit.services import audit_write, snapshot
 from nextsteps.i18n import translate as _
-from nextsteps.interop.kernels.problems import ImportProblems, Problem
+from nextsteps.people.kernels.problems import ImportProblems, Problem
 from nextsteps.people.models import Pupil
 from nextsteps.schools.models import School
 from nextsteps.statutory.kernels import rules
@@ -34,7 +34,7 @@ from nextsteps.statutory.models import (
     PhonicsResult,
     PhonicsThreshold,
     PhonicsWord,
-    Source,
+    ResultSource,
 )
 
 
@@ -160,8 +160,8 @@ class _Checker:
 
 
 def _source(value: str) -> str:
-    if value not in Source.values:
-        raise ValueError(f"source must be one of {', '.join(Source.values)}, not {value!r}")
+    if value not in ResultSource.values:
+        raise ValueError(f"source must be one of {', '.join(ResultSource.values)}, not {value!r}")
     return value
 
 
@@ -261,7 +261,7 @@ def phonics_result_record(
     mark: int | str | None = None,
     not_taken: str = "",
     items: Sequence[ItemMark] | None = None,
-    source: str = Source.ENTRY,
+    source: str = ResultSource.ENTRY,
     by: Any = None,
 ) -> PhonicsResult:
     """One pupil's phonics result (the same checks and write as a whole class's)."""
@@ -404,7 +404,7 @@ def mtc_result_record(
     academic_year: str,
     score: int | str | None = None,
     not_taken: str = "",
-    source: str = Source.ENTRY,
+    source: str = ResultSource.ENTRY,
     by: Any = None,
 ) -> MtcResult:
     """One pupil's statutory MTC result (the same checks and write as a class's)."""
@@ -485,7 +485,7 @@ def baseline_record(
     academic_year: str,
     administered_on: dt.date | None = None,
     not_administered: str = "",
-    source: str = Source.ENTRY,
+    source: str = ResultSource.ENTRY,
     by: Any = None,
 ) -> BaselineRecord:
     """One pupil's Reception baseline record (the same checks and write as a class's)."""

@@ -18,12 +18,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from nextsteps import access
+from nextsteps.access import Action
 from nextsteps.next_page import next_page
 from nextsteps.schools.models import School
 from nextsteps.statutory import permissions, selectors, services
 from nextsteps.statutory.kernels import rules
 from nextsteps.statutory.kernels.rules import ItemMark
-from nextsteps.statutory.models import Source
+from nextsteps.statutory.models import ResultSource
 from nextsteps.statutory.services import (
     BaselineEntry,
     MtcEntry,
@@ -38,6 +39,10 @@ def _reasons(check: str) -> list[rules.Reason]:
     return list(rules.shipped_reasons()[check].values())
 
 
+def _classes(request: HttpRequest, school: School, check: str) -> list[Class]:
+    return list(permissions.check_classes[check].scope(request.user, school, Action.VIEW))
+
+
 @access.signed_in
 @require_http_methods(["GET"])
 def statutory_home(request: HttpRequest, urn: int) -> HttpResponse:
@@ -46,9 +51,9 @@ def statutory_home(request: HttpRequest, urn: int) -> HttpResponse:
     context: dict[str, Any] = {
         "school": school,
         "whole_school": whole_school,
-        "phonics_classes": permissions.classes_for_check(request.user, school, "phonics"),
-        "mtc_classes": permissions.classes_for_check(request.user, school, "mtc"),
-        "baseline_classes": permissions.classes_for_check(request.user, school, "baseline"),
+        "phonics_classes": _classes(request, school, "phonics"),
+        "mtc_classes": _classes(request, school, "mtc"),
+        "baseline_classes": _classes(request, school, "baseline"),
     }
     if whole_school:
         context["summary"] = selectors.school_summary(school)
@@ -84,15 +89,21 @@ def phonics_threshold(request: HttpRequest, urn: int) -> HttpResponse:
 
 def _class(request: HttpRequest, urn: int, check: str, class_id: int) -> tuple[School, Class]:
     school = permissions.school_for_staff(request.user, urn)
-    return school, permissions.check_class(request.user, school, check, class_id)
+    return school, permissions.check_classes[check].get(request.user, school, class_id)
+
+
+def _recording(
+    request: HttpRequest, school: School, check: str, teaching_class: Class
+) -> permissions.Recording:
+    return permissions.check_classes[check].recording(request.user, school, teaching_class)
 
 
 @access.signed_in
 @require_http_methods(["GET", "POST"])
 def phonics_class(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
     school, teaching_class = _class(request, urn, "phonics", class_id)
-    allowed = permissions.recordable(request.user, school, teaching_class)
-    view = selectors.phonics_class(teaching_class, allowed)
+    recording = _recording(request, school, "phonics", teaching_class)
+    view = selectors.phonics_class(teaching_class, recording.pupils)
     problems: list[str] = []
     invalid: set[str] = set()
     if request.method == "POST":
@@ -109,7 +120,7 @@ def phonics_class(request: HttpRequest, urn: int, class_id: int) -> HttpResponse
                 )
         try:
             services.phonics_results_record(
-                school=school, entries=entries, source=Source.ENTRY, by=request.user
+                school=school, entries=entries, source=ResultSource.ENTRY, by=request.user
             )
         except StatutoryProblems as error:
             problems = [str(p) for p in error.problems]
@@ -126,7 +137,7 @@ def phonics_class(request: HttpRequest, urn: int, class_id: int) -> HttpResponse
             "problems": problems,
             "invalid": invalid,
             "reasons": _reasons("phonics"),
-            "can_record": allowed is None or bool(allowed),
+            "can_record": recording.any,
             "whole_school": permissions.sees_school(request.user, school),
         },
     )
@@ -137,8 +148,9 @@ def phonics_class(request: HttpRequest, urn: int, class_id: int) -> HttpResponse
 def phonics_pupil(request: HttpRequest, urn: int, class_id: int, pupil_id: int) -> HttpResponse:
     """A pupil's 40 words marked one by one; the mark is the number read correctly."""
     school, teaching_class = _class(request, urn, "phonics", class_id)
-    pupil = access.access_class_pupil(
-        request.user, teaching_class, pupil_id, write=request.method == "POST"
+    action = Action.CHANGE if request.method == "POST" else Action.VIEW
+    pupil = permissions.check_classes["phonics"].pupil(
+        request.user, teaching_class, pupil_id, action
     )
     year = teaching_class.academic_year.name
     words = selectors.phonics_words(school, year)
@@ -188,8 +200,8 @@ def phonics_words(request: HttpRequest, urn: int, class_id: int) -> HttpResponse
     """The school's notes of the year's 40 words (real or pseudo; the word and grapheme are
     optional), typed from its own copy of the check, for item-level marking and gap analysis."""
     school, teaching_class = _class(request, urn, "phonics", class_id)
-    allowed = permissions.recordable(request.user, school, teaching_class)
-    if request.method == "POST" and allowed is not None:
+    recording = _recording(request, school, "phonics", teaching_class)
+    if request.method == "POST" and not recording.whole_class:
         raise Http404("Only the class's teachers and leaders keep the word list")
     year = teaching_class.academic_year.name
     problems: list[str] = []
@@ -222,7 +234,7 @@ def phonics_words(request: HttpRequest, urn: int, class_id: int) -> HttpResponse
             "teaching_class": teaching_class,
             "academic_year": year,
             "problems": problems,
-            "can_record": allowed is None,
+            "can_record": recording.whole_class,
             "rows": [(p, words.get(p)) for p in range(1, rules.PHONICS_WORDS + 1)],
         },
     )
@@ -235,8 +247,8 @@ def phonics_words(request: HttpRequest, urn: int, class_id: int) -> HttpResponse
 @require_http_methods(["GET", "POST"])
 def mtc_class(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
     school, teaching_class = _class(request, urn, "mtc", class_id)
-    allowed = permissions.recordable(request.user, school, teaching_class)
-    view = selectors.mtc_class(teaching_class, allowed)
+    recording = _recording(request, school, "mtc", teaching_class)
+    view = selectors.mtc_class(teaching_class, recording.pupils)
     problems: list[str] = []
     invalid: set[str] = set()
     if request.method == "POST":
@@ -249,7 +261,7 @@ def mtc_class(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
                 entries.append(MtcEntry(row.pupil, view.academic_year, score, reason))
         try:
             services.mtc_results_record(
-                school=school, entries=entries, source=Source.ENTRY, by=request.user
+                school=school, entries=entries, source=ResultSource.ENTRY, by=request.user
             )
         except StatutoryProblems as error:
             problems = [str(p) for p in error.problems]
@@ -266,7 +278,7 @@ def mtc_class(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
             "problems": problems,
             "invalid": invalid,
             "reasons": _reasons("mtc"),
-            "can_record": allowed is None or bool(allowed),
+            "can_record": recording.any,
         },
     )
 
@@ -278,8 +290,8 @@ def mtc_class(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def baseline_class(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
     school, teaching_class = _class(request, urn, "baseline", class_id)
-    allowed = permissions.recordable(request.user, school, teaching_class)
-    rows = selectors.baseline_class(teaching_class, allowed)
+    recording = _recording(request, school, "baseline", teaching_class)
+    rows = selectors.baseline_class(teaching_class, recording.pupils)
     year = teaching_class.academic_year.name
     problems: list[str] = []
     if request.method == "POST":
@@ -309,7 +321,7 @@ def baseline_class(request: HttpRequest, urn: int, class_id: int) -> HttpRespons
             if problems:
                 raise StatutoryProblems([])
             services.baseline_records_record(
-                school=school, entries=entries, source=Source.ENTRY, by=request.user
+                school=school, entries=entries, source=ResultSource.ENTRY, by=request.user
             )
         except StatutoryProblems as error:
             problems += [str(p) for p in error.problems]
@@ -326,7 +338,7 @@ def baseline_class(request: HttpRequest, urn: int, class_id: int) -> HttpRespons
             "rows": rows,
             "problems": problems,
             "reasons": _reasons("baseline"),
-            "can_record": allowed is None or bool(allowed),
+            "can_record": recording.any,
             "administered": sum(1 for r in rows if r.record and r.record.administered_on),
             "today": timezone.localdate(),
         },

@@ -3,7 +3,8 @@
 Built from the access core: senior leaders and data managers see every Year 6 class of their
 school; a teacher sees the Year 6 classes they teach (not a teaching assistant, not a head of
 department by subject). Pupils and parents see nothing here. A class of another year group is
-not found: the assessment is for the end-of-KS2 judgement only.
+not found: the assessment is for the end-of-KS2 judgement only. Whoever sees a class judges
+its pupils' writing (`Action.VIEW` and `Action.CHANGE` answer alike).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from nextsteps import access
+from nextsteps.access import Action, Policy
 from nextsteps.people.models import Pupil
 from nextsteps.schools.models import School
 from nextsteps.teaching.models import Class, ClassStaff
@@ -21,15 +23,44 @@ from nextsteps.writing.kernels import rules
 from nextsteps.writing.models import Piece, Weakness
 
 
+class WritingClassPolicy(Policy[Class]):
+    """The end-of-KS2 classes a person judges writing in."""
+
+    model = Class
+    noun = "Year 6 class"
+    actions = frozenset({Action.VIEW, Action.CHANGE})
+
+    def scope(self, user: Any, school: School, action: Action = Action.VIEW) -> QuerySet[Class]:
+        self.check_action(action)
+        year_groups = {framework.year_group for framework in rules.shipped_frameworks()}
+        scope = (
+            access.classes_for(user, school)
+            .filter(year_group__in=year_groups)
+            .select_related("academic_year")
+        )
+        if access.sees_whole_school(user, school):
+            return scope
+        return scope.filter(
+            staff_links__staff__user=user, staff_links__role=ClassStaff.Role.TEACHER
+        ).distinct()
+
+
+writing_classes = WritingClassPolicy()
+
+
 def classes(user: Any, school: School) -> QuerySet[Class]:
     """The end-of-KS2 classes this person may judge writing in."""
-    year_groups = {framework.year_group for framework in rules.shipped_frameworks()}
-    scope = access.classes_for(user, school).filter(year_group__in=year_groups)
-    if access.sees_whole_school(user, school):
-        return scope
-    return scope.filter(
-        staff_links__staff__user=user, staff_links__role=ClassStaff.Role.TEACHER
-    ).distinct()
+    return writing_classes.scope(user, school, Action.VIEW)
+
+
+def leads(user: Any, school: School) -> bool:
+    """Senior leaders and data managers (and trust leaders), who also import the statements."""
+    return access.sees_whole_school(user, school)
+
+
+def member_school(user: Any, urn: int) -> School:
+    """The school, for anyone with a role in it (a class page then asks `get_class`)."""
+    return access.access_school(user, urn)
 
 
 def school_for(user: Any, urn: int) -> School:
@@ -46,13 +77,7 @@ def school_for_leaders(user: Any, urn: int) -> School:
 
 
 def get_class(user: Any, school: School, class_id: int) -> Class:
-    access.mark_asked()
-    teaching_class = (
-        classes(user, school).select_related("academic_year").filter(pk=class_id).first()
-    )
-    if teaching_class is None:
-        raise Http404("No such Year 6 class")
-    return teaching_class
+    return writing_classes.get(user, school, class_id, Action.VIEW)
 
 
 def get_pupil(user: Any, teaching_class: Class, pupil_id: int) -> Pupil:

@@ -121,7 +121,7 @@ def piece_record(
     return piece
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def piece_link(*, piece: Piece, edition: str, statement_ids: Iterable[int], by: Any) -> Piece:
     """Set which statements a piece of writing evidences."""
     statements = _statements_of(piece.school, statement_ids, edition)
@@ -182,7 +182,7 @@ def weakness_record(
     return weakness
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def weakness_withdraw(*, weakness: Weakness, by: Any) -> Weakness:
     """Withdraw a particular weakness (the row and its reason are kept)."""
     weakness.withdrawn_at = timezone.now()

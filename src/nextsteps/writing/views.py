@@ -64,7 +64,7 @@ class PieceForm(forms.Form):
 
 
 def _class_context(request: HttpRequest, urn: int, class_id: int) -> dict[str, Any]:
-    school = access.access_school(request.user, urn)
+    school = permissions.member_school(request.user, urn)
     teaching_class = permissions.get_class(request.user, school, class_id)
     year = selectors.ks2_year(teaching_class)
     try:
@@ -89,9 +89,7 @@ def _ids(values: list[str]) -> list[int]:
 @require_GET
 def writing_home(request: HttpRequest, urn: int) -> HttpResponse:
     school = permissions.school_for(request.user, urn)
-    classes: list[Class] = list(
-        permissions.classes(request.user, school).select_related("academic_year")
-    )
+    classes: list[Class] = list(permissions.classes(request.user, school))
     today = timezone.localdate()
     framework = None
     try:
@@ -106,7 +104,7 @@ def writing_home(request: HttpRequest, urn: int) -> HttpResponse:
             "classes": classes,
             "framework": framework,
             "counts": selectors.counts_of(selectors.statements(school, framework)),
-            "leader": access.sees_whole_school(request.user, school),
+            "leader": permissions.leads(request.user, school),
         },
     )
 

@@ -25,7 +25,7 @@ from defusedxml import DefusedXmlException
 
 from nextsteps.i18n import translate as _
 from nextsteps.interop.kernels.ctf_rules import CtfRules, ctf_rules
-from nextsteps.interop.kernels.problems import ProblemList
+from nextsteps.people.kernels.problems import ProblemList
 
 MAX_BYTES = 50 * 1024 * 1024
 

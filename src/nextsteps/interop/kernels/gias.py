@@ -15,7 +15,7 @@ import csv
 import io
 
 from nextsteps.i18n import translate as _
-from nextsteps.interop.kernels.problems import ImportProblems, Problem
+from nextsteps.people.kernels.problems import ImportProblems, Problem
 from nextsteps.schools.kernels.register import Establishment
 
 REQUIRED = (

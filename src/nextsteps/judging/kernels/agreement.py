@@ -141,7 +141,8 @@ def _ordinal_distance(totals: FloatArray) -> FloatArray:
     high = np.arange(len(totals))[None, :]
     first, last = np.minimum(low, high), np.maximum(low, high)
     between = cumulative[last + 1] - cumulative[first]
-    return (between - (totals[first] + totals[last]) / 2.0) ** 2
+    distances: FloatArray = (between - (totals[first] + totals[last]) / 2.0) ** 2
+    return distances
 
 
 @dataclass(frozen=True)

@@ -290,7 +290,8 @@ def _newton_step(problem: _Problem, gradient: FloatArray, p: FloatArray) -> Floa
 
     def apply(x: FloatArray) -> FloatArray:
         if not restricted:
-            return degree * x - design.adjacent(weight, x) + shift * x.sum()
+            result: FloatArray = degree * x - design.adjacent(weight, x) + shift * x.sum()
+            return result
         full[free] = x
         return (degree * full - design.adjacent(weight, full))[free]
 
@@ -367,7 +368,8 @@ def _sirt_residual(problem: _Problem, theta: FloatArray) -> FloatArray:
     p = expit(theta[design.first] - theta[design.second])
     information = design.information(p)
     constant = (problem.target.sum() - design.count.sum()) / information.sum()
-    return problem.target - design.expected(p) - constant * information
+    residual: FloatArray = problem.target - design.expected(p) - constant * information
+    return residual
 
 
 def _residual_search(
@@ -407,7 +409,8 @@ def _start(design: _Design, target: FloatArray, fixed: FloatArray | None) -> Flo
     """Logit of each script's (smoothed) proportion of wins: a start near the answer."""
     theta = logit((target + 0.5) / (design.games + 1.0))
     if fixed is None:
-        return theta - theta.mean()
+        centred: FloatArray = theta - theta.mean()
+        return centred
     known = ~np.isnan(fixed)
     theta += fixed[known].mean() - theta[known].mean()
     theta[known] = fixed[known]
@@ -522,7 +525,8 @@ def _solve_layer(
         newton = theta - excess / np.maximum(slope, 1e-300)
         inside = (newton >= low) & (newton <= high)
         theta = np.where(inside, newton, 0.5 * (low + high))
-    return theta
+    placed: FloatArray = theta
+    return placed
 
 
 # --------------------------------------------------------------------------- estimate
@@ -880,3 +884,11 @@ def grade_for(theta: float, boundaries: Sequence[Boundary]) -> str | None:
         if theta >= boundary.theta:
             grade = boundary.grade
     return grade
+
+
+def win_probability(theta: float | None, other: float | None) -> float | None:
+    """The chance the model gives a script at `theta` of beating one at `other` (None when
+    either is not placed on the scale)."""
+    if theta is None or other is None:
+        return None
+    return 1.0 / (1.0 + math.exp(-(theta - other)))

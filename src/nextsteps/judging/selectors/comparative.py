@@ -7,9 +7,10 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext
 
 from nextsteps.curriculum.models import ScaleLevel
@@ -17,6 +18,7 @@ from nextsteps.judging.kernels import bradley_terry
 from nextsteps.judging.kernels.charts import Chart, ChartPoint, scale_chart
 from nextsteps.judging.kernels.fit_warnings import FitWarning, fit_warnings
 from nextsteps.judging.models import CJSession, Comparison, Judge, Script
+from nextsteps.schools.models import School
 
 Z95 = 1.959964  # two-sided 95% normal quantile, for the interval around each script
 CHART_LIMIT = 300  # scripts drawn on the chart; the table always lists them all
@@ -375,3 +377,54 @@ def comparisons_csv_rows(session: CJSession) -> Iterable[tuple[str, str, str, fl
     ):
         loser = right if winner == left else left
         yield (f"J{judge_id}", codes[winner], codes[loser], seconds)
+
+
+def earlier_fitted_sessions(school: School, session: CJSession, limit: int = 20) -> list[CJSession]:
+    """The school's other fitted sessions, newest first (where anchors may come from)."""
+    earlier = CJSession.objects.filter(school=school, fitted_at__isnull=False).exclude(
+        pk=session.pk
+    )
+    return list(earlier.order_by("-created_at")[:limit])
+
+
+def pair_scripts(session: CJSession, ids: Sequence[int]) -> dict[int, Script]:
+    """The session's scripts with these ids, by id (a pair shown to a judge)."""
+    return {s.pk: s for s in Script.objects.filter(session=session, pk__in=ids)}
+
+
+SURPRISING = 0.2  # a result the scale gave less than a one-in-five chance
+
+
+def script_review(session: CJSession, script_id: int) -> tuple[Script, list[dict[str, Any]]] | None:
+    """One script of the session with every comparison it was in, each with the chance the
+    scale gave of its result (to look at it again); None if the session has no such script."""
+    script = (
+        Script.objects.filter(session=session, pk=script_id)
+        .select_related("pupil", "exemplar__level")
+        .first()
+    )
+    if script is None:
+        return None
+    comparisons = list(
+        Comparison.objects.filter(session=session)
+        .filter(Q(left_id=script.pk) | Q(right_id=script.pk))
+        .select_related("left", "right", "judge__staff")
+        .order_by("pk")
+    )
+    rows = []
+    for c in comparisons:
+        other = c.right if c.left_id == script.pk else c.left
+        won = c.winner_id == script.pk
+        expected = bradley_terry.win_probability(script.theta, other.theta)
+        likely = None if expected is None else (expected if won else 1.0 - expected)
+        rows.append(
+            {
+                "c": c,
+                "other": other,
+                "won": won,
+                "expected": expected,
+                "expected_loss": None if expected is None else 1.0 - expected,
+                "surprising": likely is not None and likely < SURPRISING,
+            }
+        )
+    return script, rows

@@ -642,3 +642,34 @@ def objectives_with_exemplar_counts(objectives: QuerySet[Objective]) -> list[Obj
         )
         .order_by("framework__subject__name", "framework__name", "position")
     )
+
+
+def judged_count(moderator: Moderator, items: Sequence[ModerationItem]) -> int:
+    """How many of these pieces of work the moderator has rated."""
+    return moderator.ratings.filter(item__in=[item.pk for item in items]).count()
+
+
+def session_level(session: ModerationSession, level_id: int) -> ScaleLevel | None:
+    """A level of the scale of the session's objective, else None."""
+    return ScaleLevel.objects.filter(
+        pk=level_id, scale_id=session.objective.framework.scale_id
+    ).first()
+
+
+def session_item(
+    session: ModerationSession, item_id: int, related: Sequence[str] = ()
+) -> ModerationItem | None:
+    """A piece of work sampled in the session (with the rows its page shows), else None."""
+    return (
+        ModerationItem.objects.filter(session=session, pk=item_id).select_related(*related).first()
+    )
+
+
+def item_ratings(item: ModerationItem) -> list[ModerationRating]:
+    """Every moderator's rating of a piece of work, with the moderator and the level."""
+    return list(item.ratings.select_related("moderator__staff", "level"))
+
+
+def moderator_rating(item: ModerationItem, moderator: Moderator) -> ModerationRating | None:
+    """The moderator's own rating of a piece of work, if they have made one."""
+    return item.ratings.filter(moderator=moderator).select_related("level").first()

@@ -113,7 +113,7 @@ def _check_scope(
         )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def cj_judges_set(*, session: CJSession, judges: Sequence[Staff], by: Any) -> list[Judge]:
     """Invite these judges; uninvite the others, unless they have already judged."""
     check_staff(judges, session.school, "judges")
@@ -138,7 +138,7 @@ def cj_judges_set(*, session: CJSession, judges: Sequence[Staff], by: Any) -> li
     return list(session.judges.all())
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def cj_session_status(*, session: CJSession, status: str, by: Any) -> CJSession:
     """Open or close the session for judging."""
     if status not in SessionStatus.values:
@@ -157,7 +157,7 @@ def check_open(session: CJSession) -> None:
 # --------------------------------------------------------------------------- comparisons
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def cj_comparison_record(
     *,
     session: CJSession,
@@ -224,6 +224,16 @@ def cj_session_fit(*, session: CJSession, only_if_stale: bool = False) -> CJSess
     if only_if_stale and session.fitted_at and current:
         return session
     return _fit(session)
+
+
+def cj_session_refit_if_due(*, session: CJSession) -> None:
+    """In an adaptive session, refit once enough comparisons have come in since the last fit
+    (ten, or half the scripts), so that the next pairs are chosen from a fresh scale."""
+    if not session.adaptive:
+        return
+    session.refresh_from_db(fields=["comparison_count", "fitted_comparisons"])
+    if session.comparison_count - session.fitted_comparisons >= max(10, session.script_count // 2):
+        cj_session_fit(session=session)
 
 
 @transaction.atomic
@@ -329,7 +339,7 @@ def _finite(value: float) -> float | None:
 # --------------------------------------------------------------------------- results
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def cj_results_apply(*, session: CJSession, by: Any) -> list[Judgement]:
     """Record each pupil's place on the scale as a judgement at the grade it reaches."""
     session = CJSession.objects.select_for_update().get(pk=session.pk)

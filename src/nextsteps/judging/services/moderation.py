@@ -183,7 +183,11 @@ def _check_session(
 
 @transaction.atomic
 def moderation_item_attach(
-    *, item: ModerationItem, by: Any, file: UploadedFile | None = None, text: str | None = None
+    *,
+    item: ModerationItem,
+    by: Any,
+    file: UploadedFile[bytes] | None = None,
+    text: str | None = None,
 ) -> ModerationItem:
     """Add a photo or PDF of the work, or its words, to an item in the sample."""
     _check_open(item.session)
@@ -305,7 +309,7 @@ def moderation_outcome_record(
     return outcome
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def moderation_session_close(*, session: ModerationSession, by: Any) -> ModerationSession:
     """Close the session: no more ratings or outcomes; moderators see the agreed levels."""
     _check_open(session)
@@ -365,7 +369,7 @@ def exemplar_add(
     level: ScaleLevel,
     by: Any,
     text: str = "",
-    file: UploadedFile | None = None,
+    file: UploadedFile[bytes] | None = None,
 ) -> Exemplar:
     """Add a piece of work at an agreed standard to the objective's exemplar bank."""
     if not title.strip():

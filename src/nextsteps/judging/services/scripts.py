@@ -37,9 +37,9 @@ def _count_scripts(session: CJSession, added: int) -> None:
     session.refresh_from_db(fields=["script_count"])
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def cj_scripts_upload(
-    *, session: CJSession, files: Sequence[UploadedFile], by: Any
+    *, session: CJSession, files: Sequence[UploadedFile[bytes]], by: Any
 ) -> list[Script]:
     """Add scripts from files: photos and PDFs, or .txt files of typed work.
 
@@ -80,7 +80,7 @@ def cj_scripts_upload(
     return scripts
 
 
-def _prepare_file(file: UploadedFile) -> tuple[UploadedFile, str, str, str]:
+def _prepare_file(file: UploadedFile[bytes]) -> tuple[UploadedFile[bytes], str, str, str]:
     name = file.name or "upload"
     if name.lower().endswith(".txt"):
         if (file.size or 0) > MAX_TEXT * 4:
@@ -149,7 +149,7 @@ def cj_script_add_text(
     return script
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def cj_scripts_from_evidence(*, session: CJSession, by: Any) -> list[Script]:
     """Add each pupil's latest photo or PDF of work on the session's objective as a script."""
     check_open(session)
@@ -259,7 +259,7 @@ def _image_type(exemplar: Exemplar) -> str:
     return sniff(head) or "application/octet-stream"
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def cj_anchors_import(
     *, session: CJSession, source: CJSession, count: int, by: Any
 ) -> list[Script]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -14,9 +13,10 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods
 
 from nextsteps import access
-from nextsteps.curriculum.models import Exemplar, Objective, ScaleLevel
+from nextsteps.access import Action
+from nextsteps.judging import permissions
 from nextsteps.judging.forms import ExemplarForm
-from nextsteps.judging.models import CJSession, ModerationItem, ModerationSession, Script
+from nextsteps.judging.selectors import common as selectors
 from nextsteps.judging.selectors.comparative import cj_sessions_list
 from nextsteps.judging.selectors.moderation import (
     exemplar_bank,
@@ -25,10 +25,9 @@ from nextsteps.judging.selectors.moderation import (
     objectives_with_exemplar_counts,
 )
 from nextsteps.judging.services.moderation import ModerationRefused, exemplar_add
-from nextsteps.markbook.models import Attachment
 from nextsteps.markbook.uploads import UploadRefused, sniff
 from nextsteps.people.models import Staff
-from nextsteps.schools.models import School, Subject
+from nextsteps.schools.models import School
 
 # Served files may only be shown inside our own pages, and can run nothing.
 FILE_POLICY = (
@@ -37,45 +36,20 @@ FILE_POLICY = (
 
 
 def staff_school(request: HttpRequest, urn: int) -> School:
-    school = access.access_school(request.user, urn)
-    access.require_staff(request.user, school)
-    return school
+    return permissions.staff_school(request.user, urn)
 
 
 def my_staff(request: HttpRequest, school: School) -> Staff | None:
-    staff = getattr(request.user, "staff", None)
-    return staff if staff is not None and staff.school_id == school.pk else None
-
-
-def objectives_for_organiser(request: HttpRequest, school: School) -> QuerySet[Objective]:
-    """Objectives a leader (the school's) or head of department (their subjects') may use."""
-    objectives = Objective.objects.filter(school=school).select_related("framework__subject")
-    if not access.organises_judging(request.user, school, None):
-        departments = access.hod_department_ids(request.user, school)
-        objectives = objectives.filter(framework__subject__department_id__in=departments)
-    return objectives.order_by(
-        "framework__subject__name", "framework__name", "year_group", "position"
-    )
+    return permissions.my_staff(request.user, school)
 
 
 @access.signed_in
 @require_GET
 def judging_home(request: HttpRequest, urn: int) -> HttpResponse:
     school = staff_school(request, urn)
-    moderation = access.judging_sessions_for(request.user, school, ModerationSession.objects.all())
-    comparative = access.judging_sessions_for(request.user, school, CJSession.objects.all())
-    staff = my_staff(request, school)
-    moderating: set[int] = set()
-    judging: set[int] = set()
-    if staff is not None:
-        moderating = set(
-            ModerationSession.objects.filter(moderators__staff=staff).values_list("pk", flat=True)
-        )
-        judging = set(CJSession.objects.filter(judges__staff=staff).values_list("pk", flat=True))
-    organiser = bool(
-        access.organises_judging(request.user, school, None)
-        or access.hod_department_ids(request.user, school)
-    )
+    moderation = permissions.moderation_sessions.scope(request.user, school, Action.VIEW)
+    comparative = permissions.cj_sessions.scope(request.user, school, Action.VIEW)
+    moderating, judging = selectors.my_session_ids(my_staff(request, school))
     return render(
         request,
         "judging/home.html",
@@ -85,7 +59,7 @@ def judging_home(request: HttpRequest, urn: int) -> HttpResponse:
             "comparative": cj_sessions_list(comparative),
             "moderating": moderating,
             "judging": judging,
-            "organiser": organiser,
+            "organiser": permissions.may_organise(request.user, school),
         },
     )
 
@@ -113,13 +87,9 @@ def moderation_feedback(request: HttpRequest, urn: int) -> HttpResponse:
 def exemplar_list(request: HttpRequest, urn: int) -> HttpResponse:
     """The exemplar bank: objectives with exemplars, or every objective of one subject."""
     school = staff_school(request, urn)
-    subjects = list(Subject.objects.filter(school=school, frameworks__isnull=False).distinct())
+    subjects = selectors.exemplar_subjects(school)
     subject = request.GET.get("subject", "")
-    objectives = Objective.objects.filter(school=school)
-    if subject.isdigit():
-        objectives = objectives.filter(framework__subject_id=int(subject))
-    else:
-        objectives = objectives.filter(pk__in=Exemplar.objects.values("objective_id"))
+    objectives = selectors.exemplar_objectives(school, int(subject) if subject.isdigit() else None)
     return render(
         request,
         "judging/exemplar_list.html",
@@ -136,17 +106,11 @@ def exemplar_list(request: HttpRequest, urn: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def exemplar_objective(request: HttpRequest, urn: int, objective_id: int) -> HttpResponse:
     school = staff_school(request, urn)
-    objective = (
-        Objective.objects.filter(school=school, pk=objective_id)
-        .select_related("framework__subject", "strand")
-        .first()
-    )
+    objective = selectors.exemplar_objective(school, objective_id)
     if objective is None:
         raise Http404("No such objective")
-    can_add = access.organises_judging(
-        request.user, school, objective.framework.subject.department_id
-    )
-    levels = ScaleLevel.objects.filter(scale_id=objective.framework.scale_id)
+    can_add = permissions.organises(request.user, school, objective.framework.subject.department_id)
+    levels = selectors.scale_levels(objective.framework.scale_id)
     form = ExemplarForm(request.POST or None, request.FILES or None, levels=levels)
     if request.method == "POST":
         if not can_add:
@@ -197,21 +161,21 @@ def judging_file(request: HttpRequest, urn: int, kind: str, file_id: int) -> Htt
 def _file_for(request: HttpRequest, school: School, kind: str, file_id: int) -> tuple[Any, str]:
     user = request.user
     if kind == "script":
-        comparative = access.judging_sessions_for(user, school, CJSession.objects.all())
-        script = Script.objects.filter(pk=file_id, session__in=comparative).first()
+        comparative = permissions.cj_sessions.scope(user, school, Action.VIEW)
+        script = selectors.session_script(comparative, file_id)
         if script is None:
             raise Http404("No such script")
         return script.file, script.content_type
     if kind == "sample":
-        moderation = access.judging_sessions_for(user, school, ModerationSession.objects.all())
-        item = ModerationItem.objects.filter(pk=file_id, session__in=moderation).first()
+        moderation = permissions.moderation_sessions.scope(user, school, Action.VIEW)
+        item = selectors.session_sample(moderation, file_id)
         if item is None:
             raise Http404("No such sample")
         return item.file, item.content_type
     if kind == "evidence":
         return _evidence(request, school, file_id)
     if kind == "exemplar":
-        exemplar = Exemplar.objects.filter(pk=file_id, school=school).first()
+        exemplar = selectors.school_exemplar(school, file_id)
         if exemplar is None or not exemplar.file:
             raise Http404("No such exemplar")
         return exemplar.file, _sniffed(exemplar.file)
@@ -220,25 +184,13 @@ def _file_for(request: HttpRequest, school: School, kind: str, file_id: int) -> 
 
 def _evidence(request: HttpRequest, school: School, attachment_id: int) -> tuple[Any, str]:
     """A photo behind a judgement, for moderators and organisers of a session sampling it."""
-    attachment = (
-        Attachment.objects.filter(pk=attachment_id, school=school)
-        .select_related("judgement")
-        .first()
+    attachment = selectors.evidence_file(
+        school,
+        attachment_id,
+        permissions.moderation_sessions.scope(request.user, school, Action.VIEW),
+        permissions.cj_sessions.scope(request.user, school, Action.VIEW),
     )
     if attachment is None:
-        raise Http404("No such file")
-    sessions = access.judging_sessions_for(request.user, school, ModerationSession.objects.all())
-    judgement = attachment.judgement
-    sampled = ModerationItem.objects.filter(
-        Q(session__in=sessions),
-        pupil_id=judgement.pupil_id,
-        session__objective_id=judgement.objective_id,
-    ).exists()
-    scripted = Script.objects.filter(
-        attachment=attachment,
-        session__in=access.judging_sessions_for(request.user, school, CJSession.objects.all()),
-    ).exists()
-    if not (sampled or scripted):
         raise Http404("No such file")
     return attachment.file, attachment.content_type
 

@@ -6,11 +6,9 @@ import csv
 import datetime as dt
 import math
 import secrets
-from typing import Any
 
 from django.contrib import messages
 from django.core import signing
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,14 +16,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from nextsteps import access
-from nextsteps.judging import pairs
+from nextsteps.access import Action
+from nextsteps.judging import pairs, permissions
 from nextsteps.judging.forms import CJSessionForm
-from nextsteps.judging.models import CJSession, Comparison, Judge, Script, SessionStatus
+from nextsteps.judging.models import CJSession, Judge, SessionStatus
+from nextsteps.judging.selectors import common as selectors
 from nextsteps.judging.selectors.comparative import (
     cj_report,
     cj_session_overview,
     comparisons_csv_rows,
+    earlier_fitted_sessions,
+    pair_scripts,
     pair_view,
+    script_review,
     target_total,
 )
 from nextsteps.judging.services.comparative import (
@@ -35,6 +38,7 @@ from nextsteps.judging.services.comparative import (
     cj_results_apply,
     cj_session_create,
     cj_session_fit,
+    cj_session_refit_if_due,
     cj_session_status,
 )
 from nextsteps.judging.services.scripts import (
@@ -44,40 +48,32 @@ from nextsteps.judging.services.scripts import (
     cj_scripts_from_exemplars,
     cj_scripts_upload,
 )
-from nextsteps.judging.views.common import objectives_for_organiser, staff_school
+from nextsteps.judging.views.common import staff_school
 from nextsteps.markbook.services import JudgementRefused
-from nextsteps.people.models import Staff
-from nextsteps.schools.models import Department, School
+from nextsteps.schools.models import School
 
 PAIR_SALT = "nextsteps.judging.pair"
 PAIR_MAX_AGE = 12 * 60 * 60  # a pair left open overnight is offered afresh
-SURPRISING = 0.2  # a result the scale gave less than a one-in-five chance
 
 
-def _session(request: HttpRequest, school: School, session_id: int, **kwargs: Any) -> CJSession:
-    sessions = CJSession.objects.select_related("objective__framework", "department", "school")
-    return access.access_judging_session(request.user, school, sessions, session_id, **kwargs)
-
-
-def _departments(request: HttpRequest, school: School) -> Any:
-    departments = Department.objects.filter(school=school)
-    if access.organises_judging(request.user, school, None):
-        return departments
-    return departments.filter(pk__in=access.hod_department_ids(request.user, school))
+def _session(
+    request: HttpRequest, school: School, session_id: int, action: Action = Action.VIEW
+) -> CJSession:
+    return permissions.cj_sessions.get(request.user, school, session_id, action)
 
 
 @access.signed_in
 @require_http_methods(["GET", "POST"])
 def cj_new(request: HttpRequest, urn: int) -> HttpResponse:
     school = staff_school(request, urn)
-    access.require_judging_organiser(request.user, school)
-    whole_school = access.organises_judging(request.user, school, None)
+    permissions.require_organiser(request.user, school)
+    departments = permissions.organiser_department_ids(request.user, school)
     form = CJSessionForm(
         request.POST or None,
-        objectives=objectives_for_organiser(request, school),
-        staff=Staff.objects.filter(school=school),
-        departments=_departments(request, school),
-        whole_school=whole_school,
+        objectives=selectors.organiser_objectives(school, departments),
+        staff=selectors.school_staff(school),
+        departments=selectors.organiser_departments(school, departments),
+        whole_school=departments is None,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -109,17 +105,14 @@ def cj_new(request: HttpRequest, urn: int) -> HttpResponse:
 def cj_session(request: HttpRequest, urn: int, session_id: int) -> HttpResponse:
     school = staff_school(request, urn)
     session = _session(request, school, session_id)
-    judge = access.judging_participant(request.user, session)
-    if not access.organises_judging(request.user, school, session.department_id):
+    judge = permissions.cj_sessions.participant(request.user, session)
+    if not permissions.cj_sessions.can(request.user, Action.ORGANISE, session):
         made = judge.comparisons.count() if judge is not None else 0
         return render(
             request,
             "judging/cj_judge_start.html",
             {"school": school, "session": session, "judge": judge, "made": made},
         )
-    earlier = CJSession.objects.filter(school=school, fitted_at__isnull=False).exclude(
-        pk=session.pk
-    )
     return render(
         request,
         "judging/cj_session.html",
@@ -128,8 +121,8 @@ def cj_session(request: HttpRequest, urn: int, session_id: int) -> HttpResponse:
             "session": session,
             "overview": cj_session_overview(session),
             "judge": judge,
-            "earlier": list(earlier.order_by("-created_at")[:20]),
-            "staff": list(Staff.objects.filter(school=school)),
+            "earlier": earlier_fitted_sessions(school, session),
+            "staff": list(selectors.school_staff(school)),
         },
     )
 
@@ -138,7 +131,7 @@ def cj_session(request: HttpRequest, urn: int, session_id: int) -> HttpResponse:
 @require_POST
 def cj_scripts(request: HttpRequest, urn: int, session_id: int) -> HttpResponse:
     school = staff_school(request, urn)
-    session = _session(request, school, session_id, organise=True)
+    session = _session(request, school, session_id, Action.ORGANISE)
     source = request.POST.get("source", "")
     try:
         if source == "upload":
@@ -169,12 +162,10 @@ def cj_scripts(request: HttpRequest, urn: int, session_id: int) -> HttpResponse:
 @require_POST
 def cj_anchors(request: HttpRequest, urn: int, session_id: int) -> HttpResponse:
     school = staff_school(request, urn)
-    session = _session(request, school, session_id, organise=True)
+    session = _session(request, school, session_id, Action.ORGANISE)
     raw_source, raw_count = request.POST.get("source", ""), request.POST.get("count", "")
     source = (
-        access.judging_sessions_for(request.user, school, CJSession.objects.all())
-        .filter(pk=int(raw_source))
-        .first()
+        permissions.cj_sessions.find(request.user, school, int(raw_source))
         if raw_source.isdigit()
         else None
     )
@@ -198,12 +189,12 @@ def cj_anchors(request: HttpRequest, urn: int, session_id: int) -> HttpResponse:
 @require_POST
 def cj_judges(request: HttpRequest, urn: int, session_id: int) -> HttpResponse:
     school = staff_school(request, urn)
-    session = _session(request, school, session_id, organise=True)
+    session = _session(request, school, session_id, Action.ORGANISE)
     ids = [int(v) for v in request.POST.getlist("judges") if v.isdigit()]
     try:
         cj_judges_set(
             session=session,
-            judges=list(Staff.objects.filter(school=school, pk__in=ids)),
+            judges=list(selectors.school_staff(school, ids)),
             by=request.user,
         )
     except CJRefused as error:
@@ -217,7 +208,7 @@ def cj_judges(request: HttpRequest, urn: int, session_id: int) -> HttpResponse:
 @require_POST
 def cj_status(request: HttpRequest, urn: int, session_id: int) -> HttpResponse:
     school = staff_school(request, urn)
-    session = _session(request, school, session_id, organise=True)
+    session = _session(request, school, session_id, Action.ORGANISE)
     try:
         cj_session_status(session=session, status=request.POST.get("status", ""), by=request.user)
     except CJRefused as error:
@@ -234,7 +225,7 @@ def cj_judge(request: HttpRequest, urn: int, session_id: int) -> HttpResponse:
     """Two scripts side by side; the judge picks the better (buttons, or ← / → or A / L)."""
     school = staff_school(request, urn)
     session = _session(request, school, session_id)
-    judge = access.judging_participant(request.user, session)
+    judge = permissions.cj_sessions.participant(request.user, session)
     if judge is None:
         raise Http404("You are not a judge in this session")
     if request.method == "POST":
@@ -299,9 +290,7 @@ def _record(request: HttpRequest, session: CJSession, judge: Judge) -> None:
     if data.get("s") != session.pk or data.get("j") != judge.pk or choice not in ("left", "right"):
         messages.error(request, _("Choose the left or the right script."))
         return
-    scripts = {
-        s.pk: s for s in Script.objects.filter(session=session, pk__in=[data["l"], data["r"]])
-    }
+    scripts = pair_scripts(session, [data["l"], data["r"]])
     if len(scripts) != 2:
         messages.error(request, _("One of those scripts is no longer in the session."))
         return
@@ -322,12 +311,7 @@ def _record(request: HttpRequest, session: CJSession, judge: Judge) -> None:
     except CJRefused as error:
         messages.info(request, str(error))
         return
-    if session.adaptive:
-        session.refresh_from_db(fields=["comparison_count", "fitted_comparisons"])
-        if session.comparison_count - session.fitted_comparisons >= max(
-            10, session.script_count // 2
-        ):
-            cj_session_fit(session=session)
+    cj_session_refit_if_due(session=session)
 
 
 def _seconds(request: HttpRequest, shown_at: dt.datetime) -> float:
@@ -352,7 +336,7 @@ def cj_report_page(request: HttpRequest, urn: int, session_id: int) -> HttpRespo
     """The scale, reliability, judge fit, time and scripts to look at again (refitted if new
     judgements have come in since the last fit)."""
     school = staff_school(request, urn)
-    session = _session(request, school, session_id, organise=True)
+    session = _session(request, school, session_id, Action.ORGANISE)
     session = cj_session_fit(session=session, only_if_stale=True)
     return render(
         request,
@@ -366,36 +350,11 @@ def cj_report_page(request: HttpRequest, urn: int, session_id: int) -> HttpRespo
 def cj_script(request: HttpRequest, urn: int, session_id: int, script_id: int) -> HttpResponse:
     """One script, large, with every comparison it was in (to look at it again)."""
     school = staff_school(request, urn)
-    session = _session(request, school, session_id, organise=True)
-    script = (
-        Script.objects.filter(session=session, pk=script_id)
-        .select_related("pupil", "exemplar__level")
-        .first()
-    )
-    if script is None:
+    session = _session(request, school, session_id, Action.ORGANISE)
+    review = script_review(session, script_id)
+    if review is None:
         raise Http404("No such script")
-    comparisons = list(
-        Comparison.objects.filter(session=session)
-        .filter(Q(left_id=script.pk) | Q(right_id=script.pk))
-        .select_related("left", "right", "judge__staff")
-        .order_by("pk")
-    )
-    rows = []
-    for c in comparisons:
-        other = c.right if c.left_id == script.pk else c.left
-        won = c.winner_id == script.pk
-        expected = _probability(script.theta, other.theta)
-        likely = None if expected is None else (expected if won else 1.0 - expected)
-        rows.append(
-            {
-                "c": c,
-                "other": other,
-                "won": won,
-                "expected": expected,
-                "expected_loss": None if expected is None else 1.0 - expected,
-                "surprising": likely is not None and likely < SURPRISING,
-            }
-        )
+    script, rows = review
     return render(
         request,
         "judging/cj_script.html",
@@ -403,17 +362,11 @@ def cj_script(request: HttpRequest, urn: int, session_id: int, script_id: int) -
     )
 
 
-def _probability(theta: float | None, other: float | None) -> float | None:
-    if theta is None or other is None:
-        return None
-    return 1.0 / (1.0 + math.exp(-(theta - other)))
-
-
 @access.signed_in
 @require_POST
 def cj_apply(request: HttpRequest, urn: int, session_id: int) -> HttpResponse:
     school = staff_school(request, urn)
-    session = _session(request, school, session_id, organise=True)
+    session = _session(request, school, session_id, Action.ORGANISE)
     try:
         session = cj_session_fit(session=session, only_if_stale=True)
         judgements = cj_results_apply(session=session, by=request.user)
@@ -433,7 +386,7 @@ def cj_apply(request: HttpRequest, urn: int, session_id: int) -> HttpResponse:
 def cj_export(request: HttpRequest, urn: int, session_id: int) -> HttpResponse:
     """The comparisons as CSV for `nextsteps cj fit` (judge, winner, loser, seconds)."""
     school = staff_school(request, urn)
-    session = _session(request, school, session_id, organise=True)
+    session = _session(request, school, session_id, Action.ORGANISE)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="cj-session-{session.pk}.csv"'
     writer = csv.writer(response)

@@ -8,8 +8,6 @@ classes (`items_for_moderator`); such a piece is not found on their blind pages.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,15 +15,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from nextsteps import access
+from nextsteps.access import Action
 from nextsteps.curriculum.models import ScaleLevel
+from nextsteps.judging import permissions
 from nextsteps.judging.forms import ModerationSessionForm
 from nextsteps.judging.models import ModerationItem, ModerationSession, Moderator, SessionStatus
+from nextsteps.judging.selectors import common as selectors
 from nextsteps.judging.selectors.moderation import (
     independent_ratings,
     item_evidence,
+    item_ratings,
     items_for_moderator,
+    judged_count,
     moderation_session_page,
     moderator_page,
+    moderator_rating,
+    session_item,
+    session_level,
     session_levels,
     standardisation_done,
     standardisation_exemplars,
@@ -41,31 +47,26 @@ from nextsteps.judging.services.moderation import (
     moderation_session_create,
     standardisation_record,
 )
-from nextsteps.judging.views.common import objectives_for_organiser, staff_school
+from nextsteps.judging.views.common import staff_school
 from nextsteps.markbook.uploads import UploadRefused
-from nextsteps.people.models import Staff
 from nextsteps.schools.models import School
 
 
 def _session(
-    request: HttpRequest, school: School, session_id: int, **kwargs: Any
+    request: HttpRequest, school: School, session_id: int, action: Action = Action.VIEW
 ) -> ModerationSession:
-    sessions = ModerationSession.objects.select_related(
-        "objective__framework__subject", "standard", "department", "school"
-    )
-    return access.access_judging_session(request.user, school, sessions, session_id, **kwargs)
+    return permissions.moderation_sessions.get(request.user, school, session_id, action)
 
 
 def _blind(request: HttpRequest, school: School, session: ModerationSession) -> Moderator | None:
     """The user's moderator place while they still judge blind, else None (full view allowed)."""
-    moderator = access.judging_participant(request.user, session)
+    moderator = permissions.moderation_sessions.participant(request.user, session)
     if moderator is None:
         return None
     given, _withheld = items_for_moderator(session, moderator)
-    judged = moderator.ratings.filter(item__in=[item.pk for item in given]).count()
-    if judged < len(given) and session.status == SessionStatus.OPEN:
+    if judged_count(moderator, given) < len(given) and session.status == SessionStatus.OPEN:
         return moderator
-    if not access.organises_judging(request.user, school, session.department_id):
+    if not permissions.moderation_sessions.can(request.user, Action.ORGANISE, session):
         return moderator
     return None
 
@@ -73,20 +74,19 @@ def _blind(request: HttpRequest, school: School, session: ModerationSession) -> 
 def _level(session: ModerationSession, raw: str | None) -> ScaleLevel | None:
     if not raw or not raw.isdigit():
         return None
-    return ScaleLevel.objects.filter(
-        pk=int(raw), scale_id=session.objective.framework.scale_id
-    ).first()
+    return session_level(session, int(raw))
 
 
 @access.signed_in
 @require_http_methods(["GET", "POST"])
 def moderation_new(request: HttpRequest, urn: int) -> HttpResponse:
     school = staff_school(request, urn)
-    access.require_judging_organiser(request.user, school)
+    permissions.require_organiser(request.user, school)
+    departments = permissions.organiser_department_ids(request.user, school)
     form = ModerationSessionForm(
         request.POST or None,
-        objectives=objectives_for_organiser(request, school),
-        staff=Staff.objects.filter(school=school),
+        objectives=selectors.organiser_objectives(school, departments),
+        staff=selectors.school_staff(school),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -122,7 +122,7 @@ def moderation_session(request: HttpRequest, urn: int, session_id: int) -> HttpR
     school = staff_school(request, urn)
     session = _session(request, school, session_id)
     moderator = _blind(request, school, session)
-    organiser = access.organises_judging(request.user, school, session.department_id)
+    organiser = permissions.moderation_sessions.can(request.user, Action.ORGANISE, session)
     if moderator is not None:
         page = moderator_page(session, moderator)
         needs_standardising = session.standardise_first and not standardisation_done(
@@ -153,19 +153,19 @@ def moderation_session(request: HttpRequest, urn: int, session_id: int) -> HttpR
 def moderation_item(request: HttpRequest, urn: int, session_id: int, item_id: int) -> HttpResponse:
     school = staff_school(request, urn)
     session = _session(request, school, session_id)
-    item = (
-        ModerationItem.objects.filter(session=session, pk=item_id)
-        .select_related("pupil", "original_level", "teacher", "teaching_class", "outcome__level")
-        .first()
+    item = session_item(
+        session,
+        item_id,
+        ("pupil", "original_level", "teacher", "teaching_class", "outcome__level"),
     )
     if item is None:
         raise Http404("No such item")
     moderator = _blind(request, school, session)
     if moderator is not None:
         return _judge_item(request, school, session, item, moderator)
-    if not access.organises_judging(request.user, school, session.department_id):
+    if not permissions.moderation_sessions.can(request.user, Action.ORGANISE, session):
         raise Http404("No such item")
-    ratings = list(item.ratings.select_related("moderator__staff", "level"))
+    ratings = item_ratings(item)
     independent = {r.pk for r in independent_ratings(item, ratings)}
     return render(
         request,
@@ -196,7 +196,7 @@ def _judge_item(
     given, _withheld = items_for_moderator(session, moderator)
     if item.pk not in {piece.pk for piece in given}:
         raise Http404("No such item")  # from the moderator's own class: colleagues judge it
-    mine = item.ratings.filter(moderator=moderator).select_related("level").first()
+    mine = moderator_rating(item, moderator)
     problem = ""
     if request.method == "POST":
         level = _level(session, request.POST.get("level"))
@@ -248,12 +248,10 @@ def moderation_outcome(
     request: HttpRequest, urn: int, session_id: int, item_id: int
 ) -> HttpResponse:
     school = staff_school(request, urn)
-    session = _session(request, school, session_id, organise=True)
+    session = _session(request, school, session_id, Action.ORGANISE)
     if _blind(request, school, session) is not None:
         raise Http404("Judge every item before agreeing outcomes")
-    item = (
-        ModerationItem.objects.filter(session=session, pk=item_id).select_related("pupil").first()
-    )
+    item = session_item(session, item_id, ("pupil",))
     if item is None:
         raise Http404("No such item")
     level = _level(session, request.POST.get("level"))
@@ -284,10 +282,10 @@ def moderation_attach(
     request: HttpRequest, urn: int, session_id: int, item_id: int
 ) -> HttpResponse:
     school = staff_school(request, urn)
-    session = _session(request, school, session_id, organise=True)
+    session = _session(request, school, session_id, Action.ORGANISE)
     if _blind(request, school, session) is not None:
         raise Http404("Judge every item first")
-    item = ModerationItem.objects.filter(session=session, pk=item_id).first()
+    item = session_item(session, item_id)
     if item is None:
         raise Http404("No such item")
     upload = request.FILES.get("file")
@@ -305,7 +303,7 @@ def moderation_attach(
 @require_POST
 def moderation_close(request: HttpRequest, urn: int, session_id: int) -> HttpResponse:
     school = staff_school(request, urn)
-    session = _session(request, school, session_id, organise=True)
+    session = _session(request, school, session_id, Action.ORGANISE)
     try:
         moderation_session_close(session=session, by=request.user)
     except ModerationRefused as error:
@@ -321,7 +319,7 @@ def moderation_standardise(request: HttpRequest, urn: int, session_id: int) -> H
     """Judge the session's exemplars, then see how your levels agree with the agreed standard."""
     school = staff_school(request, urn)
     session = _session(request, school, session_id)
-    moderator = access.judging_participant(request.user, session)
+    moderator = permissions.moderation_sessions.participant(request.user, session)
     if moderator is None:
         raise Http404("Not a moderator in this session")
     exemplars = standardisation_exemplars(session.objective)

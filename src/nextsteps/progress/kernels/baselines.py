@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from nextsteps.i18n import translate as _
-from nextsteps.progress.kernels.tables import DATA_DIR, InputError, Row, Source, iter_rows
+from nextsteps.progress.kernels.tables import DATA_DIR, InputError, Row, TableFile, iter_rows
 
 RULES_FILE = DATA_DIR / "baselines.csv"
 COLUMNS = (
@@ -121,7 +121,7 @@ class RuleTable:
             return None
 
 
-def read_rules(path: Source = RULES_FILE) -> RuleTable:
+def read_rules(path: TableFile = RULES_FILE) -> RuleTable:
     """Read and check a rule table: every cell, and no two rows of a measure overlapping."""
     name = str(path)
     rules = [read_rule(name, row) for row in iter_rows(path, COLUMNS)]

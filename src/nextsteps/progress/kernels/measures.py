@@ -149,13 +149,14 @@ def round_half_up(numerator: IntArray, denominator: int | IntArray, places: int 
     """Round numerator / denominator half away from zero, exactly, in integer arithmetic."""
     magnitude = np.abs(numerator) * (2 * 10**places) + denominator
     steps = magnitude // (2 * denominator)
-    return np.sign(numerator) * steps / 10**places
+    rounded: FloatArray = np.sign(numerator) * steps / 10**places
+    return rounded
 
 
 def round_fraction_half_up(numerator: int, denominator: int, places: int = 2) -> float:
     """Round one exact fraction half away from zero (Python integers: no overflow)."""
     steps = (abs(numerator) * 2 * 10**places + denominator) // (2 * denominator)
-    return float((-1 if numerator < 0 else 1) * steps) / 10**places
+    return float((-1 if numerator < 0 else 1) * steps) / float(10**places)
 
 
 def round_float_half_up(value: float | None, places: int = 2) -> float | None:

@@ -61,7 +61,7 @@ class TextFile:
 
 
 # Readers take a path or an uploaded file's text; `str(source)` names it in errors.
-Source = Path | str | TextFile
+TableFile = Path | str | TextFile
 
 
 class InputError(ValueError):
@@ -97,7 +97,7 @@ class Row:
         return self.cells[index].strip()
 
 
-def iter_rows(path: Source, required: Sequence[str]) -> Iterator[Row]:
+def iter_rows(path: TableFile, required: Sequence[str]) -> Iterator[Row]:
     """Rows of a CSV file, after checking that the required columns are there."""
     name = str(path)
     try:
@@ -122,7 +122,7 @@ def iter_rows(path: Source, required: Sequence[str]) -> Iterator[Row]:
         ) from None
 
 
-def open_text(path: Source) -> IO[str]:
+def open_text(path: TableFile) -> IO[str]:
     """A text handle on a file, or on an uploaded file's text."""
     if isinstance(path, TextFile):
         return io.StringIO(path.text.removeprefix("\ufeff"), newline="")
@@ -261,7 +261,7 @@ def read_pag_numbers(name: str, rows: list[Row]) -> IntArray:
 
 
 def read_group_table(
-    path: Source, bound_columns: tuple[str, str], value_columns: Sequence[str]
+    path: TableFile, bound_columns: tuple[str, str], value_columns: Sequence[str]
 ) -> tuple[GroupTable, list[Row]]:
     """A prior attainment group table: numbers, contiguous bands, a value per column."""
     name = str(path)
@@ -277,7 +277,7 @@ def read_group_table(
     return GroupTable(pags, bands, values), rows
 
 
-def read_p8_estimates(path: Source) -> GroupTable:
+def read_p8_estimates(path: TableFile) -> GroupTable:
     """A Progress 8 estimates table in the form of the DfE's `progress8_estimates_YYYY.csv`.
 
     A group with every estimate empty has no estimate (a trust may have no such pupils);
@@ -292,7 +292,7 @@ def read_p8_estimates(path: Source) -> GroupTable:
     return table
 
 
-def read_ks1_ks2_table(path: Source) -> tuple[GroupTable, dict[str, float]]:
+def read_ks1_ks2_table(path: TableFile) -> tuple[GroupTable, dict[str, float]]:
     """A KS1–KS2 table: groups by KS1 average, national KS2 averages and national SDs."""
     name = str(path)
     sd_columns = [f"{subject}_sd" for subject in KS2_SUBJECTS]
@@ -313,7 +313,7 @@ def read_ks1_ks2_table(path: Source) -> tuple[GroupTable, dict[str, float]]:
     return GroupTable(table.pags, table.bands, values), national_sd
 
 
-def read_national_sd(path: Source, measures: Sequence[str] = P8_MEASURES) -> dict[str, float]:
+def read_national_sd(path: TableFile, measures: Sequence[str] = P8_MEASURES) -> dict[str, float]:
     """National SDs in the form of the DfE's `progress8_sd_YYYY.csv` (measure, national_sd)."""
     name = str(path)
     found: dict[str, float] = {}
@@ -342,7 +342,7 @@ def read_national_sd(path: Source, measures: Sequence[str] = P8_MEASURES) -> dic
     return found
 
 
-def read_caps(path: Source, pags: IntArray) -> dict[str, FloatArray]:
+def read_caps(path: TableFile, pags: IntArray) -> dict[str, FloatArray]:
     """Floors on extremely negative scores (pag, measure, floor), aligned to `pags`."""
     name = str(path)
     position = {int(pag): i for i, pag in enumerate(pags)}
@@ -370,7 +370,7 @@ def read_caps(path: Source, pags: IntArray) -> dict[str, FloatArray]:
 # --- outcome code tables ----------------------------------------------------------------
 
 
-def read_nominal(path: Source) -> dict[int, dict[str, float]]:
+def read_nominal(path: TableFile) -> dict[int, dict[str, float]]:
     """KS2 nominal scores by KS2 year and outcome code (the DfE's `ks2_nominal_scores.csv`)."""
     name = str(path)
     table: dict[int, dict[str, float]] = {}
@@ -396,7 +396,7 @@ def read_nominal(path: Source) -> dict[int, dict[str, float]]:
 
 
 def nominal_for_year(
-    path: Source, table: Mapping[int, Mapping[str, float]], year: int | None
+    path: TableFile, table: Mapping[int, Mapping[str, float]], year: int | None
 ) -> dict[str, float] | None:
     """The nominal scores for one KS2 year; None when no year was given."""
     if year is None:
@@ -411,7 +411,7 @@ def nominal_for_year(
     return dict(table[year])
 
 
-def read_points(path: Source) -> dict[str, float]:
+def read_points(path: TableFile) -> dict[str, float]:
     """Outcome points (outcome, points); an empty points cell marks "no usable result"."""
     name = str(path)
     points: dict[str, float] = {}
@@ -547,7 +547,7 @@ BASICS_COLUMNS = ("english_grade", "maths_grade")  # optional: the grades behind
 
 
 def read_pupils(
-    path: Source,
+    path: TableFile,
     parsers: Mapping[str, Callable[[str], float]],
     optional_columns: Mapping[str, Callable[[str], float]] | None = None,
 ) -> PupilFile:
@@ -600,7 +600,7 @@ CHUNK = 32_768  # rows read and turned into columns at a time
 
 
 def read_pupil_columns(
-    path: Source,
+    path: TableFile,
     parsers: Mapping[str, Callable[[str], float]],
     optional_columns: Mapping[str, Callable[[str], float]] | None = None,
 ) -> PupilFile | None:
@@ -700,7 +700,7 @@ def check_pupil_id(name: str, row: Row, first_line: dict[str, int]) -> str:
 BASICS_PARSERS = {column: optional(bounded(0.0, 9.0)) for column in BASICS_COLUMNS}
 
 
-def read_p8_pupils(path: Source, codes: Ks2Codes | None) -> PupilFile:
+def read_p8_pupils(path: TableFile, codes: Ks2Codes | None) -> PupilFile:
     """A Progress 8 pupil file: KS2 reading and maths, Attainment 8 and its elements.
 
     Without `codes` the prior attainment is a school's own baseline instead: a `baseline`
@@ -717,7 +717,7 @@ def read_p8_pupils(path: Source, codes: Ks2Codes | None) -> PupilFile:
     return pupils
 
 
-def read_attainment_pupils(path: Source) -> PupilFile:
+def read_attainment_pupils(path: TableFile) -> PupilFile:
     """A pupil file's Attainment 8 and elements alone (a cohort with no KS2 baseline)."""
     parsers = {column: bounded(0.0, A8_MAXIMUM[column]) for column in A8_COLUMNS}
     pupils = read_pupils(path, parsers, BASICS_PARSERS)
@@ -755,7 +755,7 @@ def outcome_parser(points: Mapping[str, float], what: str) -> Callable[[str], fl
     return parse
 
 
-def read_ks2_pupils(path: Source, ks1_points: Mapping[str, float], codes: Ks2Codes) -> PupilFile:
+def read_ks2_pupils(path: TableFile, ks1_points: Mapping[str, float], codes: Ks2Codes) -> PupilFile:
     """A KS1–KS2 pupil file: KS1 outcomes, KS2 reading and maths scores, KS2 writing TA."""
     ks1 = outcome_parser(ks1_points, "KS1")
     parsers: dict[str, Callable[[str], float]] = {

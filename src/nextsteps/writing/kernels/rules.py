@@ -46,7 +46,7 @@ class NoRule(LookupError):
 
 
 @dataclass(frozen=True)
-class Source:
+class FrameworkSource:
     title: str
     url: str
     covers: str
@@ -71,7 +71,7 @@ class Framework:
     from_year: int
     until_year: int | None
     year_group: int
-    sources: tuple[Source, ...]
+    sources: tuple[FrameworkSource, ...]
     rule: str
     purpose: str
     standards: tuple[Standard, ...]  # lowest first
@@ -141,7 +141,9 @@ def _framework(raw: Any, path: Path, where: str) -> Framework:
                 )
     until = raw.get("until_year")
     sources = tuple(
-        Source(str(s.get("title", "")).strip(), str(s.get("url", "")), str(s.get("covers", "")))
+        FrameworkSource(
+            str(s.get("title", "")).strip(), str(s.get("url", "")), str(s.get("covers", ""))
+        )
         for s in _field(raw, "sources", path, where)
     )
     if not sources or any(not s.title or not s.url.startswith("https://") for s in sources):
