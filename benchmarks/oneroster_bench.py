@@ -85,7 +85,7 @@ def step_prepare(database_url: str) -> dict[str, Any]:
 
 def step_import(database_url: str, folder: Path) -> dict[str, Any]:
     setup_django(database_url)
-    from nextsteps.interop.oneroster import Source
+    from nextsteps.interop.kernels.oneroster import OneRosterSet
     from nextsteps.interop.oneroster_import import oneroster_import
 
     from django.db import connection
@@ -99,7 +99,7 @@ def step_import(database_url: str, folder: Path) -> dict[str, Any]:
 
     started, cpu = time.perf_counter(), time.process_time()
     with connection.execute_wrapper(count):
-        summary = oneroster_import(source=Source.from_path(folder), by=None)
+        summary = oneroster_import(source=OneRosterSet.from_path(folder), by=None)
     seconds = time.perf_counter() - started
     return {
         "queries": queries,

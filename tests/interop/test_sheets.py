@@ -7,7 +7,7 @@ import pytest
 from openpyxl import Workbook
 
 from nextsteps.interop.kernels.problems import ImportProblems
-from nextsteps.interop.sheets import FIELDS, normalise, read_table, suggest_mapping
+from nextsteps.interop.kernels.sheets import FIELDS, normalise, read_table, suggest_mapping
 from nextsteps.interop.sheets_import import sheet_import
 from nextsteps.people.models import Pupil
 from nextsteps.people.upn import upn_make

@@ -7,37 +7,48 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
-from django.db.models import Max
 from django.utils.translation import gettext
 
-from nextsteps.interop.bulk import insert_rows
 from nextsteps.interop.models import SourcedId
-from nextsteps.interop.oneroster_people import CHUNK, EnrolmentRow, chunks
+from nextsteps.interop.oneroster_run import CHUNK, EnrolmentRow, EnrolmentSet, RosterRun, chunks
+from nextsteps.ops.bulk import insert_rows
 from nextsteps.schools.models import School
 from nextsteps.teaching.models import Class, ClassStaff, Enrolment
-
-if TYPE_CHECKING:
-    from nextsteps.interop.oneroster_people import PeopleImport
+from nextsteps.teaching.services import (
+    class_staff_remove,
+    class_staff_roster_write,
+    enrolments_roster_dates,
+    enrolments_roster_insert,
+)
 
 STAFF_ENROLMENT_ROLES = {"teacher": ClassStaff.Role.TEACHER, "aide": ClassStaff.Role.TA}
 
 
+@dataclass(slots=True)
+class _Link:
+    """A member of staff on a class, as the rows so far leave it (no id until written)."""
+
+    pk: int | None
+    role: str
+    gone: bool = False
+
+
 class EnrolmentWriter:
-    def __init__(self, people: PeopleImport) -> None:
-        self.people = people
-        self.run = people.run
+    def __init__(self, run: RosterRun, enrolments: EnrolmentSet) -> None:
+        self.enrolments = enrolments
+        self.run = run
         self.counts = self.run.summary.counts["enrolments"]
         self.staff_counts = self.run.summary.counts["class staff"]
-        self.counts.unchanged += people.enrolments_unchanged
+        self.counts.unchanged += enrolments.unchanged
         self.new_maps: list[tuple[int, str, str, str, int, str]] = []
         self.changed_maps: dict[str, tuple[str, int, str]] = {}
 
     def write(self) -> None:
         by_school: dict[int, list[EnrolmentRow]] = defaultdict(list)
         schools: dict[int, School] = {}
-        for row in self.people.enrolments:
+        for row in self.enrolments.rows:
             by_school[row.school.pk].append(row)
             schools[row.school.pk] = row.school
         for school_id, rows in by_school.items():
@@ -126,7 +137,7 @@ class EnrolmentWriter:
                 existing[found.pk] = found
                 natural[(found.pupil_id, found.teaching_class_id)].append(found)
         new: list[tuple[EnrolmentRow, int, int, dt.date, dt.date | None]] = []
-        updates: list[Enrolment] = []
+        updates: dict[int, dict[str, dt.date | None]] = {}
         for row, pupil_id, class_id in resolved:
             starts = row.begin or year_start.get(class_id) or self.run.today
             ends = row.end - dt.timedelta(days=1) if row.end else None
@@ -135,47 +146,30 @@ class EnrolmentWriter:
             )
             if row.deleted:
                 if enrolment is not None and self._end(enrolment):
-                    updates.append(enrolment)
+                    updates[enrolment.pk] = {
+                        "starts_on": enrolment.starts_on,
+                        "ends_on": enrolment.ends_on,
+                    }
                     self.counts.ended += 1
             elif enrolment is None:
                 new.append((row, pupil_id, class_id, starts, ends))
                 continue
             elif (enrolment.starts_on, enrolment.ends_on) != (starts, ends):
                 enrolment.starts_on, enrolment.ends_on = starts, ends
-                updates.append(enrolment)
+                updates[enrolment.pk] = {"starts_on": starts, "ends_on": ends}
                 self.counts.updated += 1
             else:
                 self.counts.unchanged += 1
             if enrolment is not None:
                 self._map(school, row, "teaching.enrolment", enrolment.pk, known)
-        for row, pk in zip((n[0] for n in new), self._insert_enrolments(school, new), strict=True):
+        inserted = enrolments_roster_insert(
+            school=school,
+            rows=[(pupil, klass, starts, ends) for _, pupil, klass, starts, ends in new],
+        )
+        for row, pk in zip((n[0] for n in new), inserted, strict=True):
             self._map(school, row, "teaching.enrolment", pk, known)
         self.counts.created += len(new)
-        Enrolment.objects.bulk_update(
-            list({e.pk: e for e in updates}.values()), ["starts_on", "ends_on"], batch_size=CHUNK
-        )
-
-    def _insert_enrolments(
-        self, school: School, new: list[tuple[EnrolmentRow, int, int, dt.date, dt.date | None]]
-    ) -> list[int]:
-        """Insert without model overhead; the new ids, read back by natural key, in order."""
-        if not new:
-            return []
-        before = Enrolment.objects.aggregate(top=Max("pk"))["top"] or 0
-        insert_rows(
-            Enrolment,
-            ["school_id", "pupil_id", "teaching_class_id", "starts_on", "ends_on"],
-            ((school.pk, pupil, klass, starts, ends) for _, pupil, klass, starts, ends in new),
-        )
-        ids: dict[tuple[int, int, dt.date], list[int]] = defaultdict(list)
-        for pk, pupil_id, class_id, starts in (
-            Enrolment.objects.filter(school=school, pk__gt=before)
-            .order_by("pk")
-            .values_list("pk", "pupil_id", "teaching_class_id", "starts_on")
-            .iterator(chunk_size=CHUNK)
-        ):
-            ids[(pupil_id, class_id, starts)].append(pk)
-        return [ids[(pupil, klass, starts)].pop(0) for _, pupil, klass, starts, _ in new]
+        enrolments_roster_dates(dates=updates)
 
     def _find(
         self,
@@ -213,12 +207,16 @@ class EnrolmentWriter:
         classes: dict[str, tuple[str, int, str]],
         known: dict[str, tuple[str, int]],
     ) -> None:
-        links = {
-            (link.teaching_class_id, link.staff_id): link
-            for link in ClassStaff.objects.filter(
+        links: dict[tuple[int, int], _Link] = {
+            (class_id, staff_id): _Link(pk, role)
+            for pk, class_id, staff_id, role in ClassStaff.objects.filter(
                 school=school, teaching_class_id__in={c[1] for c in classes.values()}
-            )
+            ).values_list("pk", "teaching_class_id", "staff_id", "role")
         }
+        pending: list[tuple[int, int, _Link]] = []
+        unmapped: list[tuple[EnrolmentRow, _Link]] = []
+        roles: dict[int, str] = {}
+        removed: list[int] = []
         for row in rows:
             refs = self._refs(row, users, classes, "people.staff")
             if refs is None:
@@ -228,23 +226,41 @@ class EnrolmentWriter:
             role = STAFF_ENROLMENT_ROLES[row.role]
             if row.deleted or (row.end is not None and row.end <= self.run.today):
                 if link is not None:
-                    link.delete()
                     links.pop((class_id, staff_id))
+                    link.gone = True
+                    if link.pk is not None:
+                        removed.append(link.pk)
+                        roles.pop(link.pk, None)
                     self.staff_counts.ended += 1
                 continue
             if link is None:
-                link = ClassStaff.objects.create(
-                    school=school, teaching_class_id=class_id, staff_id=staff_id, role=role
-                )
+                link = _Link(None, role)
                 links[(class_id, staff_id)] = link
+                pending.append((class_id, staff_id, link))
                 self.staff_counts.created += 1
             elif link.role != role:
                 link.role = role
-                link.save(update_fields=["role"])
+                if link.pk is not None:
+                    roles[link.pk] = role
                 self.staff_counts.updated += 1
             else:
                 self.staff_counts.unchanged += 1
-            self._map(school, row, "teaching.classstaff", link.pk, known)
+            if link.pk is None:
+                unmapped.append((row, link))
+            else:
+                self._map(school, row, "teaching.classstaff", link.pk, known)
+        made = [(c, s, link) for c, s, link in pending if not link.gone]
+        ids = class_staff_roster_write(
+            school=school,
+            new=[(c, s, link.role) for c, s, link in made],
+            roles=roles,
+            removed=removed,
+        )
+        for (_, _, link), pk in zip(made, ids, strict=True):
+            link.pk = pk
+        for row, link in unmapped:
+            if link.pk is not None:
+                self._map(school, row, "teaching.classstaff", link.pk, known)
 
     def _map(
         self,
@@ -254,9 +270,7 @@ class EnrolmentWriter:
         object_id: int,
         known: dict[str, tuple[str, int]],
     ) -> None:
-        if row.sourced_id in known or row.sourced_id in self.people.known_enrolments.get(
-            school.pk, set()
-        ):
+        if row.sourced_id in known or row.sourced_id in self.enrolments.known.get(school.pk, set()):
             self.changed_maps[f"{school.pk}\x1f{row.sourced_id}"] = (
                 target,
                 object_id,
@@ -292,10 +306,7 @@ class EnrolmentWriter:
     def _end_missing(self, school: School) -> None:
         """A bulk enrollments.csv lists every enrolment: those imported before and missing
         now have ended (students' enrolments get an end date; class staff links go)."""
-        missing = (
-            self.people.known_enrolments.get(school.pk, set())
-            - self.people.enrolment_sids[school.pk]
-        )
+        missing = self.enrolments.known.get(school.pk, set()) - self.enrolments.in_file[school.pk]
         if not missing:
             return
         targets: dict[str, list[int]] = defaultdict(list)
@@ -304,13 +315,11 @@ class EnrolmentWriter:
                 school=school, kind=SourcedId.Kind.ENROLMENT, sourced_id__in=batch
             ).values_list("target", "object_id"):
                 targets[target].append(object_id)
-        ended = []
+        ended: dict[int, dict[str, dt.date | None]] = {}
         for ids in chunks(targets["teaching.enrolment"]):
             for enrolment in Enrolment.objects.filter(pk__in=ids):
                 if self._end(enrolment):
-                    ended.append(enrolment)
-        Enrolment.objects.bulk_update(ended, ["ends_on"], batch_size=CHUNK)
+                    ended[enrolment.pk] = {"ends_on": enrolment.ends_on}
+        enrolments_roster_dates(dates=ended)
         self.counts.ended += len(ended)
-        for ids in chunks(targets["teaching.classstaff"]):
-            deleted, _ = ClassStaff.objects.filter(pk__in=ids).delete()
-            self.staff_counts.ended += deleted
+        self.staff_counts.ended += class_staff_remove(link_ids=targets["teaching.classstaff"])

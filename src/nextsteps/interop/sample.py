@@ -12,7 +12,7 @@ import uuid
 
 from stdnum.gb import upn as stdnum_upn
 
-from nextsteps.interop import oneroster as orr
+from nextsteps.interop.kernels import oneroster as orr
 
 SUBJECTS = ("Mathematics", "English", "Science", "History", "Geography", "French", "Art", "Music")
 FORENAMES = ("Amara", "Oliver", "Isla", "Noah", "Ava", "Leo", "Freya", "Arjun", "Mia", "Kofi")

@@ -20,8 +20,8 @@ from django.utils.translation import gettext
 
 from nextsteps.audit.services import audit_write
 from nextsteps.interop.kernels.problems import IdentityConflicts, ProblemList
+from nextsteps.interop.kernels.sheets import Table, mapped_rows, suggest_mapping
 from nextsteps.interop.models import ImportRun
-from nextsteps.interop.sheets import Table, mapped_rows, suggest_mapping
 from nextsteps.people.kernels.identity import IdentityReport, Outcome, pupil_match
 from nextsteps.people.models import Pupil, Staff
 from nextsteps.people.selectors import pupil_records_by_upn

@@ -20,10 +20,10 @@ from nextsteps import access
 from nextsteps.accounts.models import Role, User
 from nextsteps.assessments.models import Assessment
 from nextsteps.exports import table_response
-from nextsteps.interop import oneroster as orr
-from nextsteps.interop import sheets
 from nextsteps.interop.ctf_export import ctf_export
 from nextsteps.interop.ctf_import import ctf_import
+from nextsteps.interop.kernels import oneroster as orr
+from nextsteps.interop.kernels import sheets
 from nextsteps.interop.kernels.problems import IdentityConflicts, ImportProblems, ProblemList
 from nextsteps.interop.models import ImportRun, SourcedId
 from nextsteps.interop.oneroster_export import oneroster_export, oneroster_zip
@@ -89,7 +89,7 @@ class OneRosterOrgForm(OneRosterImportForm):
         }
 
 
-def _orgs_without_urn(source: orr.Source) -> list[tuple[str, str]]:
+def _orgs_without_urn(source: orr.OneRosterSet) -> list[tuple[str, str]]:
     """School orgs in the set whose identifier is not a URN and that no import has mapped."""
     scratch = ProblemList()  # the import itself reports the set's problems
     manifest = orr.read_manifest(source, scratch)
@@ -254,7 +254,7 @@ def oneroster_upload(request: HttpRequest, urn: int) -> HttpResponse:
         messages.error(request, _("That file is larger than 200 MB."))
         return redirect("interop_home", urn=school.urn)
     try:
-        source = orr.Source.from_zip(upload.read(), upload.name)
+        source = orr.OneRosterSet.from_zip(upload.read(), upload.name)
         orgs = _orgs_without_urn(source)
         chosen = request.POST.get("org", "")
         if orgs and chosen not in dict(orgs):
