@@ -7,10 +7,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
 
 from django.utils.translation import gettext
 
+from nextsteps.interop.kernels.roster_plan import (
+    PLACE,
+    Place,
+    end_place,
+    plan_class_staff,
+    plan_places,
+)
 from nextsteps.interop.models import SourcedId
 from nextsteps.interop.oneroster_run import CHUNK, EnrolmentRow, EnrolmentSet, RosterRun, chunks
 from nextsteps.ops.bulk import insert_rows
@@ -24,15 +30,6 @@ from nextsteps.teaching.services import (
 )
 
 STAFF_ENROLMENT_ROLES = {"teacher": ClassStaff.Role.TEACHER, "aide": ClassStaff.Role.TA}
-
-
-@dataclass(slots=True)
-class _Link:
-    """A member of staff on a class, as the rows so far leave it (no id until written)."""
-
-    pk: int | None
-    role: str
-    gone: bool = False
 
 
 class EnrolmentWriter:
@@ -130,74 +127,30 @@ class EnrolmentWriter:
             if refs is not None:
                 resolved.append((row, *refs))
         class_ids = sorted({class_id for _, _, class_id in resolved})
-        existing: dict[int, Enrolment] = {}
-        natural: dict[tuple[int, int], list[Enrolment]] = defaultdict(list)
+        places: list[Place] = []
         for batch in chunks(class_ids, 500):
-            for found in Enrolment.objects.filter(school=school, teaching_class_id__in=batch):
-                existing[found.pk] = found
-                natural[(found.pupil_id, found.teaching_class_id)].append(found)
-        new: list[tuple[EnrolmentRow, int, int, dt.date, dt.date | None]] = []
-        updates: dict[int, dict[str, dt.date | None]] = {}
-        for row, pupil_id, class_id in resolved:
-            starts = row.begin or year_start.get(class_id) or self.run.today
-            ends = row.end - dt.timedelta(days=1) if row.end else None
-            enrolment: Enrolment | None = self._find(
-                row, known, existing, natural, pupil_id, class_id, starts
+            places.extend(
+                Place(*values)
+                for values in Enrolment.objects.filter(
+                    school=school, teaching_class_id__in=batch
+                ).values_list("pk", "pupil_id", "teaching_class_id", "starts_on", "ends_on")
             )
-            if row.deleted:
-                if enrolment is not None and self._end(enrolment):
-                    updates[enrolment.pk] = {
-                        "starts_on": enrolment.starts_on,
-                        "ends_on": enrolment.ends_on,
-                    }
-                    self.counts.ended += 1
-            elif enrolment is None:
-                new.append((row, pupil_id, class_id, starts, ends))
-                continue
-            elif (enrolment.starts_on, enrolment.ends_on) != (starts, ends):
-                enrolment.starts_on, enrolment.ends_on = starts, ends
-                updates[enrolment.pk] = {"starts_on": starts, "ends_on": ends}
-                self.counts.updated += 1
-            else:
-                self.counts.unchanged += 1
-            if enrolment is not None:
-                self._map(school, row, "teaching.enrolment", enrolment.pk, known)
+        plan = plan_places(
+            resolved, known=known, places=places, year_start=year_start, today=self.run.today
+        )
+        for row, pk in plan.matched:
+            self._map(school, row, PLACE, pk, known)
         inserted = enrolments_roster_insert(
             school=school,
-            rows=[(pupil, klass, starts, ends) for _, pupil, klass, starts, ends in new],
+            rows=[(pupil, klass, starts, ends) for _, pupil, klass, starts, ends in plan.create],
         )
-        for row, pk in zip((n[0] for n in new), inserted, strict=True):
-            self._map(school, row, "teaching.enrolment", pk, known)
-        self.counts.created += len(new)
-        enrolments_roster_dates(dates=updates)
-
-    def _find(
-        self,
-        row: EnrolmentRow,
-        known: dict[str, tuple[str, int]],
-        existing: dict[int, Enrolment],
-        natural: dict[tuple[int, int], list[Enrolment]],
-        pupil_id: int,
-        class_id: int,
-        starts: dt.date,
-    ) -> Enrolment | None:
-        mapped = known.get(row.sourced_id)
-        if mapped and mapped[0] == "teaching.enrolment" and mapped[1] in existing:
-            return existing[mapped[1]]
-        candidates = natural.get((pupil_id, class_id), [])
-        for enrolment in candidates:
-            if enrolment.starts_on == starts and enrolment.pk is not None:
-                return enrolment
-        open_ones = [e for e in candidates if e.ends_on is None and e.pk is not None]
-        return open_ones[0] if len(open_ones) == 1 and not row.begin else None
-
-    def _end(self, enrolment: Enrolment) -> bool:
-        """End an enrolment yesterday (or on its first day); False if it had already ended."""
-        last = max(enrolment.starts_on, self.run.today - dt.timedelta(days=1))
-        if enrolment.ends_on is not None and enrolment.ends_on <= last:
-            return False
-        enrolment.ends_on = last
-        return True
+        for (row, *_), pk in zip(plan.create, inserted, strict=True):
+            self._map(school, row, PLACE, pk, known)
+        self.counts.created += len(plan.create)
+        self.counts.updated += plan.updated
+        self.counts.unchanged += plan.unchanged
+        self.counts.ended += plan.ended
+        enrolments_roster_dates(dates=plan.dates)
 
     def _staff(
         self,
@@ -207,60 +160,33 @@ class EnrolmentWriter:
         classes: dict[str, tuple[str, int, str]],
         known: dict[str, tuple[str, int]],
     ) -> None:
-        links: dict[tuple[int, int], _Link] = {
-            (class_id, staff_id): _Link(pk, role)
+        links = {
+            (class_id, staff_id): (pk, role)
             for pk, class_id, staff_id, role in ClassStaff.objects.filter(
                 school=school, teaching_class_id__in={c[1] for c in classes.values()}
             ).values_list("pk", "teaching_class_id", "staff_id", "role")
         }
-        pending: list[tuple[int, int, _Link]] = []
-        unmapped: list[tuple[EnrolmentRow, _Link]] = []
-        roles: dict[int, str] = {}
-        removed: list[int] = []
+        resolved = []
         for row in rows:
             refs = self._refs(row, users, classes, "people.staff")
-            if refs is None:
-                continue
-            staff_id, class_id = refs
-            link = links.get((class_id, staff_id))
-            role = STAFF_ENROLMENT_ROLES[row.role]
-            if row.deleted or (row.end is not None and row.end <= self.run.today):
-                if link is not None:
-                    links.pop((class_id, staff_id))
-                    link.gone = True
-                    if link.pk is not None:
-                        removed.append(link.pk)
-                        roles.pop(link.pk, None)
-                    self.staff_counts.ended += 1
-                continue
-            if link is None:
-                link = _Link(None, role)
-                links[(class_id, staff_id)] = link
-                pending.append((class_id, staff_id, link))
-                self.staff_counts.created += 1
-            elif link.role != role:
-                link.role = role
-                if link.pk is not None:
-                    roles[link.pk] = role
-                self.staff_counts.updated += 1
-            else:
-                self.staff_counts.unchanged += 1
-            if link.pk is None:
-                unmapped.append((row, link))
-            else:
-                self._map(school, row, "teaching.classstaff", link.pk, known)
-        made = [(c, s, link) for c, s, link in pending if not link.gone]
+            if refs is not None:
+                resolved.append((row, *refs, str(STAFF_ENROLMENT_ROLES[row.role])))
+        plan = plan_class_staff(resolved, links=links, today=self.run.today)
         ids = class_staff_roster_write(
             school=school,
-            new=[(c, s, link.role) for c, s, link in made],
-            roles=roles,
-            removed=removed,
+            new=[(c, s, link.role) for c, s, link in plan.create],
+            roles=plan.roles,
+            removed=plan.removed,
         )
-        for (_, _, link), pk in zip(made, ids, strict=True):
+        for (_, _, link), pk in zip(plan.create, ids, strict=True):
             link.pk = pk
-        for row, link in unmapped:
+        for row, link in plan.matched:
             if link.pk is not None:
                 self._map(school, row, "teaching.classstaff", link.pk, known)
+        self.staff_counts.created += plan.created
+        self.staff_counts.updated += plan.updated
+        self.staff_counts.unchanged += plan.unchanged
+        self.staff_counts.ended += plan.ended
 
     def _map(
         self,
@@ -316,10 +242,13 @@ class EnrolmentWriter:
             ).values_list("target", "object_id"):
                 targets[target].append(object_id)
         ended: dict[int, dict[str, dt.date | None]] = {}
-        for ids in chunks(targets["teaching.enrolment"]):
-            for enrolment in Enrolment.objects.filter(pk__in=ids):
-                if self._end(enrolment):
-                    ended[enrolment.pk] = {"ends_on": enrolment.ends_on}
+        for ids in chunks(targets[PLACE]):
+            for values in Enrolment.objects.filter(pk__in=ids).values_list(
+                "pk", "pupil_id", "teaching_class_id", "starts_on", "ends_on"
+            ):
+                place = Place(*values)
+                if end_place(place, self.run.today):
+                    ended[place.pk] = {"ends_on": place.ends_on}
         enrolments_roster_dates(dates=ended)
         self.counts.ended += len(ended)
         self.staff_counts.ended += class_staff_remove(link_ids=targets["teaching.classstaff"])

@@ -216,3 +216,13 @@ def subject_roster_write(
     subject.name, subject.code = name, code or subject.code
     subject.save()
     return subject, "updated"
+
+
+def academic_year_ensure(
+    *, school: School, name: str, starts_on: dt.date, ends_on: dt.date
+) -> AcademicYear:
+    """The school's year with this name, made with these dates if it has none."""
+    year, _ = AcademicYear.objects.get_or_create(
+        school=school, name=name, defaults={"starts_on": starts_on, "ends_on": ends_on}
+    )
+    return year

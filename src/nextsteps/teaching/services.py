@@ -122,3 +122,71 @@ def class_staff_remove(*, link_ids: Sequence[int]) -> int:
         gone, _ = ClassStaff.objects.filter(pk__in=link_ids[start : start + BATCH]).delete()
         removed += gone
     return removed
+
+
+# ---------------------------------------------------------------------------- MIS syncs
+# Writes for a sync from a management system (Wonde), inside the sync's own transaction.
+
+
+def class_roster_create(
+    *,
+    school: School,
+    academic_year_id: int,
+    name: str,
+    kind: str,
+    year_group: int | None,
+    subject_ids: Iterable[int] = (),
+) -> Class:
+    """A new class (or form) for the year, under its subjects."""
+    created = Class.objects.create(
+        school=school,
+        academic_year_id=academic_year_id,
+        name=name,
+        kind=kind,
+        year_group=year_group,
+    )
+    class_subjects_add(links={(created.pk, subject_id) for subject_id in subject_ids})
+    return created
+
+
+def class_roster_rename(*, teaching_class: Class, name: str, year_group: int | None) -> None:
+    """Give a class the name and year group its management system now has."""
+    teaching_class.name, teaching_class.year_group = name, year_group
+    teaching_class.save(update_fields=["name", "year_group"])
+
+
+def places_sync_write(
+    *,
+    school: School,
+    opened: Sequence[tuple[int, int, dt.date]],
+    ended: Sequence[Enrolment],
+) -> None:
+    """Open places — (pupil id, class id, first day) — and end others (enrolments whose
+    `ends_on` the sync has set), in bulk."""
+    Enrolment.objects.bulk_create(
+        [
+            Enrolment(school=school, pupil_id=pupil_id, teaching_class_id=class_id, starts_on=day)
+            for pupil_id, class_id, day in opened
+        ],
+        batch_size=BATCH,
+    )
+    Enrolment.objects.bulk_update(ended, ["ends_on"], batch_size=BATCH)
+
+
+def class_staff_sync_write(
+    *,
+    school: School,
+    added: Sequence[tuple[int, int]],
+    removed: Mapping[int, set[int]],
+) -> None:
+    """Put staff on classes — (class id, staff id) — and take others off (per class id, the
+    staff ids)."""
+    ClassStaff.objects.bulk_create(
+        [
+            ClassStaff(school=school, teaching_class_id=class_id, staff_id=staff_id)
+            for class_id, staff_id in added
+        ]
+    )
+    for class_id, staff_ids in removed.items():
+        if staff_ids:
+            ClassStaff.objects.filter(teaching_class_id=class_id, staff_id__in=staff_ids).delete()
