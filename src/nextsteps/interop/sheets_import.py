@@ -115,7 +115,7 @@ def sheet_import(
     if summary.identity.conflicts and not (dry_run or skip_conflicts):
         raise IdentityConflicts(summary.identity.conflicts)
     try:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             if plan is not None:
                 _pupils_write(school, year, plan, summary)
             else:

@@ -250,7 +250,7 @@ def wonde_sync(
     feed = read_feed(client, wonde_school, since)
     summary = SyncSummary(urn=urn, dry_run=dry_run, delta_from=since or "")
     try:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             run = _Sync(feed, summary, today, by=by)
             run.apply(school)
             summary.requests = client.requests
