@@ -15,6 +15,13 @@ and links; the rest is applied only when the person chooses to (`skip_conflicts`
 Bulk files list everything that exists: a pupil or an enrolment imported before and missing now
 has left (a leaving date, an end date). Delta files list changes, `tobedeleted` ending them.
 Classes, courses and sessions are never deleted (their history is evidence), only reported.
+
+The data flows one way: the parser (`interop.kernels.oneroster`) gives plain rows; this module
+reads the orgs, sessions, courses and classes, `oneroster_people` the users and enrolment rows,
+each loading the existing mappings (`oneroster_run.RosterRun`) once per school and kind; the
+enrolments are planned as plain data (`interop.kernels.roster_plan`) by `oneroster_enrolments`.
+Every write to another app's tables goes through that app's roster services (`schools`,
+`teaching`, `people`, `accounts`); interop writes only its own (sourcedIds, the import log).
 """
 
 from __future__ import annotations
