@@ -85,10 +85,10 @@ def step_prepare(database_url: str) -> dict[str, Any]:
 
 def step_import(database_url: str, folder: Path) -> dict[str, Any]:
     setup_django(database_url)
+    from django.db import connection
+
     from nextsteps.interop.kernels.oneroster import OneRosterSet
     from nextsteps.interop.oneroster_import import oneroster_import
-
-    from django.db import connection
 
     queries = 0
 
