@@ -85,13 +85,24 @@ def step_prepare(database_url: str) -> dict[str, Any]:
 
 def step_import(database_url: str, folder: Path) -> dict[str, Any]:
     setup_django(database_url)
-    from nextsteps.interop.oneroster import Source
+    from django.db import connection
+
+    from nextsteps.interop.kernels.oneroster import OneRosterSet
     from nextsteps.interop.oneroster_import import oneroster_import
 
+    queries = 0
+
+    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        nonlocal queries
+        queries += 1
+        return execute(sql, params, many, context)
+
     started, cpu = time.perf_counter(), time.process_time()
-    summary = oneroster_import(source=Source.from_path(folder), by=None)
+    with connection.execute_wrapper(count):
+        summary = oneroster_import(source=OneRosterSet.from_path(folder), by=None)
     seconds = time.perf_counter() - started
     return {
+        "queries": queries,
         "seconds": round(seconds, 1),
         "cpu_seconds": round(time.process_time() - cpu, 1),
         "peak_mib": round(peak_mib()),
@@ -193,13 +204,13 @@ def main() -> None:
         first = run_step("import", url, str(folder))
         print(
             f"First import:  {first['seconds']} s (CPU {first['cpu_seconds']} s), "
-            f"peak {first['peak_mib']} MiB, "
+            f"peak {first['peak_mib']} MiB, {first['queries']} queries, "
             f"{first['changes']} changes"
         )
         second = run_step("import", url, str(folder))
         print(
             f"Second import: {second['seconds']} s (CPU {second['cpu_seconds']} s), "
-            f"peak {second['peak_mib']} MiB, "
+            f"peak {second['peak_mib']} MiB, {second['queries']} queries, "
             f"{second['changes']} changes"
         )
         if not options.skip_api:

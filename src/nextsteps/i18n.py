@@ -17,3 +17,16 @@ def translate(message: str) -> str:
     from django.utils.translation import gettext
 
     return gettext(message)
+
+
+def translate_plural(singular: str, plural: str, number: int) -> str:
+    """`ngettext` when Django is set up; the English singular or plural otherwise. Import it
+    as `ngettext`, so that makemessages finds both forms."""
+    from django.apps import apps
+    from django.conf import settings
+
+    if not (settings.configured and apps.ready):
+        return singular if number == 1 else plural
+    from django.utils.translation import ngettext
+
+    return ngettext(singular, plural, number)

@@ -6,8 +6,8 @@ import zipfile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from nextsteps.api.models import ApiToken
+from nextsteps.interop.kernels.oneroster import OneRosterSet
 from nextsteps.interop.models import ImportRun
-from nextsteps.interop.oneroster import Source
 from nextsteps.interop.oneroster_import import oneroster_import
 from tests.conftest import Cast
 
@@ -24,7 +24,7 @@ def test_oneroster_export_downloads_a_zip_that_imports_back_changing_nothing(cas
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
     assert {"manifest.csv", "users.csv", "enrollments.csv", "roles.csv"} <= set(names)
-    summary = oneroster_import(source=Source.from_zip(response.content, "x.zip"), by=None)
+    summary = oneroster_import(source=OneRosterSet.from_zip(response.content, "x.zip"), by=None)
     assert not any(c.created or c.updated for c in summary.counts.values()), summary.lines()
 
 

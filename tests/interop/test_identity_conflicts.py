@@ -22,12 +22,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from nextsteps.interop.ctf_import import ctf_import
+from nextsteps.interop.kernels.oneroster import OneRosterSet
+from nextsteps.interop.kernels.sheets import read_table
 from nextsteps.interop.models import ImportRun, KeyStageResult
-from nextsteps.interop.oneroster import Source
 from nextsteps.interop.oneroster_export import oneroster_export, oneroster_zip
 from nextsteps.interop.oneroster_import import oneroster_import
 from nextsteps.interop.sample import oneroster_sample, sample_upn
-from nextsteps.interop.sheets import read_table
 from nextsteps.interop.sheets_import import sheet_import
 from nextsteps.markbook.models import Judgement
 from nextsteps.people.kernels.problems import IdentityConflicts
@@ -241,13 +241,13 @@ def test_oneroster_conflict_is_refused_listed_in_the_dry_run_and_skipped_on_requ
 ) -> None:
     files, line = oneroster_set(scene)
     with pytest.raises(IdentityConflicts) as refused:
-        oneroster_import(source=Source.from_files(files), by=None, schools=[scene.school])
+        oneroster_import(source=OneRosterSet.from_files(files), by=None, schools=[scene.school])
     assert f"users.csv, line {line}, column UPN: {scene.conflict_text()}" in str(refused.value)
     scene.assert_amara_untouched()
     assert identity(scene.classmate) == scene.classmate_before
 
     dry = oneroster_import(
-        source=Source.from_files(files), by=None, schools=[scene.school], dry_run=True
+        source=OneRosterSet.from_files(files), by=None, schools=[scene.school], dry_run=True
     )
     (conflict,) = dry.identity.conflicts
     assert (conflict.file, conflict.line, conflict.message()) == (
@@ -262,7 +262,7 @@ def test_oneroster_conflict_is_refused_listed_in_the_dry_run_and_skipped_on_requ
     scene.assert_amara_untouched()
 
     oneroster_import(
-        source=Source.from_files(files), by=None, schools=[scene.school], skip_conflicts=True
+        source=OneRosterSet.from_files(files), by=None, schools=[scene.school], skip_conflicts=True
     )
     scene.assert_amara_untouched()
     assert identity(scene.classmate)[4] == year + 1
@@ -270,7 +270,7 @@ def test_oneroster_conflict_is_refused_listed_in_the_dry_run_and_skipped_on_requ
 
 def test_oneroster_conflict_by_sourced_id_names_it(empty_school: School) -> None:
     files = oneroster_sample(urn=SAMPLE_URN, pupils=4, guardians=False)
-    oneroster_import(source=Source.from_files(files), by=None, today=dt.date(2026, 10, 1))
+    oneroster_import(source=OneRosterSet.from_files(files), by=None, today=dt.date(2026, 10, 1))
     pupil = Pupil.objects.get(school=empty_school, upn=sample_upn(938, 1))
     before = identity(pupil)
     users = list(csv.DictReader(io.StringIO(files["users.csv"].decode("utf-8-sig"))))
@@ -282,9 +282,12 @@ def test_oneroster_conflict_by_sourced_id_names_it(empty_school: School) -> None
         files, "demographics.csv", lambda row: row["sourcedId"] == sid, birthDate="2001-01-01"
     )
     with pytest.raises(IdentityConflicts, match=f"line {line}, column UPN: sourcedId {sid}"):
-        oneroster_import(source=Source.from_files(files), by=None, today=dt.date(2026, 10, 1))
+        oneroster_import(source=OneRosterSet.from_files(files), by=None, today=dt.date(2026, 10, 1))
     summary = oneroster_import(
-        source=Source.from_files(files), by=None, today=dt.date(2026, 10, 1), skip_conflicts=True
+        source=OneRosterSet.from_files(files),
+        by=None,
+        today=dt.date(2026, 10, 1),
+        skip_conflicts=True,
     )
     assert identity(pupil) == before and pupil.leaving_date is None
     assert "Ann Zyx (born 2001-01-01)" in summary.identity.conflicts[0].message()

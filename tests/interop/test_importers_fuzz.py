@@ -8,10 +8,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nextsteps.interop.ctf_import import ctf_import
-from nextsteps.interop.oneroster import Source
+from nextsteps.interop.kernels.oneroster import OneRosterSet
+from nextsteps.interop.kernels.sheets import read_table
 from nextsteps.interop.oneroster_import import oneroster_import
 from nextsteps.interop.sample import oneroster_sample
-from nextsteps.interop.sheets import read_table
 from nextsteps.interop.sheets_import import sheet_import
 from nextsteps.people.kernels.problems import ImportProblems
 from nextsteps.schools.models import School
@@ -73,7 +73,7 @@ def test_oneroster_importer_refuses_malformed_sets_clearly(
     primary = School.objects.get(urn=990101)
     _settle(
         lambda: oneroster_import(
-            source=Source.from_files(files), by=None, dry_run=True, schools=[primary]
+            source=OneRosterSet.from_files(files), by=None, dry_run=True, schools=[primary]
         )
     )
 

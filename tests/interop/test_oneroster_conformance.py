@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from nextsteps.interop import oneroster as orr
+from nextsteps.interop.kernels import oneroster as orr
 from nextsteps.interop.oneroster_export import oneroster_export
 from tests.conftest import Cast
 

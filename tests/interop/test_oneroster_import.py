@@ -9,8 +9,8 @@ import pytest
 
 from nextsteps.accounts.models import Membership
 from nextsteps.filereading import Unreadable
+from nextsteps.interop.kernels.oneroster import OneRosterSet
 from nextsteps.interop.models import SourcedId
-from nextsteps.interop.oneroster import Source
 from nextsteps.interop.oneroster_import import oneroster_import
 from nextsteps.interop.sample import oneroster_sample, sample_upn
 from nextsteps.people.kernels.problems import ImportProblems
@@ -41,7 +41,7 @@ def problem_texts(error: ImportProblems) -> list[str]:
 def test_import_maps_users_by_role_onto_pupils_staff_parents_and_accounts(
     empty_school: School,
 ) -> None:
-    oneroster_import(source=Source.from_files(oneroster_sample(urn=SAMPLE_URN)), by=None)
+    oneroster_import(source=OneRosterSet.from_files(oneroster_sample(urn=SAMPLE_URN)), by=None)
     pupil = Pupil.objects.get(school=empty_school, upn=sample_upn(938, 0))
     assert pupil.user is not None and pupil.user.username == f"p{SAMPLE_URN}-0"
     assert pupil.year_group == 7 and pupil.gender == "F" and pupil.fsm and pupil.disadvantaged
@@ -64,13 +64,13 @@ def test_import_accepts_a_byte_order_mark_and_a_zip(empty_school: School, tmp_pa
     with zipfile.ZipFile(archive, "w") as out:
         for name, data in files.items():
             out.writestr(f"export/{name}", data)
-    summary = oneroster_import(source=Source.from_path(archive), by=None)
+    summary = oneroster_import(source=OneRosterSet.from_path(archive), by=None)
     assert summary.counts["pupils"].created == 60
 
 
 def test_dry_run_counts_and_writes_nothing(empty_school: School) -> None:
     summary = oneroster_import(
-        source=Source.from_files(oneroster_sample(urn=SAMPLE_URN)), by=None, dry_run=True
+        source=OneRosterSet.from_files(oneroster_sample(urn=SAMPLE_URN)), by=None, dry_run=True
     )
     assert summary.dry_run and summary.counts["pupils"].created == 60
     assert not Pupil.objects.filter(school=empty_school).exists()
@@ -90,7 +90,7 @@ def test_every_problem_is_listed_by_file_line_and_column_and_nothing_written(
     duplicate = files["classes.csv"].decode().split("\r\n")[1]
     files["classes.csv"] = files["classes.csv"] + duplicate.encode() + b"\r\n"
     with pytest.raises(ImportProblems) as caught:
-        oneroster_import(source=Source.from_files(files), by=None)
+        oneroster_import(source=OneRosterSet.from_files(files), by=None)
     text = "\n".join(problem_texts(caught.value))
     assert f"users.csv, line {upn_line}, column identifier: the UPN" in text
     assert "enrollments.csv, line 5, column classSourcedId: 'no-such-class' is not a class" in text
@@ -106,7 +106,7 @@ def test_a_wrong_header_is_named(empty_school: School) -> None:
     files = oneroster_sample(urn=SAMPLE_URN)
     files["classes.csv"] = files["classes.csv"].replace(b"classType", b"class_type", 1)
     with pytest.raises(ImportProblems) as caught:
-        oneroster_import(source=Source.from_files(files), by=None)
+        oneroster_import(source=OneRosterSet.from_files(files), by=None)
     assert "classes.csv, line 1, column classType: the column classType is missing" in str(
         caught.value
     )
@@ -120,11 +120,13 @@ def test_columns_out_of_order_are_refused(empty_school: School) -> None:
     swapped = [[r[0], r[2], r[1], *r[3:]] for r in rows]
     files["orgs.csv"] = "\r\n".join(",".join(r) for r in swapped).encode() + b"\r\n"
     with pytest.raises(ImportProblems, match="must be in the specified order"):
-        oneroster_import(source=Source.from_files(files), by=None)
+        oneroster_import(source=OneRosterSet.from_files(files), by=None)
 
 
 def test_a_school_org_with_a_urn_becomes_a_school_in_a_fresh_database(db: None) -> None:
-    summary = oneroster_import(source=Source.from_files(oneroster_sample(urn=SAMPLE_URN)), by=None)
+    summary = oneroster_import(
+        source=OneRosterSet.from_files(oneroster_sample(urn=SAMPLE_URN)), by=None
+    )
     school = School.objects.get(urn=SAMPLE_URN)
     assert (school.name, school.phase) == (f"School {SAMPLE_URN}", "secondary")
     assert any(f"(URN {SAMPLE_URN}) was created" in note for note in summary.notes)
@@ -135,7 +137,9 @@ def test_a_page_import_makes_no_school_for_an_unknown_urn(cast: object) -> None:
     primary = School.objects.get(urn=990101)
     with pytest.raises(ImportProblems, match="no school here has the URN 990301"):
         oneroster_import(
-            source=Source.from_files(oneroster_sample(urn=SAMPLE_URN)), by=None, schools=[primary]
+            source=OneRosterSet.from_files(oneroster_sample(urn=SAMPLE_URN)),
+            by=None,
+            schools=[primary],
         )
     assert not School.objects.filter(urn=SAMPLE_URN).exists()
 
@@ -144,7 +148,9 @@ def test_page_imports_are_limited_to_the_page_school(empty_school: School, cast:
     primary = School.objects.get(urn=990101)
     with pytest.raises(ImportProblems, match="not a school you manage here"):
         oneroster_import(
-            source=Source.from_files(oneroster_sample(urn=SAMPLE_URN)), by=None, schools=[primary]
+            source=OneRosterSet.from_files(oneroster_sample(urn=SAMPLE_URN)),
+            by=None,
+            schools=[primary],
         )
 
 
@@ -152,9 +158,11 @@ def test_bulk_set_without_a_pupil_marks_them_as_left_and_ends_enrolments(
     empty_school: School,
 ) -> None:
     files = oneroster_sample(urn=SAMPLE_URN, pupils=10, guardians=False)
-    oneroster_import(source=Source.from_files(files), by=None, today=dt.date(2026, 10, 1))
+    oneroster_import(source=OneRosterSet.from_files(files), by=None, today=dt.date(2026, 10, 1))
     fewer = oneroster_sample(urn=SAMPLE_URN, pupils=9, guardians=False)
-    summary = oneroster_import(source=Source.from_files(fewer), by=None, today=dt.date(2026, 10, 1))
+    summary = oneroster_import(
+        source=OneRosterSet.from_files(fewer), by=None, today=dt.date(2026, 10, 1)
+    )
     gone = Pupil.objects.get(school=empty_school, upn=sample_upn(938, 9))
     assert gone.leaving_date == dt.date(2026, 10, 1)
     assert summary.counts["pupils"].ended == 1
@@ -164,7 +172,7 @@ def test_bulk_set_without_a_pupil_marks_them_as_left_and_ends_enrolments(
 
 def test_delta_updates_a_name_and_ends_an_enrolment(empty_school: School) -> None:
     files = oneroster_sample(urn=SAMPLE_URN, pupils=5, guardians=False)
-    oneroster_import(source=Source.from_files(files), by=None, today=dt.date(2026, 10, 1))
+    oneroster_import(source=OneRosterSet.from_files(files), by=None, today=dt.date(2026, 10, 1))
     users = files["users.csv"].decode().split("\r\n")
     enrolments = files["enrollments.csv"].decode().split("\r\n")
     pupil_row = next(row for row in users if f"p{SAMPLE_URN}-2," in row)
@@ -189,7 +197,9 @@ def test_delta_updates_a_name_and_ends_an_enrolment(empty_school: School) -> Non
         "roles.csv": f"{roles[0]}\r\n{','.join(role_row)}\r\n".encode(),
         "enrollments.csv": f"{enrolments[0]}\r\n{','.join(ended)}\r\n".encode(),
     }
-    summary = oneroster_import(source=Source.from_files(delta), by=None, today=dt.date(2026, 10, 2))
+    summary = oneroster_import(
+        source=OneRosterSet.from_files(delta), by=None, today=dt.date(2026, 10, 2)
+    )
     assert Pupil.objects.get(school=empty_school, upn=sample_upn(938, 2)).legal_forename == "Zara"
     assert summary.counts["pupils"].updated == 1 and summary.counts["enrolments"].ended == 1
     mapping = SourcedId.objects.get(school=empty_school, kind="enrollment", sourced_id=ended[0])
@@ -203,13 +213,13 @@ def test_tobedeleted_in_a_bulk_file_is_refused(empty_school: School) -> None:
         ImportProblems,
         match="orgs.csv, line 2, column status: tobedeleted is only allowed in delta",
     ):
-        oneroster_import(source=Source.from_files(files), by=None)
+        oneroster_import(source=OneRosterSet.from_files(files), by=None)
 
 
 def test_a_folder_source_reads_the_csv_files(empty_school: School, tmp_path: Path) -> None:
     for name, data in oneroster_sample(urn=SAMPLE_URN, pupils=4).items():
         (tmp_path / name).write_bytes(data)
-    summary = oneroster_import(source=Source.from_path(tmp_path), by=None)
+    summary = oneroster_import(source=OneRosterSet.from_path(tmp_path), by=None)
     assert summary.counts["pupils"].created == 4
 
 
@@ -219,7 +229,7 @@ def test_a_non_utf8_file_is_a_problem_not_a_crash(empty_school: School) -> None:
     with pytest.raises(
         ImportProblems, match=r"users.csv, line \d+: character \d+ is not UTF-8 text"
     ):
-        oneroster_import(source=Source.from_files(files), by=None)
+        oneroster_import(source=OneRosterSet.from_files(files), by=None)
 
 
 def test_zip_of_something_else_is_refused_clearly(tmp_path: Path) -> None:
@@ -227,4 +237,4 @@ def test_zip_of_something_else_is_refused_clearly(tmp_path: Path) -> None:
     with zipfile.ZipFile(buffer, "w") as out:
         out.writestr("readme.txt", "hello")
     with pytest.raises(Unreadable, match="x.zip: the zip holds no CSV files"):
-        Source.from_zip(buffer.getvalue(), "x.zip")
+        OneRosterSet.from_zip(buffer.getvalue(), "x.zip")

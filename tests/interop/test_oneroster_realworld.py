@@ -17,8 +17,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from nextsteps.interop.kernels.oneroster import OneRosterSet
 from nextsteps.interop.models import SourcedId
-from nextsteps.interop.oneroster import Source
 from nextsteps.interop.oneroster_import import oneroster_import, parse_urn_options
 from nextsteps.interop.sample import sample_upn
 from nextsteps.people.kernels.problems import ImportProblems
@@ -56,7 +56,7 @@ def test_the_fixture_has_trailing_empty_values_and_no_urn() -> None:
 def test_without_a_urn_the_import_stops_naming_the_org_and_the_option(db: None) -> None:
     schools, pupils = School.objects.count(), Pupil.objects.count()
     with pytest.raises(ImportProblems) as caught:
-        oneroster_import(source=Source.from_files(fixture_files()), by=None)
+        oneroster_import(source=OneRosterSet.from_files(fixture_files()), by=None)
     text = str(caught.value)
     assert "orgs.csv, line 3, column identifier" in text
     assert "'Riverside Primary School'" in text and f"sourcedId {SCHOOL_ORG}" in text
@@ -66,7 +66,7 @@ def test_without_a_urn_the_import_stops_naming_the_org_and_the_option(db: None) 
 
 def test_a_fresh_database_gets_the_school_from_its_org_and_the_urn_option(db: None) -> None:
     summary = oneroster_import(
-        source=Source.from_files(fixture_files()), by=None, urns={SCHOOL_ORG: URN}
+        source=OneRosterSet.from_files(fixture_files()), by=None, urns={SCHOOL_ORG: URN}
     )
     school = School.objects.get(urn=URN)
     assert (school.name, school.phase) == ("Riverside Primary School", "primary")
@@ -80,14 +80,17 @@ def test_a_fresh_database_gets_the_school_from_its_org_and_the_urn_option(db: No
     assert "users.csv, line 3: 1 empty value after the last column was ignored" in notes
     assert "orgs.csv, line 3: 1 empty value after the last column was ignored" in notes
     assert "enrollments.csv, line 2:" in notes
-    again = oneroster_import(source=Source.from_files(fixture_files()), by=None)
+    again = oneroster_import(source=OneRosterSet.from_files(fixture_files()), by=None)
     assert again.changed == 0, again.lines()
     assert School.objects.filter(urn=URN).count() == 1
 
 
 def test_a_dry_run_makes_no_school(db: None) -> None:
     summary = oneroster_import(
-        source=Source.from_files(fixture_files()), by=None, urns={SCHOOL_ORG: URN}, dry_run=True
+        source=OneRosterSet.from_files(fixture_files()),
+        by=None,
+        urns={SCHOOL_ORG: URN},
+        dry_run=True,
     )
     assert summary.dry_run and any("was created" in note for note in summary.notes)
     assert not School.objects.filter(urn=URN).exists()
@@ -100,7 +103,7 @@ def test_a_non_empty_extra_value_is_still_an_error(db: None) -> None:
     lines[2] = lines[2] + "surprise"
     files["users.csv"] = "\r\n".join(lines).encode()
     with pytest.raises(ImportProblems) as caught:
-        oneroster_import(source=Source.from_files(files), by=None, urns={SCHOOL_ORG: URN})
+        oneroster_import(source=OneRosterSet.from_files(files), by=None, urns={SCHOOL_ORG: URN})
     text = str(caught.value)
     assert "users.csv, line 3: expected 18 values, found 19" in text and "'surprise'" in text
     assert not School.objects.filter(urn=URN).exists()
@@ -112,7 +115,7 @@ def test_a_row_with_too_few_values_is_an_error(db: None) -> None:
     lines[1] = lines[1].rsplit(",", 2)[0]
     files["courses.csv"] = "\r\n".join(lines).encode()
     with pytest.raises(ImportProblems, match=r"courses.csv, line 2: expected 10 values, found 8"):
-        oneroster_import(source=Source.from_files(files), by=None, urns={SCHOOL_ORG: URN})
+        oneroster_import(source=OneRosterSet.from_files(files), by=None, urns={SCHOOL_ORG: URN})
 
 
 def test_urn_options_are_checked() -> None:

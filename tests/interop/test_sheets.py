@@ -6,7 +6,7 @@ import io
 import pytest
 from openpyxl import Workbook
 
-from nextsteps.interop.sheets import FIELDS, normalise, read_table, suggest_mapping
+from nextsteps.interop.kernels.sheets import FIELDS, normalise, read_table, suggest_mapping
 from nextsteps.interop.sheets_import import sheet_import
 from nextsteps.people.kernels.problems import ImportProblems
 from nextsteps.people.models import Pupil

@@ -16,8 +16,8 @@ from openpyxl import Workbook
 from nextsteps.assessments import demo, selectors
 from nextsteps.assessments.models import Assessment, Mark
 from nextsteps.assessments.services import QuestionRow, assessment_create
+from nextsteps.interop.kernels.sheets import read_table
 from nextsteps.interop.models import ImportRun
-from nextsteps.interop.sheets import read_table
 from nextsteps.interop.sheets_marks import marks_sheet_import
 from nextsteps.people.kernels.problems import ImportProblems
 from nextsteps.people.models import Pupil

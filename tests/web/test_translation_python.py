@@ -31,8 +31,8 @@ SHOWN_ERRORS = frozenset(
 )
 # Modules whose built-in errors carry a message for a person, and which ones.
 SHOWN_IN_MODULE = {
-    "interop/sheets.py": frozenset({"ValueError"}),  # a spreadsheet that cannot be read
-    "interop/oneroster.py": frozenset({"OSError"}),  # a OneRoster upload that is not a zip
+    "interop/kernels/sheets.py": frozenset({"ValueError"}),  # a spreadsheet that cannot be read
+    "interop/kernels/oneroster.py": frozenset({"OSError"}),  # a OneRoster upload that is not a zip
 }
 # Calls that record a problem in an input file, by package, and which argument (counting from
 # 0) is the message: `problems.add(file, line, column, message)`, `Problem(...)` and the

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from nextsteps.accounts.models import Membership, Role, User
@@ -144,3 +146,58 @@ def pupil_cards_issue(*, pupils: list[Pupil], school: School, by: Any) -> list[S
         after={"pupils": [card.pupil.pk for card in cards]},
     )
     return cards
+
+
+# ---------------------------------------------------------------------------- roster imports
+# Bulk writes for a roster import (OneRoster, Wonde), called inside the import's own
+# transaction with rows it has already matched and checked.
+
+ROSTER_BATCH = 2000
+ACCOUNT_FIELDS = frozenset({"username", "first_name", "last_name", "email", "is_active"})
+
+
+def accounts_roster_write(
+    *, new: Sequence[Mapping[str, Any]], changes: Mapping[int, Mapping[str, Any]]
+) -> list[int]:
+    """Create accounts (no usable password: a roster gives none) and change others (per id,
+    only the fields that change), in bulk; the new accounts' ids, in order."""
+    for fields in [*new, *changes.values()]:
+        unknown = set(fields) - ACCOUNT_FIELDS
+        if unknown:
+            raise TypeError(f"unknown account fields: {sorted(unknown)}")
+    unusable = make_password(None)
+    created = User.objects.bulk_create(
+        [User(password=unusable, **fields) for fields in new], batch_size=ROSTER_BATCH
+    )
+    ids = sorted(changes)
+    names = sorted({name for fields in changes.values() for name in fields})
+    for start in range(0, len(ids), ROSTER_BATCH):
+        users = User.objects.in_bulk(ids[start : start + ROSTER_BATCH])
+        for user_id, user in users.items():
+            for name, value in changes[user_id].items():
+                setattr(user, name, value)
+        User.objects.bulk_update(list(users.values()), names, batch_size=ROSTER_BATCH)
+    return [user.pk for user in created]
+
+
+def memberships_roster_grant(*, wanted: Iterable[tuple[int, int, str]]) -> int:
+    """Give each (account, school, role) its school-wide membership unless it has it already;
+    how many were given."""
+    wanted = set(wanted)
+    have: set[tuple[int, int, str]] = set()
+    user_ids = sorted({user_id for user_id, _, _ in wanted})
+    for start in range(0, len(user_ids), ROSTER_BATCH):
+        have.update(
+            Membership.objects.filter(
+                user_id__in=user_ids[start : start + ROSTER_BATCH], department__isnull=True
+            ).values_list("user_id", "school_id", "role")
+        )
+    missing = sorted(wanted - have)
+    Membership.objects.bulk_create(
+        [
+            Membership(user_id=user_id, school_id=school_id, role=role)
+            for user_id, school_id, role in missing
+        ],
+        batch_size=ROSTER_BATCH,
+    )
+    return len(missing)

@@ -184,7 +184,7 @@ def attendance_import(
     problems.raise_if_any()
     summary = AttendanceSummary(school=school.name, dry_run=dry_run)
     try:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             summary.created, summary.updated = attendance_import_write(school=school, rows=planned)
             summary.unchanged = len(planned) - summary.created - summary.updated
             if dry_run:

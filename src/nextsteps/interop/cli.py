@@ -210,13 +210,13 @@ def run_import(command: BaseCommand, options: dict[str, Any]) -> None:
 
 
 def _import_oneroster(path: Path, options: dict[str, Any], bar: Bar) -> list[str]:
-    from nextsteps.interop.oneroster import Source
+    from nextsteps.interop.kernels.oneroster import OneRosterSet
     from nextsteps.interop.oneroster_import import oneroster_import, parse_urn_options
 
     if not path.exists():
         raise OSError(f"{path} does not exist")
     summary = oneroster_import(
-        source=Source.from_path(path),
+        source=OneRosterSet.from_path(path),
         by=None,
         dry_run=options["dry_run"],
         skip_conflicts=options.get("skip_conflicts", False),
@@ -242,7 +242,7 @@ def _import_ctf(path: Path, options: dict[str, Any]) -> list[str]:
 
 
 def _import_sheet(kind: str, path: Path, options: dict[str, Any]) -> list[str]:
-    from nextsteps.interop.sheets import read_table
+    from nextsteps.interop.kernels.sheets import read_table
     from nextsteps.interop.sheets_import import sheet_import
 
     school = school_by_id(options["school"])
@@ -260,7 +260,7 @@ def _import_sheet(kind: str, path: Path, options: dict[str, Any]) -> list[str]:
 
 
 def _import_marks(path: Path, options: dict[str, Any]) -> list[str]:
-    from nextsteps.interop.sheets import read_table
+    from nextsteps.interop.kernels.sheets import read_table
     from nextsteps.interop.sheets_marks import marks_sheet_import
 
     school = school_by_id(options["school"])

@@ -7,37 +7,45 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import TYPE_CHECKING
 
-from django.db.models import Max
 from django.utils.translation import gettext
 
-from nextsteps.interop.bulk import insert_rows
+from nextsteps.interop.kernels.roster_plan import (
+    PLACE,
+    Place,
+    end_place,
+    plan_class_staff,
+    plan_places,
+)
 from nextsteps.interop.models import SourcedId
-from nextsteps.interop.oneroster_people import CHUNK, EnrolmentRow, chunks
+from nextsteps.interop.oneroster_run import CHUNK, EnrolmentRow, EnrolmentSet, RosterRun, chunks
+from nextsteps.ops.bulk import insert_rows
 from nextsteps.schools.models import School
 from nextsteps.teaching.models import Class, ClassStaff, Enrolment
-
-if TYPE_CHECKING:
-    from nextsteps.interop.oneroster_people import PeopleImport
+from nextsteps.teaching.services import (
+    class_staff_remove,
+    class_staff_roster_write,
+    enrolments_roster_dates,
+    enrolments_roster_insert,
+)
 
 STAFF_ENROLMENT_ROLES = {"teacher": ClassStaff.Role.TEACHER, "aide": ClassStaff.Role.TA}
 
 
 class EnrolmentWriter:
-    def __init__(self, people: PeopleImport) -> None:
-        self.people = people
-        self.run = people.run
+    def __init__(self, run: RosterRun, enrolments: EnrolmentSet) -> None:
+        self.enrolments = enrolments
+        self.run = run
         self.counts = self.run.summary.counts["enrolments"]
         self.staff_counts = self.run.summary.counts["class staff"]
-        self.counts.unchanged += people.enrolments_unchanged
+        self.counts.unchanged += enrolments.unchanged
         self.new_maps: list[tuple[int, str, str, str, int, str]] = []
         self.changed_maps: dict[str, tuple[str, int, str]] = {}
 
     def write(self) -> None:
         by_school: dict[int, list[EnrolmentRow]] = defaultdict(list)
         schools: dict[int, School] = {}
-        for row in self.people.enrolments:
+        for row in self.enrolments.rows:
             by_school[row.school.pk].append(row)
             schools[row.school.pk] = row.school
         for school_id, rows in by_school.items():
@@ -119,91 +127,30 @@ class EnrolmentWriter:
             if refs is not None:
                 resolved.append((row, *refs))
         class_ids = sorted({class_id for _, _, class_id in resolved})
-        existing: dict[int, Enrolment] = {}
-        natural: dict[tuple[int, int], list[Enrolment]] = defaultdict(list)
+        places: list[Place] = []
         for batch in chunks(class_ids, 500):
-            for found in Enrolment.objects.filter(school=school, teaching_class_id__in=batch):
-                existing[found.pk] = found
-                natural[(found.pupil_id, found.teaching_class_id)].append(found)
-        new: list[tuple[EnrolmentRow, int, int, dt.date, dt.date | None]] = []
-        updates: list[Enrolment] = []
-        for row, pupil_id, class_id in resolved:
-            starts = row.begin or year_start.get(class_id) or self.run.today
-            ends = row.end - dt.timedelta(days=1) if row.end else None
-            enrolment: Enrolment | None = self._find(
-                row, known, existing, natural, pupil_id, class_id, starts
+            places.extend(
+                Place(*values)
+                for values in Enrolment.objects.filter(
+                    school=school, teaching_class_id__in=batch
+                ).values_list("pk", "pupil_id", "teaching_class_id", "starts_on", "ends_on")
             )
-            if row.deleted:
-                if enrolment is not None and self._end(enrolment):
-                    updates.append(enrolment)
-                    self.counts.ended += 1
-            elif enrolment is None:
-                new.append((row, pupil_id, class_id, starts, ends))
-                continue
-            elif (enrolment.starts_on, enrolment.ends_on) != (starts, ends):
-                enrolment.starts_on, enrolment.ends_on = starts, ends
-                updates.append(enrolment)
-                self.counts.updated += 1
-            else:
-                self.counts.unchanged += 1
-            if enrolment is not None:
-                self._map(school, row, "teaching.enrolment", enrolment.pk, known)
-        for row, pk in zip((n[0] for n in new), self._insert_enrolments(school, new), strict=True):
-            self._map(school, row, "teaching.enrolment", pk, known)
-        self.counts.created += len(new)
-        Enrolment.objects.bulk_update(
-            list({e.pk: e for e in updates}.values()), ["starts_on", "ends_on"], batch_size=CHUNK
+        plan = plan_places(
+            resolved, known=known, places=places, year_start=year_start, today=self.run.today
         )
-
-    def _insert_enrolments(
-        self, school: School, new: list[tuple[EnrolmentRow, int, int, dt.date, dt.date | None]]
-    ) -> list[int]:
-        """Insert without model overhead; the new ids, read back by natural key, in order."""
-        if not new:
-            return []
-        before = Enrolment.objects.aggregate(top=Max("pk"))["top"] or 0
-        insert_rows(
-            Enrolment,
-            ["school_id", "pupil_id", "teaching_class_id", "starts_on", "ends_on"],
-            ((school.pk, pupil, klass, starts, ends) for _, pupil, klass, starts, ends in new),
+        for row, pk in plan.matched:
+            self._map(school, row, PLACE, pk, known)
+        inserted = enrolments_roster_insert(
+            school=school,
+            rows=[(pupil, klass, starts, ends) for _, pupil, klass, starts, ends in plan.create],
         )
-        ids: dict[tuple[int, int, dt.date], list[int]] = defaultdict(list)
-        for pk, pupil_id, class_id, starts in (
-            Enrolment.objects.filter(school=school, pk__gt=before)
-            .order_by("pk")
-            .values_list("pk", "pupil_id", "teaching_class_id", "starts_on")
-            .iterator(chunk_size=CHUNK)
-        ):
-            ids[(pupil_id, class_id, starts)].append(pk)
-        return [ids[(pupil, klass, starts)].pop(0) for _, pupil, klass, starts, _ in new]
-
-    def _find(
-        self,
-        row: EnrolmentRow,
-        known: dict[str, tuple[str, int]],
-        existing: dict[int, Enrolment],
-        natural: dict[tuple[int, int], list[Enrolment]],
-        pupil_id: int,
-        class_id: int,
-        starts: dt.date,
-    ) -> Enrolment | None:
-        mapped = known.get(row.sourced_id)
-        if mapped and mapped[0] == "teaching.enrolment" and mapped[1] in existing:
-            return existing[mapped[1]]
-        candidates = natural.get((pupil_id, class_id), [])
-        for enrolment in candidates:
-            if enrolment.starts_on == starts and enrolment.pk is not None:
-                return enrolment
-        open_ones = [e for e in candidates if e.ends_on is None and e.pk is not None]
-        return open_ones[0] if len(open_ones) == 1 and not row.begin else None
-
-    def _end(self, enrolment: Enrolment) -> bool:
-        """End an enrolment yesterday (or on its first day); False if it had already ended."""
-        last = max(enrolment.starts_on, self.run.today - dt.timedelta(days=1))
-        if enrolment.ends_on is not None and enrolment.ends_on <= last:
-            return False
-        enrolment.ends_on = last
-        return True
+        for (row, *_), pk in zip(plan.create, inserted, strict=True):
+            self._map(school, row, PLACE, pk, known)
+        self.counts.created += len(plan.create)
+        self.counts.updated += plan.updated
+        self.counts.unchanged += plan.unchanged
+        self.counts.ended += plan.ended
+        enrolments_roster_dates(dates=plan.dates)
 
     def _staff(
         self,
@@ -214,37 +161,32 @@ class EnrolmentWriter:
         known: dict[str, tuple[str, int]],
     ) -> None:
         links = {
-            (link.teaching_class_id, link.staff_id): link
-            for link in ClassStaff.objects.filter(
+            (class_id, staff_id): (pk, role)
+            for pk, class_id, staff_id, role in ClassStaff.objects.filter(
                 school=school, teaching_class_id__in={c[1] for c in classes.values()}
-            )
+            ).values_list("pk", "teaching_class_id", "staff_id", "role")
         }
+        resolved = []
         for row in rows:
             refs = self._refs(row, users, classes, "people.staff")
-            if refs is None:
-                continue
-            staff_id, class_id = refs
-            link = links.get((class_id, staff_id))
-            role = STAFF_ENROLMENT_ROLES[row.role]
-            if row.deleted or (row.end is not None and row.end <= self.run.today):
-                if link is not None:
-                    link.delete()
-                    links.pop((class_id, staff_id))
-                    self.staff_counts.ended += 1
-                continue
-            if link is None:
-                link = ClassStaff.objects.create(
-                    school=school, teaching_class_id=class_id, staff_id=staff_id, role=role
-                )
-                links[(class_id, staff_id)] = link
-                self.staff_counts.created += 1
-            elif link.role != role:
-                link.role = role
-                link.save(update_fields=["role"])
-                self.staff_counts.updated += 1
-            else:
-                self.staff_counts.unchanged += 1
-            self._map(school, row, "teaching.classstaff", link.pk, known)
+            if refs is not None:
+                resolved.append((row, *refs, str(STAFF_ENROLMENT_ROLES[row.role])))
+        plan = plan_class_staff(resolved, links=links, today=self.run.today)
+        ids = class_staff_roster_write(
+            school=school,
+            new=[(c, s, link.role) for c, s, link in plan.create],
+            roles=plan.roles,
+            removed=plan.removed,
+        )
+        for (_, _, link), pk in zip(plan.create, ids, strict=True):
+            link.pk = pk
+        for row, link in plan.matched:
+            if link.pk is not None:
+                self._map(school, row, "teaching.classstaff", link.pk, known)
+        self.staff_counts.created += plan.created
+        self.staff_counts.updated += plan.updated
+        self.staff_counts.unchanged += plan.unchanged
+        self.staff_counts.ended += plan.ended
 
     def _map(
         self,
@@ -254,9 +196,7 @@ class EnrolmentWriter:
         object_id: int,
         known: dict[str, tuple[str, int]],
     ) -> None:
-        if row.sourced_id in known or row.sourced_id in self.people.known_enrolments.get(
-            school.pk, set()
-        ):
+        if row.sourced_id in known or row.sourced_id in self.enrolments.known.get(school.pk, set()):
             self.changed_maps[f"{school.pk}\x1f{row.sourced_id}"] = (
                 target,
                 object_id,
@@ -292,10 +232,7 @@ class EnrolmentWriter:
     def _end_missing(self, school: School) -> None:
         """A bulk enrollments.csv lists every enrolment: those imported before and missing
         now have ended (students' enrolments get an end date; class staff links go)."""
-        missing = (
-            self.people.known_enrolments.get(school.pk, set())
-            - self.people.enrolment_sids[school.pk]
-        )
+        missing = self.enrolments.known.get(school.pk, set()) - self.enrolments.in_file[school.pk]
         if not missing:
             return
         targets: dict[str, list[int]] = defaultdict(list)
@@ -304,13 +241,14 @@ class EnrolmentWriter:
                 school=school, kind=SourcedId.Kind.ENROLMENT, sourced_id__in=batch
             ).values_list("target", "object_id"):
                 targets[target].append(object_id)
-        ended = []
-        for ids in chunks(targets["teaching.enrolment"]):
-            for enrolment in Enrolment.objects.filter(pk__in=ids):
-                if self._end(enrolment):
-                    ended.append(enrolment)
-        Enrolment.objects.bulk_update(ended, ["ends_on"], batch_size=CHUNK)
+        ended: dict[int, dict[str, dt.date | None]] = {}
+        for ids in chunks(targets[PLACE]):
+            for values in Enrolment.objects.filter(pk__in=ids).values_list(
+                "pk", "pupil_id", "teaching_class_id", "starts_on", "ends_on"
+            ):
+                place = Place(*values)
+                if end_place(place, self.run.today):
+                    ended[place.pk] = {"ends_on": place.ends_on}
+        enrolments_roster_dates(dates=ended)
         self.counts.ended += len(ended)
-        for ids in chunks(targets["teaching.classstaff"]):
-            deleted, _ = ClassStaff.objects.filter(pk__in=ids).delete()
-            self.staff_counts.ended += deleted
+        self.staff_counts.ended += class_staff_remove(link_ids=targets["teaching.classstaff"])

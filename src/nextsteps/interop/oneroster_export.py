@@ -18,13 +18,14 @@ from typing import Any
 
 from nextsteps.accounts.models import Membership, Role
 from nextsteps.accounts.services import pupil_username
-from nextsteps.interop import oneroster as orr
+from nextsteps.interop.kernels import oneroster as orr
 from nextsteps.interop.models import SourcedId
+from nextsteps.interop.oneroster_results import standings_as_results
 from nextsteps.people.models import Gender, Guardian, GuardianLink, Pupil, Staff
 from nextsteps.schools.models import AcademicYear, School, Subject, Term
 from nextsteps.teaching.models import Class, ClassStaff, Enrolment
 
-NAMESPACE = uuid.UUID("5b1e4a8e-3f51-4bd4-9a53-6c1f0a9b7e21")
+NAMESPACE = orr.EXPORT_NAMESPACE
 SEX = {Gender.FEMALE: "female", Gender.MALE: "male", Gender.OTHER: "other"}
 Progress = Callable[[str, int, int | None], None]
 
@@ -359,8 +360,6 @@ class _Exporter:
             )
 
     def results(self) -> None:
-        from nextsteps.interop.oneroster_results import standings_as_results
-
         standings_as_results(self)
 
 

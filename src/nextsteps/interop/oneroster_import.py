@@ -15,14 +15,20 @@ and links; the rest is applied only when the person chooses to (`skip_conflicts`
 Bulk files list everything that exists: a pupil or an enrolment imported before and missing now
 has left (a leaving date, an end date). Delta files list changes, `tobedeleted` ending them.
 Classes, courses and sessions are never deleted (their history is evidence), only reported.
+
+The data flows one way: the parser (`interop.kernels.oneroster`) gives plain rows; this module
+reads the orgs, sessions, courses and classes, `oneroster_people` the users and enrolment rows,
+each loading the existing mappings (`oneroster_run.RosterRun`) once per school and kind; the
+enrolments are planned as plain data (`interop.kernels.roster_plan`) by `oneroster_enrolments`.
+Every write to another app's tables goes through that app's roster services (`schools`,
+`teaching`, `people`, `accounts`); interop writes only its own (sourcedIds, the import log).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
@@ -30,183 +36,41 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from nextsteps.audit.services import audit_write
-from nextsteps.interop import oneroster as orr
-from nextsteps.interop.bulk import insert_rows
+from nextsteps.interop.kernels import oneroster as orr
+from nextsteps.interop.kernels.roster import Counts, ImportSummary, Progress, no_progress
 from nextsteps.interop.models import ImportRun, SourcedId
+from nextsteps.interop.oneroster_enrolments import EnrolmentWriter
 from nextsteps.interop.oneroster_people import PeopleImport
-from nextsteps.people.kernels.identity import IdentityReport
+from nextsteps.interop.oneroster_run import RosterRun
 from nextsteps.people.kernels.problems import IdentityConflicts, ImportProblems, ProblemList
 from nextsteps.schools.models import AcademicYear, School, Subject, Term
+from nextsteps.schools.services import (
+    academic_year_roster_write,
+    school_roster_create,
+    subject_roster_write,
+    term_roster_write,
+)
 from nextsteps.teaching.models import Class
+from nextsteps.teaching.services import class_subjects_add, classes_roster_write
 
-Progress = Callable[[str, int, int | None], None]
-
-
-def no_progress(stage: str, done: int, total: int | None) -> None:
-    """The default progress reporter: says nothing."""
-
-
-@dataclass
-class Counts:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    ended: int = 0
-
-    def as_dict(self) -> dict[str, int]:
-        return {
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "ended": self.ended,
-        }
-
-
-@dataclass
-class ImportSummary:
-    version: str = ""
-    modes: dict[str, str] = field(default_factory=dict)
-    counts: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
-    notes: list[str] = field(default_factory=list)
-    dry_run: bool = False
-    schools: list[str] = field(default_factory=list)
-    identity: IdentityReport = field(default_factory=IdentityReport)
-
-    @property
-    def changed(self) -> int:
-        return sum(c.created + c.updated + c.ended for c in self.counts.values())
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "version": self.version,
-            "modes": {k: v for k, v in self.modes.items() if v != "absent"},
-            "counts": {k: v.as_dict() for k, v in self.counts.items()},
-            "notes": self.notes,
-            "dry_run": self.dry_run,
-            "schools": self.schools,
-            **self.identity.as_dict(),
-        }
-
-    def lines(self) -> list[str]:
-        head = "Dry run: nothing was written. " if self.dry_run else ""
-        lines = [f"{head}OneRoster {self.version}: {self.changed} changes."]
-        for kind, c in self.counts.items():
-            lines.append(
-                f"  {kind}: {c.created} created, {c.updated} updated, "
-                f"{c.unchanged} unchanged, {c.ended} ended"
-            )
-        lines += [f"  note: {note}" for note in self.notes]
-        return lines
+__all__ = ["Counts", "ImportSummary", "is_urn", "log_refused", "oneroster_import"]
 
 
 class _DryRun(Exception):
     """Raised inside the transaction to roll a dry run back."""
 
 
-Mapping = dict[str, tuple[str, int, str]]  # sourcedId -> (target, object id, fingerprint)
-
-
-class OneRosterImport:
-    """One import: the read, checked and matched rows, then the writes."""
-
-    def __init__(
-        self,
-        source: orr.Source,
-        *,
-        by: Any,
-        allowed_schools: Iterable[School] | None,
-        progress: Progress,
-        today: dt.date,
-        urns: dict[str, int] | None = None,
-        urn_hint: str = "",
-    ) -> None:
-        self.source = source
-        self.urns = dict(urns or {})
-        self.urn_hint = urn_hint or "--urn SOURCEDID=URN"
-        self.created_schools: list[School] = []
-        self.by = by
-        self.allowed = {s.pk for s in allowed_schools} if allowed_schools is not None else None
-        self.progress = progress
-        self.today = today
-        self.problems = ProblemList()
-        self.broken: set[str] = set()
-        self.values = orr.Values(self.problems)
-        self.summary = ImportSummary()
-        self.manifest = orr.read_manifest(source, self.problems)
-        self.summary.version = self.manifest.version
-        self.summary.modes = dict(self.manifest.modes)
-        self.new_mappings: list[SourcedId] = []
-        self.changed_mappings: list[SourcedId] = []
-
-    # ------------------------------------------------------------------ mappings
-
-    def mapping(self, school: School, kind: str) -> Mapping:
-        cache: dict[tuple[int, str], Mapping] = self.__dict__.setdefault("_mapping_cache", {})
-        key = (school.pk, kind)
-        if key not in cache:
-            cache[key] = {
-                sid: (target, object_id, fp)
-                for sid, target, object_id, fp in SourcedId.objects.filter(
-                    school=school, kind=kind
-                ).values_list("sourced_id", "target", "object_id", "fingerprint")
-            }
-        return cache[key]
-
-    def remember(
-        self, school: School, kind: str, sid: str, target: str, object_id: int, fp: str
-    ) -> None:
-        """Record (or refresh) a sourcedId's mapping, written with the other changes."""
-        known = self.mapping(school, kind).get(sid)
-        if known is None:
-            self.new_mappings.append(
-                SourcedId(
-                    school=school,
-                    kind=kind,
-                    sourced_id=sid,
-                    target=target,
-                    object_id=object_id,
-                    fingerprint=fp,
-                )
-            )
-        elif known != (target, object_id, fp):
-            self.changed_mappings.append(
-                SourcedId(
-                    school=school,
-                    kind=kind,
-                    sourced_id=sid,
-                    target=target,
-                    object_id=object_id,
-                    fingerprint=fp,
-                )
-            )
-        self.mapping(school, kind)[sid] = (target, object_id, fp)
-
-    def save_mappings(self) -> None:
-        insert_rows(
-            SourcedId,
-            ["school_id", "kind", "sourced_id", "target", "object_id", "fingerprint"],
-            (
-                (m.school_id, m.kind, m.sourced_id, m.target, m.object_id, m.fingerprint)
-                for m in self.new_mappings
-            ),
-        )
-        for entry in self.changed_mappings:
-            SourcedId.objects.filter(
-                school=entry.school, kind=entry.kind, sourced_id=entry.sourced_id
-            ).update(target=entry.target, object_id=entry.object_id, fingerprint=entry.fingerprint)
-        self.new_mappings, self.changed_mappings = [], []
+class OneRosterImport(RosterRun):
+    """One import: the orgs, sessions, courses and classes read, checked and matched, the
+    users and enrolments handed to their stages, then the writes."""
 
     # ------------------------------------------------------------------ orgs
 
     def read_orgs(self) -> None:
         """Schools named in the set: matched by an earlier sourcedId or by URN (identifier)."""
-        self.schools: dict[str, School] = {}
         orgs = SourcedId.objects.filter(kind=SourcedId.Kind.ORG)
         known = dict(orgs.values_list("sourced_id", "school_id"))
-        self._known_org_schools = known
-        self.org_rows: list[orr.Row] = []
-        self.unusable_orgs: set[str] = set()
-        self.other_orgs: set[str] = set()
+        self.known_org_schools = known
         other_orgs = 0
         for row in orr.read_file(self.source, self.manifest, "orgs.csv", self.problems):
             self.values.required(row, "name")
@@ -239,7 +103,7 @@ class OneRosterImport:
         school: School | None = None
         urn = self._org_urn(row)
         if row.sourced_id in known and row.sourced_id not in self.urns:
-            school = School.objects.get(pk=known[row.sourced_id])
+            school = self.school_by_id(known[row.sourced_id])
         elif urn is None:
             self.problems.add(
                 row.file,
@@ -300,7 +164,7 @@ class OneRosterImport:
             phase = School.Phase.SECONDARY
         else:
             phase = School.Phase.ALL_THROUGH
-        school = School.objects.create(urn=urn, name=row["name"][:200], phase=phase)
+        school = school_roster_create(urn=urn, name=row["name"][:200], phase=phase)
         self.created_schools.append(school)
         self.summary.notes.append(
             f"school {school.name} (URN {urn}) was created from orgs.csv line {row.line}, "
@@ -308,43 +172,7 @@ class OneRosterImport:
         )
         return school
 
-    def refer(self, row: orr.Row, column: str, into: str, message: str) -> None:
-        """A reference that does not resolve, unless the file it points into could not be read
-        (its header problem is listed, and would otherwise be repeated for every row)."""
-        if into not in self.broken:
-            self.problems.add(row.file, row.line, column, message)
-
-    def school_ref(self, row: orr.Row, column: str) -> School | None:
-        """The school a row points at, from this set or an earlier import."""
-        sid = row[column]
-        if not sid:
-            self.problems.add(
-                row.file, row.line, column, gettext("%(column)s is required") % {"column": column}
-            )
-            return None
-        if sid in self.unusable_orgs:
-            return None  # its own problem is already listed at orgs.csv
-        school = self.schools.get(sid)
-        if school is None and sid in self._known_org_schools:
-            school = School.objects.get(pk=self._known_org_schools[sid])
-            if self.allowed is not None and school.pk not in self.allowed:
-                school = None
-            else:
-                self.schools[sid] = school
-        if school is None:
-            self.refer(
-                row,
-                column,
-                "orgs.csv",
-                gettext("%(sid)s is not a school in orgs.csv or imported before")
-                % {"sid": repr(sid)},
-            )
-        return school
-
-    # ------------------------------------------------------------------ sessions
-
     def read_sessions(self) -> None:
-        self.session_rows: dict[str, orr.Row] = {}
         for row in orr.read_file(self.source, self.manifest, "academicSessions.csv", self.problems):
             self.values.required(row, "title")
             self.values.choice(row, "type", orr.SESSION_TYPES, required=True)
@@ -362,7 +190,7 @@ class OneRosterImport:
                 row["type"] != "schoolYear"
                 and parent
                 and parent not in self.session_rows
-                and not self._session_known(parent)
+                and not self.known_anywhere(SourcedId.Kind.SESSION, parent)
             ):
                 self.refer(
                     row,
@@ -371,9 +199,6 @@ class OneRosterImport:
                     gettext("%(parent)s is not an academic session in this set or imported before")
                     % {"parent": repr(parent)},
                 )
-
-    def _session_known(self, sid: str) -> bool:
-        return SourcedId.objects.filter(kind=SourcedId.Kind.SESSION, sourced_id=sid).exists()
 
     def apply_sessions(self, schools: list[School]) -> None:
         counts = self.summary.counts["academic years"]
@@ -407,17 +232,10 @@ class OneRosterImport:
             year = AcademicYear.objects.filter(pk=known[1], school=school).first()
         year = year or AcademicYear.objects.filter(school=school, name=row["title"]).first()
         year = year or AcademicYear.objects.filter(school=school, starts_on=start).first()
-        if year is None:
-            year = AcademicYear.objects.create(
-                school=school, name=row["title"][:20], starts_on=start, ends_on=end
-            )
-            counts.created += 1
-        elif (year.name, year.starts_on, year.ends_on) != (row["title"][:20], start, end):
-            year.name, year.starts_on, year.ends_on = row["title"][:20], start, end
-            year.save()
-            counts.updated += 1
-        else:
-            counts.unchanged += 1
+        year, outcome = academic_year_roster_write(
+            school=school, year=year, name=row["title"][:20], starts_on=start, ends_on=end
+        )
+        _count(counts, outcome)
         self.remember(
             school,
             SourcedId.Kind.SESSION,
@@ -479,31 +297,15 @@ class OneRosterImport:
             term
             or Term.objects.filter(school=school, academic_year=year, name=row["title"]).first()
         )
-        if term is None:
-            term = Term.objects.create(
-                school=school,
-                academic_year=year,
-                name=row["title"][:50],
-                starts_on=start,
-                ends_on=end,
-            )
-            counts.created += 1
-        elif (term.academic_year_id, term.name, term.starts_on, term.ends_on) != (
-            year.pk,
-            row["title"][:50],
-            start,
-            end,
-        ):
-            term.academic_year, term.name, term.starts_on, term.ends_on = (
-                year,
-                row["title"][:50],
-                start,
-                end,
-            )
-            term.save()
-            counts.updated += 1
-        else:
-            counts.unchanged += 1
+        term, outcome = term_roster_write(
+            school=school,
+            term=term,
+            academic_year=year,
+            name=row["title"][:50],
+            starts_on=start,
+            ends_on=end,
+        )
+        _count(counts, outcome)
         self.remember(
             school, SourcedId.Kind.SESSION, row.sourced_id, "schools.term", term.pk, row.fingerprint
         )
@@ -511,13 +313,11 @@ class OneRosterImport:
     # ------------------------------------------------------------------ courses and classes
 
     def read_courses_and_classes(self) -> None:
-        self.course_rows: dict[str, tuple[orr.Row, School]] = {}
         for row in orr.read_file(self.source, self.manifest, "courses.csv", self.problems):
             self.values.required(row, "title")
             school = self.school_ref(row, "orgSourcedId")
             if school is not None:
                 self.course_rows[row.sourced_id] = (row, school)
-        self.class_rows: dict[str, tuple[orr.Row, School]] = {}
         homeroom_only: dict[str, bool] = {}
         for row in orr.read_file(self.source, self.manifest, "classes.csv", self.problems):
             self.values.required(row, "title")
@@ -528,7 +328,9 @@ class OneRosterImport:
                 self.problems.add(
                     row.file, row.line, "courseSourcedId", gettext("courseSourcedId is required")
                 )
-            elif course not in self.course_rows and not self._known(SourcedId.Kind.COURSE, course):
+            elif course not in self.course_rows and not self.known_anywhere(
+                SourcedId.Kind.COURSE, course
+            ):
                 self.refer(
                     row,
                     "courseSourcedId",
@@ -542,7 +344,9 @@ class OneRosterImport:
                     row.file, row.line, "termSourcedIds", gettext("termSourcedIds is required")
                 )
             for term in terms:
-                if term not in self.session_rows and not self._session_known(term):
+                if term not in self.session_rows and not self.known_anywhere(
+                    SourcedId.Kind.SESSION, term
+                ):
                     self.refer(
                         row,
                         "termSourcedIds",
@@ -566,9 +370,6 @@ class OneRosterImport:
                 self.class_rows[row.sourced_id] = (row, school)
         self.form_courses = {sid for sid, only in homeroom_only.items() if only}
 
-    def _known(self, kind: str, sid: str) -> bool:
-        return SourcedId.objects.filter(kind=kind, sourced_id=sid).exists()
-
     def apply_courses(self) -> None:
         counts = self.summary.counts["subjects"]
         for sid, (row, school) in self.course_rows.items():
@@ -585,15 +386,10 @@ class OneRosterImport:
             if known and known[0] == "schools.subject":
                 subject = Subject.objects.filter(pk=known[1], school=school).first()
             subject = subject or Subject.objects.filter(school=school, name=name).first()
-            if subject is None:
-                subject = Subject.objects.create(school=school, name=name, code=code)
-                counts.created += 1
-            elif (subject.name, subject.code) != (name, code or subject.code):
-                subject.name, subject.code = name, code or subject.code
-                subject.save()
-                counts.updated += 1
-            else:
-                counts.unchanged += 1
+            subject, outcome = subject_roster_write(
+                school=school, subject=subject, name=name, code=code
+            )
+            _count(counts, outcome)
             self.remember(
                 school, SourcedId.Kind.COURSE, sid, "schools.subject", subject.pk, row.fingerprint
             )
@@ -678,8 +474,16 @@ class OneRosterImport:
                     teaching_class.pk,
                     row.fingerprint,
                 )
-        Class.objects.bulk_create([c for _, _, c in new], batch_size=1000)
-        Class.objects.bulk_update(changed, ["name", "kind", "year_group", "academic_year_id"])
+        columns = ("name", "kind", "year_group", "academic_year_id")
+        ids = classes_roster_write(
+            school=school,
+            new=[{k: getattr(c, k) for k in columns} for _, _, c in new],
+            changes={
+                c.pk: {k: getattr(c, k) for k in columns} for c in changed if c.pk is not None
+            },
+        )
+        for (_, _, teaching_class), pk in zip(new, ids, strict=True):
+            teaching_class.pk = pk  # the in-memory row now stands for the one written
         for sid, row, teaching_class in new:
             self.remember(
                 school,
@@ -689,11 +493,8 @@ class OneRosterImport:
                 teaching_class.pk,
                 row.fingerprint,
             )
-        through = Class.subjects.through
         added = {(c.pk, s) for c, s in wanted_links} - links
-        through.objects.bulk_create(
-            [through(class_id=c, subject_id=s) for c, s in sorted(added)], batch_size=1000
-        )
+        class_subjects_add(links=added)
         relinked = {c for c, _ in added} - {c.pk for _, _, c in new}
         counts.created += len(new)
         counts.updated += len({c.pk for c in changed} | relinked)
@@ -704,9 +505,6 @@ class OneRosterImport:
         return known[1] if known and known[0] == "teaching.class" else None
 
     # ------------------------------------------------------------------ run
-
-    def scope(self) -> list[School]:
-        return sorted({s.pk: s for s in self.schools.values()}.values(), key=lambda s: s.name)
 
     def check(self) -> PeopleImport:
         """Phase one: read and check everything; raise with every problem found."""
@@ -743,13 +541,14 @@ class OneRosterImport:
             )
         self.save_mappings()
         people.apply()
+        EnrolmentWriter(self, people.enrolments).write()
         self.save_mappings()
         self.problems.raise_if_any()
 
 
 def oneroster_import(
     *,
-    source: orr.Source,
+    source: orr.OneRosterSet,
     by: Any,
     dry_run: bool = False,
     skip_conflicts: bool = False,
@@ -782,7 +581,7 @@ def oneroster_import(
     )
     run.summary.dry_run = dry_run
     try:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             people = run.check()
             if run.summary.identity.conflicts and not (dry_run or skip_conflicts):
                 raise IdentityConflicts(run.summary.identity.conflicts)
@@ -851,3 +650,8 @@ def log_refused(
         problem_count=len(problems.problems),
         by=by if getattr(by, "pk", None) else None,
     )
+
+
+def _count(counts: Counts, outcome: str) -> None:
+    """Add a row's outcome (created, updated or unchanged) to its kind's counts."""
+    setattr(counts, outcome, getattr(counts, outcome) + 1)

@@ -7,27 +7,29 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
-from django.contrib.auth.hashers import make_password
 from django.utils.translation import gettext
 
 from nextsteps.accounts.models import Membership, Role, User
-from nextsteps.interop import oneroster as orr
+from nextsteps.accounts.services import accounts_roster_write, memberships_roster_grant
+from nextsteps.interop.kernels import oneroster as orr
 from nextsteps.interop.models import SourcedId
+from nextsteps.interop.oneroster_run import EnrolmentRow, EnrolmentSet, RosterRun, chunks
 from nextsteps.people.kernels.identity import Outcome, pupil_match
-from nextsteps.people.models import Gender, Guardian, GuardianLink, Pupil, SenStatus, Staff
+from nextsteps.people.models import Gender, Guardian, Pupil, SenStatus, Staff
 from nextsteps.people.selectors import pupil_records_by_id
+from nextsteps.people.services import (
+    guardian_links_roster_add,
+    people_roster_write,
+    pupils_roster_leave,
+)
 from nextsteps.people.upn import UpnError, upn_clean
 from nextsteps.schools.models import AcademicYear, School
 
-if TYPE_CHECKING:
-    from nextsteps.interop.oneroster_import import OneRosterImport
-
 T = TypeVar("T")
-CHUNK = 2000
 
 STAFF_ROLES = {
     "teacher": Role.TEACHER,
@@ -42,11 +44,6 @@ STAFF_ROLES = {
 }
 GUARDIAN_ROLES = frozenset({"guardian", "parent", "relative"})
 SEXES = {"male": Gender.MALE, "female": Gender.FEMALE, "other": Gender.OTHER}
-
-
-def chunks(items: list[T], size: int = CHUNK) -> Iterator[list[T]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 @dataclass(slots=True)
@@ -64,22 +61,8 @@ class Person:
     fields: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(slots=True)
-class EnrolmentRow:
-    line: int
-    sourced_id: str
-    school: School
-    class_sid: str
-    user_sid: str
-    role: str
-    begin: dt.date | None
-    end: dt.date | None
-    deleted: bool
-    fingerprint: str
-
-
 class PeopleImport:
-    def __init__(self, run: OneRosterImport) -> None:
+    def __init__(self, run: RosterRun) -> None:
         self.run = run
         self.problems = run.problems
         self.values = run.values
@@ -87,9 +70,7 @@ class PeopleImport:
         self.unchanged_users: dict[tuple[int, str], bool] = {}
         self.user_sids: set[str] = set()
         self.users_with_roles: set[str] = set()
-        self.enrolments: list[EnrolmentRow] = []
-        self.enrolment_sids: dict[int, set[str]] = defaultdict(set)
-        self.enrolments_unchanged = 0
+        self.enrolments = EnrolmentSet()
         # (school id, user sourcedId) of pupil rows in conflict: left out with their enrolments
         self.conflicted: set[tuple[int, str]] = set()
 
@@ -176,8 +157,8 @@ class PeopleImport:
                 if sid in self.run.unusable_orgs or sid in self.run.other_orgs:
                     continue
                 school = self.run.schools.get(sid)
-                if school is None and sid in self.run._known_org_schools:
-                    school = School.objects.filter(pk=self.run._known_org_schools[sid]).first()
+                if school is None and sid in self.run.known_org_schools:
+                    school = School.objects.filter(pk=self.run.known_org_schools[sid]).first()
                 if school is None:
                     self.run.refer(
                         row,
@@ -305,7 +286,7 @@ class PeopleImport:
         return fields
 
     def _known_user(self, sid: str) -> bool:
-        return SourcedId.objects.filter(kind=SourcedId.Kind.USER, sourced_id=sid).exists()
+        return self.run.known_anywhere(SourcedId.Kind.USER, sid)
 
     def _check_agents(self, rows: list[orr.Row]) -> None:
         for row in rows:
@@ -561,15 +542,15 @@ class PeopleImport:
                 users_here[school.pk] = (
                     set(run.mapping(school, SourcedId.Kind.USER)) | self.user_sids
                 )
-            self.enrolment_sids[school.pk].add(row.sourced_id)
+            self.enrolments.in_file[school.pk].add(row.sourced_id)
             self._check_enrolment_refs(row, school, users_here[school.pk])
             if (school.pk, row["userSourcedId"]) in self.conflicted:
                 conflicted += 1
                 continue
             if light[school.pk].get(row.sourced_id) == row.fingerprint and not row.deleted:
-                self.enrolments_unchanged += 1
+                self.enrolments.unchanged += 1
                 continue
-            self.enrolments.append(
+            self.enrolments.rows.append(
                 EnrolmentRow(
                     row.line,
                     row.sourced_id,
@@ -583,7 +564,7 @@ class PeopleImport:
                     row.fingerprint,
                 )
             )
-        self.known_enrolments = {pk: set(d) for pk, d in light.items()}
+        self.enrolments.known = {pk: set(d) for pk, d in light.items()}
         if conflicted:
             run.summary.notes.append(
                 f"{conflicted} enrolments of pupils in conflict were not applied"
@@ -622,38 +603,39 @@ class PeopleImport:
         self._apply_guardian_links()
         self._end_missing_pupils()
         self.run.save_mappings()
-        self._apply_enrolments()
 
     def _apply_accounts(self) -> None:
-        unusable = make_password(None)
-        new: list[tuple[Person, User]] = []
+        new: list[Person] = []
         for person in self.people:
             row = person.row
             enabled = row["enabledUser"].lower() == "true" and not row.deleted
-            if person.user_id is None:
-                if not enabled:
-                    continue
-                new.append(
-                    (
-                        person,
-                        User(
-                            username=row["username"][:150],
-                            first_name=row["givenName"][:150],
-                            last_name=row["familyName"][:150],
-                            email=row["email"][:254],
-                            password=unusable,
-                        ),
-                    )
-                )
-        created = User.objects.bulk_create([user for _, user in new], batch_size=CHUNK)
-        for (person, _), user in zip(new, created, strict=True):
-            person.user_id = user.pk
-        updates = []
-        current: dict[int, User] = {}
-        fresh = {id(person) for person, _ in new}
+            if person.user_id is None and enabled:
+                new.append(person)
+        created = accounts_roster_write(
+            new=[
+                {
+                    "username": person.row["username"][:150],
+                    "first_name": person.row["givenName"][:150],
+                    "last_name": person.row["familyName"][:150],
+                    "email": person.row["email"][:254],
+                }
+                for person in new
+            ],
+            changes={},
+        )
+        for person, user_id in zip(new, created, strict=True):
+            person.user_id = user_id
+        current: dict[int, tuple[str, str, bool]] = {}
+        fresh = {id(person) for person in new}
         ids = [p.user_id for p in self.people if p.user_id and id(p) not in fresh]
         for batch in chunks(ids):
-            current.update({u.pk: u for u in User.objects.filter(pk__in=batch)})
+            current.update(
+                (pk, (first, last, active))
+                for pk, first, last, active in User.objects.filter(pk__in=batch).values_list(
+                    "pk", "first_name", "last_name", "is_active"
+                )
+            )
+        changes: dict[int, dict[str, Any]] = {}
         for person in self.people:
             account = current.get(person.user_id or 0)
             if account is None:
@@ -664,29 +646,30 @@ class PeopleImport:
                 row["familyName"][:150],
                 row["enabledUser"].lower() == "true" and not row.deleted,
             )
-            if (account.first_name, account.last_name, account.is_active) != wanted:
-                account.first_name, account.last_name, account.is_active = wanted
-                updates.append(account)
-        User.objects.bulk_update(
-            updates, ["first_name", "last_name", "is_active"], batch_size=CHUNK
-        )
+            if account != wanted:
+                changes[person.user_id or 0] = dict(
+                    zip(("first_name", "last_name", "is_active"), wanted, strict=True)
+                )
+        accounts_roster_write(new=[], changes=changes)
 
     def _apply_people(self, kind: str, model: Any) -> None:
         people = [p for p in self.people if p.kind == kind]
         counts = self.run.summary.counts[_plural(kind)]
         new = [p for p in people if p.target_id is None and not p.row.deleted]
-        objects = [
-            model(school=p.school, user_id=p.user_id, **self._create_fields(kind, p)) for p in new
-        ]
-        for person, obj in zip(
-            new, model.objects.bulk_create(objects, batch_size=CHUNK), strict=True
-        ):
-            person.target_id = obj.pk
+        created = people_roster_write(
+            kind=kind,
+            new=[
+                {"school_id": p.school.pk, "user_id": p.user_id, **self._create_fields(kind, p)}
+                for p in new
+            ],
+            changes={},
+        )
+        for person, pk in zip(new, created, strict=True):
+            person.target_id = pk
         counts.created += len(new)
         fresh = {id(person) for person in new}
         existing = [p for p in people if p.target_id is not None and id(p) not in fresh]
-        changed_fields: set[str] = set()
-        updates = []
+        changes: dict[int, dict[str, Any]] = {}
         for batch in chunks(existing):
             rows = model.objects.in_bulk([p.target_id for p in batch])
             for person in batch:
@@ -702,15 +685,13 @@ class PeopleImport:
                 diff = {k: v for k, v in fields.items() if getattr(obj, k) != v}
                 if diff:
                     for name, value in diff.items():
-                        setattr(obj, name, value)
-                    changed_fields |= set(diff)
-                    updates.append(obj)
+                        setattr(obj, name, value)  # a later row for the same one sees it
+                    changes.setdefault(obj.pk, {}).update(diff)
                     if not person.row.deleted:
                         counts.updated += 1
                 else:
                     counts.unchanged += 1
-        if updates:
-            model.objects.bulk_update(updates, sorted(changed_fields), batch_size=CHUNK)
+        people_roster_write(kind=kind, new=[], changes=changes)
         target = f"people.{kind}"
         for person in people:
             if person.target_id is not None:
@@ -744,21 +725,7 @@ class PeopleImport:
                 )
                 if mapped is not None:
                     wanted.add((person.user_id, person.school.pk, str(mapped)))
-        have: set[tuple[int, int, str]] = set()
-        user_ids = sorted({user_id for user_id, _, _ in wanted})
-        for batch in chunks(user_ids):
-            have.update(
-                Membership.objects.filter(user_id__in=batch, department__isnull=True).values_list(
-                    "user_id", "school_id", "role"
-                )
-            )
-        Membership.objects.bulk_create(
-            [
-                Membership(user_id=user_id, school_id=school_id, role=role)
-                for user_id, school_id, role in sorted(wanted - have)
-            ],
-            batch_size=CHUNK,
-        )
+        memberships_roster_grant(wanted=wanted)
 
     def _apply_guardian_links(self) -> None:
         links: set[tuple[int, str, str]] = set()
@@ -770,7 +737,7 @@ class PeopleImport:
                     links.add((person.school.pk, person.row.sourced_id, agent))
         relationship = {p.row.sourced_id: p.role for p in self.people if p.kind == "guardian"}
         schools = {p.school.pk: p.school for p in self.people}
-        new = []
+        new: list[tuple[int, int, int, str]] = []
         for school_id, guardian_sid, pupil_sid in sorted(links):
             if (school_id, pupil_sid) in self.conflicted:
                 continue
@@ -780,25 +747,8 @@ class PeopleImport:
                 continue
             if guardian[0] != "people.guardian" or pupil[0] != "people.pupil":
                 continue
-            new.append(
-                GuardianLink(
-                    school_id=school_id,
-                    guardian_id=guardian[1],
-                    pupil_id=pupil[1],
-                    relationship=relationship.get(guardian_sid, "parent"),
-                )
-            )
-        existing: set[tuple[int, int]] = set()
-        for batch in chunks([link.pupil_id for link in new]):
-            existing.update(
-                GuardianLink.objects.filter(pupil_id__in=batch).values_list(
-                    "guardian_id", "pupil_id"
-                )
-            )
-        GuardianLink.objects.bulk_create(
-            [link for link in new if (link.guardian_id, link.pupil_id) not in existing],
-            batch_size=CHUNK,
-        )
+            new.append((school_id, guardian[1], pupil[1], relationship.get(guardian_sid, "parent")))
+        guardian_links_roster_add(links=new)
 
     def _end_missing_pupils(self) -> None:
         """Bulk users.csv lists every user: pupils imported before and missing now have left."""
@@ -812,17 +762,9 @@ class PeopleImport:
                 ).items()
                 if target == "people.pupil" and sid not in self.user_sids
             ]
-            ended = 0
-            for batch in chunks(missing):
-                ended += Pupil.objects.filter(pk__in=batch, leaving_date__isnull=True).update(
-                    leaving_date=self.run.today
-                )
-            self.run.summary.counts["pupils"].ended += ended
-
-    def _apply_enrolments(self) -> None:
-        from nextsteps.interop.oneroster_enrolments import EnrolmentWriter
-
-        EnrolmentWriter(self).write()
+            self.run.summary.counts["pupils"].ended += pupils_roster_leave(
+                pupil_ids=missing, on=self.run.today
+            )
 
 
 def _plural(kind: str) -> str:

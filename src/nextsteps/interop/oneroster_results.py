@@ -8,24 +8,36 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from django.db.models import Max, Min
 
-from nextsteps.interop import oneroster as orr
+from nextsteps.curriculum.models import Objective
+from nextsteps.interop.kernels import oneroster as orr
+from nextsteps.markbook.models import Standing
+from nextsteps.schools.models import School
+from nextsteps.teaching.models import Class, Enrolment
 
-if TYPE_CHECKING:
-    from nextsteps.curriculum.models import Objective
-    from nextsteps.interop.oneroster_export import _Exporter
+NAMESPACE = orr.EXPORT_NAMESPACE
 
 
-def standings_as_results(exporter: _Exporter) -> None:
-    try:
-        from nextsteps.markbook.models import Standing
-    except ImportError:  # pragma: no cover - the markbook is part of the product
-        return
-    from nextsteps.interop.oneroster_export import NAMESPACE
-    from nextsteps.teaching.models import Enrolment
+class Gradebook(Protocol):
+    """What the results are written into: the export of one school, its files so far and
+    the sourcedIds it gave the school, its classes, years and pupils."""
+
+    school: School
+    version: str
+    school_sid: str
+    out: dict[str, orr.OutFile]
+    user_sid: dict[tuple[str, int], str]
+    class_sid: dict[int, str]
+    class_year: dict[int, int]
+    year_sid: dict[int, str]
+
+    def file(self, name: str, extra: list[str] | None = None) -> orr.OutFile: ...
+
+
+def standings_as_results(exporter: Gradebook) -> None:
 
     school = exporter.school
     standings = Standing.objects.filter(
@@ -38,8 +50,6 @@ def standings_as_results(exporter: _Exporter) -> None:
         school=school, ends_on__isnull=True
     ).values_list("pupil_id", "teaching_class_id"):
         classes_of[pupil_id].append(class_id)
-    from nextsteps.curriculum.models import Objective
-
     objectives = {
         o.pk: o
         for o in Objective.objects.filter(school=school)
@@ -49,8 +59,6 @@ def standings_as_results(exporter: _Exporter) -> None:
         )
     }
     subjects_of: dict[int, set[int]] = defaultdict(set)
-    from nextsteps.teaching.models import Class
-
     for class_id, subject_id in Class.subjects.through.objects.filter(
         class__school=school
     ).values_list("class_id", "subject_id"):
@@ -90,7 +98,7 @@ def standings_as_results(exporter: _Exporter) -> None:
 
 
 def _line_item(
-    exporter: _Exporter,
+    exporter: Gradebook,
     out: orr.OutFile,
     category: str,
     class_id: int,

@@ -12,7 +12,8 @@ import uuid
 
 from stdnum.gb import upn as stdnum_upn
 
-from nextsteps.interop import oneroster as orr
+from nextsteps.interop.kernels import oneroster as orr
+from nextsteps.interop.kernels.oneroster_columns import COLUMNS
 
 SUBJECTS = ("Mathematics", "English", "Science", "History", "Geography", "French", "Art", "Music")
 FORENAMES = ("Amara", "Oliver", "Isla", "Noah", "Ava", "Leo", "Freya", "Arjun", "Mia", "Kofi")
@@ -44,7 +45,7 @@ def oneroster_sample(
     """A bulk OneRoster set: one school, its year and terms, courses, classes and people."""
     rng = random.Random(seed)  # noqa: S311 - synthetic names, not secrets
     out: dict[str, orr.OutFile] = {
-        name: orr.OutFile(name) for name in orr.COLUMNS[version] if name != "manifest.csv"
+        name: orr.OutFile(name) for name in COLUMNS[version] if name != "manifest.csv"
     }
     out["demographics.csv"].extra_columns = [
         "metadata.uk.senStatus",

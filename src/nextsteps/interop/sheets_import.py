@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from nextsteps.audit.services import audit_write
+from nextsteps.interop.kernels.sheets import Table, mapped_rows, suggest_mapping
 from nextsteps.interop.models import ImportRun
-from nextsteps.interop.sheets import Table, mapped_rows, suggest_mapping
 from nextsteps.people.kernels.identity import IdentityReport, Outcome, pupil_match
 from nextsteps.people.kernels.problems import IdentityConflicts, ProblemList
 from nextsteps.people.models import Pupil, Staff
@@ -115,7 +115,7 @@ def sheet_import(
     if summary.identity.conflicts and not (dry_run or skip_conflicts):
         raise IdentityConflicts(summary.identity.conflicts)
     try:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             if plan is not None:
                 _pupils_write(school, year, plan, summary)
             else:

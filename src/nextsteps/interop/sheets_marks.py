@@ -24,8 +24,14 @@ from nextsteps.assessments import selectors
 from nextsteps.assessments.models import Assessment, Question
 from nextsteps.assessments.services import MarkChange, marks_save
 from nextsteps.audit.services import audit_write
+from nextsteps.interop.kernels.sheets import (
+    Field,
+    Table,
+    mapped_rows,
+    normalise_header,
+    suggest_mapping,
+)
 from nextsteps.interop.models import ImportRun
-from nextsteps.interop.sheets import Field, Table, mapped_rows, normalise_header, suggest_mapping
 from nextsteps.interop.sheets_import import SheetSummary
 from nextsteps.people.kernels.problems import ProblemList
 from nextsteps.people.models import Pupil

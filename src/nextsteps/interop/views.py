@@ -17,22 +17,22 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from nextsteps import access
-from nextsteps.accounts.models import Role, User
-from nextsteps.assessments.models import Assessment
+from nextsteps.accounts.models import User
 from nextsteps.exports import table_response
-from nextsteps.interop import oneroster as orr
-from nextsteps.interop import sheets
+from nextsteps.interop import permissions, selectors
 from nextsteps.interop.ctf_export import ctf_export
 from nextsteps.interop.ctf_import import ctf_import
-from nextsteps.interop.models import ImportRun, SourcedId
+from nextsteps.interop.kernels import oneroster as orr
+from nextsteps.interop.kernels import sheets
+from nextsteps.interop.models import ImportRun
 from nextsteps.interop.oneroster_export import oneroster_export, oneroster_zip
 from nextsteps.interop.oneroster_import import is_urn, log_refused, oneroster_import
+from nextsteps.interop.services import export_log
 from nextsteps.interop.sheets_import import KINDS, SheetSummary, sheet_import
 from nextsteps.interop.sheets_marks import KIND as MARKS
 from nextsteps.interop.sheets_marks import marks_fields, marks_sheet_import
 from nextsteps.people.kernels.identity import IdentityReport
 from nextsteps.people.kernels.problems import IdentityConflicts, ImportProblems, ProblemList
-from nextsteps.people.models import Pupil
 
 MAX_UPLOAD = 200 * 1024 * 1024
 MAX_SHEET = 10 * 1024 * 1024
@@ -45,7 +45,7 @@ def _user(request: HttpRequest) -> User:
 
 
 def _admin_school(request: HttpRequest, urn: int) -> Any:
-    return access.access_school(request.user, urn, roles=[Role.ADMIN])
+    return permissions.data_school(request.user, urn)
 
 
 def _skip_conflicts_field() -> forms.BooleanField:
@@ -89,13 +89,11 @@ class OneRosterOrgForm(OneRosterImportForm):
         }
 
 
-def _orgs_without_urn(source: orr.Source) -> list[tuple[str, str]]:
+def _orgs_without_urn(source: orr.OneRosterSet) -> list[tuple[str, str]]:
     """School orgs in the set whose identifier is not a URN and that no import has mapped."""
     scratch = ProblemList()  # the import itself reports the set's problems
     manifest = orr.read_manifest(source, scratch)
-    known = set(
-        SourcedId.objects.filter(kind=SourcedId.Kind.ORG).values_list("sourced_id", flat=True)
-    )
+    known = selectors.known_org_sourced_ids()
     return [
         (row.sourced_id, f"{row['name']} (sourcedId {row.sourced_id})")
         for row in orr.read_file(source, manifest, "orgs.csv", scratch)
@@ -142,7 +140,7 @@ class SheetUploadForm(forms.Form):
 
     def __init__(self, *args: Any, school: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        tests = Assessment.objects.filter(school=school).order_by("-taken_on", "name")[:300]
+        tests = selectors.recent_tests(school)
         field = cast(forms.TypedChoiceField, self.fields["assessment"])
         field.choices = [("", "—")] + [
             (test.pk, f"{test.name} ({test.taken_on:%d/%m/%Y})") for test in tests
@@ -158,12 +156,8 @@ class SheetUploadForm(forms.Form):
 @access.signed_in
 def data_home(request: HttpRequest, urn: int) -> HttpResponse:
     school = _admin_school(request, urn)
-    runs = list(ImportRun.objects.filter(school=school).select_related("by")[:15])
-    last_sync = (
-        ImportRun.objects.filter(school=school, kind=ImportRun.Kind.WONDE)
-        .select_related("by")
-        .first()
-    )
+    runs = selectors.recent_runs(school)
+    last_sync = selectors.last_wonde_sync(school)
     return render(
         request,
         "interop/data_home.html",
@@ -176,9 +170,7 @@ def data_home(request: HttpRequest, urn: int) -> HttpResponse:
             "last_sync": last_sync,
             "wonde_ready": bool(settings.WONDE_TOKEN),
             "sheet_form": SheetUploadForm(auto_id="sheet-%s", school=school),
-            "pupils": Pupil.objects.filter(school=school, leaving_date__isnull=True).order_by(
-                "legal_surname", "legal_forename"
-            )[:500],
+            "pupils": selectors.pupils_on_roll(school),
         },
     )
 
@@ -254,7 +246,7 @@ def oneroster_upload(request: HttpRequest, urn: int) -> HttpResponse:
         messages.error(request, _("That file is larger than 200 MB."))
         return redirect("interop_home", urn=school.urn)
     try:
-        source = orr.Source.from_zip(upload.read(), upload.name)
+        source = orr.OneRosterSet.from_zip(upload.read(), upload.name)
         orgs = _orgs_without_urn(source)
         chosen = request.POST.get("org", "")
         if orgs and chosen not in dict(orgs):
@@ -313,10 +305,9 @@ def oneroster_download(request: HttpRequest, urn: int) -> HttpResponse:
     if version not in orr.VERSIONS:
         version = "1.2"
     data = oneroster_zip(oneroster_export(school=school, version=version))
-    ImportRun.objects.create(
+    export_log(
         school=school,
         kind=ImportRun.Kind.ONEROSTER,
-        outcome=ImportRun.Outcome.EXPORTED,
         filename=f"oneroster-{school.urn}-{version}.zip",
         by=_user(request),
     )
@@ -365,7 +356,7 @@ def ctf_upload(request: HttpRequest, urn: int) -> HttpResponse:
 def ctf_download(request: HttpRequest, urn: int) -> HttpResponse:
     school = _admin_school(request, urn)
     ids = [int(i) for i in request.GET.getlist("pupil") if i.isdigit()]
-    upns = list(Pupil.objects.filter(school=school, pk__in=ids).values_list("upn", flat=True))
+    upns = selectors.pupil_upns(school, ids)
     if not upns:
         messages.error(request, _("Choose at least one pupil for the transfer file."))
         return redirect("interop_home", urn=school.urn)
@@ -428,7 +419,7 @@ def sheet_upload(request: HttpRequest, urn: int) -> HttpResponse:
     assessment = None
     if kind == MARKS:
         assessment = access.access_assessment(request.user, school, stored["assessment"])
-        fields = marks_fields(list(assessment.questions.order_by("position")))
+        fields = marks_fields(selectors.questions_of(assessment))
     else:
         fields = sheets.FIELDS[kind]
     mapping = sheets.suggest_mapping(kind, table.headers, fields)
@@ -487,7 +478,7 @@ def sheet_upload(request: HttpRequest, urn: int) -> HttpResponse:
                 "rest_mapping": mapping,
             },
         )
-    preview_problems = sheets.ProblemList()
+    preview_problems = ProblemList()
     preview = sheets.mapped_rows(
         sheets.Table(table.filename, table.headers, table.rows[:10]),
         kind,

@@ -45,8 +45,14 @@ from nextsteps.people.services import (
 )
 from nextsteps.people.upn import UpnError, upn_clean
 from nextsteps.schools.models import AcademicYear, School, Subject
-from nextsteps.schools.services import school_from_register
+from nextsteps.schools.services import academic_year_ensure, school_from_register
 from nextsteps.teaching.models import Class, ClassStaff, Enrolment
+from nextsteps.teaching.services import (
+    class_roster_create,
+    class_roster_rename,
+    class_staff_sync_write,
+    places_sync_write,
+)
 
 FILE = "Wonde"
 SEN = {
@@ -244,7 +250,7 @@ def wonde_sync(
     feed = read_feed(client, wonde_school, since)
     summary = SyncSummary(urn=urn, dry_run=dry_run, delta_from=since or "")
     try:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             run = _Sync(feed, summary, today, by=by)
             run.apply(school)
             summary.requests = client.requests
@@ -377,12 +383,12 @@ class _Sync:
         if found is not None:
             return found
         start = self.today.year if self.today.month >= 9 else self.today.year - 1
-        year, _ = AcademicYear.objects.get_or_create(
+        return academic_year_ensure(
             school=self.school,
             name=f"{start}/{(start + 1) % 100:02d}",
-            defaults={"starts_on": dt.date(start, 9, 1), "ends_on": dt.date(start + 1, 8, 31)},
+            starts_on=dt.date(start, 9, 1),
+            ends_on=dt.date(start + 1, 8, 31),
         )
-        return year
 
     # -- pupils ---------------------------------------------------------------------------
 
@@ -758,26 +764,25 @@ class _Sync:
             year_group = common[0][0] if common else None
             found = classes.get(links.get(wonde_id, -1)) or by_name.get(name)
             if found is None:
-                found = Class.objects.create(
+                subject = included(row, "subject") or {}
+                match = None
+                if isinstance(subject, dict) and subject.get("name"):
+                    match = subjects.get(str(subject["name"]).casefold())
+                found = class_roster_create(
                     school=self.school,
-                    academic_year=year,
+                    academic_year_id=year.pk,
                     name=name,
                     kind=class_kind,
                     year_group=year_group,
+                    subject_ids=[match.pk] if match is not None else [],
                 )
-                subject = included(row, "subject") or {}
-                if isinstance(subject, dict) and subject.get("name"):
-                    match = subjects.get(str(subject["name"]).casefold())
-                    if match is not None:
-                        found.subjects.add(match)
                 classes[found.pk] = by_name[name] = found
                 counts.created += 1
             elif (found.name, found.year_group) != (name, year_group) and (
                 name == found.name or name not in by_name
             ):
                 del by_name[found.name]
-                found.name, found.year_group = name, year_group
-                found.save(update_fields=["name", "year_group"])
+                class_roster_rename(teaching_class=found, name=name, year_group=year_group)
                 by_name[name] = found
                 counts.updated += 1
             else:
@@ -801,26 +806,18 @@ class _Sync:
             school=self.school, teaching_class_id__in=list(wanted), ends_on__isnull=True
         ):
             open_places[enrolment.teaching_class_id][enrolment.pupil_id] = enrolment
-        new: list[Enrolment] = []
+        new: list[tuple[int, int, dt.date]] = []
         ended: list[Enrolment] = []
         for class_id, members in wanted.items():
             current = open_places[class_id]
             for pupil_id in sorted(members - set(current)):
-                new.append(
-                    Enrolment(
-                        school=self.school,
-                        pupil_id=pupil_id,
-                        teaching_class_id=class_id,
-                        starts_on=self.today,
-                    )
-                )
+                new.append((pupil_id, class_id, self.today))
             for pupil_id in sorted(set(current) - members):
                 enrolment = current[pupil_id]
                 enrolment.ends_on = max(enrolment.starts_on, self.today - dt.timedelta(days=1))
                 ended.append(enrolment)
             counts.unchanged += len(members & set(current))
-        Enrolment.objects.bulk_create(new, batch_size=2000)
-        Enrolment.objects.bulk_update(ended, ["ends_on"], batch_size=2000)
+        places_sync_write(school=self.school, opened=new, ended=ended)
         counts.created += len(new)
         counts.left += len(ended)
 
@@ -834,16 +831,18 @@ class _Sync:
             school=self.school, teaching_class_id__in=list(wanted)
         ).values_list("teaching_class_id", "staff_id"):
             links[class_id].add(staff_id)
-        new = [
-            ClassStaff(school=self.school, teaching_class_id=class_id, staff_id=staff_id)
-            for class_id, staff_ids in wanted.items()
-            for staff_id in sorted(staff_ids - links[class_id])
-        ]
-        ClassStaff.objects.bulk_create(new)
-        for class_id, staff_ids in wanted.items():
-            gone = (links[class_id] - staff_ids) & from_wonde
-            if gone:
-                ClassStaff.objects.filter(teaching_class_id=class_id, staff_id__in=gone).delete()
+        class_staff_sync_write(
+            school=self.school,
+            added=[
+                (class_id, staff_id)
+                for class_id, staff_ids in wanted.items()
+                for staff_id in sorted(staff_ids - links[class_id])
+            ],
+            removed={
+                class_id: (links[class_id] - staff_ids) & from_wonde
+                for class_id, staff_ids in wanted.items()
+            },
+        )
 
     # -- attendance -----------------------------------------------------------------------
 

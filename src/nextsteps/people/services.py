@@ -306,3 +306,73 @@ def age_on(date_of_birth: dt.date, on: dt.date) -> int:
         - date_of_birth.year
         - ((on.month, on.day) < (date_of_birth.month, date_of_birth.day))
     )
+
+
+# ---------------------------------------------------------------------------- roster imports
+# Bulk writes for a roster import (OneRoster), called inside the import's own transaction
+# with rows it has already matched and checked; the import's log keeps what changed.
+
+ROSTER_MODELS: dict[str, Any] = {"pupil": Pupil, "staff": Staff, "guardian": Guardian}
+ROSTER_FIELDS = {
+    "pupil": PUPIL_FIELDS | {"upn", "user_id"},
+    "staff": STAFF_FIELDS | {"user_id"},
+    "guardian": GUARDIAN_FIELDS | {"user_id"},
+}
+
+
+def people_roster_write(
+    *,
+    kind: str,
+    new: Sequence[Mapping[str, Any]],
+    changes: Mapping[int, Mapping[str, Any]],
+) -> list[int]:
+    """Create pupils, staff or parents (`kind`; each new row names its `school_id`) and change
+    others (per id, only the fields that change), in bulk; the new rows' ids, in order."""
+    model = ROSTER_MODELS[kind]
+    allowed = ROSTER_FIELDS[kind]
+    for fields in [*new, *changes.values()]:
+        unknown = set(fields) - allowed - {"school_id"}
+        if unknown:
+            raise TypeError(f"unknown {kind} fields: {sorted(unknown)}")
+    created = model.objects.bulk_create([model(**fields) for fields in new], batch_size=BATCH)
+    ids = sorted(changes)
+    names = sorted({name for fields in changes.values() for name in fields})
+    for start in range(0, len(ids), BATCH):
+        rows = model.objects.in_bulk(ids[start : start + BATCH])
+        for row_id, row in rows.items():
+            for name, value in changes[row_id].items():
+                setattr(row, name, value)
+        model.objects.bulk_update(list(rows.values()), names, batch_size=BATCH)
+    return [row.pk for row in created]
+
+
+def guardian_links_roster_add(*, links: Sequence[tuple[int, int, int, str]]) -> int:
+    """Link parents to pupils — (school id, guardian id, pupil id, relationship) — unless
+    they are linked already; how many links were made."""
+    existing: set[tuple[int, int]] = set()
+    pupil_ids = [pupil_id for _, _, pupil_id, _ in links]
+    for start in range(0, len(pupil_ids), BATCH):
+        existing.update(
+            GuardianLink.objects.filter(pupil_id__in=pupil_ids[start : start + BATCH]).values_list(
+                "guardian_id", "pupil_id"
+            )
+        )
+    made = [
+        GuardianLink(
+            school_id=school_id, guardian_id=guardian_id, pupil_id=pupil_id, relationship=kind
+        )
+        for school_id, guardian_id, pupil_id, kind in links
+        if (guardian_id, pupil_id) not in existing
+    ]
+    GuardianLink.objects.bulk_create(made, batch_size=BATCH)
+    return len(made)
+
+
+def pupils_roster_leave(*, pupil_ids: Sequence[int], on: dt.date) -> int:
+    """Give the pupils who have not left a leaving date; how many left."""
+    left = 0
+    for start in range(0, len(pupil_ids), BATCH):
+        left += Pupil.objects.filter(
+            pk__in=pupil_ids[start : start + BATCH], leaving_date__isnull=True
+        ).update(leaving_date=on)
+    return left

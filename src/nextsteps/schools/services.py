@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,7 +11,13 @@ from django.utils.translation import gettext
 
 from nextsteps.audit.services import audit_write
 from nextsteps.schools.kernels.register import Establishment, phase_of
-from nextsteps.schools.models import RegisteredEstablishment, School
+from nextsteps.schools.models import (
+    AcademicYear,
+    RegisteredEstablishment,
+    School,
+    Subject,
+    Term,
+)
 
 FIELDS = ("name", "phase", "establishment_type", "local_authority", "la_code", "estab", "status")
 
@@ -131,3 +138,91 @@ def school_from_register(
     school = School.objects.create(urn=urn, **values)
     audit_write(actor=None, action="school.create", target=school)
     return school
+
+
+# ---------------------------------------------------------------------------- roster imports
+# Writes for a roster import (OneRoster), called inside the import's own transaction with rows
+# it has already matched: each returns the row and what happened to it (created, updated or
+# unchanged).
+
+
+def school_roster_create(*, urn: int, name: str, phase: str) -> School:
+    """A school a roster names by URN and nextsteps does not have yet."""
+    return School.objects.create(urn=urn, name=name, phase=phase)
+
+
+def academic_year_roster_write(
+    *,
+    school: School,
+    year: AcademicYear | None,
+    name: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+) -> tuple[AcademicYear, str]:
+    """Create the school year, or bring the matched one (`year`) up to date."""
+    if year is None:
+        year = AcademicYear.objects.create(
+            school=school, name=name, starts_on=starts_on, ends_on=ends_on
+        )
+        return year, "created"
+    if (year.name, year.starts_on, year.ends_on) == (name, starts_on, ends_on):
+        return year, "unchanged"
+    year.name, year.starts_on, year.ends_on = name, starts_on, ends_on
+    year.save()
+    return year, "updated"
+
+
+def term_roster_write(
+    *,
+    school: School,
+    term: Term | None,
+    academic_year: AcademicYear,
+    name: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+) -> tuple[Term, str]:
+    """Create the term, or bring the matched one (`term`) up to date."""
+    if term is None:
+        term = Term.objects.create(
+            school=school,
+            academic_year=academic_year,
+            name=name,
+            starts_on=starts_on,
+            ends_on=ends_on,
+        )
+        return term, "created"
+    wanted = (academic_year.pk, name, starts_on, ends_on)
+    if (term.academic_year_id, term.name, term.starts_on, term.ends_on) == wanted:
+        return term, "unchanged"
+    term.academic_year, term.name, term.starts_on, term.ends_on = (
+        academic_year,
+        name,
+        starts_on,
+        ends_on,
+    )
+    term.save()
+    return term, "updated"
+
+
+def subject_roster_write(
+    *, school: School, subject: Subject | None, name: str, code: str
+) -> tuple[Subject, str]:
+    """Create the subject, or bring the matched one (`subject`) up to date (a blank code
+    keeps the one it has)."""
+    if subject is None:
+        return Subject.objects.create(school=school, name=name, code=code), "created"
+    if (subject.name, subject.code) == (name, code or subject.code):
+        return subject, "unchanged"
+    subject.name, subject.code = name, code or subject.code
+    subject.save()
+    return subject, "updated"
+
+
+def academic_year_ensure(
+    *, school: School, name: str, starts_on: dt.date, ends_on: dt.date
+) -> AcademicYear:
+    """The school's year with this name, made with these dates if it has none."""
+    year, _ = AcademicYear.objects.get_or_create(
+        school=school, name=name, defaults={"starts_on": starts_on, "ends_on": ends_on}
+    )
+    return year

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from nextsteps.curriculum import formats
+from nextsteps.curriculum.kernels.spec import FrameworkSpec
 from nextsteps.curriculum.oak import oak_framework
 from nextsteps.curriculum.services import FrameworkExists, framework_import
 from nextsteps.schools.models import School
@@ -100,7 +101,7 @@ def _school(urn: int | None) -> School:
     return school
 
 
-def _read_framework(options: dict[str, Any]) -> formats.FrameworkSpec:
+def _read_framework(options: dict[str, Any]) -> FrameworkSpec:
     path: Path = options["path"]
     text = path.read_text(encoding="utf-8-sig")
     if path.suffix.lower() in {".yaml", ".yml"}:

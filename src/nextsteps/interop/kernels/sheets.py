@@ -14,10 +14,9 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.utils.translation import gettext as _
-
 from nextsteps import filereading
-from nextsteps.interop.oneroster import grade_to_year
+from nextsteps.i18n import translate as _
+from nextsteps.interop.kernels.oneroster import grade_to_year
 from nextsteps.people.kernels.problems import ProblemList
 
 MAX_ROWS = 100_000

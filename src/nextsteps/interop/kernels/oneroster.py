@@ -26,17 +26,21 @@ import datetime as dt
 import hashlib
 import io
 import re
+import uuid
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from django.utils.translation import gettext, ngettext
-
 from nextsteps import filereading
+from nextsteps.i18n import translate as gettext
+from nextsteps.i18n import translate_plural as ngettext
 from nextsteps.interop.kernels.oneroster_columns import COLUMNS
 from nextsteps.people.kernels.problems import ProblemList
+
+# The namespace of the stable sourcedIds an export derives for rows nextsteps made.
+EXPORT_NAMESPACE = uuid.UUID("5b1e4a8e-3f51-4bd4-9a53-6c1f0a9b7e21")
 
 VERSIONS = ("1.1", "1.2")
 MODES = ("bulk", "delta", "absent")
@@ -119,7 +123,7 @@ def year_to_grade(year_group: int | None) -> str:
 # ---------------------------------------------------------------------------- reading
 
 
-class Source:
+class OneRosterSet:
     """The files of a OneRoster set, by name, from a folder, a zip or uploaded bytes."""
 
     def __init__(self, openers: Mapping[str, Callable[[], IO[bytes]]], label: str) -> None:
@@ -133,7 +137,7 @@ class Source:
         return self.openers[name]()
 
     @classmethod
-    def from_path(cls, path: Path) -> Source:
+    def from_path(cls, path: Path) -> OneRosterSet:
         """A folder of CSV files or a .zip holding them (at its root or in one folder)."""
         if path.is_dir():
             openers = {
@@ -147,7 +151,7 @@ class Source:
         raise OSError(gettext("%(name)s is neither a folder nor a zip file") % {"name": path.name})
 
     @classmethod
-    def from_zip(cls, data: bytes, label: str) -> Source:
+    def from_zip(cls, data: bytes, label: str) -> OneRosterSet:
         """The CSV files of a zip; `filereading.Unreadable` if it is not one or is a bomb."""
         archive = filereading.open_zip(data, label, max_unpacked=MAX_ZIP_BYTES)
         members = [info for info in archive.infolist() if not info.is_dir()]
@@ -163,7 +167,7 @@ class Source:
         return cls(openers, label)
 
     @classmethod
-    def from_files(cls, files: Mapping[str, bytes], label: str = "upload") -> Source:
+    def from_files(cls, files: Mapping[str, bytes], label: str = "upload") -> OneRosterSet:
         return cls({name: _bytes_opener(data) for name, data in files.items()}, label)
 
 
@@ -186,7 +190,7 @@ class Manifest:
     system_name: str = ""
 
 
-def read_manifest(source: Source, problems: ProblemList) -> Manifest:
+def read_manifest(source: OneRosterSet, problems: ProblemList) -> Manifest:
     """The manifest (propertyName,value rows); without one, the version is inferred."""
     if not source.has("manifest.csv"):
         version = "1.2" if source.has("roles.csv") else "1.1"
@@ -244,7 +248,9 @@ def read_manifest(source: Source, problems: ProblemList) -> Manifest:
     return Manifest(version, modes, properties.get("source.systemName", (0, ""))[1])
 
 
-def _csv_rows(source: Source, file: str, problems: ProblemList) -> Iterator[tuple[int, list[str]]]:
+def _csv_rows(
+    source: OneRosterSet, file: str, problems: ProblemList
+) -> Iterator[tuple[int, list[str]]]:
     """Rows of a CSV file with their line numbers; decoding and quoting faults are problems."""
     # The limit is process-wide: raise it for this file only, so other readers keep theirs.
     previous = csv.field_size_limit(MAX_FIELD)
@@ -314,7 +320,7 @@ def check_header(
     return header if ok else None
 
 
-def check_headers(source: Source, manifest: Manifest, problems: ProblemList) -> set[str]:
+def check_headers(source: OneRosterSet, manifest: Manifest, problems: ProblemList) -> set[str]:
     """Check every listed file's header first; the files that cannot be read.
 
     The importer still reads the other files, but does not report references into these
@@ -497,7 +503,7 @@ def split_list(value: str) -> list[str]:
 
 
 def read_file(
-    source: Source, manifest: Manifest, file: str, problems: ProblemList
+    source: OneRosterSet, manifest: Manifest, file: str, problems: ProblemList
 ) -> Iterator[Row]:
     """Check a file's header, mode columns and sourcedIds; yield its rows."""
     mode = manifest.modes.get(file, "absent")
