@@ -79,6 +79,55 @@ class Teacher(HttpUser):
                 response.failure(f"status {response.status_code}")
 
 
+# The scale-out run (benchmarks/scale_out.py) adds leaders opening the school dashboard (a
+# reporting page, read from the replica) and an API caller reading pupils with a token (token
+# callers' daily pupil views are remembered in the shared cache). Defined only when asked for,
+# so the load run keeps its teachers alone.
+if os.environ.get("LOAD_LEADERS"):
+    LEADERS = [line.split(",") for line in os.environ["LOAD_LEADERS"].split(";") if line]
+
+    class Leader(HttpUser):
+        weight = 1
+        wait_time = between(2.0, 5.0)  # a leader reads the page before opening it again
+
+        def on_start(self) -> None:
+            username, self.urn = random.choice(LEADERS)  # noqa: S311
+            login = self.client.get("/accounts/login/", name="/accounts/login/")
+            token = self.client.cookies.get("csrftoken", "")
+            self.client.post(
+                "/accounts/login/",
+                {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token},
+                headers={"Referer": login.url},
+                name="/accounts/login/ (POST)",
+            )
+
+        @task
+        def dashboard(self) -> None:
+            with self.client.get(
+                f"/school/{self.urn}/reports/", name="school dashboard", catch_response=True
+            ) as response:
+                if response.status_code != 200 or "/accounts/login/" in response.url:
+                    response.failure(f"status {response.status_code} at {response.url}")
+
+    Teacher.weight = 5  # five teachers to a leader
+
+if os.environ.get("LOAD_API"):
+    API_TOKEN, API_URN, API_PUPILS = os.environ["LOAD_API"].split(",")
+
+    class ApiReader(HttpUser):
+        fixed_count = 1  # one integration polling the API
+        wait_time = between(0.5, 1.5)
+
+        @task
+        def pupil(self) -> None:
+            pupil = random.choice(API_PUPILS.split("|"))  # noqa: S311
+            self.client.get(
+                f"/api/v1/schools/{API_URN}/pupils/{pupil}",
+                headers={"Authorization": f"Bearer {API_TOKEN}"},
+                name="api: one pupil",
+            )
+
+
 @events.quitting.add_listener
 def _report(environment, **kwargs) -> None:  # type: ignore[no-untyped-def]
     environment.process_exit_code = 0 if environment.stats.total.num_failures == 0 else 1
