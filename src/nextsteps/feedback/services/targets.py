@@ -127,7 +127,7 @@ def _target_url(target: Target) -> str:
 
 @transaction.atomic
 def target_claim(
-    *, target: Target, by: Any, comment: str = "", file: UploadedFile | None = None
+    *, target: Target, by: Any, comment: str = "", file: UploadedFile[bytes] | None = None
 ) -> Target:
     """The pupil says they have achieved the target, with a comment or evidence."""
     target = Target.objects.select_for_update().get(pk=target.pk)

@@ -109,7 +109,7 @@ def version_add(
     pupil: Pupil,
     by: Any,
     text: str = "",
-    file: UploadedFile | None = None,
+    file: UploadedFile[bytes] | None = None,
     response: str = "",
 ) -> Version:
     """Hand in a first draft, or a purple-pen revision that answers the latest feedback."""
