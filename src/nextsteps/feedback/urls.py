@@ -27,7 +27,7 @@ urlpatterns = [
     ),
     path("classes/<int:class_id>/verbal/", views.verbal_new, name="verbal_new"),
     path("classes/<int:class_id>/questions/", views.class_questions, name="questions"),
-    path("pupils/<int:pupil_id>/", views.pupil_profile, name="pupil"),
+    path("pupils/<int:pupil_id>/", views.pupil_feedback, name="pupil"),
     path("conversations/<int:conversation_id>/", views.conversation_detail, name="conversation"),
     path("codes/", views.marking_codes, name="codes"),
     path("work/<int:work_id>/", views.work_detail, name="work_detail"),

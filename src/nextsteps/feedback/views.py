@@ -164,8 +164,9 @@ def class_calibration(request: HttpRequest, urn: int, class_id: int) -> HttpResp
 
 @access.signed_in
 @require_http_methods(["GET", "POST"])
-def pupil_profile(request: HttpRequest, urn: int, pupil_id: int) -> HttpResponse:
-    """One pupil for their teacher: self vs teacher, targets, questions, reviews, feedback."""
+def pupil_feedback(request: HttpRequest, urn: int, pupil_id: int) -> HttpResponse:
+    """One pupil's feedback, for staff who teach them: self vs teacher, targets, questions,
+    reviews, feedback. (The staff's profile of a pupil is people's `pupil_detail`.)"""
     school = access.access_school(request.user, urn)
     access.require_staff(request.user, school)
     pupil = access.access_pupil(request.user, school, pupil_id)
