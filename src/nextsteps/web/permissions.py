@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from nextsteps import access
-from nextsteps.accounts.models import Role
+from nextsteps.accounts.models import STAFF_ROLES, Role
 from nextsteps.schools.models import School
 
 
@@ -25,3 +25,15 @@ def style_guide_school(user: Any, urn: int) -> School:
     school = access.access_school(user, urn)
     access.require_staff(user, school)
     return school
+
+
+def menu_for(roles: set[str]) -> dict[str, bool]:
+    """What the layout's menu offers a person with these roles at the school: the staff's
+    pages, the audit log (admins and senior leaders), the admin site (admins), and a pupil's
+    own menu, worded for a child and holding only what they use."""
+    return {
+        "nav_is_staff": bool(roles & STAFF_ROLES),
+        "nav_sees_audit": bool(roles & {Role.ADMIN, Role.LEADER}),
+        "nav_is_admin": Role.ADMIN in roles,
+        "pupil_view": roles == {Role.PUPIL},
+    }
