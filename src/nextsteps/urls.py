@@ -10,6 +10,7 @@ from nextsteps.api import urls as api_urls
 from nextsteps.api.api import unknown_route as unknown_api_route
 from nextsteps.audit import views as audit
 from nextsteps.curriculum import views as curriculum
+from nextsteps.feedback import urls as feedback_urls
 from nextsteps.people import views as people
 from nextsteps.security import views as security
 from nextsteps.teaching import views as teaching
@@ -29,6 +30,12 @@ class ExportFormat:
 
 register_converter(ExportFormat, "fmt")
 
+# The parent's page of a child is a home page (web), under the feedback pages' paths and names.
+feedback_patterns: list[URLPattern | URLResolver] = [
+    *feedback_urls.urlpatterns,
+    path("children/<int:pupil_id>/", web.guardian_child, name="child"),
+]
+
 school_patterns: list[URLPattern | URLResolver] = [
     path("classes/<int:class_id>/", teaching.class_detail, name="class_detail"),
     path("classes/<int:class_id>/cards/", teaching.class_cards, name="class_cards"),
@@ -44,7 +51,7 @@ school_patterns: list[URLPattern | URLResolver] = [
     path("audit/", audit.audit_log, name="audit_log"),
     path("markbook/", include("nextsteps.markbook.urls")),
     path("reports/", include("nextsteps.reports.urls")),
-    path("feedback/", include("nextsteps.feedback.urls")),
+    path("feedback/", include((feedback_patterns, "feedback"))),
     path("assessments/", include("nextsteps.assessments.urls")),
     path("progress/", include("nextsteps.progress.urls")),
     path("judging/", include("nextsteps.judging.urls")),

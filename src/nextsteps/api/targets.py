@@ -11,6 +11,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from nextsteps import access
+from nextsteps.access import Action
 from nextsteps.api.pagination import Pages
 from nextsteps.api.routes import school_for
 from nextsteps.api.schemas import (
@@ -25,6 +26,7 @@ from nextsteps.api.schemas import (
     TargetUpdateIn,
 )
 from nextsteps.curriculum.models import Objective, ScaleLevel
+from nextsteps.feedback import permissions as feedback_permissions
 from nextsteps.feedback import services
 from nextsteps.feedback.models import Target, TargetEvent
 from nextsteps.schools.models import School
@@ -62,7 +64,7 @@ class TargetFilter(Schema):
 @paginate(Pages)
 def targets(request: HttpRequest, urn: Id, filters: Query[TargetFilter]) -> QuerySet[Target]:
     school = school_for(request, urn)
-    rows = access.targets_for(request.user, school)
+    rows = feedback_permissions.targets.scope(request.user, school, Action.VIEW)
     if filters.pupil_id is not None:
         rows = rows.filter(pupil_id=filters.pupil_id)
     if filters.class_id is not None:
@@ -119,7 +121,7 @@ def _detail(school: School, target: Target) -> dict[str, Any]:
 )
 def target_detail(request: HttpRequest, urn: Id, target_id: Id) -> TargetDetailOut | TargetOut:
     school = school_for(request, urn)
-    target = access.access_target(request.user, school, target_id)
+    target = feedback_permissions.targets.get(request.user, school, target_id)
     if access.audience(request.user, school) is access.Audience.GUARDIAN:
         return TargetOut.model_validate(target_out(target))
     return TargetDetailOut.model_validate(_detail(school, target))
@@ -179,7 +181,7 @@ def target_change(
     request: HttpRequest, urn: Id, target_id: Id, payload: TargetUpdateIn
 ) -> dict[str, Any]:
     school = school_for(request, urn)
-    target = access.access_target(request.user, school, target_id, decide=True)
+    target = feedback_permissions.targets.get(request.user, school, target_id, Action.DECIDE)
     changes = payload.dict(exclude_unset=True)
     if not changes:
         raise HttpError(422, "send at least one field to change")
@@ -199,7 +201,7 @@ def target_confirm(
     request: HttpRequest, urn: Id, target_id: Id, payload: TargetConfirmIn
 ) -> dict[str, Any]:
     school = school_for(request, urn)
-    target = access.access_target(request.user, school, target_id, decide=True)
+    target = feedback_permissions.targets.get(request.user, school, target_id, Action.DECIDE)
     level = ScaleLevel.objects.filter(
         school=school, pk=payload.level_id, scale__frameworks__objectives=target.objective_id
     ).first()
@@ -220,6 +222,6 @@ def target_return(
     request: HttpRequest, urn: Id, target_id: Id, payload: TargetReturnIn
 ) -> dict[str, Any]:
     school = school_for(request, urn)
-    target = access.access_target(request.user, school, target_id, decide=True)
+    target = feedback_permissions.targets.get(request.user, school, target_id, Action.DECIDE)
     target = services.target_return(target=target, comment=payload.comment, by=request.user)
     return _detail(school, target)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils import timezone
@@ -23,12 +23,20 @@ def _date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"})
 
 
-class ObjectivesField(forms.ModelMultipleChoiceField):
+if TYPE_CHECKING:  # the fields are generic only to the type checker
+    _ObjectivesChoice = forms.ModelMultipleChoiceField[Objective]
+    _ObjectiveChoice = forms.ModelChoiceField[Objective]
+else:
+    _ObjectivesChoice = forms.ModelMultipleChoiceField
+    _ObjectiveChoice = forms.ModelChoiceField
+
+
+class ObjectivesField(_ObjectivesChoice):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.code} · {obj.wording}"
 
 
-class ObjectiveField(forms.ModelChoiceField):
+class ObjectiveField(_ObjectiveChoice):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.code} · {obj.wording}"
 

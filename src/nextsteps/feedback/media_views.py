@@ -11,18 +11,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from nextsteps import access
-from nextsteps.feedback import selectors, services
-from nextsteps.feedback.models import MediaNote, SelfAssessment, Submission, Work
-from nextsteps.feedback.pupil_views import _may_record, _viewer
+from nextsteps.feedback import permissions, selectors, services
+from nextsteps.feedback.models import SelfAssessment, Submission
 from nextsteps.feedback.services import FeedbackRefused
 from nextsteps.people.models import Pupil
-from nextsteps.schools.models import School
 
 
 @access.signed_in
@@ -33,18 +31,16 @@ def submission_note_add(
     """A voice note or drawing on a piece of work: the pupil's own, one a teacher adds for
     them, or the teacher's spoken feedback."""
     school = access.access_school(request.user, urn)
-    pupil, is_staff = _viewer(request, school, pupil_id)
-    work = get_object_or_404(Work, school=school, pk=work_id)
-    if is_staff:
-        access.access_class(request.user, school, work.teaching_class_id)
-        if not _may_record(request, school, work.teaching_class_id, pupil):
-            access.refuse(request.user, school)
-    elif not selectors.pupil_can_see_work(pupil, work):
-        raise Http404("No such work")
+    pupil, is_staff = permissions.viewer(request.user, school, pupil_id)
+    work = permissions.work_to_view(request.user, school, work_id, None if is_staff else pupil)
+    if is_staff and not permissions.may_give_feedback(
+        request.user, school, work.teaching_class_id, pupil
+    ):
+        access.refuse(request.user, school)
     back = reverse(
         "feedback:submission", kwargs={"urn": urn, "work_id": work.pk, "pupil_id": pupil.pk}
     )
-    record = Submission.objects.filter(work=work, pupil=pupil).first()
+    record = selectors.submission_of(work, pupil)
     if record is None:
         messages.error(request, _("Hand in the work first, then add a voice note or a drawing."))
         return redirect(f"{back}#voice")
@@ -64,16 +60,11 @@ def self_assessment_note_add(request: HttpRequest, urn: int, pupil_id: int) -> H
     """A voice note or drawing on one of the pupil's self-assessments, by the pupil or by a
     teacher of theirs for them."""
     school = access.access_school(request.user, urn)
-    pupil, is_staff = _viewer(request, school, pupil_id)
-    if is_staff and not access.teaches_pupil(request.user, school, pupil):
+    pupil, is_staff = permissions.viewer(request.user, school, pupil_id)
+    if is_staff and not permissions.may_add_pupil_note(request.user, school, pupil):
         access.refuse(request.user, school)
     raw = request.POST.get("assessment", "")
-    assessment = get_object_or_404(
-        SelfAssessment.objects.select_related("objective"),
-        school=school,
-        pupil=pupil,
-        pk=int(raw) if raw.isdigit() else 0,
-    )
+    assessment = selectors.self_assessment_of(pupil, int(raw) if raw.isdigit() else 0)
     _add(request, pupil, self_assessment=assessment, shared=True)
     if is_staff:
         back = reverse("feedback:pupil", kwargs={"urn": urn, "pupil_id": pupil.pk})
@@ -116,10 +107,7 @@ def _add(
 def note_file(request: HttpRequest, urn: int, note_id: int) -> HttpResponseBase:
     """A voice note or drawing, played or shown in the page, for those who may see it."""
     school = access.access_school(request.user, urn)
-    note = get_object_or_404(
-        MediaNote.objects.select_related("submission__work"), school=school, pk=note_id
-    )
-    _check_may_see(request, school, note)
+    note = permissions.media_note_to_view(request.user, school, note_id)
     if not note.file:
         raise Http404("No file")
     try:
@@ -132,20 +120,3 @@ def note_file(request: HttpRequest, urn: int, note_id: int) -> HttpResponseBase:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=3600"
     return response
-
-
-def _check_may_see(request: HttpRequest, school: School, note: MediaNote) -> None:
-    """The pupil, staff who may see their class (or them), and their parents when shared."""
-    user = request.user
-    if access.is_staff_in(user, school):
-        if note.submission is not None:
-            access.access_class(user, school, note.submission.work.teaching_class_id)
-        else:
-            access.access_pupil(user, school, note.pupil_id)
-        return
-    if access.children_of(user, school).filter(pk=note.pupil_id).exists():
-        if not note.shared_with_guardians:
-            raise Http404("Not shared with parents")
-        return
-    if access.own_pupil(user, school).pk != note.pupil_id:
-        raise Http404("Not found")

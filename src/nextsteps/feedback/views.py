@@ -1,8 +1,10 @@
 """Pages for staff: learning goals, self-assessment beside judgement, work and feedback,
 targets, learning conversations, questions, reviews and the marking-code legend.
 
-Pupils' and parents' pages are in `pupil_views.py`. Every view asks the access module for
-the school and for each object named in the URL; objects outside a person's scope are 404.
+The pages a pupil and their teachers share are in `work_views.py`, the pupil's own in
+`own_views.py`; the parent's page of a child is with the home pages (`web`). Every view
+asks the access core for the school and the class, and the feedback permissions for each row
+named in the URL; rows outside a person's scope are 404.
 """
 
 from __future__ import annotations
@@ -11,15 +13,15 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from nextsteps import access
-from nextsteps.accounts.models import Role
-from nextsteps.curriculum.models import Objective, ScaleLevel
-from nextsteps.feedback import selectors, services
+from nextsteps.curriculum.models import Objective
+from nextsteps.feedback import permissions, selectors, services
 from nextsteps.feedback.forms import (
     MarkingCodeForm,
     QuestionForm,
@@ -28,20 +30,14 @@ from nextsteps.feedback.forms import (
     WorkForm,
 )
 from nextsteps.feedback.kernels.intention_menu import search_words
-from nextsteps.feedback.models import (
-    ClassFeedbackPoint,
-    LearningConversation,
-    Review,
-    Work,
-)
+from nextsteps.feedback.models import ClassFeedbackPoint, Review
+from nextsteps.feedback.selectors import options
 from nextsteps.feedback.selectors.setting import WorkMenu, group_planned_objective_id, work_menu
 from nextsteps.feedback.services import FeedbackRefused, NoteEntry, PointEntry
 from nextsteps.people.models import Pupil
 from nextsteps.schools.models import School
-from nextsteps.teaching.models import Class, PupilGroup
+from nextsteps.teaching.models import Class
 from nextsteps.teaching.selectors import class_groups, class_pupils
-
-CODE_EDITORS = frozenset({Role.ADMIN, Role.LEADER, Role.HOD})
 
 
 def staff_class(
@@ -55,30 +51,11 @@ def staff_class(
 
 def recordable_pupils(request: HttpRequest, teaching_class: Class) -> list[Pupil]:
     """The class's pupils this person may record for (a TA: the groups they support)."""
-    allowed = access.recordable_pupil_ids(request.user, teaching_class)
-    pupils = class_pupils(teaching_class)
-    return pupils if allowed is None else [p for p in pupils if p.pk in allowed]
-
-
-def _objectives(teaching_class: Class) -> Any:
-    ids = [o.pk for o in selectors.class_objective_choices(teaching_class)]
-    return (
-        Objective.objects.filter(pk__in=ids)
-        .select_related("framework__subject")
-        .order_by("framework__subject__name", "position")
-    )
+    return permissions.recordable_pupils(request.user, teaching_class, class_pupils(teaching_class))
 
 
 def _int_or_none(raw: str) -> int | None:
     return int(raw) if raw.isdigit() else None
-
-
-def _group(teaching_class: Class, raw: str | None) -> PupilGroup | None:
-    if not raw:
-        return None
-    if not raw.isdigit():
-        raise Http404("No such group")
-    return get_object_or_404(PupilGroup, teaching_class=teaching_class, pk=int(raw))
 
 
 # ---------------------------------------------------------------------------- the class hub
@@ -99,7 +76,7 @@ def class_hub(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
             "targets": selectors.class_targets(teaching_class),
             "conversations": selectors.class_conversations(teaching_class, limit=5),
             "notes": selectors.class_feedback_notes(teaching_class, limit=3),
-            "teaches": access.teaches(request.user, teaching_class),
+            "teaches": permissions.sets_for_class(request.user, teaching_class),
         },
     )
 
@@ -111,7 +88,9 @@ def intentions_edit(request: HttpRequest, urn: int, class_id: int) -> HttpRespon
     school = access.access_school(request.user, urn)
     access.require_staff(request.user, school)
     teaching_class = access.access_class_as_teacher(request.user, school, class_id)
-    group = _group(teaching_class, request.GET.get("group") or request.POST.get("group"))
+    group = options.class_group(
+        teaching_class, request.GET.get("group") or request.POST.get("group")
+    )
     choices = selectors.class_objective_choices(teaching_class)
     current = {
         i.objective_id: i
@@ -172,11 +151,7 @@ def class_calibration(request: HttpRequest, urn: int, class_id: int) -> HttpResp
     raw = request.GET.get("objective", "")
     if raw.isdigit():
         objective_ids = {int(raw)}
-    objectives = list(
-        Objective.objects.filter(school=school, pk__in=objective_ids)
-        .select_related("framework__subject", "framework")
-        .order_by("framework__subject__name", "position")
-    )
+    objectives = options.objectives_by_id(school, objective_ids)
     summaries = sorted(
         selectors.calibration(pupils, objectives), key=lambda summary: -len(summary.assessed)
     )
@@ -189,8 +164,9 @@ def class_calibration(request: HttpRequest, urn: int, class_id: int) -> HttpResp
 
 @access.signed_in
 @require_http_methods(["GET", "POST"])
-def pupil_profile(request: HttpRequest, urn: int, pupil_id: int) -> HttpResponse:
-    """One pupil for their teacher: self vs teacher, targets, questions, reviews, feedback."""
+def pupil_feedback(request: HttpRequest, urn: int, pupil_id: int) -> HttpResponse:
+    """One pupil's feedback, for staff who teach them: self vs teacher, targets, questions,
+    reviews, feedback. (The staff's profile of a pupil is people's `pupil_detail`.)"""
     school = access.access_school(request.user, urn)
     access.require_staff(request.user, school)
     pupil = access.access_pupil(request.user, school, pupil_id)
@@ -210,7 +186,7 @@ def pupil_profile(request: HttpRequest, urn: int, pupil_id: int) -> HttpResponse
             messages.success(request, _("Review saved."))
             return redirect("feedback:pupil", urn=school.urn, pupil_id=pupil.pk)
     objectives = selectors.pupil_self_assessed_objectives(pupil)
-    choices = selectors.latest_self_assessment_choices(pupil)
+    assessed = selectors.latest_self_assessment_choices(pupil)
     return render(
         request,
         "feedback/pupil_profile.html",
@@ -223,12 +199,13 @@ def pupil_profile(request: HttpRequest, urn: int, pupil_id: int) -> HttpResponse
             "reviews": selectors.pupil_reviews(pupil),
             "feedback": selectors.recent_feedback(pupil, limit=8),
             "from_home": selectors.replies_for_pupil(
-                pupil, access.classes_for(request.user, school).values("pk")
+                pupil, access.classes_for(request.user, school)
             ),
             "form": form,
             "voice_notes": selectors.self_assessment_notes(pupil),
-            "assessment_choices": choices,
-            "may_add_note": bool(choices) and access.teaches_pupil(request.user, school, pupil),
+            "assessment_choices": assessed,
+            "may_add_note": bool(assessed)
+            and permissions.may_add_pupil_note(request.user, school, pupil),
         },
     )
 
@@ -303,10 +280,8 @@ def _work_form(
     filled with what was typed and ticked."""
     params = _params(request)
     kwargs: dict[str, Any] = {
-        "groups": PupilGroup.objects.filter(teaching_class=teaching_class).select_related(
-            "teaching_class"
-        ),
-        "objectives": Objective.objects.filter(pk__in=[c.objective.pk for c in menu.choices]),
+        "groups": options.class_groups(teaching_class),
+        "objectives": options.objectives_named(c.objective.pk for c in menu.choices),
     }
     if request.method == "POST" and not finding:
         return WorkForm(request.POST, **kwargs)
@@ -345,15 +320,11 @@ def _menu_state(request: HttpRequest, menu: WorkMenu) -> tuple[set[int], int | N
 def work_detail(request: HttpRequest, urn: int, work_id: int) -> HttpResponse:
     """Staff see every pupil's progress on the work; a pupil goes to their own."""
     school = access.access_school(request.user, urn)
-    work = get_object_or_404(
-        Work.objects.select_related("teaching_class", "group"), school=school, pk=work_id
-    )
-    if not access.is_staff_in(request.user, school):
+    if not permissions.is_staff(request.user, school):
         pupil = access.own_pupil(request.user, school)
-        if not selectors.pupil_can_see_work(pupil, work):
-            raise Http404("No such work")
+        work = permissions.work_to_view(request.user, school, work_id, pupil)
         return redirect("feedback:submission", urn=school.urn, work_id=work.pk, pupil_id=pupil.pk)
-    access.access_class(request.user, school, work.teaching_class_id)
+    work = permissions.work_to_view(request.user, school, work_id, None)
     return render(
         request,
         "feedback/work_detail.html",
@@ -376,12 +347,12 @@ def work_detail(request: HttpRequest, urn: int, work_id: int) -> HttpResponse:
 def class_targets(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
     """The class's targets, claimed and due, and setting a new one with a pupil."""
     school, teaching_class = staff_class(request, urn, class_id)
-    can_set = access.teaches(request.user, teaching_class)
-    pupils = Pupil.objects.filter(pk__in=[p.pk for p in class_pupils(teaching_class)])
+    can_set = permissions.sets_for_class(request.user, teaching_class)
+    pupils = options.pupils_among(class_pupils(teaching_class))
     form = TargetForm(
         request.POST or None,
         pupils=pupils,
-        objectives=_objectives(teaching_class),
+        objectives=options.class_objectives(teaching_class),
         initial={"pupil": request.GET.get("pupil")},
     )
     if request.method == "POST":
@@ -430,14 +401,14 @@ def conversation_new(request: HttpRequest, urn: int, class_id: int) -> HttpRespo
     """A focus-group log: choose the group and objective, then a line per pupil."""
     school, teaching_class = staff_class(request, urn, class_id, write=True)
     params = request.POST if request.method == "POST" else request.GET
-    group = _group(teaching_class, params.get("group"))
-    objectives = _objectives(teaching_class)
+    group = options.class_group(teaching_class, params.get("group"))
+    objectives = options.class_objectives(teaching_class)
     objective = None
     raw = params.get("objective", "")
     if not raw and group is not None:  # a focus group opens on what its lesson planned for it
         raw = str(group_planned_objective_id(group) or "")
     if raw.isdigit():
-        objective = objectives.filter(pk=int(raw)).select_related("framework__scale").first()
+        objective = options.objective_among(objectives, int(raw))
         if objective is None:
             raise Http404("No such objective")
     allowed = {p.pk for p in recordable_pupils(request, teaching_class)}
@@ -445,11 +416,7 @@ def conversation_new(request: HttpRequest, urn: int, class_id: int) -> HttpRespo
         pupils = [p for p in selectors.work_audience(teaching_class, group) if p.pk in allowed]
     else:
         pupils = recordable_pupils(request, teaching_class)
-    levels = (
-        list(ScaleLevel.objects.filter(scale_id=objective.framework.scale_id).order_by("position"))
-        if objective
-        else []
-    )
+    levels = list(options.scale_levels(objective.framework.scale_id)) if objective else []
     problems: list[str] = []
     if request.method == "POST" and objective is not None:
         by_level = {level.pk: level for level in levels}
@@ -501,7 +468,7 @@ def conversation_new(request: HttpRequest, urn: int, class_id: int) -> HttpRespo
         {
             "school": school,
             "teaching_class": teaching_class,
-            "groups": list(PupilGroup.objects.filter(teaching_class=teaching_class)),
+            "groups": options.class_group_list(teaching_class),
             "group": group,
             "objectives": list(objectives),
             "objective": objective,
@@ -524,19 +491,10 @@ def conversation_new(request: HttpRequest, urn: int, class_id: int) -> HttpRespo
 @access.signed_in
 def conversation_detail(request: HttpRequest, urn: int, conversation_id: int) -> HttpResponse:
     school = access.access_school(request.user, urn)
-    access.require_staff(request.user, school)
-    conversation = get_object_or_404(
-        LearningConversation.objects.select_related(
-            "objective", "group", "led_by", "teaching_class"
-        ),
-        school=school,
-        pk=conversation_id,
+    conversation = permissions.conversation_to_view(request.user, school, conversation_id)
+    notes = permissions.visible_notes(
+        request.user, conversation, selectors.conversation_detail(conversation)
     )
-    access.access_class(request.user, school, conversation.teaching_class_id)
-    notes = selectors.conversation_detail(conversation)
-    allowed = access.recordable_pupil_ids(request.user, conversation.teaching_class)
-    if allowed is not None and not access.teaches(request.user, conversation.teaching_class):
-        notes = [n for n in notes if n.pupil_id in allowed]
     return render(
         request,
         "feedback/conversation_detail.html",
@@ -555,7 +513,7 @@ def class_feedback_new(request: HttpRequest, urn: int, class_id: int) -> HttpRes
     access.require_staff(request.user, school)
     teaching_class = access.access_class_as_teacher(request.user, school, class_id)
     pupils = class_pupils(teaching_class)
-    work = list(Work.objects.filter(teaching_class=teaching_class).order_by("-set_at")[:20])
+    work = options.recent_class_work(teaching_class, limit=20)
     problems: list[str] = []
     if request.method == "POST":
         by_id = {p.pk: p for p in pupils}
@@ -578,7 +536,7 @@ def class_feedback_new(request: HttpRequest, urn: int, class_id: int) -> HttpRes
                 title=request.POST.get("title", ""),
                 points=points,
                 work=chosen_work,
-                objective=chosen_work.objectives.first() if chosen_work else None,
+                objective=options.first_objective(chosen_work),
                 by=request.user,
             )
         except FeedbackRefused as error:
@@ -625,7 +583,7 @@ def verbal_new(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
     """Record that feedback was given by word of mouth, for one pupil or several."""
     school, teaching_class = staff_class(request, urn, class_id, write=True)
     pupils = recordable_pupils(request, teaching_class)
-    objectives = list(_objectives(teaching_class))
+    objectives = list(options.class_objectives(teaching_class))
     problems: list[str] = []
     if request.method == "POST":
         by_id = {p.pk: p for p in pupils}
@@ -677,8 +635,8 @@ def class_questions(request: HttpRequest, urn: int, class_id: int) -> HttpRespon
     pupils = recordable_pupils(request, teaching_class)
     form = QuestionForm(
         request.POST or None,
-        pupils=Pupil.objects.filter(pk__in=[p.pk for p in pupils]),
-        objectives=_objectives(teaching_class),
+        pupils=options.pupils_among(pupils),
+        objectives=options.class_objectives(teaching_class),
     )
     if request.method == "POST":
         access.access_class(request.user, school, class_id, write=True)
@@ -698,10 +656,9 @@ def class_questions(request: HttpRequest, urn: int, class_id: int) -> HttpRespon
             else:
                 messages.success(request, _("Question recorded."))
                 return redirect("feedback:questions", urn=school.urn, class_id=teaching_class.pk)
-    questions = selectors.class_questions(teaching_class)
-    allowed = access.recordable_pupil_ids(request.user, teaching_class)
-    if allowed is not None:
-        questions = [q for q in questions if q.pupil_id in allowed]
+    questions = permissions.visible_questions(
+        request.user, teaching_class, selectors.class_questions(teaching_class)
+    )
     return render(
         request,
         "feedback/class_questions.html",
@@ -717,7 +674,7 @@ def class_questions(request: HttpRequest, urn: int, class_id: int) -> HttpRespon
 def marking_codes(request: HttpRequest, urn: int) -> HttpResponse:
     """The school's marking codes: a legend everyone in the school can read."""
     school = access.access_school(request.user, urn)
-    can_edit = bool(access.roles_in(request.user, school) & CODE_EDITORS)
+    can_edit = permissions.may_change_codes(request.user, school)
     form = MarkingCodeForm(request.POST or None)
     if request.method == "POST":
         if not can_edit:
@@ -747,3 +704,23 @@ def marking_codes(request: HttpRequest, urn: int) -> HttpResponse:
             "can_edit": can_edit,
         },
     )
+
+
+# ---------------------------------------------------------------------------- parents' replies
+
+
+@access.signed_in
+@require_POST
+def replies_setting(request: HttpRequest, urn: int) -> HttpResponse:
+    """The school's leaders turn parents' replies on or off (from the parents' settings)."""
+    school = access.access_school(request.user, urn)
+    permissions.require_replies_setting(request.user, school)
+    open_to_parents = request.POST.get("replies_open") == "1"
+    services.replies_open_set(school=school, open_to_parents=open_to_parents, by=request.user)
+    messages.success(
+        request,
+        _("Parents can reply to feedback and next steps.")
+        if open_to_parents
+        else _("Replies from parents are turned off. Replies already sent are kept."),
+    )
+    return redirect(f"{reverse('report_settings', kwargs={'urn': school.urn})}#replies-title")

@@ -8,8 +8,9 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from nextsteps import access
-from nextsteps.accounts.models import STAFF_ROLES, Role
+from nextsteps.accounts.models import Role
 from nextsteps.feedback.selectors import unread_count
+from nextsteps.web.permissions import menu_for
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -38,11 +39,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_school": here[0].school.name if here else "",
         "nav_role": current,
         "nav_role_label": Role(current).label if current else "",
-        "nav_is_staff": bool(roles & STAFF_ROLES),
-        "nav_sees_audit": bool(roles & {Role.ADMIN, Role.LEADER}),
-        "nav_is_admin": Role.ADMIN in roles,
-        # A pupil's pages are worded for a child, and their menu holds only what they use.
-        "pupil_view": roles == {Role.PUPIL},
+        **menu_for(roles),
         # Counted only when the layout shows it (one query), then remembered for the page.
         "nav_unread": SimpleLazyObject(lambda: unread_count(user, here[0].school_id))
         if here

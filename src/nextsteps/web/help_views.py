@@ -11,23 +11,22 @@ from django.template.loader import get_template
 from django.utils.translation import gettext_lazy as _
 
 from nextsteps import access
-from nextsteps.accounts.models import Role
-from nextsteps.curriculum.models import ScaleLevel
-from nextsteps.web.selectors import setup_progress
+from nextsteps.web import permissions
+from nextsteps.web.selectors import sample_levels, setup_progress
 from nextsteps.web.style_guide import EXAMPLES
 
 
 @access.signed_in
 def getting_started(request: HttpRequest, urn: int) -> HttpResponse:
     """The steps a new school takes, each linked to the page that does it, with how far it is."""
-    school = access.access_school(request.user, urn, roles=[Role.ADMIN, Role.LEADER])
+    school = permissions.getting_started_school(request.user, urn)
     return render(
         request,
         "web/getting_started.html",
         {
             "school": school,
             "progress": setup_progress(school),
-            "is_admin": Role.ADMIN in access.roles_in(request.user, school),
+            "is_admin": permissions.is_school_admin(request.user, school),
         },
     )
 
@@ -54,17 +53,14 @@ class SampleForm(forms.Form):
 @access.signed_in
 def style_guide(request: HttpRequest, urn: int) -> HttpResponse:
     """Every component, live, beside the snippet that renders it."""
-    school = access.access_school(request.user, urn)
-    access.require_staff(request.user, school)
+    school = permissions.style_guide_school(request.user, urn)
     context: dict[str, Any] = {
         "school": school,
         "sample_form": SampleForm(
             data={"name": "Fractions quiz", "taken_on": "2026-02-31", "method": "task"}
         ),
         "sample_errors": [_("The date must be in this school year.")],
-        "sample_levels": list(
-            ScaleLevel.objects.filter(school=school).order_by("scale", "position")[:4]
-        ),
+        "sample_levels": sample_levels(school, limit=4),
     }
     examples = []
     for example in EXAMPLES:

@@ -1,22 +1,30 @@
-"""The web shell: home pages for each role, and the health check."""
+"""The home pages: one for each role (the pupil's own home is "My learning"), the parent's
+page of each child beside the parent's home, and the health check.
+
+Each home page has one selector in `web.selectors` that returns what its template needs; the
+staff's profile of a pupil is people's `pupil_detail`, and the pages a pupil shares with their
+teachers are in feedback's `work_views`.
+"""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
-from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from nextsteps import access
-from nextsteps.accounts.models import Role, User
-from nextsteps.curriculum.models import Framework
-from nextsteps.people.models import Guardian, Pupil, SenStatus, Staff, year_label
-from nextsteps.policy.selectors import reminders as policy_reminders
-from nextsteps.schools.models import Department, School, Trust
-from nextsteps.teaching.models import Class, ClassStaff, PupilGroup
-from nextsteps.teaching.selectors import class_cards
+from nextsteps.accounts.models import Role
+from nextsteps.feedback import permissions as feedback_permissions
+from nextsteps.feedback import selectors as feedback_selectors
+from nextsteps.feedback import services as feedback_services
+from nextsteps.feedback.services import FeedbackRefused
+from nextsteps.people.models import Pupil
+from nextsteps.schools.models import School
+from nextsteps.web import selectors
 
 
 @access.public
@@ -30,7 +38,7 @@ def home(request: HttpRequest) -> HttpResponse:
     school, to their trust's dashboard)."""
     memberships = access.memberships(request.user)
     if not memberships:
-        trust = Trust.objects.filter(pk__in=access.trust_ids(request.user)).order_by("name").first()
+        trust = selectors.first_trust(request.user)
         if trust is not None:
             return redirect("trust_dashboard", trust=trust.slug)
         return render(request, "web/no_roles.html", status=403)
@@ -48,166 +56,34 @@ def role_home(request: HttpRequest, urn: int, role: str) -> HttpResponse:
 
 
 def teacher_home(request: HttpRequest, school: School) -> tuple[str, dict[str, Any]]:
-    classes = access.classes_for(request.user, school)
-    staff = getattr(request.user, "staff", None)
-    taught = (
-        classes.filter(staff_links__staff=staff, staff_links__role=ClassStaff.Role.TEACHER)
-        if staff
-        else classes.none()
-    )
-    from nextsteps.feedback.selectors import teacher_day
-
-    return "web/home_teacher.html", {
-        "classes": class_cards(taught),
-        "staff": staff,
-        "day": teacher_day(request.user, school.pk),
-    }
+    return "web/home_teacher.html", selectors.teacher_home(request.user, school)
 
 
 def ta_home(request: HttpRequest, school: School) -> tuple[str, dict[str, Any]]:
-    staff = getattr(request.user, "staff", None)
-    groups = (
-        PupilGroup.objects.filter(school=school, supporters=staff)
-        .select_related("teaching_class")
-        .annotate(pupil_count=Count("memberships", filter=current_membership(), distinct=True))
-        if staff
-        else PupilGroup.objects.none()
-    )
-    classes = class_cards(access.classes_for(request.user, school))
-    return "web/home_ta.html", {"groups": list(groups), "classes": classes, "staff": staff}
-
-
-def current_membership() -> Q:
-    from django.utils import timezone
-
-    today = timezone.localdate()
-    return Q(memberships__starts_on__lte=today) & (
-        Q(memberships__ends_on__isnull=True) | Q(memberships__ends_on__gte=today)
-    )
+    return "web/home_ta.html", selectors.ta_home(request.user, school)
 
 
 def leader_home(request: HttpRequest, school: School) -> tuple[str, dict[str, Any]]:
-    pupils = Pupil.objects.filter(school=school, leaving_date__isnull=True)
-    totals = pupils.aggregate(
-        total=Count("pk"),
-        disadvantaged=Count("pk", filter=Q(disadvantaged=True)),
-        sen=Count("pk", filter=~Q(sen_status=SenStatus.NONE)),
-        eal=Count("pk", filter=Q(eal=True)),
-    )
-    by_year = [
-        {"label": year_label(row["year_group"]), **row}
-        for row in pupils.values("year_group")
-        .annotate(
-            total=Count("pk"),
-            disadvantaged=Count("pk", filter=Q(disadvantaged=True)),
-            sen=Count("pk", filter=~Q(sen_status=SenStatus.NONE)),
-            eal=Count("pk", filter=Q(eal=True)),
-        )
-        .order_by("year_group")
-    ]
-    departments = Department.objects.filter(school=school).annotate(
-        subject_count=Count("subjects", distinct=True)
-    )
-    frameworks = (
-        Framework.objects.filter(school=school)
-        .select_related("subject")
-        .annotate(objective_count=Count("objectives"))
-    )
-    return "web/home_leader.html", {
-        "totals": totals,
-        "by_year": by_year,
-        "departments": list(departments),
-        "frameworks": list(frameworks),
-        "class_count": Class.objects.filter(school=school).count(),
-        "staff_count": Staff.objects.filter(school=school).count(),
-        "policy_reminders": policy_reminders(school, whole_school=True),
-    }
+    return "web/home_leader.html", selectors.leader_home(school)
 
 
 def hod_home(request: HttpRequest, school: School) -> tuple[str, dict[str, Any]]:
-    department_ids = access.hod_department_ids(request.user, school)
-    departments = list(Department.objects.filter(pk__in=department_ids))
-    classes = Class.objects.filter(
-        school=school, subjects__department_id__in=department_ids
-    ).distinct()
-    frameworks = (
-        Framework.objects.filter(school=school, subject__department_id__in=department_ids)
-        .select_related("subject")
-        .annotate(
-            objective_count=Count("objectives", distinct=True),
-            core_count=Count("objectives", filter=Q(objectives__core=True), distinct=True),
-        )
-    )
-    teachers = (
-        Staff.objects.filter(class_links__teaching_class__in=classes.values("pk"))
-        .annotate(class_count=Count("class_links", distinct=True))
-        .order_by("surname")
-    )
-    return "web/home_hod.html", {
-        "departments": departments,
-        "classes": class_cards(classes),
-        "frameworks": list(frameworks),
-        "teachers": list(teachers),
-        "policy_reminders": policy_reminders(school, department_ids=department_ids),
-    }
+    return "web/home_hod.html", selectors.hod_home(request.user, school)
 
 
 def pupil_home(request: HttpRequest, school: School) -> tuple[str, dict[str, Any]]:
-    """My learning: current goals with steps and examples, targets, feedback, what's new."""
-    from nextsteps.feedback.selectors import my_learning
-
+    """The pupil's own home, "My learning": current goals with steps and examples, targets,
+    feedback, what's new."""
     pupil = access.own_pupil(request.user, school)
-    return "web/home_pupil.html", my_learning(pupil, request.user)
-
-
-def current_enrolment() -> Q:
-    from django.utils import timezone
-
-    today = timezone.localdate()
-    return Q(enrolments__starts_on__lte=today) & (
-        Q(enrolments__ends_on__isnull=True) | Q(enrolments__ends_on__gte=today)
-    )
+    return "web/home_pupil.html", selectors.pupil_home(pupil, request.user)
 
 
 def guardian_home(request: HttpRequest, school: School) -> tuple[str, dict[str, Any]]:
-    children = list(access.children_of(request.user, school).order_by("legal_forename"))
-    class_rows = list(
-        Class.objects.filter(
-            current_enrolment(), enrolments__pupil__in=children, kind=Class.Kind.FORM
-        ).values_list("enrolments__pupil_id", "pk")
-    )
-    form_by_child: dict[int, int] = {}
-    for pupil_id, class_id in class_rows:
-        form_by_child.setdefault(pupil_id, class_id)
-    forms = {
-        c.pk: c
-        for c in Class.objects.filter(pk__in=form_by_child.values()).prefetch_related(
-            "staff_links__staff"
-        )
-    }
-    for child in children:
-        child.form = forms.get(form_by_child.get(child.pk, 0))  # type: ignore[attr-defined]
-    guardian = Guardian.objects.filter(school=school, user=cast(User, request.user)).first()
-    return "web/home_guardian.html", {"children": children, "guardian": guardian}
+    return "web/home_guardian.html", selectors.guardian_home(request.user, school)
 
 
 def admin_home(request: HttpRequest, school: School) -> tuple[str, dict[str, Any]]:
-    counts = {
-        _("Pupils"): Pupil.objects.filter(school=school).count(),
-        _("Staff"): Staff.objects.filter(school=school).count(),
-        _("Parents and carers"): Guardian.objects.filter(school=school).count(),
-        _("Classes"): Class.objects.filter(school=school).count(),
-        _("Frameworks"): Framework.objects.filter(school=school).count(),
-    }
-    without_accounts = Pupil.objects.filter(school=school, user__isnull=True).count()
-    from nextsteps.audit.models import AuditEvent
-
-    recent = list(AuditEvent.objects.filter(school=school).select_related("actor")[:8])
-    return "web/home_admin.html", {
-        "counts": counts,
-        "without_accounts": without_accounts,
-        "recent": recent,
-    }
+    return "web/home_admin.html", selectors.admin_home(school)
 
 
 ROLE_HOMES = {
@@ -219,3 +95,92 @@ ROLE_HOMES = {
     Role.GUARDIAN: guardian_home,
     Role.ADMIN: admin_home,
 }
+
+
+# ---------------------------------------------------------------------------- a parent's child
+
+
+@access.signed_in
+@require_http_methods(["GET", "POST"])
+def guardian_child(request: HttpRequest, urn: int, pupil_id: int) -> HttpResponse:
+    """The parent's page of one child (route `feedback:child`): goals, targets, feedback
+    released to them, next steps (current and done) and how to help at home. POST: the
+    parent answers: a reply to feedback or its next step, what they did at home, or a tip
+    they tried."""
+    school = access.access_school(request.user, urn)
+    pupil = feedback_permissions.parents_child(request.user, school, pupil_id)
+    guardian = feedback_selectors.guardian_of(request.user, school)
+    refused: dict[str, Any] | None = None
+    if request.method == "POST":
+        if guardian is None:
+            raise Http404("Not found")
+        answered = _parent_answer(request, pupil, guardian)
+        if isinstance(answered, HttpResponse):
+            return answered
+        refused = answered
+    return render(
+        request,
+        "feedback/child.html",
+        {
+            "school": school,
+            **selectors.guardian_child(pupil, guardian, school),
+            "refused": refused,
+            "reply_max": feedback_services.REPLY_MAX,
+        },
+        status=400 if refused else 200,
+    )
+
+
+def _parent_answer(
+    request: HttpRequest, pupil: Pupil, guardian: Any
+) -> HttpResponse | dict[str, Any]:
+    """Send a parent's answer; on refusal, what they typed and why, for the page to show."""
+    action = request.POST.get("action", "")
+    text = request.POST.get("text", "")
+    refused: dict[str, Any] = {"action": action, "text": text}
+    try:
+        if action in {"reply", "at_home"}:
+            feedback = feedback_selectors.feedback_for_parent(
+                pupil, _int(request.POST.get("feedback"))
+            )
+            if feedback is None:
+                raise Http404("No such feedback")
+            refused["feedback"] = feedback.pk
+            feedback_services.parent_reply(
+                feedback=feedback, guardian=guardian, kind=action, text=text, by=request.user
+            )
+            anchor = (
+                f"feedback-{feedback.pk}"
+                if action == "at_home"
+                else f"feedback-reply-{feedback.pk}"
+            )
+            thanks = _("Sent. %(pupil)s's teacher will see it in their notifications.")
+        elif action == "tip":
+            intention = feedback_selectors.intention_for_parent(
+                pupil, _int(request.POST.get("intention"))
+            )
+            if intention is None:
+                raise Http404("No such learning goal")
+            tip = request.POST.get("tip", "")
+            refused.update(intention=intention.pk, tip=tip)
+            feedback_services.tip_tried(
+                intention=intention,
+                tip=tip,
+                pupil=pupil,
+                guardian=guardian,
+                text=text,
+                by=request.user,
+            )
+            anchor = "help-title"
+            thanks = _("Thank you. %(pupil)s's teacher will see that you tried it.")
+        else:
+            raise Http404("Not found")
+    except FeedbackRefused as error:
+        refused["message"] = str(error)
+        return refused
+    messages.success(request, thanks % {"pupil": pupil.forename})
+    return redirect(f"{request.path}#{anchor}")
+
+
+def _int(raw: Any) -> int:
+    return int(raw) if isinstance(raw, str) and raw.isdigit() else 0

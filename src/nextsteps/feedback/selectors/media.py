@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.http import Http404
+
 from nextsteps.feedback.models import MediaNote, SelfAssessment, Submission
 from nextsteps.people.models import Pupil
 
@@ -42,3 +44,15 @@ def latest_self_assessment_choices(pupil: Pupil, *, limit: int = 200) -> list[Se
     ):
         latest.setdefault(assessment.objective_id, assessment)
     return list(latest.values())
+
+
+def self_assessment_of(pupil: Pupil, assessment_id: int) -> SelfAssessment:
+    """One of the pupil's self-assessments, with its objective, else 404."""
+    assessment = (
+        SelfAssessment.objects.select_related("objective")
+        .filter(school_id=pupil.school_id, pupil=pupil, pk=assessment_id)
+        .first()
+    )
+    if assessment is None:
+        raise Http404("No such self-assessment")
+    return assessment

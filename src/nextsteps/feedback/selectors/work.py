@@ -265,3 +265,12 @@ def work_criteria(work: Work) -> QuerySet[SuccessCriterion]:
         .select_related("objective")
         .order_by("objective__position", "position")
     )
+
+
+def submission_of(work: Work, pupil: Pupil) -> Submission | None:
+    """The pupil's submission of a piece of work, if they have handed it in."""
+    return Submission.objects.filter(work=work, pupil=pupil).first()
+
+
+def latest_version(submission: Submission) -> Version | None:
+    return submission.versions.order_by("-number").first()

@@ -63,7 +63,7 @@ def teacher_user_ids(teaching_class: Class) -> list[int]:
     ]
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def notifications_mark_read(*, user: Any, school_id: int, ids: Sequence[int] | None = None) -> int:
     """Mark the person's notes as read (all of them, or the ones named)."""
     unread = Notification.objects.filter(recipient=user, school_id=school_id, read_at__isnull=True)

@@ -161,7 +161,7 @@ def self_assessment_record(
 # ---------------------------------------------------------------------------- marking codes
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def marking_code_save(
     *, school_id: int, symbol: str, meaning: str, pupil_action: str = "", by: Any
 ) -> MarkingCode:

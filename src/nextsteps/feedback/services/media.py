@@ -35,7 +35,7 @@ def media_note_add(
     *,
     pupil: Pupil,
     kind: str,
-    file: UploadedFile | None,
+    file: UploadedFile[bytes] | None,
     by: Any,
     submission: Submission | None = None,
     self_assessment: SelfAssessment | None = None,
@@ -85,7 +85,7 @@ def media_note_add(
     return note
 
 
-def _checked(kind: str, file: UploadedFile | None) -> CheckedUpload:
+def _checked(kind: str, file: UploadedFile[bytes] | None) -> CheckedUpload:
     if kind not in MediaNote.Kind.values:
         raise FeedbackRefused(_("“%(kind)s” is not a voice note or a drawing.") % {"kind": kind})
     if file is None:

@@ -177,7 +177,7 @@ def _profile_url(school: School, pupil: Pupil) -> str:
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def replies_open_set(*, school: School, open_to_parents: bool, by: Any) -> ParentReplySettings:
     """Turn parents' replies on or off for the school (replies already written are kept)."""
     row, _created = ParentReplySettings.objects.get_or_create(school=school)
@@ -202,7 +202,7 @@ def replies_open_set(*, school: School, open_to_parents: bool, by: Any) -> Paren
 # ---------------------------------------------------------------------------- e-mail digest
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def email_digest_choose(*, user: Any, daily: bool) -> EmailDigestChoice:
     """A person chooses (or stops) a daily e-mail of what is new for them."""
     choice, _created = EmailDigestChoice.objects.get_or_create(user=user)

@@ -87,7 +87,7 @@ def target_set(
 TARGET_FIELDS = frozenset({"wording", "due_on", "set_with_pupil", "shared_with_guardians"})
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def target_update(*, target: Target, changes: Mapping[str, Any], by: Any) -> Target:
     """Change a target's wording, date or sharing. An achieved target keeps its wording and
     date (it was confirmed as it stood); whether parents see it can still change."""
@@ -127,7 +127,7 @@ def _target_url(target: Target) -> str:
 
 @transaction.atomic
 def target_claim(
-    *, target: Target, by: Any, comment: str = "", file: UploadedFile | None = None
+    *, target: Target, by: Any, comment: str = "", file: UploadedFile[bytes] | None = None
 ) -> Target:
     """The pupil says they have achieved the target, with a comment or evidence."""
     target = Target.objects.select_for_update().get(pk=target.pk)
@@ -210,7 +210,7 @@ def target_confirm(*, target: Target, level: ScaleLevel, by: Any, note: str = ""
     return target
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def target_return(*, target: Target, comment: str, by: Any) -> Target:
     """Not yet: the target goes back to the pupil with a comment on what to do next."""
     target = Target.objects.select_for_update().select_related("pupil").get(pk=target.pk)

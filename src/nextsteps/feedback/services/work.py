@@ -109,7 +109,7 @@ def version_add(
     pupil: Pupil,
     by: Any,
     text: str = "",
-    file: UploadedFile | None = None,
+    file: UploadedFile[bytes] | None = None,
     response: str = "",
 ) -> Version:
     """Hand in a first draft, or a purple-pen revision that answers the latest feedback."""
@@ -255,7 +255,7 @@ def _notify_feedback(feedback: Feedback, pupil: Pupil, title: str, url: str) -> 
         )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def feedback_acknowledge(*, feedback: Feedback, by: Any) -> Feedback:
     """The teacher has seen the pupil's response to this feedback."""
     if feedback.acknowledged_at is not None:
@@ -269,7 +269,7 @@ def feedback_acknowledge(*, feedback: Feedback, by: Any) -> Feedback:
     return feedback
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def submission_mark_final(*, submission: Submission, by: Any) -> Submission:
     """Mark the work as finished: every version is kept, and no more can be added."""
     if submission.status == Submission.Status.FINAL:
