@@ -54,7 +54,7 @@ def me(request: HttpRequest) -> dict[str, Any]:
                 "role": m.role,
                 "role_label": str(Role(m.role).label),
             }
-            for m in access.memberships(user)
+            for m in access.own_memberships(user)
         ],
     }
 
