@@ -19,7 +19,8 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from nextsteps import access
 from nextsteps.api.models import ApiToken
-from nextsteps.api.services import token_digest
+from nextsteps.api.selectors import live_token
+from nextsteps.api.services import token_touch
 
 TOUCH_EVERY = dt.timedelta(minutes=5)
 READING = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -32,17 +33,13 @@ class SignInRefused(AuthenticationError):
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        found = (
-            ApiToken.objects.filter(digest=token_digest(token), revoked_at__isnull=True)
-            .select_related("user")
-            .first()
-        )
+        found = live_token(token)
         if found is None or not found.user.is_active:
             return None
         refuse_beyond_its_terms(found, request.method or "GET")
         now = timezone.now()
         if found.last_used_at is None or now - found.last_used_at > TOUCH_EVERY:
-            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
+            token_touch(token=found, now=now)
         request.user = found.user
         return found.user
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from nextsteps import access, filereading
 from nextsteps.access import Action
 from nextsteps.curriculum import formats, permissions
+from nextsteps.curriculum.kernels.spec import FrameworkSpec
 from nextsteps.curriculum.models import Framework
 from nextsteps.curriculum.permissions import frameworks
 from nextsteps.curriculum.selectors import framework_cards, framework_page
@@ -116,7 +117,7 @@ def framework_upload(request: HttpRequest, urn: int) -> HttpResponse:
     )
 
 
-def _read_upload(filename: str, content: bytes, data: dict[str, str]) -> formats.FrameworkSpec:
+def _read_upload(filename: str, content: bytes, data: dict[str, str]) -> FrameworkSpec:
     text = filereading.text(content, filename)
     if filename.lower().endswith((".yaml", ".yml")):
         return formats.read_yaml(text, file=filename)

@@ -78,7 +78,7 @@ def confirmed_device(user: Any) -> TOTPDevice | None:
 
 
 def has_confirmed_device(user: Any) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
 
 
 def staff_without_second_factor(school: School) -> int:
