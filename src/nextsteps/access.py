@@ -52,6 +52,13 @@ def mark_asked() -> None:
     _asked.set(True)
 
 
+def answered_before_view() -> None:
+    """The request was answered before its view ran (an API caller refused at sign-in, or
+    parameters that do not parse): nothing of a school was read, so there was nothing to ask.
+    Only the API's handlers for those answers say this; a view never does."""
+    _asked.set(True)
+
+
 class AccessCheckedMiddleware:
     """Refuse to send a response from a view that never asked the access module."""
 
@@ -167,6 +174,13 @@ def memberships(user: Any) -> list[Membership]:
         )
         user._access_memberships = cached
     return cached
+
+
+def own_memberships(user: Any) -> list[Membership]:
+    """The person's own roles, for them to read (who they are, where they work): theirs to
+    see whoever they are."""
+    mark_asked()
+    return memberships(user)
 
 
 def roles_in(user: Any, school: School) -> frozenset[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.contrib.auth import REDIRECT_FIELD_NAME
@@ -60,7 +60,13 @@ def admin_school_ids(user: Any) -> set[int]:
     return {m.school_id for m in access.memberships(user) if m.role == Role.ADMIN}
 
 
-class SchoolScopedAdmin(admin.ModelAdmin):
+if TYPE_CHECKING:
+    ModelAdmin = admin.ModelAdmin[Any]
+else:
+    ModelAdmin = admin.ModelAdmin
+
+
+class SchoolScopedAdmin(ModelAdmin):
     """A data manager sees and edits only their own schools' rows."""
 
     school_field = "school"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, include, path, register_converter
 
-from nextsteps.accounts import views as accounts
 from nextsteps.admin_site import site as admin_site
 from nextsteps.api import urls as api_urls
 from nextsteps.api.api import unknown_route as unknown_api_route
@@ -12,6 +11,7 @@ from nextsteps.audit import views as audit
 from nextsteps.curriculum import views as curriculum
 from nextsteps.feedback import urls as feedback_urls
 from nextsteps.people import views as people
+from nextsteps.security import urls as security_urls
 from nextsteps.security import views as security
 from nextsteps.teaching import views as teaching
 from nextsteps.web import help_views
@@ -71,10 +71,7 @@ urlpatterns = [
     path("", web.home, name="home"),
     path("healthz", web.healthz, name="healthz"),
     path("privacy/", security.privacy_notice, name="privacy_notice"),
-    path("accounts/login/", accounts.login, name="login"),
-    path("accounts/logout/", accounts.logout, name="logout"),
-    path("accounts/two-factor/", accounts.two_factor_verify, name="two_factor_verify"),
-    path("accounts/two-factor/setup/", accounts.two_factor_setup, name="two_factor_setup"),
+    path("accounts/", include(security_urls.account_urlpatterns)),
     path("school/<int:urn>/", include(school_patterns)),
     path("trust/<slug:trust>/", include("nextsteps.reports.trust_urls")),
     path("api/v1/", include("nextsteps.api.urls")),

@@ -105,11 +105,11 @@ def test_the_demo_gives_every_pupil_attendance_and_some_are_persistently_absent(
     """Attendance as context (issue 18): each demo school's pupils on roll have this year's
     figures (a handful of pupils other demo steps add later may have none), most in the
     nineties and a few below the persistent absence line (90%)."""
-    from nextsteps.people.models import Attendance
+    from nextsteps.people.models import Attendance, AttendanceSource
 
     for school in (cast.primary, cast.secondary):
         on_roll = Pupil.objects.filter(school=school, leaving_date__isnull=True)
-        rows = Attendance.objects.filter(school=school, source=Attendance.Source.DEMO)
+        rows = Attendance.objects.filter(school=school, source=AttendanceSource.DEMO)
         assert on_roll.count() >= rows.count() >= 0.95 * on_roll.count() > 0
         shares = [r.attended_sessions / r.possible_sessions for r in rows]
         below = sum(share < 0.9 for share in shares)

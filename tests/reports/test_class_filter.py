@@ -28,7 +28,7 @@ from nextsteps.curriculum.models import Objective, Strand
 from nextsteps.feedback.models import Feedback
 from nextsteps.markbook.models import Judgement, Source, Standing
 from nextsteps.people.kernels.attendance import is_persistent_absence
-from nextsteps.people.models import Attendance, Pupil
+from nextsteps.people.models import Attendance, AttendanceSource, Pupil
 from nextsteps.progress.models import Ks1Result
 from nextsteps.schools.models import Department, Subject
 from nextsteps.teaching.models import Enrolment
@@ -58,7 +58,7 @@ def _setting(data: Dataset) -> None:
             possible_sessions=100,
             attended_sessions=attended,
             as_of=today,
-            source=Attendance.Source.FILE,
+            source=AttendanceSource.FILE,
         )
     for name, outcomes in KS1.items():
         Ks1Result.objects.create(

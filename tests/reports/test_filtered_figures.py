@@ -31,7 +31,7 @@ from nextsteps.accounts.services import membership_grant
 from nextsteps.curriculum.models import Objective
 from nextsteps.markbook.models import AssessmentPoint, Standing, StandingSnapshot
 from nextsteps.people.kernels.attendance import is_persistent_absence
-from nextsteps.people.models import Attendance, Pupil
+from nextsteps.people.models import Attendance, AttendanceSource, Pupil
 from nextsteps.progress.models import Ks1Result
 from nextsteps.schools.models import School
 from nextsteps.teaching.models import Class, Enrolment
@@ -497,7 +497,7 @@ def test_every_figure_on_the_leaders_page_follows_every_filter_it_offers(cast: C
             possible_sessions=100,
             attended_sessions=attended,
             as_of=today,
-            source=Attendance.Source.FILE,
+            source=AttendanceSource.FILE,
         )
     for name, outcomes in KS1.items():
         Ks1Result.objects.create(

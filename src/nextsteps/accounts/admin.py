@@ -1,21 +1,34 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from nextsteps.accounts.models import Membership, TrustMembership, User
-from nextsteps.admin_site import SchoolScopedAdmin, site
+from nextsteps.admin_site import ModelAdmin, SchoolScopedAdmin, site
+
+if TYPE_CHECKING:
+    MembershipInlineBase = admin.TabularInline[Membership, User]
+    UserAdminBase = BaseUserAdmin[User]
+else:
+    MembershipInlineBase = admin.TabularInline
+    UserAdminBase = BaseUserAdmin
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(MembershipInlineBase):
     model = Membership
     extra = 0
 
 
 @admin.register(User, site=site)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(UserAdminBase):
     inlines = [MembershipInline]
     list_display = ["username", "first_name", "last_name", "is_active", "last_login"]
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         from nextsteps.admin_site import admin_school_ids
 
         queryset = super().get_queryset(request)
@@ -31,8 +44,8 @@ class MembershipAdmin(SchoolScopedAdmin):
 
 
 @admin.register(TrustMembership, site=site)
-class TrustMembershipAdmin(admin.ModelAdmin):
+class TrustMembershipAdmin(ModelAdmin):
     list_display = ["user", "trust"]
 
-    def has_module_permission(self, request):
+    def has_module_permission(self, request: HttpRequest) -> bool:
         return request.user.is_superuser

@@ -115,7 +115,7 @@ def pupil_username(pupil: Pupil) -> str:
     return f"{base}{initial}{pupil.upn[-4:].lower()}"
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def pupil_cards_issue(*, pupils: list[Pupil], school: School, by: Any) -> list[SignInCard]:
     """Give each pupil an account (if needed) and a new password, for printed sign-in cards.
 

@@ -1,7 +1,8 @@
 """The REST API (django-ninja) under /api/v1/: OpenAPI at openapi.json, interactive docs at docs.
 
 Callers authenticate with a personal token (`Authorization: Bearer …`) or a signed-in session;
-every route asks `nextsteps.access` for what it loads, so the API sees what the pages see.
+every route asks `nextsteps.access` (or its app's permissions) for what it loads, so the API
+sees what the pages see, and `access.AccessCheckedMiddleware` fails a route that does not.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
 from ninja.openapi.docs import Swagger
+from ninja.parser import Parser
 
 from nextsteps import access
 from nextsteps.api.auth import BearerToken, Session
@@ -51,6 +54,18 @@ def docs_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     return wrapped
 
 
+class BodyParser(Parser):
+    """Ninja's JSON body parser; a body that does not parse is refused (400) before the route
+    runs, so before it could ask `access` anything."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        try:
+            return super().parse_body(request)
+        except Exception:
+            access.answered_before_view()
+            raise
+
+
 api = NinjaAPI(
     title="nextsteps API",
     version="1",
@@ -70,7 +85,25 @@ api = NinjaAPI(
     urls_namespace="api",
     docs=Swagger(settings={"persistAuthorization": False}),
     docs_decorator=docs_view,
+    parser=BodyParser(),
 )
+
+
+@api.exception_handler(AuthenticationError)
+def sign_in_refused(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
+    """A caller refused at sign-in, before any route ran (no token or session, an expired or
+    read-only token, a session without its CSRF token): the access core's sign-in rule is
+    the answer, as `access.signed_in` is for a page; the route never ran."""
+    access.answered_before_view()
+    return api.create_response(request, {"detail": str(error)}, status=error.status_code)
+
+
+@api.exception_handler(ValidationError)
+def parameters_refused(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    """Parameters or a body that do not parse: 422 with each problem, before the route runs
+    (so before it could ask `access` anything)."""
+    access.answered_before_view()
+    return api.create_response(request, {"detail": error.errors}, status=422)
 
 
 @api.exception_handler(JudgementRefused)

@@ -12,6 +12,7 @@ from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
 from nextsteps import access
+from nextsteps.access import Action
 from nextsteps.accounts.models import Role
 from nextsteps.api.pagination import Pages, Window
 from nextsteps.api.schemas import (
@@ -30,6 +31,7 @@ from nextsteps.api.schemas import (
     Text,
 )
 from nextsteps.curriculum.models import Framework, Objective
+from nextsteps.curriculum.permissions import frameworks as frameworks_policy
 from nextsteps.people.models import Pupil
 from nextsteps.schools.models import School
 from nextsteps.teaching.models import Class
@@ -54,7 +56,7 @@ def me(request: HttpRequest) -> dict[str, Any]:
                 "role": m.role,
                 "role_label": str(Role(m.role).label),
             }
-            for m in access.memberships(user)
+            for m in access.own_memberships(user)
         ],
     }
 
@@ -194,8 +196,7 @@ def _frameworks(request: HttpRequest, urn: int) -> QuerySet[Framework]:
     school = school_for(request, urn)
     access.require_staff(request.user, school)
     return (
-        Framework.objects.filter(school=school)
-        .select_related("subject", "scale")
+        frameworks_policy.scope(request.user, school, Action.VIEW)
         .prefetch_related("scale__levels")
         .annotate(objective_count=Count("objectives"))
         .order_by("subject__name", "name", "pk")

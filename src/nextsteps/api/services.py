@@ -23,7 +23,12 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-@transaction.atomic
+def token_touch(*, token: ApiToken, now: dt.datetime) -> None:
+    """Note when a token was last used (a single update, no audit record)."""
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+
+
+@transaction.atomic(durable=True)
 def token_create(
     *,
     user: User,
@@ -69,7 +74,7 @@ def token_create(
     return token, secret
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def token_revoke(*, token: ApiToken, by: Any) -> ApiToken:
     """Stop a token working at once; it stays listed as revoked."""
     if token.revoked_at is None:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, cast
+from typing import cast
 
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -16,19 +16,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from nextsteps import access
-from nextsteps.accounts.models import STAFF_ROLES, User
-from nextsteps.api.models import ApiToken
+from nextsteps.accounts.models import User
+from nextsteps.api import permissions
+from nextsteps.api.selectors import tokens_of
 from nextsteps.api.services import token_create, token_revoke
 
 
 def _user(request: HttpRequest) -> User:
     """The signed-in user (every view here is behind `access.signed_in`)."""
     return cast(User, request.user)
-
-
-def _staff_school(request: HttpRequest, urn: int) -> Any:
-    school = access.access_school(request.user, urn, roles=list(STAFF_ROLES))
-    return school
 
 
 class TokenForm(forms.Form):
@@ -69,7 +65,7 @@ class TokenForm(forms.Form):
 @access.signed_in
 @require_http_methods(["GET", "POST"])
 def tokens(request: HttpRequest, urn: int) -> HttpResponse:
-    school = _staff_school(request, urn)
+    school = permissions.staff_school(request.user, urn)
     form = TokenForm(request.POST or None)
     secret = ""
     if request.method == "POST" and form.is_valid():
@@ -88,7 +84,7 @@ def tokens(request: HttpRequest, urn: int) -> HttpResponse:
             "school": school,
             "form": form,
             "secret": secret,
-            "tokens": list(ApiToken.objects.filter(user=_user(request))),
+            "tokens": tokens_of(_user(request)),
         },
     )
 
@@ -96,8 +92,8 @@ def tokens(request: HttpRequest, urn: int) -> HttpResponse:
 @access.signed_in
 @require_POST
 def token_revoke_view(request: HttpRequest, urn: int, token_id: int) -> HttpResponse:
-    school = _staff_school(request, urn)
-    token = get_object_or_404(ApiToken, pk=token_id, user=_user(request))
+    school = permissions.staff_school(request.user, urn)
+    token = permissions.own_token(_user(request), token_id)
     token_revoke(token=token, by=request.user)
     messages.success(request, _("Revoked %(name)s.") % {"name": token.name})
     return redirect("api_tokens", urn=school.urn)

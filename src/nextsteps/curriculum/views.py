@@ -4,78 +4,57 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from nextsteps import access, filereading
-from nextsteps.accounts.models import Role
-from nextsteps.curriculum import formats
-from nextsteps.curriculum.models import Framework, Objective
+from nextsteps.access import Action
+from nextsteps.curriculum import formats, permissions
+from nextsteps.curriculum.kernels.spec import FrameworkSpec
+from nextsteps.curriculum.models import Framework
+from nextsteps.curriculum.permissions import frameworks
+from nextsteps.curriculum.selectors import framework_cards, framework_page
 from nextsteps.curriculum.services import FrameworkExists, framework_import, framework_spec
-
-EDITORS = (Role.ADMIN, Role.LEADER, Role.HOD)
 
 
 @access.signed_in
 def framework_list(request: HttpRequest, urn: int) -> HttpResponse:
-    school = access.access_school(request.user, urn)
-    access.require_staff(request.user, school)
-    frameworks = (
-        Framework.objects.filter(school=school)
-        .select_related("subject", "scale")
-        .annotate(
-            objective_count=Count("objectives", distinct=True),
-            core_count=Count("objectives", filter=Q(objectives__core=True), distinct=True),
-            strand_count=Count("strands", distinct=True),
-        )
-    )
+    school = permissions.staff_school(request.user, urn)
     return render(
         request,
         "curriculum/framework_list.html",
         {
             "school": school,
-            "frameworks": list(frameworks),
-            "can_import": bool(access.roles_in(request.user, school) & set(EDITORS)),
+            "frameworks": framework_cards(frameworks.scope(request.user, school, Action.VIEW)),
+            "can_import": permissions.may_import(request.user, school),
         },
     )
 
 
 def _framework(request: HttpRequest, urn: int, framework_id: int) -> Framework:
-    school = access.access_school(request.user, urn)
-    access.require_staff(request.user, school)
-    return get_object_or_404(
-        Framework.objects.select_related("subject", "scale", "self_scale", "school"),
-        school=school,
-        pk=framework_id,
-    )
+    school = permissions.staff_school(request.user, urn)
+    return frameworks.get(request.user, school, framework_id, Action.VIEW)
 
 
 @access.signed_in
 def framework_detail(request: HttpRequest, urn: int, framework_id: int) -> HttpResponse:
     framework = _framework(request, urn, framework_id)
     year = request.GET.get("year", "")
-    objectives = Objective.objects.prefetch_related("success_criteria", "exemplars__level")
-    if year.lstrip("-").isdigit():
-        objectives = objectives.filter(year_group=int(year))
-    strands = framework.strands.prefetch_related(Prefetch("objectives", queryset=objectives))
-    years = sorted(
-        {y for y in framework.objectives.values_list("year_group", flat=True) if y is not None}
-    )
+    page = framework_page(framework, int(year) if year.lstrip("-").isdigit() else None)
     return render(
         request,
         "curriculum/framework_detail.html",
         {
             "school": framework.school,
             "framework": framework,
-            "strands": [s for s in strands if s.objectives.all()],
-            "levels": list(framework.scale.levels.all()),
-            "self_levels": list(framework.self_scale.levels.all()) if framework.self_scale else [],
-            "years": years,
+            "strands": page.strands,
+            "levels": page.levels,
+            "self_levels": page.self_levels,
+            "years": page.years,
             "year": year,
         },
     )
@@ -114,7 +93,7 @@ class FrameworkUploadForm(forms.Form):
 @access.signed_in
 @require_http_methods(["GET", "POST"])
 def framework_upload(request: HttpRequest, urn: int) -> HttpResponse:
-    school = access.access_school(request.user, urn, roles=EDITORS)
+    school = permissions.editor_school(request.user, urn)
     form = FrameworkUploadForm(request.POST or None, request.FILES or None)
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
@@ -138,7 +117,7 @@ def framework_upload(request: HttpRequest, urn: int) -> HttpResponse:
     )
 
 
-def _read_upload(filename: str, content: bytes, data: dict[str, str]) -> formats.FrameworkSpec:
+def _read_upload(filename: str, content: bytes, data: dict[str, str]) -> FrameworkSpec:
     text = filereading.text(content, filename)
     if filename.lower().endswith((".yaml", ".yml")):
         return formats.read_yaml(text, file=filename)

@@ -22,7 +22,7 @@ from nextsteps.audit.services import audit_write
 from nextsteps.filereading import Unreadable, lines
 from nextsteps.interop.models import ImportRun
 from nextsteps.people.kernels.problems import ImportProblems, Problem, ProblemList
-from nextsteps.people.models import Attendance, Pupil
+from nextsteps.people.models import AttendanceSource, Pupil
 from nextsteps.people.services import attendance_import_write
 from nextsteps.people.upn import UpnError, upn_clean
 from nextsteps.schools.models import School
@@ -178,7 +178,7 @@ def attendance_import(
                 "possible_sessions": possible,
                 "attended_sessions": attended,
                 "as_of": today,
-                "source": Attendance.Source.FILE,
+                "source": AttendanceSource.FILE,
             }
         )
     problems.raise_if_any()

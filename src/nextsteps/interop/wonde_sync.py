@@ -34,7 +34,13 @@ from nextsteps.audit.services import audit_write
 from nextsteps.interop.models import ImportRun, WondeLink, WondeSchool
 from nextsteps.interop.wonde_client import WondeClient, WondeError, included, wonde_date
 from nextsteps.people.kernels.identity import IdentityReport, Outcome, pupil_match
-from nextsteps.people.models import Attendance, Guardian, GuardianLink, Pupil, Staff
+from nextsteps.people.models import (
+    AttendanceSource,
+    Guardian,
+    GuardianLink,
+    Pupil,
+    Staff,
+)
 from nextsteps.people.selectors import pupil_records_by_id, pupil_records_by_upn
 from nextsteps.people.services import (
     attendance_import_write,
@@ -877,7 +883,7 @@ class _Sync:
                     "possible_sessions": possible,
                     "attended_sessions": attended,
                     "as_of": self.today,
-                    "source": Attendance.Source.WONDE,
+                    "source": AttendanceSource.WONDE,
                 }
             )
         created, updated = attendance_import_write(school=self.school, rows=rows)

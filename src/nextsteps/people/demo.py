@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from nextsteps.people.models import Attendance, Pupil
+from nextsteps.people.models import AttendanceSource, Pupil
 from nextsteps.people.services import attendance_import_write
 from nextsteps.schools.models import School
 
@@ -44,7 +44,7 @@ def build_demo_data(*, primary: School, secondary: School, today: dt.date) -> No
                     "possible_sessions": possible,
                     "attended_sessions": possible - round(possible * missed_share),
                     "as_of": today,
-                    "source": Attendance.Source.DEMO,
+                    "source": AttendanceSource.DEMO,
                 }
             )
         attendance_import_write(school=school, rows=rows)

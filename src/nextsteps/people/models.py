@@ -156,6 +156,14 @@ class GuardianLink(TenantModel):
         ]
 
 
+class AttendanceSource(models.TextChoices):
+    """Where a pupil's attendance figures came from."""
+
+    WONDE = "wonde", _("Wonde sync")
+    FILE = "file", _("Imported file")
+    DEMO = "demo", _("Demonstration data")
+
+
 class Attendance(TenantModel):
     """A pupil's attendance over one academic year so far, as the MIS or a file states it.
 
@@ -164,11 +172,6 @@ class Attendance(TenantModel):
     data (`people/data/persistent_absence.csv`).
     """
 
-    class Source(models.TextChoices):
-        WONDE = "wonde", _("Wonde sync")
-        FILE = "file", _("Imported file")
-        DEMO = "demo", _("Demonstration data")
-
     pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="attendance")
     year_starting = models.PositiveSmallIntegerField(
         _("academic year"), help_text=_("The calendar year the academic year starts in")
@@ -176,7 +179,7 @@ class Attendance(TenantModel):
     possible_sessions = models.PositiveIntegerField(_("possible sessions"))
     attended_sessions = models.PositiveIntegerField(_("sessions attended"))
     as_of = models.DateField(_("figures to"))
-    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    source = models.CharField(_("source"), max_length=10, choices=AttendanceSource.choices)
 
     class Meta:
         ordering = ["pupil", "-year_starting"]

@@ -9,10 +9,13 @@ from typing import Any
 
 from django.utils import timezone
 
+from nextsteps.access import current_guardian_link
 from nextsteps.people.kernels.attendance import attended_share, is_persistent_absence, percent_text
 from nextsteps.people.kernels.identity import FIELD_ORDER
-from nextsteps.people.models import Attendance, Pupil
+from nextsteps.people.models import Attendance, GuardianLink, Pupil
 from nextsteps.schools.models import School
+from nextsteps.teaching.models import Class, GroupMembership
+from nextsteps.teaching.selectors import current
 
 CHUNK = 2000
 RECORD_FIELDS = ("id", *FIELD_ORDER)
@@ -90,3 +93,43 @@ def attendance_by_pupil(school_id: int, today: dt.date) -> dict[int, AttendanceF
         row.pupil_id: attendance_figure(row)
         for row in Attendance.objects.filter(school_id=school_id, year_starting=year)
     }
+
+
+@dataclass(frozen=True)
+class PupilPage:
+    """What a pupil's page shows beyond the pupil: their classes and groups now, and (for
+    staff) the parents linked to them and their attendance."""
+
+    classes: list[Class]
+    groups: list[GroupMembership]
+    guardians: list[GuardianLink]
+    attendance: AttendanceFigure | None
+
+
+def pupil_page(pupil: Pupil, *, with_family: bool) -> PupilPage:
+    """The pupil's current classes (with subjects and teachers), groups and, `with_family`,
+    their current parents and this year's attendance."""
+    enrolled = pupil.enrolments.filter(current()).values("teaching_class_id")
+    classes = list(
+        Class.objects.filter(pk__in=enrolled)
+        .prefetch_related("subjects", "staff_links__staff")
+        .order_by("kind", "name")
+    )
+    groups = list(
+        GroupMembership.objects.filter(current(), pupil=pupil).select_related(
+            "group__teaching_class"
+        )
+    )
+    guardians = (
+        list(
+            pupil.guardian_links.filter(current_guardian_link(prefix="")).select_related("guardian")
+        )
+        if with_family
+        else []
+    )
+    return PupilPage(
+        classes=classes,
+        groups=groups,
+        guardians=guardians,
+        attendance=attendance_this_year(pupil) if with_family else None,
+    )

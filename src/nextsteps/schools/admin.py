@@ -1,11 +1,11 @@
 from django.contrib import admin
 
-from nextsteps.admin_site import SchoolScopedAdmin, site
+from nextsteps.admin_site import ModelAdmin, SchoolScopedAdmin, site
 from nextsteps.schools.models import AcademicYear, Department, School, Subject, Term, Trust
 
 
 @admin.register(Trust, site=site)
-class TrustAdmin(admin.ModelAdmin):
+class TrustAdmin(ModelAdmin):
     list_display = ["name", "slug"]
 
 

@@ -5,13 +5,16 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q, QuerySet
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from nextsteps.accounts.models import STAFF_ROLES, Membership
 from nextsteps.people.models import Pupil
 from nextsteps.schools.models import School
 from nextsteps.security.kernels.sign_in_throttle import Attempt, Failure, Rules, wait_before
-from nextsteps.security.models import SignInFailure, security_for
+from nextsteps.security.models import SchoolSecurity, SignInFailure, security_for
 
 
 def months_before(day: dt.date, months: int) -> dt.date:
@@ -67,3 +70,29 @@ def sign_in_wait(attempt: Attempt, rules: Rules) -> dt.timedelta:
         .values_list("username", "address", "device", "at")[:SIGN_IN_FAILURES_READ]
     )
     return wait_before(attempt, [Failure(*row) for row in rows], rules)
+
+
+def confirmed_device(user: Any) -> TOTPDevice | None:
+    """The person's confirmed authenticator app, if they have set one up."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def has_confirmed_device(user: Any) -> bool:
+    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
+
+
+def staff_without_second_factor(school: School) -> int:
+    """How many of the school's staff have no confirmed authenticator app (one query)."""
+    staff = Membership.objects.filter(school=school, role__in=STAFF_ROLES).values("user_id")
+    with_device = TOTPDevice.objects.filter(confirmed=True).values("user_id")
+    return staff.exclude(user_id__in=with_device).values("user_id").distinct().count()
+
+
+def privacy_rows() -> list[tuple[School, SchoolSecurity]]:
+    """Every school with its data-protection settings (the defaults where never set)."""
+    schools = list(School.objects.select_related("trust").order_by("name"))
+    settings_by_school = {s.school_id: s for s in SchoolSecurity.objects.all()}
+    return [
+        (school, settings_by_school.get(school.pk) or SchoolSecurity(school=school))
+        for school in schools
+    ]

@@ -13,6 +13,7 @@ from django.db import models, transaction
 from django.db.models.deletion import Collector, ProtectedError
 from django.http import HttpRequest
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from nextsteps.audit.models import AuditEvent
 from nextsteps.audit.services import audit_write, snapshot
@@ -27,7 +28,7 @@ ERASED = "[erased]"
 SESSION_KEY = "security_pupil_views"
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def school_security_update(
     *,
     school: School,
@@ -282,7 +283,7 @@ def retention_run(*, school: School, today: dt.date, by: Any, dry_run: bool) -> 
     return run
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def sign_in_failure_record(*, attempt: Attempt, rules: Rules) -> None:
     """Count a wrong password, and forget failures too old for any rule to count."""
     SignInFailure.objects.filter(at__lte=attempt.at - rules.window).delete()
@@ -298,3 +299,19 @@ def sign_in_success_record(*, attempt: Attempt) -> None:
     if not attempt.device:
         failures = failures.filter(address=attempt.address)
     failures.delete()
+
+
+def two_factor_device_ensure(*, user: Any) -> TOTPDevice:
+    """The authenticator app a person is setting up: the one not yet confirmed, else a new one."""
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=user, confirmed=False, defaults={"name": "Authenticator app"}
+    )
+    return device
+
+
+@transaction.atomic(durable=True)
+def two_factor_enable(*, device: TOTPDevice, by: Any) -> None:
+    """Confirm the app a person set up (they gave one good code) and record it."""
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    audit_write(actor=by, action="account.two_factor_enable", target=by)

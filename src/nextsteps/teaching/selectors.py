@@ -78,3 +78,8 @@ def class_groups(teaching_class: Class, on: dt.date | None = None) -> list[Group
         )
         for group in groups
     ]
+
+
+def class_staff(teaching_class: Class) -> list[ClassStaff]:
+    """The class's teachers and teaching assistants, with who they are (one query)."""
+    return list(teaching_class.staff_links.select_related("staff"))

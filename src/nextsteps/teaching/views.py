@@ -8,14 +8,13 @@ from django.views.decorators.http import require_http_methods
 
 from nextsteps import access
 from nextsteps.accounts.services import pupil_cards_issue
-from nextsteps.teaching.selectors import class_groups, class_pupils
+from nextsteps.teaching import permissions
+from nextsteps.teaching.selectors import class_groups, class_pupils, class_staff
 
 
 @access.signed_in
 def class_detail(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
-    school = access.access_school(request.user, urn)
-    access.require_staff(request.user, school)
-    teaching_class = access.access_class(request.user, school, class_id)
+    school, teaching_class = permissions.class_for_staff(request.user, urn, class_id)
     pupils = class_pupils(teaching_class)
     return render(
         request,
@@ -25,9 +24,9 @@ def class_detail(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
             "teaching_class": teaching_class,
             "pupils": pupils,
             "groups": class_groups(teaching_class),
-            "staff_links": teaching_class.staff_links.select_related("staff"),
-            "can_issue_cards": access.teaches(request.user, teaching_class),
-            "can_record": access.can_record_in(request.user, teaching_class),
+            "staff_links": class_staff(teaching_class),
+            "can_issue_cards": permissions.may_issue_cards(request.user, teaching_class),
+            "can_record": permissions.may_record(request.user, teaching_class),
         },
     )
 
@@ -36,9 +35,7 @@ def class_detail(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def class_cards(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
     """A teacher prints sign-in cards: issuing sets new passwords, shown only on the cards."""
-    school = access.access_school(request.user, urn)
-    access.require_staff(request.user, school)
-    teaching_class = access.access_class_as_teacher(request.user, school, class_id)
+    school, teaching_class = permissions.class_for_teacher(request.user, urn, class_id)
     pupils = class_pupils(teaching_class)
     cards = []
     if request.method == "POST":

@@ -82,4 +82,5 @@ def _wait(
         return dt.timedelta(0)
     pause = min(longest, rules.first_wait * 2 ** min(over, 30))
     latest = max(f.at for f in counted)
-    return max(dt.timedelta(0), latest + pause - now)
+    wait: dt.timedelta = max(dt.timedelta(0), latest + pause - now)
+    return wait
