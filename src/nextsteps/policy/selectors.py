@@ -12,6 +12,7 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from nextsteps.curriculum.models import Framework
+from nextsteps.policy.kernels.guidance import guidance_subject_for
 from nextsteps.policy.models import (
     CollectionPoint,
     Decision,
@@ -30,7 +31,6 @@ from nextsteps.policy.models import (
     Structure,
     SubjectGuidance,
 )
-from nextsteps.policy.services import guidance_subject_for
 from nextsteps.policy.structures import describe
 from nextsteps.schools.models import Department, School
 

@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import close_old_connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 from django_tasks.backends.immediate import ImmediateBackend
 
 from nextsteps.audit.services import audit_write
@@ -218,8 +219,6 @@ def report_batch_queue(*, batch_id: int) -> None:
     """Hand the batch to the reports queue. With the inline task backend (the default) the
     task runs in a thread of its own, so the person who asked sees the progress page at once
     rather than waiting for every PDF; with a real queue a worker picks it up."""
-    from nextsteps.reports.tasks import report_batch_task
-
     if isinstance(report_batch_task.get_backend(), ImmediateBackend):
         threading.Thread(target=_run_in_thread, args=(batch_id,), daemon=True).start()
     else:
@@ -227,8 +226,6 @@ def report_batch_queue(*, batch_id: int) -> None:
 
 
 def _run_in_thread(batch_id: int) -> None:
-    from nextsteps.reports.tasks import report_batch_task
-
     try:
         report_batch_task.enqueue(batch_id=batch_id)
     finally:
@@ -291,6 +288,16 @@ def report_batch_run(*, batch_id: int) -> ReportBatch:
     batch.finished_at = timezone.now()
     batch.save(update_fields=["pdf", "status", "done", "finished_at"])
     return batch
+
+
+@task(queue_name="reports")
+def report_batch_task(*, batch_id: int) -> dict[str, Any]:
+    """Render a batch of reports into one PDF, saving progress after each pupil (on the
+    "reports" queue). Thin: it takes an id, calls the service and is safe to run twice (a
+    batch that is already running or done is not claimed again). It stands beside the
+    service that queues it, so neither module imports the other."""
+    batch = report_batch_run(batch_id=batch_id)
+    return {"batch": batch.pk, "status": batch.status, "done": batch.done}
 
 
 # ---------------------------------------------------------------------------- the school's choices
