@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from nextsteps.policy.kernels.drops import (
     DropRule,
-    NoDropRule,
     DropRuleSource,
+    NoDropRule,
     TooClose,
     check_drops,
     default_rules,

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 
 from nextsteps.audit.services import audit_write
 from nextsteps.curriculum.models import Objective, SuccessCriterion
+from nextsteps.policy.errors import PolicyError
 from nextsteps.policy.models import CollectionPoint, Lesson, LessonIntention, Unit
 from nextsteps.policy.planning_selectors import class_objectives, planner_view
-from nextsteps.policy.errors import PolicyError
 from nextsteps.teaching.models import Class, GroupMembership, PupilGroup
 
 MAX_GROUP_SIZE = 15

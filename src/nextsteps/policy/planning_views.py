@@ -21,8 +21,8 @@ from nextsteps import access
 from nextsteps.curriculum.models import Objective
 from nextsteps.policy import planning_selectors as plans
 from nextsteps.policy import planning_services
-from nextsteps.policy.models import LessonIntention, Unit
 from nextsteps.policy.errors import PolicyError
+from nextsteps.policy.models import LessonIntention, Unit
 from nextsteps.schools.models import School
 from nextsteps.teaching.models import Class
 
