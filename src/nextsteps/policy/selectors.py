@@ -54,6 +54,16 @@ def stages_with_questions(school: School, *, include_retired: bool = False) -> l
     )
 
 
+def stage_in(school: School, stage_id: int) -> Stage | None:
+    """One of the school's stages (None: not the school's)."""
+    return Stage.objects.filter(school=school, pk=stage_id).first()
+
+
+def question_guidance(question: KeyQuestion) -> dict[str, str]:
+    """The question's guidance for each subject that has its own."""
+    return {g.subject: g.text for g in question.guidance_set.all()}
+
+
 def active_questions(school: School) -> list[KeyQuestion]:
     return list(
         KeyQuestion.objects.filter(school=school, active=True)
