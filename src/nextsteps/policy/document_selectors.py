@@ -171,7 +171,10 @@ def published(school: School) -> list[PolicyDocument]:
 
 def versions(school: School) -> list[dict[str, Any]]:
     """Every published version's number and time, newest first."""
-    return list(PolicyDocument.objects.filter(school=school).values("version", "published_at"))
+    return [
+        {"version": row["version"], "published_at": row["published_at"]}
+        for row in PolicyDocument.objects.filter(school=school).values("version", "published_at")
+    ]
 
 
 def is_latest(document: PolicyDocument) -> bool:

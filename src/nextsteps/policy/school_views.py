@@ -24,6 +24,7 @@ from nextsteps.policy import (
     services,
     workload_selectors,
 )
+from nextsteps.policy.errors import PolicyError
 from nextsteps.policy.models import PolicyDocument
 from nextsteps.policy.pdf import document_pdf
 from nextsteps.schools.models import School
@@ -143,7 +144,7 @@ def policy_reviews(request: HttpRequest, urn: int) -> HttpResponse:
                     focus=form.cleaned_data["focus"],
                     department=department,
                 )
-            except services.PolicyError as problem:
+            except PolicyError as problem:
                 error = str(problem)
             else:
                 messages.success(request, _("The review is scheduled."))
@@ -185,7 +186,7 @@ def policy_review(request: HttpRequest, urn: int, review_id: int) -> HttpRespons
                 completed_on=form.cleaned_data["completed_on"],
                 secure_share=secure.share if secure else None,
             )
-        except services.PolicyError as problem:
+        except PolicyError as problem:
             error = str(problem)
         else:
             messages.success(
@@ -236,7 +237,7 @@ def policy_publish(request: HttpRequest, urn: int) -> HttpResponse:
     )
     try:
         document = services.policy_publish(school=school, by=request.user, without=without)
-    except services.PolicyError as problem:
+    except PolicyError as problem:
         messages.error(request, str(problem))
         return redirect("policy_preview", urn=urn)
     messages.success(

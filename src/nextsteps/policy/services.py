@@ -22,7 +22,7 @@ from nextsteps.audit.services import audit_write
 from nextsteps.curriculum.models import Scale
 from nextsteps.policy.configuration import configuration_apply
 from nextsteps.policy.document_selectors import policy_content
-from nextsteps.policy.errors import PolicyError
+from nextsteps.policy.errors import PolicyError as PolicyError  # the services' one error
 from nextsteps.policy.kernels import defaults
 from nextsteps.policy.kernels.guidance import guidance_subject_for
 from nextsteps.policy.models import (

@@ -26,6 +26,7 @@ from nextsteps.policy import (
     services,
     workload_selectors,
 )
+from nextsteps.policy.errors import PolicyError
 from nextsteps.policy.findings import synthesis_for
 from nextsteps.policy.kernels import glossary
 from nextsteps.policy.models import (
@@ -167,7 +168,7 @@ def policy_question_edit(request: HttpRequest, urn: int, question_id: int) -> Ht
                 active=data["active"],
                 subject_guidance=form.subject_guidance(),
             )
-        except services.PolicyError as problem:
+        except PolicyError as problem:
             error = str(problem)
         else:
             messages.success(request, _("The question is saved."))
@@ -197,7 +198,7 @@ def policy_question_new(request: HttpRequest, urn: int) -> HttpResponse:
                 guidance=data["guidance"],
                 prompts=data["prompts"],
             )
-        except services.PolicyError as problem:
+        except PolicyError as problem:
             error = str(problem)
         else:
             messages.success(request, _("The question is added. Departments can answer it now."))
@@ -312,7 +313,7 @@ def policy_answer(
                 # Submitting an answer that is already with leaders leaves it there.
                 if request.POST.get("action") == "submit" and response.status != Status.SUBMITTED:
                     services.response_submit(response=response, by=request.user)
-            except services.PolicyError as problem:
+            except PolicyError as problem:
                 error = str(problem)
             else:
                 messages.success(
@@ -375,7 +376,7 @@ def policy_answer_action(
         else:
             services.response_request_changes(response=response, by=request.user, comment=body)
             messages.success(request, _("Sent back to the department with your comment."))
-    except services.PolicyError as problem:
+    except PolicyError as problem:
         messages.error(request, str(problem))
     return redirect("policy_answer", urn=urn, department_id=department.pk, question_id=question.pk)
 
@@ -408,7 +409,7 @@ def policy_synthesis(request: HttpRequest, urn: int, question_id: int) -> HttpRe
             services.decision_record(
                 question=question, by=request.user, text=form.cleaned_data["text"]
             )
-        except services.PolicyError as problem:
+        except PolicyError as problem:
             error = str(problem)
         else:
             messages.success(request, _("The whole-school decision is recorded."))

@@ -339,7 +339,7 @@ def report_sections_update(*, school: School, shown: Iterable[str], by: Any) -> 
     return report_settings
 
 
-def _checked_logo(file: UploadedFile) -> tuple[bytes, str]:
+def _checked_logo(file: UploadedFile[bytes]) -> tuple[bytes, str]:
     """The logo's bytes and extension: a PNG or JPEG by its content (not its name), under the
     size limit, that decodes as a picture of a sensible size."""
     from PIL import Image, UnidentifiedImageError
@@ -386,7 +386,7 @@ def _checked_logo(file: UploadedFile) -> tuple[bytes, str]:
 
 
 @transaction.atomic
-def report_logo_set(*, school: School, file: UploadedFile, by: Any) -> ReportSettings:
+def report_logo_set(*, school: School, file: UploadedFile[bytes], by: Any) -> ReportSettings:
     """Put the school's logo on its reports. The file is kept under a name drawn from its
     content and never overwritten or deleted here, so a released report that shows an
     earlier logo keeps showing it."""
