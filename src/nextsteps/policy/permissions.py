@@ -254,12 +254,14 @@ class ReviewPolicy(Policy[Review]):
             return reviews.none()
         return reviews.filter(department__in=access.departments_for(user, school).values("pk"))
 
-    def department_ids(self, user: Any, school: School) -> set[int] | None:
-        """The departments whose reviews the user lists (None: every review, the whole
-        school's too)."""
+    def department_ids(
+        self, user: Any, school: School, readable: list[Department]
+    ) -> set[int] | None:
+        """The departments whose reviews the user lists, of the `departments` they read
+        (None: every review, the whole school's too)."""
         if leads_policy(user, school):
             return None
-        return {d.pk for d in departments(user, school)}
+        return {d.pk for d in readable}
 
     def get(self, user: Any, school: School, pk: int, action: Action = Action.VIEW) -> Review:
         """A review of the school, else 404; the whole school's is refused (403) to anyone but

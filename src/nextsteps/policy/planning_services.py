@@ -157,7 +157,7 @@ def intention_add(
     return intention
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def intention_steps_set(
     *, intention: LessonIntention, by: Any, criteria: Iterable[SuccessCriterion]
 ) -> LessonIntention:
@@ -177,7 +177,7 @@ def intention_steps_set(
     return intention
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def intention_remove(*, intention: LessonIntention, by: Any) -> None:
     audit_write(actor=by, action="planning.intention.delete", target=intention)
     intention.delete()
@@ -230,7 +230,7 @@ def _unit_for(teaching_class: Class, on: dt.date, unit: Unit | None, by: Any) ->
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def next_steps_create(
     *,
     teaching_class: Class,

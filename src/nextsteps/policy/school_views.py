@@ -149,7 +149,7 @@ def policy_reviews(request: HttpRequest, urn: int) -> HttpResponse:
             else:
                 messages.success(request, _("The review is scheduled."))
                 return redirect("policy_reviews", urn=urn)
-    scope = permissions.reviews.department_ids(request.user, school)
+    scope = permissions.reviews.department_ids(request.user, school, departments)
     return render(
         request,
         "policy/reviews.html",

@@ -59,7 +59,7 @@ def add_months(date: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(date.day, calendar.monthrange(year, month)[1]))
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def policy_settings_update(
     *,
     school: School,
@@ -186,7 +186,7 @@ def _question_fields(text: str, guidance: str, prompts: str) -> tuple[str, str, 
     return text, guidance.strip(), "\n".join(prompt_lines)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def key_question_update(
     *,
     question: KeyQuestion,
@@ -221,7 +221,7 @@ def key_question_update(
     return question
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def key_question_create(
     *, school: School, by: Any, stage: Stage, text: str, guidance: str, prompts: str
 ) -> KeyQuestion:

@@ -55,7 +55,7 @@ def _checked_period_and_comment(period: str, comment: str) -> str:
     return period
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def report_comment_save(*, pupil: Pupil, period: str, comment: str, by: Any) -> Report:
     """Save the teacher's comment on a pupil's report for a period, as written, keeping the
     note on how to help at home. A released version keeps the words it was released with."""
@@ -138,7 +138,7 @@ def report_release(
     return version
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def reports_release(*, pupils: list[Pupil], period: str, by: Any) -> int:
     """Release the period's reports not yet released for these pupils (creating any not yet
     written, so the figures reach parents even without a comment). Reports already released
@@ -158,7 +158,7 @@ def reports_release(*, pupils: list[Pupil], period: str, by: Any) -> int:
     return released
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def report_batch_start(*, teaching_class: Class, period: str, by: Any) -> ReportBatch:
     """Queue a batch of PDFs for a class; the work runs in the background (report_batch_run)."""
     return _batch_create(
@@ -171,7 +171,7 @@ def report_batch_start(*, teaching_class: Class, period: str, by: Any) -> Report
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def report_batch_start_year(
     *, school: School, year_group: int, period: str, by: Any
 ) -> ReportBatch:
@@ -310,7 +310,7 @@ def _settings_for_update(school: School) -> ReportSettings:
     return report_settings
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def report_sections_update(*, school: School, shown: Iterable[str], by: Any) -> ReportSettings:
     """Choose which sections the school's reports give. Released reports keep the sections
     they were released with; drafts and later releases follow the choice."""
@@ -412,7 +412,7 @@ def report_logo_set(*, school: School, file: UploadedFile[bytes], by: Any) -> Re
     return report_settings
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def report_logo_remove(*, school: School, by: Any) -> ReportSettings:
     """Take the logo off the school's reports from now on (released reports keep theirs)."""
     report_settings = _settings_for_update(school)
