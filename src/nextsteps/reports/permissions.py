@@ -68,15 +68,13 @@ class ReportPolicy(Policy[Report]):
         if staff is not None:
             taught |= Q(staff_links__staff_id=staff.pk, staff_links__role=ClassStaff.Role.TEACHER)
         classes = access.classes_for(user, school).filter(taught)
-        return (
-            Pupil.objects.filter(
-                school=school,
-                enrolments__teaching_class__in=classes.values("pk"),
-                enrolments__starts_on__lte=today,
-            )
-            .filter(Q(enrolments__ends_on__isnull=True) | Q(enrolments__ends_on__gte=today))
-            .distinct()
-        )
+        # One filter, so that one enrolment answers every condition.
+        return Pupil.objects.filter(
+            Q(enrolments__ends_on__isnull=True) | Q(enrolments__ends_on__gte=today),
+            school=school,
+            enrolments__teaching_class__in=classes.values("pk"),
+            enrolments__starts_on__lte=today,
+        ).distinct()
 
     def _family_pupils(self, user: Any, school: School) -> QuerySet[Pupil]:
         """A parent's children, and a pupil themself (a pupil with a sign-in)."""
