@@ -3,7 +3,6 @@ next-steps planner. Staff who can see a class read its plans; its teachers chang
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +22,7 @@ from nextsteps.curriculum.models import Objective
 from nextsteps.policy import permissions, planning_services
 from nextsteps.policy import planning_selectors as plans
 from nextsteps.policy.errors import PolicyError
+from nextsteps.policy.kernels.planner import next_school_day
 from nextsteps.policy.models import Unit
 from nextsteps.schools.models import School
 from nextsteps.teaching.models import Class
@@ -125,13 +125,6 @@ def _class(
 def _unit(request: HttpRequest, urn: int, unit_id: int) -> tuple[School, Unit]:
     school = access.access_school(request.user, urn)
     return school, permissions.units.get(request.user, school, unit_id)
-
-
-def next_school_day(today: dt.date) -> dt.date:
-    following = today + dt.timedelta(days=1)
-    while following.weekday() >= 5:
-        following += dt.timedelta(days=1)
-    return following
 
 
 @access.signed_in

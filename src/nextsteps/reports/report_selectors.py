@@ -320,6 +320,16 @@ def version_document(version: ReportVersion) -> ReportDocument:
     return ReportDocument.from_json(version.content)
 
 
+def default_period(today: dt.date | None = None) -> str:
+    """The current term's name: Autumn (Sep–Dec), Spring (Jan–Mar), Summer (Apr–Aug)."""
+    today = today or timezone.localdate()
+    if today.month >= 9:
+        return _("Autumn term %(year)s") % {"year": today.year}
+    if today.month <= 3:
+        return _("Spring term %(year)s") % {"year": today.year}
+    return _("Summer term %(year)s") % {"year": today.year}
+
+
 def year_label(year_group: int) -> str:
     return _("Reception") if year_group == 0 else _("Year %(n)s") % {"n": year_group}
 

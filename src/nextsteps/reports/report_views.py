@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -10,7 +9,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,19 +20,10 @@ from nextsteps.reports import permissions, report_selectors, services
 from nextsteps.reports.kernels.documents import ReportDocument
 from nextsteps.reports.models import Report, ReportBatch, ReportVersion
 from nextsteps.reports.pdf import render_documents_pdf, report_context
+from nextsteps.reports.report_selectors import default_period
 from nextsteps.schools.models import School
 from nextsteps.teaching.models import Class
 from nextsteps.teaching.selectors import class_pupils
-
-
-def default_period(today: dt.date | None = None) -> str:
-    """The current term's name: Autumn (Sep–Dec), Spring (Jan–Mar), Summer (Apr–Aug)."""
-    today = today or timezone.localdate()
-    if today.month >= 9:
-        return _("Autumn term %(year)s") % {"year": today.year}
-    if today.month <= 3:
-        return _("Spring term %(year)s") % {"year": today.year}
-    return _("Summer term %(year)s") % {"year": today.year}
 
 
 def _period_for(request: HttpRequest, pupil: Pupil, staff: bool) -> str:
