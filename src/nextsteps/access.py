@@ -342,16 +342,6 @@ def access_department(
     return department
 
 
-def sees_teacher_comparison(user: Any, school: School, department: Department) -> bool:
-    """Figures by teacher, where the school's policy turns them on for a department: for the
-    department's head and senior leaders (of the school or its trust), nobody else."""
-    return (
-        department.pk in hod_department_ids(user, school)
-        or Role.LEADER in roles_in(user, school)
-        or _leads_trust_of(user, school)
-    )
-
-
 def classes_for(user: Any, school: School) -> QuerySet[Class]:
     """Classes the user may see in this school."""
     mark_asked()
@@ -416,21 +406,6 @@ def access_class_as_teacher(user: Any, school: School, class_id: int) -> Class:
     return teaching_class
 
 
-def writes_reports_for(user: Any, teaching_class: Class) -> bool:
-    """Who writes the teacher's comment on the reports of a class's pupils: its teachers and
-    its department's head (not a teaching assistant), and those who see the whole school."""
-    return sees_whole_school(user, teaching_class.school) or teaches(user, teaching_class)
-
-
-def access_class_for_reports(user: Any, school: School, class_id: int) -> Class:
-    """A class whose pupils' report comments the user writes, else 404."""
-    mark_asked()
-    teaching_class = access_class(user, school, class_id)
-    if not writes_reports_for(user, teaching_class):
-        raise Http404("No such class")
-    return teaching_class
-
-
 def teaches_pupil(user: Any, school: School, pupil: Pupil) -> bool:
     """Whether the user teaches the pupil now: a teacher (or head of department) of a class
     the pupil is in today."""
@@ -442,13 +417,6 @@ def teaches_pupil(user: Any, school: School, pupil: Pupil) -> bool:
         enrolments__starts_on__lte=today,
     )
     return any(teaches(user, teaching_class) for teaching_class in classes)
-
-
-def may_write_report(user: Any, school: School, pupil: Pupil) -> bool:
-    """Whether the user writes this pupil's report: a leader of the school, or a teacher (or
-    head of department) of a class the pupil is in now."""
-    mark_asked()
-    return sees_whole_school(user, school) or teaches_pupil(user, school, pupil)
 
 
 def recordable_pupil_ids(user: Any, teaching_class: Class) -> set[int] | None:

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from nextsteps.policy.kernels.drops import (
     DropRule,
+    DropRuleSource,
     NoDropRule,
-    Source,
     TooClose,
     check_drops,
     default_rules,
@@ -133,7 +133,7 @@ def test_a_later_rule_takes_effect_from_its_year() -> None:
     assert rule_for(2026, rules).max_drops_a_year == 3
     assert rule_for(2027, rules).max_drops_a_year == 2
     assert rule_for(2030, rules) == DropRule(
-        2027, 2, 14, Source("A report", "https://example.org/report"), rules[1].gap_source
+        2027, 2, 14, DropRuleSource("A report", "https://example.org/report"), rules[1].gap_source
     )
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from nextsteps.curriculum.models import Framework
 from nextsteps.policy.kernels import glossary
@@ -166,3 +167,18 @@ def policy_content(school: School, *, version: int, published_on: dt.date) -> Po
 
 def published(school: School) -> list[PolicyDocument]:
     return list(PolicyDocument.objects.filter(school=school).select_related("published_by"))
+
+
+def versions(school: School) -> list[dict[str, Any]]:
+    """Every published version's number and time, newest first."""
+    return [
+        {"version": row["version"], "published_at": row["published_at"]}
+        for row in PolicyDocument.objects.filter(school=school).values("version", "published_at")
+    ]
+
+
+def is_latest(document: PolicyDocument) -> bool:
+    """Whether no later version has been published."""
+    return not PolicyDocument.objects.filter(
+        school_id=document.school_id, version__gt=document.version
+    ).exists()

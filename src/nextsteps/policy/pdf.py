@@ -26,6 +26,6 @@ def document_pdf(document: PolicyDocument) -> bytes:
     # WeasyPrint reports unsupported CSS at warning level; the print page uses none.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    pdf = HTML(string=document_html(document)).write_pdf()
+    pdf: bytes | None = HTML(string=document_html(document)).write_pdf()
     assert pdf is not None  # noqa: S101 - write_pdf returns bytes when given no target
     return pdf

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 
 from nextsteps.audit.services import audit_write
 from nextsteps.curriculum.models import Objective, SuccessCriterion
+from nextsteps.policy.errors import PolicyError
 from nextsteps.policy.models import CollectionPoint, Lesson, LessonIntention, Unit
 from nextsteps.policy.planning_selectors import class_objectives, planner_view
-from nextsteps.policy.services import PolicyError
 from nextsteps.teaching.models import Class, GroupMembership, PupilGroup
 
 MAX_GROUP_SIZE = 15
@@ -157,7 +157,7 @@ def intention_add(
     return intention
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def intention_steps_set(
     *, intention: LessonIntention, by: Any, criteria: Iterable[SuccessCriterion]
 ) -> LessonIntention:
@@ -177,7 +177,7 @@ def intention_steps_set(
     return intention
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def intention_remove(*, intention: LessonIntention, by: Any) -> None:
     audit_write(actor=by, action="planning.intention.delete", target=intention)
     intention.delete()
@@ -230,7 +230,7 @@ def _unit_for(teaching_class: Class, on: dt.date, unit: Unit | None, by: Any) ->
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def next_steps_create(
     *,
     teaching_class: Class,

@@ -3,14 +3,13 @@ next-steps planner. Staff who can see a class read its plans; its teachers chang
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
@@ -18,11 +17,13 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from nextsteps import access
+from nextsteps.access import Action
 from nextsteps.curriculum.models import Objective
+from nextsteps.policy import permissions, planning_services
 from nextsteps.policy import planning_selectors as plans
-from nextsteps.policy import planning_services
-from nextsteps.policy.models import LessonIntention, Unit
-from nextsteps.policy.services import PolicyError
+from nextsteps.policy.errors import PolicyError
+from nextsteps.policy.kernels.planner import next_school_day
+from nextsteps.policy.models import Unit
 from nextsteps.schools.models import School
 from nextsteps.teaching.models import Class
 
@@ -114,36 +115,23 @@ class PlannerForm(forms.Form):
         ]
 
 
-def _class(request: HttpRequest, urn: int, class_id: int) -> tuple[School, Class]:
+def _class(
+    request: HttpRequest, urn: int, class_id: int, action: Action = Action.VIEW
+) -> tuple[School, Class]:
     school = access.access_school(request.user, urn)
-    access.require_staff(request.user, school)
-    return school, access.access_class(request.user, school, class_id)
+    return school, permissions.units.planning_class(request.user, school, class_id, action)
 
 
 def _unit(request: HttpRequest, urn: int, unit_id: int) -> tuple[School, Unit]:
     school = access.access_school(request.user, urn)
-    access.require_staff(request.user, school)
-    unit = get_object_or_404(
-        Unit.objects.select_related("teaching_class", "assessment_point"),
-        school=school,
-        pk=unit_id,
-        teaching_class__in=access.classes_for(request.user, school).values("pk"),
-    )
-    return school, unit
-
-
-def next_school_day(today: dt.date) -> dt.date:
-    following = today + dt.timedelta(days=1)
-    while following.weekday() >= 5:
-        following += dt.timedelta(days=1)
-    return following
+    return school, permissions.units.get(request.user, school, unit_id)
 
 
 @access.signed_in
 def planning_home(request: HttpRequest, urn: int) -> HttpResponse:
     school = access.access_school(request.user, urn)
-    access.require_staff(request.user, school)
-    classes = plans.planning_classes(access.classes_for(request.user, school))
+    permissions.units.require_planner(request.user, school)
+    classes = plans.planning_classes(permissions.units.classes(request.user, school))
     return render(request, "policy/planning_home.html", {"school": school, "classes": classes})
 
 
@@ -151,7 +139,7 @@ def planning_home(request: HttpRequest, urn: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def planning_class(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
     school, teaching_class = _class(request, urn, class_id)
-    can_plan = access.teaches(request.user, teaching_class)
+    can_plan = permissions.units.can_plan(request.user, Action.CHANGE, teaching_class)
     points = plans.class_points(teaching_class)
     form = UnitForm(request.POST or None, points=points)
     error = ""
@@ -194,8 +182,8 @@ def planning_class(request: HttpRequest, urn: int, class_id: int) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 def planning_unit(request: HttpRequest, urn: int, unit_id: int) -> HttpResponse:
     school, unit = _unit(request, urn, unit_id)
-    teaching_class = access.access_class(request.user, school, unit.teaching_class_id)
-    can_plan = access.teaches(request.user, teaching_class)
+    teaching_class = permissions.units.planning_class(request.user, school, unit.teaching_class_id)
+    can_plan = permissions.units.can_plan(request.user, Action.CHANGE, teaching_class)
     objectives = plans.class_objectives(teaching_class)
     groups = plans.class_groups(teaching_class)
     action = request.POST.get("action", "") if request.method == "POST" else ""
@@ -287,16 +275,8 @@ def _unit_action(
 @require_POST
 def planning_intention_delete(request: HttpRequest, urn: int, intention_id: int) -> HttpResponse:
     school = access.access_school(request.user, urn)
-    access.require_staff(request.user, school)
-    intention = get_object_or_404(
-        LessonIntention.objects.select_related("lesson__unit__teaching_class"),
-        school=school,
-        pk=intention_id,
-        lesson__unit__teaching_class__in=access.classes_for(request.user, school).values("pk"),
-    )
-    teaching_class = access.access_class_as_teacher(
-        request.user, school, intention.lesson.unit.teaching_class_id
-    )
+    intention = permissions.units.get_intention(request.user, school, intention_id)
+    teaching_class = intention.lesson.unit.teaching_class
     unit_id = intention.lesson.unit_id
     planning_services.intention_remove(intention=intention, by=request.user)
     messages.success(
@@ -329,9 +309,7 @@ def _objective_groups(objectives: list[Objective], chosen: set[str]) -> list[Obj
 @require_http_methods(["GET", "POST"])
 def planning_next_steps(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
     """Group pupils not yet secure by shared gaps; create the groups and the next lesson."""
-    school = access.access_school(request.user, urn)
-    access.require_staff(request.user, school)
-    teaching_class = access.access_class_as_teacher(request.user, school, class_id)
+    school, teaching_class = _class(request, urn, class_id, Action.CHANGE)
     objectives = plans.class_objectives(teaching_class)
     units = plans.class_units(teaching_class)
     lesson, taught_ids = plans.just_taught(teaching_class)

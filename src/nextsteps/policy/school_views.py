@@ -5,29 +5,50 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from nextsteps import access
-from nextsteps.accounts.models import Role
+from nextsteps.access import Action
 from nextsteps.policy import (
     document_selectors,
     drop_selectors,
     forms,
+    permissions,
     selectors,
     services,
     workload_selectors,
 )
-from nextsteps.policy.models import PolicyDocument, Review
+from nextsteps.policy.errors import PolicyError
+from nextsteps.policy.models import PolicyDocument
 from nextsteps.policy.pdf import document_pdf
-from nextsteps.policy.views import _departments, _leader, _policy_worker, leads_policy
 from nextsteps.schools.models import School
+
+
+def _school(request: HttpRequest, urn: int) -> School:
+    """The school, for anyone with a role in it; the default questions are there from now on."""
+    school = access.access_school(request.user, urn)
+    services.key_questions_ensure(school=school, by=None)
+    return school
+
+
+def _policy_worker(request: HttpRequest, urn: int) -> School:
+    """Leaders and heads of department, who work on the policy before it is published."""
+    school = _school(request, urn)
+    permissions.require_worker(request.user, school)
+    return school
+
+
+def _leader(request: HttpRequest, urn: int) -> School:
+    school = _school(request, urn)
+    permissions.documents.require_manage(request.user, school)
+    return school
+
 
 # ---------------------------------------------------------------------------- workload
 
@@ -36,7 +57,7 @@ from nextsteps.schools.models import School
 @require_http_methods(["GET", "POST"])
 def policy_workload(request: HttpRequest, urn: int) -> HttpResponse:
     school = _policy_worker(request, urn)
-    is_leader = leads_policy(request.user, school)
+    is_leader = permissions.leads_policy(request.user, school)
     settings = selectors.settings_for(school)
     form = forms.SettingsForm(
         request.POST or None,
@@ -61,12 +82,12 @@ def policy_workload(request: HttpRequest, urn: int) -> HttpResponse:
             return redirect("policy_workload", urn=urn)
     from nextsteps.policy.kernels import workload
 
-    departments = _departments(request, school)
+    departments = permissions.departments(request.user, school)
     department_drops, school_drops = drop_selectors.calendar_drops(
         school,
         departments,
         timezone.localdate(),
-        whole_school=access.sees_whole_school(request.user, school),
+        whole_school=permissions.sees_whole_school(request.user, school),
         settings=settings,
     )
     any_drops = school_drops or (department_drops[0] if department_drops else None)
@@ -100,19 +121,18 @@ def _decimal(value: Fraction) -> Decimal:
 @require_http_methods(["GET", "POST"])
 def policy_reviews(request: HttpRequest, urn: int) -> HttpResponse:
     school = _policy_worker(request, urn)
-    is_leader = leads_policy(request.user, school)
-    departments = _departments(request, school)
+    is_leader = permissions.leads_policy(request.user, school)
+    departments = permissions.departments(request.user, school)
     form = forms.ReviewScheduleForm(
         request.POST or None, departments=[(d.pk, d.name) for d in departments]
     )
     error = ""
     if request.method == "POST":
-        if not is_leader:
-            raise Http404("Only leaders schedule reviews")
+        permissions.reviews.require_manage(request.user, school)
         if form.is_valid():
             department_id = form.cleaned_data["department"]
             department = (
-                access.access_department(request.user, school, department_id)
+                permissions.get_department(request.user, school, department_id)
                 if department_id
                 else None
             )
@@ -124,12 +144,12 @@ def policy_reviews(request: HttpRequest, urn: int) -> HttpResponse:
                     focus=form.cleaned_data["focus"],
                     department=department,
                 )
-            except services.PolicyError as problem:
+            except PolicyError as problem:
                 error = str(problem)
             else:
                 messages.success(request, _("The review is scheduled."))
                 return redirect("policy_reviews", urn=urn)
-    scope = None if is_leader else {d.pk for d in departments}
+    scope = permissions.reviews.department_ids(request.user, school, departments)
     return render(
         request,
         "policy/reviews.html",
@@ -144,23 +164,12 @@ def policy_reviews(request: HttpRequest, urn: int) -> HttpResponse:
     )
 
 
-def _review(request: HttpRequest, school: School, review_id: int) -> Review:
-    review = get_object_or_404(
-        Review.objects.select_related("department", "completed_by"), school=school, pk=review_id
-    )
-    if review.department_id is None:
-        access.require_role(request.user, school, Role.LEADER)
-    else:
-        access.access_department(request.user, school, review.department_id)
-    return review
-
-
 @access.signed_in
 @require_http_methods(["GET", "POST"])
 def policy_review(request: HttpRequest, urn: int, review_id: int) -> HttpResponse:
     """Record a review's evaluation: the effect on pupils' progress and what will change."""
     school = _policy_worker(request, urn)
-    review = _review(request, school, review_id)
+    review = permissions.reviews.get(request.user, school, review_id, Action.CHANGE)
     secure = selectors.secure_share(school, review.department)
     form = forms.ReviewCompleteForm(
         request.POST or None, initial={"completed_on": timezone.localdate()}
@@ -177,7 +186,7 @@ def policy_review(request: HttpRequest, urn: int, review_id: int) -> HttpRespons
                 completed_on=form.cleaned_data["completed_on"],
                 secure_share=secure.share if secure else None,
             )
-        except services.PolicyError as problem:
+        except PolicyError as problem:
             error = str(problem)
         else:
             messages.success(
@@ -228,7 +237,7 @@ def policy_publish(request: HttpRequest, urn: int) -> HttpResponse:
     )
     try:
         document = services.policy_publish(school=school, by=request.user, without=without)
-    except services.PolicyError as problem:
+    except PolicyError as problem:
         messages.error(request, str(problem))
         return redirect("policy_preview", urn=urn)
     messages.success(
@@ -237,12 +246,13 @@ def policy_publish(request: HttpRequest, urn: int) -> HttpResponse:
     return redirect("policy_document", urn=urn, version=document.version)
 
 
-def _document(request: HttpRequest, urn: int, version: int | None) -> tuple[School, Any]:
+def _document(
+    request: HttpRequest, urn: int, version: int | None
+) -> tuple[School, PolicyDocument | None]:
     school = access.access_school(request.user, urn)
-    documents = PolicyDocument.objects.filter(school=school)
     if version is None:
-        return school, documents.first()
-    return school, get_object_or_404(documents, version=version)
+        return school, permissions.documents.latest(request.user, school)
+    return school, permissions.documents.get_version(request.user, school, version)
 
 
 @access.signed_in
@@ -264,21 +274,17 @@ def _render_document(request: HttpRequest, urn: int, version: int | None) -> Htt
         {
             "school": school,
             "document": document,
-            "versions": list(
-                PolicyDocument.objects.filter(school=school).values("version", "published_at")
-            ),
-            "is_latest": document is not None
-            and not PolicyDocument.objects.filter(
-                school=school, version__gt=document.version
-            ).exists(),
-            "is_leader": leads_policy(request.user, school),
+            "versions": document_selectors.versions(school),
+            "is_latest": document is not None and document_selectors.is_latest(document),
+            "is_leader": permissions.leads_policy(request.user, school),
         },
     )
 
 
 @access.signed_in
 def policy_document_pdf(request: HttpRequest, urn: int, version: int) -> HttpResponse:
-    school, document = _document(request, urn, version)
+    school = access.access_school(request.user, urn)
+    document = permissions.documents.get_version(request.user, school, version)
     response = HttpResponse(document_pdf(document), content_type="application/pdf")
     response["Content-Disposition"] = (
         f'inline; filename="assessment-policy-{school.urn}-v{document.version}.pdf"'

@@ -12,6 +12,7 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from nextsteps.curriculum.models import Framework
+from nextsteps.policy.kernels.guidance import guidance_subject_for
 from nextsteps.policy.models import (
     CollectionPoint,
     Decision,
@@ -30,7 +31,6 @@ from nextsteps.policy.models import (
     Structure,
     SubjectGuidance,
 )
-from nextsteps.policy.services import guidance_subject_for
 from nextsteps.policy.structures import describe
 from nextsteps.schools.models import Department, School
 
@@ -52,6 +52,16 @@ def stages_with_questions(school: School, *, include_retired: bool = False) -> l
             Prefetch("questions", queryset=questions)
         )
     )
+
+
+def stage_in(school: School, stage_id: int) -> Stage | None:
+    """One of the school's stages (None: not the school's)."""
+    return Stage.objects.filter(school=school, pk=stage_id).first()
+
+
+def question_guidance(question: KeyQuestion) -> dict[str, str]:
+    """The question's guidance for each subject that has its own."""
+    return {g.subject: g.text for g in question.guidance_set.all()}
 
 
 def active_questions(school: School) -> list[KeyQuestion]:

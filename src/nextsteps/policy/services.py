@@ -21,8 +21,10 @@ from django.utils.translation import gettext as _
 from nextsteps.audit.services import audit_write
 from nextsteps.curriculum.models import Scale
 from nextsteps.policy.configuration import configuration_apply
-from nextsteps.policy.errors import PolicyError
+from nextsteps.policy.document_selectors import policy_content
+from nextsteps.policy.errors import PolicyError as PolicyError  # the services' one error
 from nextsteps.policy.kernels import defaults
+from nextsteps.policy.kernels.guidance import guidance_subject_for
 from nextsteps.policy.models import (
     Decision,
     DepartmentSettings,
@@ -40,6 +42,7 @@ from nextsteps.policy.models import (
     Structure,
     SubjectGuidance,
 )
+from nextsteps.policy.selectors import settings_for
 from nextsteps.policy.structures import AnswerProblems, clean_structured
 from nextsteps.schools.models import AcademicYear, Department, School
 
@@ -56,7 +59,7 @@ def add_months(date: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(date.day, calendar.monthrange(year, month)[1]))
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def policy_settings_update(
     *,
     school: School,
@@ -85,26 +88,6 @@ def policy_settings_update(
     settings.save()
     audit_write(actor=by, action="policy.settings.update", target=settings, before=before)
     return settings
-
-
-def guidance_subject_for(department_name: str, subject_names: list[str]) -> str:
-    """The guidance a department reads, guessed from its name and its subjects' names."""
-    words = " ".join([department_name, *subject_names]).lower()
-    guesses = (
-        (("english", "literature"), GuidanceSubject.ENGLISH),
-        (("math",), GuidanceSubject.MATHS),
-        (("science", "biology", "chemistry", "physics"), GuidanceSubject.SCIENCE),
-        (("history",), GuidanceSubject.HISTORY),
-        (("geography",), GuidanceSubject.GEOGRAPHY),
-        (
-            ("language", "french", "spanish", "german", "mfl", "italian", "mandarin"),
-            GuidanceSubject.MFL,
-        ),
-    )
-    for needles, subject in guesses:
-        if any(needle in words for needle in needles):
-            return subject
-    return GuidanceSubject.GENERAL
 
 
 def department_settings_ensure(*, department: Department) -> DepartmentSettings:
@@ -203,7 +186,7 @@ def _question_fields(text: str, guidance: str, prompts: str) -> tuple[str, str, 
     return text, guidance.strip(), "\n".join(prompt_lines)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def key_question_update(
     *,
     question: KeyQuestion,
@@ -238,7 +221,7 @@ def key_question_update(
     return question
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def key_question_create(
     *, school: School, by: Any, stage: Stage, text: str, guidance: str, prompts: str
 ) -> KeyQuestion:
@@ -476,9 +459,6 @@ def policy_publish(
     refused unless `without` holds exactly those departments' ids: the leader saw the warning
     naming them, and nobody has gone missing since it was shown.
     """
-    from nextsteps.policy.document_selectors import policy_content
-    from nextsteps.policy.selectors import settings_for
-
     today = today or timezone.localdate()
     # Lock the school's documents so two leaders publishing at once get different numbers.
     last = (
@@ -568,8 +548,6 @@ def review_complete(
     review.completed_on, review.completed_by = completed_on, by
     review.secure_share = secure_share
     review.save()
-    from nextsteps.policy.selectors import settings_for
-
     interval = settings_for(review.school).review_interval_months
     following = Review.objects.create(
         school_id=review.school_id,

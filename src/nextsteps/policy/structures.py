@@ -9,7 +9,7 @@ for pages and the published policy.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -126,7 +126,7 @@ def clean_structured(
     year's first and last day, which assessment points must fall within.
     """
     problems: list[str] = []
-    cleaner = {
+    cleaners: dict[Structure, Callable[[], dict[str, Any]]] = {
         Structure.TEXT: lambda: {},
         Structure.PROGRESS: lambda: _progress(data, scale_names, problems),
         Structure.EVIDENCE: lambda: _evidence(data, problems),
@@ -134,7 +134,8 @@ def clean_structured(
         Structure.MARKING: lambda: _marking(data, problems),
         Structure.MODERATION: lambda: _moderation(data, problems),
         Structure.REPORTING: lambda: _reporting(data, problems),
-    }.get(Structure(structure))
+    }
+    cleaner = cleaners.get(Structure(structure))
     if cleaner is None:  # pragma: no cover - Structure() has already refused it
         raise AnswerProblems([_("Unknown kind of answer.")])
     cleaned = cleaner()

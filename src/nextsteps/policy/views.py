@@ -11,35 +11,31 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from nextsteps import access
-from nextsteps.accounts.models import Role
+from nextsteps.access import Action
 from nextsteps.policy import (
     drop_selectors,
     forms,
+    permissions,
     selectors,
     services,
     workload_selectors,
 )
+from nextsteps.policy.errors import PolicyError
 from nextsteps.policy.findings import synthesis_for
 from nextsteps.policy.kernels import glossary
 from nextsteps.policy.models import (
     KeyQuestion,
-    Response,
     Stage,
     Status,
     Structure,
 )
-from nextsteps.schools.models import Department, School
-
-
-def leads_policy(user: Any, school: School) -> bool:
-    """Senior leaders (and the trust's leaders) comment, agree, decide and publish."""
-    return access.has_role(user, school, Role.LEADER)
+from nextsteps.schools.models import School
 
 
 def _school(request: HttpRequest, urn: int) -> School:
@@ -52,24 +48,14 @@ def _school(request: HttpRequest, urn: int) -> School:
 def _policy_worker(request: HttpRequest, urn: int) -> School:
     """Leaders and heads of department, who work on the policy before it is published."""
     school = _school(request, urn)
-    access.require_role(request.user, school, Role.LEADER, Role.HOD)
+    permissions.require_worker(request.user, school)
     return school
 
 
 def _leader(request: HttpRequest, urn: int) -> School:
     school = _school(request, urn)
-    access.require_role(request.user, school, Role.LEADER)
+    permissions.require_leader(request.user, school)
     return school
-
-
-def _departments(request: HttpRequest, school: School) -> list[Department]:
-    return list(access.departments_for(request.user, school).order_by("name"))
-
-
-def _question(school: School, question_id: int) -> KeyQuestion:
-    return get_object_or_404(
-        KeyQuestion.objects.select_related("stage", "school"), school=school, pk=question_id
-    )
 
 
 def term_href(school: School) -> Any:
@@ -85,8 +71,8 @@ def policy_home(request: HttpRequest, urn: int) -> HttpResponse:
     """Leaders see every department's progress; a head of department goes to their own;
     everyone else reads the published policy."""
     school = _school(request, urn)
-    if leads_policy(request.user, school):
-        departments = _departments(request, school)
+    if permissions.leads_policy(request.user, school):
+        departments = permissions.departments(request.user, school)
         limit = selectors.settings_for(school).workload_limit_hours
         return render(
             request,
@@ -99,11 +85,11 @@ def policy_home(request: HttpRequest, urn: int) -> HttpResponse:
                 "limit": limit,
             },
         )
-    own = access.hod_department_ids(request.user, school)
+    own = permissions.headed_department_ids(request.user, school)
     if len(own) == 1:
         return redirect("policy_department", urn=urn, department_id=next(iter(own)))
     if own:
-        departments = _departments(request, school)
+        departments = permissions.departments(request.user, school)
         return render(
             request,
             "policy/overview.html",
@@ -134,10 +120,17 @@ def policy_questions(request: HttpRequest, urn: int) -> HttpResponse:
         {
             "school": school,
             "stages": selectors.stages_with_questions(school, include_retired=True),
-            "can_edit": leads_policy(request.user, school),
+            "can_edit": permissions.leads_policy(request.user, school),
             "term_href": term_href(school),
         },
     )
+
+
+def _stage(school: School, stage_id: int) -> Stage:
+    stage = selectors.stage_in(school, stage_id)
+    if stage is None:
+        raise Http404("No such stage")
+    return stage
 
 
 def _stage_choices(school: School) -> list[tuple[int, str]]:
@@ -148,8 +141,8 @@ def _stage_choices(school: School) -> list[tuple[int, str]]:
 @require_http_methods(["GET", "POST"])
 def policy_question_edit(request: HttpRequest, urn: int, question_id: int) -> HttpResponse:
     school = _leader(request, urn)
-    question = _question(school, question_id)
-    guidance = {g.subject: g.text for g in question.guidance_set.all()}
+    question = permissions.questions.get(request.user, school, question_id, Action.CHANGE)
+    guidance = selectors.question_guidance(question)
     initial = {
         "text": question.text,
         "stage": question.stage_id,
@@ -170,12 +163,12 @@ def policy_question_edit(request: HttpRequest, urn: int, question_id: int) -> Ht
                 text=data["text"],
                 guidance=data["guidance"],
                 prompts=data["prompts"],
-                stage=get_object_or_404(Stage, school=school, pk=data["stage"]),
+                stage=_stage(school, data["stage"]),
                 position=data["position"],
                 active=data["active"],
                 subject_guidance=form.subject_guidance(),
             )
-        except services.PolicyError as problem:
+        except PolicyError as problem:
             error = str(problem)
         else:
             messages.success(request, _("The question is saved."))
@@ -195,7 +188,7 @@ def policy_question_new(request: HttpRequest, urn: int) -> HttpResponse:
     error = ""
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        stage = get_object_or_404(Stage.objects.filter(school=school), pk=data["stage"])
+        stage = _stage(school, data["stage"])
         try:
             services.key_question_create(
                 school=school,
@@ -205,7 +198,7 @@ def policy_question_new(request: HttpRequest, urn: int) -> HttpResponse:
                 guidance=data["guidance"],
                 prompts=data["prompts"],
             )
-        except services.PolicyError as problem:
+        except PolicyError as problem:
             error = str(problem)
         else:
             messages.success(request, _("The question is added. Departments can answer it now."))
@@ -222,8 +215,8 @@ def policy_question_new(request: HttpRequest, urn: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def policy_department(request: HttpRequest, urn: int, department_id: int) -> HttpResponse:
     school = _policy_worker(request, urn)
-    department = access.access_department(request.user, school, department_id)
-    is_leader = leads_policy(request.user, school)
+    department = permissions.get_department(request.user, school, department_id)
+    is_leader = permissions.leads_policy(request.user, school)
     dashboard = selectors.department_dashboard(school, department)
     settings_form = forms.DepartmentSettingsForm(
         request.POST or None,
@@ -258,7 +251,9 @@ def policy_department(request: HttpRequest, urn: int, department_id: int) -> Htt
             "workload": rows[0],
             "limit": limit,
             "is_leader": is_leader,
-            "can_answer": department.pk in access.hod_department_ids(request.user, school),
+            "can_answer": permissions.answers.can_in(
+                request.user, Action.CHANGE, school, department
+            ),
             "settings_form": settings_form,
         },
     )
@@ -294,14 +289,14 @@ def policy_answer(
 ) -> HttpResponse:
     """The answer page: the question, its guidance beside it, the answer, its history."""
     school = _policy_worker(request, urn)
-    department = access.access_department(request.user, school, department_id)
-    question = _question(school, question_id)
-    can_answer = department.pk in access.hod_department_ids(request.user, school)
+    department = permissions.get_department(request.user, school, department_id)
+    question = permissions.questions.get(request.user, school, question_id)
+    can_answer = permissions.answers.can_in(request.user, Action.CHANGE, school, department)
     page = selectors.answer_page(department, question)
     form, rows = _answer_forms(request, school, question, page)
     error = ""
     if request.method == "POST":
-        access.access_department(request.user, school, department_id, write=True)
+        permissions.get_department(request.user, school, department_id, Action.CHANGE)
         if form.is_valid() and (rows is None or rows.is_valid()):
             structured = form.structured()
             if rows is not None:
@@ -318,7 +313,7 @@ def policy_answer(
                 # Submitting an answer that is already with leaders leaves it there.
                 if request.POST.get("action") == "submit" and response.status != Status.SUBMITTED:
                     services.response_submit(response=response, by=request.user)
-            except services.PolicyError as problem:
+            except PolicyError as problem:
                 error = str(problem)
             else:
                 messages.success(
@@ -344,7 +339,7 @@ def policy_answer(
             "rows": rows,
             "error": error,
             "can_answer": can_answer,
-            "is_leader": leads_policy(request.user, school),
+            "is_leader": permissions.leads_policy(request.user, school),
             "term_href": term_href(school),
             "comment_form": forms.CommentForm(),
             "planned_warnings": drop_selectors.answer_warnings(school, question, page.latest),
@@ -359,20 +354,12 @@ def policy_answer_action(
 ) -> HttpResponse:
     """Comment (leaders and the department's head), submit (head), agree or send back (leaders)."""
     school = _policy_worker(request, urn)
-    department = access.access_department(request.user, school, department_id)
-    question = _question(school, question_id)
+    department = permissions.get_department(request.user, school, department_id)
+    question = permissions.questions.get(request.user, school, question_id)
     action = request.POST.get("action", "")
-    is_head = department.pk in access.hod_department_ids(request.user, school)
-    is_leader = leads_policy(request.user, school)
-    allowed = {
-        "comment": is_head or is_leader,
-        "submit": is_head,
-        "agree": is_leader,
-        "changes": is_leader,
-    }
-    if not allowed.get(action):
+    if not permissions.answers.steps(request.user, school, department).get(action):
         raise Http404("No such action")
-    response = get_object_or_404(Response, department=department, question=question)
+    response = permissions.answers.get_answer(request.user, school, department, question)
     body = request.POST.get("body", "")
     try:
         if action == "comment":
@@ -389,7 +376,7 @@ def policy_answer_action(
         else:
             services.response_request_changes(response=response, by=request.user, comment=body)
             messages.success(request, _("Sent back to the department with your comment."))
-    except services.PolicyError as problem:
+    except PolicyError as problem:
         messages.error(request, str(problem))
     return redirect("policy_answer", urn=urn, department_id=department.pk, question_id=question.pk)
 
@@ -400,7 +387,7 @@ def policy_answer_action(
 @access.signed_in
 def policy_synthesis_list(request: HttpRequest, urn: int) -> HttpResponse:
     school = _leader(request, urn)
-    departments = _departments(request, school)
+    departments = permissions.departments(request.user, school)
     return render(
         request,
         "policy/synthesis_list.html",
@@ -413,8 +400,8 @@ def policy_synthesis_list(request: HttpRequest, urn: int) -> HttpResponse:
 def policy_synthesis(request: HttpRequest, urn: int, question_id: int) -> HttpResponse:
     """Every department's answer side by side, what they share, and the school's decision."""
     school = _leader(request, urn)
-    question = _question(school, question_id)
-    departments = _departments(request, school)
+    question = permissions.questions.get(request.user, school, question_id, Action.CHANGE)
+    departments = permissions.departments(request.user, school)
     form = forms.DecisionForm(request.POST or None)
     error = ""
     if request.method == "POST" and form.is_valid():
@@ -422,7 +409,7 @@ def policy_synthesis(request: HttpRequest, urn: int, question_id: int) -> HttpRe
             services.decision_record(
                 question=question, by=request.user, text=form.cleaned_data["text"]
             )
-        except services.PolicyError as problem:
+        except PolicyError as problem:
             error = str(problem)
         else:
             messages.success(request, _("The whole-school decision is recorded."))

@@ -113,7 +113,7 @@ def _earlier_snapshots(school: School, today: dt.date) -> None:
 def _amara_reports(school: School, today: dt.date) -> None:
     """Last term's report released to Amara's parents and then corrected (two versions, both
     kept), made through the same services as the pages; this term's is a draft."""
-    from nextsteps.reports.report_views import default_period
+    from nextsteps.reports.report_selectors import default_period
 
     amara = Pupil.objects.filter(school=school, user__username="pupil").first()
     if amara is None:
@@ -152,7 +152,7 @@ def _amara_reports(school: School, today: dt.date) -> None:
 def _class_comments(school: School, today: dt.date) -> None:
     """This term's comments for everyone in Amara's class, written through the service the
     class's reports page uses (so each is audited as the teacher's)."""
-    from nextsteps.reports.report_views import default_period
+    from nextsteps.reports.report_selectors import default_period
 
     teaching_class = Class.objects.filter(school=school, name="4 Oak").first()
     teacher = User.objects.filter(username="teacher").first()

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from nextsteps import access
-from nextsteps.reports import department_selectors, filter_views
+from nextsteps.reports import department_selectors, filter_views, permissions
 
 
 def _year(value: str | None) -> int | None:
@@ -23,7 +23,7 @@ def department_dashboard(request: HttpRequest, urn: int, department_id: int) -> 
     """The department's classes and year groups by strand and objective, by group of pupils
     and (where the school allows it) by teacher, with the objectives to reteach."""
     school = access.access_school(request.user, urn)
-    department = access.access_department(request.user, school, department_id)
+    department = permissions.dashboard_department(request.user, school, department_id)
     here = reverse("department_dashboard", kwargs={"urn": urn, "department_id": department.pk})
     try:
         groups = filter_views.requested_groups(request)
@@ -37,7 +37,7 @@ def department_dashboard(request: HttpRequest, urn: int, department_id: int) -> 
         year=_year(request.GET.get("year")),
         groups=groups,
     )
-    may_compare = access.sees_teacher_comparison(request.user, school, department)
+    may_compare = permissions.sees_teacher_comparison(request.user, school, department)
     year_labels = {y: _("Reception") if y == 0 else _("Year %(n)s") % {"n": y} for y in board.years}
     return render(
         request,
@@ -56,7 +56,7 @@ def department_dashboard(request: HttpRequest, urn: int, department_id: int) -> 
             ],
             "show_teachers": board.compare_teachers and may_compare,
             "may_compare": may_compare,
-            "sets_policy": access.sees_whole_school(request.user, school),
+            "sets_policy": permissions.sets_policy(request.user, school),
             # A class's page is filtered by the same groups (it has no subject or year filter).
             "group_query": board.filters.querystring(subject=None, year=None),
             **filter_views.filter_context(board.filters.groups, board.overall.pupils),

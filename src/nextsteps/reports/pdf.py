@@ -13,10 +13,19 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from nextsteps.people.models import Pupil
+from nextsteps.reports.kernels import charts
 from nextsteps.reports.kernels.documents import ReportDocument
 from nextsteps.reports.models import ReportVersion
 from nextsteps.reports.report_selectors import draft_document, latest_versions, version_document
-from nextsteps.reports.report_views_support import report_chart
+
+
+def report_chart(document: ReportDocument) -> str:
+    """The report's chart (the page and the PDF show the same one)."""
+    return charts.stacked_bars(
+        title=_("Core objectives this year, by subject"),
+        rows=[(s.subject, [s.secure, s.working, s.not_yet]) for s in document.subjects],
+        parts=[_("Secure"), _("Working towards"), _("Not yet")],
+    )
 
 
 def _stylesheet() -> str:
@@ -145,9 +154,11 @@ def render_documents_pdf(
         html = render_to_string(
             "reports/report_document.html", {"bodies": [], "period": period, "title": batch_title}
         )
-        return HTML(string=html).write_pdf(stylesheets=[stylesheet], font_config=fonts)
+        empty: bytes = HTML(string=html).write_pdf(stylesheets=[stylesheet], font_config=fonts)
+        return empty
     pages = [page for document in laid_out for page in document.pages]
     joined = laid_out[0].copy(pages)
     if len(laid_out) > 1:
         joined.metadata.title = batch_title
-    return joined.write_pdf()
+    data: bytes = joined.write_pdf()
+    return data

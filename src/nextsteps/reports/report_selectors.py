@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,8 +32,9 @@ from nextsteps.reports.kernels.documents import (
     TargetLine,
 )
 from nextsteps.reports.kernels.wording import achievement, next_step
-from nextsteps.reports.models import Report, ReportSettings, ReportVersion
+from nextsteps.reports.models import Report, ReportBatch, ReportSettings, ReportVersion
 from nextsteps.schools.models import School
+from nextsteps.teaching.models import Class
 
 # General ideas per subject for parents, beside the child's own next steps and the
 # teacher's note on how to help at home.
@@ -319,6 +320,16 @@ def version_document(version: ReportVersion) -> ReportDocument:
     return ReportDocument.from_json(version.content)
 
 
+def default_period(today: dt.date | None = None) -> str:
+    """The current term's name: Autumn (Sep–Dec), Spring (Jan–Mar), Summer (Apr–Aug)."""
+    today = today or timezone.localdate()
+    if today.month >= 9:
+        return _("Autumn term %(year)s") % {"year": today.year}
+    if today.month <= 3:
+        return _("Spring term %(year)s") % {"year": today.year}
+    return _("Summer term %(year)s") % {"year": today.year}
+
+
 def year_label(year_group: int) -> str:
     return _("Reception") if year_group == 0 else _("Year %(n)s") % {"n": year_group}
 
@@ -349,3 +360,22 @@ def released_reports(pupil: Pupil) -> list[Report]:
     return list(
         Report.objects.filter(pupil=pupil, released_at__isnull=False).order_by("-released_at")
     )
+
+
+def class_batches(school: School, teaching_class: Class, *, limit: int = 5) -> list[ReportBatch]:
+    """The class's latest batches of PDFs, newest first."""
+    return list(ReportBatch.objects.filter(school=school, teaching_class=teaching_class)[:limit])
+
+
+def year_batches(school: School, year_group: int, *, limit: int = 5) -> list[ReportBatch]:
+    """The year group's latest batches of PDFs (not those of its classes), newest first."""
+    return list(
+        ReportBatch.objects.filter(
+            school=school, teaching_class__isnull=True, year_group=year_group
+        )[:limit]
+    )
+
+
+def year_groups_of(pupils: QuerySet[Pupil]) -> list[int]:
+    """The year groups these pupils are in, youngest first."""
+    return sorted(set(pupils.values_list("year_group", flat=True)))

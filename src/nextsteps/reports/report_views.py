@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -10,44 +9,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from nextsteps import access
+from nextsteps.access import Action
 from nextsteps.people.models import Pupil
-from nextsteps.reports import report_selectors, services
+from nextsteps.reports import permissions, report_selectors, services
 from nextsteps.reports.kernels.documents import ReportDocument
 from nextsteps.reports.models import Report, ReportBatch, ReportVersion
 from nextsteps.reports.pdf import render_documents_pdf, report_context
+from nextsteps.reports.report_selectors import default_period
 from nextsteps.schools.models import School
 from nextsteps.teaching.models import Class
 from nextsteps.teaching.selectors import class_pupils
-
-
-def default_period(today: dt.date | None = None) -> str:
-    """The current term's name: Autumn (Sep–Dec), Spring (Jan–Mar), Summer (Apr–Aug)."""
-    today = today or timezone.localdate()
-    if today.month >= 9:
-        return _("Autumn term %(year)s") % {"year": today.year}
-    if today.month <= 3:
-        return _("Spring term %(year)s") % {"year": today.year}
-    return _("Summer term %(year)s") % {"year": today.year}
-
-
-def _reader(request: HttpRequest, school: School, pupil_id: int) -> tuple[Pupil, bool]:
-    """The pupil, and whether the reader is staff (drafts) or family (released reports only)."""
-    if access.is_staff_in(request.user, school):
-        return access.access_pupil(request.user, school, pupil_id), True
-    family = access.children_of(request.user, school).filter(pk=pupil_id).first()
-    if family is None:
-        family = (
-            access.pupils_for(request.user, school).filter(user__isnull=False, pk=pupil_id).first()
-        )
-    if family is None:
-        raise Http404("No such pupil")
-    return family, False
 
 
 def _period_for(request: HttpRequest, pupil: Pupil, staff: bool) -> str:
@@ -87,10 +63,12 @@ def _shown(
 @require_http_methods(["GET", "POST"])
 def pupil_report(request: HttpRequest, urn: int, pupil_id: int) -> HttpResponse:
     school = access.access_school(request.user, urn)
-    pupil, staff = _reader(request, school, pupil_id)
+    pupil, staff = permissions.reports.reader(request.user, school, pupil_id)
     period = _period_for(request, pupil, staff)
     errors: dict[str, list[str]] = {}
-    can_write = staff and access.may_write_report(request.user, school, pupil)
+    can_write = staff and permissions.reports.can_for_pupil(
+        request.user, Action.CHANGE, school, pupil
+    )
     if request.method == "POST":
         if not staff:
             raise Http404("Not found")
@@ -126,7 +104,7 @@ def pupil_report(request: HttpRequest, urn: int, pupil_id: int) -> HttpResponse:
             "versions": versions if staff else [],
             "report": report_selectors.draft_report(pupil, period) if staff else None,
             "can_write": can_write,
-            "can_release": staff and access.sees_whole_school(request.user, school),
+            "can_release": staff and permissions.reports.may_release(request.user, school),
             **report_context(document, version),
         },
         status=400 if errors else 200,
@@ -144,7 +122,7 @@ def _pupil_url(school: School, pupil: Pupil, period: str, version: str = "") -> 
 def pupil_report_release(request: HttpRequest, urn: int, pupil_id: int) -> HttpResponse:
     """Release the pupil's report as it now reads: its first version, or the next one."""
     school = access.access_school(request.user, urn)
-    access.require_whole_school(request.user, school)
+    permissions.reports.require_release(request.user, school)
     pupil = access.access_pupil(request.user, school, pupil_id)
     period = request.POST.get("period", "").strip()
     try:
@@ -164,7 +142,7 @@ def pupil_report_release(request: HttpRequest, urn: int, pupil_id: int) -> HttpR
 @require_GET
 def pupil_report_pdf(request: HttpRequest, urn: int, pupil_id: int) -> HttpResponse:
     school = access.access_school(request.user, urn)
-    pupil, staff = _reader(request, school, pupil_id)
+    pupil, staff = permissions.reports.reader(request.user, school, pupil_id)
     period = _period_for(request, pupil, staff)
     versions = report_selectors.report_versions(pupil, period)
     document, version = _shown(request, pupil, period, staff, versions)
@@ -182,10 +160,11 @@ def report_filename(document: ReportDocument, version: ReportVersion | None) -> 
     return f"{name}-{which}.pdf"
 
 
-def _class_for_reports(request: HttpRequest, urn: int, class_id: int) -> tuple[School, Class]:
+def _class_for_reports(
+    request: HttpRequest, urn: int, class_id: int, action: Action = Action.VIEW
+) -> tuple[School, Class]:
     school = access.access_school(request.user, urn)
-    access.require_staff(request.user, school)
-    return school, access.access_class(request.user, school, class_id)
+    return school, permissions.reports.get_class(request.user, school, class_id, action)
 
 
 @access.signed_in
@@ -209,7 +188,7 @@ def _class_reports_page(
     whether parents have it; the class's PDFs and, for leaders, release."""
     pupils = class_pupils(teaching_class)
     status = report_selectors.status_by_pupil([p.pk for p in pupils], period)
-    can_write = access.writes_reports_for(request.user, teaching_class)
+    can_write = permissions.reports.can_for_class(request.user, Action.CHANGE, teaching_class)
     errors, posted = errors or {}, posted or {}
     return render(
         request,
@@ -226,10 +205,8 @@ def _class_reports_page(
             if can_write
             else [],
             "can_write": can_write,
-            "can_release": access.sees_whole_school(request.user, school),
-            "batches": list(
-                ReportBatch.objects.filter(school=school, teaching_class=teaching_class)[:5]
-            ),
+            "can_release": permissions.reports.may_release(request.user, school),
+            "batches": report_selectors.class_batches(school, teaching_class),
         },
         status=400 if errors else 200,
     )
@@ -256,9 +233,7 @@ def class_report_comment(
 ) -> HttpResponse:
     """Save one pupil's comment from the class's reports page, as the teacher wrote it. htmx
     gets the pupil's form back; a plain form returns to the page at the pupil."""
-    school = access.access_school(request.user, urn)
-    access.require_staff(request.user, school)
-    teaching_class = access.access_class_for_reports(request.user, school, class_id)
+    school, teaching_class = _class_for_reports(request, urn, class_id, Action.CHANGE)
     pupil = access.access_class_pupil(request.user, teaching_class, pupil_id)
     period = request.POST.get("period", "").strip()
     comment = request.POST.get("comment", "")
@@ -301,8 +276,7 @@ def class_report_comment(
 @access.signed_in
 @require_POST
 def class_reports_release(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
-    school, teaching_class = _class_for_reports(request, urn, class_id)
-    access.require_whole_school(request.user, school)
+    school, teaching_class = _class_for_reports(request, urn, class_id, Action.DECIDE)
     period = request.POST.get("period", "").strip()
     if not period:
         messages.error(request, _("Name the period to release."))
@@ -332,12 +306,7 @@ def _batch(
     request: HttpRequest, urn: int, class_id: int, batch_id: int
 ) -> tuple[School, ReportBatch]:
     school, teaching_class = _class_for_reports(request, urn, class_id)
-    batch = ReportBatch.objects.filter(
-        school=school, teaching_class=teaching_class, pk=batch_id
-    ).first()
-    if batch is None:
-        raise Http404("No such batch")
-    return school, batch
+    return school, permissions.batches.get_for_class(request.user, school, teaching_class, batch_id)
 
 
 @access.signed_in
@@ -362,10 +331,8 @@ def batch_pdf(request: HttpRequest, urn: int, class_id: int, batch_id: int) -> F
 @require_GET
 def information(request: HttpRequest, urn: int) -> HttpResponse:
     school = access.access_school(request.user, urn)
-    access.school_member(request.user, school)
-    years = sorted(
-        set(access.children_of(request.user, school).values_list("year_group", flat=True))
-    )
+    permissions.require_school_member(request.user, school)
+    years = report_selectors.year_groups_of(access.children_of(request.user, school))
     return render(request, "reports/information.html", {"school": school, "child_years": years})
 
 
@@ -377,7 +344,7 @@ def _year_for_reports(
 ) -> tuple[School, list[Pupil]]:
     """A year group's reports are for those who see the whole school (a year spans classes)."""
     school = access.access_school(request.user, urn)
-    access.require_whole_school(request.user, school)
+    permissions.reports.require_year_group(request.user, school)
     pupils = report_selectors.year_group_pupils(school=school, year_group=year_group)
     if not pupils:
         raise Http404("No pupils in this year group")
@@ -406,11 +373,7 @@ def year_reports(request: HttpRequest, urn: int, year_group: int) -> HttpRespons
             "rows": [(p, status.get(p.pk)) for p in pupils],
             "written": sum(1 for r in status.values() if r.comment),
             "released": sum(1 for r in status.values() if r.released_at),
-            "batches": list(
-                ReportBatch.objects.filter(
-                    school=school, teaching_class__isnull=True, year_group=year_group
-                )[:5]
-            ),
+            "batches": report_selectors.year_batches(school, year_group),
         },
     )
 
@@ -448,13 +411,7 @@ def _year_batch(
     request: HttpRequest, urn: int, year_group: int, batch_id: int
 ) -> tuple[School, ReportBatch]:
     school = access.access_school(request.user, urn)
-    access.require_whole_school(request.user, school)
-    batch = ReportBatch.objects.filter(
-        school=school, teaching_class__isnull=True, year_group=year_group, pk=batch_id
-    ).first()
-    if batch is None:
-        raise Http404("No such batch")
-    return school, batch
+    return school, permissions.batches.get_for_year(request.user, school, year_group, batch_id)
 
 
 @access.signed_in

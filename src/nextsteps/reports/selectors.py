@@ -38,7 +38,7 @@ from nextsteps.progress.kernels.prior_bands import PriorResults, prior_attainmen
 from nextsteps.progress.selectors import ks1_points, nominal_scores
 from nextsteps.reports.kernels.groups import GroupFilter, PupilGroup, groups_named, trait
 from nextsteps.reports.kernels.rounding import percent_number, share
-from nextsteps.schools.models import School
+from nextsteps.schools.models import School, Trust
 from nextsteps.teaching.models import Class, Enrolment
 from nextsteps.teaching.selectors import current
 
@@ -660,3 +660,8 @@ def trust_dashboard(
             )
         )
     return result
+
+
+def trust_schools(trust: Trust) -> list[School]:
+    """The trust's schools, by name."""
+    return list(School.objects.filter(trust=trust).order_by("name"))

@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import close_old_connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 from django_tasks.backends.immediate import ImmediateBackend
 
 from nextsteps.audit.services import audit_write
@@ -54,7 +55,7 @@ def _checked_period_and_comment(period: str, comment: str) -> str:
     return period
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def report_comment_save(*, pupil: Pupil, period: str, comment: str, by: Any) -> Report:
     """Save the teacher's comment on a pupil's report for a period, as written, keeping the
     note on how to help at home. A released version keeps the words it was released with."""
@@ -137,7 +138,7 @@ def report_release(
     return version
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def reports_release(*, pupils: list[Pupil], period: str, by: Any) -> int:
     """Release the period's reports not yet released for these pupils (creating any not yet
     written, so the figures reach parents even without a comment). Reports already released
@@ -157,7 +158,7 @@ def reports_release(*, pupils: list[Pupil], period: str, by: Any) -> int:
     return released
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def report_batch_start(*, teaching_class: Class, period: str, by: Any) -> ReportBatch:
     """Queue a batch of PDFs for a class; the work runs in the background (report_batch_run)."""
     return _batch_create(
@@ -170,7 +171,7 @@ def report_batch_start(*, teaching_class: Class, period: str, by: Any) -> Report
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def report_batch_start_year(
     *, school: School, year_group: int, period: str, by: Any
 ) -> ReportBatch:
@@ -218,8 +219,6 @@ def report_batch_queue(*, batch_id: int) -> None:
     """Hand the batch to the reports queue. With the inline task backend (the default) the
     task runs in a thread of its own, so the person who asked sees the progress page at once
     rather than waiting for every PDF; with a real queue a worker picks it up."""
-    from nextsteps.reports.tasks import report_batch_task
-
     if isinstance(report_batch_task.get_backend(), ImmediateBackend):
         threading.Thread(target=_run_in_thread, args=(batch_id,), daemon=True).start()
     else:
@@ -227,8 +226,6 @@ def report_batch_queue(*, batch_id: int) -> None:
 
 
 def _run_in_thread(batch_id: int) -> None:
-    from nextsteps.reports.tasks import report_batch_task
-
     try:
         report_batch_task.enqueue(batch_id=batch_id)
     finally:
@@ -293,6 +290,16 @@ def report_batch_run(*, batch_id: int) -> ReportBatch:
     return batch
 
 
+@task(queue_name="reports")
+def report_batch_task(*, batch_id: int) -> dict[str, Any]:
+    """Render a batch of reports into one PDF, saving progress after each pupil (on the
+    "reports" queue). Thin: it takes an id, calls the service and is safe to run twice (a
+    batch that is already running or done is not claimed again). It stands beside the
+    service that queues it, so neither module imports the other."""
+    batch = report_batch_run(batch_id=batch_id)
+    return {"batch": batch.pk, "status": batch.status, "done": batch.done}
+
+
 # ---------------------------------------------------------------------------- the school's choices
 
 
@@ -303,7 +310,7 @@ def _settings_for_update(school: School) -> ReportSettings:
     return report_settings
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def report_sections_update(*, school: School, shown: Iterable[str], by: Any) -> ReportSettings:
     """Choose which sections the school's reports give. Released reports keep the sections
     they were released with; drafts and later releases follow the choice."""
@@ -332,7 +339,7 @@ def report_sections_update(*, school: School, shown: Iterable[str], by: Any) -> 
     return report_settings
 
 
-def _checked_logo(file: UploadedFile) -> tuple[bytes, str]:
+def _checked_logo(file: UploadedFile[bytes]) -> tuple[bytes, str]:
     """The logo's bytes and extension: a PNG or JPEG by its content (not its name), under the
     size limit, that decodes as a picture of a sensible size."""
     from PIL import Image, UnidentifiedImageError
@@ -379,7 +386,7 @@ def _checked_logo(file: UploadedFile) -> tuple[bytes, str]:
 
 
 @transaction.atomic
-def report_logo_set(*, school: School, file: UploadedFile, by: Any) -> ReportSettings:
+def report_logo_set(*, school: School, file: UploadedFile[bytes], by: Any) -> ReportSettings:
     """Put the school's logo on its reports. The file is kept under a name drawn from its
     content and never overwritten or deleted here, so a released report that shows an
     earlier logo keeps showing it."""
@@ -405,7 +412,7 @@ def report_logo_set(*, school: School, file: UploadedFile, by: Any) -> ReportSet
     return report_settings
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def report_logo_remove(*, school: School, by: Any) -> ReportSettings:
     """Take the logo off the school's reports from now on (released reports keep theirs)."""
     report_settings = _settings_for_update(school)

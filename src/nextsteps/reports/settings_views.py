@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from nextsteps import access
 from nextsteps.feedback import selectors as feedback_selectors
-from nextsteps.reports import report_selectors, services
+from nextsteps.reports import permissions, report_selectors, services
 from nextsteps.reports.pdf import logo_data_uri
 from nextsteps.schools.models import School
 
@@ -19,7 +19,7 @@ from nextsteps.schools.models import School
 def _school_for_settings(request: HttpRequest, urn: int) -> School:
     """The school's leaders and administrators set how its reports look."""
     school = access.access_school(request.user, urn)
-    access.require_whole_school(request.user, school)
+    permissions.report_settings.require(request.user, school)
     return school
 
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 from nextsteps import access
 from nextsteps.exports import table_response
 from nextsteps.progress import trust as trust_results
-from nextsteps.reports import class_selectors, filter_views, selectors
+from nextsteps.reports import class_selectors, filter_views, permissions, selectors
 from nextsteps.reports.kernels import charts
 from nextsteps.reports.kernels.groups import GroupFilter
 from nextsteps.schools.models import School, Trust
@@ -55,7 +55,7 @@ def _pupils_shown(board: selectors.SchoolDashboard) -> list[selectors.PupilLine]
 @require_GET
 def leader_dashboard(request: HttpRequest, urn: int, fmt: str | None = None) -> HttpResponse:
     school = access.access_school(request.user, urn)
-    access.require_whole_school(request.user, school)
+    permissions.require_school_dashboard(request.user, school)
     try:
         board = _leader_board(request, school)
     except filter_views.FilterProblem as problem:
@@ -229,17 +229,14 @@ def _leader_export(
 @access.signed_in
 @require_GET
 def trust_dashboard(request: HttpRequest, trust: str, fmt: str | None = None) -> HttpResponse:
-    access.mark_asked()
-    found = Trust.objects.filter(slug=trust, pk__in=access.trust_ids(request.user)).first()
-    if found is None:
-        raise Http404("No such trust")
+    found = permissions.dashboard_trust(request.user, trust)
     try:
         groups = filter_views.requested_groups(request)
     except filter_views.FilterProblem as problem:
         return filter_views.filter_problem(
             request, problem, reverse("trust_dashboard", kwargs={"trust": trust})
         )
-    schools = list(School.objects.filter(trust=found).order_by("name"))
+    schools = selectors.trust_schools(found)
     lines = selectors.trust_dashboard(schools=schools, groups=groups)
     subjects = sorted({s for line in lines for s in line.by_subject})
     if fmt is not None and request.GET.get("table") == "gaps":
@@ -340,8 +337,7 @@ def class_dashboard(
     request: HttpRequest, urn: int, class_id: int, fmt: str | None = None
 ) -> HttpResponse:
     school = access.access_school(request.user, urn)
-    access.require_staff(request.user, school)
-    teaching_class = access.access_class(request.user, school, class_id)
+    teaching_class = permissions.dashboard_class(request.user, school, class_id)
     try:
         groups = filter_views.requested_groups(request)
     except filter_views.FilterProblem as problem:

@@ -27,7 +27,7 @@ class NoDropRule(ValueError):
 
 
 @dataclass(frozen=True)
-class Source:
+class DropRuleSource:
     title: str
     url: str
 
@@ -37,8 +37,8 @@ class DropRule:
     effective_from: int  # the calendar year the academic year starts in (2018 is 2018/19)
     max_drops_a_year: int
     min_days_apart: int
-    limit_source: Source
-    gap_source: Source
+    limit_source: DropRuleSource
+    gap_source: DropRuleSource
 
 
 @dataclass(frozen=True)
@@ -99,14 +99,14 @@ def _whole(entry: dict[str, Any], key: str, where: str, low: int, high: int) -> 
     return value
 
 
-def _source(entry: dict[str, Any], key: str, where: str) -> Source:
+def _source(entry: dict[str, Any], key: str, where: str) -> DropRuleSource:
     source = entry.get(key)
     if not isinstance(source, dict) or not source.get("title") or not source.get("url"):
         raise ValueError(f"{where}: {key} needs a title and a url")
     url = str(source["url"]).strip()
     if not url.startswith("https://"):
         raise ValueError(f"{where}: {key}.url must be an https address")
-    return Source(title=" ".join(str(source["title"]).split()), url=url)
+    return DropRuleSource(title=" ".join(str(source["title"]).split()), url=url)
 
 
 def read_rules(text: str, *, file: str = "data_drops.yaml") -> tuple[DropRule, ...]:

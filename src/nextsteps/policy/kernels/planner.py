@@ -18,6 +18,7 @@ gaps only some members have, most common first.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -98,3 +99,11 @@ def _describe(
         shared_gaps=tuple(sorted(shared, key=order.__getitem__)),
         other_gaps=tuple(sorted(counts.items(), key=lambda item: (-item[1], order[item[0]]))),
     )
+
+
+def next_school_day(today: dt.date) -> dt.date:
+    """The next weekday after today (the planner plans the next lesson for it)."""
+    following = today + dt.timedelta(days=1)
+    while following.weekday() >= 5:
+        following += dt.timedelta(days=1)
+    return following

@@ -58,15 +58,11 @@ def policy_tabs(context: template.Context, active: str) -> dict[str, Any]:
     """The policy area's sections this person can open, with the current one marked."""
     from django.utils.translation import gettext as _
 
-    from nextsteps import access
-    from nextsteps.accounts.models import Role
+    from nextsteps.policy import permissions
 
     request, school = context["request"], context["school"]
-    roles = access.roles_in(request.user, school)
-    leader = Role.LEADER in roles or (
-        school.trust_id is not None and school.trust_id in access.trust_ids(request.user)
-    )
-    worker = leader or Role.HOD in roles
+    opens = permissions.sections(request.user, school)
+    leader, worker = opens.leads, opens.works
     urn = school.urn
 
     def link(name: str, label: str, url_name: str, **kwargs: Any) -> dict[str, str]:
@@ -87,7 +83,7 @@ def policy_tabs(context: template.Context, active: str) -> dict[str, Any]:
         tabs.append(link("reviews", _("Reviews"), "policy_reviews"))
     tabs.append(link("published", _("Published policy"), "policy_published"))
     tabs.append(link("glossary", _("Glossary"), "policy_glossary"))
-    if roles & access.STAFF_ROLES:
+    if opens.plans:
         tabs.append(link("planning", _("Planning"), "planning_home"))
     return {"tabs": tabs, "active": active}
 
