@@ -752,59 +752,6 @@ class Policy(Generic[ModelT]):
             )
 
 
-# ---------------------------------------------------------------------------- tests (assessments)
-
-
-def assessments_for(user: Any, school: School) -> QuerySet[Any]:
-    """Tests the user may see: every test for whole-school staff, else those sat by a class
-    the user may see. Pupils and parents see their own results on the pupil's pages instead."""
-    from nextsteps.assessments.models import Assessment
-
-    mark_asked()
-    assessments = Assessment.objects.filter(school=school)
-    if sees_whole_school(user, school):
-        return assessments
-    if not is_staff_in(user, school):
-        return assessments.none()
-    visible = classes_for(user, school).values("pk")
-    return assessments.filter(class_links__teaching_class__in=visible).distinct()
-
-
-def assessment_recordable_classes(user: Any, assessment: Any) -> list[Class]:
-    """The classes sitting a test whose marks this user may enter (the rule of
-    `can_record_in`, for every class of the test in one query)."""
-    mark_asked()
-    scope = Q(subjects__department_id__in=hod_department_ids(user, assessment.school))
-    staff_id = _staff_id(user)
-    if staff_id is not None:
-        scope |= Q(staff_links__staff_id=staff_id) | Q(groups__supporters=staff_id)
-    return list(
-        Class.objects.filter(scope, pk__in=assessment.class_links.values("teaching_class_id"))
-        .select_related("school")
-        .distinct()
-        .order_by("year_group", "name")
-    )
-
-
-def access_assessment(
-    user: Any, school: School, assessment_id: int, *, write: bool = False, manage: bool = False
-) -> Any:
-    """A test the user may see, else 404. With write, one they may enter marks for; with
-    manage, one they may change (a teacher of a class sitting it, its head of department, or
-    whole-school staff)."""
-    mark_asked()
-    assessment = assessments_for(user, school).filter(pk=assessment_id).first()
-    if assessment is None:
-        raise Http404("No such test")
-    if write and not assessment_recordable_classes(user, assessment):
-        raise Http404("No such test")
-    if manage and not sees_whole_school(user, school):
-        classes = Class.objects.filter(pk__in=assessment.class_links.values("teaching_class_id"))
-        if not any(teaches(user, teaching_class) for teaching_class in classes):
-            raise Http404("No such test")
-    return assessment
-
-
 # ---------------------------------------------------------------------------- targets
 
 

@@ -19,7 +19,7 @@ from nextsteps.assessments.kernels.conversion import (
     read_standardised_table,
 )
 
-GPS_2024 = Path(conversion.__file__).parent / "data" / "ks2_2024_gps_raw_to_scaled.csv"
+GPS_2024 = Path(conversion.__file__).parent.parent / "data" / "ks2_2024_gps_raw_to_scaled.csv"
 
 
 def gps() -> conversion.ScaledTable:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from nextsteps import access
 from nextsteps.accounts.models import Role, User
+from nextsteps.assessments import permissions as assessment_permissions
 from nextsteps.assessments.models import Assessment
 from nextsteps.exports import table_response
 from nextsteps.interop import oneroster as orr
@@ -427,7 +428,9 @@ def sheet_upload(request: HttpRequest, urn: int) -> HttpResponse:
     kind = stored["kind"]
     assessment = None
     if kind == MARKS:
-        assessment = access.access_assessment(request.user, school, stored["assessment"])
+        assessment = assessment_permissions.assessments.get(
+            request.user, school, stored["assessment"]
+        )
         fields = marks_fields(list(assessment.questions.order_by("position")))
     else:
         fields = sheets.FIELDS[kind]
