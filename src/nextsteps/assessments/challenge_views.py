@@ -78,7 +78,7 @@ def challenge_class(
     challenge = challenge_selectors.challenge_of(school, challenge_id)
     if challenge is None:
         raise Http404("No such challenge")
-    teaching_class = access.access_class(request.user, school, class_id)
+    teaching_class = permissions.get_class(request.user, school, class_id)
     pupils = class_pupils(teaching_class)
     allowed = permissions.editable_pupil_ids(request.user, teaching_class)
     recordable = [p for p in pupils if allowed is None or p.pk in allowed]
@@ -196,8 +196,8 @@ def _date(raw: str, today: dt.date) -> dt.date | None:
 def pupil_progress(request: HttpRequest, urn: int, pupil_id: int) -> HttpResponse:
     """A pupil's personal bests and tests, against their own previous best. Pupils see their
     own page, parents their children's, staff the pupils they teach."""
-    school = access.access_school(request.user, urn)
-    pupil = access.access_pupil(request.user, school, pupil_id)
+    school = permissions.school_for(request.user, urn)
+    pupil = permissions.get_pupil(request.user, school, pupil_id)
     return render(
         request,
         "assessments/pupil_progress.html",
@@ -205,7 +205,7 @@ def pupil_progress(request: HttpRequest, urn: int, pupil_id: int) -> HttpRespons
             "school": school,
             "pupil": pupil,
             "is_self": pupil.user_id is not None and pupil.user_id == request.user.pk,
-            "is_staff": access.is_staff_in(request.user, school),
+            "is_staff": permissions.is_staff(request.user, school),
             "challenges": challenge_selectors.pupil_challenges(pupil),
             "results": challenge_selectors.pupil_results(pupil),
         },

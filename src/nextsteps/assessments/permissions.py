@@ -38,6 +38,26 @@ def staff_school(user: Any, urn: int) -> School:
     return school
 
 
+def school_for(user: Any, urn: int) -> School:
+    """The school, for any of its members (a pupil's own progress page is theirs too)."""
+    return access.access_school(user, urn)
+
+
+def is_staff(user: Any, school: School) -> bool:
+    return access.is_staff_in(user, school)
+
+
+def get_class(user: Any, school: School, class_id: int) -> Class:
+    """A class this person may see, else 404."""
+    return access.access_class(user, school, class_id)
+
+
+def get_pupil(user: Any, school: School, pupil_id: int) -> Pupil:
+    """A pupil whose progress this person may see (themselves, their child, a pupil they
+    teach), else 404."""
+    return access.access_pupil(user, school, pupil_id)
+
+
 def _recording_scope(user: Any, school: School) -> Q:
     """Classes this person may record in (the rule of `access.can_record_in`, as a filter)."""
     scope = Q(subjects__department_id__in=access.hod_department_ids(user, school))

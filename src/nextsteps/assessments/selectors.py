@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -240,7 +240,7 @@ class Analysis:
 def characteristic_groups(pupils: Sequence[Pupil]) -> dict[str, list[int]]:
     """The characteristics schools analyse, each with its complement so a gap can be read."""
     groups: dict[str, list[int]] = {_("Everyone"): [p.pk for p in pupils]}
-    tests = [
+    tests: list[tuple[str, str, Callable[[Pupil], bool]]] = [
         (_("Disadvantaged"), _("Not disadvantaged"), lambda p: p.disadvantaged),
         (_("SEN support or EHCP"), _("No SEN"), lambda p: p.sen_status != SenStatus.NONE),
         (_("EAL"), _("Not EAL"), lambda p: p.eal),

@@ -70,7 +70,7 @@ def assessment_list(request: HttpRequest, urn: int) -> HttpResponse:
     tests = permissions.assessments.scope(request.user, school, Action.VIEW)
     chosen_class = None
     if (class_id := request.GET.get("class", "")).isdigit():
-        chosen_class = access.access_class(request.user, school, int(class_id))
+        chosen_class = permissions.get_class(request.user, school, int(class_id))
         tests = selectors.sat_by(tests, chosen_class)
     return render(
         request,

@@ -13,11 +13,11 @@ from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Exists, Model, OuterRef, Prefetch, QuerySet
 
 from nextsteps.accounts.models import User
-from nextsteps.curriculum.models import Framework, Objective, Scale, ScaleLevel, Strand, Subject
+from nextsteps.curriculum.models import Framework, Objective, Scale, ScaleLevel, Strand
 from nextsteps.markbook.cells import Cell, Row, StandingView
 from nextsteps.markbook.models import AssessmentPoint, Attachment, Judgement, Standing
 from nextsteps.people.models import Pupil
-from nextsteps.schools.models import School
+from nextsteps.schools.models import School, Subject
 from nextsteps.teaching.models import Class, GroupMembership, PupilGroup
 from nextsteps.teaching.selectors import class_pupils, current
 

@@ -138,7 +138,7 @@ def judgement_record(
     note: str = "",
     teaching_class: Class | None = None,
     idempotency_key: str | None = None,
-    files: Sequence[UploadedFile] = (),
+    files: Sequence[UploadedFile[bytes]] = (),
 ) -> Judgement:
     """Record a judgement and bring the pupil's standing on the objective up to date.
 
@@ -173,7 +173,7 @@ def judgement_record_cell(
     note: str = "",
     teaching_class: Class | None = None,
     idempotency_key: str | None = None,
-    files: Sequence[UploadedFile] = (),
+    files: Sequence[UploadedFile[bytes]] = (),
     levels: Sequence[ScaleLevel] | None = None,
 ) -> Recorded:
     """`judgement_record`, answering with the cell's new standing too (the markbook draws the
@@ -384,7 +384,7 @@ def _write_standing_if_unchanged(row: Standing, seen: dt.datetime | None) -> boo
         return bool(cursor.rowcount)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def judgement_correct(
     *, judgement: Judgement, level: ScaleLevel, by: Any, reason: str
 ) -> Judgement:
@@ -397,7 +397,7 @@ def judgement_correct(
     return _supersede(judgement, kind=Judgement.Kind.CORRECTION, level=level, by=by, reason=reason)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def judgement_withdraw(*, judgement: Judgement, by: Any, reason: str) -> Judgement:
     """Withdraw a judgement (recorded in error); it no longer counts but stays in the history."""
     if not reason.strip():
@@ -525,7 +525,7 @@ def _single_digest(
     shown_at: dt.datetime | None,
     note: str,
     teaching_class: Class | None,
-    files: Sequence[UploadedFile],
+    files: Sequence[UploadedFile[bytes]],
 ) -> str:
     """What one keyed judgement asks for (the date as given: a default of "now" is not asked)."""
     return request_digest(
@@ -770,7 +770,7 @@ def standings_rebuild(
     return len(cells)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def assessment_point_lock(*, point: AssessmentPoint, by: Any) -> int:
     """Snapshot every standing in the point's scope and lock it; later writes do not change it."""
     if point.locked_at is not None:
