@@ -11,6 +11,7 @@ from nextsteps.audit import views as audit
 from nextsteps.curriculum import views as curriculum
 from nextsteps.feedback import urls as feedback_urls
 from nextsteps.people import views as people
+from nextsteps.policy import point_views as policy_points
 from nextsteps.security import urls as security_urls
 from nextsteps.security import views as security
 from nextsteps.teaching import views as teaching
@@ -49,6 +50,7 @@ school_patterns: list[URLPattern | URLResolver] = [
         name="framework_export",
     ),
     path("audit/", audit.audit_log, name="audit_log"),
+    path("markbook/points/", policy_points.assessment_points, name="assessment_points"),
     path("markbook/", include("nextsteps.markbook.urls")),
     path("reports/", include("nextsteps.reports.urls")),
     path("feedback/", include((feedback_patterns, "feedback"))),

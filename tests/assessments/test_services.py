@@ -11,7 +11,7 @@ from nextsteps.assessments import demo, selectors, services
 from nextsteps.assessments.kernels import conversion
 from nextsteps.assessments.models import Assessment, Attempt, Challenge, Mark, ScoreTable
 from nextsteps.curriculum.models import Objective, Scale
-from nextsteps.markbook.models import Judgement, Method, Source, Standing
+from nextsteps.markbook.models import Judgement, JudgementSource, Method, Standing
 from nextsteps.people.models import Pupil
 from nextsteps.teaching.models import Class
 from tests.conftest import Cast
@@ -196,7 +196,7 @@ def test_a_test_becomes_judgements_from_the_thresholds_and_only_once(cast: Cast)
         assessment=test, teaching_class=cast.four_oak, entries=plan.entries, by=teacher
     )
     assert len(recorded) == len(plan.entries)
-    assert all(j.source == Source.TEST and j.method == Method.TEST for j in recorded)
+    assert all(j.source == JudgementSource.TEST and j.method == Method.TEST for j in recorded)
     again = services.assessment_judgements_record(
         assessment=test, teaching_class=cast.four_oak, entries=plan.entries, by=teacher
     )
@@ -206,7 +206,9 @@ def test_a_test_becomes_judgements_from_the_thresholds_and_only_once(cast: Cast)
         pupil=cast.amara, objective=objective, evidence_count__gte=1
     ).exists()
     assert (
-        Judgement.objects.filter(pupil=cast.amara, objective=objective, source=Source.TEST).count()
+        Judgement.objects.filter(
+            pupil=cast.amara, objective=objective, source=JudgementSource.TEST
+        ).count()
         == 1
     )
 

@@ -8,7 +8,7 @@ from typing import Any
 from playwright.sync_api import expect
 
 from nextsteps.curriculum.models import Objective
-from nextsteps.markbook.selectors import short_label
+from nextsteps.markbook.kernels.labels import short_label
 from nextsteps.teaching.models import Class
 from nextsteps.teaching.selectors import class_pupils
 from tests.browser.conftest import screenshot, sign_in

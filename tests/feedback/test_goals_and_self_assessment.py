@@ -12,7 +12,7 @@ from nextsteps.curriculum.models import Objective, ScaleLevel
 from nextsteps.feedback import selectors, services
 from nextsteps.feedback.models import CurrentIntention, SelfAssessment
 from nextsteps.feedback.services import FeedbackRefused
-from nextsteps.markbook.models import Judgement, Source, Standing
+from nextsteps.markbook.models import Judgement, JudgementSource, Standing
 from nextsteps.markbook.services import judgement_record
 from nextsteps.people.models import Pupil
 from nextsteps.teaching.models import GroupMembership, PupilGroup
@@ -133,7 +133,7 @@ def test_self_assessment_is_a_self_judgement_that_never_moves_the_standing(cast:
     )
     assert response.status_code == 302
     judgement = Judgement.objects.filter(
-        pupil=cast.amara, objective=today, source=Source.SELF
+        pupil=cast.amara, objective=today, source=JudgementSource.SELF
     ).last()
     assert (
         judgement is not None
@@ -164,7 +164,7 @@ def test_self_assessment_uses_only_the_self_scale(cast: Cast) -> None:
     response = self_assess(cast.client("pupil"), today, {step.pk: teacher_level.pk})
     assert response.status_code == 302  # ignored as not a choice: nothing rated, nothing saved
     assert not Judgement.objects.filter(
-        pupil=cast.amara, objective=today, source=Source.SELF
+        pupil=cast.amara, objective=today, source=JudgementSource.SELF
     ).exists()
 
 

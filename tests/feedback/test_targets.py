@@ -15,7 +15,7 @@ from nextsteps.curriculum.models import Objective, ScaleLevel
 from nextsteps.feedback import services
 from nextsteps.feedback.models import Notification, Target, TargetEvent
 from nextsteps.feedback.services import FeedbackRefused
-from nextsteps.markbook.models import Judgement, Source, Standing
+from nextsteps.markbook.models import Judgement, JudgementSource, Standing
 from nextsteps.people.models import Pupil
 from tests.conftest import Cast
 from tests.feedback.conftest import URN
@@ -120,7 +120,7 @@ def test_teacher_confirms_a_claim_with_a_judgement(cast: Cast, claimed: Target) 
     assert claimed.status == "achieved" and claimed.judgement is not None
     judgement = Judgement.objects.get(pk=claimed.judgement_id)
     assert (judgement.source, judgement.level, judgement.objective_id) == (
-        Source.TEACHER,
+        JudgementSource.TEACHER,
         secure,
         claimed.objective_id,
     )

@@ -33,7 +33,7 @@ from nextsteps.judging.services.scripts import (
     cj_scripts_upload,
 )
 from nextsteps.judging.views.comparative import PAIR_SALT
-from nextsteps.markbook.models import Attachment, Judgement, Source
+from nextsteps.markbook.models import Attachment, Judgement, JudgementSource
 from nextsteps.markbook.services import judgement_record
 from nextsteps.people.models import Pupil, Staff
 from tests.conftest import Cast
@@ -424,14 +424,14 @@ def test_results_become_comparative_judgements_once(cast: Cast) -> None:
     pupils = Script.objects.filter(session=session, pupil__isnull=False).count()
     judgements = cj_results_apply(session=session, by=cast.user("leader"))
     assert len(judgements) == pupils == 60
-    assert {j.source for j in judgements} == {Source.COMPARATIVE_JUDGEMENT}
+    assert {j.source for j in judgements} == {JudgementSource.COMPARATIVE_JUDGEMENT}
     for judgement in judgements[:10]:
         script = Script.objects.get(session=session, pupil=judgement.pupil)
         assert judgement.level == grades.level_for(script.theta)
         assert f"script {script.code}" in judgement.note
     with pytest.raises(CJRefused, match="already|were applied"):
         cj_results_apply(session=session, by=cast.user("leader"))
-    assert Judgement.objects.filter(source=Source.COMPARATIVE_JUDGEMENT).count() == 60
+    assert Judgement.objects.filter(source=JudgementSource.COMPARATIVE_JUDGEMENT).count() == 60
 
 
 def test_grade_boundaries_sit_at_the_exemplars_and_the_lowest_level_takes_the_rest(

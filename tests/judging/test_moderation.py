@@ -30,7 +30,7 @@ from nextsteps.judging.services.moderation import (
     moderation_session_create,
     standardisation_record,
 )
-from nextsteps.markbook.models import Judgement, Source, Standing
+from nextsteps.markbook.models import Judgement, JudgementSource, Standing
 from nextsteps.people.models import Staff
 from nextsteps.teaching.models import ClassStaff
 from tests.conftest import Cast
@@ -196,7 +196,7 @@ def test_an_agreed_outcome_is_applied_as_a_moderation_judgement(cast: Cast) -> N
         by=cast.user("hod"),
     )
     judgement = outcome.judgement
-    assert judgement.source == Source.MODERATION
+    assert judgement.source == JudgementSource.MODERATION
     assert judgement.level == extending
     assert judgement.recorded_by == cast.user("hod")
     assert "Checks every solution" in judgement.note
@@ -338,7 +338,10 @@ def test_the_organiser_sees_the_teachers_levels_agreement_and_can_agree(cast: Ca
     )
     client.post(f"{url}items/{item.pk}/outcome/", {"level": level.pk, "reason": "Clear method."})
     assert Judgement.objects.filter(
-        pupil=item.pupil, objective=session.objective, source=Source.MODERATION, level=level
+        pupil=item.pupil,
+        objective=session.objective,
+        source=JudgementSource.MODERATION,
+        level=level,
     ).exists()
 
 

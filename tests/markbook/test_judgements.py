@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from nextsteps.audit.models import AuditEvent
 from nextsteps.curriculum.models import Objective, ScaleLevel
-from nextsteps.markbook.models import Judgement, Source, Standing
+from nextsteps.markbook.models import Judgement, JudgementSource, Standing
 from nextsteps.markbook.services import (
     JudgementEntry,
     JudgementRefused,
@@ -157,12 +157,16 @@ def test_self_assessment_never_changes_the_teachers_standing(
         objective=today_objective,
         level=self_scale[3],
         by=cast.user("pupil"),
-        source=Source.SELF,
+        source=JudgementSource.SELF,
     )
     assert standing(cast, today_objective).value == Decimal("2.00")
     with pytest.raises(JudgementRefused):
         judgement_record(
-            pupil=cast.amara, objective=today_objective, level=scale[3], by=None, source=Source.SELF
+            pupil=cast.amara,
+            objective=today_objective,
+            level=scale[3],
+            by=None,
+            source=JudgementSource.SELF,
         )
 
 

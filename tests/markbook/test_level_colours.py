@@ -8,8 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from nextsteps.curriculum.models import ScaleLevel
-from nextsteps.markbook.views import _contrast as contrast
-from nextsteps.markbook.views import _text_colour
+from nextsteps.markbook.kernels.colours import contrast
+from nextsteps.markbook.kernels.colours import text_colour as _text_colour
 from tests.conftest import Cast
 
 

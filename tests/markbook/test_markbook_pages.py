@@ -588,7 +588,7 @@ def test_a_skip_link_leads_to_the_grid(cast: Cast) -> None:
 def test_levels_read_the_same_in_the_key_the_grid_and_the_cell_panel(
     cast: Cast, statistics: Objective
 ) -> None:
-    from nextsteps.markbook.selectors import short_label
+    from nextsteps.markbook.kernels.labels import short_label
 
     client = cast.client("teacher")
     client.post(cell_url(cast, cast.amara, statistics), {"position": 2}, HTTP_HX_REQUEST="true")

@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 from nextsteps.accounts.models import Role, User
 from nextsteps.accounts.services import membership_grant
 from nextsteps.curriculum.models import ScaleLevel
-from nextsteps.markbook.models import Judgement, Source, Standing
+from nextsteps.markbook.models import Judgement, JudgementSource, Standing
 from nextsteps.reports import class_selectors, selectors
 from tests.conftest import Cast
 from tests.reports.dataset import Dataset, build
@@ -50,7 +50,7 @@ def _with_self_assessments(data: Dataset) -> None:
             objective=m1,
             level=levels[self_level],
             value=levels[self_level].value,
-            source=Source.SELF,
+            source=JudgementSource.SELF,
         )
 
 

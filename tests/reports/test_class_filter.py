@@ -26,7 +26,7 @@ from django.utils import timezone
 from nextsteps.accounts.models import Role
 from nextsteps.curriculum.models import Objective, Strand
 from nextsteps.feedback.models import Feedback
-from nextsteps.markbook.models import Judgement, Source, Standing
+from nextsteps.markbook.models import Judgement, JudgementSource, Standing
 from nextsteps.people.kernels.attendance import is_persistent_absence
 from nextsteps.people.models import Attendance, AttendanceSource, Pupil
 from nextsteps.progress.models import Ks1Result
@@ -142,7 +142,7 @@ def _expected_mismatches(data: Dataset, admitted: set[int]) -> list[tuple[str, s
     teacher's standing on a core objective of the class's year."""
     latest: dict[tuple[int, int], Judgement] = {}
     for judgement in Judgement.objects.filter(
-        pupil_id__in=admitted, source=Source.SELF, kind=Judgement.Kind.RECORD
+        pupil_id__in=admitted, source=JudgementSource.SELF, kind=Judgement.Kind.RECORD
     ).order_by("recorded_at", "pk"):
         latest[(judgement.pupil_id, judgement.objective_id)] = judgement
     found = []

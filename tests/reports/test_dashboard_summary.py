@@ -21,8 +21,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from nextsteps.curriculum.models import Objective, ScaleLevel
-from nextsteps.markbook import services, tasks
-from nextsteps.markbook.models import Judgement, Source, Standing, StandingSummaryState
+from nextsteps.markbook import services
+from nextsteps.markbook.models import Judgement, JudgementSource, Standing, StandingSummaryState
 from nextsteps.markbook.summary_selectors import core_objectives, standing_counts
 from nextsteps.people.models import Pupil
 from nextsteps.reports import selectors
@@ -120,7 +120,7 @@ def test_every_write_path_keeps_the_summary_equal_to_the_standings(cast: Cast) -
                 for name, level in (("Bea", "Greater depth"), ("Dee", "Emerging"))
             ],
             by=None,
-            source=Source.TEST,
+            source=JudgementSource.TEST,
         )
 
     def rebuild_deletes_only() -> None:
@@ -238,7 +238,7 @@ def test_with_a_queue_the_last_summary_shows_and_one_refresh_is_queued(
     data = build()
     first = selectors.school_dashboard(school=data.school)
     task = _QueuedTask()
-    monkeypatch.setattr(tasks, "summary_refresh_task", task)
+    monkeypatch.setattr(services, "summary_refresh_task", task)
     assert selectors.school_dashboard(school=data.school).catching_up is False
     levels = _levels(data)
     services.judgement_record(
@@ -292,7 +292,7 @@ def test_leader_page_says_as_of_when_and_when_catching_up(
     assert f'<time datetime="{stamp.isoformat()}">' in fresh
     assert f"Figures as of {stamp:%H:%M}" in " ".join(re.sub(r"<[^>]+>", "", fresh).split())
     assert "being brought up to date" not in fresh
-    monkeypatch.setattr(tasks, "summary_refresh_task", _QueuedTask())
+    monkeypatch.setattr(services, "summary_refresh_task", _QueuedTask())
     StandingSummaryState.objects.filter(school=cast.primary).update(rebuild_requested=99)
     with django_capture_on_commit_callbacks(execute=True):
         stale = _freshness(client.get(url).content.decode())

@@ -15,6 +15,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from nextsteps import access
+from nextsteps.access import Action
 from nextsteps.api.pagination import Pages, Window
 from nextsteps.api.routes import school_for
 from nextsteps.api.schemas import (
@@ -27,10 +28,9 @@ from nextsteps.api.schemas import (
     Text,
 )
 from nextsteps.api.services import idempotent_write
-from nextsteps.assessments import selectors
+from nextsteps.assessments import permissions, selectors
 from nextsteps.assessments.models import Assessment, AssessmentClass, Question, QuestionObjective
 from nextsteps.assessments.services import MarkChange, marks_save
-from nextsteps.assessments.views import recordable_cohort
 from nextsteps.people.models import Pupil
 from nextsteps.schools.models import School
 
@@ -47,7 +47,7 @@ class AssessmentFilter(Schema):
 
 def _assessments(request: HttpRequest, school: School) -> QuerySet[Assessment]:
     access.require_staff(request.user, school)
-    visible = access.assessments_for(request.user, school).values("pk")
+    visible = permissions.assessments.scope(request.user, school, Action.VIEW).values("pk")
     links = AssessmentClass.objects.select_related("teaching_class").order_by(
         "teaching_class__year_group", "teaching_class__name"
     )
@@ -106,7 +106,7 @@ def assessments(
 )
 def assessment_detail(request: HttpRequest, urn: Id, assessment_id: Id) -> dict[str, Any]:
     school = school_for(request, urn)
-    found = access.access_assessment(request.user, school, assessment_id)
+    found = permissions.assessments.get(request.user, school, assessment_id, Action.VIEW)
     links = QuestionObjective.objects.order_by("pk")
     questions = Question.objects.prefetch_related(Prefetch("objective_links", queryset=links))
     assessment = (
@@ -188,7 +188,7 @@ def marks(
     request: HttpRequest, urn: Id, assessment_id: Id, filters: Query[MarksFilter]
 ) -> list[dict[str, Any]]:
     school = school_for(request, urn)
-    assessment = access.access_assessment(request.user, school, assessment_id)
+    assessment = permissions.assessments.get(request.user, school, assessment_id, Action.VIEW)
     assessment.school = school
     pupils = _visible_cohort(request, assessment)
     if filters.class_id is not None:
@@ -207,9 +207,9 @@ def marks_write(
     request: HttpRequest, urn: Id, assessment_id: Id, payload: MarkBatchIn
 ) -> dict[str, Any]:
     school = school_for(request, urn)
-    assessment = access.access_assessment(request.user, school, assessment_id, write=True)
+    assessment = permissions.assessments.get(request.user, school, assessment_id, Action.CHANGE)
     assessment.school = school
-    pupils = {p.pk: p for p in recordable_cohort(request, assessment)}
+    pupils = {p.pk: p for p in permissions.recordable_cohort(request.user, assessment)}
     questions = {q.pk: q for q in assessment.questions.order_by("position")}
     changes = _checked_changes(assessment, payload, pupils, questions)
 

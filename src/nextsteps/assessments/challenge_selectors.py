@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -28,6 +29,7 @@ from nextsteps.assessments.models import (
 from nextsteps.assessments.selectors import load_table
 from nextsteps.curriculum.models import Objective
 from nextsteps.people.models import Pupil
+from nextsteps.schools.models import School
 
 WEEKS_SHOWN = 6
 PRACTISE_BELOW = 0.6
@@ -229,3 +231,16 @@ def _result(
         band = conversion.band_for(result.score, bands)
         result.band = band.label if band else ""
     return result
+
+
+def challenges_of(school: School) -> list[Challenge]:
+    """The school's challenges, each with `attempt_count` and `pupil_count` (one query)."""
+    return list(
+        Challenge.objects.filter(school=school).annotate(
+            attempt_count=Count("attempts"), pupil_count=Count("attempts__pupil", distinct=True)
+        )
+    )
+
+
+def challenge_of(school: School, challenge_id: int) -> Challenge | None:
+    return Challenge.objects.filter(school=school, pk=challenge_id).first()

@@ -5,43 +5,36 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from nextsteps import access
-from nextsteps.accounts.models import Role
-from nextsteps.assessments import challenge_selectors, services
+from nextsteps.assessments import challenge_selectors, permissions, services
 from nextsteps.assessments.forms import ChallengeForm, parse_duration
 from nextsteps.assessments.models import Challenge
 from nextsteps.assessments.templatetags.assessment_tags import clock
-from nextsteps.assessments.views import staff_school
 from nextsteps.people.models import Pupil
 from nextsteps.teaching.models import Class
 from nextsteps.teaching.selectors import class_pupils
 
-CHALLENGE_SETTERS = frozenset({Role.TEACHER, Role.HOD, Role.LEADER, Role.ADMIN})
-
 
 @access.signed_in
 def challenge_list(request: HttpRequest, urn: int) -> HttpResponse:
-    school = staff_school(request, urn)
-    challenges = Challenge.objects.filter(school=school).annotate(
-        attempt_count=Count("attempts"), pupil_count=Count("attempts__pupil", distinct=True)
-    )
-    classes = list(access.classes_for(request.user, school).order_by("year_group", "name"))
+    school = permissions.staff_school(request.user, urn)
+    challenges = challenge_selectors.challenges_of(school)
+    classes = permissions.classes_in_order(request.user, school)
     return render(
         request,
         "assessments/challenge_list.html",
         {
             "school": school,
-            "challenges": list(challenges),
+            "challenges": challenges,
             "classes": classes,
-            "can_create": bool(access.roles_in(request.user, school) & CHALLENGE_SETTERS),
+            "can_create": permissions.sets_challenges(request.user, school),
         },
     )
 
@@ -49,8 +42,8 @@ def challenge_list(request: HttpRequest, urn: int) -> HttpResponse:
 @access.signed_in
 @require_http_methods(["GET", "POST"])
 def challenge_create(request: HttpRequest, urn: int) -> HttpResponse:
-    school = staff_school(request, urn)
-    if not access.roles_in(request.user, school) & CHALLENGE_SETTERS:
+    school = permissions.staff_school(request.user, urn)
+    if not permissions.sets_challenges(request.user, school):
         raise Http404("Not found")
     form = ChallengeForm(request.POST or None, initial={"time_limit": "3:00"})
     if request.method == "POST" and form.is_valid():
@@ -81,12 +74,13 @@ def challenge_class(
 ) -> HttpResponse:
     """A class's view of a challenge: how many beat their own best this week (never who is
     top), and a form to record the class's latest go."""
-    school = staff_school(request, urn)
-    challenge = get_object_or_404(Challenge, school=school, pk=challenge_id)
-    teaching_class = access.access_class(request.user, school, class_id)
+    school = permissions.staff_school(request.user, urn)
+    challenge = challenge_selectors.challenge_of(school, challenge_id)
+    if challenge is None:
+        raise Http404("No such challenge")
+    teaching_class = permissions.get_class(request.user, school, class_id)
     pupils = class_pupils(teaching_class)
-    can_record = access.can_record_in(request.user, teaching_class)
-    allowed = access.recordable_pupil_ids(request.user, teaching_class) if can_record else set()
+    allowed = permissions.editable_pupil_ids(request.user, teaching_class)
     recordable = [p for p in pupils if allowed is None or p.pk in allowed]
     today = timezone.localdate()
     problems: list[str] = []
@@ -202,8 +196,8 @@ def _date(raw: str, today: dt.date) -> dt.date | None:
 def pupil_progress(request: HttpRequest, urn: int, pupil_id: int) -> HttpResponse:
     """A pupil's personal bests and tests, against their own previous best. Pupils see their
     own page, parents their children's, staff the pupils they teach."""
-    school = access.access_school(request.user, urn)
-    pupil = access.access_pupil(request.user, school, pupil_id)
+    school = permissions.school_for(request.user, urn)
+    pupil = permissions.get_pupil(request.user, school, pupil_id)
     return render(
         request,
         "assessments/pupil_progress.html",
@@ -211,7 +205,7 @@ def pupil_progress(request: HttpRequest, urn: int, pupil_id: int) -> HttpRespons
             "school": school,
             "pupil": pupil,
             "is_self": pupil.user_id is not None and pupil.user_id == request.user.pk,
-            "is_staff": access.is_staff_in(request.user, school),
+            "is_staff": permissions.is_staff(request.user, school),
             "challenges": challenge_selectors.pupil_challenges(pupil),
             "results": challenge_selectors.pupil_results(pupil),
         },

@@ -20,7 +20,7 @@ from nextsteps.teaching.models import Class
 YEAR_CHOICES = [("", gettext_lazy("Any year"))] + [(str(y), year_label(y)) for y in range(0, 14)]
 
 
-class ClassChoiceField(forms.ModelMultipleChoiceField):
+class ClassChoiceField(forms.ModelMultipleChoiceField[Any]):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.name)
 

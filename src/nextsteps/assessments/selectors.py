@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import Count, F, OuterRef, Prefetch, Subquery, Sum
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils.translation import gettext as _
 
 from nextsteps.assessments.kernels import charts, conversion, qla
@@ -28,9 +28,10 @@ from nextsteps.assessments.models import (
     ScoreTableEntry,
 )
 from nextsteps.assessments.services import judgement_entry_from_test
-from nextsteps.curriculum.models import Objective, ScaleLevel
+from nextsteps.curriculum.models import Objective, Scale, ScaleLevel
 from nextsteps.markbook.services import JudgementEntry
 from nextsteps.people.models import Gender, Pupil, SenStatus
+from nextsteps.schools.models import Department, School
 from nextsteps.teaching.models import Class, Enrolment, GroupMembership, PupilGroup
 from nextsteps.teaching.selectors import current
 
@@ -75,6 +76,34 @@ def questions_of(assessment: Assessment) -> list[Question]:
             "position"
         )
     )
+
+
+def question_list(assessment: Assessment) -> list[Question]:
+    """The questions in order, without their objectives (one query)."""
+    return list(assessment.questions.order_by("position"))
+
+
+def question_of(assessment: Assessment, question_id: int) -> Question | None:
+    """One question of this test, or None."""
+    return Question.objects.filter(assessment=assessment, pk=question_id).first()
+
+
+def sat_by(tests: QuerySet[Assessment], teaching_class: Class) -> QuerySet[Assessment]:
+    """Of these tests, the ones a class sits."""
+    return tests.filter(class_links__teaching_class=teaching_class)
+
+
+def objectives_for(assessment: Assessment, every_year: bool) -> list[Objective]:
+    """Objectives a question may assess: the subject's, for the test's year unless asked
+    (one query)."""
+    objectives = Objective.objects.filter(school=assessment.school).select_related("framework")
+    if assessment.subject_id:
+        objectives = objectives.filter(framework__subject_id=assessment.subject_id)
+    if assessment.year_group is not None and not every_year:
+        objectives = objectives.filter(
+            Q(year_group=assessment.year_group) | Q(year_group__isnull=True)
+        )
+    return list(objectives.order_by("framework__name", "position"))
 
 
 def linked_objectives(question: Question) -> list[Objective]:
@@ -211,7 +240,7 @@ class Analysis:
 def characteristic_groups(pupils: Sequence[Pupil]) -> dict[str, list[int]]:
     """The characteristics schools analyse, each with its complement so a gap can be read."""
     groups: dict[str, list[int]] = {_("Everyone"): [p.pk for p in pupils]}
-    tests = [
+    tests: list[tuple[str, str, Callable[[Pupil], bool]]] = [
         (_("Disadvantaged"), _("Not disadvantaged"), lambda p: p.disadvantaged),
         (_("SEN support or EHCP"), _("No SEN"), lambda p: p.sen_status != SenStatus.NONE),
         (_("EAL"), _("Not EAL"), lambda p: p.eal),
@@ -678,4 +707,60 @@ def pupil_total(assessment: Assessment, pupil_id: int) -> int:
     return (
         Mark.objects.filter(assessment=assessment, pupil_id=pupil_id).aggregate(t=Sum("marks"))["t"]
         or 0
+    )
+
+
+# ------------------------------------------------------------ score tables and thresholds
+
+
+def score_tables(school: School) -> list[ScoreTable]:
+    """The school's score tables, each with `band_count` and `test_count` (one query)."""
+    return list(
+        ScoreTable.objects.filter(school=school).annotate(
+            band_count=Count("bands", distinct=True), test_count=Count("assessments", distinct=True)
+        )
+    )
+
+
+def installed_tables(school: School) -> set[tuple[str, int]]:
+    """(name, year) of each table the school has (one query)."""
+    return set(ScoreTable.objects.filter(school=school).values_list("name", "year"))
+
+
+def score_table(school: School, table_id: int) -> ScoreTable | None:
+    return ScoreTable.objects.filter(school=school, pk=table_id).first()
+
+
+def table_entries(table: ScoreTable) -> list[ScoreTableEntry]:
+    """A table's rows, by age then raw mark (one query)."""
+    return list(ScoreTableEntry.objects.filter(table=table).order_by("age_months", "raw_mark"))
+
+
+def table_bands(table: ScoreTable) -> list[ScoreBand]:
+    return list(table.bands.all())
+
+
+def departments_of(school: School) -> list[Department]:
+    """The school's departments by name (one query)."""
+    return list(Department.objects.filter(school=school).order_by("name"))
+
+
+def teacher_scales(school: School) -> list[Scale]:
+    """The school's scales for teachers' judgements, by name (one query)."""
+    return list(Scale.objects.filter(school=school, kind=Scale.Kind.TEACHER).order_by("name"))
+
+
+def scale_levels(scale: Scale) -> list[ScaleLevel]:
+    """A scale's levels, lowest value first (one query)."""
+    return list(scale.levels.order_by("value"))
+
+
+def threshold_percents(
+    school: School, department: Department | None, scale: Scale
+) -> dict[int, int | None]:
+    """Level id → the least share of marks that shows it, as set for this scope (one query)."""
+    return dict(
+        JudgementThreshold.objects.filter(
+            school=school, department=department, level__scale=scale
+        ).values_list("level_id", "min_percent")
     )

@@ -35,7 +35,7 @@ from nextsteps.assessments.models import (
 from nextsteps.audit.models import AuditEvent
 from nextsteps.audit.services import audit_write, snapshot
 from nextsteps.curriculum.models import Objective, Scale, ScaleLevel
-from nextsteps.markbook.models import Judgement, Method, Source
+from nextsteps.markbook.models import Judgement, JudgementSource, Method
 from nextsteps.markbook.services import JudgementEntry, judgements_record_bulk
 from nextsteps.people.models import Pupil
 from nextsteps.schools.models import Department, School, Subject
@@ -657,7 +657,7 @@ def assessment_judgements_record(
     judgements = judgements_record_bulk(
         entries=entries,
         by=by,
-        source=Source.TEST,
+        source=JudgementSource.TEST,
         teaching_class=teaching_class,
         idempotency_key=f"test{assessment.pk}-c{teaching_class.pk}-{digest}",
     )

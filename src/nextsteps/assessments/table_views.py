@@ -6,39 +6,24 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from nextsteps import access, filereading
-from nextsteps.accounts.models import Role
-from nextsteps.assessments import services
+from nextsteps.assessments import permissions, selectors, services
 from nextsteps.assessments.forms import ScoreTableForm
 from nextsteps.assessments.kernels import conversion
-from nextsteps.assessments.models import JudgementThreshold, ScoreTable, ScoreTableEntry
-from nextsteps.assessments.views import staff_school
-from nextsteps.curriculum.models import Scale
-from nextsteps.schools.models import Department, School
-
-TABLE_EDITORS = frozenset({Role.ADMIN, Role.LEADER, Role.HOD})
-
-
-def _edits_tables(request: HttpRequest, school: School) -> bool:
-    return bool(access.roles_in(request.user, school) & TABLE_EDITORS) or access.sees_whole_school(
-        request.user, school
-    )
+from nextsteps.assessments.models import ScoreTable, ScoreTableEntry
 
 
 @access.signed_in
 def table_list(request: HttpRequest, urn: int) -> HttpResponse:
-    school = staff_school(request, urn)
-    tables = ScoreTable.objects.filter(school=school).annotate(
-        band_count=Count("bands", distinct=True), test_count=Count("assessments", distinct=True)
-    )
-    installed = set(ScoreTable.objects.filter(school=school).values_list("name", "year"))
+    school = permissions.staff_school(request.user, urn)
+    tables = selectors.score_tables(school)
+    installed = selectors.installed_tables(school)
     shipped = [
         {"key": key, "table": table}
         for key, table in services.SHIPPED_TABLES.items()
@@ -49,9 +34,9 @@ def table_list(request: HttpRequest, urn: int) -> HttpResponse:
         "assessments/table_list.html",
         {
             "school": school,
-            "tables": list(tables),
+            "tables": tables,
             "shipped": shipped,
-            "can_edit": _edits_tables(request, school),
+            "can_edit": permissions.edits_tables(request.user, school),
         },
     )
 
@@ -59,8 +44,8 @@ def table_list(request: HttpRequest, urn: int) -> HttpResponse:
 @access.signed_in
 @require_POST
 def table_install(request: HttpRequest, urn: int) -> HttpResponse:
-    school = staff_school(request, urn)
-    if not _edits_tables(request, school):
+    school = permissions.staff_school(request.user, urn)
+    if not permissions.edits_tables(request.user, school):
         raise Http404("Not found")
     key = request.POST.get("key", "")
     if key not in services.SHIPPED_TABLES:
@@ -73,8 +58,8 @@ def table_install(request: HttpRequest, urn: int) -> HttpResponse:
 @access.signed_in
 @require_http_methods(["GET", "POST"])
 def table_create(request: HttpRequest, urn: int) -> HttpResponse:
-    school = staff_school(request, urn)
-    if not _edits_tables(request, school):
+    school = permissions.staff_school(request.user, urn)
+    if not permissions.edits_tables(request.user, school):
         raise Http404("Not found")
     form = ScoreTableForm(request.POST or None, request.FILES or None)
     problems: list[str] = []
@@ -120,9 +105,11 @@ def table_create(request: HttpRequest, urn: int) -> HttpResponse:
 @access.signed_in
 @require_http_methods(["GET", "POST"])
 def table_detail(request: HttpRequest, urn: int, score_table_id: int) -> HttpResponse:
-    school = staff_school(request, urn)
-    table = get_object_or_404(ScoreTable, school=school, pk=score_table_id)
-    can_edit = _edits_tables(request, school)
+    school = permissions.staff_school(request.user, urn)
+    table = selectors.score_table(school, score_table_id)
+    if table is None:
+        raise Http404("No such table")
+    can_edit = permissions.edits_tables(request.user, school)
     problems: list[str] = []
     if request.method == "POST":
         if not can_edit:
@@ -136,14 +123,14 @@ def table_detail(request: HttpRequest, urn: int, score_table_id: int) -> HttpRes
             else:
                 messages.success(request, _("The bands are saved."))
                 return redirect("assessments:table_detail", urn=urn, score_table_id=table.pk)
-    entries = list(ScoreTableEntry.objects.filter(table=table).order_by("age_months", "raw_mark"))
+    entries = selectors.table_entries(table)
     return render(
         request,
         "assessments/table_detail.html",
         {
             "school": school,
             "table": table,
-            "bands": list(table.bands.all()),
+            "bands": selectors.table_bands(table),
             "can_edit": can_edit,
             "problems": problems,
             **_table_layout(table, entries),
@@ -186,40 +173,25 @@ def _table_layout(table: ScoreTable, entries: list[ScoreTableEntry]) -> dict[str
 # ---------------------------------------------------------------------------- thresholds
 
 
-def _threshold_scopes(request: HttpRequest, school: School) -> list[tuple[str, str, bool]]:
-    """(key, label, may edit) for the whole school and each department the person sees."""
-    whole = access.sees_whole_school(request.user, school)
-    own = access.hod_department_ids(request.user, school)
-    scopes = [("school", _("Whole school"), whole)]
-    for department in Department.objects.filter(school=school).order_by("name"):
-        scopes.append((str(department.pk), department.name, whole or department.pk in own))
-    return scopes
-
-
 @access.signed_in
 @require_http_methods(["GET", "POST"])
 def thresholds(request: HttpRequest, urn: int) -> HttpResponse:
     """The share of an objective's marks from which a test shows each level, per scale."""
-    school = staff_school(request, urn)
-    scopes = _threshold_scopes(request, school)
+    school = permissions.staff_school(request.user, urn)
+    departments = selectors.departments_of(school)
+    scopes = permissions.threshold_scopes(request.user, school, departments)
     wanted = request.POST.get("department") or request.GET.get("department") or ""
     scope = next((s for s in scopes if s[0] == wanted), None) or next(
         (s for s in scopes if s[2]), scopes[0]
     )
-    department = (
-        Department.objects.get(school=school, pk=int(scope[0])) if scope[0] != "school" else None
-    )
-    scales = list(Scale.objects.filter(school=school, kind=Scale.Kind.TEACHER).order_by("name"))
+    department = next((d for d in departments if str(d.pk) == scope[0]), None)
+    scales = selectors.teacher_scales(school)
     if not scales:
         raise Http404("No scales")
     raw_scale = request.POST.get("scale") or request.GET.get("scale") or ""
     scale = next((s for s in scales if str(s.pk) == raw_scale), scales[0])
-    levels = list(scale.levels.order_by("value"))
-    current = dict(
-        JudgementThreshold.objects.filter(
-            school=school, department=department, level__scale=scale
-        ).values_list("level_id", "min_percent")
-    )
+    levels = selectors.scale_levels(scale)
+    current = selectors.threshold_percents(school, department, scale)
     problems: list[str] = []
     typed: dict[int, str] = {}
     if request.method == "POST":

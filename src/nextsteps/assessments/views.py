@@ -8,10 +8,8 @@ import io
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -19,27 +17,21 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from nextsteps import access
-from nextsteps.assessments import selectors, services
+from nextsteps.access import Action
+from nextsteps.assessments import permissions, selectors, services
 from nextsteps.assessments.forms import AssessmentForm, MarksUploadForm, QuestionFormSet
 from nextsteps.assessments.kernels.marksfile import MarksFileRefused, parse_marks
 from nextsteps.assessments.models import Assessment, Question
-from nextsteps.curriculum.models import Objective
-from nextsteps.people.models import Pupil
-from nextsteps.schools.models import School
 from nextsteps.teaching.models import Class
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
-def staff_school(request: HttpRequest, urn: int) -> School:
-    school = access.access_school(request.user, urn)
-    access.require_staff(request.user, school)
-    return school
-
-
-def _test(request: HttpRequest, urn: int, assessment_id: int, **kwargs: bool) -> Assessment:
-    school = staff_school(request, urn)
-    assessment: Assessment = access.access_assessment(request.user, school, assessment_id, **kwargs)
+def _test(
+    request: HttpRequest, urn: int, assessment_id: int, action: Action = Action.VIEW
+) -> Assessment:
+    school = permissions.staff_school(request.user, urn)
+    assessment = permissions.assessments.get(request.user, school, assessment_id, action)
     assessment.school = school
     return assessment
 
@@ -52,24 +44,14 @@ def _context(
         "school": assessment.school,
         "assessment": assessment,
         "tab": tab,
-        "can_manage": _may(
-            lambda: access.access_assessment(user, assessment.school, assessment.pk, manage=True)
-        ),
-        "can_record": bool(access.assessment_recordable_classes(user, assessment)),
+        "can_manage": permissions.assessments.can(user, Action.MANAGE, assessment),
+        "can_record": permissions.assessments.can(user, Action.CHANGE, assessment),
         **extra,
     }
 
 
-def _may(check: Any) -> bool:
-    try:
-        check()
-    except (Http404, PermissionDenied):
-        return False
-    return True
-
-
 def _visible_classes(request: HttpRequest, assessment: Assessment) -> list[Class]:
-    visible = set(access.classes_for(request.user, assessment.school).values_list("pk", flat=True))
+    visible = permissions.visible_class_ids(request.user, assessment.school)
     return [c for c in selectors.assessment_classes(assessment) if c.pk in visible]
 
 
@@ -79,41 +61,17 @@ def _chosen(classes: list[Class], raw: str | None) -> Class:
     return next((c for c in classes if str(c.pk) == raw), classes[0])
 
 
-def _classes_to_test(request: HttpRequest, school: School) -> list[Class]:
-    """Classes this person may set a test for: the ones they teach (or every class, for
-    whole-school staff)."""
-    classes = access.classes_for(request.user, school).order_by("year_group", "name")
-    if access.sees_whole_school(request.user, school):
-        return list(classes)
-    return [c for c in classes if access.teaches(request.user, c)]
-
-
-def recordable_cohort(request: HttpRequest, assessment: Assessment) -> list[Pupil]:
-    """The pupils sitting the test whose marks this person may enter."""
-    classes = access.assessment_recordable_classes(request.user, assessment)
-    pupils = selectors.cohort(assessment, classes)
-    whole: set[int] = set()
-    some: set[int] = set()
-    for teaching_class in classes:
-        allowed = access.recordable_pupil_ids(request.user, teaching_class)
-        if allowed is None:
-            whole.add(teaching_class.pk)
-        else:
-            some |= allowed
-    return [p for p in pupils if p.teaching_class.pk in whole or p.pk in some]  # type: ignore[attr-defined]
-
-
 # ---------------------------------------------------------------------------- list and set-up
 
 
 @access.signed_in
 def assessment_list(request: HttpRequest, urn: int) -> HttpResponse:
-    school = staff_school(request, urn)
-    tests: QuerySet[Assessment] = access.assessments_for(request.user, school)
+    school = permissions.staff_school(request.user, urn)
+    tests = permissions.assessments.scope(request.user, school, Action.VIEW)
     chosen_class = None
     if (class_id := request.GET.get("class", "")).isdigit():
-        chosen_class = access.access_class(request.user, school, int(class_id))
-        tests = tests.filter(class_links__teaching_class=chosen_class)
+        chosen_class = permissions.get_class(request.user, school, int(class_id))
+        tests = selectors.sat_by(tests, chosen_class)
     return render(
         request,
         "assessments/assessment_list.html",
@@ -121,7 +79,7 @@ def assessment_list(request: HttpRequest, urn: int) -> HttpResponse:
             "school": school,
             "assessments": selectors.assessment_cards(tests),
             "chosen_class": chosen_class,
-            "can_create": bool(_classes_to_test(request, school)),
+            "can_create": bool(permissions.classes_to_test(request.user, school)),
         },
     )
 
@@ -129,8 +87,8 @@ def assessment_list(request: HttpRequest, urn: int) -> HttpResponse:
 @access.signed_in
 @require_http_methods(["GET", "POST"])
 def assessment_create(request: HttpRequest, urn: int) -> HttpResponse:
-    school = staff_school(request, urn)
-    classes = _classes_to_test(request, school)
+    school = permissions.staff_school(request.user, urn)
+    classes = permissions.classes_to_test(request.user, school)
     if not classes:
         raise Http404("No classes to set a test for")
     initial: dict[str, Any] = {}
@@ -166,8 +124,8 @@ def assessment_create(request: HttpRequest, urn: int) -> HttpResponse:
 @access.signed_in
 @require_http_methods(["GET", "POST"])
 def assessment_edit(request: HttpRequest, urn: int, assessment_id: int) -> HttpResponse:
-    assessment = _test(request, urn, assessment_id, manage=True)
-    classes = _classes_to_test(request, assessment.school)
+    assessment = _test(request, urn, assessment_id, Action.MANAGE)
+    classes = permissions.classes_to_test(request.user, assessment.school)
     current = selectors.assessment_classes(assessment)
     offered = {c.pk: c for c in [*classes, *current]}
     initial = {
@@ -212,28 +170,16 @@ def assessment_edit(request: HttpRequest, urn: int, assessment_id: int) -> HttpR
     )
 
 
-def objectives_for(assessment: Assessment, every_year: bool) -> QuerySet[Objective]:
-    """Objectives a question may assess: the subject's, for the test's year unless asked."""
-    objectives = Objective.objects.filter(school=assessment.school).select_related("framework")
-    if assessment.subject_id:
-        objectives = objectives.filter(framework__subject_id=assessment.subject_id)
-    if assessment.year_group is not None and not every_year:
-        objectives = objectives.filter(
-            Q(year_group=assessment.year_group) | Q(year_group__isnull=True)
-        )
-    return objectives.order_by("framework__name", "position")
-
-
 @access.signed_in
 @require_http_methods(["GET", "POST"])
 def question_edit(request: HttpRequest, urn: int, assessment_id: int) -> HttpResponse:
-    assessment = _test(request, urn, assessment_id, manage=True)
+    assessment = _test(request, urn, assessment_id, Action.MANAGE)
     questions = selectors.questions_of(assessment)
     every_year = request.GET.get("years") == "all" or request.POST.get("years") == "all"
-    objectives = objectives_for(assessment, every_year)
+    objectives = selectors.objectives_for(assessment, every_year)
     linked = {o.pk for q in questions for o in selectors.linked_objectives(q)}
-    if linked - set(objectives.values_list("pk", flat=True)):
-        objectives = objectives_for(assessment, True)
+    if linked - {o.pk for o in objectives}:
+        objectives = selectors.objectives_for(assessment, True)
     by_code = {o.code.upper(): o for o in objectives}
     problems: list[str] = []
     if request.method == "POST":
@@ -331,11 +277,7 @@ def _grid_context(
     errors: dict[str, str] | None = None,
     typed: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    editable = (
-        access.recordable_pupil_ids(request.user, teaching_class)
-        if access.can_record_in(request.user, teaching_class)
-        else set()
-    )
+    editable = permissions.editable_pupil_ids(request.user, teaching_class)
     grid = selectors.mark_grid(assessment, teaching_class, editable)
     errors, typed = errors or {}, typed or {}
     rows = []
@@ -392,9 +334,9 @@ def mark_grid(request: HttpRequest, urn: int, assessment_id: int) -> HttpRespons
 def _save_grid(
     request: HttpRequest, assessment: Assessment, teaching_class: Class
 ) -> tuple[dict[str, str], dict[str, str]]:
-    if not access.can_record_in(request.user, teaching_class):
+    if not permissions.may_record_in(request.user, teaching_class):
         raise Http404("No such class")
-    allowed = access.recordable_pupil_ids(request.user, teaching_class)
+    allowed = permissions.recordable_pupil_ids(request.user, teaching_class)
     grid = selectors.mark_grid(assessment, teaching_class, allowed)
     errors: dict[str, str] = {}
     typed: dict[str, str] = {}
@@ -446,16 +388,18 @@ def _read_mark(raw: str, question: Question) -> tuple[int | None, str]:
 def mark_cell(request: HttpRequest, urn: int, assessment_id: int) -> HttpResponse:
     """Save one cell of the grid (htmx); answer with the cell's message, the pupil's total and
     a line for the live region. A bad mark is refused in place and nothing changes."""
-    assessment = _test(request, urn, assessment_id, write=True)
+    assessment = _test(request, urn, assessment_id, Action.CHANGE)
     name = next((key for key in request.POST if key.startswith("m-")), "")
     parts = name.split("-")
     if len(parts) != 3 or not parts[1].isdigit() or not parts[2].isdigit():
         raise Http404("No such cell")
-    pupils = {p.pk: p for p in recordable_cohort(request, assessment)}
+    pupils = {p.pk: p for p in permissions.recordable_cohort(request.user, assessment)}
     pupil = pupils.get(int(parts[1]))
     if pupil is None:
         raise Http404("No such pupil")
-    question = get_object_or_404(Question, assessment=assessment, pk=int(parts[2]))
+    question = selectors.question_of(assessment, int(parts[2]))
+    if question is None:
+        raise Http404("No such question")
     value, problem = _read_mark(request.POST[name].strip(), question)
     if not problem:
         try:
@@ -493,7 +437,7 @@ def mark_cell(request: HttpRequest, urn: int, assessment_id: int) -> HttpRespons
 @access.signed_in
 @require_http_methods(["GET", "POST"])
 def mark_upload(request: HttpRequest, urn: int, assessment_id: int) -> HttpResponse:
-    assessment = _test(request, urn, assessment_id, write=True)
+    assessment = _test(request, urn, assessment_id, Action.CHANGE)
     form = MarksUploadForm(request.POST or None, request.FILES or None)
     problems: list[Any] = []
     if request.method == "POST" and form.is_valid():
@@ -536,8 +480,8 @@ def mark_upload(request: HttpRequest, urn: int, assessment_id: int) -> HttpRespo
 
 def import_marks(request: HttpRequest, assessment: Assessment, data: bytes, filename: str) -> int:
     """Check a marks file against the test and the pupils this person may mark; save it whole."""
-    questions = {q.label: q for q in assessment.questions.all()}
-    pupils = {p.upn.upper(): p.pk for p in recordable_cohort(request, assessment)}
+    questions = {q.label: q for q in selectors.question_list(assessment)}
+    pupils = {p.upn.upper(): p.pk for p in permissions.recordable_cohort(request.user, assessment)}
     cells = parse_marks(
         data,
         questions={k: q.max_marks for k, q in questions.items()},
@@ -560,9 +504,9 @@ def import_marks(request: HttpRequest, assessment: Assessment, data: bytes, file
 @access.signed_in
 def mark_template(request: HttpRequest, urn: int, assessment_id: int, fmt: str) -> HttpResponse:
     """A marks file to fill in: a row per pupil this person may mark, a column per question."""
-    assessment = _test(request, urn, assessment_id, write=True)
-    questions = list(assessment.questions.order_by("position"))
-    pupils = recordable_cohort(request, assessment)
+    assessment = _test(request, urn, assessment_id, Action.CHANGE)
+    questions = selectors.question_list(assessment)
+    pupils = permissions.recordable_cohort(request.user, assessment)
     marks = selectors.marks_of(assessment, [p.pk for p in pupils])
     header = [
         "UPN",
@@ -651,12 +595,12 @@ def scores(request: HttpRequest, urn: int, assessment_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def judgements(request: HttpRequest, urn: int, assessment_id: int) -> HttpResponse:
     """Preview, then record, the test as judgements (source: test) for one class."""
-    assessment = _test(request, urn, assessment_id, write=True)
-    classes = access.assessment_recordable_classes(request.user, assessment)
+    assessment = _test(request, urn, assessment_id, Action.CHANGE)
+    classes = permissions.recordable_classes(request.user, assessment)
     teaching_class = _chosen(
         sorted(classes, key=lambda c: c.name), request.POST.get("class") or request.GET.get("class")
     )
-    editable = access.recordable_pupil_ids(request.user, teaching_class)
+    editable = permissions.recordable_pupil_ids(request.user, teaching_class)
     plan = selectors.judgement_plan(assessment, teaching_class, editable)
     if request.method == "POST":
         try:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from nextsteps import access
 from nextsteps.accounts.models import User
+from nextsteps.assessments import permissions as assessment_permissions
 from nextsteps.exports import table_response
 from nextsteps.interop import permissions, selectors
 from nextsteps.interop.ctf_export import ctf_export
@@ -418,7 +419,9 @@ def sheet_upload(request: HttpRequest, urn: int) -> HttpResponse:
     kind = stored["kind"]
     assessment = None
     if kind == MARKS:
-        assessment = access.access_assessment(request.user, school, stored["assessment"])
+        assessment = assessment_permissions.assessments.get(
+            request.user, school, stored["assessment"]
+        )
         fields = marks_fields(selectors.questions_of(assessment))
     else:
         fields = sheets.FIELDS[kind]

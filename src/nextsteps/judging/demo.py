@@ -55,7 +55,7 @@ from nextsteps.judging.services.scripts import (
     cj_script_add_text,
     cj_scripts_from_exemplars,
 )
-from nextsteps.markbook.models import Method, Source, Standing
+from nextsteps.markbook.models import JudgementSource, Method, Standing
 from nextsteps.markbook.services import JudgementEntry, judgements_record_bulk
 from nextsteps.people.models import Pupil, Staff
 from nextsteps.schools.models import Department, School
@@ -275,7 +275,7 @@ def _ensure_algebra_judgements(school: School, objective: Objective, hod: User) 
         judgements_record_bulk(
             entries=entries,
             by=by,
-            source=Source.TEACHER,
+            source=JudgementSource.TEACHER,
             teaching_class=teaching_class,
             idempotency_key=f"demo-judging-{teaching_class.name}",
         )

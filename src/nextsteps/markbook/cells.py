@@ -1,4 +1,4 @@
-"""The HTML of one markbook cell, built in Python.
+"""A markbook cell — what it shows — and its HTML, built in Python.
 
 A class's grid has thousands of cells; rendering each through the template engine cost over a
 second a page, so the cell — the one piece repeated that often — is built here, escaped, and
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 
 from django.utils.html import escape
@@ -16,7 +17,53 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from nextsteps.markbook.selectors import Cell, short_label
+from nextsteps.curriculum.models import ScaleLevel
+from nextsteps.markbook.kernels.labels import short_label
+from nextsteps.markbook.models import Standing
+from nextsteps.people.models import Pupil
+
+
+@dataclass(frozen=True)
+class StandingView:
+    """The parts of a standing a grid cell shows, read without building a model per cell."""
+
+    value: Decimal | None
+    level: ScaleLevel | None
+    evidence_count: int
+    last_recorded_by: str | None
+
+    @property
+    def level_id(self) -> int | None:
+        return self.level.pk if self.level else None
+
+
+@dataclass
+class Cell:
+    pupil_id: int
+    objective_id: int
+    standing: Standing | StandingView | None = None
+    pupil_name: str = ""
+    objective_code: str = ""
+
+    @property
+    def dom_id(self) -> str:
+        return f"cell-{self.pupil_id}-{self.objective_id}"
+
+    @property
+    def short(self) -> str:
+        level = self.standing.level if self.standing else None
+        return short_label(level.label) if level else ""
+
+
+@dataclass
+class Row:
+    pupil: Pupil
+    cells: list[Cell]
+    recordable: bool = True
+
+    @property
+    def html(self) -> str:
+        return render_row(self.cells)
 
 
 @lru_cache(maxsize=64)

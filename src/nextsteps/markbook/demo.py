@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from nextsteps.accounts.models import User
 from nextsteps.curriculum.models import Framework, Objective, ScaleLevel
-from nextsteps.markbook.models import AssessmentPoint, Judgement, Method, Source
+from nextsteps.markbook.models import AssessmentPoint, Judgement, JudgementSource, Method
 from nextsteps.markbook.services import standings_rebuild
 from nextsteps.people.models import Pupil
 from nextsteps.schools.models import School
@@ -125,7 +125,7 @@ def _pupil_events(
                 objective=objective,
                 level=level,
                 value=Decimal(level.value),
-                source=Source.TEACHER,
+                source=JudgementSource.TEACHER,
                 method=rng.choice(METHODS),
                 recorded_by=by,
                 teaching_class=teaching_class,

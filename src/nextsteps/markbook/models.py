@@ -13,7 +13,7 @@ from nextsteps.schools.models import Department, TenantModel
 from nextsteps.teaching.models import Class
 
 
-class Source(models.TextChoices):
+class JudgementSource(models.TextChoices):
     TEACHER = "teacher", _("Teacher")
     SELF = "self", _("Self-assessment")
     PEER = "peer", _("Peer assessment")
@@ -24,7 +24,12 @@ class Source(models.TextChoices):
 
 # Self- and peer assessments are evidence the teacher sees beside their own; they never
 # move the teacher's standing.
-STANDING_SOURCES = (Source.TEACHER, Source.TEST, Source.MODERATION, Source.COMPARATIVE_JUDGEMENT)
+STANDING_SOURCES = (
+    JudgementSource.TEACHER,
+    JudgementSource.TEST,
+    JudgementSource.MODERATION,
+    JudgementSource.COMPARATIVE_JUDGEMENT,
+)
 
 
 class Method(models.TextChoices):
@@ -58,7 +63,7 @@ class Judgement(TenantModel):
     supersedes = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
     )
-    source = models.CharField(_("source"), max_length=24, choices=Source.choices)
+    source = models.CharField(_("source"), max_length=24, choices=JudgementSource.choices)
     method = models.CharField(_("method"), max_length=16, choices=Method.choices, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -13,33 +13,13 @@ from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Exists, Model, OuterRef, Prefetch, QuerySet
 
 from nextsteps.accounts.models import User
-from nextsteps.curriculum.models import Framework, Objective, Scale, ScaleLevel, Strand, Subject
-from nextsteps.markbook.models import Attachment, Judgement, Standing
+from nextsteps.curriculum.models import Framework, Objective, Scale, ScaleLevel, Strand
+from nextsteps.markbook.cells import Cell, Row, StandingView
+from nextsteps.markbook.models import AssessmentPoint, Attachment, Judgement, Standing
 from nextsteps.people.models import Pupil
+from nextsteps.schools.models import School, Subject
 from nextsteps.teaching.models import Class, GroupMembership, PupilGroup
 from nextsteps.teaching.selectors import class_pupils, current
-
-
-def short_label(label: str) -> str:
-    """A level's initials for a cell ("Working towards" → "WT"); the key spells it out."""
-    words = [word for word in label.replace("'", "").split() if word[:1].isalnum()]
-    if len(words) == 1:
-        return words[0][:3]
-    return "".join(word[0].upper() for word in words)[:3]
-
-
-@dataclass(frozen=True)
-class StandingView:
-    """The parts of a standing a grid cell shows, read without building a model per cell."""
-
-    value: Decimal | None
-    level: ScaleLevel | None
-    evidence_count: int
-    last_recorded_by: str | None
-
-    @property
-    def level_id(self) -> int | None:
-        return self.level.pk if self.level else None
 
 
 def grid_standings(
@@ -74,37 +54,6 @@ def grid_standings(
                 name = names[user_id] = str(person)
         grid[(pupil, objective)] = StandingView(value, by_id.get(level_id), count, name)
     return grid
-
-
-@dataclass
-class Cell:
-    pupil_id: int
-    objective_id: int
-    standing: Standing | StandingView | None = None
-    pupil_name: str = ""
-    objective_code: str = ""
-
-    @property
-    def dom_id(self) -> str:
-        return f"cell-{self.pupil_id}-{self.objective_id}"
-
-    @property
-    def short(self) -> str:
-        level = self.standing.level if self.standing else None
-        return short_label(level.label) if level else ""
-
-
-@dataclass
-class Row:
-    pupil: Pupil
-    cells: list[Cell]
-    recordable: bool = True
-
-    @property
-    def html(self) -> str:
-        from nextsteps.markbook.cells import render_row
-
-        return render_row(self.cells)
 
 
 @dataclass
@@ -406,3 +355,113 @@ def objective_for_recording(
     for level in levels:
         level.scale = scale
     return objective, levels
+
+
+# ---------------------------------------------------------------------------- the pages' reads
+
+
+def class_frameworks(teaching_class: Class, *, with_scale: bool = False) -> list[Framework]:
+    """The class's frameworks (`frameworks_for_class`), with their scales when asked (one
+    query)."""
+    frameworks = frameworks_for_class(teaching_class)
+    if with_scale:
+        frameworks = frameworks.select_related("scale")
+    return list(frameworks)
+
+
+def school_objective(teaching_class: Class, objective_id: int) -> Objective | None:
+    """An objective of the class's school, with its framework's scales (one query)."""
+    return (
+        Objective.objects.filter(pk=objective_id, school_id=teaching_class.school_id)
+        .select_related("framework__scale", "framework__self_scale")
+        .first()
+    )
+
+
+def class_uses_framework(teaching_class: Class, framework_id: int) -> bool:
+    """Whether a framework is one of the class's (one query)."""
+    return frameworks_for_class(teaching_class).filter(pk=framework_id).exists()
+
+
+def standing_of(pupil: Pupil, objective: Objective) -> Standing | None:
+    """A cell's standing with its level and who last recorded it (one query)."""
+    return (
+        Standing.objects.filter(pupil=pupil, objective=objective)
+        .select_related("level", "last_recorded_by")
+        .first()
+    )
+
+
+def scale_levels(scale: Scale) -> list[ScaleLevel]:
+    """A scale's levels by position (one query)."""
+    return list(scale.levels.order_by("position"))
+
+
+def level_by_id(level_id: int) -> ScaleLevel | None:
+    """Any level, by id (to name a level posted from another scale)."""
+    return ScaleLevel.objects.filter(pk=level_id).first()
+
+
+def level_on_scale(scale_id: int, level_id: int) -> ScaleLevel | None:
+    """A level of this scale, else None (one query)."""
+    return ScaleLevel.objects.filter(pk=level_id, scale_id=scale_id).first()
+
+
+def framework_level(
+    framework: Framework, *, level_id: int | None, position: int | None
+) -> ScaleLevel | None:
+    """A level of the framework's scale, by id or else by position (one query)."""
+    query = ScaleLevel.objects.filter(scale__frameworks=framework)
+    if level_id:
+        return query.filter(pk=level_id).first()
+    return query.filter(position=position or 0).first()
+
+
+def class_judgement(school: School, teaching_class: Class, judgement_id: int) -> Judgement | None:
+    """A judgement recorded in this class, with its objective's framework (one query)."""
+    return (
+        Judgement.objects.select_related("objective__framework")
+        .filter(pk=judgement_id, school=school, teaching_class=teaching_class)
+        .first()
+    )
+
+
+def class_group(teaching_class: Class, group_id: int) -> PupilGroup | None:
+    return teaching_class.groups.filter(pk=group_id).first()
+
+
+def pupils_with_evidence(objective: Objective, pupils: Sequence[Pupil]) -> set[int]:
+    """Of these pupils, those with evidence on the objective (one query)."""
+    return set(
+        Standing.objects.filter(
+            objective=objective, pupil__in=pupils, evidence_count__gt=0
+        ).values_list("pupil_id", flat=True)
+    )
+
+
+def profile_frameworks(school: School, pupil: Pupil) -> list[Framework]:
+    """The frameworks of the pupil's subjects, else every framework of the school."""
+    frameworks = list(
+        Framework.objects.filter(school=school, subject__classes__enrolments__pupil=pupil)
+        .select_related("subject", "scale")
+        .distinct()
+        .order_by("subject__name")
+    )
+    if not frameworks:
+        frameworks = list(
+            Framework.objects.filter(school=school).select_related("subject", "scale")
+        )
+    return frameworks
+
+
+def level_colours(school: School) -> list[tuple[int, str]]:
+    """(id, colour) of each of the school's levels (one query)."""
+    return [
+        (level.pk, level.colour)
+        for level in ScaleLevel.objects.filter(school=school).only("pk", "colour")
+    ]
+
+
+def assessment_points(points: QuerySet[AssessmentPoint]) -> list[AssessmentPoint]:
+    """These points, with their departments and who locked them (one query)."""
+    return list(points.select_related("department", "locked_by"))

@@ -20,6 +20,7 @@ from django.db import connections, router, transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext
+from django_tasks import task
 from django_tasks.backends.immediate import ImmediateBackend
 
 from nextsteps.audit.models import AuditEvent
@@ -32,7 +33,7 @@ from nextsteps.markbook.models import (
     AssessmentPoint,
     Attachment,
     Judgement,
-    Source,
+    JudgementSource,
     Standing,
     StandingSnapshot,
     StandingSummary,
@@ -104,7 +105,9 @@ def check_entry(
         )
     framework = objective.framework
     scale_id = (
-        framework.self_scale_id if source in (Source.SELF, Source.PEER) else framework.scale_id
+        framework.self_scale_id
+        if source in (JudgementSource.SELF, JudgementSource.PEER)
+        else framework.scale_id
     )
     if scale_id is None or level.scale_id != scale_id:
         raise JudgementRefused(
@@ -129,13 +132,13 @@ def judgement_record(
     objective: Objective,
     level: ScaleLevel,
     by: Any,
-    source: str = Source.TEACHER,
+    source: str = JudgementSource.TEACHER,
     method: str = "",
     shown_at: dt.datetime | None = None,
     note: str = "",
     teaching_class: Class | None = None,
     idempotency_key: str | None = None,
-    files: Sequence[UploadedFile] = (),
+    files: Sequence[UploadedFile[bytes]] = (),
 ) -> Judgement:
     """Record a judgement and bring the pupil's standing on the objective up to date.
 
@@ -164,13 +167,13 @@ def judgement_record_cell(
     objective: Objective,
     level: ScaleLevel,
     by: Any,
-    source: str = Source.TEACHER,
+    source: str = JudgementSource.TEACHER,
     method: str = "",
     shown_at: dt.datetime | None = None,
     note: str = "",
     teaching_class: Class | None = None,
     idempotency_key: str | None = None,
-    files: Sequence[UploadedFile] = (),
+    files: Sequence[UploadedFile[bytes]] = (),
     levels: Sequence[ScaleLevel] | None = None,
 ) -> Recorded:
     """`judgement_record`, answering with the cell's new standing too (the markbook draws the
@@ -381,7 +384,7 @@ def _write_standing_if_unchanged(row: Standing, seen: dt.datetime | None) -> boo
         return bool(cursor.rowcount)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def judgement_correct(
     *, judgement: Judgement, level: ScaleLevel, by: Any, reason: str
 ) -> Judgement:
@@ -394,7 +397,7 @@ def judgement_correct(
     return _supersede(judgement, kind=Judgement.Kind.CORRECTION, level=level, by=by, reason=reason)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def judgement_withdraw(*, judgement: Judgement, by: Any, reason: str) -> Judgement:
     """Withdraw a judgement (recorded in error); it no longer counts but stays in the history."""
     if not reason.strip():
@@ -438,7 +441,7 @@ def judgements_record_bulk(
     *,
     entries: Sequence[JudgementEntry],
     by: Any,
-    source: str = Source.TEACHER,
+    source: str = JudgementSource.TEACHER,
     teaching_class: Class | None = None,
     idempotency_key: str | None = None,
 ) -> list[Judgement]:
@@ -522,7 +525,7 @@ def _single_digest(
     shown_at: dt.datetime | None,
     note: str,
     teaching_class: Class | None,
-    files: Sequence[UploadedFile],
+    files: Sequence[UploadedFile[bytes]],
 ) -> str:
     """What one keyed judgement asks for (the date as given: a default of "now" is not asked)."""
     return request_digest(
@@ -767,7 +770,7 @@ def standings_rebuild(
     return len(cells)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def assessment_point_lock(*, point: AssessmentPoint, by: Any) -> int:
     """Snapshot every standing in the point's scope and lock it; later writes do not change it."""
     if point.locked_at is not None:
@@ -845,6 +848,17 @@ def summary_refresh(*, school_id: int) -> StandingSummaryState:
     return _summary_count(school_id)[0]
 
 
+@task(queue_name="default")
+def summary_refresh_task(*, school_id: int) -> dict[str, Any]:
+    """Count a school's standings on core objectives afresh for the leaders' dashboards (a
+    background task: thin, taking ids, safe to run twice)."""
+    state = summary_refresh(school_id=school_id)
+    return {
+        "school": school_id,
+        "computed_at": state.computed_at.isoformat() if state.computed_at else None,
+    }
+
+
 def _summary_count(school_id: int) -> tuple[StandingSummaryState, Counts]:
     with transaction.atomic():
         StandingSummaryState.objects.bulk_create(
@@ -904,8 +918,6 @@ def summaries_current(school_ids: Sequence[int]) -> dict[int, SummaryFreshness]:
     the inline task backend; with a queue, one refresh task a school is queued and the last
     summary is shown, marked as catching up.
     """
-    from nextsteps.markbook.tasks import summary_refresh_task
-
     ids = list(dict.fromkeys(school_ids))
     objectives = core_objectives(ids)
     latest = Standing.objects.filter(school_id=OuterRef("school_id")).order_by("-updated_at")
@@ -959,8 +971,6 @@ def summaries_current(school_ids: Sequence[int]) -> dict[int, SummaryFreshness]:
 def _summary_queue(state: StandingSummaryState, *, now: dt.datetime, max_age: dt.timedelta) -> None:
     """Queue one refresh for the school: not again while one is queued (unless it has been
     waiting longer than the maximum age, as a worker may have lost it)."""
-    from nextsteps.markbook.tasks import summary_refresh_task
-
     if state.queued_at is not None and now - state.queued_at <= max_age:
         return
     claimed = StandingSummaryState.objects.filter(pk=state.pk, queued_at=state.queued_at).update(

@@ -34,7 +34,7 @@ class UploadRefused(ValueError):
 
 @dataclass(frozen=True)
 class CheckedUpload:
-    file: UploadedFile
+    file: UploadedFile[bytes]
     content_type: str
     size: int
     name: str
@@ -80,7 +80,7 @@ def sniff_drawing(head: bytes) -> str | None:
 _IMAGE_BRANDS = {b"heic", b"heix", b"mif1", b"msf1", b"avif"}
 
 
-def checked_upload(file: UploadedFile, *, max_bytes: int = MAX_BYTES) -> CheckedUpload:
+def checked_upload(file: UploadedFile[bytes], *, max_bytes: int = MAX_BYTES) -> CheckedUpload:
     """Accept images, PDFs and office documents up to the size limit, judged by content."""
     return _checked(
         file,
@@ -90,7 +90,9 @@ def checked_upload(file: UploadedFile, *, max_bytes: int = MAX_BYTES) -> Checked
     )
 
 
-def checked_recording(file: UploadedFile, *, max_bytes: int = MAX_RECORDING_BYTES) -> CheckedUpload:
+def checked_recording(
+    file: UploadedFile[bytes], *, max_bytes: int = MAX_RECORDING_BYTES
+) -> CheckedUpload:
     """Accept a voice recording (WebM, Ogg, MP4/M4A, WAV, MP3) up to the size limit."""
     return _checked(
         file,
@@ -103,7 +105,7 @@ def checked_recording(file: UploadedFile, *, max_bytes: int = MAX_RECORDING_BYTE
     )
 
 
-def checked_drawing(file: UploadedFile, *, max_bytes: int = MAX_BYTES) -> CheckedUpload:
+def checked_drawing(file: UploadedFile[bytes], *, max_bytes: int = MAX_BYTES) -> CheckedUpload:
     """Accept a drawing or a photo drawn on: PNG or JPEG up to the size limit."""
     return _checked(
         file,
@@ -114,7 +116,7 @@ def checked_drawing(file: UploadedFile, *, max_bytes: int = MAX_BYTES) -> Checke
 
 
 def _checked(
-    file: UploadedFile, max_bytes: int, sniffer: Callable[[bytes], str | None], refusal: str
+    file: UploadedFile[bytes], max_bytes: int, sniffer: Callable[[bytes], str | None], refusal: str
 ) -> CheckedUpload:
     name = file.name or "upload"
     size = file.size or 0

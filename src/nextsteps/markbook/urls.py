@@ -1,4 +1,5 @@
-"""Markbook URLs (included under /school/<urn>/markbook/)."""
+"""Markbook URLs (included under /school/<urn>/markbook/; its assessment points page,
+which shows the data-drop rules too, is the policy app's, at markbook/points/)."""
 
 from django.urls import path
 
@@ -6,7 +7,6 @@ from nextsteps.markbook import views
 
 urlpatterns = [
     path("levels.css", views.levels_css, name="markbook_levels_css"),
-    path("points/", views.assessment_points, name="assessment_points"),
     path("pupils/<int:pupil_id>/", views.pupil_profile, name="pupil_profile"),
     path("classes/<int:class_id>/", views.markbook_page, name="markbook"),
     path("classes/<int:class_id>/changes/", views.changes, name="markbook_changes"),

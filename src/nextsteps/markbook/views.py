@@ -6,49 +6,45 @@ import datetime as dt
 import json
 import secrets
 from typing import Any
+from urllib.parse import urlencode
 
-from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from nextsteps import access
-from nextsteps.accounts.models import Role
+from nextsteps.access import Action
 from nextsteps.curriculum.models import Framework, Objective, ScaleLevel
 from nextsteps.exports import table_response
 from nextsteps.idempotency import IdempotencyConflict
-from nextsteps.markbook import selectors, services
-from nextsteps.markbook.cells import render_cell
-from nextsteps.markbook.models import AssessmentPoint, Judgement, Method, Standing
+from nextsteps.markbook import permissions, selectors, services
+from nextsteps.markbook.cells import Cell, Row, render_cell
+from nextsteps.markbook.forms import FillForm
+from nextsteps.markbook.kernels import colours
+from nextsteps.markbook.models import Judgement, Method, Standing
 from nextsteps.markbook.uploads import UploadRefused
 from nextsteps.next_page import next_page
 from nextsteps.people.models import Pupil
-from nextsteps.policy import drop_selectors
-from nextsteps.schools.models import Department, School
+from nextsteps.schools.models import School
 from nextsteps.teaching.models import Class
 
 
 def _class(request: HttpRequest, urn: int, class_id: int) -> tuple[School, Class]:
-    school = access.access_school(request.user, urn)
-    access.require_staff(request.user, school)
-    teaching_class = access.access_class(request.user, school, class_id)
-    teaching_class.school = school  # the same row: the access rules ask for it again
-    return school, teaching_class
+    return permissions.get_class(request.user, urn, class_id)
 
 
 def _framework_for(
     teaching_class: Class, framework_id: str | None, frameworks: list[Framework] | None = None
 ) -> Framework:
     if frameworks is None:
-        frameworks = list(selectors.frameworks_for_class(teaching_class).select_related("scale"))
+        frameworks = selectors.class_frameworks(teaching_class, with_scale=True)
     if not frameworks:
         raise Http404("This class has no framework for its subjects yet")
     if framework_id and framework_id.isdigit():
@@ -68,11 +64,11 @@ def _int(value: str | None) -> int | None:
 @require_GET
 def markbook_page(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
     school, teaching_class = _class(request, urn, class_id)
-    frameworks = list(selectors.frameworks_for_class(teaching_class).select_related("scale"))
+    frameworks = selectors.class_frameworks(teaching_class, with_scale=True)
     framework = _framework_for(teaching_class, request.GET.get("framework"), frameworks)
     year_param = request.GET.get("year")
     year = _int(year_param) if year_param is not None else teaching_class.year_group
-    recordable = access.recordable_pupil_ids(request.user, teaching_class)
+    recordable = permissions.recordable_pupil_ids(request.user, teaching_class)
     book = selectors.markbook(
         teaching_class=teaching_class,
         framework=framework,
@@ -90,9 +86,11 @@ def markbook_page(request: HttpRequest, urn: int, class_id: int) -> HttpResponse
             "frameworks": frameworks,
             "methods": Method.choices,
             # Who may record every pupil may record in the class; otherwise ask.
-            "can_record": recordable is None or access.can_record_in(request.user, teaching_class),
+            "can_record": recordable is None
+            or permissions.can_record(request.user, teaching_class),
             # Every pupil recordable means a teacher of the class or its head of department:
-            # exactly those who plan its next steps (`access.teaches`), with no extra query.
+            # exactly those who plan its next steps (`permissions.can_plan`), with no extra
+            # query.
             "can_plan": recordable is None,
             "strand_id": _int(request.GET.get("strand")),
             "now": timezone.now().isoformat(),
@@ -102,18 +100,10 @@ def markbook_page(request: HttpRequest, urn: int, class_id: int) -> HttpResponse
 
 def _objective_in_class(teaching_class: Class, objective_id: int) -> Objective:
     """An objective from a framework this class uses; anything else is not in this markbook."""
-    objective = (
-        Objective.objects.filter(pk=objective_id, school_id=teaching_class.school_id)
-        .select_related("framework__scale", "framework__self_scale")
-        .first()
-    )
+    objective = selectors.school_objective(teaching_class, objective_id)
     if objective is None:
         raise Http404("No such objective")
-    if (
-        not selectors.frameworks_for_class(teaching_class)
-        .filter(pk=objective.framework_id)
-        .exists()
-    ):
+    if not selectors.class_uses_framework(teaching_class, objective.framework_id):
         raise Http404("That objective is not in this class's frameworks")
     return objective
 
@@ -126,18 +116,14 @@ def _cell_context(
     objective: Objective,
     **extra: Any,
 ) -> dict[str, Any]:
-    standing = (
-        Standing.objects.filter(pupil=pupil, objective=objective)
-        .select_related("level", "last_recorded_by")
-        .first()
-    )
+    standing = selectors.standing_of(pupil, objective)
     return {
         "school": school,
         "teaching_class": teaching_class,
         "pupil": pupil,
         "objective": objective,
-        "cell": selectors.Cell(pupil.pk, objective.pk, standing, pupil.name, objective.code),
-        "row": selectors.Row(pupil=pupil, cells=[], recordable=True),
+        "cell": Cell(pupil.pk, objective.pk, standing, pupil.name, objective.code),
+        "row": Row(pupil=pupil, cells=[], recordable=True),
         **extra,
     }
 
@@ -154,9 +140,11 @@ def cell(
         return _record_cell(request, urn, class_id, pupil_id, objective_id)
     school, teaching_class = _class(request, urn, class_id)
     write = request.method == "POST"
-    if write and not access.can_record_in(request.user, teaching_class):
-        raise PermissionDenied(_("You cannot record judgements for this class."))
-    pupil = access.access_class_pupil(request.user, teaching_class, pupil_id, write=write)
+    if write:
+        permissions.require_recording(request.user, teaching_class)
+    pupil = permissions.get_class_pupil(
+        request.user, teaching_class, pupil_id, Action.CHANGE if write else Action.VIEW
+    )
     objective = _objective_in_class(teaching_class, objective_id)
     if not write:
         return _cell_detail(request, school, teaching_class, pupil, objective)
@@ -180,14 +168,12 @@ def _record_cell(
     are read in two queries, and the cell is drawn from the standing the write computed; a
     refusal is then asked of the access layer again to give its reason (404 or 403).
     """
-    school = access.access_school(request.user, urn)
-    access.require_staff(request.user, school)
-    enrolment = access.recording_enrolment(request.user, school, class_id, pupil_id)
+    school = permissions.staff_school(request.user, urn)
+    enrolment = permissions.recording_enrolment(request.user, school, class_id, pupil_id)
     if enrolment is None:
-        teaching_class = access.access_class(request.user, school, class_id)
-        if not access.can_record_in(request.user, teaching_class):
-            raise PermissionDenied(_("You cannot record judgements for this class."))
-        pupil = access.access_class_pupil(request.user, teaching_class, pupil_id, write=True)
+        _school, teaching_class = permissions.get_class(request.user, urn, class_id)
+        permissions.require_recording(request.user, teaching_class)
+        pupil = permissions.get_class_pupil(request.user, teaching_class, pupil_id, Action.CHANGE)
     else:
         teaching_class, pupil = enrolment.teaching_class, enrolment.pupil
         teaching_class.school = school
@@ -202,13 +188,9 @@ def _record_cell(
         request, pupil, objective, teaching_class, levels=levels
     )
     if standing is None:
-        standing = (
-            Standing.objects.filter(pupil=pupil, objective=objective)
-            .select_related("level", "last_recorded_by")
-            .first()
-        )
+        standing = selectors.standing_of(pupil, objective)
     response = HttpResponse(
-        render_cell(selectors.Cell(pupil.pk, objective.pk, standing, pupil.name, objective.code)),
+        render_cell(Cell(pupil.pk, objective.pk, standing, pupil.name, objective.code)),
         status=status,
     )
     if error:
@@ -246,7 +228,6 @@ def _cell_detail(
     """The cell's history, level picker and corrections: the side panel's content for htmx
     (a request from the grid says so with `grid`), a whole page without it. After a
     correction in the grid's panel the grid's cell comes too, swapped out of band."""
-    recordable = access.recordable_pupil_ids(request.user, teaching_class)
     in_grid = _htmx(request) and request.GET.get("grid", request.POST.get("grid")) == "1"
     context = _cell_context(
         request,
@@ -256,10 +237,9 @@ def _cell_detail(
         objective,
         error=error,
         history=selectors.cell_history(pupil=pupil, objective=objective),
-        levels=list(objective.framework.scale.levels.order_by("position")),
+        levels=selectors.scale_levels(objective.framework.scale),
         methods=Method.choices,
-        can_record=access.can_record_in(request.user, teaching_class)
-        and (recordable is None or pupil.pk in recordable),
+        can_record=permissions.can_record_for(request.user, teaching_class, pupil),
         in_grid=in_grid,
         # A fresh key each time the form is drawn: a plain form sent twice (a double click,
         # the back button) is stored once. The markbook's script sends its own key per press.
@@ -305,7 +285,7 @@ def _record(
     level = _level_posted(objective, levels, level_id, position)
     if level is None:
         if level_id:
-            other = ScaleLevel.objects.filter(pk=level_id).first()
+            other = selectors.level_by_id(level_id)
             return _("%(level)s is not a level on this framework's scale.") % {
                 "level": other.label if other else level_id
             }
@@ -350,10 +330,7 @@ def _level_posted(
 ) -> ScaleLevel | None:
     """The level posted, by id or by position, on the objective's framework's scale."""
     if levels is None:
-        query = ScaleLevel.objects.filter(scale__frameworks=objective.framework)
-        if level_id:
-            return query.filter(pk=level_id).first()
-        return query.filter(position=position or 0).first()
+        return selectors.framework_level(objective.framework, level_id=level_id, position=position)
     if level_id:
         return next((level for level in levels if level.pk == level_id), None)
     return next((level for level in levels if level.position == (position or 0)), None)
@@ -368,15 +345,13 @@ def judgement_amend(
     back in place (and, in the markbook, the grid's cell); a plain form goes to the cell's
     page."""
     school, teaching_class = _class(request, urn, class_id)
-    if not access.can_record_in(request.user, teaching_class):
-        raise PermissionDenied(_("You cannot record judgements for this class."))
-    judgement = get_object_or_404(
-        Judgement.objects.select_related("objective__framework"),
-        pk=judgement_id,
-        school=school,
-        teaching_class=teaching_class,
+    permissions.require_recording(request.user, teaching_class)
+    judgement = selectors.class_judgement(school, teaching_class, judgement_id)
+    if judgement is None:
+        raise Http404("No such judgement")
+    pupil = permissions.get_class_pupil(
+        request.user, teaching_class, judgement.pupil_id, Action.CHANGE
     )
-    pupil = access.access_class_pupil(request.user, teaching_class, judgement.pupil_id, write=True)
     error = _amend(request, judgement)
     if not _htmx(request):
         if error:
@@ -398,10 +373,9 @@ def _amend(request: HttpRequest, judgement: Judgement) -> str:
         if request.POST.get("action") == "withdraw":
             services.judgement_withdraw(judgement=judgement, by=request.user, reason=reason)
         else:
-            level = ScaleLevel.objects.filter(
-                pk=_int(request.POST.get("level")) or 0,
-                scale_id=judgement.objective.framework.scale_id,
-            ).first()
+            level = selectors.level_on_scale(
+                judgement.objective.framework.scale_id, _int(request.POST.get("level")) or 0
+            )
             if level is None:
                 return _("Choose a level from this framework's scale.")
             services.judgement_correct(
@@ -412,23 +386,15 @@ def _amend(request: HttpRequest, judgement: Judgement) -> str:
     return ""
 
 
-class FillForm(forms.Form):
-    level = forms.IntegerField()
-    group = forms.IntegerField(required=False)
-    method = forms.ChoiceField(choices=[("", "")] + list(Method.choices), required=False)
-    only_empty = forms.BooleanField(required=False)
-
-
 @access.signed_in
 @require_http_methods(["GET", "POST"])
 def fill_column(request: HttpRequest, urn: int, class_id: int, objective_id: int) -> HttpResponse:
     """Give every pupil shown (a group, or the class) the same level for one objective."""
     school, teaching_class = _class(request, urn, class_id)
-    if not access.can_record_in(request.user, teaching_class):
-        raise PermissionDenied(_("You cannot record judgements for this class."))
+    permissions.require_recording(request.user, teaching_class)
     objective = _objective_in_class(teaching_class, objective_id)
     if request.method == "GET":
-        group = teaching_class.groups.filter(pk=_int(request.GET.get("group")) or 0).first()
+        group = selectors.class_group(teaching_class, _int(request.GET.get("group")) or 0)
         panel = bool(request.headers.get("HX-Request"))
         template = "markbook/fill_column_panel.html" if panel else "markbook/fill_column.html"
         return render(
@@ -439,7 +405,7 @@ def fill_column(request: HttpRequest, urn: int, class_id: int, objective_id: int
                 "teaching_class": teaching_class,
                 "objective": objective,
                 "group": group,
-                "levels": list(objective.framework.scale.levels.order_by("position")),
+                "levels": selectors.scale_levels(objective.framework.scale),
                 "methods": Method.choices,
                 "query": request.GET,
             },
@@ -448,9 +414,7 @@ def fill_column(request: HttpRequest, urn: int, class_id: int, objective_id: int
     if not form.is_valid():
         messages.error(request, _("Choose a level to fill the column with."))
         return redirect(_markbook_url(school, teaching_class, request.POST))
-    level = ScaleLevel.objects.filter(
-        pk=form.cleaned_data["level"], scale_id=objective.framework.scale_id
-    ).first()
+    level = selectors.level_on_scale(objective.framework.scale_id, form.cleaned_data["level"])
     if level is None:
         messages.error(request, _("That level is not on this framework's scale."))
         return redirect(_markbook_url(school, teaching_class, request.POST))
@@ -459,15 +423,11 @@ def fill_column(request: HttpRequest, urn: int, class_id: int, objective_id: int
         framework=objective.framework,
         group_id=form.cleaned_data["group"],
         year=objective.year_group,
-        recordable_pupil_ids=access.recordable_pupil_ids(request.user, teaching_class),
+        recordable_pupil_ids=permissions.recordable_pupil_ids(request.user, teaching_class),
     )
     pupils = [row.pupil for row in book.rows if row.recordable]
     if form.cleaned_data["only_empty"]:
-        has = set(
-            Standing.objects.filter(
-                objective=objective, pupil__in=pupils, evidence_count__gt=0
-            ).values_list("pupil_id", flat=True)
-        )
+        has = selectors.pupils_with_evidence(objective, pupils)
         pupils = [p for p in pupils if p.pk not in has]
     entries = [
         services.JudgementEntry(
@@ -489,10 +449,6 @@ def fill_column(request: HttpRequest, urn: int, class_id: int, objective_id: int
 
 
 def _markbook_url(school: School, teaching_class: Class, data: Any) -> str:
-    from urllib.parse import urlencode
-
-    from django.urls import reverse
-
     query = {
         key: data.get(key)
         for key in ("framework", "strand", "group", "year")
@@ -513,9 +469,7 @@ def changes(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
         teaching_class=teaching_class, objective_ids=objective_ids, since=since
     )
     cells = "".join(
-        render_cell(
-            selectors.Cell(s.pupil_id, s.objective_id, s, s.pupil.name, s.objective.code), oob=True
-        )
+        render_cell(Cell(s.pupil_id, s.objective_id, s, s.pupil.name, s.objective.code), oob=True)
         for s in changed
     )
     poll = format_html(
@@ -529,8 +483,7 @@ def changes(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
 def capture(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
     """Quick capture in class: a group, today's learning intention, a few taps."""
     school, teaching_class = _class(request, urn, class_id)
-    if not access.can_record_in(request.user, teaching_class):
-        raise PermissionDenied(_("You cannot record judgements for this class."))
+    permissions.require_recording(request.user, teaching_class)
     framework = _framework_for(teaching_class, request.GET.get("framework"))
     objective_id = _int(request.GET.get("objective"))
     objective = _objective_in_class(teaching_class, objective_id) if objective_id else None
@@ -539,7 +492,7 @@ def capture(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
         framework=framework,
         group_id=_int(request.GET.get("group")),
         year=teaching_class.year_group,
-        recordable_pupil_ids=access.recordable_pupil_ids(request.user, teaching_class),
+        recordable_pupil_ids=permissions.recordable_pupil_ids(request.user, teaching_class),
     )
     objectives = book.objectives
     if objective is not None:
@@ -548,7 +501,7 @@ def capture(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
             framework=objective.framework,
             group_id=_int(request.GET.get("group")),
             year=objective.year_group,
-            recordable_pupil_ids=access.recordable_pupil_ids(request.user, teaching_class),
+            recordable_pupil_ids=permissions.recordable_pupil_ids(request.user, teaching_class),
         )
         index = next(i for i, o in enumerate(book.objectives) if o.pk == objective.pk)
         for row in book.rows:
@@ -562,7 +515,7 @@ def capture(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
             "book": book,
             "objectives": objectives,
             "objective": objective,
-            "frameworks": list(selectors.frameworks_for_class(teaching_class)),
+            "frameworks": selectors.class_frameworks(teaching_class),
             "framework": framework,
             "methods": Method.choices,
         },
@@ -584,19 +537,9 @@ def _profile_default(
 @access.signed_in
 @require_GET
 def pupil_profile(request: HttpRequest, urn: int, pupil_id: int) -> HttpResponse:
-    school = access.access_school(request.user, urn)
-    access.require_staff(request.user, school)
-    pupil = access.access_pupil(request.user, school, pupil_id)
-    frameworks = list(
-        Framework.objects.filter(school=school, subject__classes__enrolments__pupil=pupil)
-        .select_related("subject", "scale")
-        .distinct()
-        .order_by("subject__name")
-    )
-    if not frameworks:
-        frameworks = list(
-            Framework.objects.filter(school=school).select_related("subject", "scale")
-        )
+    school = permissions.staff_school(request.user, urn)
+    pupil = permissions.get_pupil(request.user, school, pupil_id)
+    frameworks = selectors.profile_frameworks(school, pupil)
     chosen = next(
         (f for f in frameworks if str(f.pk) == request.GET.get("framework")),
         _profile_default(frameworks, pupil, _int(request.GET.get("class"))),
@@ -673,138 +616,29 @@ def gaps(request: HttpRequest, urn: int, class_id: int, fmt: str = "html") -> Ht
             "school": school,
             "teaching_class": teaching_class,
             "framework": framework,
-            "frameworks": list(selectors.frameworks_for_class(teaching_class)),
+            "frameworks": selectors.class_frameworks(teaching_class),
             "rows": rows,
             "year": year,
             "core_only": core_only,
-            "can_plan": access.teaches(request.user, teaching_class),
+            "can_plan": permissions.can_plan(request.user, teaching_class),
         },
     )
-
-
-class PointForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=100)
-    date = forms.DateField(
-        label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    department = forms.ModelChoiceField(
-        label=gettext_lazy("Department (leave empty for the whole school)"),
-        queryset=Department.objects.none(),
-        required=False,
-    )
-
-
-@access.signed_in
-@require_http_methods(["GET", "POST"])
-def assessment_points(request: HttpRequest, urn: int) -> HttpResponse:
-    """Dated points at which standings are snapshotted and locked."""
-    school = access.access_school(request.user, urn, roles=[Role.ADMIN, Role.LEADER, Role.HOD])
-    whole_school = access.sees_whole_school(request.user, school)
-    departments = Department.objects.filter(school=school)
-    if not whole_school:
-        departments = departments.filter(pk__in=access.hod_department_ids(request.user, school))
-    form = PointForm(request.POST or None)
-    form.fields["department"].queryset = departments  # type: ignore[attr-defined]
-    if not whole_school:
-        form.fields["department"].required = True
-    if request.method == "POST" and request.POST.get("lock"):
-        point = get_object_or_404(
-            _points_for(school, whole_school, departments), pk=_int(request.POST["lock"]) or 0
-        )
-        try:
-            count = services.assessment_point_lock(point=point, by=request.user)
-            messages.success(
-                request,
-                _("%(name)s locked: %(count)d standings kept.")
-                % {"name": point.name, "count": count},
-            )
-        except services.JudgementRefused as error:
-            messages.error(request, str(error))
-        return redirect("assessment_points", urn=school.urn)
-    pending: list[str] = []
-    if request.method == "POST" and form.is_valid():
-        department = form.cleaned_data["department"]
-        name, date = form.cleaned_data["name"], form.cleaned_data["date"]
-        # The data-drop rules warn before the point is saved; saving anyway is the
-        # leader's call, made with the dates in front of them.
-        _drops, pending = drop_selectors.drops_if_added(school, department, name, date)
-        if not pending or request.POST.get("confirm") == "1":
-            services.assessment_point_create(
-                school_id=school.pk,
-                name=name,
-                date=date,
-                by=request.user,
-                department_id=department.pk if department else None,
-            )
-            return redirect("assessment_points", urn=school.urn)
-    department_drops, school_drops = drop_selectors.calendar_drops(
-        school, list(departments), timezone.localdate(), whole_school=whole_school
-    )
-    first = school_drops or next(iter(department_drops), None)
-    flagged = (school_drops, *department_drops)
-    return render(
-        request,
-        "markbook/assessment_points.html",
-        {
-            "school": school,
-            "points": list(
-                _points_for(school, whole_school, departments).select_related(
-                    "department", "locked_by"
-                )
-            ),
-            "form": form,
-            "pending": pending,
-            "drops": [d for d in flagged if d and (d.warnings or d.no_rule)],
-            "drop_limits": first.limits if first else None,
-        },
-    )
-
-
-def _points_for(school: School, whole_school: bool, departments: Any) -> Any:
-    points = AssessmentPoint.objects.filter(school=school)
-    if not whole_school:
-        points = points.filter(department__in=departments)
-    return points
 
 
 @access.signed_in
 @require_GET
 def levels_css(request: HttpRequest, urn: int) -> HttpResponse:
     """Each level's colour as a class, so cells show colours without inline styles (CSP)."""
-    school = access.access_school(request.user, urn)
-    access.school_member(request.user, school)
+    school = permissions.member_school(request.user, urn)
     lines = []
-    for level in ScaleLevel.objects.filter(school=school).only("pk", "colour"):
-        text = _text_colour(level.colour)
-        selector = f".level-{level.pk}"
+    for level_id, colour in selectors.level_colours(school):
+        text = colours.text_colour(colour)
+        selector = f".level-{level_id}"
         # Also on hover, focus and press, so Bootstrap's button states never hide the colour.
         lines.append(
             f"{selector},{selector}:hover,{selector}:focus,{selector}:active"
-            f"{{background-color:{level.colour};border-color:{level.colour};color:{text};}}"
+            f"{{background-color:{colour};border-color:{colour};color:{text};}}"
         )
     response = HttpResponse("\n".join(lines), content_type="text/css; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
     return response
-
-
-def _text_colour(background: str) -> str:
-    """White or near-black, whichever contrasts more with the level's colour; pure black for
-    the few mid-tones where neither reaches 4.5:1. For any colour the better of white and
-    black reaches at least 4.58:1 (WCAG 1.4.3)."""
-    best = max(("#ffffff", "#0b0c0c"), key=lambda ink: _contrast(background, ink))
-    return best if _contrast(background, best) >= 4.5 else "#000000"
-
-
-def _contrast(one: str, two: str) -> float:
-    light, dark = sorted((_luminance(one), _luminance(two)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)
-
-
-def _luminance(colour: str) -> float:
-    """WCAG relative luminance of a #rrggbb colour."""
-    try:
-        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-    except ValueError:
-        return 1.0
-    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]

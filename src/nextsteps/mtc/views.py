@@ -15,27 +15,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from nextsteps import access
+from nextsteps.access import Action
 from nextsteps.mtc import permissions, selectors, services
 from nextsteps.mtc.kernels.rules import read_check_rules
 from nextsteps.mtc.models import Colours, PracticeAttempt
 from nextsteps.people.models import Pupil
 from nextsteps.schools.models import School
 
-MTC_YEAR_GROUP = 4  # the check is taken in year 4; the staff page lists year 4 classes
-
 
 @access.signed_in
 def home(request: HttpRequest, urn: int) -> HttpResponse:
     """A pupil's practice page (start, their best, their arrangements); for staff, the
     year 4 classes whose fact maps they may see."""
-    school = access.access_school(request.user, urn)
-    if access.is_staff_in(request.user, school):
-        classes = access.classes_for(request.user, school).filter(year_group=MTC_YEAR_GROUP)
-        return render(
-            request,
-            "mtc/staff_home.html",
-            {"school": school, "classes": list(classes.order_by("name"))},
-        )
+    school = permissions.school_for(request.user, urn)
+    if permissions.is_staff(request.user, school):
+        classes = permissions.fact_map_classes(request.user, school)
+        return render(request, "mtc/staff_home.html", {"school": school, "classes": classes})
     pupil = permissions.practising_pupil(request.user, school)
     attempts = selectors.finished_attempts(pupil)
     return render(
@@ -55,7 +50,7 @@ def home(request: HttpRequest, urn: int) -> HttpResponse:
 @access.signed_in
 @require_POST
 def start(request: HttpRequest, urn: int) -> HttpResponse:
-    school = access.access_school(request.user, urn)
+    school = permissions.school_for(request.user, urn)
     pupil = permissions.practising_pupil(request.user, school)
     attempt = services.attempt_start(pupil=pupil, by=request.user)
     return redirect("mtc:practice", urn=urn, attempt_id=attempt.pk)
@@ -66,8 +61,9 @@ def start(request: HttpRequest, urn: int) -> HttpResponse:
 def practice(request: HttpRequest, urn: int, attempt_id: int) -> HttpResponse:
     """The practice check. With JavaScript the page times each question and hands every answer
     in at the end as one JSON request; without it, the questions are one plain form, untimed."""
-    school = access.access_school(request.user, urn)
-    attempt = permissions.own_attempt(request.user, school, attempt_id)
+    school = permissions.school_for(request.user, urn)
+    action = Action.CHANGE if request.method == "POST" else Action.VIEW
+    attempt = permissions.own_attempt(request.user, school, attempt_id, action)
     if request.method == "POST":
         if request.content_type == "application/json":
             return _submit_json(request, attempt)
@@ -165,7 +161,7 @@ def _submit_form(request: HttpRequest, school: School, attempt: PracticeAttempt)
 @access.signed_in
 def result(request: HttpRequest, urn: int, attempt_id: int) -> HttpResponse:
     """After a practice: the score against the pupil's own best, the fact map, what next."""
-    school = access.access_school(request.user, urn)
+    school = permissions.school_for(request.user, urn)
     attempt = permissions.own_attempt(request.user, school, attempt_id)
     if not attempt.finished:
         return redirect("mtc:practice", urn=urn, attempt_id=attempt.pk)
@@ -180,8 +176,8 @@ def result(request: HttpRequest, urn: int, attempt_id: int) -> HttpResponse:
 def pupil_facts(request: HttpRequest, urn: int, pupil_id: int) -> HttpResponse:
     """A pupil's fact map and scores: for the pupil, their parents (read only) and the staff
     who may see the pupil."""
-    school = access.access_school(request.user, urn)
-    pupil = access.access_pupil(request.user, school, pupil_id)
+    school = permissions.school_for(request.user, urn)
+    pupil = permissions.get_pupil(request.user, school, pupil_id)
     attempts = selectors.finished_attempts(pupil)
     return render(
         request,
@@ -190,7 +186,7 @@ def pupil_facts(request: HttpRequest, urn: int, pupil_id: int) -> HttpResponse:
             "school": school,
             "pupil": pupil,
             "is_self": pupil.user_id is not None and pupil.user_id == request.user.pk,
-            "is_staff": access.is_staff_in(request.user, school),
+            "is_staff": permissions.is_staff(request.user, school),
             "facts": selectors.pupil_fact_map(pupil),
             "attempts": attempts[::-1],
             "best": selectors.own_best(attempts),
@@ -203,9 +199,8 @@ def pupil_facts(request: HttpRequest, urn: int, pupil_id: int) -> HttpResponse:
 def class_map(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
     """The class's fact map: how many pupils do not know each fact yet, the facts most of
     them need, and each pupil's summary."""
-    school = access.access_school(request.user, urn)
-    access.require_staff(request.user, school)
-    teaching_class = access.access_class(request.user, school, class_id)
+    school = permissions.school_for(request.user, urn)
+    teaching_class = permissions.get_class(request.user, school, class_id)
     return render(
         request,
         "mtc/class_map.html",
@@ -213,7 +208,7 @@ def class_map(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
             "school": school,
             "teaching_class": teaching_class,
             "map": selectors.class_fact_map(teaching_class),
-            "can_arrange": access.teaches(request.user, teaching_class),
+            "can_arrange": permissions.can_arrange(request.user, teaching_class),
             "items": read_check_rules().items,
         },
     )
@@ -257,7 +252,7 @@ def _arrangements_page(
 @require_http_methods(["GET", "POST"])
 def my_arrangements(request: HttpRequest, urn: int) -> HttpResponse:
     """A pupil chooses their own practice screen."""
-    school = access.access_school(request.user, urn)
+    school = permissions.school_for(request.user, urn)
     pupil = permissions.practising_pupil(request.user, school)
     problems = _arrangements_post(request, pupil) if request.method == "POST" else []
     if request.method == "POST" and not problems:
@@ -273,10 +268,8 @@ def pupil_arrangements(
     request: HttpRequest, urn: int, class_id: int, pupil_id: int
 ) -> HttpResponse:
     """A teacher of the class sets a pupil's practice screen."""
-    school = access.access_school(request.user, urn)
-    access.require_staff(request.user, school)
-    teaching_class = access.access_class_as_teacher(request.user, school, class_id)
-    pupil = access.access_class_pupil(request.user, teaching_class, pupil_id)
+    school = permissions.school_for(request.user, urn)
+    teaching_class, pupil = permissions.arrangeable_pupil(request.user, school, class_id, pupil_id)
     problems = _arrangements_post(request, pupil) if request.method == "POST" else []
     back = reverse("mtc:class_map", args=[urn, teaching_class.pk])
     if request.method == "POST" and not problems:

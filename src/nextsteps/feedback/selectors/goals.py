@@ -19,7 +19,7 @@ from nextsteps.feedback.models import (
     SelfAssessment,
     StepRating,
 )
-from nextsteps.markbook.models import Judgement, Source, Standing
+from nextsteps.markbook.models import Judgement, JudgementSource, Standing
 from nextsteps.people.models import Pupil
 from nextsteps.teaching.models import Class, Enrolment, GroupMembership
 from nextsteps.teaching.selectors import current
@@ -229,7 +229,7 @@ def calibration(
         Judgement.objects.filter(
             pupil_id__in=pupil_ids,
             objective_id__in=objective_ids,
-            source=Source.SELF,
+            source=JudgementSource.SELF,
             kind=Judgement.Kind.RECORD,
         )
         .select_related("level")
@@ -293,7 +293,7 @@ def recently_self_assessed(pupils: Sequence[Pupil], *, days: int = 30, limit: in
 
 def pupil_self_assessed_objectives(pupil: Pupil) -> list[Objective]:
     ids = set(
-        Judgement.objects.filter(pupil=pupil, source=Source.SELF).values_list(
+        Judgement.objects.filter(pupil=pupil, source=JudgementSource.SELF).values_list(
             "objective_id", flat=True
         )
     )

@@ -25,7 +25,7 @@ from nextsteps.feedback.services.common import (
     check_group,
     check_same_school,
 )
-from nextsteps.markbook.models import Source
+from nextsteps.markbook.models import JudgementSource
 from nextsteps.markbook.services import (
     JudgementRefused,
     judgement_record,
@@ -136,7 +136,7 @@ def self_assessment_record(
             objective=objective,
             level=overall,
             by=by,
-            source=Source.SELF,
+            source=JudgementSource.SELF,
             note=help_with.strip(),
         )
     except JudgementRefused as error:

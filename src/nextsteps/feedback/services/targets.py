@@ -26,7 +26,7 @@ from nextsteps.feedback.services.common import (
     notify,
     teacher_user_ids,
 )
-from nextsteps.markbook.models import Method, Source
+from nextsteps.markbook.models import JudgementSource, Method
 from nextsteps.markbook.services import (
     JudgementRefused,
     judgement_record,
@@ -181,7 +181,7 @@ def target_confirm(*, target: Target, level: ScaleLevel, by: Any, note: str = ""
             objective=target.objective,
             level=level,
             by=by,
-            source=Source.TEACHER,
+            source=JudgementSource.TEACHER,
             method=Method.TASK,
             note=note.strip() or _("Target achieved: %(target)s") % {"target": target.wording},
             teaching_class=target.teaching_class,

@@ -20,7 +20,7 @@ from nextsteps.judging.models import (
     Moderator,
     StandardisationRating,
 )
-from nextsteps.markbook.models import Attachment, Judgement, Source, Standing
+from nextsteps.markbook.models import Attachment, Judgement, JudgementSource, Standing
 from nextsteps.markbook.services import effective_events
 from nextsteps.people.models import Staff
 from nextsteps.teaching.models import ClassStaff, Enrolment
@@ -60,7 +60,7 @@ def moderation_candidates(
     level_of = dict(standings.values_list("pupil_id", "level_id"))
     events: dict[int, list[Judgement]] = defaultdict(list)
     for event in Judgement.objects.filter(
-        objective=objective, pupil_id__in=level_of, source=Source.TEACHER
+        objective=objective, pupil_id__in=level_of, source=JudgementSource.TEACHER
     ).select_related("recorded_by__staff"):
         events[event.pupil_id].append(event)
     latest: dict[int, Judgement] = {}
@@ -516,7 +516,7 @@ def item_evidence(item: ModerationItem) -> Evidence:
         Judgement.objects.filter(
             pupil_id=item.pupil_id,
             objective_id=item.session.objective_id,
-            source=Source.TEACHER,
+            source=JudgementSource.TEACHER,
         ).only("pk", "kind", "supersedes_id", "note")
     )
     attachments = list(

@@ -23,7 +23,7 @@ from nextsteps.judging.kernels.fit_warnings import fit_warnings
 from nextsteps.judging.models import CJSession, Comparison, Judge, Script, SessionStatus
 from nextsteps.judging.selectors.comparative import grade_scale, scaled_score
 from nextsteps.judging.services.moderation import check_staff
-from nextsteps.markbook.models import Judgement, Method, Source
+from nextsteps.markbook.models import Judgement, JudgementSource, Method
 from nextsteps.markbook.services import JudgementEntry, judgements_record_bulk
 from nextsteps.people.models import Staff
 from nextsteps.schools.models import Department, School
@@ -382,7 +382,7 @@ def cj_results_apply(*, session: CJSession, by: Any) -> list[Judgement]:
     judgements = judgements_record_bulk(
         entries=entries,
         by=by,
-        source=Source.COMPARATIVE_JUDGEMENT,
+        source=JudgementSource.COMPARATIVE_JUDGEMENT,
         idempotency_key=f"cj-session-{session.pk}",
     )
     session.results_applied_at = timezone.now()

@@ -30,7 +30,7 @@ from nextsteps.judging.selectors.moderation import (
     standardisation_done,
     standardisation_exemplars,
 )
-from nextsteps.markbook.models import Method, Source
+from nextsteps.markbook.models import JudgementSource, Method
 from nextsteps.markbook.services import judgement_record
 from nextsteps.markbook.uploads import checked_upload
 from nextsteps.people.models import Staff
@@ -281,7 +281,7 @@ def moderation_outcome_record(
         objective=session.objective,
         level=level,
         by=by,
-        source=Source.MODERATION,
+        source=JudgementSource.MODERATION,
         method=Method.BOOK_WORK,
         note=f"{session.title}: {reason.strip()}",
         teaching_class=item.teaching_class,

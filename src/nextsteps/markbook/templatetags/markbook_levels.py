@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import template
 
-from nextsteps.markbook.selectors import short_label
+from nextsteps.markbook.kernels.labels import short_label
 
 register = template.Library()
 
