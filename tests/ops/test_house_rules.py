@@ -61,7 +61,14 @@ QUERY_NAMES = frozenset(
         "Prefetch",
     }
 )
-API_ROUTES = ("api/routes.py", "api/evidence.py", "api/targets.py", "api/assessments.py")
+API_ROUTES = (
+    "api/routes.py",
+    "api/evidence.py",
+    "api/targets.py",
+    "api/assessments.py",
+    "api/progress.py",
+    "api/judging.py",
+)
 
 
 def view_modules() -> list[Path]:
