@@ -11,6 +11,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from nextsteps.accounts.models import Membership, Role, User
+from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write
 from nextsteps.people.models import Pupil
 from nextsteps.schools.models import Department, School
@@ -104,7 +105,7 @@ def membership_grant(
         user=user, school=school, role=role, department=department
     )
     if created:
-        audit_write(actor=by, action="membership.grant", target=membership, school=school)
+        audit_write(actor=by, action=AuditAction.MEMBERSHIP_GRANT, target=membership, school=school)
     return membership
 
 
@@ -139,7 +140,7 @@ def pupil_cards_issue(*, pupils: list[Pupil], school: School, by: Any) -> list[S
         cards.append(SignInCard(pupil=pupil, username=user.username, password=password))
     audit_write(
         actor=by,
-        action="pupil.cards_issue",
+        action=AuditAction.PUPIL_CARDS_ISSUE,
         school=school,
         target_type="people.pupil",
         target_label=f"{len(cards)} sign-in cards",

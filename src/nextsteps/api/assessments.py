@@ -31,6 +31,7 @@ from nextsteps.api.services import idempotent_write
 from nextsteps.assessments import permissions, selectors
 from nextsteps.assessments.models import Assessment, AssessmentClass, Question, QuestionObjective
 from nextsteps.assessments.services import MarkChange, marks_save
+from nextsteps.audit.actions import AuditAction
 from nextsteps.people.models import Pupil
 from nextsteps.schools.models import School
 
@@ -215,7 +216,7 @@ def marks_write(
 
     def write() -> dict[str, Any]:
         changed = marks_save(
-            assessment=assessment, changes=changes, by=request.user, action="marks.api"
+            assessment=assessment, changes=changes, by=request.user, action=AuditAction.MARKS_API
         )
         wanted = {change.pupil_id for change in changes}
         touched = [pupil for pupil in pupils.values() if pupil.pk in wanted]

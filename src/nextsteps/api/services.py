@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from nextsteps.accounts.models import User
 from nextsteps.api.models import ApiToken, IdempotentWrite
+from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write
 from nextsteps.idempotency import IdempotencyConflict, replay_or_refuse, request_digest
 
@@ -60,7 +61,7 @@ def token_create(
     )
     audit_write(
         actor=by,
-        action="api_token.create",
+        action=AuditAction.API_TOKEN_CREATE,
         target_type="api.apitoken",
         target_label=f"API token {token.name} for {user.username}"[:200],
         after={
@@ -82,7 +83,7 @@ def token_revoke(*, token: ApiToken, by: Any) -> ApiToken:
         token.save(update_fields=["revoked_at"])
         audit_write(
             actor=by,
-            action="api_token.revoke",
+            action=AuditAction.API_TOKEN_REVOKE,
             target_type="api.apitoken",
             target_label=f"API token {token.name} for {token.user.username}"[:200],
             after={"user": token.user_id, "name": token.name, "prefix": token.prefix},

@@ -24,6 +24,7 @@ from django.utils import timezone
 from nextsteps.accounts.models import User
 from nextsteps.assessments import services
 from nextsteps.assessments.models import Assessment, Attempt, Challenge, JudgementThreshold, Mark
+from nextsteps.audit.actions import AuditAction
 from nextsteps.curriculum.models import Objective, Scale
 from nextsteps.people.models import Pupil
 from nextsteps.schools.models import Department, School, Subject
@@ -126,7 +127,9 @@ def _mark_pupils(
         for pupil in pupils
         for question, marks in zip(questions, _marks_for(pupil, salt, shape), strict=True)
     ]
-    services.marks_save(assessment=assessment, changes=changes, by=by, action="marks.demo")
+    services.marks_save(
+        assessment=assessment, changes=changes, by=by, action=AuditAction.MARKS_DEMO
+    )
 
 
 def _objectives(school: School, codes: set[str]) -> dict[str, int]:

@@ -32,6 +32,7 @@ from nextsteps.assessments.models import (
     ScoreTable,
     ScoreTableEntry,
 )
+from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.models import AuditEvent
 from nextsteps.audit.services import audit_write, snapshot
 from nextsteps.curriculum.models import Objective, Scale, ScaleLevel
@@ -102,7 +103,7 @@ def assessment_create(
     AssessmentClass.objects.bulk_create(
         AssessmentClass(school=school, assessment=assessment, teaching_class=c) for c in classes
     )
-    audit_write(actor=by, action="assessment.create", target=assessment)
+    audit_write(actor=by, action=AuditAction.ASSESSMENT_CREATE, target=assessment)
     if questions:
         questions_save(assessment=assessment, rows=questions, by=by)
     return assessment
@@ -158,7 +159,7 @@ def assessment_update(
     assessment.subject, assessment.year_group = subject, year_group
     assessment.score_table = score_table
     assessment.save()
-    audit_write(actor=by, action="assessment.update", target=assessment, before=before)
+    audit_write(actor=by, action=AuditAction.ASSESSMENT_UPDATE, target=assessment, before=before)
     return assessment
 
 
@@ -232,7 +233,7 @@ def questions_save(
     )
     audit_write(
         actor=by,
-        action="assessment.questions",
+        action=AuditAction.ASSESSMENT_QUESTIONS,
         target=assessment,
         before={"questions": before},
         after={
@@ -322,7 +323,7 @@ def mark_set(
             existing.delete()
             audit_write(
                 actor=by,
-                action="mark.clear",
+                action=AuditAction.MARK_CLEAR,
                 school=assessment.school,
                 before=before,
                 target_type="assessments.mark",
@@ -341,7 +342,7 @@ def mark_set(
     mark.save()
     audit_write(
         actor=by,
-        action="mark.set",
+        action=AuditAction.MARK_SET,
         target=mark,
         before=before,
         target_label=f"{pupil} · {assessment} · {question}",
@@ -362,7 +363,7 @@ def marks_save(
     assessment: Assessment,
     changes: Sequence[MarkChange],
     by: Any,
-    action: str = "marks.save",
+    action: AuditAction = AuditAction.MARKS_SAVE,
     note: str = "",
 ) -> int:
     """Save many cells at once (a whole grid or an uploaded file): all of them or none.
@@ -515,7 +516,7 @@ def score_table_load(
         ScoreBand(school=school, table=table, label=_(band.label), lowest=band.lowest)
         for band in bands
     )
-    audit_write(actor=by, action="score_table.load", target=table)
+    audit_write(actor=by, action=AuditAction.SCORE_TABLE_LOAD, target=table)
     return table
 
 
@@ -566,7 +567,7 @@ def score_bands_save(
     )
     audit_write(
         actor=by,
-        action="score_table.bands",
+        action=AuditAction.SCORE_TABLE_BANDS,
         target=table,
         before={"bands": before},
         after={"bands": [[b.label, b.lowest] for b in saved]},
@@ -633,7 +634,7 @@ def thresholds_save(
     )
     audit_write(
         actor=by,
-        action="thresholds.save",
+        action=AuditAction.THRESHOLDS_SAVE,
         school=school,
         target_type="assessments.judgementthreshold",
         target_label=f"{department or school} · {scale}",
@@ -663,7 +664,7 @@ def assessment_judgements_record(
     )
     audit_write(
         actor=by,
-        action="assessment.judgements",
+        action=AuditAction.ASSESSMENT_JUDGEMENTS,
         target=assessment,
         after={"class": teaching_class.pk, "judgements": len(judgements)},
     )
@@ -727,7 +728,7 @@ def challenge_create(
         raise AssessmentRefused(
             _("There is already a challenge called “%(name)s”.") % {"name": name}
         ) from error
-    audit_write(actor=by, action="challenge.create", target=challenge)
+    audit_write(actor=by, action=AuditAction.CHALLENGE_CREATE, target=challenge)
     return challenge
 
 
@@ -792,7 +793,7 @@ def attempts_record(
         AuditEvent(
             school_id=challenge.school_id,
             actor=user,
-            action="attempt.record",
+            action=AuditAction.ATTEMPT_RECORD,
             target_type="assessments.attempt",
             target_id=str(attempt.pk),
             target_label=f"{attempt.pupil} · {challenge}"[:200],

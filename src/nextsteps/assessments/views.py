@@ -22,6 +22,7 @@ from nextsteps.assessments import permissions, selectors, services
 from nextsteps.assessments.forms import AssessmentForm, MarksUploadForm, QuestionFormSet
 from nextsteps.assessments.kernels.marksfile import MarksFileRefused, parse_marks
 from nextsteps.assessments.models import Assessment, Question
+from nextsteps.audit.actions import AuditAction
 from nextsteps.teaching.models import Class
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -496,7 +497,7 @@ def import_marks(request: HttpRequest, assessment: Assessment, data: bytes, file
         assessment=assessment,
         changes=changes,
         by=request.user,
-        action="marks.upload",
+        action=AuditAction.MARKS_UPLOAD,
         note=filename,
     )
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import models
 
+from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.models import AuditEvent
 from nextsteps.schools.models import School
 
@@ -37,7 +38,7 @@ def json_safe(value: Any) -> Any:
 def audit_write(
     *,
     actor: Any,
-    action: str,
+    action: AuditAction,
     target: models.Model | None = None,
     school: School | None = None,
     before: dict[str, Any] | None = None,
@@ -46,6 +47,7 @@ def audit_write(
     target_label: str = "",
 ) -> AuditEvent:
     """Record who did what to which row, with the row's state before and after."""
+    action = AuditAction(action)  # a value built at run time must name a known action
     if target is not None:
         target_type = target_type or target._meta.label_lower
         target_label = target_label or str(target)[:200]

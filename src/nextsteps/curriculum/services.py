@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext
 
+from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write
 from nextsteps.curriculum.kernels.spec import (
     ExemplarSpec,
@@ -84,7 +85,7 @@ def framework_import(
     )
     levels = {level.label: level for level in scale.levels.all()}
     _import_strands(framework, spec.strands, levels)
-    audit_write(actor=by, action="framework.import", target=framework)
+    audit_write(actor=by, action=AuditAction.FRAMEWORK_IMPORT, target=framework)
     return framework
 
 

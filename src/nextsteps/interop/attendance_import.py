@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write
 from nextsteps.filereading import Unreadable, lines
 from nextsteps.interop.models import ImportRun
@@ -199,7 +200,7 @@ def attendance_import(
             )
             audit_write(
                 actor=by,
-                action="attendance.import",
+                action=AuditAction.ATTENDANCE_IMPORT,
                 school=school,
                 target_type="interop.importrun",
                 target_label=f"Attendance {filename}"[:200],

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write
 from nextsteps.interop.kernels.ctf import CtfFile, CtfPupil, parse_ctf
 from nextsteps.interop.kernels.ctf_rules import ctf_rules
@@ -154,7 +155,7 @@ def ctf_import(
             )
             audit_write(
                 actor=by,
-                action="ctf.import",
+                action=AuditAction.CTF_IMPORT,
                 school=target,
                 target_type="interop.importrun",
                 target_label=f"CTF {filename}"[:200],

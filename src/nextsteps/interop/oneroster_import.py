@@ -35,6 +35,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write
 from nextsteps.interop.kernels import oneroster as orr
 from nextsteps.interop.kernels.roster import Counts, ImportSummary, Progress, no_progress
@@ -629,7 +630,7 @@ def _log(school: School, summary: ImportSummary, *, by: Any, filename: str) -> N
     )
     audit_write(
         actor=by,
-        action="oneroster.import",
+        action=AuditAction.ONEROSTER_IMPORT,
         school=school,
         target_type="interop.importrun",
         target_label=f"OneRoster import {filename}"[:200],

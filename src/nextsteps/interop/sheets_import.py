@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write
 from nextsteps.interop.kernels.sheets import Table, mapped_rows, suggest_mapping
 from nextsteps.interop.models import ImportRun
@@ -134,7 +135,7 @@ def sheet_import(
             )
             audit_write(
                 actor=by,
-                action=f"spreadsheet.import_{kind}",
+                action=AuditAction(f"spreadsheet.import_{kind}"),
                 school=school,
                 target_type="interop.importrun",
                 target_label=f"Spreadsheet {table.filename}"[:200],

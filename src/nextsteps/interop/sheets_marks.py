@@ -23,6 +23,7 @@ from django.utils.translation import gettext
 from nextsteps.assessments import selectors
 from nextsteps.assessments.models import Assessment, Question
 from nextsteps.assessments.services import MarkChange, marks_save
+from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write
 from nextsteps.interop.kernels.sheets import (
     Field,
@@ -139,7 +140,7 @@ def _save(
         assessment=assessment,
         changes=changes,
         by=by,
-        action="marks.import",
+        action=AuditAction.MARKS_IMPORT,
         note=table.filename[:200],
     )
     after = {**summary.as_dict(), "assessment": assessment.pk}
@@ -153,7 +154,7 @@ def _save(
     )
     audit_write(
         actor=by,
-        action="spreadsheet.import_marks",
+        action=AuditAction.SPREADSHEET_IMPORT_MARKS,
         target=assessment,
         target_label=f"Spreadsheet {table.filename} for {assessment}"[:200],
         after=after,

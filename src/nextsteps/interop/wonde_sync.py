@@ -30,6 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
+from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write
 from nextsteps.interop.models import ImportRun, WondeLink, WondeSchool
 from nextsteps.interop.wonde_client import WondeClient, WondeError, included, wonde_date
@@ -286,7 +287,7 @@ def _log(school: School, summary: SyncSummary, *, by: Any) -> None:
     )
     audit_write(
         actor=by,
-        action="wonde.sync",
+        action=AuditAction.WONDE_SYNC,
         school=school,
         target_type="interop.importrun",
         target_label=f"Wonde sync {school.urn}"[:200],

@@ -23,6 +23,7 @@ from django.utils.translation import gettext
 from django_tasks import task
 from django_tasks.backends.immediate import ImmediateBackend
 
+from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.models import AuditEvent
 from nextsteps.audit.services import audit_write, snapshot
 from nextsteps.curriculum.models import Framework, Objective, Scale, ScaleLevel
@@ -254,7 +255,7 @@ def judgement_record_cell(
         standing = _standing_after_record(
             (pupil.pk, objective.pk), rules=rules, school_id=pupil.school_id, user=user
         )
-    audit_write(actor=by, action="judgement.record", target=judgement)
+    audit_write(actor=by, action=AuditAction.JUDGEMENT_RECORD, target=judgement)
     return Recorded(judgement, standing)
 
 
@@ -432,7 +433,9 @@ def _supersede(
     )
     if judgement.source in STANDING_SOURCES:
         standings_refresh({cell})
-    audit_write(actor=by, action=f"judgement.{kind}", target=event, before=snapshot(judgement))
+    audit_write(
+        actor=by, action=AuditAction(f"judgement.{kind}"), target=event, before=snapshot(judgement)
+    )
     return event
 
 
@@ -504,7 +507,7 @@ def judgements_record_bulk(
         AuditEvent(
             school_id=school_id,
             actor=user,
-            action="judgement.record",
+            action=AuditAction.JUDGEMENT_RECORD,
             target_type="markbook.judgement",
             target_id=str(judgement.pk),
             target_label=str(judgement)[:200],
@@ -800,7 +803,7 @@ def assessment_point_lock(*, point: AssessmentPoint, by: Any) -> int:
     point.locked_at = timezone.now()
     point.locked_by = _user(by)
     point.save(update_fields=["locked_at", "locked_by"])
-    audit_write(actor=by, action="assessment_point.lock", target=point)
+    audit_write(actor=by, action=AuditAction.ASSESSMENT_POINT_LOCK, target=point)
     return len(rows)
 
 
@@ -812,7 +815,7 @@ def assessment_point_create(
     point = AssessmentPoint.objects.create(
         school_id=school_id, name=name, date=date, department_id=department_id
     )
-    audit_write(actor=by, action="assessment_point.create", target=point)
+    audit_write(actor=by, action=AuditAction.ASSESSMENT_POINT_CREATE, target=point)
     return point
 
 

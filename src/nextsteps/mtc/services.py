@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write
 from nextsteps.idempotency import IdempotencyConflict, replay_or_refuse, request_digest
 from nextsteps.mtc.kernels.check_form import Form, form
@@ -76,7 +77,7 @@ def attempt_start(
         next_button=bool(arrangements and arrangements.next_button),
     )
     attempt_form(attempt)  # a seed that makes no form is refused here, not mid-check
-    audit_write(actor=by, action="mtc.practice.start", target=attempt)
+    audit_write(actor=by, action=AuditAction.MTC_PRACTICE_START, target=attempt)
     return attempt
 
 
@@ -123,7 +124,7 @@ def attempt_submit(
     attempt.save(
         update_fields=["score", "timed", "finished_at", "idempotency_key", "idempotency_digest"]
     )
-    audit_write(actor=by, action="mtc.practice.submit", target=attempt)
+    audit_write(actor=by, action=AuditAction.MTC_PRACTICE_SUBMIT, target=attempt)
     return attempt
 
 
@@ -226,5 +227,7 @@ def arrangements_set(
     arrangements.colours = colours
     arrangements.updated_by = by if getattr(by, "pk", None) else None  # type: ignore[assignment]
     arrangements.save()
-    audit_write(actor=by, action="mtc.arrangements.set", target=arrangements, before=before)
+    audit_write(
+        actor=by, action=AuditAction.MTC_ARRANGEMENTS_SET, target=arrangements, before=before
+    )
     return arrangements

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext, ngettext
 
+from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write, snapshot
 from nextsteps.people.models import Attendance, Guardian, GuardianLink, Pupil, Staff
 from nextsteps.people.upn import UpnError, upn_clean
@@ -67,7 +68,7 @@ def pupil_create(*, school: School, upn: str, by: Any, **fields: Any) -> Pupil:
     pupil = Pupil(school=school, upn=upn, **fields)
     pupil.full_clean()
     pupil.save()
-    audit_write(actor=by, action="pupil.create", target=pupil)
+    audit_write(actor=by, action=AuditAction.PUPIL_CREATE, target=pupil)
     return pupil
 
 
@@ -86,7 +87,7 @@ def pupil_update(*, pupil: Pupil, by: Any, **fields: Any) -> Pupil:
         setattr(pupil, name, value)
     pupil.full_clean()
     pupil.save()
-    audit_write(actor=by, action="pupil.update", target=pupil, before=before)
+    audit_write(actor=by, action=AuditAction.PUPIL_UPDATE, target=pupil, before=before)
     return pupil
 
 
@@ -258,7 +259,7 @@ def guardian_link(*, guardian: Guardian, pupil: Pupil, relationship: str, by: An
     if not created and link.ends_on is not None:
         link.ends_on = None  # linked again: an ended link holds once more
         link.save(update_fields=["ends_on"])
-    audit_write(actor=by, action="guardian.link", target=link)
+    audit_write(actor=by, action=AuditAction.GUARDIAN_LINK, target=link)
     return link
 
 
@@ -275,7 +276,7 @@ def guardian_links_end(*, school: School, ends: Mapping[int, dt.date], by: Any, 
     if links:
         audit_write(
             actor=by,
-            action="guardian.link.end",
+            action=AuditAction.GUARDIAN_LINK_END,
             school=school,
             target_type="people.guardianlink",
             target_label=ngettext(

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write
 from nextsteps.curriculum.models import Framework, Scale
 from nextsteps.markbook.kernels.mastery import PARAMETER_RANGES
@@ -74,7 +75,9 @@ def _apply_progress(department: Department, data: dict[str, Any], by: Any) -> li
         framework.save(update_fields=["scale", "calculation_method", "calculation_parameter"])
         if before["calculation_method"] != method or before["calculation_parameter"] != parameter:
             _standings_refresh(framework)
-        audit_write(actor=by, action="policy.configure.framework", target=framework, before=before)
+        audit_write(
+            actor=by, action=AuditAction.POLICY_CONFIGURE_FRAMEWORK, target=framework, before=before
+        )
         changed.append(framework.name)
     return changed
 
@@ -111,7 +114,7 @@ def _apply_collection(department: Department, data: dict[str, Any], by: Any) -> 
     _markbook_points(department, points, by)
     audit_write(
         actor=by,
-        action="policy.configure.assessment_points",
+        action=AuditAction.POLICY_CONFIGURE_ASSESSMENT_POINTS,
         target=department,
         after={"points": data["points"]},
     )
@@ -159,7 +162,7 @@ def _apply_marking(department: Department, data: dict[str, Any], by: Any) -> lis
     )
     audit_write(
         actor=by,
-        action="policy.configure.marking",
+        action=AuditAction.POLICY_CONFIGURE_MARKING,
         target=department,
         after={"activities": data["activities"]},
     )

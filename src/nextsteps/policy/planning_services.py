@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write
 from nextsteps.curriculum.models import Objective, SuccessCriterion
 from nextsteps.policy.errors import PolicyError
@@ -68,7 +69,7 @@ def unit_create(
         ends_on=ends_on,
         assessment_point=assessment_point,
     )
-    audit_write(actor=by, action="planning.unit.create", target=unit)
+    audit_write(actor=by, action=AuditAction.PLANNING_UNIT_CREATE, target=unit)
     return unit
 
 
@@ -94,7 +95,7 @@ def unit_update(
     unit.starts_on, unit.ends_on, unit.summary = starts_on, ends_on, summary.strip()
     unit.assessment_point = assessment_point
     unit.save()
-    audit_write(actor=by, action="planning.unit.update", target=unit)
+    audit_write(actor=by, action=AuditAction.PLANNING_UNIT_UPDATE, target=unit)
     return unit
 
 
@@ -115,7 +116,7 @@ def lesson_create(*, unit: Unit, by: Any, title: str, taught_on: dt.date) -> Les
     lesson = Lesson.objects.create(
         school_id=unit.school_id, unit=unit, title=title, taught_on=taught_on
     )
-    audit_write(actor=by, action="planning.lesson.create", target=lesson)
+    audit_write(actor=by, action=AuditAction.PLANNING_LESSON_CREATE, target=lesson)
     return lesson
 
 
@@ -153,7 +154,7 @@ def intention_add(
         note=note.strip()[:300],
     )
     intention.success_criteria.set(criteria)
-    audit_write(actor=by, action="planning.intention.add", target=intention)
+    audit_write(actor=by, action=AuditAction.PLANNING_INTENTION_ADD, target=intention)
     return intention
 
 
@@ -170,7 +171,7 @@ def intention_steps_set(
     intention.success_criteria.set(criteria)
     audit_write(
         actor=by,
-        action="planning.intention.steps",
+        action=AuditAction.PLANNING_INTENTION_STEPS,
         target=intention,
         after={"success_criteria": [c.pk for c in criteria]},
     )
@@ -179,7 +180,7 @@ def intention_steps_set(
 
 @transaction.atomic(durable=True)
 def intention_remove(*, intention: LessonIntention, by: Any) -> None:
-    audit_write(actor=by, action="planning.intention.delete", target=intention)
+    audit_write(actor=by, action=AuditAction.PLANNING_INTENTION_DELETE, target=intention)
     intention.delete()
 
 
@@ -293,6 +294,6 @@ def next_steps_create(
                 else _("Not yet secure for most of the group"),
             )
         groups.append(group)
-        audit_write(actor=by, action="planning.focus_group.create", target=group)
-    audit_write(actor=by, action="planning.next_steps.create", target=lesson)
+        audit_write(actor=by, action=AuditAction.PLANNING_FOCUS_GROUP_CREATE, target=group)
+    audit_write(actor=by, action=AuditAction.PLANNING_NEXT_STEPS_CREATE, target=lesson)
     return NextSteps(lesson=lesson, groups=groups)

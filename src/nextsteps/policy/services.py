@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write
 from nextsteps.curriculum.models import Scale
 from nextsteps.policy.configuration import configuration_apply
@@ -86,7 +87,7 @@ def policy_settings_update(
     settings.review_interval_months = review_interval_months
     settings.data_drops_limit = data_drops_limit
     settings.save()
-    audit_write(actor=by, action="policy.settings.update", target=settings, before=before)
+    audit_write(actor=by, action=AuditAction.POLICY_SETTINGS_UPDATE, target=settings, before=before)
     return settings
 
 
@@ -124,7 +125,7 @@ def department_settings_update(
     if compare_teachers is not None:
         settings.compare_teachers = compare_teachers
     settings.save()
-    audit_write(actor=by, action="policy.department_settings.update", target=settings)
+    audit_write(actor=by, action=AuditAction.POLICY_DEPARTMENT_SETTINGS_UPDATE, target=settings)
     return settings
 
 
@@ -168,7 +169,7 @@ def _key_questions_seed(*, school: School, by: Any) -> bool:
             )
     audit_write(
         actor=by,
-        action="policy.questions.seed",
+        action=AuditAction.POLICY_QUESTIONS_SEED,
         school=school,
         target_type="policy.keyquestion",
         target_label=_("Default key questions"),
@@ -217,7 +218,7 @@ def key_question_update(
             )
         else:
             SubjectGuidance.objects.filter(question=question, subject=subject).delete()
-    audit_write(actor=by, action="policy.question.update", target=question, before=before)
+    audit_write(actor=by, action=AuditAction.POLICY_QUESTION_UPDATE, target=question, before=before)
     return question
 
 
@@ -245,7 +246,7 @@ def key_question_create(
         prompts=prompts,
         structure=Structure.TEXT,
     )
-    audit_write(actor=by, action="policy.question.create", target=question)
+    audit_write(actor=by, action=AuditAction.POLICY_QUESTION_CREATE, target=question)
     return question
 
 
@@ -345,7 +346,7 @@ def response_save(
     response.status = Status.DRAFT
     response.updated_at = timezone.now()
     response.save()
-    audit_write(actor=by, action="policy.response.save", target=version)
+    audit_write(actor=by, action=AuditAction.POLICY_RESPONSE_SAVE, target=version)
     return response
 
 
@@ -380,7 +381,7 @@ def response_submit(*, response: Response, by: Any, note: str = "") -> Response:
     """The head of department submits the latest version for leaders to agree."""
     _transition(response, by, Status.SUBMITTED, {Status.DRAFT, Status.CHANGES_REQUESTED}, note)
     response.save()
-    audit_write(actor=by, action="policy.response.submit", target=response)
+    audit_write(actor=by, action=AuditAction.POLICY_RESPONSE_SUBMIT, target=response)
     return response
 
 
@@ -391,7 +392,7 @@ def response_request_changes(*, response: Response, by: Any, comment: str) -> Re
         raise PolicyError(_("Say what the department should change."))
     _transition(response, by, Status.CHANGES_REQUESTED, {Status.SUBMITTED}, comment)
     response.save()
-    audit_write(actor=by, action="policy.response.request_changes", target=response)
+    audit_write(actor=by, action=AuditAction.POLICY_RESPONSE_REQUEST_CHANGES, target=response)
     return response
 
 
@@ -402,7 +403,7 @@ def response_agree(*, response: Response, by: Any, note: str = "") -> Response:
     response.agreed_version = response.latest_version
     response.save()
     configuration_apply(response=response, by=by)
-    audit_write(actor=by, action="policy.response.agree", target=response)
+    audit_write(actor=by, action=AuditAction.POLICY_RESPONSE_AGREE, target=response)
     return response
 
 
@@ -420,7 +421,7 @@ def response_comment(*, response: Response, by: Any, body: str) -> ResponseComme
         author=by,
         body=body,
     )
-    audit_write(actor=by, action="policy.response.comment", target=comment)
+    audit_write(actor=by, action=AuditAction.POLICY_RESPONSE_COMMENT, target=comment)
     return comment
 
 
@@ -438,7 +439,7 @@ def decision_record(*, question: KeyQuestion, by: Any, text: str) -> Decision:
     decision = Decision.objects.create(
         school_id=question.school_id, question=question, text=text, decided_by=by
     )
-    audit_write(actor=by, action="policy.decision.record", target=decision)
+    audit_write(actor=by, action=AuditAction.POLICY_DECISION_RECORD, target=decision)
     return decision
 
 
@@ -504,7 +505,7 @@ def policy_publish(
         published_by=by,
         next_review_on=review.due_on,
     )
-    audit_write(actor=by, action="policy.publish", target=document)
+    audit_write(actor=by, action=AuditAction.POLICY_PUBLISH, target=document)
     return document
 
 
@@ -521,7 +522,7 @@ def review_schedule(
     if department is not None and department.school_id != school.pk:
         raise PolicyError(_("That department belongs to another school."))
     review = Review.objects.create(school=school, department=department, due_on=due_on, focus=focus)
-    audit_write(actor=by, action="policy.review.schedule", target=review)
+    audit_write(actor=by, action=AuditAction.POLICY_REVIEW_SCHEDULE, target=review)
     return review
 
 
@@ -555,5 +556,5 @@ def review_complete(
         due_on=add_months(completed_on, interval),
         focus=review.focus,
     )
-    audit_write(actor=by, action="policy.review.complete", target=review)
+    audit_write(actor=by, action=AuditAction.POLICY_REVIEW_COMPLETE, target=review)
     return following

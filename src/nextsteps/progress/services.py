@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from nextsteps import filereading
+from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write
 from nextsteps.people.models import Pupil
 from nextsteps.progress import selectors, shipped, uploads
@@ -128,7 +129,7 @@ def results_import(
     summary = ImportSummary(len(ks1), len(ks2), len(ks4))
     audit_write(
         actor=by,
-        action="progress.results_import",
+        action=AuditAction.PROGRESS_RESULTS_IMPORT,
         school=school,
         target_type="progress.results",
         target_label=name,
@@ -227,7 +228,7 @@ def reference_table_load(
         table.national_sd = national_sd
         table.save(update_fields=["national_sd"])
         shipped.store_groups(ReferenceGroup, table, groups, columns)
-    audit_write(actor=by, action="progress.table_load", school=school, target=table)
+    audit_write(actor=by, action=AuditAction.PROGRESS_TABLE_LOAD, school=school, target=table)
     return table
 
 
@@ -280,7 +281,7 @@ def trust_estimates_compute(
         floors=population.floors,
         counts=population.counts.tolist(),
     )
-    audit_write(actor=by, action="progress.trust_estimates", school=school, target=table)
+    audit_write(actor=by, action=AuditAction.PROGRESS_TRUST_ESTIMATES, school=school, target=table)
     return table
 
 
@@ -329,7 +330,7 @@ def proxy_baseline_load(
     )
     audit_write(
         actor=by,
-        action="progress.proxy_baseline_load",
+        action=AuditAction.PROGRESS_PROXY_BASELINE_LOAD,
         school=school,
         target=proxy,
         after={"year": year, "name": name, "file": file_name, "pupils": len(scores)},
@@ -342,7 +343,7 @@ def proxy_baseline_remove(*, proxy: ProxyBaseline, by: Any) -> None:
     """Stop using a school's own baseline: its scores go with it."""
     audit_write(
         actor=by,
-        action="progress.proxy_baseline_remove",
+        action=AuditAction.PROGRESS_PROXY_BASELINE_REMOVE,
         school=proxy.school,
         target=proxy,
         before={"year": proxy.year, "name": proxy.name},
@@ -381,7 +382,7 @@ def ks2_writing_record(
         result.save(update_fields=["writing"])
     audit_write(
         actor=by,
-        action="progress.ks2_writing_record",
+        action=AuditAction.PROGRESS_KS2_WRITING_RECORD,
         target=result,
         before=before,
         after={"writing": outcome, "year": year},
@@ -421,7 +422,7 @@ def ks4_model_adopt(*, school: School, model_id: str, year: int, by: Any) -> Ks4
     )
     audit_write(
         actor=by,
-        action="progress.ks4_model_adopt",
+        action=AuditAction.PROGRESS_KS4_MODEL_ADOPT,
         school=school,
         target=adoption,
         after={"model": model_id, "in_force_from": year},
@@ -434,7 +435,7 @@ def ks4_model_adoption_remove(*, adoption: Ks4ModelAdoption, by: Any) -> None:
     """Go back to the models file's own statuses."""
     audit_write(
         actor=by,
-        action="progress.ks4_model_adoption_remove",
+        action=AuditAction.PROGRESS_KS4_MODEL_ADOPTION_REMOVE,
         school=adoption.school,
         target=adoption,
         before={"model": adoption.model_id, "in_force_from": adoption.in_force_from},
@@ -466,7 +467,7 @@ def planned_options_load(*, school: School, name: str, content: bytes, by: Any) 
     )
     audit_write(
         actor=by,
-        action="progress.planned_options_load",
+        action=AuditAction.PROGRESS_PLANNED_OPTIONS_LOAD,
         school=school,
         target_type="progress.planned_options",
         target_label=name,

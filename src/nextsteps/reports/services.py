@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 from django_tasks.backends.immediate import ImmediateBackend
 
+from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write
 from nextsteps.markbook.uploads import UploadRefused, checked_upload
 from nextsteps.people.models import Pupil
@@ -83,7 +84,7 @@ def report_save(*, pupil: Pupil, period: str, comment: str, home_help: str, by: 
     report.save()
     audit_write(
         actor=by,
-        action="report.create" if created else "report.update",
+        action=AuditAction.REPORT_CREATE if created else AuditAction.REPORT_UPDATE,
         target=report,
         school=pupil.school,
         before=None if created else before,
@@ -130,7 +131,7 @@ def report_release(
     report.save(update_fields=["released_at", "released_by"])
     audit_write(
         actor=by,
-        action="report.release",
+        action=AuditAction.REPORT_RELEASE,
         target=report,
         school=pupil.school,
         after={"period": period, "version": version.number},
@@ -210,7 +211,7 @@ def _batch_create(
         total=total,
         created_by=by,
     )
-    audit_write(actor=by, action="report_batch.start", target=batch, school=school)
+    audit_write(actor=by, action=AuditAction.REPORT_BATCH_START, target=batch, school=school)
     transaction.on_commit(lambda: report_batch_queue(batch_id=batch.pk))
     return batch
 
@@ -330,7 +331,7 @@ def report_sections_update(*, school: School, shown: Iterable[str], by: Any) -> 
     report_settings.save()
     audit_write(
         actor=by,
-        action="report_settings.sections",
+        action=AuditAction.REPORT_SETTINGS_SECTIONS,
         target=report_settings,
         school=school,
         before=before,
@@ -403,7 +404,7 @@ def report_logo_set(*, school: School, file: UploadedFile[bytes], by: Any) -> Re
     report_settings.save()
     audit_write(
         actor=by,
-        action="report_settings.logo",
+        action=AuditAction.REPORT_SETTINGS_LOGO,
         target=report_settings,
         school=school,
         before=before,
@@ -423,7 +424,7 @@ def report_logo_remove(*, school: School, by: Any) -> ReportSettings:
     report_settings.save()
     audit_write(
         actor=by,
-        action="report_settings.logo_remove",
+        action=AuditAction.REPORT_SETTINGS_LOGO_REMOVE,
         target=report_settings,
         school=school,
         before=before,

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext
 
+from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write
 from nextsteps.schools.kernels.register import Establishment, phase_of
 from nextsteps.schools.models import (
@@ -93,7 +94,7 @@ def register_import(*, establishments: list[Establishment], by: Any, file: str) 
     if new or changed or schools:
         audit_write(
             actor=by,
-            action="schools.register_import",
+            action=AuditAction.SCHOOLS_REGISTER_IMPORT,
             target_type="schools.registeredestablishment",
             target_label=f"GIAS {file}"[:200],
             after={"created": len(new), "updated": len(changed), "schools": len(schools)},
@@ -136,7 +137,7 @@ def school_from_register(
     values["la_code"] = str(values["la_code"])[:3]
     values["estab"] = str(values["estab"])[:4]
     school = School.objects.create(urn=urn, **values)
-    audit_write(actor=None, action="school.create", target=school)
+    audit_write(actor=None, action=AuditAction.SCHOOL_CREATE, target=school)
     return school
 
 

@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.models import AuditEvent
 from nextsteps.audit.services import audit_write, snapshot
 from nextsteps.people.models import Guardian, Pupil
@@ -50,7 +51,7 @@ def school_security_update(
     settings_row.save()
     audit_write(
         actor=by,
-        action="security.settings_update",
+        action=AuditAction.SECURITY_SETTINGS_UPDATE,
         target=settings_row,
         school=school,
         before=before,
@@ -92,7 +93,7 @@ def pupil_view_record(*, request: HttpRequest, user: Any, pupil_id: int) -> bool
     AuditEvent.objects.create(
         school_id=pupil.school_id,
         actor=user,
-        action="pupil.view",
+        action=AuditAction.PUPIL_VIEW,
         target_type="people.pupil",
         target_id=str(pupil.pk),
         target_label=pupil.name[:200],
@@ -210,7 +211,7 @@ def pupil_erase(*, pupil: Pupil, by: Any, reason: str) -> Erasure:
     AuditEvent.objects.create(
         school_id=school_id,
         actor=by if getattr(by, "pk", None) else None,
-        action="pupil.erase",
+        action=AuditAction.PUPIL_ERASE,
         target_type="people.pupil",
         target_id=str(erasure.pupil_id),
         target_label=ERASED,
@@ -274,7 +275,7 @@ def retention_run(*, school: School, today: dt.date, by: Any, dry_run: bool) -> 
         run.erased.append(pupil_erase(pupil=pupil, by=by, reason=reason))
     audit_write(
         actor=by,
-        action="retention.run",
+        action=AuditAction.RETENTION_RUN,
         school=school,
         target_type="people.pupil",
         target_label=f"{len(run.erased)} leavers erased",
@@ -314,4 +315,4 @@ def two_factor_enable(*, device: TOTPDevice, by: Any) -> None:
     """Confirm the app a person set up (they gave one good code) and record it."""
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    audit_write(actor=by, action="account.two_factor_enable", target=by)
+    audit_write(actor=by, action=AuditAction.ACCOUNT_TWO_FACTOR_ENABLE, target=by)

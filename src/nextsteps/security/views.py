@@ -27,6 +27,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from nextsteps import access
+from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write
 from nextsteps.next_page import next_page
 from nextsteps.security import permissions, sign_in
@@ -202,7 +203,7 @@ def subject_access(request: HttpRequest, urn: int, pupil_id: int) -> HttpRespons
         summary = subject_access_export(pupil=pupil, out=spool, by=request.user)
         audit_write(
             actor=request.user,
-            action="pupil.export",
+            action=AuditAction.PUPIL_EXPORT,
             target=pupil,
             after={"rows": summary.rows, "files": summary.files, "kind": "subject access"},
         )

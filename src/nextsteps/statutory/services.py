@@ -20,6 +20,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write, snapshot
 from nextsteps.i18n import translate as _
 from nextsteps.people.kernels.problems import ImportProblems, Problem
@@ -249,7 +250,7 @@ def _phonics_write(
         for (entry, *_), result in zip(cleaned, results, strict=True)
         for i in entry.items or ()
     )
-    _audit(by, school, "statutory.phonics_record", results, before, source)
+    _audit(by, school, AuditAction.STATUTORY_PHONICS_RECORD, results, before, source)
     return results
 
 
@@ -290,7 +291,7 @@ def phonics_threshold_enter(
             "entered_by": by if getattr(by, "is_authenticated", False) else None,
         },
     )
-    audit_write(actor=by, action="statutory.phonics_threshold", target=row)
+    audit_write(actor=by, action=AuditAction.STATUTORY_PHONICS_THRESHOLD, target=row)
     return row
 
 
@@ -337,7 +338,7 @@ def phonics_words_set(
     PhonicsWord.objects.bulk_create(rows)
     audit_write(
         actor=by,
-        action="statutory.phonics_words",
+        action=AuditAction.STATUTORY_PHONICS_WORDS,
         school=school,
         target_type="statutory.phonicsword",
         target_label=year,
@@ -394,7 +395,7 @@ def mtc_results_record(
         result.source, result.recorded_by, result.recorded_at = source, user, timezone.now()
         results.append(result)
     _save_all(MtcResult, results, ["score", "not_taken", "source", "recorded_by", "recorded_at"])
-    _audit(by, school, "statutory.mtc_record", results, before, source)
+    _audit(by, school, AuditAction.STATUTORY_MTC_RECORD, results, before, source)
     return results
 
 
@@ -475,7 +476,7 @@ def baseline_records_record(
         records.append(record)
     fields = ["administered_on", "not_administered", "source", "recorded_by", "recorded_at"]
     _save_all(BaselineRecord, records, fields)
-    _audit(by, school, "statutory.baseline_record", records, before, source)
+    _audit(by, school, AuditAction.STATUTORY_BASELINE_RECORD, records, before, source)
     return records
 
 
@@ -509,7 +510,12 @@ def _save_all(model: Any, rows: list[Any], fields: list[str]) -> None:
 
 
 def _audit(
-    by: Any, school: School, action: str, rows: list[Any], before: list[dict[str, Any]], source: str
+    by: Any,
+    school: School,
+    action: AuditAction,
+    rows: list[Any],
+    before: list[dict[str, Any]],
+    source: str,
 ) -> None:
     if not rows:
         return

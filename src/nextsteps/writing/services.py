@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write
 from nextsteps.markbook.uploads import CheckedUpload
 from nextsteps.people.models import Pupil
@@ -64,7 +65,7 @@ def statements_import(
         counts[row.standard] = counts.get(row.standard, 0) + 1
     audit_write(
         actor=by,
-        action="writing.statements_import",
+        action=AuditAction.WRITING_STATEMENTS_IMPORT,
         school=school,
         target_type="writing.statement",
         target_label=name[:200],
@@ -114,7 +115,7 @@ def piece_record(
     piece.statements.set(statements)
     audit_write(
         actor=by,
-        action="writing.piece_record",
+        action=AuditAction.WRITING_PIECE_RECORD,
         target=piece,
         after={"title": piece.title, "statements": sorted(str(s) for s in statements)},
     )
@@ -129,7 +130,7 @@ def piece_link(*, piece: Piece, edition: str, statement_ids: Iterable[int], by: 
     piece.statements.set(statements)
     audit_write(
         actor=by,
-        action="writing.piece_link",
+        action=AuditAction.WRITING_PIECE_LINK,
         target=piece,
         before={"statements": before},
         after={"statements": sorted(str(s) for s in statements)},
@@ -175,7 +176,7 @@ def weakness_record(
     )
     audit_write(
         actor=by,
-        action="writing.weakness_record",
+        action=AuditAction.WRITING_WEAKNESS_RECORD,
         target=weakness,
         after={"statement": str(statement), "reason": reason},
     )
@@ -189,7 +190,7 @@ def weakness_withdraw(*, weakness: Weakness, by: Any) -> Weakness:
     weakness.save(update_fields=["withdrawn_at"])
     audit_write(
         actor=by,
-        action="writing.weakness_withdraw",
+        action=AuditAction.WRITING_WEAKNESS_WITHDRAW,
         target=weakness,
         after={"statement": str(weakness.statement), "withdrawn": True},
     )
@@ -237,7 +238,7 @@ def judgement_record(
     )
     audit_write(
         actor=by,
-        action="writing.judgement_record",
+        action=AuditAction.WRITING_JUDGEMENT_RECORD,
         target=judgement,
         after={"outcome": outcome, "rule_outcome": rule_outcome or "", "note": note},
     )

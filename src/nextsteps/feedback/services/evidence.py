@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write
 from nextsteps.curriculum.models import Objective, ScaleLevel
 from nextsteps.feedback.models import (
@@ -112,7 +113,7 @@ def conversation_record(
     if levelled:
         conversation.recorded_at = timezone.now()
         conversation.save(update_fields=["recorded_at"])
-    audit_write(actor=by, action="conversation.record", target=conversation)
+    audit_write(actor=by, action=AuditAction.CONVERSATION_RECORD, target=conversation)
     return conversation
 
 
@@ -146,7 +147,7 @@ def question_record(
         asked_on=asked_on or timezone.localdate(),
         recorded_by=acting_user(by),
     )
-    audit_write(actor=by, action="question.record", target=question)
+    audit_write(actor=by, action=AuditAction.QUESTION_RECORD, target=question)
     return question
 
 
@@ -186,5 +187,5 @@ def review_write(
         written_by=acting_user(by),
         shared_with_guardians=shared_with_guardians,
     )
-    audit_write(actor=by, action="review.write", target=review)
+    audit_write(actor=by, action=AuditAction.REVIEW_WRITE, target=review)
     return review

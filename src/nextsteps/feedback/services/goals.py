@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write
 from nextsteps.curriculum.models import Objective, ScaleLevel, SuccessCriterion
 from nextsteps.feedback.kernels import loop
@@ -84,7 +85,7 @@ def intentions_share(
         result.append(intention)
     audit_write(
         actor=by,
-        action="intentions.share",
+        action=AuditAction.INTENTIONS_SHARE,
         target=teaching_class,
         after={"group": group.pk if group else None, "objectives": sorted(wanted)},
     )
@@ -154,7 +155,7 @@ def self_assessment_record(
         )
         for c, level in ratings.items()
     )
-    audit_write(actor=by, action="self_assessment.record", target=assessment)
+    audit_write(actor=by, action=AuditAction.SELF_ASSESSMENT_RECORD, target=assessment)
     return assessment
 
 
@@ -183,6 +184,8 @@ def marking_code_save(
         },
     )
     audit_write(
-        actor=by, action="marking_code.create" if created else "marking_code.update", target=code
+        actor=by,
+        action=AuditAction.MARKING_CODE_CREATE if created else AuditAction.MARKING_CODE_UPDATE,
+        target=code,
     )
     return code

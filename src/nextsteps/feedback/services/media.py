@@ -10,6 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write
 from nextsteps.feedback.models import MediaNote, Notification, SelfAssessment, Submission
 from nextsteps.feedback.services.common import (
@@ -76,7 +77,7 @@ def media_note_add(
     )
     audit_write(
         actor=by,
-        action="media_note.add",
+        action=AuditAction.MEDIA_NOTE_ADD,
         target=note,
         after={"kind": kind, "pupil": pupil.pk, "feedback": is_feedback},
     )

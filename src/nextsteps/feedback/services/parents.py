@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write
 from nextsteps.feedback.models import (
     CurrentIntention,
@@ -94,7 +95,9 @@ def parent_reply(
         text=text,
         written_by=acting_user(by),
     )
-    audit_write(actor=by, action=f"parent.{kind}", target=reply, school=guardian.school)
+    audit_write(
+        actor=by, action=AuditAction(f"parent.{kind}"), target=reply, school=guardian.school
+    )
     pupil = reply.pupil
     url = (
         reverse(
@@ -153,7 +156,7 @@ def tip_tried(
         text=note,
         written_by=acting_user(by),
     )
-    audit_write(actor=by, action="parent.tip_tried", target=reply, school=guardian.school)
+    audit_write(actor=by, action=AuditAction.PARENT_TIP_TRIED, target=reply, school=guardian.school)
     message = _("%(parent)s tried a tip at home with %(pupil)s: %(tip)s") % {
         "parent": guardian.name,
         "pupil": pupil.name,
@@ -190,7 +193,7 @@ def replies_open_set(*, school: School, open_to_parents: bool, by: Any) -> Paren
     row.save(update_fields=["replies_open", "updated_at", "updated_by"])
     audit_write(
         actor=by,
-        action="feedback.parent_replies",
+        action=AuditAction.FEEDBACK_PARENT_REPLIES,
         target=row,
         school=school,
         before={"replies_open": before},
@@ -212,7 +215,7 @@ def email_digest_choose(*, user: Any, daily: bool) -> EmailDigestChoice:
         choice.save(update_fields=["daily", "updated_at"])
         audit_write(
             actor=user,
-            action="notifications.email_digest",
+            action=AuditAction.NOTIFICATIONS_EMAIL_DIGEST,
             target=choice,
             target_label=user.get_username(),
             after={"daily": daily},

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write, snapshot
 from nextsteps.curriculum.models import Objective, ScaleLevel
 from nextsteps.feedback.models import (
@@ -80,7 +81,7 @@ def target_set(
     TargetEvent.objects.create(
         school_id=pupil.school_id, target=target, kind=TargetEvent.Kind.SET, by=acting_user(by)
     )
-    audit_write(actor=by, action="target.set", target=target)
+    audit_write(actor=by, action=AuditAction.TARGET_SET, target=target)
     return target
 
 
@@ -116,7 +117,7 @@ def target_update(*, target: Target, changes: Mapping[str, Any], by: Any) -> Tar
         setattr(target, name, changes[name])
     target.updated_at = timezone.now()
     target.save(update_fields=[*changed, "updated_at"])
-    audit_write(actor=by, action="target.update", target=target, before=before)
+    audit_write(actor=by, action=AuditAction.TARGET_UPDATE, target=target, before=before)
     return target
 
 
@@ -154,7 +155,7 @@ def target_claim(
     target.status = Target.Status.CLAIMED
     target.updated_at = timezone.now()
     target.save(update_fields=["status", "updated_at"])
-    audit_write(actor=by, action="target.claim", target=target)
+    audit_write(actor=by, action=AuditAction.TARGET_CLAIM, target=target)
     pupil = Pupil.objects.get(pk=target.pupil_id)
     notify(
         user_ids=teacher_user_ids(target.teaching_class),
@@ -199,7 +200,7 @@ def target_confirm(*, target: Target, level: ScaleLevel, by: Any, note: str = ""
     target.judgement = judgement
     target.updated_at = timezone.now()
     target.save(update_fields=["status", "judgement", "updated_at"])
-    audit_write(actor=by, action="target.confirm", target=target)
+    audit_write(actor=by, action=AuditAction.TARGET_CONFIRM, target=target)
     notify(
         user_ids=[target.pupil.user_id],
         school_id=target.school_id,
@@ -228,7 +229,7 @@ def target_return(*, target: Target, comment: str, by: Any) -> Target:
     target.status = Target.Status.OPEN
     target.updated_at = timezone.now()
     target.save(update_fields=["status", "updated_at"])
-    audit_write(actor=by, action="target.return", target=target)
+    audit_write(actor=by, action=AuditAction.TARGET_RETURN, target=target)
     notify(
         user_ids=[target.pupil.user_id],
         school_id=target.school_id,

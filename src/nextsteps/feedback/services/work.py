@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write
 from nextsteps.curriculum.models import Objective, SuccessCriterion
 from nextsteps.feedback.models import (
@@ -82,7 +83,7 @@ def work_set(
     )
     work.objectives.set(objectives)
     work.criteria.set(criteria)
-    audit_write(actor=by, action="work.set", target=work)
+    audit_write(actor=by, action=AuditAction.WORK_SET, target=work)
     notify(
         user_ids=pupil_user_ids,
         school_id=work.school_id,
@@ -154,7 +155,7 @@ def version_add(
     )
     submission.updated_at = timezone.now()
     submission.save(update_fields=["status", "updated_at"])
-    audit_write(actor=by, action="work.version", target=version)
+    audit_write(actor=by, action=AuditAction.WORK_VERSION, target=version)
     if latest_feedback is not None:
         notify(
             user_ids=[latest_feedback.given_by_id],
@@ -227,7 +228,7 @@ def feedback_give(
     submission.status = Submission.Status.FEEDBACK
     submission.updated_at = timezone.now()
     submission.save(update_fields=["status", "updated_at"])
-    audit_write(actor=by, action="feedback.give", target=feedback)
+    audit_write(actor=by, action=AuditAction.FEEDBACK_GIVE, target=feedback)
     _notify_feedback(
         feedback, submission.pupil, work.title, _submission_url(work, submission.pupil)
     )
@@ -265,7 +266,7 @@ def feedback_acknowledge(*, feedback: Feedback, by: Any) -> Feedback:
     feedback.acknowledged_at = timezone.now()
     feedback.acknowledged_by = acting_user(by)
     feedback.save(update_fields=["acknowledged_at", "acknowledged_by"])
-    audit_write(actor=by, action="feedback.acknowledge", target=feedback)
+    audit_write(actor=by, action=AuditAction.FEEDBACK_ACKNOWLEDGE, target=feedback)
     return feedback
 
 
@@ -280,7 +281,7 @@ def submission_mark_final(*, submission: Submission, by: Any) -> Submission:
     submission.status = Submission.Status.FINAL
     submission.final_at = submission.updated_at = timezone.now()
     submission.save(update_fields=["status", "final_at", "updated_at"])
-    audit_write(actor=by, action="work.final", target=submission)
+    audit_write(actor=by, action=AuditAction.WORK_FINAL, target=submission)
     return submission
 
 
@@ -318,7 +319,7 @@ def verbal_feedback_record(
     )
     audit_write(
         actor=by,
-        action="feedback.verbal",
+        action=AuditAction.FEEDBACK_VERBAL,
         target=teaching_class,
         after={"pupils": [p.pk for p in pupils], "next_step": next_step},
     )
@@ -367,5 +368,5 @@ def class_feedback_give(
             school_id=note.school_id, note=note, kind=point.kind, text=point.text.strip()
         )
         row.pupils.set(point.pupils)
-    audit_write(actor=by, action="class_feedback.give", target=note)
+    audit_write(actor=by, action=AuditAction.CLASS_FEEDBACK_GIVE, target=note)
     return note

@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write
 from nextsteps.curriculum.models import Objective
 from nextsteps.judging.kernels import bradley_terry
@@ -83,7 +84,7 @@ def cj_session_create(
         seed=random.SystemRandom().randrange(2**31) if seed is None else seed,
     )
     Judge.objects.bulk_create(Judge(school=school, session=session, staff=s) for s in judges)
-    audit_write(actor=by, action="cj_session.create", target=session)
+    audit_write(actor=by, action=AuditAction.CJ_SESSION_CREATE, target=session)
     return session
 
 
@@ -134,7 +135,7 @@ def cj_judges_set(*, session: CJSession, judges: Sequence[Staff], by: Any) -> li
         for s in judges
         if s.pk not in current
     )
-    audit_write(actor=by, action="cj_session.judges", target=session)
+    audit_write(actor=by, action=AuditAction.CJ_SESSION_JUDGES, target=session)
     return list(session.judges.all())
 
 
@@ -145,7 +146,7 @@ def cj_session_status(*, session: CJSession, status: str, by: Any) -> CJSession:
         raise CJRefused(_("unknown status %(status)s") % {"status": repr(status)})
     session.status = status
     session.save(update_fields=["status"])
-    audit_write(actor=by, action=f"cj_session.{status}", target=session)
+    audit_write(actor=by, action=AuditAction(f"cj_session.{status}"), target=session)
     return session
 
 
@@ -203,7 +204,7 @@ def cj_comparison_record(
     )
     audit_write(
         actor=by,
-        action="cj_comparison.record",
+        action=AuditAction.CJ_COMPARISON_RECORD,
         target=comparison,
         target_label=f"{session} · {left.code} v {right.code}",
     )
@@ -389,7 +390,7 @@ def cj_results_apply(*, session: CJSession, by: Any) -> list[Judgement]:
     session.save(update_fields=["results_applied_at"])
     audit_write(
         actor=by,
-        action="cj_session.apply_results",
+        action=AuditAction.CJ_SESSION_APPLY_RESULTS,
         target=session,
         target_label=f"{session} · {len(judgements)} judgements",
     )

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write, snapshot
 from nextsteps.curriculum.models import Exemplar, Objective, ScaleLevel
 from nextsteps.judging.kernels.sampling import Candidate, draw_sample
@@ -132,7 +133,7 @@ def moderation_session_create(
         )
         for position, pupil_id in enumerate(chosen, start=1)
     )
-    audit_write(actor=by, action="moderation_session.create", target=session)
+    audit_write(actor=by, action=AuditAction.MODERATION_SESSION_CREATE, target=session)
     return session
 
 
@@ -200,7 +201,7 @@ def moderation_item_attach(
     if text is not None:
         item.work_text = text.strip()
     item.save()
-    audit_write(actor=by, action="moderation_item.attach", target=item, before=before)
+    audit_write(actor=by, action=AuditAction.MODERATION_ITEM_ATTACH, target=item, before=before)
     return item
 
 
@@ -239,7 +240,7 @@ def moderation_rating_record(
             "recorded_at": timezone.now(),
         },
     )
-    audit_write(actor=by, action="moderation_rating.record", target=rating)
+    audit_write(actor=by, action=AuditAction.MODERATION_RATING_RECORD, target=rating)
     return rating
 
 
@@ -295,11 +296,11 @@ def moderation_outcome_record(
         agreed_by=_user(by),
         judgement=judgement,
     )
-    audit_write(actor=by, action="moderation_outcome.record", target=outcome)
+    audit_write(actor=by, action=AuditAction.MODERATION_OUTCOME_RECORD, target=outcome)
     if override:
         audit_write(
             actor=by,
-            action="moderation_outcome.override",
+            action=AuditAction.MODERATION_OUTCOME_OVERRIDE,
             target=outcome,
             target_label=(
                 f"{session} · sample {item.position} · "
@@ -315,7 +316,7 @@ def moderation_session_close(*, session: ModerationSession, by: Any) -> Moderati
     _check_open(session)
     session.status = SessionStatus.CLOSED
     session.save(update_fields=["status"])
-    audit_write(actor=by, action="moderation_session.close", target=session)
+    audit_write(actor=by, action=AuditAction.MODERATION_SESSION_CLOSE, target=session)
     return session
 
 
@@ -356,7 +357,7 @@ def standardisation_record(
                 "recorded_at": timezone.now(),
             },
         )
-        audit_write(actor=by, action="standardisation_rating.record", target=rating)
+        audit_write(actor=by, action=AuditAction.STANDARDISATION_RATING_RECORD, target=rating)
         ratings.append(rating)
     return ratings
 
@@ -396,7 +397,7 @@ def exemplar_add(
             )
         exemplar.file = upload.file
     exemplar.save()
-    audit_write(actor=by, action="exemplar.add", target=exemplar)
+    audit_write(actor=by, action=AuditAction.EXEMPLAR_ADD, target=exemplar)
     return exemplar
 
 

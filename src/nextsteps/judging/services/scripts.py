@@ -13,6 +13,7 @@ from django.db.models import F, Max
 from django.utils.translation import gettext as _
 
 from nextsteps import filereading
+from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write
 from nextsteps.curriculum.models import Exemplar
 from nextsteps.judging.models import CJSession, Script
@@ -73,7 +74,7 @@ def cj_scripts_upload(
     _count_scripts(session, len(scripts))
     audit_write(
         actor=by,
-        action="cj_scripts.upload",
+        action=AuditAction.CJ_SCRIPTS_UPLOAD,
         target=session,
         target_label=f"{session} · {len(scripts)} scripts",
     )
@@ -145,7 +146,7 @@ def cj_script_add_text(
         pupil=pupil,
     )
     _count_scripts(session, 1)
-    audit_write(actor=by, action="cj_script.add", target=script)
+    audit_write(actor=by, action=AuditAction.CJ_SCRIPT_ADD, target=script)
     return script
 
 
@@ -192,7 +193,7 @@ def cj_scripts_from_evidence(*, session: CJSession, by: Any) -> list[Script]:
     _count_scripts(session, len(scripts))
     audit_write(
         actor=by,
-        action="cj_scripts.from_evidence",
+        action=AuditAction.CJ_SCRIPTS_FROM_EVIDENCE,
         target=session,
         target_label=f"{session} · {len(scripts)} scripts",
     )
@@ -234,7 +235,7 @@ def cj_scripts_from_exemplars(*, session: CJSession, by: Any) -> list[Script]:
     _count_scripts(session, len(scripts))
     audit_write(
         actor=by,
-        action="cj_scripts.from_exemplars",
+        action=AuditAction.CJ_SCRIPTS_FROM_EXEMPLARS,
         target=session,
         target_label=f"{session} · {len(scripts)} exemplars",
     )
@@ -300,7 +301,7 @@ def cj_anchors_import(
     _count_scripts(session, len(scripts))
     audit_write(
         actor=by,
-        action="cj_scripts.anchors",
+        action=AuditAction.CJ_SCRIPTS_ANCHORS,
         target=session,
         target_label=f"{session} · {len(scripts)} anchors from {source}",
     )

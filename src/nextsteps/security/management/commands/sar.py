@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write
 from nextsteps.people.models import Pupil
 from nextsteps.security.sar import subject_access_export
@@ -40,7 +41,7 @@ class Command(BaseCommand):
             summary = subject_access_export(pupil=pupil, out=handle)
         audit_write(
             actor=None,
-            action="pupil.export",
+            action=AuditAction.PUPIL_EXPORT,
             target=pupil,
             after={
                 "rows": summary.rows,
