@@ -27,6 +27,7 @@ from nextsteps.api.schemas import (
     StandingOut,
 )
 from nextsteps.curriculum.models import Objective
+from nextsteps.markbook import permissions as markbook_permissions
 from nextsteps.markbook.models import Judgement, Standing
 from nextsteps.markbook.services import JudgementEntry, judgements_record_bulk
 from nextsteps.people.models import Pupil
@@ -101,7 +102,7 @@ def judgements(request: HttpRequest, urn: Id, filters: Query[JudgementFilter]) -
 def judgements_create(request: HttpRequest, urn: Id, payload: JudgementBatchIn) -> Any:
     school = school_for(request, urn)
     teaching_class = access.access_class(request.user, school, payload.class_id, write=True)
-    allowed = access.recordable_pupil_ids(request.user, teaching_class)
+    allowed = markbook_permissions.recordable_pupil_ids(request.user, teaching_class)
     enrolled = {p.pk: p for p in class_pupils(teaching_class, None)}
     wanted = payload.judgements
     objectives = selectors.objectives_by_pk(school, {j.objective_id for j in wanted})
