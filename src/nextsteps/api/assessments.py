@@ -8,7 +8,6 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
@@ -16,6 +15,7 @@ from ninja.pagination import paginate
 
 from nextsteps import access
 from nextsteps.access import Action
+from nextsteps.api import selectors as api_selectors
 from nextsteps.api.pagination import Pages, Window
 from nextsteps.api.routes import school_for
 from nextsteps.api.schemas import (
@@ -29,7 +29,7 @@ from nextsteps.api.schemas import (
 )
 from nextsteps.api.services import idempotent_write
 from nextsteps.assessments import permissions, selectors
-from nextsteps.assessments.models import Assessment, AssessmentClass, Question, QuestionObjective
+from nextsteps.assessments.models import Assessment, Question
 from nextsteps.assessments.services import MarkChange, marks_save
 from nextsteps.audit.actions import AuditAction
 from nextsteps.people.models import Pupil
@@ -46,18 +46,10 @@ class AssessmentFilter(Schema):
     taken_to: dt.date | None = None
 
 
-def _assessments(request: HttpRequest, school: School) -> QuerySet[Assessment]:
+def _assessments(request: HttpRequest, school: School) -> Any:
     access.require_staff(request.user, school)
-    visible = permissions.assessments.scope(request.user, school, Action.VIEW).values("pk")
-    links = AssessmentClass.objects.select_related("teaching_class").order_by(
-        "teaching_class__year_group", "teaching_class__name"
-    )
-    return (
-        Assessment.objects.filter(pk__in=visible)
-        .select_related("subject", "score_table")
-        .prefetch_related(Prefetch("class_links", queryset=links))
-        .annotate(question_count=Count("questions"), max_marks=Sum("questions__max_marks"))
-        .order_by("-taken_on", "name", "pk")
+    return selectors.assessments_listed(
+        permissions.assessments.scope(request.user, school, Action.VIEW)
     )
 
 
@@ -85,18 +77,14 @@ def assessments(
     request: HttpRequest, urn: Id, filters: Query[AssessmentFilter]
 ) -> list[dict[str, Any]]:
     school = school_for(request, urn)
-    rows = _assessments(request, school)
-    if filters.class_id is not None:
-        sitting = AssessmentClass.objects.filter(teaching_class_id=filters.class_id)
-        rows = rows.filter(pk__in=sitting.values("assessment_id"))
-    if filters.subject:
-        rows = rows.filter(subject__name__iexact=filters.subject)
-    if filters.year_group is not None:
-        rows = rows.filter(year_group=filters.year_group)
-    if filters.taken_from is not None:
-        rows = rows.filter(taken_on__gte=filters.taken_from)
-    if filters.taken_to is not None:
-        rows = rows.filter(taken_on__lte=filters.taken_to)
+    rows = selectors.assessments_filtered(
+        _assessments(request, school),
+        class_id=filters.class_id,
+        subject=filters.subject,
+        year_group=filters.year_group,
+        taken_from=filters.taken_from,
+        taken_to=filters.taken_to,
+    )
     return Window(rows, assessment_out)  # type: ignore[return-value]
 
 
@@ -108,13 +96,7 @@ def assessments(
 def assessment_detail(request: HttpRequest, urn: Id, assessment_id: Id) -> dict[str, Any]:
     school = school_for(request, urn)
     found = permissions.assessments.get(request.user, school, assessment_id, Action.VIEW)
-    links = QuestionObjective.objects.order_by("pk")
-    questions = Question.objects.prefetch_related(Prefetch("objective_links", queryset=links))
-    assessment = (
-        _assessments(request, school)
-        .prefetch_related(Prefetch("questions", queryset=questions.order_by("position")))
-        .get(pk=found.pk)
-    )
+    assessment = selectors.assessment_with_questions(_assessments(request, school), found.pk)
     out = assessment_out(assessment)
     out["questions"] = [
         {
@@ -136,7 +118,7 @@ class MarksFilter(Schema):
 
 def _visible_cohort(request: HttpRequest, assessment: Assessment) -> list[Pupil]:
     """The pupils sitting the test in the classes this person sees, in register order."""
-    visible = set(access.classes_for(request.user, assessment.school).values_list("pk", flat=True))
+    visible = api_selectors.class_ids(access.classes_for(request.user, assessment.school))
     classes = [c for c in selectors.assessment_classes(assessment) if c.pk in visible]
     return selectors.cohort(assessment, classes)
 
@@ -170,7 +152,7 @@ class _Marks:
 
     def __init__(self, assessment: Assessment, pupils: list[Pupil]) -> None:
         self.assessment, self.pupils = assessment, pupils
-        self.questions = list(assessment.questions.order_by("position"))
+        self.questions = selectors.question_list(assessment)
 
     def __len__(self) -> int:
         return len(self.pupils)
@@ -211,7 +193,7 @@ def marks_write(
     assessment = permissions.assessments.get(request.user, school, assessment_id, Action.CHANGE)
     assessment.school = school
     pupils = {p.pk: p for p in permissions.recordable_cohort(request.user, assessment)}
-    questions = {q.pk: q for q in assessment.questions.order_by("position")}
+    questions = {q.pk: q for q in selectors.question_list(assessment)}
     changes = _checked_changes(assessment, payload, pupils, questions)
 
     def write() -> dict[str, Any]:

@@ -4,7 +4,6 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
@@ -12,6 +11,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from nextsteps import access
+from nextsteps.api import selectors
 from nextsteps.api.pagination import Pages, Window
 from nextsteps.api.routes import objective_out, school_for
 from nextsteps.api.schemas import (
@@ -26,11 +26,12 @@ from nextsteps.api.schemas import (
     SchoolStandingOut,
     StandingOut,
 )
-from nextsteps.curriculum.models import Framework, Objective, ScaleLevel
+from nextsteps.curriculum.models import Objective
+from nextsteps.markbook import permissions as markbook_permissions
 from nextsteps.markbook.models import Judgement, Standing
 from nextsteps.markbook.services import JudgementEntry, judgements_record_bulk
 from nextsteps.people.models import Pupil
-from nextsteps.teaching.selectors import class_pupil_ids, class_pupils
+from nextsteps.teaching.selectors import class_pupils
 
 router = Router()
 
@@ -79,21 +80,17 @@ class JudgementFilter(Schema):
 def judgements(request: HttpRequest, urn: Id, filters: Query[JudgementFilter]) -> Window:
     school = school_for(request, urn)
     audience = access.audience(request.user, school)
-    rows = Judgement.objects.filter(
-        school=school, pupil__in=access.pupils_for(request.user, school).values("pk")
+    since = filters.since
+    if since is not None and timezone.is_naive(since):
+        since = timezone.make_aware(since, dt.UTC)
+    rows = selectors.judgements_filtered(
+        school,
+        access.pupils_for(request.user, school),
+        pupil_id=filters.pupil_id,
+        objective_id=filters.objective_id,
+        class_id=filters.class_id,
+        since=since,
     )
-    if filters.pupil_id is not None:
-        rows = rows.filter(pupil_id=filters.pupil_id)
-    if filters.objective_id is not None:
-        rows = rows.filter(objective_id=filters.objective_id)
-    if filters.class_id is not None:
-        rows = rows.filter(teaching_class_id=filters.class_id)
-    if filters.since is not None:
-        since = filters.since
-        if timezone.is_naive(since):
-            since = timezone.make_aware(since, dt.UTC)
-        rows = rows.filter(recorded_at__gte=since)
-    rows = rows.select_related("level").order_by("-recorded_at", "-pk")
     return Window(rows, lambda judgement: judgement_for(judgement, audience))
 
 
@@ -105,19 +102,11 @@ def judgements(request: HttpRequest, urn: Id, filters: Query[JudgementFilter]) -
 def judgements_create(request: HttpRequest, urn: Id, payload: JudgementBatchIn) -> Any:
     school = school_for(request, urn)
     teaching_class = access.access_class(request.user, school, payload.class_id, write=True)
-    allowed = access.recordable_pupil_ids(request.user, teaching_class)
+    allowed = markbook_permissions.recordable_pupil_ids(request.user, teaching_class)
     enrolled = {p.pk: p for p in class_pupils(teaching_class, None)}
     wanted = payload.judgements
-    objectives = {
-        o.pk: o
-        for o in Objective.objects.filter(
-            school=school, pk__in={j.objective_id for j in wanted}
-        ).select_related("framework")
-    }
-    levels = {
-        lv.pk: lv
-        for lv in ScaleLevel.objects.filter(school=school, pk__in={j.level_id for j in wanted})
-    }
+    objectives = selectors.objectives_by_pk(school, {j.objective_id for j in wanted})
+    levels = selectors.levels_by_pk(school, {j.level_id for j in wanted})
     problems: list[str] = []
     entries: list[JudgementEntry] = []
     for index, item in enumerate(wanted):
@@ -151,7 +140,7 @@ def judgements_create(request: HttpRequest, urn: Id, payload: JudgementBatchIn) 
         teaching_class=teaching_class,
         idempotency_key=payload.idempotency_key,
     )
-    rows = Judgement.objects.filter(pk__in=[j.pk for j in created]).select_related("level")
+    rows = selectors.judgements_with_levels(created)
     return Status(201, {"created": len(created), "judgements": [judgement_out(j) for j in rows]})
 
 
@@ -179,12 +168,7 @@ def pupil_standings(
 ) -> list[dict[str, Any]]:
     school = school_for(request, urn)
     pupil = access.access_pupil(request.user, school, pupil_id)
-    rows = Standing.objects.filter(pupil=pupil).select_related("objective", "level")
-    if framework_id is not None:
-        rows = rows.filter(objective__framework_id=framework_id)
-    return [
-        standing_out(s) for s in rows.order_by("objective__framework_id", "objective__position")
-    ]
+    return [standing_out(s) for s in selectors.pupil_standings(pupil, framework_id)]
 
 
 class StandingFilter(Schema):
@@ -208,17 +192,17 @@ def school_standings(request: HttpRequest, urn: Id, filters: Query[StandingFilte
     school = school_for(request, urn)
     access.require_staff(request.user, school)
     pupils = access.pupils_for(request.user, school)
-    if filters.class_id is not None:
-        teaching_class = access.access_class(request.user, school, filters.class_id)
-        pupils = pupils.filter(pk__in=class_pupil_ids(teaching_class))
-    if filters.year_group is not None:
-        pupils = pupils.filter(year_group=filters.year_group)
-    rows = Standing.objects.filter(school=school, pupil__in=pupils.values("pk"))
-    if filters.framework_id is not None:
-        framework = get_object_or_404(Framework, school=school, pk=filters.framework_id)
-        rows = rows.filter(objective__framework=framework)
-    rows = rows.select_related("objective", "level").order_by(
-        "pupil_id", "objective__framework_id", "objective__position", "pk"
+    teaching_class = (
+        None
+        if filters.class_id is None
+        else access.access_class(request.user, school, filters.class_id)
+    )
+    rows = selectors.school_standings(
+        school,
+        pupils,
+        teaching_class=teaching_class,
+        year_group=filters.year_group,
+        framework_id=filters.framework_id,
     )
     return Window(rows, school_standing_out)
 
@@ -238,22 +222,10 @@ def class_markbook(
     school = school_for(request, urn)
     access.require_staff(request.user, school)
     teaching_class = access.access_class(request.user, school, class_id)
-    framework = get_object_or_404(
-        Framework.objects.select_related("scale"), school=school, pk=framework_id
-    )
-    objectives = list(
-        Objective.objects.filter(framework=framework, **_year_filter(year_group))
-        .select_related("strand")
-        .prefetch_related("success_criteria")
-        .order_by("position")
-    )
+    framework = selectors.framework_with_scale(school, framework_id)
+    objectives = selectors.markbook_objectives(framework, year_group)
     pupils = class_pupils(teaching_class, None)
-    standings = {
-        (s.pupil_id, s.objective_id): s
-        for s in Standing.objects.filter(
-            pupil_id__in=[p.pk for p in pupils], objective_id__in=[o.pk for o in objectives]
-        ).select_related("level", "objective")
-    }
+    standings = selectors.standings_by_cell(pupils, objectives)
     return {
         "class_id": teaching_class.pk,
         "framework_id": framework.pk,
@@ -271,10 +243,6 @@ def class_markbook(
             for pupil in pupils
         ],
     }
-
-
-def _year_filter(year_group: int | None) -> dict[str, int]:
-    return {} if year_group is None else {"year_group": year_group}
 
 
 def _cell(

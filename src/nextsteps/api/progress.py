@@ -82,12 +82,7 @@ def tables(
 ) -> list[dict[str, Any]]:
     school = _leaders_school(request, urn)
     kinds = [kind] if kind else [Kind.PROGRESS8, Kind.KS1_KS2]
-    rows = (
-        ReferenceTable.objects.filter(selectors.table_scope(school), kind__in=kinds)
-        .select_related("school", "trust")  # their names are in the table's title
-        .order_by("kind", "-year", "source", "pk")
-    )
-    return [table_out(t) for t in rows]
+    return [table_out(t) for t in selectors.tables_listed(school, kinds)]
 
 
 @router.get(
@@ -97,13 +92,7 @@ def tables(
 )
 def table_detail(request: HttpRequest, urn: Id, table_id: Id) -> dict[str, Any]:
     school = _leaders_school(request, urn)
-    table = (
-        ReferenceTable.objects.filter(selectors.table_scope(school), pk=table_id)
-        .exclude(kind=Kind.NOMINAL)
-        .select_related("school", "trust")
-        .prefetch_related("groups")
-        .first()
-    )
+    table = selectors.table_with_groups(school, table_id)
     if table is None:
         raise Http404("No such table")
     out = table_out(table)
@@ -173,7 +162,7 @@ def progress8(
     rule = _rule("progress8", year)
     if not rule.available:
         return _progress8_unavailable(school, year, rule, internal, table_id)
-    tables = list(selectors.visible_tables(school, Kind.PROGRESS8).prefetch_related("groups"))
+    tables = selectors.tables_with_groups(school, Kind.PROGRESS8)
     table = selectors.choose_table(tables, year, table_id)
     if table is None or (table_id is not None and table.pk != table_id):
         raise Http404("No such table")
@@ -220,7 +209,7 @@ def _progress8_unavailable(
         return out
     tables = [
         t
-        for t in selectors.visible_tables(school, Kind.PROGRESS8).prefetch_related("groups")
+        for t in selectors.tables_with_groups(school, Kind.PROGRESS8)
         if t.source != ReferenceTable.TableSource.TRUST
     ]
     table = selectors.choose_table(tables, year, table_id)
@@ -364,7 +353,7 @@ def ks1_ks2(
     }
     if not rule.available:
         return out
-    tables = list(selectors.visible_tables(school, Kind.KS1_KS2).prefetch_related("groups"))
+    tables = selectors.tables_with_groups(school, Kind.KS1_KS2)
     if table_id is not None:
         table = next((t for t in tables if t.pk == table_id), None)
         if table is None:

@@ -5,15 +5,14 @@ No `from __future__ import annotations` here: django-ninja reads the annotations
 
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
 from nextsteps import access
 from nextsteps.access import Action
 from nextsteps.accounts.models import Role
+from nextsteps.api import selectors
 from nextsteps.api.pagination import Pages, Window
 from nextsteps.api.schemas import (
     AUDIENCES,
@@ -79,7 +78,7 @@ def schools(request: HttpRequest) -> list[dict[str, Any]]:
 @router.get("/schools/{urn}", response=SchoolOut, summary="One school")
 def school_detail(request: HttpRequest, urn: Id) -> dict[str, Any]:
     school = school_for(request, urn)
-    return _school_out(School.objects.select_related("trust").get(pk=school.pk))
+    return _school_out(selectors.school_with_trust(school))
 
 
 class ClassFilter(Schema):
@@ -99,27 +98,18 @@ def _class_out(teaching_class: Class) -> dict[str, Any]:
     }
 
 
-def _classes(request: HttpRequest, urn: int) -> QuerySet[Class]:
+def _classes(request: HttpRequest, urn: int) -> Any:
     school = school_for(request, urn)
     access.require_staff(request.user, school)
-    return (
-        access.classes_for(request.user, school)
-        .select_related("academic_year")
-        .prefetch_related("subjects")
-        .order_by("year_group", "name", "pk")
-    )
+    return selectors.classes_listed(access.classes_for(request.user, school))
 
 
 @router.get("/schools/{urn}/classes", response=list[ClassOut], summary="Classes you may see")
 @paginate(Pages)
 def classes(request: HttpRequest, urn: Id, filters: Query[ClassFilter]) -> list[dict[str, Any]]:
-    rows = _classes(request, urn)
-    if filters.year_group is not None:
-        rows = rows.filter(year_group=filters.year_group)
-    if filters.kind:
-        rows = rows.filter(kind=filters.kind)
-    if filters.q:
-        rows = rows.filter(name__icontains=filters.q)
+    rows = selectors.classes_filtered(
+        _classes(request, urn), year_group=filters.year_group, kind=filters.kind, q=filters.q
+    )
     return [_class_out(c) for c in rows]
 
 
@@ -155,28 +145,19 @@ def pupil_out(pupil: Pupil, audience: access.Audience) -> PupilOut | PupilFamily
 def pupils(request: HttpRequest, urn: Id, filters: Query[PupilFilter]) -> Window:
     school = school_for(request, urn)
     audience = access.audience(request.user, school)
-    rows = access.pupils_for(request.user, school)
-    if filters.year_group is not None:
-        rows = rows.filter(year_group=filters.year_group)
-    if filters.class_id is not None:
-        teaching_class = access.access_class(request.user, school, filters.class_id)
-        rows = rows.filter(
-            enrolments__teaching_class=teaching_class, enrolments__ends_on__isnull=True
-        )
-    if filters.upn:
-        rows = rows.filter(upn=filters.upn.upper())
-    if filters.q:
-        words = Q()
-        for word in filters.q.split()[:4]:
-            words &= (
-                Q(legal_forename__icontains=word)
-                | Q(legal_surname__icontains=word)
-                | Q(preferred_forename__icontains=word)
-            )
-        rows = rows.filter(words)
-    if filters.on_roll is not None:
-        rows = rows.filter(leaving_date__isnull=filters.on_roll)
-    rows = rows.distinct().order_by("legal_surname", "legal_forename", "pk")
+    teaching_class = (
+        None
+        if filters.class_id is None
+        else access.access_class(request.user, school, filters.class_id)
+    )
+    rows = selectors.pupils_filtered(
+        access.pupils_for(request.user, school),
+        year_group=filters.year_group,
+        teaching_class=teaching_class,
+        upn=filters.upn,
+        q=filters.q,
+        on_roll=filters.on_roll,
+    )
     return Window(rows, lambda pupil: pupil_out(pupil, audience))
 
 
@@ -192,14 +173,11 @@ def pupil_detail(request: HttpRequest, urn: Id, pupil_id: Id) -> PupilOut | Pupi
     return pupil_out(pupil, access.audience(request.user, school))
 
 
-def _frameworks(request: HttpRequest, urn: int) -> QuerySet[Framework]:
+def _frameworks(request: HttpRequest, urn: int, subject: str | None = None) -> Any:
     school = school_for(request, urn)
     access.require_staff(request.user, school)
-    return (
-        frameworks_policy.scope(request.user, school, Action.VIEW)
-        .prefetch_related("scale__levels")
-        .annotate(objective_count=Count("objectives"))
-        .order_by("subject__name", "name", "pk")
+    return selectors.frameworks_listed(
+        frameworks_policy.scope(request.user, school, Action.VIEW), subject
     )
 
 
@@ -236,10 +214,7 @@ def objective_out(objective: Objective) -> dict[str, Any]:
 @router.get("/schools/{urn}/frameworks", response=list[FrameworkOut], summary="Frameworks")
 @paginate(Pages)
 def frameworks(request: HttpRequest, urn: Id, subject: Text | None = None) -> list[dict[str, Any]]:
-    rows = _frameworks(request, urn)
-    if subject:
-        rows = rows.filter(subject__name__iexact=subject)
-    return [_framework_out(f) for f in rows]
+    return [_framework_out(f) for f in _frameworks(request, urn, subject)]
 
 
 class ObjectiveFilter(Schema):
@@ -255,16 +230,8 @@ class ObjectiveFilter(Schema):
 def framework_detail(
     request: HttpRequest, urn: Id, framework_id: Id, filters: Query[ObjectiveFilter]
 ) -> dict[str, Any]:
-    objectives = Objective.objects.select_related("strand").prefetch_related("success_criteria")
-    if filters.year_group is not None:
-        objectives = objectives.filter(year_group=filters.year_group)
-    if filters.core is not None:
-        objectives = objectives.filter(core=filters.core)
-    framework = get_object_or_404(
-        _frameworks(request, urn).prefetch_related(
-            Prefetch("objectives", queryset=objectives.order_by("position"))
-        ),
-        pk=framework_id,
+    framework = selectors.framework_with_objectives(
+        _frameworks(request, urn), framework_id, year_group=filters.year_group, core=filters.core
     )
     out = _framework_out(framework)
     out["objectives"] = [objective_out(o) for o in framework.objectives.all()]

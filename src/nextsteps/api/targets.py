@@ -3,7 +3,6 @@ confirm and return them (a teacher of the class, as on the pages)."""
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
@@ -12,7 +11,8 @@ from ninja.responses import Status
 
 from nextsteps import access
 from nextsteps.access import Action
-from nextsteps.api.pagination import Pages
+from nextsteps.api import selectors
+from nextsteps.api.pagination import Pages, Window
 from nextsteps.api.routes import school_for
 from nextsteps.api.schemas import (
     Id,
@@ -25,10 +25,10 @@ from nextsteps.api.schemas import (
     TargetStatus,
     TargetUpdateIn,
 )
-from nextsteps.curriculum.models import Objective, ScaleLevel
+from nextsteps.curriculum.models import Objective
 from nextsteps.feedback import permissions as feedback_permissions
 from nextsteps.feedback import services
-from nextsteps.feedback.models import Target, TargetEvent
+from nextsteps.feedback.models import Target
 from nextsteps.schools.models import School
 from nextsteps.teaching.models import Class
 
@@ -62,40 +62,20 @@ class TargetFilter(Schema):
 
 @router.get("/schools/{urn}/targets", response=list[TargetOut], summary="Targets you may see")
 @paginate(Pages)
-def targets(request: HttpRequest, urn: Id, filters: Query[TargetFilter]) -> QuerySet[Target]:
+def targets(request: HttpRequest, urn: Id, filters: Query[TargetFilter]) -> Window:
     school = school_for(request, urn)
-    rows = feedback_permissions.targets.scope(request.user, school, Action.VIEW)
-    if filters.pupil_id is not None:
-        rows = rows.filter(pupil_id=filters.pupil_id)
-    if filters.class_id is not None:
-        rows = rows.filter(teaching_class_id=filters.class_id)
-    if filters.objective_id is not None:
-        rows = rows.filter(objective_id=filters.objective_id)
-    if filters.status is not None:
-        rows = rows.filter(status=filters.status)
-    return _Targets(rows.select_related("objective").order_by("due_on", "set_at", "pk"))  # type: ignore[return-value]
-
-
-class _Targets:
-    """A queryset that pagination slices, shaped into TargetOut rows."""
-
-    def __init__(self, rows: QuerySet[Target]) -> None:
-        self.rows = rows
-
-    def __len__(self) -> int:
-        return self.rows.count()
-
-    def __getitem__(self, window: slice) -> list[dict[str, Any]]:
-        return [target_out(t) for t in self.rows[window]]
+    rows = selectors.targets_filtered(
+        feedback_permissions.targets.scope(request.user, school, Action.VIEW),
+        pupil_id=filters.pupil_id,
+        class_id=filters.class_id,
+        objective_id=filters.objective_id,
+        status=filters.status,
+    )
+    return Window(rows, target_out)
 
 
 def _detail(school: School, target: Target) -> dict[str, Any]:
-    events = TargetEvent.objects.select_related("by").order_by("at", "pk")
-    target = (
-        Target.objects.select_related("objective")
-        .prefetch_related(Prefetch("events", queryset=events))
-        .get(pk=target.pk, school=school)
-    )
+    target = selectors.target_with_history(school, target)
     out = target_out(target)
     out["history"] = [
         {
@@ -135,7 +115,7 @@ def target_detail(request: HttpRequest, urn: Id, target_id: Id) -> TargetDetailO
 def target_create(request: HttpRequest, urn: Id, payload: TargetIn) -> Any:
     school = school_for(request, urn)
     teaching_class = access.access_class(request.user, school, payload.class_id)
-    if not access.teaches(request.user, teaching_class):
+    if not feedback_permissions.sets_for_class(request.user, teaching_class):
         raise Http404("No such class")
     try:
         pupil = access.access_class_pupil(request.user, teaching_class, payload.pupil_id)
@@ -158,11 +138,7 @@ def target_create(request: HttpRequest, urn: Id, payload: TargetIn) -> Any:
 
 def _class_objective(teaching_class: Class, objective_id: int) -> Objective:
     """An objective of a framework for one of the class's subjects, else 422 naming the field."""
-    objective = Objective.objects.filter(
-        school_id=teaching_class.school_id,
-        pk=objective_id,
-        framework__subject__in=teaching_class.subjects.values("pk"),
-    ).first()
+    objective = selectors.class_objective(teaching_class, objective_id)
     if objective is None:
         raise HttpError(
             422,
@@ -202,9 +178,7 @@ def target_confirm(
 ) -> dict[str, Any]:
     school = school_for(request, urn)
     target = feedback_permissions.targets.get(request.user, school, target_id, Action.DECIDE)
-    level = ScaleLevel.objects.filter(
-        school=school, pk=payload.level_id, scale__frameworks__objectives=target.objective_id
-    ).first()
+    level = selectors.objective_level(school, payload.level_id, target.objective_id)
     if level is None:
         raise HttpError(
             422, f"level_id: {payload.level_id} is not a level of the target's objective's scale"

@@ -764,3 +764,51 @@ def threshold_percents(
             school=school, department=department, level__scale=scale
         ).values_list("level_id", "min_percent")
     )
+
+
+def assessments_listed(visible: QuerySet[Assessment]) -> QuerySet[Assessment]:
+    """The visible tests with their subject, table, classes (by year and name), question count
+    and total marks, newest first."""
+    links = AssessmentClass.objects.select_related("teaching_class").order_by(
+        "teaching_class__year_group", "teaching_class__name"
+    )
+    return (
+        Assessment.objects.filter(pk__in=visible.values("pk"))
+        .select_related("subject", "score_table")
+        .prefetch_related(Prefetch("class_links", queryset=links))
+        .annotate(question_count=Count("questions"), max_marks=Sum("questions__max_marks"))
+        .order_by("-taken_on", "name", "pk")
+    )
+
+
+def assessments_filtered(
+    rows: QuerySet[Assessment],
+    *,
+    class_id: int | None,
+    subject: str | None,
+    year_group: int | None,
+    taken_from: dt.date | None,
+    taken_to: dt.date | None,
+) -> QuerySet[Assessment]:
+    """Tests narrowed by a list's filters: sat by the class, of the subject, year and dates."""
+    if class_id is not None:
+        sitting = AssessmentClass.objects.filter(teaching_class_id=class_id)
+        rows = rows.filter(pk__in=sitting.values("assessment_id"))
+    if subject:
+        rows = rows.filter(subject__name__iexact=subject)
+    if year_group is not None:
+        rows = rows.filter(year_group=year_group)
+    if taken_from is not None:
+        rows = rows.filter(taken_on__gte=taken_from)
+    if taken_to is not None:
+        rows = rows.filter(taken_on__lte=taken_to)
+    return rows
+
+
+def assessment_with_questions(rows: QuerySet[Assessment], pk: int) -> Assessment:
+    """One test of the rows with its questions in order, each with its objective links."""
+    links = QuestionObjective.objects.order_by("pk")
+    questions = Question.objects.prefetch_related(Prefetch("objective_links", queryset=links))
+    return rows.prefetch_related(
+        Prefetch("questions", queryset=questions.order_by("position"))
+    ).get(pk=pk)

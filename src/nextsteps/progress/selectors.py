@@ -669,3 +669,23 @@ def _year11_groups(
                 Year11Group(grouping, label, len(members[label]), {w.subject: w for w in found})
             )
     return out
+
+
+def tables_listed(school: School, kinds: Sequence[str]) -> list[ReferenceTable]:
+    """The tables of these kinds this school may use, by kind, newest first."""
+    return list(
+        ReferenceTable.objects.filter(table_scope(school), kind__in=kinds)
+        .select_related("school", "trust")  # their names are in the table's title
+        .order_by("kind", "-year", "source", "pk")
+    )
+
+
+def table_with_groups(school: School, table_id: int) -> ReferenceTable | None:
+    """A measuring table this school may use (not a nominal one), with its groups."""
+    return (
+        ReferenceTable.objects.filter(table_scope(school), pk=table_id)
+        .exclude(kind=ReferenceTable.Kind.NOMINAL)
+        .select_related("school", "trust")
+        .prefetch_related("groups")
+        .first()
+    )
