@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from nextsteps.accounts.models import Actor, signed_in_user
 from nextsteps.api.models import ApiToken
 from nextsteps.api.services import token_digest
 
 
-def tokens_of(user: Any) -> list[ApiToken]:
+def tokens_of(user: Actor) -> list[ApiToken]:
     """The person's own tokens, live and revoked."""
-    return list(ApiToken.objects.filter(user=user))
+    return list(ApiToken.objects.filter(user=signed_in_user(user)))
 
 
 def live_token(secret: str) -> ApiToken | None:
