@@ -92,8 +92,10 @@ class TrustMembership(models.Model):
         return f"{self.user} · {self.trust}"
 
 
-# Who acts on a page, an API route or a service: a signed-in user, or no one yet (a page
-# that is open to all, before sign-in). Services that record who did something take one.
+# Who asks on a page or an API route (views, permissions, selectors): a signed-in user, or no
+# one yet (a page that is open to all, before sign-in). Services take `by: Actor | None`: None
+# when the system acts (a command, an import, the demo); a row that records who did something
+# stores `acting_user(by)`.
 Actor: TypeAlias = "User | AnonymousUser"
 
 
