@@ -33,7 +33,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from nextsteps.accounts.models import STAFF_ROLES, Membership, Role, TrustMembership
+from nextsteps.accounts.models import (
+    STAFF_ROLES,
+    Actor,
+    Membership,
+    Role,
+    TrustMembership,
+    signed_in_user,
+)
 from nextsteps.people.models import Pupil
 from nextsteps.schools.models import Department, School
 from nextsteps.teaching.models import Class, ClassStaff, PupilGroup
@@ -125,7 +132,7 @@ def second_factor_step(request: HttpRequest, *, next_url: str = "") -> HttpRespo
     return redirect(reverse(name) + query)
 
 
-def needs_second_factor(user: Any) -> bool:
+def needs_second_factor(user: Actor) -> bool:
     known = getattr(user, "_access_has_device", None)  # read with the person at sign-in
     if known is not None:
         return bool(known)
@@ -134,7 +141,7 @@ def needs_second_factor(user: Any) -> bool:
     return bool(user_has_device(user, confirmed=True))
 
 
-def second_factor_required(user: Any) -> bool:
+def second_factor_required(user: Actor) -> bool:
     """Staff in a school that requires two-step sign-in (read with the memberships)."""
     for membership in memberships(user):
         if membership.role not in STAFF_ROLES:
@@ -145,10 +152,10 @@ def second_factor_required(user: Any) -> bool:
     return False
 
 
-def second_factor_outstanding(user: Any) -> str | None:
+def second_factor_outstanding(user: Actor) -> str | None:
     """ "verify" when the person has a device and has not used it this session, "setup" when
     their school requires one and they have none, else None."""
-    if needs_second_factor(user):
+    if user.is_authenticated and needs_second_factor(user):
         return None if user.is_verified() else "verify"
     return "setup" if second_factor_required(user) else None
 
@@ -161,9 +168,9 @@ def _resolved_name(request: HttpRequest) -> str | None:
 # ---------------------------------------------------------------------------- memberships
 
 
-def memberships(user: Any) -> list[Membership]:
+def memberships(user: Actor) -> list[Membership]:
     """The user's roles in every school, loaded once per request (not an access decision)."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return []
     cached = getattr(user, "_access_memberships", None)
     if cached is None:
@@ -176,19 +183,19 @@ def memberships(user: Any) -> list[Membership]:
     return cached
 
 
-def own_memberships(user: Any) -> list[Membership]:
+def own_memberships(user: Actor) -> list[Membership]:
     """The person's own roles, for them to read (who they are, where they work): theirs to
     see whoever they are."""
     mark_asked()
     return memberships(user)
 
 
-def roles_in(user: Any, school: School) -> frozenset[str]:
+def roles_in(user: Actor, school: School) -> frozenset[str]:
     return frozenset(m.role for m in memberships(user) if m.school_id == school.pk)
 
 
-def trust_ids(user: Any) -> set[int]:
-    if not getattr(user, "is_authenticated", False):
+def trust_ids(user: Actor) -> set[int]:
+    if not user.is_authenticated:
         return set()
     cached = getattr(user, "_access_trusts", None)
     if cached is None:
@@ -197,7 +204,7 @@ def trust_ids(user: Any) -> set[int]:
     return cached
 
 
-def schools_for(user: Any) -> list[School]:
+def schools_for(user: Actor) -> list[School]:
     """Schools the user holds a role in, or leads through a trust."""
     mark_asked()
     schools = {m.school_id: m.school for m in memberships(user)}
@@ -208,7 +215,7 @@ def schools_for(user: Any) -> list[School]:
     return sorted(schools.values(), key=lambda s: s.name)
 
 
-def access_school(user: Any, urn: int, *, roles: Iterable[str] | None = None) -> School:
+def access_school(user: Actor, urn: int, *, roles: Iterable[str] | None = None) -> School:
     """The school with this URN if the user holds (one of) the roles there; 403 to someone
     with another role there (see `refuse`), else 404."""
     mark_asked()
@@ -226,7 +233,7 @@ def access_school(user: Any, urn: int, *, roles: Iterable[str] | None = None) ->
     raise Http404("No such school")
 
 
-def access_role(user: Any, urn: int, role: str) -> School:
+def access_role(user: Actor, urn: int, role: str) -> School:
     """A school home for a role: the role must exist and the user must hold it there."""
     mark_asked()
     if role not in Role.values:
@@ -234,19 +241,19 @@ def access_role(user: Any, urn: int, role: str) -> School:
     return access_school(user, urn, roles=[role])
 
 
-def is_staff_in(user: Any, school: School) -> bool:
+def is_staff_in(user: Actor, school: School) -> bool:
     return bool(roles_in(user, school) & STAFF_ROLES) or _leads_trust_of(user, school)
 
 
-def _leads_trust_of(user: Any, school: School) -> bool:
+def _leads_trust_of(user: Actor, school: School) -> bool:
     return school.trust_id is not None and school.trust_id in trust_ids(user)
 
 
-def sees_whole_school(user: Any, school: School) -> bool:
+def sees_whole_school(user: Actor, school: School) -> bool:
     return bool(roles_in(user, school) & WHOLE_SCHOOL_ROLES) or _leads_trust_of(user, school)
 
 
-def refuse(user: Any, school: School) -> NoReturn:
+def refuse(user: Actor, school: School) -> NoReturn:
     """Refuse a page of this school: plainly (403) to someone who belongs to the school, since
     every school has the page and saying so reveals nothing; else "not found" (404)."""
     if roles_in(user, school) or _leads_trust_of(user, school):
@@ -256,26 +263,26 @@ def refuse(user: Any, school: School) -> NoReturn:
     raise Http404("Not found")
 
 
-def require_staff(user: Any, school: School) -> None:
+def require_staff(user: Actor, school: School) -> None:
     mark_asked()
     if not is_staff_in(user, school):
         refuse(user, school)
 
 
-def require_whole_school(user: Any, school: School) -> None:
+def require_whole_school(user: Actor, school: School) -> None:
     mark_asked()
     if not sees_whole_school(user, school):
         refuse(user, school)
 
 
-def has_role(user: Any, school: School, *roles: str) -> bool:
+def has_role(user: Actor, school: School, *roles: str) -> bool:
     """Whether the user holds one of the roles in the school (a trust leader is a leader)."""
     return bool(roles_in(user, school) & frozenset(roles)) or (
         Role.LEADER in roles and _leads_trust_of(user, school)
     )
 
 
-def require_role(user: Any, school: School, *roles: str) -> None:
+def require_role(user: Actor, school: School, *roles: str) -> None:
     mark_asked()
     if not has_role(user, school, *roles):
         refuse(user, school)
@@ -291,7 +298,7 @@ class Audience(enum.StrEnum):
     GUARDIAN = "guardian"
 
 
-def audience(user: Any, school: School) -> Audience:
+def audience(user: Actor, school: School) -> Audience:
     """Staff (any staff role there, or a leader of its trust), else a pupil of the school, else
     a parent: the narrowest view is the default, so a person with no role sees least."""
     mark_asked()
@@ -305,12 +312,12 @@ def audience(user: Any, school: School) -> Audience:
 # ---------------------------------------------------------------------------- classes
 
 
-def _staff_id(user: Any) -> int | None:
+def _staff_id(user: Actor) -> int | None:
     staff = getattr(user, "staff", None) if getattr(user, "is_authenticated", False) else None
     return staff.pk if staff is not None else None
 
 
-def hod_department_ids(user: Any, school: School) -> set[int]:
+def hod_department_ids(user: Actor, school: School) -> set[int]:
     return {
         m.department_id
         for m in memberships(user)
@@ -318,7 +325,7 @@ def hod_department_ids(user: Any, school: School) -> set[int]:
     }
 
 
-def departments_for(user: Any, school: School) -> QuerySet[Department]:
+def departments_for(user: Actor, school: School) -> QuerySet[Department]:
     """Departments whose assessment policy work the user may read: every department for
     whole-school staff, a head of department's own departments, none for anyone else."""
     mark_asked()
@@ -329,7 +336,7 @@ def departments_for(user: Any, school: School) -> QuerySet[Department]:
 
 
 def access_department(
-    user: Any, school: School, department_id: int, *, write: bool = False
+    user: Actor, school: School, department_id: int, *, write: bool = False
 ) -> Department:
     """A department the user may read, else 404; with write, only its own head (who answers
     the key questions for it)."""
@@ -342,7 +349,7 @@ def access_department(
     return department
 
 
-def classes_for(user: Any, school: School) -> QuerySet[Class]:
+def classes_for(user: Actor, school: School) -> QuerySet[Class]:
     """Classes the user may see in this school."""
     mark_asked()
     classes = Class.objects.filter(school=school)
@@ -359,7 +366,7 @@ def classes_for(user: Any, school: School) -> QuerySet[Class]:
     return classes.filter(scope).distinct()
 
 
-def access_class(user: Any, school: School, class_id: int, *, write: bool = False) -> Class:
+def access_class(user: Actor, school: School, class_id: int, *, write: bool = False) -> Class:
     """A class the user may see (or, with write, record for), else 404."""
     mark_asked()
     teaching_class = classes_for(user, school).filter(pk=class_id).first()
@@ -370,7 +377,7 @@ def access_class(user: Any, school: School, class_id: int, *, write: bool = Fals
     return teaching_class
 
 
-def can_record_in(user: Any, teaching_class: Class) -> bool:
+def can_record_in(user: Actor, teaching_class: Class) -> bool:
     """Teachers of the class, its department's head and TAs (for their groups) record."""
     staff_id = _staff_id(user)
     school = teaching_class.school
@@ -383,7 +390,7 @@ def can_record_in(user: Any, teaching_class: Class) -> bool:
     return PupilGroup.objects.filter(teaching_class=teaching_class, supporters=staff_id).exists()
 
 
-def teaches(user: Any, teaching_class: Class) -> bool:
+def teaches(user: Actor, teaching_class: Class) -> bool:
     """A teacher of the class (not a teaching assistant), or its department's head."""
     school = teaching_class.school
     if teaching_class.subjects.filter(department_id__in=hod_department_ids(user, school)).exists():
@@ -397,7 +404,7 @@ def teaches(user: Any, teaching_class: Class) -> bool:
     )
 
 
-def access_class_as_teacher(user: Any, school: School, class_id: int) -> Class:
+def access_class_as_teacher(user: Actor, school: School, class_id: int) -> Class:
     """A class the user teaches (for sign-in cards, class set-up), else 404."""
     mark_asked()
     teaching_class = access_class(user, school, class_id)
@@ -406,7 +413,7 @@ def access_class_as_teacher(user: Any, school: School, class_id: int) -> Class:
     return teaching_class
 
 
-def teaches_pupil(user: Any, school: School, pupil: Pupil) -> bool:
+def teaches_pupil(user: Actor, school: School, pupil: Pupil) -> bool:
     """Whether the user teaches the pupil now: a teacher (or head of department) of a class
     the pupil is in today."""
     mark_asked()
@@ -419,7 +426,7 @@ def teaches_pupil(user: Any, school: School, pupil: Pupil) -> bool:
     return any(teaches(user, teaching_class) for teaching_class in classes)
 
 
-def recordable_pupil_ids(user: Any, teaching_class: Class) -> set[int] | None:
+def recordable_pupil_ids(user: Actor, teaching_class: Class) -> set[int] | None:
     """Pupils this user may record for in the class; None means every pupil in it.
 
     A teaching assistant who is not a teacher of the class records only for the pupils in
@@ -444,7 +451,7 @@ def recordable_pupil_ids(user: Any, teaching_class: Class) -> set[int] | None:
 
 
 def access_class_pupil(
-    user: Any, teaching_class: Class, pupil_id: int, *, write: bool = False
+    user: Actor, teaching_class: Class, pupil_id: int, *, write: bool = False
 ) -> Pupil:
     """A pupil currently in the class; with write, one this user may record for.
 
@@ -475,7 +482,7 @@ def access_class_pupil(
     return pupil
 
 
-def recording_enrolment(user: Any, school: School, class_id: int, pupil_id: int) -> Any | None:
+def recording_enrolment(user: Actor, school: School, class_id: int, pupil_id: int) -> Any | None:
     """The pupil's current enrolment in a class, with the class and the pupil, when the user may
     see the class and record for this pupil in it: the rules of `access_class`,
     `can_record_in` and `access_class_pupil(write=True)` together, in one query (the
@@ -540,7 +547,7 @@ def recording_enrolment(user: Any, school: School, class_id: int, pupil_id: int)
 # ---------------------------------------------------------------------------- pupils
 
 
-def pupils_for(user: Any, school: School) -> QuerySet[Pupil]:
+def pupils_for(user: Actor, school: School) -> QuerySet[Pupil]:
     """Pupils the user may see in this school."""
     mark_asked()
     pupils = Pupil.objects.filter(school=school)
@@ -560,7 +567,7 @@ def pupils_for(user: Any, school: School) -> QuerySet[Pupil]:
     return pupils.filter(scope).distinct()
 
 
-def access_pupil(user: Any, school: School, pupil_id: int) -> Pupil:
+def access_pupil(user: Actor, school: School, pupil_id: int) -> Pupil:
     """A pupil the user may see, else 404."""
     mark_asked()
     pupil = pupils_for(user, school).filter(pk=pupil_id).first()
@@ -576,22 +583,22 @@ def current_guardian_link(prefix: str = "guardian_links__") -> Q:
     return Q(**{f"{prefix}ends_on__isnull": True}) | Q(**{f"{prefix}ends_on__gte": today})
 
 
-def children_of(user: Any, school: School) -> QuerySet[Pupil]:
+def children_of(user: Actor, school: School) -> QuerySet[Pupil]:
     mark_asked()
     return Pupil.objects.filter(
         Q(guardian_links__guardian__user=user) & current_guardian_link(), school=school
     ).distinct()
 
 
-def own_pupil(user: Any, school: School) -> Pupil:
+def own_pupil(user: Actor, school: School) -> Pupil:
     mark_asked()
-    pupil = Pupil.objects.filter(school=school, user=user).first()
+    pupil = Pupil.objects.filter(school=school, user=signed_in_user(user)).first()
     if pupil is None:
         raise Http404("Not found")
     return pupil
 
 
-def school_member(user: Any, school: School) -> None:
+def school_member(user: Actor, school: School) -> None:
     """Anyone with a role in the school (or leading its trust)."""
     mark_asked()
     if not roles_in(user, school) and not _leads_trust_of(user, school):
@@ -630,10 +637,10 @@ class Policy(Generic[ModelT]):
     noun: str = "row"
     actions: frozenset[Action] = frozenset({Action.VIEW})
 
-    def scope(self, user: Any, school: School, action: Action) -> QuerySet[ModelT]:
+    def scope(self, user: Actor, school: School, action: Action) -> QuerySet[ModelT]:
         raise NotImplementedError
 
-    def get(self, user: Any, school: School, pk: int, action: Action = Action.VIEW) -> ModelT:
+    def get(self, user: Actor, school: School, pk: int, action: Action = Action.VIEW) -> ModelT:
         self.check_action(action)
         mark_asked()
         row = self.scope(user, school, action).filter(pk=pk).first()
@@ -641,7 +648,7 @@ class Policy(Generic[ModelT]):
             raise Http404(f"No such {self.noun}")
         return row
 
-    def can(self, user: Any, action: Action, obj: ModelT) -> bool:
+    def can(self, user: Actor, action: Action, obj: ModelT) -> bool:
         self.check_action(action)
         mark_asked()
         school = School(pk=obj.school_id) if hasattr(obj, "school_id") else obj.school  # type: ignore[attr-defined]

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from nextsteps import access
-from nextsteps.accounts.models import Role
+from nextsteps.accounts.models import Actor, Role
 
 
 class SchoolAdminSite(admin.AdminSite):
@@ -56,7 +56,7 @@ class SchoolAdminSite(admin.AdminSite):
 site = SchoolAdminSite(name="admin")
 
 
-def admin_school_ids(user: Any) -> set[int]:
+def admin_school_ids(user: Actor) -> set[int]:
     return {m.school_id for m in access.memberships(user) if m.role == Role.ADMIN}
 
 

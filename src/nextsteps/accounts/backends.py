@@ -41,7 +41,7 @@ class AccessBackend(ModelBackend):
                 has_device=_device_exists(OuterRef("user_id")),
             )
         )
-        user: Any
+        user: User | None
         flags: Any
         if rows:
             user, flags = rows[0].user, rows[0]

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser
+from collections.abc import Callable
+from typing import TypeAlias
+
+from django.contrib.auth.models import AbstractUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +31,13 @@ class User(AbstractUser):
 
     display_name = models.CharField(_("display name"), max_length=150, blank=True)
     # Staff may be required to use a second factor by their school (see School settings).
+
+    # Loaded once per request (by the authentication backend or the access core), never stored.
+    _access_memberships: list[Membership]
+    _access_trusts: set[int]
+    _access_has_device: bool
+    # Set on each request's user by django-otp's middleware.
+    is_verified: Callable[[], bool]
 
     def __str__(self) -> str:
         return self.display_name or self.get_full_name() or self.username
@@ -79,3 +90,26 @@ class TrustMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.trust}"
+
+
+# Who asks on a page or an API route (views, permissions, selectors): a signed-in user, or no
+# one yet (a page that is open to all, before sign-in). Services take `by: Actor | None`: None
+# when the system acts (a command, an import, the demo); a row that records who did something
+# stores `acting_user(by)`.
+Actor: TypeAlias = "User | AnonymousUser"
+
+
+def signed_in_user(user: Actor) -> User:
+    """The person asking about their own rows. Pages and API routes that ask are behind the
+    access guard, which has sent anyone not signed in to sign in (or refused them)."""
+    if not user.is_authenticated:
+        raise PermissionDenied
+    return user
+
+
+def acting_user(by: Actor | None) -> User | None:
+    """The person a row records as having done something: a signed-in user, or None when the
+    system acts (a command, an import, the demo) or no one is signed in."""
+    if by is not None and by.is_authenticated and by.pk:
+        return by
+    return None

@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from nextsteps.accounts.models import Membership, Role, User
+from nextsteps.accounts.models import Actor, Membership, Role, User
 from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write
 from nextsteps.people.models import Pupil
@@ -96,7 +96,7 @@ def card_password() -> str:
 
 @transaction.atomic
 def membership_grant(
-    *, user: User, school: School, role: str, by: Any, department: Department | None = None
+    *, user: User, school: School, role: str, by: Actor | None, department: Department | None = None
 ) -> Membership:
     """Give a user a role in a school (a head of department names the department)."""
     if role not in Role.values:
@@ -117,7 +117,7 @@ def pupil_username(pupil: Pupil) -> str:
 
 
 @transaction.atomic(durable=True)
-def pupil_cards_issue(*, pupils: list[Pupil], school: School, by: Any) -> list[SignInCard]:
+def pupil_cards_issue(*, pupils: list[Pupil], school: School, by: Actor | None) -> list[SignInCard]:
     """Give each pupil an account (if needed) and a new password, for printed sign-in cards.
 
     Passwords are shown once, on the cards; issuing again replaces them.

@@ -3,25 +3,23 @@ else's (another person's token is not found). Built from the access core."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import Http404
 
 from nextsteps import access
-from nextsteps.accounts.models import STAFF_ROLES
+from nextsteps.accounts.models import STAFF_ROLES, Actor, signed_in_user
 from nextsteps.api.models import ApiToken
 from nextsteps.schools.models import School
 
 
-def staff_school(user: Any, urn: int) -> School:
+def staff_school(user: Actor, urn: int) -> School:
     """A school where this person works (the token pages sit in it), else 403 or 404."""
     return access.access_school(user, urn, roles=list(STAFF_ROLES))
 
 
-def own_token(user: Any, token_id: int) -> ApiToken:
+def own_token(user: Actor, token_id: int) -> ApiToken:
     """One of this person's own tokens, else 404."""
     access.mark_asked()
-    token = ApiToken.objects.filter(pk=token_id, user=user).first()
+    token = ApiToken.objects.filter(pk=token_id, user=signed_in_user(user)).first()
     if token is None:
         raise Http404("No such token")
     return token

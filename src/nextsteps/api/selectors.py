@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from nextsteps.accounts.models import Actor, signed_in_user
 from nextsteps.api.models import ApiToken
 from nextsteps.api.services import token_digest
 from nextsteps.curriculum.models import Framework, Objective, ScaleLevel
@@ -19,9 +19,9 @@ from nextsteps.teaching.models import Class
 from nextsteps.teaching.selectors import class_pupil_ids
 
 
-def tokens_of(user: Any) -> list[ApiToken]:
+def tokens_of(user: Actor) -> list[ApiToken]:
     """The person's own tokens, live and revoked."""
-    return list(ApiToken.objects.filter(user=user))
+    return list(ApiToken.objects.filter(user=signed_in_user(user)))
 
 
 def live_token(secret: str) -> ApiToken | None:

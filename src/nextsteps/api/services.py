@@ -11,7 +11,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from nextsteps.accounts.models import User
+from nextsteps.accounts.models import Actor, User, signed_in_user
 from nextsteps.api.models import ApiToken, IdempotentWrite
 from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write
@@ -34,7 +34,7 @@ def token_create(
     *,
     user: User,
     name: str,
-    by: Any,
+    by: Actor | None,
     read_only: bool = False,
     expires_on: dt.date | None = None,
 ) -> tuple[ApiToken, str]:
@@ -76,7 +76,7 @@ def token_create(
 
 
 @transaction.atomic(durable=True)
-def token_revoke(*, token: ApiToken, by: Any) -> ApiToken:
+def token_revoke(*, token: ApiToken, by: Actor | None) -> ApiToken:
     """Stop a token working at once; it stays listed as revoked."""
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
@@ -94,7 +94,7 @@ def token_revoke(*, token: ApiToken, by: Any) -> ApiToken:
 @transaction.atomic
 def idempotent_write(
     *,
-    user: Any,
+    user: Actor,
     key: str | None,
     operation: str,
     payload: Any,
@@ -113,10 +113,10 @@ def idempotent_write(
     try:
         with transaction.atomic():
             claimed = IdempotentWrite.objects.create(
-                user=user, key=key, operation=operation, digest=digest
+                user=signed_in_user(user), key=key, operation=operation, digest=digest
             )
     except IntegrityError:
-        earlier = IdempotentWrite.objects.get(user=user, key=key)
+        earlier = IdempotentWrite.objects.get(user=signed_in_user(user), key=key)
         if earlier.operation != operation:  # one key sent to two routes is two requests
             raise IdempotencyConflict(key) from None
         replay_or_refuse(key=key, stored_digest=earlier.digest, digest=digest)

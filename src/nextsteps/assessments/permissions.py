@@ -12,15 +12,13 @@ teachers, heads of department and leaders.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from nextsteps import access
 from nextsteps.access import Action
-from nextsteps.accounts.models import Role
+from nextsteps.accounts.models import Actor, Role
 from nextsteps.assessments import selectors
 from nextsteps.assessments.models import Assessment
 from nextsteps.people.models import Pupil
@@ -31,34 +29,34 @@ TABLE_EDITORS = frozenset({Role.ADMIN, Role.LEADER, Role.HOD})
 CHALLENGE_SETTERS = frozenset({Role.TEACHER, Role.HOD, Role.LEADER, Role.ADMIN})
 
 
-def staff_school(user: Any, urn: int) -> School:
+def staff_school(user: Actor, urn: int) -> School:
     """The school, for its staff (the tests' pages are for staff), else 404 or refused."""
     school = access.access_school(user, urn)
     access.require_staff(user, school)
     return school
 
 
-def school_for(user: Any, urn: int) -> School:
+def school_for(user: Actor, urn: int) -> School:
     """The school, for any of its members (a pupil's own progress page is theirs too)."""
     return access.access_school(user, urn)
 
 
-def is_staff(user: Any, school: School) -> bool:
+def is_staff(user: Actor, school: School) -> bool:
     return access.is_staff_in(user, school)
 
 
-def get_class(user: Any, school: School, class_id: int) -> Class:
+def get_class(user: Actor, school: School, class_id: int) -> Class:
     """A class this person may see, else 404."""
     return access.access_class(user, school, class_id)
 
 
-def get_pupil(user: Any, school: School, pupil_id: int) -> Pupil:
+def get_pupil(user: Actor, school: School, pupil_id: int) -> Pupil:
     """A pupil whose progress this person may see (themselves, their child, a pupil they
     teach), else 404."""
     return access.access_pupil(user, school, pupil_id)
 
 
-def _recording_scope(user: Any, school: School) -> Q:
+def _recording_scope(user: Actor, school: School) -> Q:
     """Classes this person may record in (the rule of `access.can_record_in`, as a filter)."""
     scope = Q(subjects__department_id__in=access.hod_department_ids(user, school))
     staff_id = access._staff_id(user)
@@ -67,7 +65,7 @@ def _recording_scope(user: Any, school: School) -> Q:
     return scope
 
 
-def _teaching_scope(user: Any, school: School) -> Q:
+def _teaching_scope(user: Actor, school: School) -> Q:
     """Classes this person teaches (the rule of `access.teaches`, as a filter)."""
     scope = Q(subjects__department_id__in=access.hod_department_ids(user, school))
     staff_id = access._staff_id(user)
@@ -84,7 +82,7 @@ class AssessmentPolicy(access.Policy[Assessment]):
     actions = frozenset({Action.VIEW, Action.CHANGE, Action.MANAGE})
 
     def scope(
-        self, user: Any, school: School, action: Action = Action.VIEW
+        self, user: Actor, school: School, action: Action = Action.VIEW
     ) -> QuerySet[Assessment]:
         self.check_action(action)
         access.mark_asked()
@@ -111,7 +109,7 @@ class AssessmentPolicy(access.Policy[Assessment]):
             )
         return tests
 
-    def get(self, user: Any, school: School, pk: int, action: Action = Action.VIEW) -> Assessment:
+    def get(self, user: Actor, school: School, pk: int, action: Action = Action.VIEW) -> Assessment:
         """A test the person may see, else 404; and, for CHANGE or MANAGE, one they may act
         on, else 404 as well (so a test one may not mark is not told apart from none)."""
         self.check_action(action)
@@ -121,7 +119,7 @@ class AssessmentPolicy(access.Policy[Assessment]):
             raise Http404("No such test")
         return assessment
 
-    def can(self, user: Any, action: Action, obj: Assessment) -> bool:
+    def can(self, user: Actor, action: Action, obj: Assessment) -> bool:
         """May this person act on a test they may see (VIEW is answered by `get`/`scope`)."""
         self.check_action(action)
         access.mark_asked()
@@ -140,7 +138,7 @@ class AssessmentPolicy(access.Policy[Assessment]):
 assessments = AssessmentPolicy()
 
 
-def recordable_classes(user: Any, assessment: Assessment) -> list[Class]:
+def recordable_classes(user: Actor, assessment: Assessment) -> list[Class]:
     """The classes sitting a test whose marks this person may enter (the rule of
     `access.can_record_in`, for every class of the test in one query)."""
     access.mark_asked()
@@ -155,17 +153,17 @@ def recordable_classes(user: Any, assessment: Assessment) -> list[Class]:
     )
 
 
-def visible_class_ids(user: Any, school: School) -> set[int]:
+def visible_class_ids(user: Actor, school: School) -> set[int]:
     """The classes of the school this person may see, by id."""
     return set(access.classes_for(user, school).values_list("pk", flat=True))
 
 
-def classes_in_order(user: Any, school: School) -> list[Class]:
+def classes_in_order(user: Actor, school: School) -> list[Class]:
     """The classes this person may see, by year group and name."""
     return list(access.classes_for(user, school).order_by("year_group", "name"))
 
 
-def classes_to_test(user: Any, school: School) -> list[Class]:
+def classes_to_test(user: Actor, school: School) -> list[Class]:
     """Classes this person may set a test for: the ones they teach (or every class, for
     whole-school staff)."""
     classes = access.classes_for(user, school).order_by("year_group", "name")
@@ -174,7 +172,7 @@ def classes_to_test(user: Any, school: School) -> list[Class]:
     return [c for c in classes if access.teaches(user, c)]
 
 
-def recordable_cohort(user: Any, assessment: Assessment) -> list[Pupil]:
+def recordable_cohort(user: Actor, assessment: Assessment) -> list[Pupil]:
     """The pupils sitting the test whose marks this person may enter (each carrying its
     `teaching_class`)."""
     classes = recordable_classes(user, assessment)
@@ -190,23 +188,23 @@ def recordable_cohort(user: Any, assessment: Assessment) -> list[Pupil]:
     return [p for p in pupils if p.teaching_class.pk in whole or p.pk in some]  # type: ignore[attr-defined]
 
 
-def editable_pupil_ids(user: Any, teaching_class: Class) -> set[int] | None:
+def editable_pupil_ids(user: Actor, teaching_class: Class) -> set[int] | None:
     """Pupils of a class whose marks this person may type in (None: all of them)."""
     if not access.can_record_in(user, teaching_class):
         return set()
     return access.recordable_pupil_ids(user, teaching_class)
 
 
-def recordable_pupil_ids(user: Any, teaching_class: Class) -> set[int] | None:
+def recordable_pupil_ids(user: Actor, teaching_class: Class) -> set[int] | None:
     """Pupils of a class this person may record for (None: all of them)."""
     return access.recordable_pupil_ids(user, teaching_class)
 
 
-def may_record_in(user: Any, teaching_class: Class) -> bool:
+def may_record_in(user: Actor, teaching_class: Class) -> bool:
     return access.can_record_in(user, teaching_class)
 
 
-def edits_tables(user: Any, school: School) -> bool:
+def edits_tables(user: Actor, school: School) -> bool:
     """Score tables are loaded and banded by administrators, leaders and heads of department
     (and by whole-school staff such as a trust's leaders)."""
     return bool(access.roles_in(user, school) & TABLE_EDITORS) or access.sees_whole_school(
@@ -215,7 +213,7 @@ def edits_tables(user: Any, school: School) -> bool:
 
 
 def threshold_scopes(
-    user: Any, school: School, departments: list[Department]
+    user: Actor, school: School, departments: list[Department]
 ) -> list[tuple[str, str, bool]]:
     """(key, label, may edit) for the whole school and each of the school's departments."""
     whole = access.sees_whole_school(user, school)
@@ -226,5 +224,5 @@ def threshold_scopes(
     return scopes
 
 
-def sets_challenges(user: Any, school: School) -> bool:
+def sets_challenges(user: Actor, school: School) -> bool:
     return bool(access.roles_in(user, school) & CHALLENGE_SETTERS)

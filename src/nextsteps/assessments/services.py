@@ -18,6 +18,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nextsteps.accounts.models import Actor
 from nextsteps.assessments.kernels import conversion
 from nextsteps.assessments.models import (
     Assessment,
@@ -53,7 +54,7 @@ class AssessmentRefused(ValueError):
         super().__init__("; ".join(self.problems))
 
 
-def _user(by: Any) -> Any:
+def _user(by: Actor | None) -> Any:
     return by if getattr(by, "is_authenticated", False) and getattr(by, "pk", None) else None
 
 
@@ -74,7 +75,7 @@ def assessment_create(
     name: str,
     taken_on: dt.date,
     classes: Sequence[Class],
-    by: Any,
+    by: Actor | None,
     kind: str = Assessment.Kind.TEST,
     subject: Subject | None = None,
     year_group: int | None = None,
@@ -116,7 +117,7 @@ def assessment_update(
     name: str,
     taken_on: dt.date,
     classes: Sequence[Class],
-    by: Any,
+    by: Actor | None,
     kind: str,
     subject: Subject | None,
     year_group: int | None,
@@ -190,7 +191,7 @@ def _check_details(
 
 @transaction.atomic
 def questions_save(
-    *, assessment: Assessment, rows: Sequence[QuestionRow], by: Any
+    *, assessment: Assessment, rows: Sequence[QuestionRow], by: Actor | None
 ) -> list[Question]:
     """Set the test's questions, in order. Questions are matched by label; one that already
     has marks keeps them, cannot be removed and cannot be worth less than a mark it holds."""
@@ -311,7 +312,7 @@ def mark_problem(question: Question, marks: int) -> str | None:
 
 @transaction.atomic
 def mark_set(
-    *, assessment: Assessment, question: Question, pupil: Pupil, marks: int | None, by: Any
+    *, assessment: Assessment, question: Question, pupil: Pupil, marks: int | None, by: Actor | None
 ) -> Mark | None:
     """Give a pupil marks on a question (None clears the cell)."""
     if question.assessment_id != assessment.pk or pupil.school_id != assessment.school_id:
@@ -362,7 +363,7 @@ def marks_save(
     *,
     assessment: Assessment,
     changes: Sequence[MarkChange],
-    by: Any,
+    by: Actor | None,
     action: AuditAction = AuditAction.MARKS_SAVE,
     note: str = "",
 ) -> int:
@@ -471,7 +472,7 @@ def score_table_load(
     year: int,
     kind: str,
     text: str,
-    by: Any,
+    by: Actor | None,
     source: str = "",
     licence: str = "",
 ) -> ScoreTable:
@@ -521,7 +522,7 @@ def score_table_load(
 
 
 @transaction.atomic
-def score_table_install(*, school: School, key: str, by: Any) -> ScoreTable:
+def score_table_install(*, school: School, key: str, by: Actor | None) -> ScoreTable:
     """Load a table shipped with nextsteps (data/README.md); a second load changes nothing."""
     shipped = SHIPPED_TABLES[key]
     existing = ScoreTable.objects.filter(
@@ -543,7 +544,7 @@ def score_table_install(*, school: School, key: str, by: Any) -> ScoreTable:
 
 @transaction.atomic
 def score_bands_save(
-    *, table: ScoreTable, bands: Sequence[tuple[str, int]], by: Any
+    *, table: ScoreTable, bands: Sequence[tuple[str, int]], by: Actor | None
 ) -> list[ScoreBand]:
     """Replace a table's attainment bands; each runs from its lowest score to the next band's."""
     problems = []
@@ -585,7 +586,7 @@ def thresholds_save(
     department: Department | None,
     scale: Scale,
     percents: Mapping[int, int | None],
-    by: Any,
+    by: Actor | None,
 ) -> list[JudgementThreshold]:
     """Set, for one scale, the share of an objective's marks from which a test shows each level.
 
@@ -646,7 +647,11 @@ def thresholds_save(
 
 @transaction.atomic
 def assessment_judgements_record(
-    *, assessment: Assessment, teaching_class: Class, entries: Sequence[JudgementEntry], by: Any
+    *,
+    assessment: Assessment,
+    teaching_class: Class,
+    entries: Sequence[JudgementEntry],
+    by: Actor | None,
 ) -> list[Judgement]:
     """Record a test's judgements (source *test*) for a class; submitting the same twice adds
     nothing the second time."""
@@ -698,7 +703,7 @@ def challenge_create(
     kind: str,
     max_score: int,
     time_limit_seconds: int,
-    by: Any,
+    by: Actor | None,
     description: str = "",
 ) -> Challenge:
     problems = []
@@ -765,7 +770,7 @@ def attempts_record(
     challenge: Challenge,
     entries: Iterable[AttemptEntry],
     taken_at: dt.datetime,
-    by: Any,
+    by: Actor | None,
     teaching_class: Class | None = None,
 ) -> list[Attempt]:
     """Record a round of attempts (a class's go at the challenge): all of them or none."""

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import models
 
+from nextsteps.accounts.models import Actor
 from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.models import AuditEvent
 from nextsteps.schools.models import School
@@ -37,7 +38,7 @@ def json_safe(value: Any) -> Any:
 
 def audit_write(
     *,
-    actor: Any,
+    actor: Actor | None,
     action: AuditAction,
     target: models.Model | None = None,
     school: School | None = None,

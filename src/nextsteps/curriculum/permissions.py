@@ -8,13 +8,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 
 from nextsteps import access
 from nextsteps.access import Action, Policy
-from nextsteps.accounts.models import Role
+from nextsteps.accounts.models import Actor, Role
 from nextsteps.curriculum.models import Framework
 from nextsteps.schools.models import School
 
@@ -26,7 +24,7 @@ class FrameworkPolicy(Policy[Framework]):
     noun = "framework"
     actions = frozenset({Action.VIEW, Action.CHANGE})
 
-    def scope(self, user: Any, school: School, action: Action) -> QuerySet[Framework]:
+    def scope(self, user: Actor, school: School, action: Action) -> QuerySet[Framework]:
         self.check_action(action)
         access.mark_asked()
         rows = Framework.objects.filter(school=school).select_related(
@@ -41,25 +39,25 @@ class FrameworkPolicy(Policy[Framework]):
 frameworks = FrameworkPolicy()
 
 
-def editor(user: Any, school: School) -> bool:
+def editor(user: Actor, school: School) -> bool:
     """Holds an editor's role in the school itself (the import page also opens to a leader of
     the school's trust, through `editor_school`; the framework list offers it to editors)."""
     return bool(access.roles_in(user, school) & set(EDITORS))
 
 
-def staff_school(user: Any, urn: int) -> School:
+def staff_school(user: Actor, urn: int) -> School:
     """The school, for its staff: pupils and parents are refused."""
     school = access.access_school(user, urn)
     access.require_staff(user, school)
     return school
 
 
-def editor_school(user: Any, urn: int) -> School:
+def editor_school(user: Actor, urn: int) -> School:
     """The school, for someone who may import frameworks into it, else 403 or 404."""
     return access.access_school(user, urn, roles=EDITORS)
 
 
-def may_import(user: Any, school: School) -> bool:
+def may_import(user: Actor, school: School) -> bool:
     """Whether the framework list offers this person the import page."""
     access.mark_asked()
     return editor(user, school)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext
 
+from nextsteps.accounts.models import Actor
 from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write
 from nextsteps.curriculum.kernels.spec import (
@@ -48,7 +48,7 @@ class FrameworkExists(ValueError):
 
 @transaction.atomic
 def framework_import(
-    *, school: School, spec: FrameworkSpec, by: Any, replace: bool = False
+    *, school: School, spec: FrameworkSpec, by: Actor | None, replace: bool = False
 ) -> Framework:
     """Create a framework with its scales, strands, objectives and steps from a spec.
 

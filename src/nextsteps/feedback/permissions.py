@@ -17,7 +17,7 @@ from django.http import Http404
 
 from nextsteps import access
 from nextsteps.access import Action, Policy
-from nextsteps.accounts.models import Role
+from nextsteps.accounts.models import Actor, Role, signed_in_user
 from nextsteps.feedback.models import (
     Feedback,
     LearningConversation,
@@ -50,7 +50,7 @@ class TargetPolicy(Policy[Target]):
     noun = "target"
     actions = frozenset({Action.VIEW, Action.DECIDE, Action.CHANGE})
 
-    def scope(self, user: Any, school: School, action: Action) -> QuerySet[Target]:
+    def scope(self, user: Actor, school: School, action: Action) -> QuerySet[Target]:
         self.check_action(action)
         access.mark_asked()
         targets = Target.objects.filter(school=school)
@@ -84,7 +84,7 @@ class TargetPolicy(Policy[Target]):
             )
         return targets.filter(scope)
 
-    def get(self, user: Any, school: School, pk: int, action: Action = Action.VIEW) -> Target:
+    def get(self, user: Actor, school: School, pk: int, action: Action = Action.VIEW) -> Target:
         """A target the user may see, else 404; to DECIDE or CHANGE, one whose class they
         teach (else 404 too)."""
         self.check_action(action)
@@ -101,7 +101,7 @@ class TargetPolicy(Policy[Target]):
             raise Http404("No such target")
         return target
 
-    def can(self, user: Any, action: Action, obj: Target) -> bool:
+    def can(self, user: Actor, action: Action, obj: Target) -> bool:
         self.check_action(action)
         access.mark_asked()
         if action is Action.VIEW:
@@ -112,7 +112,7 @@ class TargetPolicy(Policy[Target]):
 targets = TargetPolicy()
 
 
-def target_to_view(user: Any, school: School, target_id: int) -> tuple[Target, Pupil, bool]:
+def target_to_view(user: Actor, school: School, target_id: int) -> tuple[Target, Pupil, bool]:
     """A target for its page: the target, its pupil and whether the viewer is staff (who must
     see its class); a pupil reaches only their own."""
     access.mark_asked()
@@ -129,7 +129,7 @@ def target_to_view(user: Any, school: School, target_id: int) -> tuple[Target, P
     return target, pupil, is_staff
 
 
-def target_event_to_view(user: Any, school: School, event_id: int) -> TargetEvent:
+def target_event_to_view(user: Actor, school: School, event_id: int) -> TargetEvent:
     """A step in a target's history (its evidence file), for the pupil and their staff."""
     access.mark_asked()
     event = TargetEvent.objects.select_related("target").filter(school=school, pk=event_id).first()
@@ -144,13 +144,13 @@ def target_event_to_view(user: Any, school: School, event_id: int) -> TargetEven
 # ---------------------------------------------------------------------------- work and feedback
 
 
-def is_staff(user: Any, school: School) -> bool:
+def is_staff(user: Actor, school: School) -> bool:
     """Whether the person sees the school's pages as staff (else as a pupil or a parent)."""
     access.mark_asked()
     return access.is_staff_in(user, school)
 
 
-def viewer(user: Any, school: School, pupil_id: int) -> tuple[Pupil, bool]:
+def viewer(user: Actor, school: School, pupil_id: int) -> tuple[Pupil, bool]:
     """The pupil named in the URL and whether the viewer is staff; a pupil may only be
     themselves. Parents use their child's page instead."""
     if is_staff(user, school):
@@ -161,7 +161,7 @@ def viewer(user: Any, school: School, pupil_id: int) -> tuple[Pupil, bool]:
     return pupil, False
 
 
-def may_give_feedback(user: Any, school: School, class_id: int, pupil: Pupil) -> bool:
+def may_give_feedback(user: Actor, school: School, class_id: int, pupil: Pupil) -> bool:
     """Whether a member of staff may give feedback to this pupil in this class."""
     try:
         teaching_class = access.access_class(user, school, class_id, write=True)
@@ -171,7 +171,7 @@ def may_give_feedback(user: Any, school: School, class_id: int, pupil: Pupil) ->
     return allowed is None or pupil.pk in allowed
 
 
-def work_to_view(user: Any, school: School, work_id: int, pupil: Pupil | None) -> Work:
+def work_to_view(user: Actor, school: School, work_id: int, pupil: Pupil | None) -> Work:
     """A piece of work of the school: for staff (`pupil` None) one set to a class they see;
     for a pupil, one set to them (or that they handed in), else 404."""
     access.mark_asked()
@@ -189,7 +189,7 @@ def work_to_view(user: Any, school: School, work_id: int, pupil: Pupil | None) -
     return work
 
 
-def version_to_view(user: Any, school: School, version_id: int) -> Version:
+def version_to_view(user: Actor, school: School, version_id: int) -> Version:
     """A version of a pupil's work (its photo or file), for the pupil and their staff."""
     access.mark_asked()
     version = (
@@ -217,14 +217,14 @@ def submission_feedback(submission: Submission, feedback_id: int) -> Feedback:
 # ---------------------------------------------------------------------------- a class's pages
 
 
-def sets_for_class(user: Any, teaching_class: Class) -> bool:
+def sets_for_class(user: Actor, teaching_class: Class) -> bool:
     """Whether the person sets goals, work and targets for the class: a teacher of it (not a
     teaching assistant), or its department's head."""
     access.mark_asked()
     return access.teaches(user, teaching_class)
 
 
-def recordable_pupils(user: Any, teaching_class: Class, pupils: list[Pupil]) -> list[Pupil]:
+def recordable_pupils(user: Actor, teaching_class: Class, pupils: list[Pupil]) -> list[Pupil]:
     """Of the class's pupils, those this person may record for (a TA: the groups they
     support)."""
     allowed = access.recordable_pupil_ids(user, teaching_class)
@@ -232,7 +232,7 @@ def recordable_pupils(user: Any, teaching_class: Class, pupils: list[Pupil]) -> 
 
 
 def visible_questions(
-    user: Any, teaching_class: Class, questions: list[PupilQuestion]
+    user: Actor, teaching_class: Class, questions: list[PupilQuestion]
 ) -> list[PupilQuestion]:
     """The class's questions this person may read: a TA, those of the groups they support."""
     allowed = access.recordable_pupil_ids(user, teaching_class)
@@ -241,7 +241,7 @@ def visible_questions(
     return [q for q in questions if q.pupil_id in allowed]
 
 
-def conversation_to_view(user: Any, school: School, conversation_id: int) -> LearningConversation:
+def conversation_to_view(user: Actor, school: School, conversation_id: int) -> LearningConversation:
     """A learning conversation of a class the member of staff sees, else 404."""
     access.require_staff(user, school)
     conversation = (
@@ -257,7 +257,7 @@ def conversation_to_view(user: Any, school: School, conversation_id: int) -> Lea
     return conversation
 
 
-def visible_notes(user: Any, conversation: LearningConversation, notes: list[Any]) -> list[Any]:
+def visible_notes(user: Actor, conversation: LearningConversation, notes: list[Any]) -> list[Any]:
     """A conversation's notes this person may read: a TA who does not teach the class, those
     of the groups they support."""
     allowed = access.recordable_pupil_ids(user, conversation.teaching_class)
@@ -266,7 +266,7 @@ def visible_notes(user: Any, conversation: LearningConversation, notes: list[Any
     return notes
 
 
-def may_change_codes(user: Any, school: School) -> bool:
+def may_change_codes(user: Actor, school: School) -> bool:
     """Admins, senior leaders and heads of department keep the school's marking codes."""
     access.mark_asked()
     return bool(access.roles_in(user, school) & CODE_EDITORS)
@@ -275,12 +275,12 @@ def may_change_codes(user: Any, school: School) -> bool:
 # ---------------------------------------------------------------------------- a pupil
 
 
-def may_add_pupil_note(user: Any, school: School, pupil: Pupil) -> bool:
+def may_add_pupil_note(user: Actor, school: School, pupil: Pupil) -> bool:
     """A teacher of the pupil now adds voice notes and drawings for them."""
     return access.teaches_pupil(user, school, pupil)
 
 
-def media_note_to_view(user: Any, school: School, note_id: int) -> MediaNote:
+def media_note_to_view(user: Actor, school: School, note_id: int) -> MediaNote:
     """A voice note or drawing: for the pupil, staff who may see their class (or them), and
     their parents when it is shared with them; else 404."""
     access.mark_asked()
@@ -309,7 +309,7 @@ def media_note_to_view(user: Any, school: School, note_id: int) -> MediaNote:
 # ---------------------------------------------------------------------------- parents
 
 
-def parents_child(user: Any, school: School, pupil_id: int) -> Pupil:
+def parents_child(user: Actor, school: School, pupil_id: int) -> Pupil:
     """One of the parent's own children at the school (a current link), else 404."""
     pupil = access.children_of(user, school).filter(pk=pupil_id).first()
     if pupil is None:
@@ -317,7 +317,7 @@ def parents_child(user: Any, school: School, pupil_id: int) -> Pupil:
     return pupil
 
 
-def require_replies_setting(user: Any, school: School) -> None:
+def require_replies_setting(user: Actor, school: School) -> None:
     """The school's leaders (and admins) turn parents' replies on or off, else refused."""
     access.require_whole_school(user, school)
 
@@ -325,16 +325,18 @@ def require_replies_setting(user: Any, school: School) -> None:
 # ---------------------------------------------------------------------------- notifications
 
 
-def may_choose_digest(user: Any, school: School) -> bool:
+def may_choose_digest(user: Actor, school: School) -> bool:
     """Parents and staff may choose a daily e-mail; a pupil's account is for school only."""
     access.mark_asked()
     return access.roles_in(user, school) != frozenset({Role.PUPIL})
 
 
-def own_notification(user: Any, school: School, notification_id: int) -> Notification:
+def own_notification(user: Actor, school: School, notification_id: int) -> Notification:
     """One of the person's own notifications at the school, else 404."""
     access.mark_asked()
-    note = Notification.objects.filter(school=school, recipient=user, pk=notification_id).first()
+    note = Notification.objects.filter(
+        school=school, recipient=signed_in_user(user), pk=notification_id
+    ).first()
     if note is None:
         raise Http404("No such notification")
     return note

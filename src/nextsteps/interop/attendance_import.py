@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from nextsteps.accounts.models import Actor, acting_user
 from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write
 from nextsteps.filereading import Unreadable, lines
@@ -110,7 +111,7 @@ def attendance_import(
     data: bytes,
     filename: str,
     school: School,
-    by: Any,
+    by: Actor | None,
     dry_run: bool = False,
     today: dt.date | None = None,
 ) -> AttendanceSummary:
@@ -196,7 +197,7 @@ def attendance_import(
                 outcome=ImportRun.Outcome.IMPORTED,
                 filename=filename[:255],
                 summary={"created": summary.created, "updated": summary.updated},
-                by=by if getattr(by, "pk", None) else None,
+                by=acting_user(by) if getattr(by, "pk", None) else None,
             )
             audit_write(
                 actor=by,

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from nextsteps.accounts.models import Actor, acting_user
 from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write
 from nextsteps.interop.kernels.ctf import CtfFile, CtfPupil, parse_ctf
@@ -103,7 +104,7 @@ def ctf_import(
     data: bytes,
     filename: str,
     school: School | None,
-    by: Any,
+    by: Actor | None,
     dry_run: bool = False,
     skip_conflicts: bool = False,
 ) -> CtfSummary:
@@ -151,7 +152,7 @@ def ctf_import(
                 outcome=ImportRun.Outcome.IMPORTED,
                 filename=filename[:255],
                 summary=summary.as_dict(),
-                by=by if getattr(by, "pk", None) else None,
+                by=acting_user(by) if getattr(by, "pk", None) else None,
             )
             audit_write(
                 actor=by,

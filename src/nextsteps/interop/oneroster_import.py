@@ -35,6 +35,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from nextsteps.accounts.models import Actor, acting_user
 from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write
 from nextsteps.interop.kernels import oneroster as orr
@@ -550,7 +551,7 @@ class OneRosterImport(RosterRun):
 def oneroster_import(
     *,
     source: orr.OneRosterSet,
-    by: Any,
+    by: Actor | None,
     dry_run: bool = False,
     skip_conflicts: bool = False,
     schools: Iterable[School] | None = None,
@@ -618,7 +619,7 @@ def parse_urn_options(values: Iterable[str]) -> dict[str, int]:
     return urns
 
 
-def _log(school: School, summary: ImportSummary, *, by: Any, filename: str) -> None:
+def _log(school: School, summary: ImportSummary, *, by: Actor | None, filename: str) -> None:
     outcome = ImportRun.Outcome.DRY_RUN if summary.dry_run else ImportRun.Outcome.IMPORTED
     ImportRun.objects.create(
         school=school,
@@ -626,7 +627,7 @@ def _log(school: School, summary: ImportSummary, *, by: Any, filename: str) -> N
         outcome=outcome,
         filename=filename[:255],
         summary=summary.as_dict(),
-        by=by if getattr(by, "pk", None) else None,
+        by=acting_user(by) if getattr(by, "pk", None) else None,
     )
     audit_write(
         actor=by,
@@ -639,7 +640,7 @@ def _log(school: School, summary: ImportSummary, *, by: Any, filename: str) -> N
 
 
 def log_refused(
-    school: School, problems: ImportProblems, *, by: Any, filename: str, kind: str
+    school: School, problems: ImportProblems, *, by: Actor | None, filename: str, kind: str
 ) -> None:
     """Keep a record of a refused import (outside the rolled-back transaction)."""
     ImportRun.objects.create(
@@ -649,7 +650,7 @@ def log_refused(
         filename=filename[:255],
         summary={"problems": [p.as_row() for p in problems.problems[:200]]},
         problem_count=len(problems.problems),
-        by=by if getattr(by, "pk", None) else None,
+        by=acting_user(by) if getattr(by, "pk", None) else None,
     )
 
 

@@ -10,10 +10,11 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from django.utils.translation import gettext
 
+from nextsteps.accounts.models import Actor
 from nextsteps.interop.kernels import oneroster as orr
 from nextsteps.interop.kernels.roster import ImportSummary, Progress
 from nextsteps.interop.models import SourcedId
@@ -67,7 +68,7 @@ class RosterRun:
         self,
         source: orr.OneRosterSet,
         *,
-        by: Any,
+        by: Actor | None,
         allowed_schools: Iterable[School] | None,
         progress: Progress,
         today: dt.date,

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from nextsteps.accounts.models import Actor, acting_user
 from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write
 from nextsteps.interop.kernels.sheets import Table, mapped_rows, suggest_mapping
@@ -83,7 +84,7 @@ def sheet_import(
     kind: str,
     table: Table,
     mapping: dict[str, str] | None,
-    by: Any,
+    by: Actor | None,
     dry_run: bool = False,
     skip_conflicts: bool = False,
     today: dt.date | None = None,
@@ -131,7 +132,7 @@ def sheet_import(
                 outcome=ImportRun.Outcome.IMPORTED,
                 filename=table.filename[:255],
                 summary=summary.as_dict(),
-                by=by if getattr(by, "pk", None) else None,
+                by=acting_user(by) if getattr(by, "pk", None) else None,
             )
             audit_write(
                 actor=by,

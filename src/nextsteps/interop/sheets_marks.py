@@ -20,6 +20,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext
 
+from nextsteps.accounts.models import Actor, acting_user
 from nextsteps.assessments import selectors
 from nextsteps.assessments.models import Assessment, Question
 from nextsteps.assessments.services import MarkChange, marks_save
@@ -99,7 +100,7 @@ def marks_sheet_import(
     assessment: Assessment,
     table: Table,
     mapping: dict[str, str] | None,
-    by: Any,
+    by: Actor | None,
     dry_run: bool = False,
 ) -> MarksSummary:
     """Check every row against the test and its pupils, then save every mark or none.
@@ -134,7 +135,7 @@ def _save(
     table: Table,
     changes: list[MarkChange],
     summary: MarksSummary,
-    by: Any,
+    by: Actor | None,
 ) -> None:
     marks_save(
         assessment=assessment,
@@ -150,7 +151,7 @@ def _save(
         outcome=ImportRun.Outcome.IMPORTED,
         filename=table.filename[:255],
         summary=after,
-        by=by if getattr(by, "pk", None) else None,
+        by=acting_user(by) if getattr(by, "pk", None) else None,
     )
     audit_write(
         actor=by,

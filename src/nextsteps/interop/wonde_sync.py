@@ -30,6 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
+from nextsteps.accounts.models import Actor, acting_user
 from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write
 from nextsteps.interop.models import ImportRun, WondeLink, WondeSchool
@@ -237,7 +238,7 @@ def read_feed(client: WondeClient, wonde_school: dict[str, Any], since: str | No
 def wonde_sync(
     *,
     urn: int,
-    by: Any,
+    by: Actor | None,
     dry_run: bool = False,
     full: bool = False,
     client: WondeClient | None = None,
@@ -273,7 +274,7 @@ def wonde_sync(
     return summary
 
 
-def _log(school: School, summary: SyncSummary, *, by: Any) -> None:
+def _log(school: School, summary: SyncSummary, *, by: Actor | None) -> None:
     data = summary.as_dict()
     ImportRun.objects.create(
         school=school,
@@ -283,7 +284,7 @@ def _log(school: School, summary: SyncSummary, *, by: Any) -> None:
         % {"created": summary.created, "updated": summary.updated},
         summary=data,
         problem_count=len(summary.identity.conflicts) + len(summary.skipped),
-        by=by if getattr(by, "pk", None) else None,
+        by=acting_user(by) if getattr(by, "pk", None) else None,
     )
     audit_write(
         actor=by,
@@ -322,7 +323,9 @@ def _date(value: Any) -> dt.date | None:
 class _Sync:
     """One sync's matching and writing, inside the transaction."""
 
-    def __init__(self, feed: Feed, summary: SyncSummary, today: dt.date, *, by: Any) -> None:
+    def __init__(
+        self, feed: Feed, summary: SyncSummary, today: dt.date, *, by: Actor | None
+    ) -> None:
         self.feed = feed
         self.summary = summary
         self.today = today

@@ -19,7 +19,7 @@ from django.http import Http404
 
 from nextsteps import access
 from nextsteps.access import Action, Policy
-from nextsteps.accounts.models import Role
+from nextsteps.accounts.models import Actor, Role
 from nextsteps.judging.models import CJSession, Judge, ModerationSession, Moderator
 from nextsteps.people.models import Staff
 from nextsteps.schools.models import School
@@ -27,31 +27,31 @@ from nextsteps.schools.models import School
 SessionT = TypeVar("SessionT", CJSession, ModerationSession)
 
 
-def _staff_id(user: Any) -> int | None:
+def _staff_id(user: Actor) -> int | None:
     staff = getattr(user, "staff", None) if getattr(user, "is_authenticated", False) else None
     return staff.pk if staff is not None else None
 
 
-def staff_school(user: Any, urn: int) -> School:
+def staff_school(user: Actor, urn: int) -> School:
     """The school, for its staff only (judging is staff work): else 403 or 404."""
     school = access.access_school(user, urn)
     access.require_staff(user, school)
     return school
 
 
-def my_staff(user: Any, school: School) -> Staff | None:
+def my_staff(user: Actor, school: School) -> Staff | None:
     """The signed-in person's staff record in this school, if they have one."""
     staff: Staff | None = getattr(user, "staff", None)
     return staff if staff is not None and staff.school_id == school.pk else None
 
 
-def organises_whole_school(user: Any, school: School) -> bool:
+def organises_whole_school(user: Actor, school: School) -> bool:
     """Senior leaders (of the school or its trust) organise every session of the school."""
     access.mark_asked()
     return access.has_role(user, school, Role.LEADER)
 
 
-def organises(user: Any, school: School, department_id: int | None) -> bool:
+def organises(user: Actor, school: School, department_id: int | None) -> bool:
     """Whether the user runs a session (or adds exemplars) for this department: a senior
     leader for the whole school, a head of department for their department."""
     if organises_whole_school(user, school):
@@ -59,19 +59,19 @@ def organises(user: Any, school: School, department_id: int | None) -> bool:
     return department_id is not None and department_id in access.hod_department_ids(user, school)
 
 
-def organiser_department_ids(user: Any, school: School) -> set[int] | None:
+def organiser_department_ids(user: Actor, school: School) -> set[int] | None:
     """The departments whose sessions the user sets up: None for all (a senior leader)."""
     if organises_whole_school(user, school):
         return None
     return access.hod_department_ids(user, school)
 
 
-def may_organise(user: Any, school: School) -> bool:
+def may_organise(user: Actor, school: School) -> bool:
     """A senior leader or a head of department: may set up sessions."""
     return organises_whole_school(user, school) or bool(access.hod_department_ids(user, school))
 
 
-def require_organiser(user: Any, school: School) -> None:
+def require_organiser(user: Actor, school: School) -> None:
     """A senior leader or a head of department (who may set up sessions), else refused."""
     access.mark_asked()
     if not may_organise(user, school):
@@ -89,7 +89,7 @@ class JudgingSessionPolicy(Policy[SessionT]):
         self.model = model
         self.related = related
 
-    def scope(self, user: Any, school: School, action: Action) -> QuerySet[SessionT]:
+    def scope(self, user: Actor, school: School, action: Action) -> QuerySet[SessionT]:
         self.check_action(action)
         access.mark_asked()
         sessions = self.model.objects.filter(school=school)
@@ -106,7 +106,7 @@ class JudgingSessionPolicy(Policy[SessionT]):
             scope |= invited
         return sessions.filter(scope).distinct()
 
-    def get(self, user: Any, school: School, pk: int, action: Action = Action.VIEW) -> SessionT:
+    def get(self, user: Actor, school: School, pk: int, action: Action = Action.VIEW) -> SessionT:
         """A session the user may see (with ORGANISE, one they run), with what its pages
         show beside it, else 404."""
         session = self.find(user, school, pk, action)
@@ -115,7 +115,7 @@ class JudgingSessionPolicy(Policy[SessionT]):
         return session
 
     def find(
-        self, user: Any, school: School, pk: int, action: Action = Action.VIEW
+        self, user: Actor, school: School, pk: int, action: Action = Action.VIEW
     ) -> SessionT | None:
         """As `get`, but None rather than 404 (a session named in a form)."""
         self.check_action(action)
@@ -128,7 +128,7 @@ class JudgingSessionPolicy(Policy[SessionT]):
             return session
         return self.scope(user, school, action).select_related(*self.related).filter(pk=pk).first()
 
-    def can(self, user: Any, action: Action, obj: SessionT) -> bool:
+    def can(self, user: Actor, action: Action, obj: SessionT) -> bool:
         self.check_action(action)
         access.mark_asked()
         if action == Action.ORGANISE:
@@ -137,7 +137,7 @@ class JudgingSessionPolicy(Policy[SessionT]):
             return self.participant(user, obj) is not None
         return self.scope(user, obj.school, action).filter(pk=obj.pk).exists()
 
-    def participant(self, user: Any, session: SessionT) -> Any | None:
+    def participant(self, user: Actor, session: SessionT) -> Any | None:
         """The user's place in the session as a moderator or judge, or None if not invited."""
         access.mark_asked()
         staff_id = _staff_id(user)
@@ -147,13 +147,13 @@ class JudgingSessionPolicy(Policy[SessionT]):
 
 
 class ModerationSessionPolicy(JudgingSessionPolicy[ModerationSession]):
-    def participant(self, user: Any, session: ModerationSession) -> Moderator | None:
+    def participant(self, user: Actor, session: ModerationSession) -> Moderator | None:
         moderator: Moderator | None = super().participant(user, session)
         return moderator
 
 
 class CJSessionPolicy(JudgingSessionPolicy[CJSession]):
-    def participant(self, user: Any, session: CJSession) -> Judge | None:
+    def participant(self, user: Actor, session: CJSession) -> Judge | None:
         judge: Judge | None = super().participant(user, session)
         return judge
 

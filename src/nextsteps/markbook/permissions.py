@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from nextsteps import access
 from nextsteps.access import Action
-from nextsteps.accounts.models import Role
+from nextsteps.accounts.models import Actor, Role
 from nextsteps.markbook.models import AssessmentPoint
 from nextsteps.people.models import Pupil
 from nextsteps.schools.models import Department, School
@@ -27,21 +27,21 @@ from nextsteps.teaching.models import Class
 POINT_MANAGERS = (Role.ADMIN, Role.LEADER, Role.HOD)
 
 
-def staff_school(user: Any, urn: int) -> School:
+def staff_school(user: Actor, urn: int) -> School:
     """The school, for its staff (the markbook is for staff), else 404 or refused."""
     school = access.access_school(user, urn)
     access.require_staff(user, school)
     return school
 
 
-def member_school(user: Any, urn: int) -> School:
+def member_school(user: Actor, urn: int) -> School:
     """The school, for any of its members (the level colours every page of it uses)."""
     school = access.access_school(user, urn)
     access.school_member(user, school)
     return school
 
 
-def get_class(user: Any, urn: int, class_id: int) -> tuple[School, Class]:
+def get_class(user: Actor, urn: int, class_id: int) -> tuple[School, Class]:
     """The school and one of its classes whose markbook this person may see, else 404."""
     school = staff_school(user, urn)
     teaching_class = access.access_class(user, school, class_id)
@@ -49,43 +49,43 @@ def get_class(user: Any, urn: int, class_id: int) -> tuple[School, Class]:
     return school, teaching_class
 
 
-def get_pupil(user: Any, school: School, pupil_id: int) -> Pupil:
+def get_pupil(user: Actor, school: School, pupil_id: int) -> Pupil:
     """A pupil whose profile this person may see, else 404."""
     return access.access_pupil(user, school, pupil_id)
 
 
 def get_class_pupil(
-    user: Any, teaching_class: Class, pupil_id: int, action: Action = Action.VIEW
+    user: Actor, teaching_class: Class, pupil_id: int, action: Action = Action.VIEW
 ) -> Pupil:
     """A pupil in the class (else 404); to CHANGE, one this person records for (else
     refused, with the reason)."""
     return access.access_class_pupil(user, teaching_class, pupil_id, write=action == Action.CHANGE)
 
 
-def can_record(user: Any, teaching_class: Class) -> bool:
+def can_record(user: Actor, teaching_class: Class) -> bool:
     """Whether this person records judgements in the class (for some or all of its pupils)."""
     return access.can_record_in(user, teaching_class)
 
 
-def require_recording(user: Any, teaching_class: Class) -> None:
+def require_recording(user: Actor, teaching_class: Class) -> None:
     """Refuse (403, with the reason) anyone who does not record in the class."""
     if not can_record(user, teaching_class):
         raise PermissionDenied(_("You cannot record judgements for this class."))
 
 
-def recordable_pupil_ids(user: Any, teaching_class: Class) -> set[int] | None:
+def recordable_pupil_ids(user: Actor, teaching_class: Class) -> set[int] | None:
     """The pupils of the class this person records for; None means every pupil in it."""
     return access.recordable_pupil_ids(user, teaching_class)
 
 
-def recording_enrolment(user: Any, school: School, class_id: int, pupil_id: int) -> Any | None:
+def recording_enrolment(user: Actor, school: School, class_id: int, pupil_id: int) -> Any | None:
     """The enrolment (class and pupil) a keystroke records in, when every rule allows it, in
     one query; None otherwise (ask `get_class`, `require_recording` and `get_class_pupil`
     for the reason)."""
     return access.recording_enrolment(user, school, class_id, pupil_id)
 
 
-def can_record_for(user: Any, teaching_class: Class, pupil: Pupil) -> bool:
+def can_record_for(user: Actor, teaching_class: Class, pupil: Pupil) -> bool:
     """Whether this person may record for this pupil of the class."""
     if not can_record(user, teaching_class):
         return False
@@ -93,7 +93,7 @@ def can_record_for(user: Any, teaching_class: Class, pupil: Pupil) -> bool:
     return recordable is None or pupil.pk in recordable
 
 
-def can_plan(user: Any, teaching_class: Class) -> bool:
+def can_plan(user: Actor, teaching_class: Class) -> bool:
     """Next steps are planned by a teacher of the class or its department's head."""
     return access.teaches(user, teaching_class)
 
@@ -107,7 +107,7 @@ class AssessmentPointPolicy(access.Policy[AssessmentPoint]):
     actions = frozenset({Action.VIEW, Action.MANAGE})
 
     def scope(
-        self, user: Any, school: School, action: Action = Action.VIEW
+        self, user: Actor, school: School, action: Action = Action.VIEW
     ) -> QuerySet[AssessmentPoint]:
         self.check_action(action)
         access.mark_asked()
@@ -116,15 +116,15 @@ class AssessmentPointPolicy(access.Policy[AssessmentPoint]):
             return points
         return points.filter(department__in=self.departments(user, school))
 
-    def school(self, user: Any, urn: int) -> School:
+    def school(self, user: Actor, urn: int) -> School:
         """The school, for those who set its assessment points, else 404."""
         return access.access_school(user, urn, roles=POINT_MANAGERS)
 
-    def whole_school(self, user: Any, school: School) -> bool:
+    def whole_school(self, user: Actor, school: School) -> bool:
         """Whether this person sets points for the whole school (not only departments)."""
         return access.sees_whole_school(user, school)
 
-    def departments(self, user: Any, school: School) -> QuerySet[Department]:
+    def departments(self, user: Actor, school: School) -> QuerySet[Department]:
         """The departments this person sets points for."""
         departments = Department.objects.filter(school=school)
         if access.sees_whole_school(user, school):

@@ -23,6 +23,7 @@ from django.utils.translation import gettext
 from django_tasks import task
 from django_tasks.backends.immediate import ImmediateBackend
 
+from nextsteps.accounts.models import Actor, acting_user
 from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.models import AuditEvent
 from nextsteps.audit.services import audit_write, snapshot
@@ -132,7 +133,7 @@ def judgement_record(
     pupil: Pupil,
     objective: Objective,
     level: ScaleLevel,
-    by: Any,
+    by: Actor | None,
     source: str = JudgementSource.TEACHER,
     method: str = "",
     shown_at: dt.datetime | None = None,
@@ -167,7 +168,7 @@ def judgement_record_cell(
     pupil: Pupil,
     objective: Objective,
     level: ScaleLevel,
-    by: Any,
+    by: Actor | None,
     source: str = JudgementSource.TEACHER,
     method: str = "",
     shown_at: dt.datetime | None = None,
@@ -306,7 +307,7 @@ _STANDING_FIELDS = (
 
 
 def _standing_after_record(
-    cell: Cell, *, rules: _FrameworkRules, school_id: int, user: Any
+    cell: Cell, *, rules: _FrameworkRules, school_id: int, user: Actor
 ) -> Standing:
     """The cell's standing recomputed from its events, written if nobody else wrote it since
     those events were read; else recomputed under the row's lock.
@@ -348,7 +349,7 @@ def _standing_after_record(
             pupil_id=pupil_id, objective_id=objective_id
         )
     if row.last_recorded_by_id is not None and row.last_recorded_by_id == getattr(user, "pk", None):
-        row.last_recorded_by = user
+        row.last_recorded_by = acting_user(user)
     return row
 
 
@@ -387,7 +388,7 @@ def _write_standing_if_unchanged(row: Standing, seen: dt.datetime | None) -> boo
 
 @transaction.atomic(durable=True)
 def judgement_correct(
-    *, judgement: Judgement, level: ScaleLevel, by: Any, reason: str
+    *, judgement: Judgement, level: ScaleLevel, by: Actor | None, reason: str
 ) -> Judgement:
     """Replace a judgement's level with a new event; the original stays in the history."""
     if not reason.strip():
@@ -399,7 +400,7 @@ def judgement_correct(
 
 
 @transaction.atomic(durable=True)
-def judgement_withdraw(*, judgement: Judgement, by: Any, reason: str) -> Judgement:
+def judgement_withdraw(*, judgement: Judgement, by: Actor | None, reason: str) -> Judgement:
     """Withdraw a judgement (recorded in error); it no longer counts but stays in the history."""
     if not reason.strip():
         raise JudgementRefused(gettext("say why the judgement is being withdrawn"))
@@ -407,7 +408,7 @@ def judgement_withdraw(*, judgement: Judgement, by: Any, reason: str) -> Judgeme
 
 
 def _supersede(
-    judgement: Judgement, *, kind: str, level: ScaleLevel | None, by: Any, reason: str
+    judgement: Judgement, *, kind: str, level: ScaleLevel | None, by: Actor | None, reason: str
 ) -> Judgement:
     cell = (judgement.pupil_id, judgement.objective_id)
     _lock_cells({cell}, school_id=judgement.school_id)
@@ -443,7 +444,7 @@ def _supersede(
 def judgements_record_bulk(
     *,
     entries: Sequence[JudgementEntry],
-    by: Any,
+    by: Actor | None,
     source: str = JudgementSource.TEACHER,
     teaching_class: Class | None = None,
     idempotency_key: str | None = None,
@@ -562,7 +563,9 @@ def _batch_digest(
     )
 
 
-def _earlier_single(school_id: int, key: str | None, digest: str, by: Any) -> Judgement | None:
+def _earlier_single(
+    school_id: int, key: str | None, digest: str, by: Actor | None
+) -> Judgement | None:
     """The judgement an earlier call with this key recorded, in this school, by this person;
     IdempotencyConflict when that call asked for something else."""
     if not key:
@@ -577,7 +580,7 @@ def _earlier_single(school_id: int, key: str | None, digest: str, by: Any) -> Ju
 
 
 def _earlier_batch(
-    school_id: int | None, key: str | None, digest: str, size: int, by: Any
+    school_id: int | None, key: str | None, digest: str, size: int, by: Actor | None
 ) -> list[Judgement]:
     """The judgements of an earlier batch with this key (looked up by exact keys, indexed);
     IdempotencyConflict when that batch asked for something else.
@@ -602,7 +605,7 @@ def _earlier_batch(
     return earlier
 
 
-def _user(by: Any) -> Any:
+def _user(by: Actor | None) -> Any:
     return by if getattr(by, "is_authenticated", False) and getattr(by, "pk", None) else None
 
 
@@ -774,7 +777,7 @@ def standings_rebuild(
 
 
 @transaction.atomic(durable=True)
-def assessment_point_lock(*, point: AssessmentPoint, by: Any) -> int:
+def assessment_point_lock(*, point: AssessmentPoint, by: Actor | None) -> int:
     """Snapshot every standing in the point's scope and lock it; later writes do not change it."""
     if point.locked_at is not None:
         raise JudgementRefused(
@@ -809,7 +812,7 @@ def assessment_point_lock(*, point: AssessmentPoint, by: Any) -> int:
 
 @transaction.atomic
 def assessment_point_create(
-    *, school_id: int, name: str, date: dt.date, by: Any, department_id: int | None = None
+    *, school_id: int, name: str, date: dt.date, by: Actor | None, department_id: int | None = None
 ) -> AssessmentPoint:
     """Add a dated assessment point for the school (or one department)."""
     point = AssessmentPoint.objects.create(

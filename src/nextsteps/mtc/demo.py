@@ -15,7 +15,7 @@ import random
 
 from django.utils import timezone
 
-from nextsteps.accounts.models import User
+from nextsteps.accounts.models import Actor, User
 from nextsteps.mtc import services
 from nextsteps.mtc.kernels.rules import read_check_rules
 from nextsteps.mtc.models import AccessArrangements, Colours, PracticeAttempt
@@ -55,7 +55,7 @@ def build_demo_data(*, primary: School, secondary: School, today: dt.date) -> No
 
 
 def _practice(
-    pupil: object, rng: random.Random, skill: float, moment: dt.datetime, by: object
+    pupil: object, rng: random.Random, skill: float, moment: dt.datetime, by: Actor | None
 ) -> None:
     rules = read_check_rules()
     attempt = services.attempt_start(

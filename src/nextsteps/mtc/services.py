@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nextsteps.accounts.models import Actor
 from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write
 from nextsteps.idempotency import IdempotencyConflict, replay_or_refuse, request_digest
@@ -65,7 +66,7 @@ def attempt_form(attempt: PracticeAttempt, rules: CheckRules | None = None) -> F
 
 @transaction.atomic
 def attempt_start(
-    *, pupil: Pupil, by: object, seed: int | None = None, now: dt.datetime | None = None
+    *, pupil: Pupil, by: Actor | None, seed: int | None = None, now: dt.datetime | None = None
 ) -> PracticeAttempt:
     """Start a practice check for the pupil with a new form (a fresh seed unless given)."""
     arrangements = AccessArrangements.objects.filter(pupil=pupil).first()
@@ -88,7 +89,7 @@ def attempt_submit(
     answers: Sequence[SubmittedAnswer],
     timed: bool,
     idempotency_key: str,
-    by: object,
+    by: Actor | None,
     now: dt.datetime | None = None,
 ) -> PracticeAttempt:
     """Hand in every answer of the attempt at once; mark them; return the finished attempt.
@@ -209,7 +210,7 @@ def _rows(
 
 @transaction.atomic
 def arrangements_set(
-    *, pupil: Pupil, next_button: bool, large_text: bool, colours: str, by: object
+    *, pupil: Pupil, next_button: bool, large_text: bool, colours: str, by: Actor | None
 ) -> AccessArrangements:
     """Set how the practice screen works for the pupil (by their teacher or by themselves)."""
     if colours not in Colours.values:

@@ -8,19 +8,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from nextsteps import access
+from nextsteps.accounts.models import Actor
 from nextsteps.people.models import Pupil
 from nextsteps.schools.models import School
 
 
-def pupil(user: Any, urn: int, pupil_id: int) -> tuple[School, Pupil]:
+def pupil(user: Actor, urn: int, pupil_id: int) -> tuple[School, Pupil]:
     """The school and a pupil of it this person may see, else 404."""
     school = access.access_school(user, urn)
     return school, access.access_pupil(user, school, pupil_id)
 
 
-def sees_family(user: Any, school: School) -> bool:
+def sees_family(user: Actor, school: School) -> bool:
     """Whether this person sees a pupil's parents and attendance: the school's staff."""
     return access.audience(user, school) is access.Audience.STAFF

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext, ngettext
 
+from nextsteps.accounts.models import Actor
 from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write, snapshot
 from nextsteps.people.models import Attendance, Guardian, GuardianLink, Pupil, Staff
@@ -50,7 +51,7 @@ def _checked_upn(upn: str, *, forename: str, surname: str) -> str:
 
 
 @transaction.atomic
-def pupil_create(*, school: School, upn: str, by: Any, **fields: Any) -> Pupil:
+def pupil_create(*, school: School, upn: str, by: Actor | None, **fields: Any) -> Pupil:
     """Add a pupil; an invalid UPN names the pupil and the reason, and nothing is saved."""
     unknown = set(fields) - PUPIL_FIELDS
     if unknown:
@@ -73,7 +74,7 @@ def pupil_create(*, school: School, upn: str, by: Any, **fields: Any) -> Pupil:
 
 
 @transaction.atomic
-def pupil_update(*, pupil: Pupil, by: Any, **fields: Any) -> Pupil:
+def pupil_update(*, pupil: Pupil, by: Actor | None, **fields: Any) -> Pupil:
     """Change a pupil's details, keeping the before and after in the audit log."""
     unknown = set(fields) - PUPIL_FIELDS - {"upn"}
     if unknown:
@@ -246,7 +247,9 @@ def attendance_import_write(
 
 
 @transaction.atomic
-def guardian_link(*, guardian: Guardian, pupil: Pupil, relationship: str, by: Any) -> GuardianLink:
+def guardian_link(
+    *, guardian: Guardian, pupil: Pupil, relationship: str, by: Actor | None
+) -> GuardianLink:
     """Link a parent or carer to a pupil in the same school."""
     if guardian.school_id != pupil.school_id:
         raise ValidationError(gettext("A parent can only be linked to a pupil in the same school"))
@@ -264,7 +267,9 @@ def guardian_link(*, guardian: Guardian, pupil: Pupil, relationship: str, by: An
 
 
 @transaction.atomic
-def guardian_links_end(*, school: School, ends: Mapping[int, dt.date], by: Any, reason: str) -> int:
+def guardian_links_end(
+    *, school: School, ends: Mapping[int, dt.date], by: Actor | None, reason: str
+) -> int:
     """End parents' links to pupils (link id -> last day it holds), never deleting them, with
     one audit record naming every link ended; the number ended."""
     links = list(

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from nextsteps.accounts.models import Actor
 from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write
 from nextsteps.curriculum.models import Framework, Scale
@@ -23,7 +24,7 @@ from nextsteps.policy.models import CollectionPoint, MarkingExpectation, Respons
 from nextsteps.schools.models import Department
 
 
-def configuration_apply(*, response: Response, by: Any) -> list[str]:
+def configuration_apply(*, response: Response, by: Actor | None) -> list[str]:
     """Make an agreed answer's structured part the department's configuration.
 
     Progress sets the scale and calculation method of the department's frameworks;
@@ -44,7 +45,7 @@ def configuration_apply(*, response: Response, by: Any) -> list[str]:
     return []
 
 
-def _apply_progress(department: Department, data: dict[str, Any], by: Any) -> list[str]:
+def _apply_progress(department: Department, data: dict[str, Any], by: Actor | None) -> list[str]:
     scale = Scale.objects.filter(
         school_id=department.school_id, kind=Scale.Kind.TEACHER, name=data["scale"]
     ).first()
@@ -101,7 +102,7 @@ def _standings_refresh(framework: Framework) -> None:
     standings_refresh(cells)
 
 
-def _apply_collection(department: Department, data: dict[str, Any], by: Any) -> list[str]:
+def _apply_collection(department: Department, data: dict[str, Any], by: Actor | None) -> list[str]:
     points = [(p["name"], dt.date.fromisoformat(p["date"])) for p in data["points"]]
     names = {name for name, _date in points}
     CollectionPoint.objects.filter(department=department).exclude(name__in=names).delete()
@@ -121,7 +122,9 @@ def _apply_collection(department: Department, data: dict[str, Any], by: Any) -> 
     return [name for name, _date in points]
 
 
-def _markbook_points(department: Department, points: list[tuple[str, dt.date]], by: Any) -> None:
+def _markbook_points(
+    department: Department, points: list[tuple[str, dt.date]], by: Actor | None
+) -> None:
     """Put the points in the markbook's calendar; locked points are history and stay."""
     from nextsteps.markbook.models import AssessmentPoint
     from nextsteps.markbook.services import assessment_point_create
@@ -145,7 +148,7 @@ def _markbook_points(department: Department, points: list[tuple[str, dt.date]], 
             point.save(update_fields=["date"])
 
 
-def _apply_marking(department: Department, data: dict[str, Any], by: Any) -> list[str]:
+def _apply_marking(department: Department, data: dict[str, Any], by: Actor | None) -> list[str]:
     MarkingExpectation.objects.filter(department=department).delete()
     MarkingExpectation.objects.bulk_create(
         MarkingExpectation(

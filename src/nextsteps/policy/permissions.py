@@ -15,14 +15,13 @@ department's head (not a teaching assistant) change them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from nextsteps import access
 from nextsteps.access import Action, Policy
-from nextsteps.accounts.models import STAFF_ROLES, Role
+from nextsteps.accounts.models import STAFF_ROLES, Actor, Role
 from nextsteps.policy.models import (
     Decision,
     KeyQuestion,
@@ -38,47 +37,47 @@ from nextsteps.teaching.models import Class, ClassStaff
 # ---------------------------------------------------------------------------- the policy area
 
 
-def leads_policy(user: Any, school: School) -> bool:
+def leads_policy(user: Actor, school: School) -> bool:
     """Senior leaders (and the trust's leaders) comment, agree, decide and publish."""
     access.mark_asked()
     return access.has_role(user, school, Role.LEADER)
 
 
-def works_on_policy(user: Any, school: School) -> bool:
+def works_on_policy(user: Actor, school: School) -> bool:
     """Leaders and heads of department work on the policy before it is published."""
     access.mark_asked()
     return access.has_role(user, school, Role.LEADER, Role.HOD)
 
 
-def require_leader(user: Any, school: School) -> None:
+def require_leader(user: Actor, school: School) -> None:
     """A page for the policy's leaders; refused (403) to anyone else in the school."""
     access.require_role(user, school, Role.LEADER)
 
 
-def require_worker(user: Any, school: School) -> None:
+def require_worker(user: Actor, school: School) -> None:
     """A page for those who work on the policy; refused (403) to anyone else in the school."""
     access.require_role(user, school, Role.LEADER, Role.HOD)
 
 
-def heads(user: Any, school: School, department: Department) -> bool:
+def heads(user: Actor, school: School, department: Department) -> bool:
     """Whether the user is the department's head (who answers for it)."""
     access.mark_asked()
     return department.pk in access.hod_department_ids(user, school)
 
 
-def headed_department_ids(user: Any, school: School) -> set[int]:
+def headed_department_ids(user: Actor, school: School) -> set[int]:
     """The departments the user heads (a head of department's home is their department)."""
     access.mark_asked()
     return access.hod_department_ids(user, school)
 
 
-def departments(user: Any, school: School) -> list[Department]:
+def departments(user: Actor, school: School) -> list[Department]:
     """The departments whose policy work the user reads (every one for leaders), by name."""
     return list(access.departments_for(user, school).order_by("name"))
 
 
 def get_department(
-    user: Any, school: School, department_id: int, action: Action = Action.VIEW
+    user: Actor, school: School, department_id: int, action: Action = Action.VIEW
 ) -> Department:
     """A department whose policy work the user reads (VIEW) or answers for (CHANGE: its own
     head), else 404."""
@@ -87,7 +86,7 @@ def get_department(
     return access.access_department(user, school, department_id, write=action == Action.CHANGE)
 
 
-def sees_whole_school(user: Any, school: School) -> bool:
+def sees_whole_school(user: Actor, school: School) -> bool:
     """Whether the user's data-drop calendar shows the whole school's drops."""
     access.mark_asked()
     return access.sees_whole_school(user, school)
@@ -102,7 +101,7 @@ class Sections:
     plans: bool  # planning
 
 
-def sections(user: Any, school: School) -> Sections:
+def sections(user: Actor, school: School) -> Sections:
     """The policy area's sections this person opens, for its tabs: planning is offered to
     those who hold a staff role in the school."""
     leader = access.has_role(user, school, Role.LEADER)
@@ -124,7 +123,7 @@ class KeyQuestionPolicy(Policy[KeyQuestion]):
     noun = "question"
     actions = frozenset({Action.VIEW, Action.CHANGE})
 
-    def scope(self, user: Any, school: School, action: Action) -> QuerySet[KeyQuestion]:
+    def scope(self, user: Actor, school: School, action: Action) -> QuerySet[KeyQuestion]:
         self.check_action(action)
         access.mark_asked()
         questions = KeyQuestion.objects.filter(school=school).select_related("stage", "school")
@@ -143,7 +142,7 @@ class ResponsePolicy(Policy[Response]):
     noun = "answer"
     actions = frozenset({Action.VIEW, Action.CHANGE, Action.DECIDE})
 
-    def scope(self, user: Any, school: School, action: Action) -> QuerySet[Response]:
+    def scope(self, user: Actor, school: School, action: Action) -> QuerySet[Response]:
         self.check_action(action)
         access.mark_asked()
         responses = Response.objects.filter(school=school)
@@ -153,7 +152,7 @@ class ResponsePolicy(Policy[Response]):
             return responses.filter(department_id__in=access.hod_department_ids(user, school))
         return responses.filter(department__in=access.departments_for(user, school).values("pk"))
 
-    def can_in(self, user: Any, action: Action, school: School, department: Department) -> bool:
+    def can_in(self, user: Actor, action: Action, school: School, department: Department) -> bool:
         """Whether the user may act on the department's answers (before any is written)."""
         self.check_action(action)
         if action == Action.DECIDE:
@@ -163,7 +162,7 @@ class ResponsePolicy(Policy[Response]):
         access.mark_asked()
         return access.departments_for(user, school).filter(pk=department.pk).exists()
 
-    def steps(self, user: Any, school: School, department: Department) -> dict[str, bool]:
+    def steps(self, user: Actor, school: School, department: Department) -> dict[str, bool]:
         """The steps on an answer this person may take: comment (the head and the leaders),
         submit (the head), agree and send back (the leaders)."""
         is_head = self.can_in(user, Action.CHANGE, school, department)
@@ -176,7 +175,7 @@ class ResponsePolicy(Policy[Response]):
         }
 
     def get_answer(
-        self, user: Any, school: School, department: Department, question: KeyQuestion
+        self, user: Actor, school: School, department: Department, question: KeyQuestion
     ) -> Response:
         """The department's answer to the question (both already asked for), else 404."""
         access.mark_asked()
@@ -196,7 +195,7 @@ class DecisionPolicy(Policy[Decision]):
     noun = "decision"
     actions = frozenset({Action.VIEW, Action.DECIDE})
 
-    def scope(self, user: Any, school: School, action: Action) -> QuerySet[Decision]:
+    def scope(self, user: Actor, school: School, action: Action) -> QuerySet[Decision]:
         self.check_action(action)
         access.mark_asked()
         decisions = Decision.objects.filter(school=school)
@@ -211,7 +210,7 @@ class DocumentPolicy(Policy[PolicyDocument]):
     noun = "policy"
     actions = frozenset({Action.VIEW, Action.MANAGE})
 
-    def scope(self, user: Any, school: School, action: Action) -> QuerySet[PolicyDocument]:
+    def scope(self, user: Actor, school: School, action: Action) -> QuerySet[PolicyDocument]:
         self.check_action(action)
         access.mark_asked()
         documents = PolicyDocument.objects.filter(school=school)
@@ -219,18 +218,18 @@ class DocumentPolicy(Policy[PolicyDocument]):
             return documents.none()
         return documents
 
-    def latest(self, user: Any, school: School) -> PolicyDocument | None:
+    def latest(self, user: Actor, school: School) -> PolicyDocument | None:
         """The latest published version, or None before the first."""
         return self.scope(user, school, Action.VIEW).first()
 
-    def get_version(self, user: Any, school: School, version: int) -> PolicyDocument:
+    def get_version(self, user: Actor, school: School, version: int) -> PolicyDocument:
         """A published version, else 404."""
         document = self.scope(user, school, Action.VIEW).filter(version=version).first()
         if document is None:
             raise Http404("No such version")
         return document
 
-    def require_manage(self, user: Any, school: School) -> None:
+    def require_manage(self, user: Actor, school: School) -> None:
         """Previewing and publishing: the policy's leaders; refused (403) to other members."""
         require_leader(user, school)
 
@@ -244,7 +243,7 @@ class ReviewPolicy(Policy[Review]):
     noun = "review"
     actions = frozenset({Action.VIEW, Action.CHANGE, Action.MANAGE})
 
-    def scope(self, user: Any, school: School, action: Action) -> QuerySet[Review]:
+    def scope(self, user: Actor, school: School, action: Action) -> QuerySet[Review]:
         self.check_action(action)
         access.mark_asked()
         reviews = Review.objects.filter(school=school)
@@ -255,7 +254,7 @@ class ReviewPolicy(Policy[Review]):
         return reviews.filter(department__in=access.departments_for(user, school).values("pk"))
 
     def department_ids(
-        self, user: Any, school: School, readable: list[Department]
+        self, user: Actor, school: School, readable: list[Department]
     ) -> set[int] | None:
         """The departments whose reviews the user lists, of the `departments` they read
         (None: every review, the whole school's too)."""
@@ -263,7 +262,7 @@ class ReviewPolicy(Policy[Review]):
             return None
         return {d.pk for d in readable}
 
-    def get(self, user: Any, school: School, pk: int, action: Action = Action.VIEW) -> Review:
+    def get(self, user: Actor, school: School, pk: int, action: Action = Action.VIEW) -> Review:
         """A review of the school, else 404; the whole school's is refused (403) to anyone but
         the policy's leaders, a department's is not found by those who do not read its work."""
         self.check_action(action)
@@ -281,7 +280,7 @@ class ReviewPolicy(Policy[Review]):
             access.access_department(user, school, review.department_id)
         return review
 
-    def require_manage(self, user: Any, school: School) -> None:
+    def require_manage(self, user: Actor, school: School) -> None:
         """Scheduling reviews: the policy's leaders (404 to those who work on the policy, as
         the page always said)."""
         access.mark_asked()
@@ -292,7 +291,7 @@ class ReviewPolicy(Policy[Review]):
 # ---------------------------------------------------------------------------- planning
 
 
-def _taught(user: Any, school: School, prefix: str) -> Q:
+def _taught(user: Actor, school: School, prefix: str) -> Q:
     """Rows of classes the user teaches (a teacher of the class, or its department's head)."""
     staff = getattr(user, "staff", None) if getattr(user, "is_authenticated", False) else None
     rule = Q(**{f"{prefix}subjects__department_id__in": access.hod_department_ids(user, school)})
@@ -314,7 +313,7 @@ class UnitPolicy(Policy[Unit]):
     noun = "unit"
     actions = frozenset({Action.VIEW, Action.CHANGE})
 
-    def scope(self, user: Any, school: School, action: Action) -> QuerySet[Unit]:
+    def scope(self, user: Actor, school: School, action: Action) -> QuerySet[Unit]:
         self.check_action(action)
         access.mark_asked()
         units = Unit.objects.filter(
@@ -324,27 +323,27 @@ class UnitPolicy(Policy[Unit]):
             units = units.filter(_taught(user, school, "teaching_class__")).distinct()
         return units
 
-    def can(self, user: Any, action: Action, obj: Unit) -> bool:
+    def can(self, user: Actor, action: Action, obj: Unit) -> bool:
         self.check_action(action)
         return self.can_plan(user, action, obj.teaching_class)
 
-    def can_plan(self, user: Any, action: Action, teaching_class: Class) -> bool:
+    def can_plan(self, user: Actor, action: Action, teaching_class: Class) -> bool:
         """Whether the user reads (VIEW) or changes (CHANGE) a class's plans; the class has
         been asked for with `planning_class`."""
         self.check_action(action)
         access.mark_asked()
         return action == Action.VIEW or access.teaches(user, teaching_class)
 
-    def classes(self, user: Any, school: School) -> QuerySet[Class]:
+    def classes(self, user: Actor, school: School) -> QuerySet[Class]:
         """The classes whose plans the user reads (staff only; the page has asked)."""
         return access.classes_for(user, school)
 
-    def require_planner(self, user: Any, school: School) -> None:
+    def require_planner(self, user: Actor, school: School) -> None:
         """Planning is for staff; refused (403) to anyone else in the school."""
         access.require_staff(user, school)
 
     def planning_class(
-        self, user: Any, school: School, class_id: int, action: Action = Action.VIEW
+        self, user: Actor, school: School, class_id: int, action: Action = Action.VIEW
     ) -> Class:
         """A class whose plans the user reads (VIEW: staff who see it) or changes (CHANGE:
         its teachers), else 404; refused (403) to anyone in the school who is not staff."""
@@ -354,12 +353,12 @@ class UnitPolicy(Policy[Unit]):
             return access.access_class_as_teacher(user, school, class_id)
         return access.access_class(user, school, class_id)
 
-    def get(self, user: Any, school: School, pk: int, action: Action = Action.VIEW) -> Unit:
+    def get(self, user: Actor, school: School, pk: int, action: Action = Action.VIEW) -> Unit:
         """A unit of a class the user sees (staff only: 403 to other members), else 404."""
         access.require_staff(user, school)
         return super().get(user, school, pk, action)
 
-    def get_intention(self, user: Any, school: School, pk: int) -> LessonIntention:
+    def get_intention(self, user: Actor, school: School, pk: int) -> LessonIntention:
         """A planned learning intention the user may remove (one of a class they teach),
         else 404; refused (403) to anyone in the school who is not staff."""
         access.require_staff(user, school)

@@ -7,13 +7,13 @@ import datetime as dt
 import string
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from nextsteps.accounts.models import Actor
 from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write
 from nextsteps.curriculum.models import Objective, SuccessCriterion
@@ -51,7 +51,7 @@ def _unit_fields(title: str, starts_on: dt.date, ends_on: dt.date) -> str:
 def unit_create(
     *,
     teaching_class: Class,
-    by: Any,
+    by: Actor | None,
     title: str,
     starts_on: dt.date,
     ends_on: dt.date,
@@ -77,7 +77,7 @@ def unit_create(
 def unit_update(
     *,
     unit: Unit,
-    by: Any,
+    by: Actor | None,
     title: str,
     starts_on: dt.date,
     ends_on: dt.date,
@@ -100,7 +100,7 @@ def unit_update(
 
 
 @transaction.atomic
-def lesson_create(*, unit: Unit, by: Any, title: str, taught_on: dt.date) -> Lesson:
+def lesson_create(*, unit: Unit, by: Actor | None, title: str, taught_on: dt.date) -> Lesson:
     title = " ".join(title.split())
     if not title:
         raise PolicyError(_("The lesson needs a title."))
@@ -124,7 +124,7 @@ def lesson_create(*, unit: Unit, by: Any, title: str, taught_on: dt.date) -> Les
 def intention_add(
     *,
     lesson: Lesson,
-    by: Any,
+    by: Actor | None,
     objective: Objective,
     group: PupilGroup | None = None,
     criteria: Iterable[SuccessCriterion] = (),
@@ -160,7 +160,7 @@ def intention_add(
 
 @transaction.atomic(durable=True)
 def intention_steps_set(
-    *, intention: LessonIntention, by: Any, criteria: Iterable[SuccessCriterion]
+    *, intention: LessonIntention, by: Actor | None, criteria: Iterable[SuccessCriterion]
 ) -> LessonIntention:
     """Choose which of the objective's steps this intention works on (none means all)."""
     criteria = list(criteria)
@@ -179,7 +179,7 @@ def intention_steps_set(
 
 
 @transaction.atomic(durable=True)
-def intention_remove(*, intention: LessonIntention, by: Any) -> None:
+def intention_remove(*, intention: LessonIntention, by: Actor | None) -> None:
     audit_write(actor=by, action=AuditAction.PLANNING_INTENTION_DELETE, target=intention)
     intention.delete()
 
@@ -204,7 +204,7 @@ def _group_name(teaching_class: Class, on: dt.date, index: int, taken: set[str])
     return name
 
 
-def _unit_for(teaching_class: Class, on: dt.date, unit: Unit | None, by: Any) -> Unit:
+def _unit_for(teaching_class: Class, on: dt.date, unit: Unit | None, by: Actor | None) -> Unit:
     if unit is not None:
         if unit.teaching_class_id != teaching_class.pk:
             raise PolicyError(_("That unit belongs to another class."))
@@ -235,7 +235,7 @@ def _unit_for(teaching_class: Class, on: dt.date, unit: Unit | None, by: Any) ->
 def next_steps_create(
     *,
     teaching_class: Class,
-    by: Any,
+    by: Actor | None,
     objectives: list[Objective],
     size: int,
     taught_on: dt.date,

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from nextsteps.accounts.models import Actor, acting_user
 from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write
 from nextsteps.curriculum.models import Scale
@@ -64,7 +65,7 @@ def add_months(date: dt.date, months: int) -> dt.date:
 def policy_settings_update(
     *,
     school: School,
-    by: Any,
+    by: Actor | None,
     workload_limit_hours: Decimal,
     review_interval_months: int,
     data_drops_limit: int | None = None,
@@ -108,7 +109,7 @@ def department_settings_ensure(*, department: Department) -> DepartmentSettings:
 def department_settings_update(
     *,
     department: Department,
-    by: Any,
+    by: Actor | None,
     guidance_subject: str,
     pupils_per_class: int | None,
     compare_teachers: bool | None = None,
@@ -132,7 +133,7 @@ def department_settings_update(
 # ---------------------------------------------------------------------------- key questions
 
 
-def key_questions_ensure(*, school: School, by: Any = None) -> bool:
+def key_questions_ensure(*, school: School, by: Actor | None = None) -> bool:
     """Give the school the default key questions the first time; True when they were added.
 
     Checked outside a transaction, so that reading a policy page never takes a write lock.
@@ -143,7 +144,7 @@ def key_questions_ensure(*, school: School, by: Any = None) -> bool:
 
 
 @transaction.atomic
-def _key_questions_seed(*, school: School, by: Any) -> bool:
+def _key_questions_seed(*, school: School, by: Actor | None) -> bool:
     # Two first visits at once: the second waits here, then finds the questions there.
     School.objects.select_for_update().filter(pk=school.pk).first()
     if Stage.objects.filter(school=school).exists():
@@ -191,7 +192,7 @@ def _question_fields(text: str, guidance: str, prompts: str) -> tuple[str, str, 
 def key_question_update(
     *,
     question: KeyQuestion,
-    by: Any,
+    by: Actor | None,
     text: str,
     guidance: str,
     prompts: str,
@@ -224,7 +225,7 @@ def key_question_update(
 
 @transaction.atomic(durable=True)
 def key_question_create(
-    *, school: School, by: Any, stage: Stage, text: str, guidance: str, prompts: str
+    *, school: School, by: Actor | None, stage: Stage, text: str, guidance: str, prompts: str
 ) -> KeyQuestion:
     """Add a school's own (text-only) key question at the end of a stage."""
     if stage.school_id != school.pk:
@@ -299,7 +300,7 @@ def response_save(
     *,
     department: Department,
     question: KeyQuestion,
-    by: Any,
+    by: Actor | None,
     text: str,
     structured: dict[str, Any] | None = None,
     on: dt.date | None = None,
@@ -331,14 +332,14 @@ def response_save(
         number=number,
         text=text,
         structured=cleaned,
-        author=by,
+        author=acting_user(by),
     )
     if response.status != Status.DRAFT:
         ResponseComment.objects.create(
             school_id=department.school_id,
             response=response,
             version=version,
-            author=by,
+            author=acting_user(by),
             status=Status.DRAFT,
             body=_("Revised as version %(n)d.") % {"n": number},
         )
@@ -351,7 +352,7 @@ def response_save(
 
 
 def _transition(
-    response: Response, by: Any, status: str, allowed: set[str], body: str
+    response: Response, by: Actor | None, status: str, allowed: set[str], body: str
 ) -> ResponseComment:
     if response.status not in allowed:
         raise PolicyError(
@@ -369,7 +370,7 @@ def _transition(
         school_id=response.school_id,
         response=response,
         version=response.latest_version,
-        author=by,
+        author=acting_user(by),
         status=status,
         body=body.strip(),
     )
@@ -377,7 +378,7 @@ def _transition(
 
 
 @transaction.atomic
-def response_submit(*, response: Response, by: Any, note: str = "") -> Response:
+def response_submit(*, response: Response, by: Actor | None, note: str = "") -> Response:
     """The head of department submits the latest version for leaders to agree."""
     _transition(response, by, Status.SUBMITTED, {Status.DRAFT, Status.CHANGES_REQUESTED}, note)
     response.save()
@@ -386,7 +387,7 @@ def response_submit(*, response: Response, by: Any, note: str = "") -> Response:
 
 
 @transaction.atomic
-def response_request_changes(*, response: Response, by: Any, comment: str) -> Response:
+def response_request_changes(*, response: Response, by: Actor | None, comment: str) -> Response:
     """A leader sends a submitted answer back, saying what to change."""
     if not comment.strip():
         raise PolicyError(_("Say what the department should change."))
@@ -397,7 +398,7 @@ def response_request_changes(*, response: Response, by: Any, comment: str) -> Re
 
 
 @transaction.atomic
-def response_agree(*, response: Response, by: Any, note: str = "") -> Response:
+def response_agree(*, response: Response, by: Actor | None, note: str = "") -> Response:
     """A leader agrees the submitted answer; its structured part becomes configuration."""
     _transition(response, by, Status.AGREED, {Status.SUBMITTED}, note)
     response.agreed_version = response.latest_version
@@ -408,7 +409,7 @@ def response_agree(*, response: Response, by: Any, note: str = "") -> Response:
 
 
 @transaction.atomic
-def response_comment(*, response: Response, by: Any, body: str) -> ResponseComment:
+def response_comment(*, response: Response, by: Actor | None, body: str) -> ResponseComment:
     body = body.strip()
     if not body:
         raise PolicyError(_("Write a comment before sending it."))
@@ -418,7 +419,7 @@ def response_comment(*, response: Response, by: Any, body: str) -> ResponseComme
         school_id=response.school_id,
         response=response,
         version=response.latest_version,
-        author=by,
+        author=acting_user(by),
         body=body,
     )
     audit_write(actor=by, action=AuditAction.POLICY_RESPONSE_COMMENT, target=comment)
@@ -429,7 +430,7 @@ def response_comment(*, response: Response, by: Any, body: str) -> ResponseComme
 
 
 @transaction.atomic
-def decision_record(*, question: KeyQuestion, by: Any, text: str) -> Decision:
+def decision_record(*, question: KeyQuestion, by: Actor | None, text: str) -> Decision:
     """Record the whole-school decision on a question; earlier decisions are kept."""
     text = text.strip()
     if not text:
@@ -437,7 +438,7 @@ def decision_record(*, question: KeyQuestion, by: Any, text: str) -> Decision:
     if len(text) > MAX_ANSWER_LENGTH:
         raise PolicyError(_("The decision is longer than 20,000 characters."))
     decision = Decision.objects.create(
-        school_id=question.school_id, question=question, text=text, decided_by=by
+        school_id=question.school_id, question=question, text=text, decided_by=acting_user(by)
     )
     audit_write(actor=by, action=AuditAction.POLICY_DECISION_RECORD, target=decision)
     return decision
@@ -450,7 +451,7 @@ def decision_record(*, question: KeyQuestion, by: Any, text: str) -> Decision:
 def policy_publish(
     *,
     school: School,
-    by: Any,
+    by: Actor | None,
     today: dt.date | None = None,
     without: frozenset[int] | None = None,
 ) -> PolicyDocument:
@@ -502,7 +503,7 @@ def policy_publish(
         title=content.title,
         body_html=render_to_string("policy/document_body.html", {"content": content}),
         published_at=timezone.now(),
-        published_by=by,
+        published_by=acting_user(by),
         next_review_on=review.due_on,
     )
     audit_write(actor=by, action=AuditAction.POLICY_PUBLISH, target=document)
@@ -514,7 +515,12 @@ def policy_publish(
 
 @transaction.atomic
 def review_schedule(
-    *, school: School, by: Any, due_on: dt.date, focus: str, department: Department | None = None
+    *,
+    school: School,
+    by: Actor | None,
+    due_on: dt.date,
+    focus: str,
+    department: Department | None = None,
 ) -> Review:
     focus = " ".join(focus.split())
     if not focus:
@@ -530,7 +536,7 @@ def review_schedule(
 def review_complete(
     *,
     review: Review,
-    by: Any,
+    by: Actor | None,
     effect: str,
     evidence: str,
     actions: str,
@@ -546,7 +552,7 @@ def review_complete(
         raise PolicyError(_("Say what evidence the evaluation rests on."))
     completed_on = completed_on or timezone.localdate()
     review.effect, review.evidence, review.actions = effect, evidence.strip(), actions.strip()
-    review.completed_on, review.completed_by = completed_on, by
+    review.completed_on, review.completed_by = completed_on, acting_user(by)
     review.secure_share = secure_share
     review.save()
     interval = settings_for(review.school).review_interval_months

@@ -9,20 +9,19 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import Http404
 
 from nextsteps import access
+from nextsteps.accounts.models import Actor
 from nextsteps.schools.models import School
 
 
-def leaders_school(user: Any, urn: int) -> School:
+def leaders_school(user: Actor, urn: int) -> School:
     """The school, for its senior leaders and data managers and the leaders of its trust."""
     return access.access_school(user, urn, roles=access.WHOLE_SCHOOL_ROLES)
 
 
-def results_departments(user: Any, school: School) -> set[int] | None:
+def results_departments(user: Actor, school: School) -> set[int] | None:
     """Whose subjects' exam results the user may analyse: None (every subject) for
     whole-school staff and trust leaders, a head of department's own departments, else 404."""
     access.mark_asked()
@@ -34,7 +33,7 @@ def results_departments(user: Any, school: School) -> set[int] | None:
     return departments
 
 
-def results_school(user: Any, urn: int) -> tuple[School, set[int] | None]:
+def results_school(user: Actor, urn: int) -> tuple[School, set[int] | None]:
     """The school and the departments whose results the user analyses (None: every one)."""
     school = access.access_school(user, urn)
     return school, results_departments(user, school)

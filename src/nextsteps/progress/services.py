@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from nextsteps import filereading
+from nextsteps.accounts.models import Actor, acting_user
 from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write
 from nextsteps.people.models import Pupil
@@ -95,7 +96,7 @@ def result_rules(school: School) -> uploads.ResultRules:
 
 @transaction.atomic
 def results_import(
-    *, school: School, name: str, content: bytes, qualifications: bool = False, by: Any
+    *, school: School, name: str, content: bytes, qualifications: bool = False, by: Actor | None
 ) -> ImportSummary:
     """Load pupils' KS1, KS2 and KS4 results (or KS4 qualifications) from a CSV file.
 
@@ -195,7 +196,7 @@ def shipped_tables_install() -> list[str]:
 
 @transaction.atomic(durable=True)
 def reference_table_load(
-    *, school: School, kind: str, year: int | None, files: dict[str, TextFile], by: Any
+    *, school: School, kind: str, year: int | None, files: dict[str, TextFile], by: Actor | None
 ) -> ReferenceTable:
     """Load a school's own copy of a reference table, replacing its earlier one.
 
@@ -220,7 +221,12 @@ def reference_table_load(
         source=TableSource.UPLOAD,
         school=school,
         year=year,
-        defaults={"file_name": file_name[:200], "loaded_by": by, "z_limit": {}, "pupils": None},
+        defaults={
+            "file_name": file_name[:200],
+            "loaded_by": acting_user(by),
+            "z_limit": {},
+            "pupils": None,
+        },
     )
     if kind == Kind.NOMINAL:
         shipped.store_nominal(NominalScore, table, nominal)
@@ -234,7 +240,7 @@ def reference_table_load(
 
 @transaction.atomic
 def trust_estimates_compute(
-    *, school: School, year: int, bands: ReferenceTable, by: Any
+    *, school: School, year: int, bands: ReferenceTable, by: Actor | None
 ) -> ReferenceTable:
     """Provisional Progress 8 estimates from the KS4 cohort of every school in the trust.
 
@@ -270,7 +276,7 @@ def trust_estimates_compute(
             "national_sd": national_sd,
             "z_limit": population.z_limit,
             "pupils": population.n,
-            "loaded_by": by,
+            "loaded_by": acting_user(by),
         },
     )
     shipped.store_groups(
@@ -290,7 +296,7 @@ def trust_estimates_compute(
 
 @transaction.atomic
 def proxy_baseline_load(
-    *, school: School, year: int, name: str, file_name: str, content: bytes, by: Any
+    *, school: School, year: int, name: str, file_name: str, content: bytes, by: Actor | None
 ) -> ProxyBaseline:
     """Set a school's own Progress 8 baseline for a cohort with no KS2 baseline.
 
@@ -321,7 +327,7 @@ def proxy_baseline_load(
         school=school,
         measure=ProxyBaseline.Measure.PROGRESS8,
         year=year,
-        defaults={"name": name, "file_name": file_name[:200], "loaded_by": by},
+        defaults={"name": name, "file_name": file_name[:200], "loaded_by": acting_user(by)},
     )
     ProxyScore.objects.filter(baseline=proxy).delete()
     ProxyScore.objects.bulk_create(
@@ -339,7 +345,7 @@ def proxy_baseline_load(
 
 
 @transaction.atomic(durable=True)
-def proxy_baseline_remove(*, proxy: ProxyBaseline, by: Any) -> None:
+def proxy_baseline_remove(*, proxy: ProxyBaseline, by: Actor | None) -> None:
     """Stop using a school's own baseline: its scores go with it."""
     audit_write(
         actor=by,
@@ -352,7 +358,7 @@ def proxy_baseline_remove(*, proxy: ProxyBaseline, by: Any) -> None:
 
 
 def ks2_writing_record(
-    *, school: School, pupil: Pupil, year: int, outcome: str, by: Any
+    *, school: School, pupil: Pupil, year: int, outcome: str, by: Actor | None
 ) -> str | None:
     """Set a pupil's KS2 writing teacher assessment from the writing app's final judgement.
 
@@ -398,7 +404,9 @@ class Ks4ModelError(ValueError):
 
 
 @transaction.atomic(durable=True)
-def ks4_model_adopt(*, school: School, model_id: str, year: int, by: Any) -> Ks4ModelAdoption:
+def ks4_model_adopt(
+    *, school: School, model_id: str, year: int, by: Actor | None
+) -> Ks4ModelAdoption:
     """Mark a model (the proposed one) in force at this school from the cohort of `year`.
 
     The model before it then ends with the cohort of the year before. Only a model the
@@ -418,7 +426,9 @@ def ks4_model_adopt(*, school: School, model_id: str, year: int, by: Any) -> Ks4
             % {"first": first}
         )
     adoption, _ = Ks4ModelAdoption.objects.update_or_create(
-        school=school, model_id=model_id, defaults={"in_force_from": year, "set_by": by}
+        school=school,
+        model_id=model_id,
+        defaults={"in_force_from": year, "set_by": acting_user(by)},
     )
     audit_write(
         actor=by,
@@ -431,7 +441,7 @@ def ks4_model_adopt(*, school: School, model_id: str, year: int, by: Any) -> Ks4
 
 
 @transaction.atomic(durable=True)
-def ks4_model_adoption_remove(*, adoption: Ks4ModelAdoption, by: Any) -> None:
+def ks4_model_adoption_remove(*, adoption: Ks4ModelAdoption, by: Actor | None) -> None:
     """Go back to the models file's own statuses."""
     audit_write(
         actor=by,
@@ -444,7 +454,7 @@ def ks4_model_adoption_remove(*, adoption: Ks4ModelAdoption, by: Any) -> None:
 
 
 @transaction.atomic
-def planned_options_load(*, school: School, name: str, content: bytes, by: Any) -> int:
+def planned_options_load(*, school: School, name: str, content: bytes, by: Actor | None) -> int:
     """Load pupils' planned KS4 subjects from a CSV file; each pupil in it gets the file's plan.
 
     Raises `UploadErrors` naming every bad cell, having written nothing. Returns how many

@@ -15,22 +15,20 @@ senior leaders), a trust's for its leaders.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from nextsteps import access
 from nextsteps.access import Action, Policy
-from nextsteps.accounts.models import Role
+from nextsteps.accounts.models import Actor, Role
 from nextsteps.people.models import Pupil
 from nextsteps.reports.models import Report, ReportBatch, ReportSettings
 from nextsteps.schools.models import Department, School, Trust
 from nextsteps.teaching.models import Class, ClassStaff
 
 
-def reads_drafts(user: Any, school: School) -> bool:
+def reads_drafts(user: Actor, school: School) -> bool:
     """Staff read drafts and every released version; families only the latest release."""
     return access.is_staff_in(user, school)
 
@@ -44,7 +42,7 @@ class ReportPolicy(Policy[Report]):
     noun = "report"
     actions = frozenset({Action.VIEW, Action.CHANGE, Action.DECIDE})
 
-    def scope(self, user: Any, school: School, action: Action) -> QuerySet[Report]:
+    def scope(self, user: Actor, school: School, action: Action) -> QuerySet[Report]:
         self.check_action(action)
         access.mark_asked()
         reports = Report.objects.filter(school=school)
@@ -60,7 +58,7 @@ class ReportPolicy(Policy[Report]):
             pupil__in=self._family_pupils(user, school).values("pk"), released_at__isnull=False
         )
 
-    def _taught_pupils(self, user: Any, school: School) -> QuerySet[Pupil]:
+    def _taught_pupils(self, user: Actor, school: School) -> QuerySet[Pupil]:
         """Pupils in a class the user teaches now (`access.teaches_pupil`, as one query)."""
         today = timezone.localdate()
         staff = getattr(user, "staff", None)
@@ -76,13 +74,13 @@ class ReportPolicy(Policy[Report]):
             enrolments__starts_on__lte=today,
         ).distinct()
 
-    def _family_pupils(self, user: Any, school: School) -> QuerySet[Pupil]:
+    def _family_pupils(self, user: Actor, school: School) -> QuerySet[Pupil]:
         """A parent's children, and a pupil themself (a pupil with a sign-in)."""
         return access.children_of(user, school) | access.pupils_for(user, school).filter(
             user__isnull=False
         )
 
-    def reader(self, user: Any, school: School, pupil_id: int) -> tuple[Pupil, bool]:
+    def reader(self, user: Actor, school: School, pupil_id: int) -> tuple[Pupil, bool]:
         """The pupil whose reports the user reads, and whether they read drafts (staff) or
         only released reports (the pupil and their parents); else 404."""
         access.mark_asked()
@@ -95,7 +93,7 @@ class ReportPolicy(Policy[Report]):
             raise Http404("No such pupil")
         return family, False
 
-    def can_for_pupil(self, user: Any, action: Action, school: School, pupil: Pupil) -> bool:
+    def can_for_pupil(self, user: Actor, action: Action, school: School, pupil: Pupil) -> bool:
         """CHANGE: whether the user writes this pupil's report (a leader of the school, or a
         teacher or head of department of a class the pupil is in now). DECIDE: releases it."""
         self.check_action(action)
@@ -110,7 +108,7 @@ class ReportPolicy(Policy[Report]):
             self._family_pupils(user, school).filter(pk=pupil.pk).exists()
         )
 
-    def can_for_class(self, user: Any, action: Action, teaching_class: Class) -> bool:
+    def can_for_class(self, user: Actor, action: Action, teaching_class: Class) -> bool:
         """CHANGE: whether the user writes the comments on the reports of a class's pupils
         (its teachers, its department's head, those who see the whole school); DECIDE:
         whether they release them."""
@@ -127,17 +125,17 @@ class ReportPolicy(Policy[Report]):
             and access.classes_for(user, school).filter(pk=teaching_class.pk).exists()
         )
 
-    def may_release(self, user: Any, school: School) -> bool:
+    def may_release(self, user: Actor, school: School) -> bool:
         """Releasing reports to parents is for those who see the whole school."""
         access.mark_asked()
         return access.sees_whole_school(user, school)
 
-    def require_release(self, user: Any, school: School) -> None:
+    def require_release(self, user: Actor, school: School) -> None:
         """Those who see the whole school release reports; refused (403) to other members."""
         access.require_whole_school(user, school)
 
     def get_class(
-        self, user: Any, school: School, class_id: int, action: Action = Action.VIEW
+        self, user: Actor, school: School, class_id: int, action: Action = Action.VIEW
     ) -> Class:
         """A class whose reports the user reads (VIEW: staff who see it) or writes the
         comments for (CHANGE); refused (403) to anyone else in the school, else 404."""
@@ -150,7 +148,7 @@ class ReportPolicy(Policy[Report]):
             self.require_release(user, school)
         return teaching_class
 
-    def require_year_group(self, user: Any, school: School) -> None:
+    def require_year_group(self, user: Actor, school: School) -> None:
         """A year group's reports span classes: for those who see the whole school."""
         access.require_whole_school(user, school)
 
@@ -163,7 +161,7 @@ class ReportBatchPolicy(Policy[ReportBatch]):
     noun = "batch"
     actions = frozenset({Action.VIEW, Action.CHANGE})
 
-    def scope(self, user: Any, school: School, action: Action) -> QuerySet[ReportBatch]:
+    def scope(self, user: Actor, school: School, action: Action) -> QuerySet[ReportBatch]:
         self.check_action(action)
         access.mark_asked()
         batches = ReportBatch.objects.filter(school=school)
@@ -174,7 +172,7 @@ class ReportBatchPolicy(Policy[ReportBatch]):
         return batches.filter(teaching_class__in=access.classes_for(user, school).values("pk"))
 
     def get_for_class(
-        self, user: Any, school: School, teaching_class: Class, batch_id: int
+        self, user: Actor, school: School, teaching_class: Class, batch_id: int
     ) -> ReportBatch:
         """A batch of the class (already asked for with `reports.get_class`), else 404."""
         access.mark_asked()
@@ -186,7 +184,7 @@ class ReportBatchPolicy(Policy[ReportBatch]):
         return batch
 
     def get_for_year(
-        self, user: Any, school: School, year_group: int, batch_id: int
+        self, user: Actor, school: School, year_group: int, batch_id: int
     ) -> ReportBatch:
         """A year group's batch, for those who see the whole school (403 to other members),
         else 404."""
@@ -207,13 +205,13 @@ class ReportSettingsPolicy(Policy[ReportSettings]):
     noun = "report settings"
     actions = frozenset({Action.MANAGE})
 
-    def scope(self, user: Any, school: School, action: Action) -> QuerySet[ReportSettings]:
+    def scope(self, user: Actor, school: School, action: Action) -> QuerySet[ReportSettings]:
         self.check_action(action)
         access.mark_asked()
         settings = ReportSettings.objects.filter(school=school)
         return settings if access.sees_whole_school(user, school) else settings.none()
 
-    def require(self, user: Any, school: School) -> None:
+    def require(self, user: Actor, school: School) -> None:
         """Refused (403) to members of the school who do not see the whole of it."""
         access.require_whole_school(user, school)
 
@@ -226,28 +224,28 @@ report_settings = ReportSettingsPolicy()
 # ---------------------------------------------------------------------------- pages
 
 
-def require_school_member(user: Any, school: School) -> None:
+def require_school_member(user: Actor, school: School) -> None:
     """The information about reports is for anyone with a role in the school."""
     access.school_member(user, school)
 
 
-def require_school_dashboard(user: Any, school: School) -> None:
+def require_school_dashboard(user: Actor, school: School) -> None:
     """The whole school's dashboard: for those who see the whole school (403 to others)."""
     access.require_whole_school(user, school)
 
 
-def dashboard_class(user: Any, school: School, class_id: int) -> Class:
+def dashboard_class(user: Actor, school: School, class_id: int) -> Class:
     """A class's dashboard: staff who see the class (403 to other members), else 404."""
     access.require_staff(user, school)
     return access.access_class(user, school, class_id)
 
 
-def dashboard_department(user: Any, school: School, department_id: int) -> Department:
+def dashboard_department(user: Actor, school: School, department_id: int) -> Department:
     """A department's dashboard: for those who read the department's work, else 404."""
     return access.access_department(user, school, department_id)
 
 
-def sees_teacher_comparison(user: Any, school: School, department: Department) -> bool:
+def sees_teacher_comparison(user: Actor, school: School, department: Department) -> bool:
     """Figures by teacher, where the school's policy turns them on for a department: for the
     department's head and senior leaders (of the school or its trust), nobody else."""
     access.mark_asked()
@@ -256,12 +254,12 @@ def sees_teacher_comparison(user: Any, school: School, department: Department) -
     )
 
 
-def sets_policy(user: Any, school: School) -> bool:
+def sets_policy(user: Actor, school: School) -> bool:
     """Whether the department's page links to the school's policy settings."""
     return access.sees_whole_school(user, school)
 
 
-def dashboard_trust(user: Any, slug: str) -> Trust:
+def dashboard_trust(user: Actor, slug: str) -> Trust:
     """A trust the user leads, else 404."""
     access.mark_asked()
     trust = Trust.objects.filter(slug=slug, pk__in=access.trust_ids(user)).first()

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 from django_tasks.backends.immediate import ImmediateBackend
 
+from nextsteps.accounts.models import Actor, acting_user
 from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write
 from nextsteps.markbook.uploads import UploadRefused, checked_upload
@@ -57,7 +58,7 @@ def _checked_period_and_comment(period: str, comment: str) -> str:
 
 
 @transaction.atomic(durable=True)
-def report_comment_save(*, pupil: Pupil, period: str, comment: str, by: Any) -> Report:
+def report_comment_save(*, pupil: Pupil, period: str, comment: str, by: Actor | None) -> Report:
     """Save the teacher's comment on a pupil's report for a period, as written, keeping the
     note on how to help at home. A released version keeps the words it was released with."""
     period = _checked_period_and_comment(period, comment)
@@ -67,7 +68,9 @@ def report_comment_save(*, pupil: Pupil, period: str, comment: str, by: Any) -> 
 
 
 @transaction.atomic
-def report_save(*, pupil: Pupil, period: str, comment: str, home_help: str, by: Any) -> Report:
+def report_save(
+    *, pupil: Pupil, period: str, comment: str, home_help: str, by: Actor | None
+) -> Report:
     """Create or update the teacher's comment and home-help note for a pupil's report."""
     period = _checked_period_and_comment(period, comment)
     report, created = Report.objects.select_for_update().get_or_create(
@@ -79,7 +82,7 @@ def report_save(*, pupil: Pupil, period: str, comment: str, home_help: str, by: 
         return report  # nothing changed: no new audit record, the draft's date kept
     report.comment = _as_written(comment)
     report.home_help = _as_written(home_help)
-    report.written_by = by
+    report.written_by = acting_user(by)
     report.updated_at = timezone.now()
     report.save()
     audit_write(
@@ -95,7 +98,7 @@ def report_save(*, pupil: Pupil, period: str, comment: str, home_help: str, by: 
 
 @transaction.atomic
 def report_release(
-    *, pupil: Pupil, period: str, by: Any, at: dt.datetime | None = None
+    *, pupil: Pupil, period: str, by: Actor | None, at: dt.datetime | None = None
 ) -> ReportVersion:
     """Release the pupil's report for the period as its next version: what it says now (its
     figures, words, year group and period) is stored and shown unchanged from then on.
@@ -124,10 +127,10 @@ def report_release(
         number=1 if latest is None else latest.number + 1,
         content=content,
         released_at=at,
-        released_by=by,
+        released_by=acting_user(by),
     )
     report.released_at = at
-    report.released_by = by
+    report.released_by = acting_user(by)
     report.save(update_fields=["released_at", "released_by"])
     audit_write(
         actor=by,
@@ -140,7 +143,7 @@ def report_release(
 
 
 @transaction.atomic(durable=True)
-def reports_release(*, pupils: list[Pupil], period: str, by: Any) -> int:
+def reports_release(*, pupils: list[Pupil], period: str, by: Actor | None) -> int:
     """Release the period's reports not yet released for these pupils (creating any not yet
     written, so the figures reach parents even without a comment). Reports already released
     keep their versions: a new version is released one report at a time, explicitly.
@@ -160,7 +163,7 @@ def reports_release(*, pupils: list[Pupil], period: str, by: Any) -> int:
 
 
 @transaction.atomic(durable=True)
-def report_batch_start(*, teaching_class: Class, period: str, by: Any) -> ReportBatch:
+def report_batch_start(*, teaching_class: Class, period: str, by: Actor | None) -> ReportBatch:
     """Queue a batch of PDFs for a class; the work runs in the background (report_batch_run)."""
     return _batch_create(
         school=teaching_class.school,
@@ -174,7 +177,7 @@ def report_batch_start(*, teaching_class: Class, period: str, by: Any) -> Report
 
 @transaction.atomic(durable=True)
 def report_batch_start_year(
-    *, school: School, year_group: int, period: str, by: Any
+    *, school: School, year_group: int, period: str, by: Actor | None
 ) -> ReportBatch:
     """Queue a batch of PDFs for every pupil on roll in a year group, in the background."""
     pupils = year_group_pupils(school=school, year_group=year_group)
@@ -199,7 +202,7 @@ def _batch_create(
     teaching_class: Class | None,
     year_group: int | None,
     total: int,
-    by: Any,
+    by: Actor | None,
 ) -> ReportBatch:
     if not period.strip():
         raise ValidationError({"period": _("Name the period, for example “Autumn term 2026”.")})
@@ -209,7 +212,7 @@ def _batch_create(
         teaching_class=teaching_class,
         year_group=year_group,
         total=total,
-        created_by=by,
+        created_by=acting_user(by),
     )
     audit_write(actor=by, action=AuditAction.REPORT_BATCH_START, target=batch, school=school)
     transaction.on_commit(lambda: report_batch_queue(batch_id=batch.pk))
@@ -312,7 +315,9 @@ def _settings_for_update(school: School) -> ReportSettings:
 
 
 @transaction.atomic(durable=True)
-def report_sections_update(*, school: School, shown: Iterable[str], by: Any) -> ReportSettings:
+def report_sections_update(
+    *, school: School, shown: Iterable[str], by: Actor | None
+) -> ReportSettings:
     """Choose which sections the school's reports give. Released reports keep the sections
     they were released with; drafts and later releases follow the choice."""
     shown = list(shown)
@@ -326,7 +331,7 @@ def report_sections_update(*, school: School, shown: Iterable[str], by: Any) -> 
     report_settings = _settings_for_update(school)
     before = {"hidden_sections": list(report_settings.hidden_sections)}
     report_settings.hidden_sections = [s for s in SECTIONS if s not in shown]
-    report_settings.updated_by = by
+    report_settings.updated_by = acting_user(by)
     report_settings.updated_at = timezone.now()
     report_settings.save()
     audit_write(
@@ -387,7 +392,9 @@ def _checked_logo(file: UploadedFile[bytes]) -> tuple[bytes, str]:
 
 
 @transaction.atomic
-def report_logo_set(*, school: School, file: UploadedFile[bytes], by: Any) -> ReportSettings:
+def report_logo_set(
+    *, school: School, file: UploadedFile[bytes], by: Actor | None
+) -> ReportSettings:
     """Put the school's logo on its reports. The file is kept under a name drawn from its
     content and never overwritten or deleted here, so a released report that shows an
     earlier logo keeps showing it."""
@@ -399,7 +406,7 @@ def report_logo_set(*, school: School, file: UploadedFile[bytes], by: Any) -> Re
     if not default_storage.exists(name):
         name = default_storage.save(name, ContentFile(content))
     report_settings.logo.name = name
-    report_settings.updated_by = by
+    report_settings.updated_by = acting_user(by)
     report_settings.updated_at = timezone.now()
     report_settings.save()
     audit_write(
@@ -414,12 +421,12 @@ def report_logo_set(*, school: School, file: UploadedFile[bytes], by: Any) -> Re
 
 
 @transaction.atomic(durable=True)
-def report_logo_remove(*, school: School, by: Any) -> ReportSettings:
+def report_logo_remove(*, school: School, by: Actor | None) -> ReportSettings:
     """Take the logo off the school's reports from now on (released reports keep theirs)."""
     report_settings = _settings_for_update(school)
     before = {"logo": report_settings.logo.name}
     report_settings.logo.name = ""
-    report_settings.updated_by = by
+    report_settings.updated_by = acting_user(by)
     report_settings.updated_at = timezone.now()
     report_settings.save()
     audit_write(

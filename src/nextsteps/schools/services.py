@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext
 
+from nextsteps.accounts.models import Actor
 from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write
 from nextsteps.schools.kernels.register import Establishment, phase_of
@@ -51,7 +52,9 @@ class RegisterSummary:
 
 
 @transaction.atomic
-def register_import(*, establishments: list[Establishment], by: Any, file: str) -> RegisterSummary:
+def register_import(
+    *, establishments: list[Establishment], by: Actor | None, file: str
+) -> RegisterSummary:
     """Keep the register's rows (by URN), and fill the type and local authority of the
     schools here that it names (their names and phases are the school's own once set up)."""
     summary = RegisterSummary()

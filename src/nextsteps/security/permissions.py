@@ -10,10 +10,8 @@ Anyone else is refused as everywhere: plainly (403) within their own school, els
 
 from __future__ import annotations
 
-from typing import Any
-
 from nextsteps import access
-from nextsteps.accounts.models import STAFF_ROLES, Role
+from nextsteps.accounts.models import STAFF_ROLES, Actor, Role
 from nextsteps.people.models import Pupil
 from nextsteps.schools.models import School
 
@@ -21,18 +19,18 @@ SETTINGS_ROLES = (Role.ADMIN, Role.LEADER)
 EXPORT_ROLES = (Role.ADMIN,)
 
 
-def settings_school(user: Any, urn: int) -> School:
+def settings_school(user: Actor, urn: int) -> School:
     """The school whose security settings this person keeps, else 403 or 404."""
     return access.access_school(user, urn, roles=SETTINGS_ROLES)
 
 
-def export_pupil(user: Any, urn: int, pupil_id: int) -> tuple[School, Pupil]:
+def export_pupil(user: Actor, urn: int, pupil_id: int) -> tuple[School, Pupil]:
     """The school and a pupil of it whose subject access export this person may make."""
     school = access.access_school(user, urn, roles=EXPORT_ROLES)
     return school, access.access_pupil(user, school, pupil_id)
 
 
-def may_set_up_second_factor(user: Any) -> bool:
+def may_set_up_second_factor(user: Actor) -> bool:
     """Staff (of any school) add an authenticator app; pupils and parents have none."""
     access.mark_asked()
     return any(m.role in STAFF_ROLES for m in access.memberships(user))

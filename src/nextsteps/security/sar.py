@@ -22,6 +22,7 @@ from django.db import models
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from nextsteps.accounts.models import Actor
 from nextsteps.audit.services import json_safe
 from nextsteps.people.models import Pupil, Staff
 from nextsteps.security.pupil_data import (
@@ -154,7 +155,9 @@ def _files(data: PupilData) -> list[tuple[str, models.fields.files.FieldFile, di
     return found
 
 
-def subject_access_export(*, pupil: Pupil, out: IO[bytes], by: Any = None) -> ExportSummary:
+def subject_access_export(
+    *, pupil: Pupil, out: IO[bytes], by: Actor | None = None
+) -> ExportSummary:
     """Write the pupil's subject access archive (a zip) to `out`."""
     data = pupil_data(pupil)
     labels = _Labels(data)

@@ -5,12 +5,11 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Q, QuerySet
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from nextsteps.accounts.models import STAFF_ROLES, Membership
+from nextsteps.accounts.models import STAFF_ROLES, Actor, Membership
 from nextsteps.people.models import Pupil
 from nextsteps.schools.models import School
 from nextsteps.security.kernels.sign_in_throttle import Attempt, Failure, Rules, wait_before
@@ -72,12 +71,12 @@ def sign_in_wait(attempt: Attempt, rules: Rules) -> dt.timedelta:
     return wait_before(attempt, [Failure(*row) for row in rows], rules)
 
 
-def confirmed_device(user: Any) -> TOTPDevice | None:
+def confirmed_device(user: Actor) -> TOTPDevice | None:
     """The person's confirmed authenticator app, if they have set one up."""
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
-def has_confirmed_device(user: Any) -> bool:
+def has_confirmed_device(user: Actor) -> bool:
     return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
 
 

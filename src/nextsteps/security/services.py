@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from nextsteps.accounts.models import Actor, acting_user
 from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.models import AuditEvent
 from nextsteps.audit.services import audit_write, snapshot
@@ -33,7 +34,7 @@ SESSION_KEY = "security_pupil_views"
 def school_security_update(
     *,
     school: School,
-    by: Any,
+    by: Actor | None,
     staff_second_factor_required: bool,
     leaver_retention_months: int,
     privacy_contact: str = "",
@@ -46,7 +47,7 @@ def school_security_update(
     settings_row.staff_second_factor_required = staff_second_factor_required
     settings_row.leaver_retention_months = leaver_retention_months
     settings_row.privacy_contact = privacy_contact.strip()
-    settings_row.updated_by = by if getattr(by, "pk", None) else None
+    settings_row.updated_by = acting_user(by)
     settings_row.full_clean()
     settings_row.save()
     audit_write(
@@ -59,7 +60,7 @@ def school_security_update(
     return settings_row
 
 
-def pupil_view_record(*, request: HttpRequest, user: Any, pupil_id: int) -> bool:
+def pupil_view_record(*, request: HttpRequest, user: Actor, pupil_id: int) -> bool:
     """Note that the user viewed the pupil's records today; True when an event was written.
 
     Signed-in browsers remember the day's pupils in the session (no query on a repeat view);
@@ -92,7 +93,7 @@ def pupil_view_record(*, request: HttpRequest, user: Any, pupil_id: int) -> bool
         return False
     AuditEvent.objects.create(
         school_id=pupil.school_id,
-        actor=user,
+        actor=acting_user(user),
         action=AuditAction.PUPIL_VIEW,
         target_type="people.pupil",
         target_id=str(pupil.pk),
@@ -190,7 +191,7 @@ def _orphaned_guardians(pupil: Pupil) -> list[Guardian]:
 
 
 @transaction.atomic
-def pupil_erase(*, pupil: Pupil, by: Any, reason: str) -> Erasure:
+def pupil_erase(*, pupil: Pupil, by: Actor | None, reason: str) -> Erasure:
     """Erase everything held about a pupil (and parents held only for them); keep an
     anonymous record that it was done, and why."""
     if not reason.strip():
@@ -210,7 +211,7 @@ def pupil_erase(*, pupil: Pupil, by: Any, reason: str) -> Erasure:
     transaction.on_commit(lambda: _delete_files(files))
     AuditEvent.objects.create(
         school_id=school_id,
-        actor=by if getattr(by, "pk", None) else None,
+        actor=acting_user(by),
         action=AuditAction.PUPIL_ERASE,
         target_type="people.pupil",
         target_id=str(erasure.pupil_id),
@@ -247,7 +248,9 @@ class RetentionRun:
     dry_run: bool
 
 
-def retention_run(*, school: School, today: dt.date, by: Any, dry_run: bool) -> RetentionRun:
+def retention_run(
+    *, school: School, today: dt.date, by: Actor | None, dry_run: bool
+) -> RetentionRun:
     """Erase the school's leavers whose retention period has passed (or, dry, list them)."""
     plan = retention_plan(school, today)
     pupils = [
@@ -302,7 +305,7 @@ def sign_in_success_record(*, attempt: Attempt) -> None:
     failures.delete()
 
 
-def two_factor_device_ensure(*, user: Any) -> TOTPDevice:
+def two_factor_device_ensure(*, user: Actor) -> TOTPDevice:
     """The authenticator app a person is setting up: the one not yet confirmed, else a new one."""
     device, _created = TOTPDevice.objects.get_or_create(
         user=user, confirmed=False, defaults={"name": "Authenticator app"}
@@ -311,8 +314,8 @@ def two_factor_device_ensure(*, user: Any) -> TOTPDevice:
 
 
 @transaction.atomic(durable=True)
-def two_factor_enable(*, device: TOTPDevice, by: Any) -> None:
+def two_factor_enable(*, device: TOTPDevice, by: Actor | None) -> None:
     """Confirm the app a person set up (they gave one good code) and record it."""
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    audit_write(actor=by, action=AuditAction.ACCOUNT_TWO_FACTOR_ENABLE, target=by)
+    audit_write(actor=by, action=AuditAction.ACCOUNT_TWO_FACTOR_ENABLE, target=acting_user(by))

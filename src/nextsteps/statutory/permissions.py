@@ -15,13 +15,13 @@ outside a person's scope is not found (404), as everywhere.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
 
 from nextsteps import access
 from nextsteps.access import Action, Policy
+from nextsteps.accounts.models import Actor
 from nextsteps.people.models import Pupil
 from nextsteps.schools.models import School
 from nextsteps.teaching.models import Class
@@ -29,19 +29,19 @@ from nextsteps.teaching.models import Class
 CHECK_YEAR_GROUPS = {"phonics": (1, 2), "mtc": (4,), "baseline": (0,)}
 
 
-def school_for_staff(user: Any, urn: int) -> School:
+def school_for_staff(user: Actor, urn: int) -> School:
     """The school, for its staff only: pupils and parents are not found here."""
     school = access.access_school(user, urn)
     access.require_staff(user, school)
     return school
 
 
-def sees_school(user: Any, school: School) -> bool:
+def sees_school(user: Actor, school: School) -> bool:
     """Whether the user sees the school's summary (leaders and data managers)."""
     return access.sees_whole_school(user, school)
 
 
-def require_school(user: Any, school: School) -> None:
+def require_school(user: Actor, school: School) -> None:
     """The school-wide summary and its threshold entry: leaders and data managers."""
     access.require_whole_school(user, school)
 
@@ -80,7 +80,7 @@ class CheckClassPolicy(Policy[Class]):
         self.check = check
         self.year_groups = CHECK_YEAR_GROUPS[check]
 
-    def scope(self, user: Any, school: School, action: Action) -> QuerySet[Class]:
+    def scope(self, user: Actor, school: School, action: Action) -> QuerySet[Class]:
         """The classes of the check's year groups in a dated academic year, in order."""
         self.check_action(action)
         classes = (
@@ -93,7 +93,7 @@ class CheckClassPolicy(Policy[Class]):
             return classes.filter(pk__in=[c.pk for c in classes if access.can_record_in(user, c)])
         return classes
 
-    def get(self, user: Any, school: School, pk: int, action: Action = Action.VIEW) -> Class:
+    def get(self, user: Actor, school: School, pk: int, action: Action = Action.VIEW) -> Class:
         """A class of the check's year groups that the user may see, else 404 (with CHANGE,
         one they record in)."""
         self.check_action(action)
@@ -104,14 +104,14 @@ class CheckClassPolicy(Policy[Class]):
             raise Http404("No such class")
         return teaching_class
 
-    def can(self, user: Any, action: Action, obj: Class) -> bool:
+    def can(self, user: Actor, action: Action, obj: Class) -> bool:
         self.check_action(action)
         access.mark_asked()
         if action == Action.CHANGE:
             return self.recording(user, obj.school, obj).any
         return access.classes_for(user, obj.school).filter(pk=obj.pk).exists()
 
-    def recording(self, user: Any, school: School, teaching_class: Class) -> Recording:
+    def recording(self, user: Actor, school: School, teaching_class: Class) -> Recording:
         """For which of the class's pupils the user records results."""
         if access.sees_whole_school(user, school):
             access.mark_asked()
@@ -121,7 +121,7 @@ class CheckClassPolicy(Policy[Class]):
         return Recording(access.recordable_pupil_ids(user, teaching_class))
 
     def pupil(
-        self, user: Any, teaching_class: Class, pupil_id: int, action: Action = Action.VIEW
+        self, user: Actor, teaching_class: Class, pupil_id: int, action: Action = Action.VIEW
     ) -> Pupil:
         """A pupil currently in the class (with CHANGE, one the user records for: refused
         with the reason to a teaching assistant outside their groups), else 404."""

@@ -20,6 +20,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from nextsteps.accounts.models import Actor
 from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write, snapshot
 from nextsteps.i18n import translate as _
@@ -175,7 +176,7 @@ def phonics_results_record(
     school: School,
     entries: Sequence[PhonicsEntry],
     source: str,
-    by: Any = None,
+    by: Actor | None = None,
     file: str = "",
 ) -> list[PhonicsResult]:
     """Record (or replace) phonics results, all or nothing; item marks when given."""
@@ -212,7 +213,7 @@ def _phonics_write(
     school: School,
     cleaned: list[tuple[PhonicsEntry, str, int | None, str]],
     source: str,
-    by: Any,
+    by: Actor | None,
 ) -> list[PhonicsResult]:
     existing = {
         (r.pupil_id, r.academic_year): r
@@ -222,7 +223,7 @@ def _phonics_write(
             academic_year__in={year for _e, year, *_ in cleaned},
         )
     }
-    user = by if getattr(by, "is_authenticated", False) else None
+    user = by if by is not None and by.is_authenticated else None
     results, before, replace_items = [], [], []
     for entry, year, mark, code in cleaned:
         result = existing.get((entry.pupil.pk, year))
@@ -263,7 +264,7 @@ def phonics_result_record(
     not_taken: str = "",
     items: Sequence[ItemMark] | None = None,
     source: str = ResultSource.ENTRY,
-    by: Any = None,
+    by: Actor | None = None,
 ) -> PhonicsResult:
     """One pupil's phonics result (the same checks and write as a whole class's)."""
     entry = PhonicsEntry(pupil, academic_year, year_group, mark, not_taken, items)
@@ -272,7 +273,7 @@ def phonics_result_record(
 
 @transaction.atomic
 def phonics_threshold_enter(
-    *, school: School, academic_year: str, threshold: int | str, by: Any = None
+    *, school: School, academic_year: str, threshold: int | str, by: Actor | None = None
 ) -> PhonicsThreshold:
     """The school enters a year's threshold mark as the STA publishes it (0 to 40)."""
     checker = _Checker(school, "")
@@ -288,7 +289,7 @@ def phonics_threshold_enter(
         academic_year=year,
         defaults={
             "threshold": value,
-            "entered_by": by if getattr(by, "is_authenticated", False) else None,
+            "entered_by": by if by is not None and by.is_authenticated else None,
         },
     )
     audit_write(actor=by, action=AuditAction.STATUTORY_PHONICS_THRESHOLD, target=row)
@@ -301,7 +302,7 @@ def phonics_words_set(
     school: School,
     academic_year: str,
     words: Sequence[WordEntry],
-    by: Any = None,
+    by: Actor | None = None,
     file: str = "",
 ) -> list[PhonicsWord]:
     """The school's notes on a year's check words (position, real or pseudo, the word and
@@ -356,7 +357,7 @@ def mtc_results_record(
     school: School,
     entries: Sequence[MtcEntry],
     source: str,
-    by: Any = None,
+    by: Actor | None = None,
     file: str = "",
 ) -> list[MtcResult]:
     """Record (or replace) statutory MTC scores (0 to 25) or reason codes, all or nothing."""
@@ -383,7 +384,7 @@ def mtc_results_record(
             academic_year__in={year for _e, year, *_ in cleaned},
         )
     }
-    user = by if getattr(by, "is_authenticated", False) else None
+    user = by if by is not None and by.is_authenticated else None
     results, before = [], []
     for entry, year, score, code in cleaned:
         result = existing.get((entry.pupil.pk, year))
@@ -406,7 +407,7 @@ def mtc_result_record(
     score: int | str | None = None,
     not_taken: str = "",
     source: str = ResultSource.ENTRY,
-    by: Any = None,
+    by: Actor | None = None,
 ) -> MtcResult:
     """One pupil's statutory MTC result (the same checks and write as a class's)."""
     entry = MtcEntry(pupil, academic_year, score, not_taken)
@@ -422,7 +423,7 @@ def baseline_records_record(
     school: School,
     entries: Sequence[BaselineEntry],
     source: str,
-    by: Any = None,
+    by: Actor | None = None,
     file: str = "",
     today: dt.date | None = None,
 ) -> list[BaselineRecord]:
@@ -463,7 +464,7 @@ def baseline_records_record(
             academic_year__in={year for _e, year, _c in cleaned},
         )
     }
-    user = by if getattr(by, "is_authenticated", False) else None
+    user = by if by is not None and by.is_authenticated else None
     records, before = [], []
     for entry, year, code in cleaned:
         record = existing.get((entry.pupil.pk, year))
@@ -487,7 +488,7 @@ def baseline_record(
     administered_on: dt.date | None = None,
     not_administered: str = "",
     source: str = ResultSource.ENTRY,
-    by: Any = None,
+    by: Actor | None = None,
 ) -> BaselineRecord:
     """One pupil's Reception baseline record (the same checks and write as a class's)."""
     entry = BaselineEntry(pupil, academic_year, administered_on, not_administered)
@@ -510,7 +511,7 @@ def _save_all(model: Any, rows: list[Any], fields: list[str]) -> None:
 
 
 def _audit(
-    by: Any,
+    by: Actor | None,
     school: School,
     action: AuditAction,
     rows: list[Any],

@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from nextsteps import access
-from nextsteps.accounts.models import STAFF_ROLES, Role
+from nextsteps.accounts.models import STAFF_ROLES, Actor, Role
 from nextsteps.schools.models import School
 
 
-def getting_started_school(user: Any, urn: int) -> School:
+def getting_started_school(user: Actor, urn: int) -> School:
     """The getting-started guide is for a school's admins and senior leaders."""
     return access.access_school(user, urn, roles=[Role.ADMIN, Role.LEADER])
 
 
-def is_school_admin(user: Any, school: School) -> bool:
+def is_school_admin(user: Actor, school: School) -> bool:
     """An admin of the school (the guide offers them the steps only an admin takes)."""
     access.mark_asked()
     return Role.ADMIN in access.roles_in(user, school)
 
 
-def style_guide_school(user: Any, urn: int) -> School:
+def style_guide_school(user: Actor, urn: int) -> School:
     """The style page is for the school's staff."""
     school = access.access_school(user, urn)
     access.require_staff(user, school)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nextsteps import access
+from nextsteps.accounts.models import Actor, signed_in_user
 from nextsteps.audit.models import AuditEvent
 from nextsteps.curriculum.models import Framework, ScaleLevel
 from nextsteps.feedback import selectors as feedback
@@ -25,7 +26,7 @@ from nextsteps.teaching.selectors import class_cards
 # ---------------------------------------------------------------------------- where to go
 
 
-def first_trust(user: Any) -> Trust | None:
+def first_trust(user: Actor) -> Trust | None:
     """The first trust (by name) the person leads, for someone with no role in a school."""
     return Trust.objects.filter(pk__in=access.trust_ids(user)).order_by("name").first()
 
@@ -33,7 +34,7 @@ def first_trust(user: Any) -> Trust | None:
 # ---------------------------------------------------------------------------- staff homes
 
 
-def teacher_home(user: Any, school: School) -> dict[str, Any]:
+def teacher_home(user: Actor, school: School) -> dict[str, Any]:
     """The classes the teacher teaches, as cards, and their day's feedback to give."""
     classes = access.classes_for(user, school)
     staff = getattr(user, "staff", None)
@@ -56,7 +57,7 @@ def _current_membership() -> Q:
     )
 
 
-def ta_home(user: Any, school: School) -> dict[str, Any]:
+def ta_home(user: Actor, school: School) -> dict[str, Any]:
     """The groups a teaching assistant supports (with how many pupils each has today) and
     the classes they see."""
     staff = getattr(user, "staff", None)
@@ -108,7 +109,7 @@ def leader_home(school: School) -> dict[str, Any]:
     }
 
 
-def hod_home(user: Any, school: School) -> dict[str, Any]:
+def hod_home(user: Actor, school: School) -> dict[str, Any]:
     """A head of department's departments, their classes, frameworks and teachers, and the
     policy reminders for the departments."""
     department_ids = access.hod_department_ids(user, school)
@@ -155,7 +156,7 @@ def admin_home(school: School) -> dict[str, Any]:
 # ---------------------------------------------------------------------------- pupils and parents
 
 
-def pupil_home(pupil: Pupil, user: Any) -> dict[str, Any]:
+def pupil_home(pupil: Pupil, user: Actor) -> dict[str, Any]:
     """The pupil's own home, "My learning": goals with steps and examples, targets,
     feedback and what is new."""
     return feedback.my_learning(pupil, user)
@@ -168,7 +169,7 @@ def _current_enrolment() -> Q:
     )
 
 
-def guardian_home(user: Any, school: School) -> dict[str, Any]:
+def guardian_home(user: Actor, school: School) -> dict[str, Any]:
     """A parent's children at the school, each with their form class and its staff."""
     children = list(access.children_of(user, school).order_by("legal_forename"))
     class_rows = list(
@@ -187,7 +188,7 @@ def guardian_home(user: Any, school: School) -> dict[str, Any]:
     }
     for child in children:
         child.form = forms.get(form_by_child.get(child.pk, 0))  # type: ignore[attr-defined]
-    guardian = Guardian.objects.filter(school=school, user=user).first()
+    guardian = Guardian.objects.filter(school=school, user=signed_in_user(user)).first()
     return {"children": children, "guardian": guardian}
 
 

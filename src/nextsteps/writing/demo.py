@@ -15,7 +15,7 @@ import datetime as dt
 
 from django.db import transaction
 
-from nextsteps.accounts.models import Role
+from nextsteps.accounts.models import Actor, Role, User
 from nextsteps.people.models import Pupil, Staff
 from nextsteps.schools.models import School
 from nextsteps.teaching.models import Class, ClassStaff
@@ -111,7 +111,7 @@ def build_demo_data(*, primary: School, secondary: School, today: dt.date) -> No
             _weakness(primary, framework, pupil, found, teacher)
 
 
-def _teacher_account(school: School, teaching_class: Class) -> object:
+def _teacher_account(school: School, teaching_class: Class) -> User | None:
     from nextsteps.demo.builder import Account, demo_user
 
     link = ClassStaff.objects.filter(
@@ -140,7 +140,7 @@ def _evidence(
     gaps: set[tuple[str, int]],
     found: list[Statement],
     today: dt.date,
-    by: object,
+    by: Actor | None,
 ) -> None:
     """Pieces that, between them, evidence every statement up to `reach` except `gaps`."""
     wanted = {reach, *framework.standard(reach).requires}
@@ -168,7 +168,11 @@ def _evidence(
 
 
 def _weakness(
-    school: School, framework: rules.Framework, pupil: Pupil, found: list[Statement], by: object
+    school: School,
+    framework: rules.Framework,
+    pupil: Pupil,
+    found: list[Statement],
+    by: Actor | None,
 ) -> None:
     spelling = next(s for s in found if (s.standard, s.number) == ("EXS", 8))
     if Weakness.objects.filter(pupil=pupil, statement=spelling).exists():

@@ -9,13 +9,12 @@ its pupils' writing (`Action.VIEW` and `Action.CHANGE` answer alike).
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 from django.http import Http404
 
 from nextsteps import access
 from nextsteps.access import Action, Policy
+from nextsteps.accounts.models import Actor, signed_in_user
 from nextsteps.people.models import Pupil
 from nextsteps.schools.models import School
 from nextsteps.teaching.models import Class, ClassStaff
@@ -30,7 +29,7 @@ class WritingClassPolicy(Policy[Class]):
     noun = "Year 6 class"
     actions = frozenset({Action.VIEW, Action.CHANGE})
 
-    def scope(self, user: Any, school: School, action: Action = Action.VIEW) -> QuerySet[Class]:
+    def scope(self, user: Actor, school: School, action: Action = Action.VIEW) -> QuerySet[Class]:
         self.check_action(action)
         year_groups = {framework.year_group for framework in rules.shipped_frameworks()}
         scope = (
@@ -41,29 +40,29 @@ class WritingClassPolicy(Policy[Class]):
         if access.sees_whole_school(user, school):
             return scope
         return scope.filter(
-            staff_links__staff__user=user, staff_links__role=ClassStaff.Role.TEACHER
+            staff_links__staff__user=signed_in_user(user), staff_links__role=ClassStaff.Role.TEACHER
         ).distinct()
 
 
 writing_classes = WritingClassPolicy()
 
 
-def classes(user: Any, school: School) -> QuerySet[Class]:
+def classes(user: Actor, school: School) -> QuerySet[Class]:
     """The end-of-KS2 classes this person may judge writing in."""
     return writing_classes.scope(user, school, Action.VIEW)
 
 
-def leads(user: Any, school: School) -> bool:
+def leads(user: Actor, school: School) -> bool:
     """Senior leaders and data managers (and trust leaders), who also import the statements."""
     return access.sees_whole_school(user, school)
 
 
-def member_school(user: Any, urn: int) -> School:
+def member_school(user: Actor, urn: int) -> School:
     """The school, for anyone with a role in it (a class page then asks `get_class`)."""
     return access.access_school(user, urn)
 
 
-def school_for(user: Any, urn: int) -> School:
+def school_for(user: Actor, urn: int) -> School:
     """The school, for someone who judges writing in it (a leader, or a Year 6 teacher)."""
     school = access.access_school(user, urn)
     if not access.sees_whole_school(user, school) and not classes(user, school).exists():
@@ -71,16 +70,16 @@ def school_for(user: Any, urn: int) -> School:
     return school
 
 
-def school_for_leaders(user: Any, urn: int) -> School:
+def school_for_leaders(user: Actor, urn: int) -> School:
     """Importing the statements is for the school's leaders and data managers."""
     return access.access_school(user, urn, roles=access.WHOLE_SCHOOL_ROLES)
 
 
-def get_class(user: Any, school: School, class_id: int) -> Class:
+def get_class(user: Actor, school: School, class_id: int) -> Class:
     return writing_classes.get(user, school, class_id, Action.VIEW)
 
 
-def get_pupil(user: Any, teaching_class: Class, pupil_id: int) -> Pupil:
+def get_pupil(user: Actor, teaching_class: Class, pupil_id: int) -> Pupil:
     """A pupil currently in a class this person may judge in (who may then record for them)."""
     return access.access_class_pupil(user, teaching_class, pupil_id)
 

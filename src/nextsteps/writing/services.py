@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nextsteps.accounts.models import Actor, acting_user
 from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write
 from nextsteps.markbook.uploads import CheckedUpload
@@ -29,7 +29,7 @@ class WritingError(ValueError):
 
 @transaction.atomic
 def statements_import(
-    *, school: School, framework: rules.Framework, name: str, content: bytes, by: Any
+    *, school: School, framework: rules.Framework, name: str, content: bytes, by: Actor | None
 ) -> dict[str, int]:
     """Load the school's copy of the statements; raises `StatementsFileError` writing nothing.
 
@@ -94,7 +94,7 @@ def piece_record(
     link: str = "",
     note: str = "",
     upload: CheckedUpload | None = None,
-    by: Any,
+    by: Actor | None,
 ) -> Piece:
     """Record a piece of writing (with a photo or scan already checked by content) and the
     statements it evidences."""
@@ -106,7 +106,7 @@ def piece_record(
         written_on=written_on,
         link=link,
         note=note.strip(),
-        recorded_by=by,
+        recorded_by=acting_user(by),
     )
     if upload is not None:
         piece.content_type, piece.original_name = upload.content_type, upload.name[:200]
@@ -123,7 +123,9 @@ def piece_record(
 
 
 @transaction.atomic(durable=True)
-def piece_link(*, piece: Piece, edition: str, statement_ids: Iterable[int], by: Any) -> Piece:
+def piece_link(
+    *, piece: Piece, edition: str, statement_ids: Iterable[int], by: Actor | None
+) -> Piece:
     """Set which statements a piece of writing evidences."""
     statements = _statements_of(piece.school, statement_ids, edition)
     before = sorted(str(s) for s in piece.statements.all())
@@ -146,7 +148,7 @@ def weakness_record(
     framework: rules.Framework,
     statement_id: int,
     reason: str,
-    by: Any,
+    by: Actor | None,
 ) -> Weakness:
     """Record a particular weakness against one statement, with the teacher's reason."""
     statement = _statements_of(school, [statement_id], framework.edition)[0]
@@ -172,7 +174,7 @@ def weakness_record(
             _("A particular weakness is already recorded for %(s)s.") % {"s": statement}
         )
     weakness = Weakness.objects.create(
-        school=school, pupil=pupil, statement=statement, reason=reason, recorded_by=by
+        school=school, pupil=pupil, statement=statement, reason=reason, recorded_by=acting_user(by)
     )
     audit_write(
         actor=by,
@@ -184,7 +186,7 @@ def weakness_record(
 
 
 @transaction.atomic(durable=True)
-def weakness_withdraw(*, weakness: Weakness, by: Any) -> Weakness:
+def weakness_withdraw(*, weakness: Weakness, by: Actor | None) -> Weakness:
     """Withdraw a particular weakness (the row and its reason are kept)."""
     weakness.withdrawn_at = timezone.now()
     weakness.save(update_fields=["withdrawn_at"])
@@ -207,7 +209,7 @@ def judgement_record(
     outcome: str,
     rule_outcome: str | None,
     note: str = "",
-    by: Any,
+    by: Actor | None,
 ) -> tuple[Judgement, str | None]:
     """Record the teacher's final judgement and pass it to the KS2 results progress uses.
 
@@ -234,7 +236,7 @@ def judgement_record(
         outcome=outcome,
         rule_outcome=rule_outcome or "",
         note=note,
-        recorded_by=by,
+        recorded_by=acting_user(by),
     )
     audit_write(
         actor=by,

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Count, Prefetch
 from django.utils import timezone
 
+from nextsteps.accounts.models import Actor, signed_in_user
 from nextsteps.feedback.kernels import loop
 from nextsteps.feedback.models import (
     ClassFeedback,
@@ -92,7 +92,7 @@ class TeacherDay:
     classes: list[Class]
 
 
-def taught_class_ids(user: Any, school_id: int) -> list[int]:
+def taught_class_ids(user: Actor, school_id: int) -> list[int]:
     staff = getattr(user, "staff", None)
     if staff is None:
         return []
@@ -103,7 +103,7 @@ def taught_class_ids(user: Any, school_id: int) -> list[int]:
     )
 
 
-def teacher_day(user: Any, school_id: int) -> TeacherDay:
+def teacher_day(user: Actor, school_id: int) -> TeacherDay:
     """What is waiting for a teacher this morning: claimed targets, purple-pen responses to
     acknowledge, work to mark, the learning intentions of the day and links to each class's
     feedback page (seven queries)."""
@@ -202,16 +202,16 @@ def pupil_reviews(pupil: Pupil, *, shared_only: bool = False) -> list[Review]:
     return list(reviews.select_related("term__academic_year", "written_by").order_by("-written_at"))
 
 
-def notifications_for(user: Any, school_id: int, *, limit: int = 50) -> list[Notification]:
+def notifications_for(user: Actor, school_id: int, *, limit: int = 50) -> list[Notification]:
     return list(
-        Notification.objects.filter(recipient=user, school_id=school_id).order_by(
+        Notification.objects.filter(recipient=signed_in_user(user), school_id=school_id).order_by(
             "-created_at", "-pk"
         )[:limit]
     )
 
 
-def unread_count(user: Any, school_id: int | None = None) -> int:
-    rows = Notification.objects.filter(recipient=user, read_at__isnull=True)
+def unread_count(user: Actor, school_id: int | None = None) -> int:
+    rows = Notification.objects.filter(recipient=signed_in_user(user), read_at__isnull=True)
     if school_id is not None:
         rows = rows.filter(school_id=school_id)
     return rows.count()

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 
+from nextsteps.accounts.models import Actor, signed_in_user
 from nextsteps.feedback.models import (
     Notification,
     Submission,
@@ -24,7 +25,7 @@ from nextsteps.teaching.models import Class, ClassStaff
 # ---------------------------------------------------------------------------- whole pages
 
 
-def my_learning(pupil: Pupil, user: Any) -> dict[str, Any]:
+def my_learning(pupil: Pupil, user: Actor) -> dict[str, Any]:
     """Everything on a pupil's "My learning" page, in a fixed number of queries."""
     targets = [t for t in pupil_targets(pupil) if t.status != Target.Status.ACHIEVED]
     work = [
@@ -42,7 +43,7 @@ def my_learning(pupil: Pupil, user: Any) -> dict[str, Any]:
         "class_points": class_points_for_pupil(pupil, limit=4),
         "notifications": list(
             Notification.objects.filter(
-                recipient=user, school_id=pupil.school_id, read_at__isnull=True
+                recipient=signed_in_user(user), school_id=pupil.school_id, read_at__isnull=True
             ).order_by("-created_at")[:5]
         ),
         "work_to_do": work[:5],

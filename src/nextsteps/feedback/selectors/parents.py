@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from nextsteps.accounts.models import Actor, signed_in_user
 from nextsteps.feedback.models import (
     CurrentIntention,
     EmailDigestChoice,
@@ -31,9 +32,13 @@ def replies_open(school: School) -> bool:
     return row is None or row.replies_open
 
 
-def guardian_of(user: Any, school: School) -> Guardian | None:
+def guardian_of(user: Actor, school: School) -> Guardian | None:
     """The parent record of the signed-in person at the school, if they are a parent."""
-    return Guardian.objects.filter(school=school, user=user).select_related("school").first()
+    return (
+        Guardian.objects.filter(school=school, user=signed_in_user(user))
+        .select_related("school")
+        .first()
+    )
 
 
 def feedback_for_parent(pupil: Pupil, feedback_id: int) -> Feedback | None:
@@ -166,5 +171,5 @@ def replies_for_pupil(
     )
 
 
-def email_digest_chosen(user: Any) -> bool:
-    return EmailDigestChoice.objects.filter(user=user, daily=True).exists()
+def email_digest_chosen(user: Actor) -> bool:
+    return EmailDigestChoice.objects.filter(user=signed_in_user(user), daily=True).exists()

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nextsteps.access import current_guardian_link
+from nextsteps.accounts.models import Actor, signed_in_user
 from nextsteps.feedback.models import Notification
 from nextsteps.people.models import GuardianLink, Pupil
 from nextsteps.teaching.models import Class, ClassStaff, PupilGroup
@@ -64,9 +65,13 @@ def teacher_user_ids(teaching_class: Class) -> list[int]:
 
 
 @transaction.atomic(durable=True)
-def notifications_mark_read(*, user: Any, school_id: int, ids: Sequence[int] | None = None) -> int:
+def notifications_mark_read(
+    *, user: Actor, school_id: int, ids: Sequence[int] | None = None
+) -> int:
     """Mark the person's notes as read (all of them, or the ones named)."""
-    unread = Notification.objects.filter(recipient=user, school_id=school_id, read_at__isnull=True)
+    unread = Notification.objects.filter(
+        recipient=signed_in_user(user), school_id=school_id, read_at__isnull=True
+    )
     if ids is not None:
         unread = unread.filter(pk__in=ids)
     return unread.update(read_at=timezone.now())
@@ -87,7 +92,3 @@ def check_group(teaching_class: Class, group: PupilGroup | None) -> None:
             _("%(group)s is not a group in %(class)s")
             % {"group": group.name, "class": teaching_class}
         )
-
-
-def acting_user(by: Any) -> Any:
-    return by if getattr(by, "is_authenticated", False) and getattr(by, "pk", None) else None

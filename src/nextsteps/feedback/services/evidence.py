@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nextsteps.accounts.models import Actor, acting_user
 from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write
 from nextsteps.curriculum.models import Objective, ScaleLevel
@@ -23,7 +23,6 @@ from nextsteps.feedback.models import (
 )
 from nextsteps.feedback.services.common import (
     FeedbackRefused,
-    acting_user,
     check_group,
     check_same_school,
 )
@@ -54,7 +53,7 @@ def conversation_record(
     teaching_class: Class,
     objective: Objective,
     notes: Sequence[NoteEntry],
-    by: Any,
+    by: Actor | None,
     group: PupilGroup | None = None,
     held_on: dt.date | None = None,
     summary: str = "",
@@ -127,7 +126,7 @@ def question_record(
     teaching_class: Class,
     text: str,
     depth: int,
-    by: Any,
+    by: Actor | None,
     objective: Objective | None = None,
     asked_on: dt.date | None = None,
 ) -> PupilQuestion:
@@ -163,7 +162,7 @@ def review_write(
     pupil: Pupil,
     author: str,
     proud_of: str,
-    by: Any,
+    by: Actor | None,
     next_focus: str = "",
     term: Term | None = None,
     shared_with_guardians: bool = True,

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nextsteps.accounts.models import Actor, acting_user
 from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write
 from nextsteps.curriculum.models import Objective, ScaleLevel, SuccessCriterion
@@ -22,7 +22,6 @@ from nextsteps.feedback.models import (
 )
 from nextsteps.feedback.services.common import (
     FeedbackRefused,
-    acting_user,
     check_group,
     check_same_school,
 )
@@ -42,7 +41,7 @@ def intentions_share(
     group: PupilGroup | None,
     objectives: Sequence[Objective],
     home_help: Mapping[int, str] | None = None,
-    by: Any,
+    by: Actor | None,
     on: dt.date | None = None,
 ) -> list[CurrentIntention]:
     """Make these the current learning intentions for the class (or one group in it).
@@ -102,7 +101,7 @@ def self_assessment_record(
     objective: Objective,
     ratings: Mapping[int, ScaleLevel],
     help_with: str = "",
-    by: Any,
+    by: Actor | None,
 ) -> SelfAssessment:
     """A pupil rates each step; the ratings become one judgement with source *self*.
 
@@ -164,7 +163,7 @@ def self_assessment_record(
 
 @transaction.atomic(durable=True)
 def marking_code_save(
-    *, school_id: int, symbol: str, meaning: str, pupil_action: str = "", by: Any
+    *, school_id: int, symbol: str, meaning: str, pupil_action: str = "", by: Actor | None
 ) -> MarkingCode:
     """Add a marking code to the school's legend, or change the words of one it has."""
     symbol, meaning = symbol.strip(), meaning.strip()

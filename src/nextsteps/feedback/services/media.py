@@ -3,19 +3,17 @@ and the teacher's spoken or drawn feedback on a piece of work."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from nextsteps.accounts.models import Actor, acting_user
 from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write
 from nextsteps.feedback.models import MediaNote, Notification, SelfAssessment, Submission
 from nextsteps.feedback.services.common import (
     FeedbackRefused,
-    acting_user,
     guardian_user_ids,
     notify,
 )
@@ -37,7 +35,7 @@ def media_note_add(
     pupil: Pupil,
     kind: str,
     file: UploadedFile[bytes] | None,
-    by: Any,
+    by: Actor | None,
     submission: Submission | None = None,
     self_assessment: SelfAssessment | None = None,
     is_feedback: bool = False,

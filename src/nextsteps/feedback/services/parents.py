@@ -4,7 +4,6 @@ tips tried, the school's switch for replies, and the daily e-mail summary people
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -15,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from nextsteps.accounts.models import Actor, User, acting_user, signed_in_user
 from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write
 from nextsteps.feedback.models import (
@@ -29,7 +29,6 @@ from nextsteps.feedback.models import (
 from nextsteps.feedback.selectors.parents import replies_open
 from nextsteps.feedback.services.common import (
     FeedbackRefused,
-    acting_user,
     notify,
     teacher_user_ids,
 )
@@ -66,7 +65,7 @@ def _check_open(school: School) -> None:
 
 @transaction.atomic
 def parent_reply(
-    *, feedback: Feedback, guardian: Guardian, kind: str, text: str, by: Any
+    *, feedback: Feedback, guardian: Guardian, kind: str, text: str, by: Actor | None
 ) -> ParentReply:
     """A parent's reply to feedback (or its next step), or what they did at home about it;
     the class's teachers are told."""
@@ -129,7 +128,13 @@ def parent_reply(
 
 @transaction.atomic
 def tip_tried(
-    *, intention: CurrentIntention, tip: str, pupil: Pupil, guardian: Guardian, text: str, by: Any
+    *,
+    intention: CurrentIntention,
+    tip: str,
+    pupil: Pupil,
+    guardian: Guardian,
+    text: str,
+    by: Actor | None,
 ) -> ParentReply:
     """A parent tried one of the class's "how to help at home" tips. Marking the same tip
     again changes nothing."""
@@ -181,7 +186,9 @@ def _profile_url(school: School, pupil: Pupil) -> str:
 
 
 @transaction.atomic(durable=True)
-def replies_open_set(*, school: School, open_to_parents: bool, by: Any) -> ParentReplySettings:
+def replies_open_set(
+    *, school: School, open_to_parents: bool, by: Actor | None
+) -> ParentReplySettings:
     """Turn parents' replies on or off for the school (replies already written are kept)."""
     row, _created = ParentReplySettings.objects.get_or_create(school=school)
     before = row.replies_open
@@ -206,9 +213,9 @@ def replies_open_set(*, school: School, open_to_parents: bool, by: Any) -> Paren
 
 
 @transaction.atomic(durable=True)
-def email_digest_choose(*, user: Any, daily: bool) -> EmailDigestChoice:
+def email_digest_choose(*, user: Actor, daily: bool) -> EmailDigestChoice:
     """A person chooses (or stops) a daily e-mail of what is new for them."""
-    choice, _created = EmailDigestChoice.objects.get_or_create(user=user)
+    choice, _created = EmailDigestChoice.objects.get_or_create(user=signed_in_user(user))
     if choice.daily != daily:
         choice.daily = daily
         choice.updated_at = timezone.now()
@@ -247,7 +254,7 @@ def email_digest_send(*, day: dt.date, dry_run: bool = False) -> list[tuple[str,
     return sent
 
 
-def _digest_notes(user: Any, day: dt.date) -> list[Notification]:
+def _digest_notes(user: User, day: dt.date) -> list[Notification]:
     last = EmailDigestSent.objects.filter(user=user, day__lt=day).order_by("-day").first()
     end = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
     since = end - dt.timedelta(days=7)
@@ -262,7 +269,7 @@ def _digest_notes(user: Any, day: dt.date) -> list[Notification]:
     )
 
 
-def _send_one(user: Any, day: dt.date, notes: list[Notification]) -> bool:
+def _send_one(user: User, day: dt.date, notes: list[Notification]) -> bool:
     """Record the summary and send it in one transaction: if sending fails, nothing is
     recorded and the next run tries again; if another run recorded it first, nothing is sent."""
     site = settings.NEXTSTEPS_SITE_URL

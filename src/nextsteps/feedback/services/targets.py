@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nextsteps.accounts.models import Actor, acting_user
 from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write, snapshot
 from nextsteps.curriculum.models import Objective, ScaleLevel
@@ -22,7 +23,6 @@ from nextsteps.feedback.models import (
 )
 from nextsteps.feedback.services.common import (
     FeedbackRefused,
-    acting_user,
     check_same_school,
     notify,
     teacher_user_ids,
@@ -56,7 +56,7 @@ def target_set(
     teaching_class: Class,
     objective: Objective,
     wording: str,
-    by: Any,
+    by: Actor | None,
     due_on: dt.date | None = None,
     set_with_pupil: bool = True,
     shared_with_guardians: bool = True,
@@ -89,7 +89,7 @@ TARGET_FIELDS = frozenset({"wording", "due_on", "set_with_pupil", "shared_with_g
 
 
 @transaction.atomic(durable=True)
-def target_update(*, target: Target, changes: Mapping[str, Any], by: Any) -> Target:
+def target_update(*, target: Target, changes: Mapping[str, Any], by: Actor | None) -> Target:
     """Change a target's wording, date or sharing. An achieved target keeps its wording and
     date (it was confirmed as it stood); whether parents see it can still change."""
     unknown = set(changes) - TARGET_FIELDS
@@ -128,7 +128,7 @@ def _target_url(target: Target) -> str:
 
 @transaction.atomic
 def target_claim(
-    *, target: Target, by: Any, comment: str = "", file: UploadedFile[bytes] | None = None
+    *, target: Target, by: Actor | None, comment: str = "", file: UploadedFile[bytes] | None = None
 ) -> Target:
     """The pupil says they have achieved the target, with a comment or evidence."""
     target = Target.objects.select_for_update().get(pk=target.pk)
@@ -169,7 +169,9 @@ def target_claim(
 
 
 @transaction.atomic
-def target_confirm(*, target: Target, level: ScaleLevel, by: Any, note: str = "") -> Target:
+def target_confirm(
+    *, target: Target, level: ScaleLevel, by: Actor | None, note: str = ""
+) -> Target:
     """The teacher agrees the target is achieved; this records a judgement on its objective."""
     target = (
         Target.objects.select_for_update().select_related("pupil", "objective").get(pk=target.pk)
@@ -212,7 +214,7 @@ def target_confirm(*, target: Target, level: ScaleLevel, by: Any, note: str = ""
 
 
 @transaction.atomic(durable=True)
-def target_return(*, target: Target, comment: str, by: Any) -> Target:
+def target_return(*, target: Target, comment: str, by: Actor | None) -> Target:
     """Not yet: the target goes back to the pupil with a comment on what to do next."""
     target = Target.objects.select_for_update().select_related("pupil").get(pk=target.pk)
     if target.status != Target.Status.CLAIMED:

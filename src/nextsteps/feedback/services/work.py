@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -14,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nextsteps.accounts.models import Actor, acting_user
 from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write
 from nextsteps.curriculum.models import Objective, SuccessCriterion
@@ -31,7 +31,6 @@ from nextsteps.feedback.models import (
 from nextsteps.feedback.services.common import (
     NEXT_STEP_MAX,
     FeedbackRefused,
-    acting_user,
     check_group,
     check_same_school,
     guardian_user_ids,
@@ -50,7 +49,7 @@ def work_set(
     teaching_class: Class,
     title: str,
     objectives: Sequence[Objective],
-    by: Any,
+    by: Actor | None,
     group: PupilGroup | None = None,
     instructions: str = "",
     criteria: Sequence[SuccessCriterion] = (),
@@ -108,7 +107,7 @@ def version_add(
     *,
     work: Work,
     pupil: Pupil,
-    by: Any,
+    by: Actor | None,
     text: str = "",
     file: UploadedFile[bytes] | None = None,
     response: str = "",
@@ -173,7 +172,7 @@ def feedback_give(
     *,
     version: Version,
     next_step: str,
-    by: Any,
+    by: Actor | None,
     comment: str = "",
     criteria_met: Sequence[SuccessCriterion] = (),
     codes: Sequence[tuple[MarkingCode, str]] = (),
@@ -257,7 +256,7 @@ def _notify_feedback(feedback: Feedback, pupil: Pupil, title: str, url: str) -> 
 
 
 @transaction.atomic(durable=True)
-def feedback_acknowledge(*, feedback: Feedback, by: Any) -> Feedback:
+def feedback_acknowledge(*, feedback: Feedback, by: Actor | None) -> Feedback:
     """The teacher has seen the pupil's response to this feedback."""
     if feedback.acknowledged_at is not None:
         return feedback
@@ -271,7 +270,7 @@ def feedback_acknowledge(*, feedback: Feedback, by: Any) -> Feedback:
 
 
 @transaction.atomic(durable=True)
-def submission_mark_final(*, submission: Submission, by: Any) -> Submission:
+def submission_mark_final(*, submission: Submission, by: Actor | None) -> Submission:
     """Mark the work as finished: every version is kept, and no more can be added."""
     if submission.status == Submission.Status.FINAL:
         return submission
@@ -291,7 +290,7 @@ def verbal_feedback_record(
     teaching_class: Class,
     pupils: Sequence[Pupil],
     next_step: str,
-    by: Any,
+    by: Actor | None,
     objective: Objective | None = None,
     comment: str = "",
     work: Work | None = None,
@@ -339,7 +338,7 @@ def class_feedback_give(
     teaching_class: Class,
     title: str,
     points: Sequence[PointEntry],
-    by: Any,
+    by: Actor | None,
     work: Work | None = None,
     objective: Objective | None = None,
 ) -> ClassFeedback:

@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nextsteps.accounts.models import Actor
 from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write
 from nextsteps.curriculum.models import Objective
@@ -44,7 +45,7 @@ def cj_session_create(
     title: str,
     task: str,
     judges: Sequence[Staff],
-    by: Any,
+    by: Actor | None,
     department: Department | None = None,
     objective: Objective | None = None,
     target_per_script: int = 20,
@@ -115,7 +116,7 @@ def _check_scope(
 
 
 @transaction.atomic(durable=True)
-def cj_judges_set(*, session: CJSession, judges: Sequence[Staff], by: Any) -> list[Judge]:
+def cj_judges_set(*, session: CJSession, judges: Sequence[Staff], by: Actor | None) -> list[Judge]:
     """Invite these judges; uninvite the others, unless they have already judged."""
     check_staff(judges, session.school, "judges")
     if not judges:
@@ -140,7 +141,7 @@ def cj_judges_set(*, session: CJSession, judges: Sequence[Staff], by: Any) -> li
 
 
 @transaction.atomic(durable=True)
-def cj_session_status(*, session: CJSession, status: str, by: Any) -> CJSession:
+def cj_session_status(*, session: CJSession, status: str, by: Actor | None) -> CJSession:
     """Open or close the session for judging."""
     if status not in SessionStatus.values:
         raise CJRefused(_("unknown status %(status)s") % {"status": repr(status)})
@@ -169,7 +170,7 @@ def cj_comparison_record(
     shown_at: Any,
     seconds: float,
     token: str,
-    by: Any,
+    by: Actor | None,
 ) -> Comparison:
     """Record that the judge chose `winner` from the pair shown; a repeated token is refused."""
     check_open(session)
@@ -341,7 +342,7 @@ def _finite(value: float) -> float | None:
 
 
 @transaction.atomic(durable=True)
-def cj_results_apply(*, session: CJSession, by: Any) -> list[Judgement]:
+def cj_results_apply(*, session: CJSession, by: Actor | None) -> list[Judgement]:
     """Record each pupil's place on the scale as a judgement at the grade it reaches."""
     session = CJSession.objects.select_for_update().get(pk=session.pk)
     if session.results_applied_at is not None:
@@ -397,5 +398,5 @@ def cj_results_apply(*, session: CJSession, by: Any) -> list[Judgement]:
     return judgements
 
 
-def _user(by: Any) -> Any:
+def _user(by: Actor | None) -> Any:
     return by if getattr(by, "is_authenticated", False) and getattr(by, "pk", None) else None

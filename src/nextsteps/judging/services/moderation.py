@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from nextsteps.accounts.models import Actor
 from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write, snapshot
 from nextsteps.curriculum.models import Exemplar, Objective, ScaleLevel
@@ -73,7 +74,7 @@ def moderation_session_create(
     sampling: str,
     sample_size: int,
     moderators: Sequence[Staff],
-    by: Any,
+    by: Actor | None,
     department: Department | None = None,
     standard: ScaleLevel | None = None,
     standardise_first: bool = True,
@@ -186,7 +187,7 @@ def _check_session(
 def moderation_item_attach(
     *,
     item: ModerationItem,
-    by: Any,
+    by: Actor | None,
     file: UploadedFile[bytes] | None = None,
     text: str | None = None,
 ) -> ModerationItem:
@@ -207,7 +208,12 @@ def moderation_item_attach(
 
 @transaction.atomic
 def moderation_rating_record(
-    *, item: ModerationItem, moderator: Moderator, level: ScaleLevel, by: Any, note: str = ""
+    *,
+    item: ModerationItem,
+    moderator: Moderator,
+    level: ScaleLevel,
+    by: Actor | None,
+    note: str = "",
 ) -> ModerationRating:
     """Record (or change, while the session is open) a moderator's blind judgement."""
     session = item.session
@@ -246,7 +252,12 @@ def moderation_rating_record(
 
 @transaction.atomic
 def moderation_outcome_record(
-    *, item: ModerationItem, level: ScaleLevel, reason: str, by: Any, override_reason: str = ""
+    *,
+    item: ModerationItem,
+    level: ScaleLevel,
+    reason: str,
+    by: Actor | None,
+    override_reason: str = "",
 ) -> ModerationOutcome:
     """Record the agreed level with its reason and apply it as a moderation judgement.
 
@@ -311,7 +322,7 @@ def moderation_outcome_record(
 
 
 @transaction.atomic(durable=True)
-def moderation_session_close(*, session: ModerationSession, by: Any) -> ModerationSession:
+def moderation_session_close(*, session: ModerationSession, by: Actor | None) -> ModerationSession:
     """Close the session: no more ratings or outcomes; moderators see the agreed levels."""
     _check_open(session)
     session.status = SessionStatus.CLOSED
@@ -334,7 +345,7 @@ def standardisation_record(
     session: ModerationSession,
     staff: Staff,
     levels: Mapping[Exemplar, ScaleLevel],
-    by: Any,
+    by: Actor | None,
 ) -> list[StandardisationRating]:
     """Record a teacher's levels for the session's exemplars before they moderate: all or none."""
     _check_open(session)
@@ -368,7 +379,7 @@ def exemplar_add(
     objective: Objective,
     title: str,
     level: ScaleLevel,
-    by: Any,
+    by: Actor | None,
     text: str = "",
     file: UploadedFile[bytes] | None = None,
 ) -> Exemplar:
@@ -401,5 +412,5 @@ def exemplar_add(
     return exemplar
 
 
-def _user(by: Any) -> Any:
+def _user(by: Actor | None) -> Any:
     return by if getattr(by, "is_authenticated", False) and getattr(by, "pk", None) else None

@@ -13,6 +13,7 @@ from django.db.models import F, Max
 from django.utils.translation import gettext as _
 
 from nextsteps import filereading
+from nextsteps.accounts.models import Actor
 from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write
 from nextsteps.curriculum.models import Exemplar
@@ -40,7 +41,7 @@ def _count_scripts(session: CJSession, added: int) -> None:
 
 @transaction.atomic(durable=True)
 def cj_scripts_upload(
-    *, session: CJSession, files: Sequence[UploadedFile[bytes]], by: Any
+    *, session: CJSession, files: Sequence[UploadedFile[bytes]], by: Actor | None
 ) -> list[Script]:
     """Add scripts from files: photos and PDFs, or .txt files of typed work.
 
@@ -120,7 +121,7 @@ def _pupils_by_upn(school_id: int, names: Sequence[str]) -> dict[str, Pupil]:
 
 @transaction.atomic
 def cj_script_add_text(
-    *, session: CJSession, text: str, by: Any, pupil: Pupil | None = None
+    *, session: CJSession, text: str, by: Actor | None, pupil: Pupil | None = None
 ) -> Script:
     """Add one typed script (for example, pasted from a pupil's work)."""
     check_open(session)
@@ -151,7 +152,7 @@ def cj_script_add_text(
 
 
 @transaction.atomic(durable=True)
-def cj_scripts_from_evidence(*, session: CJSession, by: Any) -> list[Script]:
+def cj_scripts_from_evidence(*, session: CJSession, by: Actor | None) -> list[Script]:
     """Add each pupil's latest photo or PDF of work on the session's objective as a script."""
     check_open(session)
     if session.objective is None:
@@ -201,7 +202,7 @@ def cj_scripts_from_evidence(*, session: CJSession, by: Any) -> list[Script]:
 
 
 @transaction.atomic
-def cj_scripts_from_exemplars(*, session: CJSession, by: Any) -> list[Script]:
+def cj_scripts_from_exemplars(*, session: CJSession, by: Actor | None) -> list[Script]:
     """Add the objective's exemplars at agreed standards; where they sit sets the boundaries."""
     check_open(session)
     if session.objective is None:
@@ -262,7 +263,7 @@ def _image_type(exemplar: Exemplar) -> str:
 
 @transaction.atomic(durable=True)
 def cj_anchors_import(
-    *, session: CJSession, source: CJSession, count: int, by: Any
+    *, session: CJSession, source: CJSession, count: int, by: Actor | None
 ) -> list[Script]:
     """Copy `count` scripts spread along an earlier session's scale, fixed at their values."""
     check_open(session)
