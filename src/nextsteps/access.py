@@ -14,6 +14,7 @@ route cannot forget. Views that are open to everyone say so with `@public`.
 
 from __future__ import annotations
 
+import abc
 import contextvars
 import enum
 import functools
@@ -624,7 +625,7 @@ class Action(enum.StrEnum):
 ModelT = TypeVar("ModelT", bound=Model)
 
 
-class Policy(Generic[ModelT]):
+class Policy(abc.ABC, Generic[ModelT]):
     """Who may do what to one kind of row (after Wagtail's permission policies).
 
     Each domain app's `permissions.py` holds its policies; pages, API routes and templates ask
@@ -637,8 +638,9 @@ class Policy(Generic[ModelT]):
     noun: str = "row"
     actions: frozenset[Action] = frozenset({Action.VIEW})
 
+    @abc.abstractmethod
     def scope(self, user: Actor, school: School, action: Action) -> QuerySet[ModelT]:
-        raise NotImplementedError
+        """The rows of this school this person may act on so."""
 
     def get(self, user: Actor, school: School, pk: int, action: Action = Action.VIEW) -> ModelT:
         self.check_action(action)
