@@ -44,8 +44,8 @@ from nextsteps.accounts.models import Membership, Role, User  # noqa: E402
 from nextsteps.curriculum.kernels.spec import FrameworkSpec, ObjectiveSpec, StrandSpec  # noqa: E402
 from nextsteps.curriculum.models import Framework  # noqa: E402
 from nextsteps.curriculum.services import DEFAULT_SCALE, framework_import  # noqa: E402
-from nextsteps.markbook import mastery  # noqa: E402
-from nextsteps.markbook.models import Judgement, Source, Standing  # noqa: E402
+from nextsteps.markbook.kernels import mastery  # noqa: E402
+from nextsteps.markbook.models import Judgement, JudgementSource, Standing  # noqa: E402
 from nextsteps.people.models import Pupil, Staff  # noqa: E402
 from nextsteps.people.upn import upn_make  # noqa: E402
 from nextsteps.schools.models import AcademicYear, School, Subject, Trust  # noqa: E402
@@ -159,7 +159,7 @@ def build_school(trust: Trust, index: int) -> None:
                         objective=objective,
                         level=level,
                         value=level.value,
-                        source=Source.TEACHER,
+                        source=JudgementSource.TEACHER,
                         method="observation",
                         recorded_by=user,
                         shown_at=when,

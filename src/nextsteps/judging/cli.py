@@ -205,8 +205,12 @@ def _csv(result: Fit) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(SCRIPT_COLUMNS)
-    for row in _ordered_scripts(result):
-        writer.writerow(_cell(row[column]) for column in SCRIPT_COLUMNS)
+    # The csv module writes numbers as `str` does and None as an empty cell: only the flag
+    # needs its own text.
+    writer.writerows(
+        [*(row[column] for column in SCRIPT_COLUMNS[:-1]), _cell(row["extreme"])]
+        for row in _ordered_scripts(result)
+    )
     return buffer.getvalue()
 
 
