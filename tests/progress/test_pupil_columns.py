@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nextsteps.progress.kernels import report, tables
 from nextsteps.progress.kernels.measures import P8_MEASURES, ks2_average, progress8
@@ -66,12 +70,12 @@ def assert_same(ours: PupilFile, theirs: PupilFile) -> None:
         np.testing.assert_array_equal(mine.codes, other.codes)
 
 
-@pytest.mark.parametrize("chunk", [2, 4, 32_768])
+@pytest.mark.parametrize("block_size", [160, 256, 1 << 20])
 def test_a_regular_file_reads_the_same_by_columns_as_by_rows(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block_size: int
 ) -> None:
     path = write(tmp_path, [HEADER, *ROWS])
-    monkeypatch.setattr(tables, "CHUNK", chunk)  # labels first seen in a later chunk too
+    monkeypatch.setattr(tables, "BLOCK_SIZE", block_size)  # labels first seen in a later block
     parsers: dict[str, Callable[[str], float]] = {"ks2_reading": codes().score}
     parsers["ks2_maths"] = codes().score
     parsers |= {c: tables.bounded(0.0, tables.A8_MAXIMUM[c]) for c in tables.A8_COLUMNS}
@@ -136,3 +140,26 @@ def test_the_column_csv_is_the_report_csv_byte_for_byte(tmp_path: Path) -> None:
     sd = dict.fromkeys(P8_MEASURES, 1.0)
     built = report.p8_report(pupils, result, table, sd, pupils.groupings)
     assert report.p8_csv_columns(pupils, result, table) == report.p8_csv(built)
+
+
+@settings(max_examples=200)
+@given(
+    st.lists(
+        st.lists(
+            st.sampled_from(["", "P1", "a,b", 'say "hi"', "two\nlines", "cr\r", " x ", "é"])
+        ).map(lambda cells: (cells + ["z", "z"])[:2]),
+        min_size=1,
+    )
+)
+def test_columns_are_written_as_the_csv_module_writes_rows(rows: list[list[str]]) -> None:
+    expected = io.StringIO()
+    writer = csv.writer(expected, lineterminator="\n")
+    writer.writerows([["first", "second"], *rows])
+    first, second = ([row[i] for row in rows] for i in range(2))
+    texts = sorted(set(second))
+    coded = report.Coded(texts, np.array([texts.index(cell) for cell in second]))
+    assert report.columns_csv(["first", "second"], [first, coded]) == expected.getvalue()
+
+
+def test_the_column_reader_strips_what_str_strip_strips() -> None:
+    assert "".join(chr(c) for c in range(0x110000) if chr(c).isspace()) == tables.SPACE

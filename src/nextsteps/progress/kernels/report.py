@@ -7,6 +7,7 @@ import io
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -25,6 +26,7 @@ from nextsteps.progress.kernels.measures import (
     FloatArray,
     Grouping,
     GroupTable,
+    IntArray,
     Ks2Result,
     P8Result,
     Scores,
@@ -178,66 +180,112 @@ def p8_csv(report: Mapping[str, Any]) -> str:
     return csv_text(columns, rows, two_places=(*P8_MEASURES, "estimate"))
 
 
+@dataclass(frozen=True)
+class Coded:
+    """A column of text as its distinct cells and, for each row, which of them it holds."""
+
+    texts: list[str]
+    indices: IntArray
+
+    def cells(self) -> list[str]:
+        column: list[str] = np.array(self.texts, dtype=object)[self.indices].tolist()
+        return column
+
+
 def p8_csv_columns(pupils: PupilFile, result: P8Result, table: GroupTable) -> str:
     """`p8_csv` of the report `p8_report` would build, written straight from the arrays.
 
     The same text, byte for byte, with no dictionary per pupil: each distinct number of a
     column (a few thousand among hundreds of thousands of pupils) is formatted once, exactly
-    as `csv_cell` formats it, and the columns are zipped into rows for one `writerows`.
+    as `csv_cell` formats it, and each column is those texts and a code a pupil, which
+    Apache Arrow's CSV writer expands and writes in C.
     """
-    n = len(pupils.pupil_ids)
     included = result.included
     excluded = ~included
     pag = result.pag_index
     measures = {measure: result.scores[measure].rounded() for measure in P8_MEASURES}
-    cells: dict[str, list[str]] = {
-        "pupil_id": pupils.pupil_ids,
+    cells: dict[str, Coded | list[str] | Any] = {
+        "pupil_id": pupils.pupil_ids if pupils.pupil_id_texts is None else pupils.pupil_id_texts,
         "ks2_average": _formatted(result.ks2_average, "g", None),
+        "pag": Coded(
+            [str(int(value)) for value in table.pags] + [""],
+            np.where(pag >= 0, pag, len(table.pags)),
+        ),
     }
-    pag_texts = np.array([str(int(value)) for value in table.pags] + [""], dtype=object)
-    cells["pag"] = pag_texts[np.where(pag >= 0, pag, len(table.pags))].tolist()
     estimate = np.asarray(table.values["attainment8"], dtype=np.float64)[np.maximum(pag, 0)]
     cells["estimate"] = _formatted(estimate, ".2f", excluded)
     for measure, values in measures.items():
         cells[measure] = _formatted(values, ".2f", excluded)
-    reasons = np.array(P8_EXCLUSIONS, dtype=object)
-    cells["excluded"] = reasons[np.where(included, 0, result.exclusion)].tolist()
-    flags = np.zeros(n, dtype=np.int64)
+    cells["excluded"] = Coded(list(P8_EXCLUSIONS), np.where(included, 0, result.exclusion))
+    flags = np.zeros(len(pupils.pupil_ids), dtype=np.int64)
     capped_measures = list(result.capped)
     for bit, measure in enumerate(capped_measures):
         flags |= result.capped[measure].astype(np.int64) << bit
     flags[excluded] = 0
-    combinations = {
-        code: " ".join(m for bit, m in enumerate(capped_measures) if code >> bit & 1)
-        for code in np.unique(flags).tolist()
-    }
-    cells["capped"] = [combinations[code] for code in flags.tolist()]
+    combinations = [
+        " ".join(m for bit, m in enumerate(capped_measures) if code >> bit & 1)
+        for code in range(1 << len(capped_measures))
+    ]
+    cells["capped"] = Coded(combinations, flags)
     columns = list(P8_CSV_COLUMNS)
     if all(column in pupils.columns for column in BASICS_COLUMNS):
         columns += BASICS_COLUMNS
         for column in BASICS_COLUMNS:
             cells[column] = _formatted(pupils.columns[column], "g", None)
+    return columns_csv(columns, [cells[column] for column in columns])
+
+
+def columns_csv(header: Sequence[str], columns: Sequence[Coded | list[str] | Any]) -> str:
+    """CSV text of whole columns, as the csv module writes it (quoting only where needed)."""
+    import pyarrow as pa  # only the commands that write whole files need Arrow
+    import pyarrow.csv as pa_csv
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
-    writer.writerows(zip(*(cells[column] for column in columns), strict=True))
-    return buffer.getvalue()
+    writer.writerow(header)
+    arrays = [
+        pa.array(column.texts).take(pa.array(column.indices))
+        if isinstance(column, Coded)
+        else column
+        if isinstance(column, pa.Array)
+        else pa.array(column, type=pa.string())
+        for column in columns
+    ]
+    sink = pa.BufferOutputStream()
+    options = pa_csv.WriteOptions(include_header=False, quoting_style="none")
+    try:
+        names = [str(index) for index in range(len(arrays))]
+        pa_csv.write_csv(pa.table(arrays, names=names), sink, options)
+    except pa.ArrowInvalid:  # a cell needs quotes: the csv module quotes as it always has
+        texts = [
+            column.cells()
+            if isinstance(column, Coded)
+            else column.to_pylist()
+            if isinstance(column, pa.Array)
+            else column
+            for column in columns
+        ]
+        writer.writerows(zip(*texts, strict=True))
+        return buffer.getvalue()
+    body: bytes = sink.getvalue().to_pybytes()
+    return buffer.getvalue() + body.decode("utf-8")
 
 
-def _formatted(values: FloatArray, spec: str, blank: BoolArray | None) -> list[str]:
+def _formatted(values: FloatArray, spec: str, blank: BoolArray | None) -> Coded:
     """Numbers as `csv_cell` writes them (NaN and `blank` as empty cells), each distinct
     value formatted once: values are told apart by their bits, so -0.0 stays "-0.00"."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     values = np.ascontiguousarray(values, dtype=np.float64)
-    bits, inverse = np.unique(values.view(np.int64), return_inverse=True)
-    texts = np.array(
-        ["" if math.isnan(v) else format(v, spec) for v in bits.view(np.float64).tolist()],
-        dtype=object,
-    )
-    out = texts[inverse.reshape(-1)]
+    codes = pc.dictionary_encode(pa.array(values.view(np.int64)))
+    distinct = codes.dictionary.to_numpy().view(np.float64).tolist()
+    texts = ["" if math.isnan(v) else format(v, spec) for v in distinct]
+    indices = codes.indices.to_numpy().astype(np.int64)
     if blank is not None:
-        out[blank] = ""
-    result: list[str] = out.tolist()
-    return result
+        indices[blank] = len(texts)
+        texts.append("")
+    return Coded(texts, indices)
 
 
 def basics_columns(report: Mapping[str, Any], columns: Sequence[str]) -> tuple[str, ...]:

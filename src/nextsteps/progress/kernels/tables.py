@@ -8,9 +8,7 @@ table or raises.
 from __future__ import annotations
 
 import csv
-import gc
 import io
-import itertools
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -541,6 +539,8 @@ class PupilFile:
     lines: list[int]
     columns: dict[str, FloatArray]
     groupings: list[Grouping]
+    # The pupil_ids as an Arrow string array too, when the file was read by columns.
+    pupil_id_texts: Any = None
 
 
 BASICS_COLUMNS = ("english_grade", "maths_grade")  # optional: the grades behind Basics
@@ -596,7 +596,13 @@ class Irregular(Exception):
     """The file is not one the column reader takes: the row reader reads it instead."""
 
 
-CHUNK = 32_768  # rows read and turned into columns at a time
+# What `str.strip()` strips: every character for which `str.isspace()` is true.
+SPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+BLOCK_SIZE = 1 << 20  # bytes Arrow's reader parses at a time (tests make it small)
+BOM = b"\xef\xbb\xbf"
 
 
 def read_pupil_columns(
@@ -606,80 +612,80 @@ def read_pupil_columns(
 ) -> PupilFile | None:
     """`read_pupils` for a regular file, column by column; None for any other file.
 
-    Regular: every row as wide as the header, no blank rows, no line breaks inside cells,
-    every pupil_id present and once, every cell valid. The csv module reads the rows a chunk
-    at a time and `zip` turns each chunk into columns in C; each distinct text of a column (a
-    few hundred among hundreds of thousands of cells) is stripped and parsed once, and the
-    column becomes numbers through one C-level dictionary lookup a cell, so only the numbers
-    are kept, never the texts. The result is the row reader's, value for value; a file that
-    is not regular gets None, and the row reader then reads it (and names the first mistake,
-    if that is why).
+    Regular: UTF-8, every row as wide as the header and on one line of the file (no blank
+    rows, no line breaks inside cells), every pupil_id present and once, every cell valid.
+    Apache Arrow's CSV reader splits the file into text columns in C, and each column is
+    dictionary-encoded in C: each distinct text (a few hundred among hundreds of thousands of
+    cells) is stripped and parsed once, and the column becomes numbers by indexing the parsed
+    values with the codes. The result is the row reader's, value for value; a file that is
+    not regular gets None, and the row reader then reads it (and names the first mistake, if
+    that is why).
     """
-    name = str(path)
-    # Hundreds of thousands of row lists would set off the cycle collector again and again,
-    # each time walking every row still held; none of them can be part of a cycle.
-    collecting = gc.isenabled()
-    gc.disable()
     try:
-        with open_text(path) as handle:
-            return _read_columns(name, csv.reader(handle), parsers, optional_columns or {})
-    except (OSError, UnicodeDecodeError, csv.Error, CellError, InputError, Irregular):
+        if isinstance(path, TextFile):
+            data = path.text.removeprefix("\ufeff").encode("utf-8")
+        else:
+            data = Path(path).read_bytes().removeprefix(BOM)
+        return _read_columns(str(path), data, parsers, optional_columns or {})
+    except (OSError, UnicodeError, csv.Error, CellError, InputError, Irregular):
         return None  # the row reader says what is wrong
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _read_columns(
     name: str,
-    reader: Any,
+    data: bytes,
     parsers: Mapping[str, Callable[[str], float]],
     optional_columns: Mapping[str, Callable[[str], float]],
 ) -> PupilFile:
-    header = [cell.strip().lower() for cell in next(reader, [])]
+    import pyarrow as pa  # only the commands that read whole files need Arrow
+    import pyarrow.compute as pc
+    import pyarrow.csv as pa_csv
+
+    end = data.find(b"\n")
+    first_line = data if end < 0 else data[:end]
+    header = [cell.strip().lower() for cell in next(csv.reader([first_line.decode()]), [])]
     check_header(name, header, ["pupil_id", *parsers])
-    width = len(header)
+    names = [f"c{index}" for index in range(len(header))]
+    try:
+        table = pa_csv.read_csv(
+            pa.BufferReader(data),
+            read_options=pa_csv.ReadOptions(skip_rows=1, column_names=names, block_size=BLOCK_SIZE),
+            parse_options=pa_csv.ParseOptions(ignore_empty_lines=False),
+            convert_options=pa_csv.ConvertOptions(column_types=dict.fromkeys(names, pa.string())),
+        )
+    except pa.ArrowInvalid as error:
+        raise Irregular from error  # ragged rows, or not UTF-8
+    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    if table.num_rows == 0 or lines != table.num_rows + 1:
+        raise Irregular  # no pupils, or a line break inside a cell, or a lone carriage return
     columns = {column: index for index, column in enumerate(header) if column}
     readers = dict(parsers) | {c: f for c, f in optional_columns.items() if c in columns}
-    numbers: dict[str, list[FloatArray]] = {column: [] for column in readers}
-    known: dict[str, dict[str, float]] = {column: {} for column in readers}
-    groups = [column for column in GROUP_COLUMNS if column in columns]
-    labels: dict[str, dict[str, int]] = {column: {} for column in groups}
-    label_of: dict[str, dict[str, int]] = {column: {} for column in groups}
-    codes: dict[str, list[IntArray]] = {column: [] for column in groups}
-    ids: list[str] = []
-    rows_read = 0
-    while chunk := list(itertools.islice(reader, CHUNK)):
-        rows_read += len(chunk)
-        if reader.line_num != rows_read + 1 or any(len(row) != width for row in chunk):
-            raise Irregular  # line breaks in cells, blank or ragged rows
-        cells = list(zip(*chunk, strict=True))
-        del chunk
-        ids += map(str.strip, cells[columns["pupil_id"]])
-        for column, parse in readers.items():
-            texts, parsed = cells[columns[column]], known[column]
-            for text in set(texts).difference(parsed):
-                parsed[text] = parse(text.strip())
-            numbers[column].append(_looked_up(parsed, texts, np.float64))
-        for column in groups:
-            texts, coded = cells[columns[column]], label_of[column]
-            for text in dict.fromkeys(texts):  # new texts, in the order they first appear
-                if text not in coded:
-                    label = cell_label(name, Row(0, [text], {column: 0}), column)
-                    coded[text] = labels[column].setdefault(label, len(labels[column]))
-            codes[column].append(_looked_up(coded, texts, np.int64))
-    if not ids or not all(ids) or len(set(ids)) != len(ids):
-        raise Irregular  # no pupils, or a pupil_id missing or repeated
-    arrays = {column: np.concatenate(parts) for column, parts in numbers.items()}
-    groupings = [
-        Grouping(column, np.concatenate(codes[column]), tuple(labels[column])) for column in groups
-    ]
-    return PupilFile(ids, list(range(2, len(ids) + 2)), arrays, groupings)
 
+    def encoded(column: str) -> tuple[list[str], Any]:
+        """The distinct texts of a column, in the order they first appear, and each cell's."""
+        codes = pc.dictionary_encode(table.column(columns[column]).combine_chunks())
+        return codes.dictionary.to_pylist(), codes.indices.to_numpy()
 
-def _looked_up(table: Mapping[str, Any], texts: Sequence[str], dtype: Any) -> Any:
-    """The values of `texts` in `table`, as an array (one C-level lookup a cell)."""
-    return np.fromiter(map(table.__getitem__, texts), dtype=dtype, count=len(texts))
+    id_texts = pc.utf8_trim(table.column(columns["pupil_id"]), characters=SPACE).combine_chunks()
+    ids = id_texts.to_pylist()
+    if not all(ids) or len(set(ids)) != len(ids):
+        raise Irregular  # a pupil_id missing or repeated
+    arrays: dict[str, FloatArray] = {}
+    for column, parse in readers.items():
+        texts, indices = encoded(column)
+        values = np.array([parse(text.strip()) for text in texts], dtype=np.float64)
+        arrays[column] = values[indices]
+    groupings = []
+    for column in (c for c in GROUP_COLUMNS if c in columns):
+        texts, indices = encoded(column)
+        labels: dict[str, int] = {}
+        coded = [
+            labels.setdefault(cell_label(name, Row(0, [text], {column: 0}), column), len(labels))
+            for text in texts
+        ]
+        codes = np.array(coded, dtype=np.int64)[indices]
+        groupings.append(Grouping(column, codes, tuple(labels)))
+    return PupilFile(ids, list(range(2, len(ids) + 2)), arrays, groupings, id_texts)
 
 
 def check_pupil_id(name: str, row: Row, first_line: dict[str, int]) -> str:
