@@ -265,7 +265,8 @@ def copy_judgements(total: int, started: float) -> None:
             cell = 0
             with cursor.copy(
                 "COPY markbook_judgement (school_id, pupil_id, objective_id, level_id, value, kind, source, "
-                "method, recorded_by_id, teaching_class_id, shown_at, recorded_at, note, reason) FROM STDIN"
+                "method, recorded_by_id, teaching_class_id, shown_at, recorded_at, note, reason, "
+                "idempotency_digest) FROM STDIN"
             ) as copy:
                 buffer = io.StringIO()
                 for pupil_id, class_id, year in enrolments:
@@ -285,7 +286,7 @@ def copy_judgements(total: int, started: float) -> None:
                             )
                             buffer.write(
                                 f"{school.pk}\t{pupil_id}\t{objective_id}\t{level_id}\t{value}\trecord\tteacher\t"
-                                f"{METHODS[event % 5]}\t{teacher}\t{class_id}\t{shown.isoformat()}\t{shown.isoformat()}\t\t\n"
+                                f"{METHODS[event % 5]}\t{teacher}\t{class_id}\t{shown.isoformat()}\t{shown.isoformat()}\t\t\t\n"
                             )
                             written += 1
                     if buffer.tell() > 4_000_000:
