@@ -268,3 +268,30 @@ def test_a_refused_student_is_named_before_what_matching_refuses() -> None:
         "Student S1: not applied, the UPN 'short' is not 13 characters",
         f"Student S2 (UPN {UPN_BEN}): not added, Wonde gives no date of birth or year group",
     ]
+
+
+def test_a_new_link_to_a_pupil_leaving_later_is_planned_to_end_that_day() -> None:
+    leaves = dt.date(2026, 12, 18)
+    plan = plan_sync(
+        rows(
+            students=[student("S1", UPN_AMARA, "Amara", "Okafor", leaving_date=leaves.isoformat())],
+            contacts=[{"id": "C1", "surname": "Okafor", "students": {"data": [{"id": "S1"}]}}],
+        ),
+        Holdings(),
+        today=TODAY,
+    )
+    assert [link["pupil_id"] for link in plan.new_guardian_links] == [NEW]
+    assert plan.new_link_ends == {0: leaves}
+    assert plan.counts[GUARDIAN_LINKS].created == plan.counts[GUARDIAN_LINKS].left == 1
+
+
+def test_a_new_link_to_a_pupil_who_has_left_is_not_made() -> None:
+    plan = plan_sync(
+        rows(
+            students=[student("S1", UPN_AMARA, "Amara", "Okafor", leaving_date="2026-07-20")],
+            contacts=[{"id": "C1", "surname": "Okafor", "students": {"data": [{"id": "S1"}]}}],
+        ),
+        Holdings(),
+        today=TODAY,
+    )
+    assert plan.new_guardian_links == [] and plan.new_link_ends == {}
