@@ -178,8 +178,24 @@ def guardians_import_write(
     `links` are new links (guardian_id, pupil_id, relationship, parental_responsibility), a
     guardian_id of None meaning the new guardian at `new_index`.
     """
+    created, _links = guardians_sync_write(
+        school=school, new=new, changes=changes, links=links, link_changes=link_changes
+    )
+    return created
+
+
+@transaction.atomic
+def guardians_sync_write(
+    *,
+    school: School,
+    new: Sequence[Mapping[str, Any]],
+    changes: Mapping[int, Mapping[str, Any]],
+    links: Sequence[Mapping[str, Any]] = (),
+    link_changes: Mapping[int, Mapping[str, Any]] | None = None,
+) -> tuple[list[int], list[int]]:
+    """As `guardians_import_write`; the new guardians' ids and the new links' ids, in order."""
     created = _rows_write(Guardian, GUARDIAN_FIELDS, school=school, new=new, changes=changes)
-    GuardianLink.objects.bulk_create(
+    new_links = GuardianLink.objects.bulk_create(
         [
             GuardianLink(
                 school=school,
@@ -201,7 +217,7 @@ def guardians_import_write(
         new=[],
         changes=link_changes or {},
     )
-    return created
+    return created, [link.pk for link in new_links]
 
 
 @transaction.atomic

@@ -173,6 +173,29 @@ def places_sync_write(
     Enrolment.objects.bulk_update(ended, ["ends_on"], batch_size=BATCH)
 
 
+def places_sync_apply(
+    *,
+    school: School,
+    opened: Sequence[tuple[int, int, dt.date]],
+    ended: Mapping[int, dt.date],
+) -> list[int]:
+    """Open places — (pupil id, class id, first day) — and end others (enrolment id → last
+    day), in bulk; the new places' ids, in order."""
+    created = Enrolment.objects.bulk_create(
+        [
+            Enrolment(school=school, pupil_id=pupil_id, teaching_class_id=class_id, starts_on=day)
+            for pupil_id, class_id, day in opened
+        ],
+        batch_size=BATCH,
+    )
+    Enrolment.objects.bulk_update(
+        [Enrolment(pk=pk, school=school, ends_on=last) for pk, last in ended.items()],
+        ["ends_on"],
+        batch_size=BATCH,
+    )
+    return [place.pk for place in created]
+
+
 def class_staff_sync_write(
     *,
     school: School,
