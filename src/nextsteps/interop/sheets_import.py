@@ -431,12 +431,12 @@ def _enrolments(
         Class.objects.filter(school=school, academic_year=year).values_list("name", "pk")
     )
     places: dict[tuple[int, int], list[Place]] = defaultdict(list)
-    for pk, pupil_id, class_id, starts, ends in (
+    for pk, pupil, klass, starts, ends in (
         Enrolment.objects.filter(school=school, teaching_class_id__in=classes.values())
         .order_by("starts_on", "pk")
         .values_list("pk", "pupil_id", "teaching_class_id", "starts_on", "ends_on")
     ):
-        places[(pupil_id, class_id)].append(Place(pk, pupil_id, class_id, starts, ends))
+        places[(pupil, klass)].append(Place(pk, pupil, klass, starts, ends))
     new: list[Place] = []
     changed: dict[int, Place] = {}
     for line, record in rows:
