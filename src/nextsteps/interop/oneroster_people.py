@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext
@@ -510,11 +511,14 @@ class PeopleImport:
     # ------------------------------------------------------------------ writing
 
     def apply(self) -> None:
-        """Hand the plan to the accounts and people services, kind by kind."""
-        run, plan = self.run, self.plan
+        """Hand the plan to the accounts and people services, kind by kind (a dry run only
+        counts it, giving the rows it would create provisional ids)."""
+        run, plan, dry = self.run, self.plan, self.run.dry_run
         run.progress("Writing accounts", 0, len(self.people))
         written: dict[str, list[int]] = {
-            "account": accounts_roster_write(new=plan.accounts_create, changes=plan.accounts_change)
+            "account": run.provisional(len(plan.accounts_create))
+            if dry
+            else accounts_roster_write(new=plan.accounts_create, changes=plan.accounts_change)
         }
 
         def resolve(ref: Ref) -> int:
@@ -523,21 +527,16 @@ class PeopleImport:
         for kind in KINDS:
             run.progress(f"Writing {_plural(kind)}", 0, None)
             here = plan.kinds[kind]
-            changes = {pk: dict(fields) for pk, fields in here.changes.items()}
-            for pk, user in here.change_users.items():
-                changes[pk]["user_id"] = resolve(user)
-            written[kind] = people_roster_write(
-                kind=kind,
-                new=[
-                    {**fields, "user_id": None if user is None else resolve(user)}
-                    for fields, user in zip(here.create, here.create_users, strict=True)
-                ],
-                changes=changes,
+            written[kind] = (
+                run.provisional(len(here.create)) if dry else self._write_kind(kind, here, resolve)
             )
             count(run.summary.counts[_plural(kind)], here)
         for school_id, sid, target, ref, fp in plan.mappings:
             school = self.schools_by_id[school_id]
             run.remember(school, SourcedId.Kind.USER, sid, target, resolve(ref), fp)
+        if dry:
+            run.summary.counts["pupils"].ended += plan.leaving
+            return
         memberships_roster_grant(
             wanted={(resolve(user), school_id, role) for user, school_id, role in plan.memberships}
         )
@@ -550,11 +549,18 @@ class PeopleImport:
             )
         run.save_mappings()
 
-    def report(self) -> None:
-        """What the plan would do, counted as a real import counts it, writing nothing."""
-        for kind in KINDS:
-            count(self.run.summary.counts[_plural(kind)], self.plan.kinds[kind])
-        self.run.summary.counts["pupils"].ended += self.plan.leaving
+    def _write_kind(self, kind: str, here: KindPlan, resolve: Callable[[Ref], int]) -> list[int]:
+        changes = {pk: dict(fields) for pk, fields in here.changes.items()}
+        for pk, user in here.change_users.items():
+            changes[pk]["user_id"] = resolve(user)
+        return people_roster_write(
+            kind=kind,
+            new=[
+                {**fields, "user_id": None if user is None else resolve(user)}
+                for fields, user in zip(here.create, here.create_users, strict=True)
+            ],
+            changes=changes,
+        )
 
 
 def count(counts: Counts, here: KindPlan) -> None:

@@ -74,8 +74,14 @@ class RosterRun:
         today: dt.date,
         urns: dict[str, int] | None = None,
         urn_hint: str = "",
+        dry_run: bool = False,
     ) -> None:
         self.source = source
+        # A dry run writes nothing: rows it would create get provisional (negative) ids, so
+        # that the later stages match against them as they would against the rows written.
+        self.dry_run = dry_run
+        self._last_provisional = 0
+        self.class_year_starts: dict[int, dt.date] = {}
         self.urns = dict(urns or {})
         self.urn_hint = urn_hint or "--urn SOURCEDID=URN"
         self.created_schools: list[School] = []
@@ -105,6 +111,12 @@ class RosterRun:
         self._mappings: dict[tuple[int, str], Mapping] = {}
         self._anywhere: dict[str, set[str]] = {}
         self._schools_by_id: dict[int, School] = {}
+
+    def provisional(self, count: int = 1) -> list[int]:
+        """Ids for rows a dry run would create: negative, so that no query finds them."""
+        first = self._last_provisional - 1
+        self._last_provisional -= count
+        return list(range(first, first - count, -1))
 
     # ------------------------------------------------------------------ mappings
 
@@ -150,6 +162,9 @@ class RosterRun:
         self.mapping(school, kind)[sid] = (target, object_id, fp)
 
     def save_mappings(self) -> None:
+        if self.dry_run:
+            self.new_mappings, self.changed_mappings = [], []
+            return
         insert_rows(
             SourcedId,
             ["school_id", "kind", "sourced_id", "target", "object_id", "fingerprint"],
