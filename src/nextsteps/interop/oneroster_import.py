@@ -31,7 +31,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any, TypeVar
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -57,20 +57,12 @@ from nextsteps.schools.services import (
 from nextsteps.teaching.models import Class
 from nextsteps.teaching.services import class_subjects_add, classes_roster_write
 
-T = TypeVar("T", AcademicYear, Term, Subject)
-
 __all__ = ["Counts", "ImportSummary", "is_urn", "log_refused", "oneroster_import"]
 
 
 class OneRosterImport(RosterRun):
     """One import: the orgs, sessions, courses and classes read, checked and matched, the
     users and enrolments handed to their stages, then the writes."""
-
-    @property
-    def planned_rows(self) -> dict[tuple[str, int], Any]:
-        """The years, terms and subjects a dry run would create or change, by model and id."""
-        planned: dict[tuple[str, int], Any] = self.__dict__.setdefault("_planned_rows", {})
-        return planned
 
     # ------------------------------------------------------------------ orgs
 
@@ -243,12 +235,12 @@ class OneRosterImport(RosterRun):
         if known and known[0] == "schools.academicyear":
             year = AcademicYear.objects.filter(pk=known[1], school=school).first()
         year = year or AcademicYear.objects.filter(school=school, name=row["title"]).first()
-        year = year or self._planned(school, AcademicYear, name=row["title"])
+        year = year or self.planned(school, AcademicYear, name=row["title"])
         year = year or AcademicYear.objects.filter(school=school, starts_on=start).first()
-        year = year or self._planned(school, AcademicYear, starts_on=start)
+        year = year or self.planned(school, AcademicYear, starts_on=start)
         fields: dict[str, Any] = {"name": row["title"][:20], "starts_on": start, "ends_on": end}
         if self.dry_run:
-            year, outcome = self._plan_row(school, year, AcademicYear, fields)
+            year, outcome = self.plan_row(school, year, AcademicYear, fields)
         else:
             year, outcome = academic_year_roster_write(school=school, year=year, **fields)
         _count(counts, outcome)
@@ -296,36 +288,6 @@ class OneRosterImport(RosterRun):
             None,
         )
 
-    def _planned(self, school: School, model: type[T], **fields: Any) -> T | None:
-        """A row of this school a dry run would have created earlier, with these fields."""
-        for planned in self.planned_rows.values():
-            if (
-                isinstance(planned, model)
-                and getattr(planned, "school_id", None) == school.pk
-                and all(getattr(planned, k) == v for k, v in fields.items())
-            ):
-                return planned
-        return None
-
-    def _plan_row(
-        self, school: School, row: T | None, model: type[T], fields: dict[str, Any]
-    ) -> tuple[T, str]:
-        """What the roster service would do to a row, done in memory only (a dry run): a new
-        row gets a provisional id; `code`, left blank, keeps the one a subject has."""
-        if row is None:
-            row = model(school=school, **fields)
-            row.pk = self.provisional()[0]
-            self.planned_rows[(row._meta.label_lower, row.pk)] = row
-            return row, "created"
-        if isinstance(row, Subject):
-            fields = {**fields, "code": fields["code"] or row.code}
-        if all(getattr(row, k) == v for k, v in fields.items()):
-            return row, "unchanged"
-        for name, value in fields.items():
-            setattr(row, name, value)
-        self.planned_rows[(row._meta.label_lower, row.pk)] = row
-        return row, "updated"
-
     def _apply_term(self, school: School, row: orr.Row, counts: Counts) -> None:
         known = self.mapping(school, SourcedId.Kind.SESSION).get(row.sourced_id)
         if known and known[2] == row.fingerprint:
@@ -354,11 +316,11 @@ class OneRosterImport(RosterRun):
         term = (
             term
             or Term.objects.filter(school=school, academic_year=year, name=row["title"]).first()
-            or self._planned(school, Term, academic_year_id=year.pk, name=row["title"])
+            or self.planned(school, Term, academic_year_id=year.pk, name=row["title"])
         )
         if self.dry_run:
             fields = {"academic_year": year, "name": row["title"][:50]}
-            term, outcome = self._plan_row(
+            term, outcome = self.plan_row(
                 school, term, Term, {**fields, "starts_on": start, "ends_on": end}
             )
         else:
@@ -451,9 +413,9 @@ class OneRosterImport(RosterRun):
             if known and known[0] == "schools.subject":
                 subject = Subject.objects.filter(pk=known[1], school=school).first()
             subject = subject or Subject.objects.filter(school=school, name=name).first()
-            subject = subject or self._planned(school, Subject, name=name)
+            subject = subject or self.planned(school, Subject, name=name)
             if self.dry_run:
-                subject, outcome = self._plan_row(
+                subject, outcome = self.plan_row(
                     school, subject, Subject, {"name": name, "code": code}
                 )
             else:
