@@ -63,6 +63,7 @@ class EnrolmentWriter:
         year_start = dict(
             Class.objects.filter(pk__in=class_ids).values_list("pk", "academic_year__starts_on")
         )
+        year_start.update(self.run.class_year_starts)  # classes a dry run would write
         students = [r for r in rows if r.role == "student"]
         staff = [r for r in rows if r.role in STAFF_ENROLMENT_ROLES]
         ignored = len(rows) - len(students) - len(staff)
@@ -140,9 +141,15 @@ class EnrolmentWriter:
         )
         for row, pk in plan.matched:
             self._map(school, row, PLACE, pk, known)
-        inserted = enrolments_roster_insert(
-            school=school,
-            rows=[(pupil, klass, starts, ends) for _, pupil, klass, starts, ends in plan.create],
+        inserted = (
+            self.run.provisional(len(plan.create))
+            if self.run.dry_run
+            else enrolments_roster_insert(
+                school=school,
+                rows=[
+                    (pupil, klass, starts, ends) for _, pupil, klass, starts, ends in plan.create
+                ],
+            )
         )
         for (row, *_), pk in zip(plan.create, inserted, strict=True):
             self._map(school, row, PLACE, pk, known)
@@ -150,7 +157,8 @@ class EnrolmentWriter:
         self.counts.updated += plan.updated
         self.counts.unchanged += plan.unchanged
         self.counts.ended += plan.ended
-        enrolments_roster_dates(dates=plan.dates)
+        if not self.run.dry_run:
+            enrolments_roster_dates(dates=plan.dates)
 
     def _staff(
         self,
@@ -172,11 +180,15 @@ class EnrolmentWriter:
             if refs is not None:
                 resolved.append((row, *refs, str(STAFF_ENROLMENT_ROLES[row.role])))
         plan = plan_class_staff(resolved, links=links, today=self.run.today)
-        ids = class_staff_roster_write(
-            school=school,
-            new=[(c, s, link.role) for c, s, link in plan.create],
-            roles=plan.roles,
-            removed=plan.removed,
+        ids = (
+            self.run.provisional(len(plan.create))
+            if self.run.dry_run
+            else class_staff_roster_write(
+                school=school,
+                new=[(c, s, link.role) for c, s, link in plan.create],
+                roles=plan.roles,
+                removed=plan.removed,
+            )
         )
         for (_, _, link), pk in zip(plan.create, ids, strict=True):
             link.pk = pk
@@ -208,6 +220,8 @@ class EnrolmentWriter:
             )
 
     def _save_maps(self) -> None:
+        if self.run.dry_run:
+            return
         insert_rows(
             SourcedId,
             ["school_id", "kind", "sourced_id", "target", "object_id", "fingerprint"],
@@ -249,6 +263,12 @@ class EnrolmentWriter:
                 place = Place(*values)
                 if end_place(place, self.run.today):
                     ended[place.pk] = {"ends_on": place.ends_on}
-        enrolments_roster_dates(dates=ended)
         self.counts.ended += len(ended)
-        self.staff_counts.ended += class_staff_remove(link_ids=targets["teaching.classstaff"])
+        links = targets["teaching.classstaff"]
+        if self.run.dry_run:  # how many of the links are still there to go
+            self.staff_counts.ended += sum(
+                ClassStaff.objects.filter(pk__in=ids).count() for ids in chunks(links)
+            )
+            return
+        enrolments_roster_dates(dates=ended)
+        self.staff_counts.ended += class_staff_remove(link_ids=links)

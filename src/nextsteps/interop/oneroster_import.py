@@ -4,9 +4,10 @@ Two phases. First every file is read and checked, and every row is matched to th
 row it stands for — by its `sourcedId` if an earlier import recorded it, else by a natural key
 (a pupil's UPN, a class's name in its year, an account's username) — collecting every problem
 with its file, line and column. Only when there are none does the second phase write, in one
-transaction; a dry run does the same and rolls back. A row whose content is unchanged since the
-last import (same digest) is skipped without loading what it maps to, so a second import of
-the same set changes nothing and is quicker.
+transaction. A dry run writes nothing: it makes the same plan, giving the rows it would create
+provisional ids so that the later stages match against them, and reports the plan's counts.
+A row whose content is unchanged since the last import (same digest) is skipped without
+loading what it maps to, so a second import of the same set changes nothing and is quicker.
 
 A pupil row whose `sourcedId` or UPN names an existing pupil who is someone else (different legal
 surname and date of birth, `people.identity`) is a conflict: never applied, with its enrolments
@@ -19,7 +20,8 @@ Classes, courses and sessions are never deleted (their history is evidence), onl
 The data flows one way: the parser (`interop.kernels.oneroster`) gives plain rows; this module
 reads the orgs, sessions, courses and classes, `oneroster_people` the users and enrolment rows,
 each loading the existing mappings (`oneroster_run.RosterRun`) once per school and kind; the
-enrolments are planned as plain data (`interop.kernels.roster_plan`) by `oneroster_enrolments`.
+users, their accounts and links are planned as plain data (`interop.kernels.people_plan`) by
+`oneroster_people`, the enrolments (`interop.kernels.roster_plan`) by `oneroster_enrolments`.
 Every write to another app's tables goes through that app's roster services (`schools`,
 `teaching`, `people`, `accounts`); interop writes only its own (sourcedIds, the import log).
 """
@@ -56,10 +58,6 @@ from nextsteps.teaching.models import Class
 from nextsteps.teaching.services import class_subjects_add, classes_roster_write
 
 __all__ = ["Counts", "ImportSummary", "is_urn", "log_refused", "oneroster_import"]
-
-
-class _DryRun(Exception):
-    """Raised inside the transaction to roll a dry run back."""
 
 
 class OneRosterImport(RosterRun):
@@ -166,7 +164,11 @@ class OneRosterImport(RosterRun):
             phase = School.Phase.SECONDARY
         else:
             phase = School.Phase.ALL_THROUGH
-        school = school_roster_create(urn=urn, name=row["name"][:200], phase=phase)
+        if self.dry_run:
+            school = School(urn=urn, name=row["name"][:200], phase=phase)
+            school.pk = self.provisional()[0]
+        else:
+            school = school_roster_create(urn=urn, name=row["name"][:200], phase=phase)
         self.created_schools.append(school)
         self.summary.notes.append(
             f"school {school.name} (URN {urn}) was created from orgs.csv line {row.line}, "
@@ -233,10 +235,14 @@ class OneRosterImport(RosterRun):
         if known and known[0] == "schools.academicyear":
             year = AcademicYear.objects.filter(pk=known[1], school=school).first()
         year = year or AcademicYear.objects.filter(school=school, name=row["title"]).first()
+        year = year or self.planned(school, AcademicYear, name=row["title"])
         year = year or AcademicYear.objects.filter(school=school, starts_on=start).first()
-        year, outcome = academic_year_roster_write(
-            school=school, year=year, name=row["title"][:20], starts_on=start, ends_on=end
-        )
+        year = year or self.planned(school, AcademicYear, starts_on=start)
+        fields: dict[str, Any] = {"name": row["title"][:20], "starts_on": start, "ends_on": end}
+        if self.dry_run:
+            year, outcome = self.plan_row(school, year, AcademicYear, fields)
+        else:
+            year, outcome = academic_year_roster_write(school=school, year=year, **fields)
         _count(counts, outcome)
         self.remember(
             school,
@@ -256,6 +262,9 @@ class OneRosterImport(RosterRun):
 
     def _year_for_session(self, school: School, sid: str) -> AcademicYear | None:
         known = self.mapping(school, SourcedId.Kind.SESSION).get(sid)
+        planned = self.planned_rows.get((known[0], known[1])) if known else None
+        if planned is not None:  # as a dry run would have left it
+            return planned if isinstance(planned, AcademicYear) else planned.academic_year
         if known and known[0] == "schools.academicyear":
             return AcademicYear.objects.filter(pk=known[1]).first()
         if known and known[0] == "schools.term":
@@ -263,10 +272,21 @@ class OneRosterImport(RosterRun):
             return term.academic_year if term else None
         row = self.session_rows.get(sid)
         if row is not None and row["schoolYear"].isdigit():
-            return AcademicYear.objects.filter(
-                school=school, ends_on__year=int(row["schoolYear"])
-            ).first()
+            return self._year_ending(school, int(row["schoolYear"]))
         return None
+
+    def _year_ending(self, school: School, year: int) -> AcademicYear | None:
+        found = AcademicYear.objects.filter(school=school, ends_on__year=year).first()
+        return found or next(
+            (
+                planned
+                for planned in self.planned_rows.values()
+                if isinstance(planned, AcademicYear)
+                and planned.school_id == school.pk
+                and planned.ends_on.year == year
+            ),
+            None,
+        )
 
     def _apply_term(self, school: School, row: orr.Row, counts: Counts) -> None:
         known = self.mapping(school, SourcedId.Kind.SESSION).get(row.sourced_id)
@@ -279,9 +299,7 @@ class OneRosterImport(RosterRun):
             else None
         )
         if year is None and row["schoolYear"].isdigit():
-            year = AcademicYear.objects.filter(
-                school=school, ends_on__year=int(row["schoolYear"])
-            ).first()
+            year = self._year_ending(school, int(row["schoolYear"]))
         if year is None:
             self.problems.add(
                 row.file,
@@ -298,15 +316,22 @@ class OneRosterImport(RosterRun):
         term = (
             term
             or Term.objects.filter(school=school, academic_year=year, name=row["title"]).first()
+            or self.planned(school, Term, academic_year_id=year.pk, name=row["title"])
         )
-        term, outcome = term_roster_write(
-            school=school,
-            term=term,
-            academic_year=year,
-            name=row["title"][:50],
-            starts_on=start,
-            ends_on=end,
-        )
+        if self.dry_run:
+            fields = {"academic_year": year, "name": row["title"][:50]}
+            term, outcome = self.plan_row(
+                school, term, Term, {**fields, "starts_on": start, "ends_on": end}
+            )
+        else:
+            term, outcome = term_roster_write(
+                school=school,
+                term=term,
+                academic_year=year,
+                name=row["title"][:50],
+                starts_on=start,
+                ends_on=end,
+            )
         _count(counts, outcome)
         self.remember(
             school, SourcedId.Kind.SESSION, row.sourced_id, "schools.term", term.pk, row.fingerprint
@@ -388,9 +413,15 @@ class OneRosterImport(RosterRun):
             if known and known[0] == "schools.subject":
                 subject = Subject.objects.filter(pk=known[1], school=school).first()
             subject = subject or Subject.objects.filter(school=school, name=name).first()
-            subject, outcome = subject_roster_write(
-                school=school, subject=subject, name=name, code=code
-            )
+            subject = subject or self.planned(school, Subject, name=name)
+            if self.dry_run:
+                subject, outcome = self.plan_row(
+                    school, subject, Subject, {"name": name, "code": code}
+                )
+            else:
+                subject, outcome = subject_roster_write(
+                    school=school, subject=subject, name=name, code=code
+                )
             _count(counts, outcome)
             self.remember(
                 school, SourcedId.Kind.COURSE, sid, "schools.subject", subject.pk, row.fingerprint
@@ -430,6 +461,7 @@ class OneRosterImport(RosterRun):
         new: list[tuple[str, orr.Row, Class]] = []
         changed: list[Class] = []
         wanted_links: list[tuple[Class, int]] = []
+        year_starts: dict[int, dt.date] = {}
         for sid, row, _ in rows:
             year = None
             for term in orr.split_list(row["termSourcedIds"]):
@@ -464,6 +496,7 @@ class OneRosterImport(RosterRun):
                 for name, value in fields.items():
                     setattr(teaching_class, name, value)
                 changed.append(teaching_class)
+            year_starts[id(teaching_class)] = year.starts_on
             subject_id = self.subject_for_course(school, row["courseSourcedId"])
             if subject_id is not None:
                 wanted_links.append((teaching_class, subject_id))
@@ -477,15 +510,21 @@ class OneRosterImport(RosterRun):
                     row.fingerprint,
                 )
         columns = ("name", "kind", "year_group", "academic_year_id")
-        ids = classes_roster_write(
-            school=school,
-            new=[{k: getattr(c, k) for k in columns} for _, _, c in new],
-            changes={
-                c.pk: {k: getattr(c, k) for k in columns} for c in changed if c.pk is not None
-            },
-        )
+        if self.dry_run:
+            ids = self.provisional(len(new))
+        else:
+            ids = classes_roster_write(
+                school=school,
+                new=[{k: getattr(c, k) for k in columns} for _, _, c in new],
+                changes={
+                    c.pk: {k: getattr(c, k) for k in columns} for c in changed if c.pk is not None
+                },
+            )
         for (_, _, teaching_class), pk in zip(new, ids, strict=True):
             teaching_class.pk = pk  # the in-memory row now stands for the one written
+        if self.dry_run:  # the enrolments' first days, as the classes would have them
+            for teaching_class in [c for _, _, c in new] + changed:
+                self.class_year_starts[teaching_class.pk] = year_starts[id(teaching_class)]
         for sid, row, teaching_class in new:
             self.remember(
                 school,
@@ -496,7 +535,8 @@ class OneRosterImport(RosterRun):
                 row.fingerprint,
             )
         added = {(c.pk, s) for c, s in wanted_links} - links
-        class_subjects_add(links=added)
+        if not self.dry_run:
+            class_subjects_add(links=added)
         relinked = {c for c, _ in added} - {c.pk for _, _, c in new}
         counts.created += len(new)
         counts.updated += len({c.pk for c in changed} | relinked)
@@ -580,23 +620,23 @@ def oneroster_import(
         today=today or timezone.localdate(),
         urns=urns,
         urn_hint=urn_hint,
+        dry_run=dry_run,
     )
     run.summary.dry_run = dry_run
-    try:
-        with transaction.atomic(durable=True):
-            people = run.check()
-            if run.summary.identity.conflicts and not (dry_run or skip_conflicts):
-                raise IdentityConflicts(run.summary.identity.conflicts)
-            run.apply(people)
-            if dry_run:
-                raise _DryRun
-            for school in run.scope():
-                _log(school, run.summary, by=by, filename=source.label)
-    except _DryRun:
+    if dry_run:  # the plan alone, reported: nothing is written but the log of the dry run
+        run.apply(run.check())
         created = {s.pk for s in run.created_schools}
         for school in run.scope():
-            if school.pk not in created:  # rolled back with the rest of the dry run
+            if school.pk not in created:
                 _log(school, run.summary, by=by, filename=source.label)
+        return run.summary
+    with transaction.atomic(durable=True):
+        people = run.check()
+        if run.summary.identity.conflicts and not skip_conflicts:
+            raise IdentityConflicts(run.summary.identity.conflicts)
+        run.apply(people)
+        for school in run.scope():
+            _log(school, run.summary, by=by, filename=source.label)
     return run.summary
 
 

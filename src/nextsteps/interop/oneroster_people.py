@@ -1,26 +1,40 @@
 """OneRoster users, roles, demographics and enrolments → pupils, staff, parents, accounts,
-memberships, enrolments and class staff. Part of `oneroster_import`; batch-loaded throughout,
-so that 50,000 users and 500,000 enrolments import in bounded memory and queries.
+memberships, enrolments and class staff. Part of `oneroster_import`: the users are read into
+plain rows (`PersonLine`), what each school already has is loaded once, the kernel
+`interop.kernels.people_plan` plans what to create, change and end, and the plan is handed to
+the people and accounts services; batch-loaded throughout, so that 50,000 users and 500,000
+enrolments import in bounded memory and queries.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from collections.abc import Callable
+from typing import Any
 
 from django.utils.translation import gettext
 
-from nextsteps.accounts.models import Membership, Role, User
+from nextsteps.accounts.models import Membership, User
 from nextsteps.accounts.services import accounts_roster_write, memberships_roster_grant
 from nextsteps.interop.kernels import oneroster as orr
+from nextsteps.interop.kernels.people_plan import (
+    KINDS,
+    STAFF_ROLES,
+    Accounts,
+    KindPlan,
+    PeoplePlan,
+    PersonLine,
+    Ref,
+    SchoolPeople,
+    plan_leavers,
+    plan_people,
+)
+from nextsteps.interop.kernels.roster import Counts
 from nextsteps.interop.models import SourcedId
 from nextsteps.interop.oneroster_run import EnrolmentRow, EnrolmentSet, RosterRun, chunks
-from nextsteps.people.kernels.identity import Outcome, pupil_match
-from nextsteps.people.models import Gender, Guardian, Pupil, SenStatus, Staff
-from nextsteps.people.selectors import pupil_records_by_id
+from nextsteps.people.kernels.identity import FIELD_ORDER
+from nextsteps.people.models import Gender, Guardian, Pupil, Staff
 from nextsteps.people.services import (
     guardian_links_roster_add,
     people_roster_write,
@@ -29,44 +43,25 @@ from nextsteps.people.services import (
 from nextsteps.people.upn import UpnError, upn_clean
 from nextsteps.schools.models import AcademicYear, School
 
-T = TypeVar("T")
-
-STAFF_ROLES = {
-    "teacher": Role.TEACHER,
-    "aide": Role.TA,
-    "administrator": Role.ADMIN,
-    "siteAdministrator": Role.ADMIN,
-    "districtAdministrator": Role.ADMIN,
-    "systemAdministrator": Role.ADMIN,
-    "principal": Role.LEADER,
-    "counselor": None,
-    "proctor": None,
-}
-GUARDIAN_ROLES = frozenset({"guardian", "parent", "relative"})
 SEXES = {"male": Gender.MALE, "female": Gender.FEMALE, "other": Gender.OTHER}
-
-
-@dataclass(slots=True)
-class Person:
-    """A user row with its demographics and its role in one school."""
-
-    row: orr.Row
-    school: School
-    role: str  # the OneRoster role that decides what the person is here
-    roles: set[str]
-    fingerprint: str
-    kind: str = ""  # pupil, staff or guardian
-    target_id: int | None = None
-    user_id: int | None = None
-    fields: dict[str, Any] = field(default_factory=dict)
+PUPIL_COLUMNS = tuple(
+    dict.fromkeys(("id", *FIELD_ORDER, "admission_date", "user_id", "leaving_date"))
+)
+STAFF_COLUMNS = ("id", "forename", "surname", "email", "code", "title", "user_id")
+GUARDIAN_COLUMNS = ("id", "forename", "surname", "email", "phone", "user_id")
 
 
 class PeopleImport:
+    """The users of one import: read into plain rows, planned (`people_plan`), written."""
+
     def __init__(self, run: RosterRun) -> None:
         self.run = run
         self.problems = run.problems
         self.values = run.values
-        self.people: list[Person] = []
+        self.people: list[PersonLine] = []
+        self.plan = PeoplePlan()
+        self.schools_by_id: dict[int, School] = {}
+        self.existing: dict[int, SchoolPeople] = {}
         self.unchanged_users: dict[tuple[int, str], bool] = {}
         self.user_sids: set[str] = set()
         self.users_with_roles: set[str] = set()
@@ -95,9 +90,10 @@ class PeopleImport:
                     gettext("%(sid)s is not a user in users.csv") % {"sid": repr(sid)},
                 )
         self._check_agents(rows)
-        self._match_people()
+        self._plan_people()
         run.progress("Reading enrolments", 0, None)
         self._read_enrolments()
+        self._plan_leavers()
 
     def _read_roles(self) -> dict[str, list[tuple[str, School, str]]]:
         roles: dict[str, list[tuple[str, School, str]]] = defaultdict(list)
@@ -158,7 +154,7 @@ class PeopleImport:
                     continue
                 school = self.run.schools.get(sid)
                 if school is None and sid in self.run.known_org_schools:
-                    school = School.objects.filter(pk=self.run.known_org_schools[sid]).first()
+                    school = self.run.school_by_id(self.run.known_org_schools[sid])
                 if school is None:
                     self.run.refer(
                         row,
@@ -210,13 +206,10 @@ class PeopleImport:
             role = next(r for r in STAFF_ROLES if r in roles)
         else:
             kind, role = "guardian", next(iter(sorted(roles)))
-        person = Person(row, school, role, roles, fp, kind=kind)
-        if known:
-            person.target_id = known[1]
         if kind == "pupil":
-            person.fields = self._pupil_fields(row, demographic)
+            fields = self._pupil_fields(row, demographic)
         elif kind == "staff":
-            person.fields = {
+            fields = {
                 "forename": row["givenName"][:100],
                 "surname": row["familyName"][:100],
                 "email": row["email"][:254],
@@ -224,13 +217,34 @@ class PeopleImport:
                 "title": row["metadata.uk.title"][:20],
             }
         else:
-            person.fields = {
+            fields = {
                 "forename": row["givenName"][:100],
                 "surname": row["familyName"][:100],
                 "email": row["email"][:254],
                 "phone": (row["phone"] or row["sms"])[:30],
             }
-        self.people.append(person)
+        self.schools_by_id[school.pk] = school
+        self.people.append(
+            PersonLine(
+                school_id=school.pk,
+                sourced_id=row.sourced_id,
+                file=row.file,
+                line=row.line,
+                kind=kind,
+                role=role,
+                roles=frozenset(roles),
+                fingerprint=fp,
+                username=row["username"],
+                given_name=row["givenName"],
+                family_name=row["familyName"],
+                email=row["email"],
+                enabled=row["enabledUser"].lower() == "true" and not row.deleted,
+                deleted=row.deleted,
+                agents=tuple(orr.split_list(row["agentSourcedIds"])),
+                fields=fields,
+                mapped_id=known[1] if known else None,
+            )
+        )
 
     def _pupil_fields(self, row: orr.Row, demographic: orr.Row | None) -> dict[str, Any]:
         fields: dict[str, Any] = {
@@ -300,90 +314,108 @@ class PeopleImport:
                         % {"agent": repr(agent)},
                     )
 
-    # ------------------------------------------------------------------ matching
+    # ------------------------------------------------------------------ planning
 
-    def _match_people(self) -> None:
-        """Find each changed person's nextsteps row and account; check for clashes."""
-        by_school: dict[int, list[Person]] = defaultdict(list)
-        for person in self.people:
-            by_school[person.school.pk].append(person)
-        for people in by_school.values():
-            self._match_pupils([p for p in people if p.kind == "pupil"])
-            self._match_staff_and_guardians([p for p in people if p.kind != "pupil"])
-        self.people = [
-            p for p in self.people if (p.school.pk, p.row.sourced_id) not in self.conflicted
-        ]
-        self._match_accounts()
-
-    def _match_pupils(self, pupils: list[Person]) -> None:
-        if not pupils:
-            return
-        school = pupils[0].school
-        by_sourced_id = {id(p) for p in pupils if p.target_id is not None}
-        by_upn = dict(Pupil.objects.filter(school=school).values_list("upn", "pk"))
-        mapped_to = {
-            object_id: sid
-            for sid, (target, object_id, _) in self.run.mapping(school, SourcedId.Kind.USER).items()
-            if target == "people.pupil"
-        }
-        seen: dict[str, int] = {}
-        year_start = self._first_year_start(school)
-        for person in pupils:
-            row, upn = person.row, person.fields.get("upn")
-            if upn:
-                if upn in seen:
-                    self.problems.add(
-                        row.file,
-                        row.line,
-                        "identifier",
-                        gettext("the UPN %(upn)s is also on line %(line)s")
-                        % {"upn": upn, "line": seen[upn]},
-                    )
-                seen[upn] = row.line
-                owner = by_upn.get(upn)
-                if person.target_id is None and owner is not None:
-                    if owner in mapped_to and mapped_to[owner] != row.sourced_id:
-                        self.problems.add(
-                            row.file,
-                            row.line,
-                            "identifier",
-                            gettext("the UPN %(upn)s belongs to the pupil imported as %(other)s")
-                            % {"upn": upn, "other": repr(mapped_to[owner])},
-                        )
-                    person.target_id = owner
-                elif owner is not None and owner != person.target_id:
-                    self.problems.add(
-                        row.file,
-                        row.line,
-                        "identifier",
-                        gettext("the UPN %(upn)s belongs to another pupil") % {"upn": upn},
-                    )
-            if person.target_id is None and not row.deleted:
-                self._check_new_pupil(person, year_start)
-        self._check_identities(school, pupils, by_sourced_id)
-
-    def _check_identities(
-        self, school: School, pupils: list[Person], by_sourced_id: set[int]
-    ) -> None:
-        """Each matched pupil through the shared rule: one who is someone else is a conflict."""
-        matched = [p for p in pupils if p.target_id is not None and not p.row.deleted]
-        existing = pupil_records_by_id(school, [p.target_id or 0 for p in matched])
-        for person in matched:
-            current = existing.get(person.target_id or 0)
-            if current is None:
-                continue
-            decision = pupil_match(current, person.fields)
-            self.run.summary.identity.record(
-                decision,
-                file=person.row.file,
-                line=person.row.line,
-                upn=str(person.fields.get("upn") or current["upn"]),
-                existing=current,
-                incoming=person.fields,
-                sourced_id=person.row.sourced_id if id(person) in by_sourced_id else "",
+    def _plan_people(self) -> None:
+        """Load what the schools and the usernames already have, once, and plan."""
+        run = self.run
+        for school_id in dict.fromkeys(p.school_id for p in self.people):
+            school = self.schools_by_id[school_id]
+            self.existing[school_id] = self._school_people(
+                school,
+                pupils_here=any(p.kind == "pupil" for p in self.people if p.school_id == school_id),
             )
-            if decision.outcome is Outcome.CONFLICT:
-                self.conflicted.add((school.pk, person.row.sourced_id))
+        self.plan = plan_people(
+            self.people,
+            schools=self.existing,
+            accounts=self._accounts(),
+            problems=self.problems,
+            today=run.today,
+            broken=frozenset(run.broken),
+            identity=run.summary.identity,
+        )
+        self.conflicted = self.plan.conflicted
+
+    def _school_people(self, school: School, *, pupils_here: bool) -> SchoolPeople:
+        """A school's user mappings, pupils, staff and parents (with their accounts' names and
+        state), each in one query."""
+        account = ("user__username", "user__first_name", "user__last_name", "user__is_active")
+        loaded = SchoolPeople(
+            mappings=self.run.mapping(school, SourcedId.Kind.USER),
+            year_start=self._first_year_start(school) if pupils_here else None,
+        )
+        for rows, model, columns in (
+            (loaded.pupils, Pupil, PUPIL_COLUMNS),
+            (loaded.staff, Staff, STAFF_COLUMNS),
+            (loaded.guardians, Guardian, GUARDIAN_COLUMNS),
+        ):
+            for row in model.objects.filter(school=school).values(*columns, *account):
+                row["username"] = row.pop("user__username")
+                rows[row["id"]] = row
+        return loaded
+
+    def _accounts(self) -> Accounts:
+        """The accounts the rows' usernames name, and those the schools' people have; for an
+        account no one here has, whether it is someone's elsewhere."""
+        accounts = Accounts()
+        owned: set[int] = set()
+        for school in self.existing.values():
+            for kind in KINDS:
+                for row in school.rows(kind).values():
+                    if row["user_id"] is not None:
+                        owned.add(row["user_id"])
+                        accounts.current[row["user_id"]] = (
+                            row["user__first_name"],
+                            row["user__last_name"],
+                            row["user__is_active"],
+                        )
+        for batch in chunks(sorted({p.username for p in self.people})):
+            for pk, username, first, last, active in User.objects.filter(
+                username__in=batch
+            ).values_list("pk", "username", "first_name", "last_name", "is_active"):
+                accounts.by_username[username] = pk
+                accounts.current[pk] = (first, last, active)
+        accounts.linked = set(owned)
+        others = sorted(set(accounts.by_username.values()) - owned)
+        for ids in chunks(others):
+            for model in (Pupil, Staff, Guardian):
+                accounts.linked.update(
+                    model.objects.filter(user_id__in=ids).values_list("user_id", flat=True)
+                )
+            for user_id, school_id in Membership.objects.filter(user_id__in=ids).values_list(
+                "user_id", "school_id"
+            ):
+                accounts.member_of.setdefault(user_id, set()).add(school_id)
+        return accounts
+
+    def _plan_leavers(self) -> None:
+        """Bulk users.csv lists every user: pupils imported before and missing now have left."""
+        if self.run.manifest.modes.get("users.csv") != "bulk":
+            return
+        schools = self.run.scope()
+        for school in schools:
+            if school.pk not in self.existing:
+                self.existing[school.pk] = self._leaving_school(school)
+        plan_leavers(
+            self.existing,
+            [s.pk for s in schools],
+            frozenset(self.user_sids),
+            self.plan,
+        )
+
+    def _leaving_school(self, school: School) -> SchoolPeople:
+        """A school none of whose users changed: its mappings, and its pupils only if some
+        pupil mapped before is missing from the file."""
+        loaded = SchoolPeople(mappings=self.run.mapping(school, SourcedId.Kind.USER))
+        missing = [
+            object_id
+            for sid, (target, object_id, _) in loaded.mappings.items()
+            if target == "people.pupil" and sid not in self.user_sids
+        ]
+        for batch in chunks(missing):
+            for pk, leaving in Pupil.objects.filter(pk__in=batch).values_list("pk", "leaving_date"):
+                loaded.pupils[pk] = {"id": pk, "leaving_date": leaving}
+        return loaded
 
     def _first_year_start(self, school: School) -> dt.date | None:
         starts = [
@@ -395,121 +427,6 @@ class PeopleImport:
             return min(starts)
         year = AcademicYear.objects.filter(school=school).order_by("starts_on").first()
         return year.starts_on if year else None
-
-    def _check_new_pupil(self, person: Person, year_start: dt.date | None) -> None:
-        row, fields = person.row, person.fields
-        if "date_of_birth" not in fields:
-            self.run.refer(
-                row,
-                "sourcedId",
-                "demographics.csv",
-                gettext("a new pupil needs a birthDate in demographics.csv"),
-            )
-        if "year_group" not in fields:
-            self.problems.add(
-                row.file, row.line, "grades", gettext("a new pupil needs a year group (grades)")
-            )
-        if "admission_date" not in fields:
-            if year_start is None:
-                self.problems.add(
-                    row.file,
-                    row.line,
-                    "metadata.uk.admissionDate",
-                    gettext(
-                        "a new pupil needs an admission date "
-                        "(or a school year in academicSessions.csv)"
-                    ),
-                )
-            else:
-                fields["admission_date"] = year_start
-        fields.setdefault("gender", Gender.OTHER)
-
-    def _match_staff_and_guardians(self, people: list[Person]) -> None:
-        """Staff by username or staff code, parents by username or email: one query each."""
-        if not people:
-            return
-        school = people[0].school
-        staff_keys: dict[str, int] = {}
-        for pk, username, code in Staff.objects.filter(school=school).values_list(
-            "pk", "user__username", "code"
-        ):
-            if code:
-                staff_keys.setdefault(f"code:{code}", pk)
-            if username:
-                staff_keys[f"user:{username}"] = pk
-        guardian_keys: dict[str, int] = {}
-        for pk, username, email in Guardian.objects.filter(school=school).values_list(
-            "pk", "user__username", "email"
-        ):
-            if email:
-                guardian_keys.setdefault(f"email:{email.lower()}", pk)
-            if username:
-                guardian_keys[f"user:{username}"] = pk
-        for person in people:
-            if person.target_id is not None:
-                continue
-            username = person.row["username"]
-            if person.kind == "staff":
-                person.target_id = staff_keys.get(f"user:{username}") or (
-                    staff_keys.get(f"code:{person.fields['code']}")
-                    if person.fields["code"]
-                    else None
-                )
-            else:
-                email = person.fields["email"].lower()
-                person.target_id = guardian_keys.get(f"user:{username}") or (
-                    guardian_keys.get(f"email:{email}") if email else None
-                )
-
-    def _match_accounts(self) -> None:
-        """An account is reused only if it already belongs to the same person."""
-        seen: dict[str, int] = {}
-        for person in self.people:
-            username = person.row["username"]
-            if username in seen and seen[username] != person.row.line:
-                self.problems.add(
-                    person.row.file,
-                    person.row.line,
-                    "username",
-                    gettext("the username %(username)s is also on line %(line)s")
-                    % {"username": repr(username), "line": seen[username]},
-                )
-            seen[username] = person.row.line
-        models: dict[str, Any] = {"pupil": Pupil, "staff": Staff, "guardian": Guardian}
-        owners: dict[tuple[str, int], int | None] = {}
-        for kind, model in models.items():
-            targets = [p.target_id for p in self.people if p.kind == kind and p.target_id]
-            for batch in chunks(targets):
-                for pk, user_id in model.objects.filter(pk__in=batch).values_list("pk", "user_id"):
-                    owners[(kind, pk)] = user_id
-        names = list(seen)
-        existing: dict[str, int] = {}
-        for chunk in chunks(names):
-            existing.update(User.objects.filter(username__in=chunk).values_list("username", "pk"))
-        for person in self.people:
-            own = owners.get((person.kind, person.target_id or 0))
-            found = existing.get(person.row["username"])
-            person.user_id = own
-            if found is not None and found != own:
-                if own is None and not self._has_other_life(found, person):
-                    person.user_id = found
-                    continue
-                self.problems.add(
-                    person.row.file,
-                    person.row.line,
-                    "username",
-                    gettext("the username %(username)s belongs to another account")
-                    % {"username": repr(person.row["username"])},
-                )
-
-    def _has_other_life(self, user_id: int, person: Person) -> bool:
-        """Whether an unlinked account with this username is someone else's."""
-        return (
-            Pupil.objects.filter(user_id=user_id).exists()
-            or Staff.objects.filter(user_id=user_id).exists()
-            or Guardian.objects.filter(user_id=user_id).exists()
-            or Membership.objects.filter(user_id=user_id).exclude(school=person.school).exists()
-        )
 
     # ------------------------------------------------------------------ enrolments
 
@@ -594,183 +511,65 @@ class PeopleImport:
     # ------------------------------------------------------------------ writing
 
     def apply(self) -> None:
-        self.run.progress("Writing accounts", 0, len(self.people))
-        self._apply_accounts()
-        for kind, model in (("pupil", Pupil), ("staff", Staff), ("guardian", Guardian)):
-            self.run.progress(f"Writing {_plural(kind)}", 0, None)
-            self._apply_people(kind, model)
-        self._apply_memberships()
-        self._apply_guardian_links()
-        self._end_missing_pupils()
-        self.run.save_mappings()
+        """Hand the plan to the accounts and people services, kind by kind (a dry run only
+        counts it, giving the rows it would create provisional ids)."""
+        run, plan, dry = self.run, self.plan, self.run.dry_run
+        run.progress("Writing accounts", 0, len(self.people))
+        written: dict[str, list[int]] = {
+            "account": run.provisional(len(plan.accounts_create))
+            if dry
+            else accounts_roster_write(new=plan.accounts_create, changes=plan.accounts_change)
+        }
 
-    def _apply_accounts(self) -> None:
-        new: list[Person] = []
-        for person in self.people:
-            row = person.row
-            enabled = row["enabledUser"].lower() == "true" and not row.deleted
-            if person.user_id is None and enabled:
-                new.append(person)
-        created = accounts_roster_write(
-            new=[
-                {
-                    "username": person.row["username"][:150],
-                    "first_name": person.row["givenName"][:150],
-                    "last_name": person.row["familyName"][:150],
-                    "email": person.row["email"][:254],
-                }
-                for person in new
-            ],
-            changes={},
+        def resolve(ref: Ref) -> int:
+            return ref if isinstance(ref, int) else written[ref.kind][ref.index]
+
+        for kind in KINDS:
+            run.progress(f"Writing {_plural(kind)}", 0, None)
+            here = plan.kinds[kind]
+            written[kind] = (
+                run.provisional(len(here.create)) if dry else self._write_kind(kind, here, resolve)
+            )
+            count(run.summary.counts[_plural(kind)], here)
+        for school_id, sid, target, ref, fp in plan.mappings:
+            school = self.schools_by_id[school_id]
+            run.remember(school, SourcedId.Kind.USER, sid, target, resolve(ref), fp)
+        if dry:
+            run.summary.counts["pupils"].ended += plan.leaving
+            return
+        memberships_roster_grant(
+            wanted={(resolve(user), school_id, role) for user, school_id, role in plan.memberships}
         )
-        for person, user_id in zip(new, created, strict=True):
-            person.user_id = user_id
-        current: dict[int, tuple[str, str, bool]] = {}
-        fresh = {id(person) for person in new}
-        ids = [p.user_id for p in self.people if p.user_id and id(p) not in fresh]
-        for batch in chunks(ids):
-            current.update(
-                (pk, (first, last, active))
-                for pk, first, last, active in User.objects.filter(pk__in=batch).values_list(
-                    "pk", "first_name", "last_name", "is_active"
-                )
+        guardian_links_roster_add(
+            links=[(s, resolve(g), resolve(p), kind) for s, g, p, kind in plan.links]
+        )
+        for pupil_ids in plan.leave.values():
+            run.summary.counts["pupils"].ended += pupils_roster_leave(
+                pupil_ids=pupil_ids, on=run.today
             )
-        changes: dict[int, dict[str, Any]] = {}
-        for person in self.people:
-            account = current.get(person.user_id or 0)
-            if account is None:
-                continue
-            row = person.row
-            wanted = (
-                row["givenName"][:150],
-                row["familyName"][:150],
-                row["enabledUser"].lower() == "true" and not row.deleted,
-            )
-            if account != wanted:
-                changes[person.user_id or 0] = dict(
-                    zip(("first_name", "last_name", "is_active"), wanted, strict=True)
-                )
-        accounts_roster_write(new=[], changes=changes)
+        run.save_mappings()
 
-    def _apply_people(self, kind: str, model: Any) -> None:
-        people = [p for p in self.people if p.kind == kind]
-        counts = self.run.summary.counts[_plural(kind)]
-        new = [p for p in people if p.target_id is None and not p.row.deleted]
-        created = people_roster_write(
+    def _write_kind(self, kind: str, here: KindPlan, resolve: Callable[[Ref], int]) -> list[int]:
+        changes = {pk: dict(fields) for pk, fields in here.changes.items()}
+        for pk, user in here.change_users.items():
+            changes[pk]["user_id"] = resolve(user)
+        return people_roster_write(
             kind=kind,
             new=[
-                {"school_id": p.school.pk, "user_id": p.user_id, **self._create_fields(kind, p)}
-                for p in new
+                {**fields, "user_id": None if user is None else resolve(user)}
+                for fields, user in zip(here.create, here.create_users, strict=True)
             ],
-            changes={},
+            changes=changes,
         )
-        for person, pk in zip(new, created, strict=True):
-            person.target_id = pk
-        counts.created += len(new)
-        fresh = {id(person) for person in new}
-        existing = [p for p in people if p.target_id is not None and id(p) not in fresh]
-        changes: dict[int, dict[str, Any]] = {}
-        for batch in chunks(existing):
-            rows = model.objects.in_bulk([p.target_id for p in batch])
-            for person in batch:
-                obj = rows.get(person.target_id)
-                if obj is None:
-                    continue
-                fields = dict(person.fields)
-                if person.user_id and obj.user_id != person.user_id:
-                    fields["user_id"] = person.user_id
-                if kind == "pupil" and person.row.deleted and obj.leaving_date is None:
-                    fields["leaving_date"] = self.run.today
-                    counts.ended += 1
-                diff = {k: v for k, v in fields.items() if getattr(obj, k) != v}
-                if diff:
-                    for name, value in diff.items():
-                        setattr(obj, name, value)  # a later row for the same one sees it
-                    changes.setdefault(obj.pk, {}).update(diff)
-                    if not person.row.deleted:
-                        counts.updated += 1
-                else:
-                    counts.unchanged += 1
-        people_roster_write(kind=kind, new=[], changes=changes)
-        target = f"people.{kind}"
-        for person in people:
-            if person.target_id is not None:
-                self.run.remember(
-                    person.school,
-                    SourcedId.Kind.USER,
-                    person.row.sourced_id,
-                    target,
-                    person.target_id,
-                    person.fingerprint,
-                )
 
-    def _create_fields(self, kind: str, person: Person) -> dict[str, Any]:
-        fields = dict(person.fields)
-        if kind == "pupil":
-            fields.setdefault("sen_status", SenStatus.NONE)
-        return fields
 
-    def _apply_memberships(self) -> None:
-        wanted: set[tuple[int, int, str]] = set()
-        for person in self.people:
-            if person.user_id is None or person.row.deleted:
-                continue
-            for role in person.roles:
-                mapped = (
-                    Role.PUPIL
-                    if role == "student"
-                    else Role.GUARDIAN
-                    if role in GUARDIAN_ROLES
-                    else STAFF_ROLES.get(role)
-                )
-                if mapped is not None:
-                    wanted.add((person.user_id, person.school.pk, str(mapped)))
-        memberships_roster_grant(wanted=wanted)
-
-    def _apply_guardian_links(self) -> None:
-        links: set[tuple[int, str, str]] = set()
-        for person in self.people:
-            for agent in orr.split_list(person.row["agentSourcedIds"]):
-                if person.kind == "pupil":
-                    links.add((person.school.pk, agent, person.row.sourced_id))
-                elif person.kind == "guardian":
-                    links.add((person.school.pk, person.row.sourced_id, agent))
-        relationship = {p.row.sourced_id: p.role for p in self.people if p.kind == "guardian"}
-        schools = {p.school.pk: p.school for p in self.people}
-        new: list[tuple[int, int, int, str]] = []
-        for school_id, guardian_sid, pupil_sid in sorted(links):
-            if (school_id, pupil_sid) in self.conflicted:
-                continue
-            users = self.run.mapping(schools[school_id], SourcedId.Kind.USER)
-            guardian, pupil = users.get(guardian_sid), users.get(pupil_sid)
-            if not guardian or not pupil:
-                continue
-            if guardian[0] != "people.guardian" or pupil[0] != "people.pupil":
-                continue
-            new.append((school_id, guardian[1], pupil[1], relationship.get(guardian_sid, "parent")))
-        guardian_links_roster_add(links=new)
-
-    def _end_missing_pupils(self) -> None:
-        """Bulk users.csv lists every user: pupils imported before and missing now have left."""
-        if self.run.manifest.modes.get("users.csv") != "bulk":
-            return
-        for school in self.run.scope():
-            missing = [
-                object_id
-                for sid, (target, object_id, _) in self.run.mapping(
-                    school, SourcedId.Kind.USER
-                ).items()
-                if target == "people.pupil" and sid not in self.user_sids
-            ]
-            self.run.summary.counts["pupils"].ended += pupils_roster_leave(
-                pupil_ids=missing, on=self.run.today
-            )
+def count(counts: Counts, here: KindPlan) -> None:
+    counts.created += here.created
+    counts.updated += here.updated
+    counts.unchanged += here.unchanged
+    counts.ended += here.ended
 
 
 def _plural(kind: str) -> str:
     kind = kind.removeprefix("people.")
     return {"pupil": "pupils", "staff": "staff", "guardian": "parents and carers"}.get(kind, kind)
-
-
-def iter_unique(items: Iterable[T]) -> list[T]:
-    return list(dict.fromkeys(items))

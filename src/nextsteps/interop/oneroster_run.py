@@ -10,7 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.utils.translation import gettext
 
@@ -20,9 +20,10 @@ from nextsteps.interop.kernels.roster import ImportSummary, Progress
 from nextsteps.interop.models import SourcedId
 from nextsteps.ops.bulk import insert_rows
 from nextsteps.people.kernels.problems import ProblemList
-from nextsteps.schools.models import School
+from nextsteps.schools.models import AcademicYear, School, Subject, Term
 
 T = TypeVar("T")
+R = TypeVar("R", AcademicYear, Term, Subject)
 CHUNK = 2000
 Mapping = dict[str, tuple[str, int, str]]  # sourcedId -> (target, object id, fingerprint)
 
@@ -74,8 +75,16 @@ class RosterRun:
         today: dt.date,
         urns: dict[str, int] | None = None,
         urn_hint: str = "",
+        dry_run: bool = False,
     ) -> None:
         self.source = source
+        # A dry run writes nothing: rows it would create get provisional (negative) ids, so
+        # that the later stages match against them as they would against the rows written.
+        self.dry_run = dry_run
+        self._last_provisional = 0
+        # The years, terms and subjects a dry run would create or change, by model and id.
+        self.planned_rows: dict[tuple[str, int], Any] = {}
+        self.class_year_starts: dict[int, dt.date] = {}
         self.urns = dict(urns or {})
         self.urn_hint = urn_hint or "--urn SOURCEDID=URN"
         self.created_schools: list[School] = []
@@ -105,6 +114,42 @@ class RosterRun:
         self._mappings: dict[tuple[int, str], Mapping] = {}
         self._anywhere: dict[str, set[str]] = {}
         self._schools_by_id: dict[int, School] = {}
+
+    def provisional(self, count: int = 1) -> list[int]:
+        """Ids for rows a dry run would create: negative, so that no query finds them."""
+        first = self._last_provisional - 1
+        self._last_provisional -= count
+        return list(range(first, first - count, -1))
+
+    def planned(self, school: School, model: type[R], **fields: Any) -> R | None:
+        """A row of this school a dry run would have created earlier, with these fields."""
+        for planned in self.planned_rows.values():
+            if (
+                isinstance(planned, model)
+                and getattr(planned, "school_id", None) == school.pk
+                and all(getattr(planned, k) == v for k, v in fields.items())
+            ):
+                return planned
+        return None
+
+    def plan_row(
+        self, school: School, row: R | None, model: type[R], fields: dict[str, Any]
+    ) -> tuple[R, str]:
+        """What the roster service would do to a row, done in memory only (a dry run): a new
+        row gets a provisional id; `code`, left blank, keeps the one a subject has."""
+        if row is None:
+            row = model(school=school, **fields)
+            row.pk = self.provisional()[0]
+            self.planned_rows[(row._meta.label_lower, row.pk)] = row
+            return row, "created"
+        if isinstance(row, Subject):
+            fields = {**fields, "code": fields["code"] or row.code}
+        if all(getattr(row, k) == v for k, v in fields.items()):
+            return row, "unchanged"
+        for name, value in fields.items():
+            setattr(row, name, value)
+        self.planned_rows[(row._meta.label_lower, row.pk)] = row
+        return row, "updated"
 
     # ------------------------------------------------------------------ mappings
 
@@ -150,6 +195,9 @@ class RosterRun:
         self.mapping(school, kind)[sid] = (target, object_id, fp)
 
     def save_mappings(self) -> None:
+        if self.dry_run:
+            self.new_mappings, self.changed_mappings = [], []
+            return
         insert_rows(
             SourcedId,
             ["school_id", "kind", "sourced_id", "target", "object_id", "fingerprint"],

@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from nextsteps.accounts.models import Actor, acting_user
 from nextsteps.audit.actions import AuditAction
 from nextsteps.audit.services import audit_write
+from nextsteps.interop.kernels.roster_plan import Place
 from nextsteps.interop.kernels.sheets import Table, mapped_rows, suggest_mapping
 from nextsteps.interop.models import ImportRun
 from nextsteps.people.kernels.identity import IdentityReport, Outcome, pupil_match
@@ -31,6 +32,13 @@ from nextsteps.people.services import pupils_import_write
 from nextsteps.people.upn import UpnError, upn_clean
 from nextsteps.schools.models import AcademicYear, School, Subject
 from nextsteps.teaching.models import Class, ClassStaff, Enrolment
+from nextsteps.teaching.services import (
+    class_staff_sync_write,
+    class_subjects_add,
+    classes_roster_write,
+    enrolments_roster_dates,
+    enrolments_roster_insert,
+)
 
 KINDS = ("pupils", "classes", "enrolments")
 
@@ -247,42 +255,46 @@ def _place_in_forms(
             school=school, upn__in=[upn for upn, _ in places]
         ).values_list("pk", "upn", "year_group", "admission_date")
     }
-    forms = {c.name: c for c in Class.objects.filter(school=school, academic_year=year)}
-    missing: dict[str, Class] = {}
+    forms = dict(Class.objects.filter(school=school, academic_year=year).values_list("name", "pk"))
+    missing: dict[str, dict[str, Any]] = {}
     for upn, name in places:
         if name not in forms and name not in missing:
-            missing[name] = Class(
-                school=school,
-                academic_year=year,
-                name=name,
-                kind=Class.Kind.FORM,
-                year_group=pupils[upn][1],
-            )
-    for form in Class.objects.bulk_create(list(missing.values())):
-        forms[form.name] = form
+            missing[name] = {
+                "academic_year_id": year.pk,
+                "name": name,
+                "kind": Class.Kind.FORM,
+                "year_group": pupils[upn][1],
+            }
+    created = classes_roster_write(school=school, new=list(missing.values()), changes={})
+    for name, pk in zip(missing, created, strict=True):
+        forms[name] = pk
         summary.add("registration groups", "created")
     open_places = set(
         Enrolment.objects.filter(
-            teaching_class_id__in={forms[name].pk for _, name in places}, ends_on__isnull=True
+            teaching_class_id__in={forms[name] for _, name in places}, ends_on__isnull=True
         ).values_list("pupil_id", "teaching_class_id")
     )
-    new = []
+    new: list[tuple[int, int, dt.date, dt.date | None]] = []
     for upn, name in places:
         pupil_id, _, admitted = pupils[upn]
-        if (pupil_id, forms[name].pk) in open_places:
+        if (pupil_id, forms[name]) in open_places:
             summary.add("enrolments", "unchanged")
             continue
-        open_places.add((pupil_id, forms[name].pk))
-        new.append(
-            Enrolment(
-                school=school,
-                pupil_id=pupil_id,
-                teaching_class=forms[name],
-                starts_on=max(year.starts_on, admitted),
-            )
-        )
+        open_places.add((pupil_id, forms[name]))
+        new.append((pupil_id, forms[name], max(year.starts_on, admitted), None))
         summary.add("enrolments", "created")
-    Enrolment.objects.bulk_create(new)
+    enrolments_roster_insert(school=school, rows=new)
+
+
+@dataclass
+class _ClassesPlan:
+    """A sheet of classes as it will be written: classes by name (new ones unsaved), the
+    fields that change in existing ones, and the subjects and staff to put them under."""
+
+    classes: dict[str, Class]
+    changes: dict[int, dict[str, Any]] = field(default_factory=dict)
+    subjects: set[tuple[str, int]] = field(default_factory=set)
+    staff: set[tuple[str, int]] = field(default_factory=set)
 
 
 def _classes(
@@ -293,33 +305,16 @@ def _classes(
     problems: ProblemList,
     summary: SheetSummary,
 ) -> None:
-    existing = {c.name: c for c in Class.objects.filter(school=school, academic_year=year)}
+    """Classes by name in the year, with their subjects and teachers: read once, written in
+    bulk by the teaching services."""
+    plan = _ClassesPlan(
+        {c.name: c for c in Class.objects.filter(school=school, academic_year=year)}
+    )
     subjects = {s.name.lower(): s for s in Subject.objects.filter(school=school)}
+    staff = _staff_by_code_or_email(school)
     for line, record in rows:
         name = str(record["name"])[:100]
-        kind_text = str(record.get("kind", "")).lower()
-        kind = (
-            Class.Kind.FORM
-            if kind_text in {"form", "reg", "registration", "tutor"}
-            else Class.Kind.TEACHING
-        )
-        teaching_class = existing.get(name)
-        fields = {"year_group": record.get("year_group"), "kind": kind}
-        if teaching_class is None:
-            teaching_class = Class.objects.create(
-                school=school, academic_year=year, name=name, **fields
-            )
-            existing[name] = teaching_class
-            summary.add("classes", "created")
-        else:
-            changed = {
-                k: v for k, v in fields.items() if v is not None and getattr(teaching_class, k) != v
-            }
-            for key, value in changed.items():
-                setattr(teaching_class, key, value)
-            if changed:
-                teaching_class.save(update_fields=sorted(changed))
-            summary.add("classes", "updated" if changed else "unchanged")
+        _plan_class(plan, year, name, record, summary)
         subject_name = str(record.get("subject", ""))
         if subject_name:
             subject = subjects.get(subject_name.lower())
@@ -331,14 +326,12 @@ def _classes(
                     gettext("%(subject_name)s is not a subject here")
                     % {"subject_name": repr(subject_name)},
                 )
-            elif not teaching_class.subjects.filter(pk=subject.pk).exists():
-                teaching_class.subjects.add(subject)
+            else:
+                plan.subjects.add((name, subject.pk))
         teacher = str(record.get("teacher", ""))
         if teacher:
-            staff = Staff.objects.filter(
-                Q(code__iexact=teacher) | Q(email__iexact=teacher), school=school
-            ).first()
-            if staff is None:
+            staff_id = staff(teacher)
+            if staff_id is None:
                 problems.add(
                     table.filename,
                     line,
@@ -347,9 +340,80 @@ def _classes(
                     % {"teacher": repr(teacher)},
                 )
             else:
-                ClassStaff.objects.get_or_create(
-                    school=school, teaching_class=teaching_class, staff=staff
-                )
+                plan.staff.add((name, staff_id))
+    _classes_write(school, plan)
+
+
+def _plan_class(
+    plan: _ClassesPlan, year: AcademicYear, name: str, record: dict[str, Any], summary: SheetSummary
+) -> None:
+    kind_text = str(record.get("kind", "")).lower()
+    kind = (
+        Class.Kind.FORM
+        if kind_text in {"form", "reg", "registration", "tutor"}
+        else Class.Kind.TEACHING
+    )
+    fields = {"year_group": record.get("year_group"), "kind": kind}
+    teaching_class = plan.classes.get(name)
+    if teaching_class is None:
+        plan.classes[name] = Class(academic_year_id=year.pk, name=name, **fields)
+        summary.add("classes", "created")
+        return
+    changed = {k: v for k, v in fields.items() if v is not None and getattr(teaching_class, k) != v}
+    for key, value in changed.items():
+        setattr(teaching_class, key, value)  # a later row for the same class sees it
+    if changed and teaching_class.pk is not None:
+        plan.changes.setdefault(teaching_class.pk, {}).update(changed)
+    summary.add("classes", "updated" if changed else "unchanged")
+
+
+def _classes_write(school: School, plan: _ClassesPlan) -> None:
+    new = [c for c in plan.classes.values() if c.pk is None]
+    columns = ("name", "kind", "year_group", "academic_year_id")
+    created = classes_roster_write(
+        school=school,
+        new=[{k: getattr(c, k) for k in columns} for c in new],
+        changes=plan.changes,
+    )
+    for teaching_class, pk in zip(new, created, strict=True):
+        teaching_class.pk = pk
+    ids = {name: c.pk for name, c in plan.classes.items()}
+    wanted = {(ids[name], subject_id) for name, subject_id in plan.subjects}
+    linked = set(
+        Class.subjects.through.objects.filter(class_id__in={c for c, _ in wanted}).values_list(
+            "class_id", "subject_id"
+        )
+    )
+    class_subjects_add(links=wanted - linked)
+    on_classes = {(ids[name], staff_id) for name, staff_id in plan.staff}
+    already = set(
+        ClassStaff.objects.filter(teaching_class_id__in={c for c, _ in on_classes}).values_list(
+            "teaching_class_id", "staff_id"
+        )
+    )
+    class_staff_sync_write(school=school, added=sorted(on_classes - already), removed={})
+
+
+def _staff_by_code_or_email(school: School) -> Callable[[str], int | None]:
+    """The member of staff a sheet's teacher names, by code or email (any case): the first in
+    the staff's order when both match someone, read once for the sheet."""
+    order: dict[int, int] = {}
+    by_code: dict[str, int] = {}
+    by_email: dict[str, int] = {}
+    for position, (pk, code, email) in enumerate(
+        Staff.objects.filter(school=school)
+        .order_by("surname", "forename", "pk")
+        .values_list("pk", "code", "email")
+    ):
+        order[pk] = position
+        by_code.setdefault(code.lower(), pk)
+        by_email.setdefault(email.lower(), pk)
+
+    def find(teacher: str) -> int | None:
+        found = [pk for pk in (by_code.get(teacher.lower()), by_email.get(teacher.lower())) if pk]
+        return min(found, key=order.__getitem__) if found else None
+
+    return find
 
 
 def _enrolments(
@@ -360,10 +424,21 @@ def _enrolments(
     problems: ProblemList,
     summary: SheetSummary,
 ) -> None:
+    """Enrolments by pupil, class and first day (or the pupil's open place in the class): the
+    school's read once, written in bulk by the teaching services."""
     pupils = dict(Pupil.objects.filter(school=school).values_list("upn", "pk"))
     classes = dict(
         Class.objects.filter(school=school, academic_year=year).values_list("name", "pk")
     )
+    places: dict[tuple[int, int], list[Place]] = defaultdict(list)
+    for pk, pupil, klass, starts, ends in (
+        Enrolment.objects.filter(school=school, teaching_class_id__in=classes.values())
+        .order_by("starts_on", "pk")
+        .values_list("pk", "pupil_id", "teaching_class_id", "starts_on", "ends_on")
+    ):
+        places[(pupil, klass)].append(Place(pk, pupil, klass, starts, ends))
+    new: list[Place] = []
+    changed: dict[int, Place] = {}
     for line, record in rows:
         upn = str(record.get("upn", ""))
         if not upn:
@@ -394,23 +469,24 @@ def _enrolments(
                 table.filename, line, "Until", gettext("the end date is before the start date")
             )
             continue
-        current = (
-            Enrolment.objects.filter(pupil_id=pupil_id, teaching_class_id=class_id)
-            .filter(Q(starts_on=starts) | Q(ends_on__isnull=True))
-            .first()
-        )
+        candidates = places[(pupil_id, class_id)]
+        current = next((p for p in candidates if p.starts_on == starts or p.ends_on is None), None)
         if current is None:
-            Enrolment.objects.create(
-                school=school,
-                pupil_id=pupil_id,
-                teaching_class_id=class_id,
-                starts_on=starts,
-                ends_on=ends,
-            )
+            place = Place(0, pupil_id, class_id, starts, ends)
+            candidates.append(place)
+            candidates.sort(key=lambda p: p.starts_on)  # in the order a query would find them
+            new.append(place)
             summary.add("enrolments", "created")
         elif (current.starts_on, current.ends_on) != (starts, ends):
             current.starts_on, current.ends_on = starts, ends
-            current.save(update_fields=["starts_on", "ends_on"])
+            if current.pk:
+                changed[current.pk] = current
             summary.add("enrolments", "updated")
         else:
             summary.add("enrolments", "unchanged")
+    enrolments_roster_insert(
+        school=school, rows=[(p.pupil_id, p.class_id, p.starts_on, p.ends_on) for p in new]
+    )
+    enrolments_roster_dates(
+        dates={pk: {"starts_on": p.starts_on, "ends_on": p.ends_on} for pk, p in changed.items()}
+    )

@@ -1,7 +1,7 @@
 """Writing classes, their staff and their pupils' enrolments.
 
-The roster imports (OneRoster) match and check their rows, then hand them here to be written
-in bulk, inside the import's own transaction.
+The roster imports (OneRoster, spreadsheets) match and check their rows, then hand them here
+to be written in bulk, inside the import's own transaction.
 """
 
 from __future__ import annotations
