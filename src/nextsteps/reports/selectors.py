@@ -245,8 +245,10 @@ def _mean_share(pupils: list[PupilLine]) -> Fraction | None:
 def group_gaps(pupils: list[PupilLine]) -> list[GroupGap]:
     gaps = []
     for key, label, with_label, without_label in GROUPS:
-        inside = [p for p in pupils if in_group(p, key) is True]
-        outside = [p for p in pupils if in_group(p, key) is False]
+        sides: dict[bool | None, list[PupilLine]] = {True: [], False: [], None: []}
+        for pupil in pupils:
+            sides[in_group(pupil, key)].append(pupil)
+        inside, outside = sides[True], sides[False]
         with_share = _mean_share(inside)
         without_share = _mean_share(outside)
         gaps.append(
@@ -370,16 +372,32 @@ def filter_choices(board: SchoolDashboard) -> tuple[list[str], list[int]]:
 def pupil_lines(pupils: QuerySet[Pupil], school: School, today: dt.date) -> dict[int, PupilLine]:
     """The pupils as the filters read them, with this year's attendance and their prior
     attainment band, in two queries (the pupils with their results; the nominal scores)."""
+    return _pupil_lines(pupils, [school], today).get(school.pk, {})
+
+
+def pupil_lines_of_schools(
+    schools: list[School], today: dt.date
+) -> dict[int, dict[int, PupilLine]]:
+    """`pupil_lines` of each school's pupils on roll, by school: one query for every school's
+    pupils, and one a school for the nominal scores where its pupils have prior results."""
+    on_roll = Pupil.objects.filter(_on_roll([school.pk for school in schools], today))
+    return _pupil_lines(on_roll, schools, today)
+
+
+def _pupil_lines(
+    pupils: QuerySet[Pupil], schools: list[School], today: dt.date
+) -> dict[int, dict[int, PupilLine]]:
     attendance_year = today.year if today.month >= 9 else today.year - 1
     attendance = Attendance.objects.filter(pupil=OuterRef("pk"), year_starting=attendance_year)
-    lines: dict[int, PupilLine] = {}
-    results: list[PriorResults] = []
+    lines: dict[int, dict[int, PupilLine]] = {school.pk: {} for school in schools}
+    results: dict[int, list[PriorResults]] = {school.pk: [] for school in schools}
     for row in (
         pupils.annotate(
             attended=Subquery(attendance.values("attended_sessions")[:1]),
             possible=Subquery(attendance.values("possible_sessions")[:1]),
         )
         .values_list(
+            "school_id",
             "pk",
             "legal_forename",
             "preferred_forename",
@@ -400,13 +418,14 @@ def pupil_lines(pupils: QuerySet[Pupil], school: School, today: dt.date) -> dict
         )
         .order_by("legal_surname", "legal_forename", "pk")
     ):
-        pk, forename, preferred, surname, yg, gender, dis, sen, eal, attended, possible = row[:11]
+        school_id, pk, forename, preferred, surname, yg, gender, dis, sen, eal = row[:10]
+        attended, possible = row[10:12]
         line = PupilLine(pk, f"{preferred or forename} {surname}", yg, gender, dis, sen != "N", eal)
         if possible:
             line.persistent_absence = is_persistent_absence(attended, possible, attendance_year)
-        lines[pk] = line
-        ks2_year, ks2_reading, ks2_maths, ks1_reading, ks1_writing, ks1_maths = row[11:]
-        results.append(
+        lines[school_id][pk] = line
+        ks2_year, ks2_reading, ks2_maths, ks1_reading, ks1_writing, ks1_maths = row[12:]
+        results[school_id].append(
             PriorResults(
                 ks2_year,
                 ks2_reading or "",
@@ -416,10 +435,12 @@ def pupil_lines(pupils: QuerySet[Pupil], school: School, today: dt.date) -> dict
                 ks1_maths or "",
             )
         )
-    if any(r.ks2_year is not None or r.ks1_reading or r.ks1_maths for r in results):
-        bands = prior_attainment_bands(results, nominal_scores(school), ks1_points())
-        for line, band in zip(lines.values(), bands, strict=True):
-            line.prior = band
+    for school in schools:
+        prior = results[school.pk]
+        if any(r.ks2_year is not None or r.ks1_reading or r.ks1_maths for r in prior):
+            bands = prior_attainment_bands(prior, nominal_scores(school), ks1_points())
+            for line, band in zip(lines[school.pk].values(), bands, strict=True):
+                line.prior = band
     return lines
 
 
@@ -433,6 +454,7 @@ def school_dashboard(
     today: dt.date | None = None,
     summary: SummaryFreshness | None = None,
     counts: Counts | None = None,
+    lines: dict[int, PupilLine] | None = None,
     headline: bool = False,
 ) -> SchoolDashboard:
     """Every figure on the leader's dashboard, in nine queries whatever the school's size
@@ -441,7 +463,8 @@ def school_dashboard(
     slug; an unknown group is a KeyError).
 
     The counts per pupil and subject come from the school's standing summary, brought up to
-    date first where it is not (`summary`, and its rows `counts`, when the caller has them).
+    date first where it is not (`summary`, and its rows `counts`, when the caller has them);
+    the pupils on roll are read unless the caller has them (`lines`, which it gives up).
     """
     if groups is None:
         groups = GroupFilter((pupil_group(group),) if group else ())
@@ -457,7 +480,11 @@ def school_dashboard(
     core: dict[tuple[int, int, int | None], int] = {
         (school.pk, sid, yg): n for (sid, yg), n in summary.objectives.counts.items()
     }
-    pupils = pupil_lines(Pupil.objects.filter(_on_roll([school.pk], today)), school, today)  # 4, 5
+    if lines is None:
+        lines = pupil_lines(
+            Pupil.objects.filter(_on_roll([school.pk], today)), school, today
+        )  # 4, 5
+    pupils = lines
     # The one place the filters apply: every figure below is built from these pupils and
     # subjects only.
     pupils = {pk: p for pk, p in pupils.items() if filters.admits(p)}
@@ -633,10 +660,13 @@ def trust_dashboard(
 ) -> list[TrustSchool]:
     """Each school's headline figures side by side, over the pupils of a combination of
     groups (`groups`, or the one `group` named by its slug): the schools' summaries in three
-    queries whatever their number, then two queries a school for its pupils."""
+    queries whatever their number, then every school's pupils in one more (and a school's
+    nominal scores where its pupils have prior results)."""
     ids = [school.pk for school in schools]
+    today = today or timezone.localdate()
     summaries = summaries_current(ids)
     counts = summary_rows([i for i in ids if summaries[i].counts is None])
+    lines = pupil_lines_of_schools(schools, today)
     result = []
     for school in schools:
         board = school_dashboard(
@@ -646,6 +676,7 @@ def trust_dashboard(
             groups=groups,
             summary=summaries[school.pk],
             counts=counts.get(school.pk, summaries[school.pk].counts),
+            lines=lines[school.pk],
             headline=True,
         )
         result.append(
