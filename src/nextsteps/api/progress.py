@@ -23,8 +23,10 @@ from nextsteps.api.schemas import (
     Progress8Out,
     ProgressCohortsOut,
     PupilProgressOut,
+    ReferenceGroupOut,
     ReferenceTableDetailOut,
     ReferenceTableOut,
+    SubjectResidualOut,
 )
 from nextsteps.people.models import Pupil
 from nextsteps.progress import permissions, selectors
@@ -59,16 +61,16 @@ def cohorts(request: HttpRequest, urn: Id) -> dict[str, Any]:
     }
 
 
-def table_out(table: ReferenceTable) -> dict[str, Any]:
-    return {
-        "id": table.pk,
-        "title": str(table),
-        "kind": table.kind,
-        "source": table.source,
-        "year": table.year,
-        "national_sd": table.national_sd,
-        "pupils": table.pupils,
-    }
+def table_out(table: ReferenceTable) -> ReferenceTableOut:
+    return ReferenceTableOut(
+        id=table.pk,
+        title=str(table),
+        kind=table.kind,
+        source=table.source,
+        year=table.year,
+        national_sd=table.national_sd,
+        pupils=table.pupils,
+    )
 
 
 @router.get(
@@ -79,7 +81,7 @@ def table_out(table: ReferenceTable) -> dict[str, Any]:
 @paginate(Pages)
 def tables(
     request: HttpRequest, urn: Id, kind: Literal["p8", "ks1_ks2"] | None = None
-) -> list[dict[str, Any]]:
+) -> list[ReferenceTableOut]:
     school = _leaders_school(request, urn)
     kinds = [kind] if kind else [Kind.PROGRESS8, Kind.KS1_KS2]
     return [table_out(t) for t in selectors.tables_listed(school, kinds)]
@@ -90,24 +92,25 @@ def tables(
     response=ReferenceTableDetailOut,
     summary="A reference table with each prior attainment group's estimates",
 )
-def table_detail(request: HttpRequest, urn: Id, table_id: Id) -> dict[str, Any]:
+def table_detail(request: HttpRequest, urn: Id, table_id: Id) -> ReferenceTableDetailOut:
     school = _leaders_school(request, urn)
     table = selectors.table_with_groups(school, table_id)
     if table is None:
         raise Http404("No such table")
-    out = table_out(table)
-    out["groups"] = [
-        {
-            "pag": g.pag,
-            "above": g.above,
-            "upto": g.upto,
-            "values": g.values,
-            "floors": g.floors,
-            "pupils": g.pupils,
-        }
-        for g in table.groups.all()
-    ]
-    return out
+    return ReferenceTableDetailOut(
+        **dict(table_out(table)),
+        groups=[
+            ReferenceGroupOut(
+                pag=g.pag,
+                above=g.above,
+                upto=g.upto,
+                values=g.values,
+                floors=g.floors,
+                pupils=g.pupils,
+            )
+            for g in table.groups.all()
+        ],
+    )
 
 
 def _cohort_year(cohorts: list[selectors.Cohort], year: int) -> int:
@@ -314,18 +317,18 @@ def _ks4_headline(headline: ks4_analysis.Headline) -> dict[str, Any]:
     }
 
 
-def _residual(residual: SubjectResidual) -> dict[str, Any]:
-    return {
-        "subject": residual.subject,
-        "n": residual.n,
-        "grade": residual.grade,
-        "others": residual.others,
-        "residual": residual.residual,
-        "ci_low": residual.ci_low,
-        "ci_high": residual.ci_high,
-        "small": residual.small,
-        "significant": residual.significant,
-    }
+def _residual(residual: SubjectResidual) -> SubjectResidualOut:
+    return SubjectResidualOut(
+        subject=residual.subject,
+        n=residual.n,
+        grade=residual.grade,
+        others=residual.others,
+        residual=residual.residual,
+        ci_low=residual.ci_low,
+        ci_high=residual.ci_high,
+        small=residual.small,
+        significant=residual.significant,
+    )
 
 
 @router.get(
