@@ -16,9 +16,15 @@ from ninja.pagination import paginate
 from nextsteps import access
 from nextsteps.api.pagination import Pages
 from nextsteps.api.schemas import (
+    BasicsOut,
+    CohortOut,
+    GradeDistributionOut,
     Id,
     Ks1Ks2Out,
     Ks4AnalysisOut,
+    Ks4ClassOut,
+    Ks4GroupOut,
+    Ks4HeadlineOut,
     OptionsOut,
     Progress8Out,
     ProgressCohortsOut,
@@ -53,12 +59,12 @@ def _leaders_school(request: HttpRequest, urn: int) -> School:
     response=ProgressCohortsOut,
     summary="The school's cohorts with results: KS4 years (Progress 8) and KS2 years",
 )
-def cohorts(request: HttpRequest, urn: Id) -> dict[str, Any]:
+def cohorts(request: HttpRequest, urn: Id) -> ProgressCohortsOut:
     school = _leaders_school(request, urn)
-    return {
-        "progress8": selectors.progress8_cohorts(school),
-        "ks1_ks2": selectors.ks1_ks2_cohorts(school),
-    }
+    return ProgressCohortsOut(
+        progress8=[CohortOut.model_validate(c) for c in selectors.progress8_cohorts(school)],
+        ks1_ks2=[CohortOut.model_validate(c) for c in selectors.ks1_ks2_cohorts(school)],
+    )
 
 
 def table_out(table: ReferenceTable) -> ReferenceTableOut:
@@ -260,61 +266,61 @@ def _pupil_entries(report: selectors.Report) -> list[dict[str, Any]]:
     "class. For leaders every subject; for a head of department their department's subjects "
     "(Attainment 8 and Basics stay the whole cohort's). No pupil is listed.",
 )
-def ks4_results(request: HttpRequest, urn: Id, year: Year) -> dict[str, Any]:
+def ks4_results(request: HttpRequest, urn: Id, year: Year) -> Ks4AnalysisOut:
     school = access.access_school(request.user, urn)
     departments = permissions.results_departments(request.user, school)
     cohort, analysis = selectors.ks4_analysis_for(school, year, departments)
     if not cohort.pupils:
         raise Http404("No results for that year")
-    return {
-        "year": year,
-        "subjects": analysis.subjects,
-        "headline": _ks4_headline(analysis.headline),
-        "distributions": [
-            {
-                "subject": d.subject,
-                "n": d.n,
-                "grades": {
+    return Ks4AnalysisOut(
+        year=year,
+        subjects=analysis.subjects,
+        headline=_ks4_headline(analysis.headline),
+        distributions=[
+            GradeDistributionOut(
+                subject=d.subject,
+                n=d.n,
+                grades={
                     "U" if g == 0 else str(g): c for g, c in zip(GRADES, d.counts, strict=True)
                 },
-                "mean": d.mean,
-                "at_least_4": d.at_least_4,
-                "at_least_7": d.at_least_7,
-            }
+                mean=d.mean,
+                at_least_4=d.at_least_4,
+                at_least_7=d.at_least_7,
+            )
             for d in analysis.distributions
         ],
-        "residuals": [_residual(r) for r in analysis.residuals],
-        "groups": {
+        residuals=[_residual(r) for r in analysis.residuals],
+        groups={
             name: {
-                row.label: {
-                    "headline": _ks4_headline(row.headline),
-                    "residuals": [_residual(r) for r in row.residuals.values()],
-                }
+                row.label: Ks4GroupOut(
+                    headline=_ks4_headline(row.headline),
+                    residuals=[_residual(r) for r in row.residuals.values()],
+                )
                 for row in rows
             }
             for name, rows in analysis.groups
         },
-        "classes": [
-            {
-                "class_id": row.info.class_id,
-                "name": row.info.name,
-                "subjects": list(row.info.subjects),
-                "headline": _ks4_headline(row.headline),
-                "residuals": [_residual(r) for r in row.residuals],
-            }
+        classes=[
+            Ks4ClassOut(
+                class_id=row.info.class_id,
+                name=row.info.name,
+                subjects=list(row.info.subjects),
+                headline=_ks4_headline(row.headline),
+                residuals=[_residual(r) for r in row.residuals],
+            )
             for row in analysis.classes
         ],
-    }
+    )
 
 
-def _ks4_headline(headline: ks4_analysis.Headline) -> dict[str, Any]:
-    return {
-        "n": headline.n,
-        "attainment8": headline.attainment8,
-        "elements": headline.elements,
-        "basics": headline.basics,
-        "small": headline.small,
-    }
+def _ks4_headline(headline: ks4_analysis.Headline) -> Ks4HeadlineOut:
+    return Ks4HeadlineOut(
+        n=headline.n,
+        attainment8=headline.attainment8,
+        elements=headline.elements,
+        basics=BasicsOut.model_validate(headline.basics),
+        small=headline.small,
+    )
 
 
 def _residual(residual: SubjectResidual) -> SubjectResidualOut:
