@@ -3,9 +3,11 @@ they deepen; termly reviews by pupil and teacher."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
+from django.db.models import F
 
 from nextsteps.curriculum.models import Objective, ScaleLevel
 from nextsteps.feedback import services
@@ -13,6 +15,7 @@ from nextsteps.feedback.models import ConversationNote, LearningConversation, Pu
 from nextsteps.feedback.services import FeedbackRefused, NoteEntry
 from nextsteps.markbook.models import Judgement, Method, Standing
 from nextsteps.people.models import Pupil
+from nextsteps.schools.models import Term
 from nextsteps.teaching.models import GroupMembership, PupilGroup
 from tests.conftest import Cast
 from tests.feedback.conftest import URN
@@ -196,3 +199,21 @@ def test_pupil_review_page_and_profile_have_fixed_queries(cast: Cast, count_quer
         # teacher teaches them is asked only when there is a self-assessment to add one to.
         <= 17
     )
+
+
+@pytest.mark.parametrize(
+    ("username", "page"),
+    [("pupil", "me/review/"), ("teacher", "pupils/{pupil}/")],
+)
+def test_a_refused_review_is_shown_on_the_form_and_nothing_is_written(
+    cast: Cast, username: str, page: str
+) -> None:
+    ten_years = dt.timedelta(days=3653)  # every term starts after today
+    Term.objects.filter(school=cast.amara.school).update(
+        starts_on=F("starts_on") + ten_years, ends_on=F("ends_on") + ten_years
+    )
+    url = f"/school/{URN}/feedback/" + page.format(pupil=cast.amara.pk)
+    response = cast.client(username).post(url, {"proud_of": "Held back"})
+    assert response.status_code == 200
+    assert "The school has no terms set up yet." in response.content.decode()
+    assert not Review.objects.filter(pupil=cast.amara, proud_of="Held back").exists()

@@ -15,16 +15,19 @@ from ninja.pagination import paginate
 
 from nextsteps import access
 from nextsteps.access import Action
+from nextsteps.accounts.models import Actor
 from nextsteps.api import selectors as api_selectors
 from nextsteps.api.pagination import Pages, Window
 from nextsteps.api.routes import school_for
 from nextsteps.api.schemas import (
     AssessmentDetailOut,
     AssessmentOut,
+    ClassBriefOut,
     Id,
     MarkBatchIn,
     MarkBatchOut,
     PupilMarksOut,
+    QuestionOut,
     Text,
 )
 from nextsteps.api.services import idempotent_write
@@ -46,46 +49,43 @@ class AssessmentFilter(Schema):
     taken_to: dt.date | None = None
 
 
-def _assessments(request: HttpRequest, school: School) -> Any:
-    access.require_staff(request.user, school)
-    return selectors.assessments_listed(
-        permissions.assessments.scope(request.user, school, Action.VIEW)
-    )
+def _assessments(user: Actor, school: School) -> Any:
+    # A QuerySet[Assessment]; a route module imports nothing from django.db (the house rules).
+    access.require_staff(user, school)
+    return selectors.assessments_listed(permissions.assessments.scope(user, school, Action.VIEW))
 
 
-def assessment_out(assessment: Assessment) -> dict[str, Any]:
-    return {
-        "id": assessment.pk,
-        "name": assessment.name,
-        "kind": assessment.kind,
-        "subject": assessment.subject.name if assessment.subject else None,
-        "year_group": assessment.year_group,
-        "taken_on": assessment.taken_on,
-        "score_table": str(assessment.score_table) if assessment.score_table else None,
-        "classes": [
-            {"id": link.teaching_class.pk, "name": link.teaching_class.name}
+def assessment_out(assessment: Assessment) -> AssessmentOut:
+    return AssessmentOut(
+        id=assessment.pk,
+        name=assessment.name,
+        kind=assessment.kind,
+        subject=assessment.subject.name if assessment.subject else None,
+        year_group=assessment.year_group,
+        taken_on=assessment.taken_on,
+        score_table=str(assessment.score_table) if assessment.score_table else None,
+        classes=[
+            ClassBriefOut(id=link.teaching_class.pk, name=link.teaching_class.name)
             for link in assessment.class_links.all()
         ],
-        "question_count": assessment.question_count,  # type: ignore[attr-defined]
-        "max_marks": assessment.max_marks or 0,  # type: ignore[attr-defined]
-    }
+        question_count=assessment.question_count,  # type: ignore[attr-defined]
+        max_marks=assessment.max_marks or 0,  # type: ignore[attr-defined]
+    )
 
 
 @router.get("/schools/{urn}/assessments", response=list[AssessmentOut], summary="Tests you may see")
 @paginate(Pages)
-def assessments(
-    request: HttpRequest, urn: Id, filters: Query[AssessmentFilter]
-) -> list[dict[str, Any]]:
+def assessments(request: HttpRequest, urn: Id, filters: Query[AssessmentFilter]) -> Window:
     school = school_for(request, urn)
     rows = selectors.assessments_filtered(
-        _assessments(request, school),
+        _assessments(request.user, school),
         class_id=filters.class_id,
         subject=filters.subject,
         year_group=filters.year_group,
         taken_from=filters.taken_from,
         taken_to=filters.taken_to,
     )
-    return Window(rows, assessment_out)  # type: ignore[return-value]
+    return Window(rows, assessment_out)
 
 
 @router.get(
@@ -93,22 +93,23 @@ def assessments(
     response=AssessmentDetailOut,
     summary="A test with its questions and the objectives each assesses",
 )
-def assessment_detail(request: HttpRequest, urn: Id, assessment_id: Id) -> dict[str, Any]:
+def assessment_detail(request: HttpRequest, urn: Id, assessment_id: Id) -> AssessmentDetailOut:
     school = school_for(request, urn)
     found = permissions.assessments.get(request.user, school, assessment_id, Action.VIEW)
-    assessment = selectors.assessment_with_questions(_assessments(request, school), found.pk)
-    out = assessment_out(assessment)
-    out["questions"] = [
-        {
-            "id": q.pk,
-            "position": q.position,
-            "label": q.label,
-            "max_marks": q.max_marks,
-            "objective_ids": [link.objective_id for link in q.objective_links.all()],
-        }
-        for q in assessment.questions.all()
-    ]
-    return out
+    assessment = selectors.assessment_with_questions(_assessments(request.user, school), found.pk)
+    return AssessmentDetailOut(
+        **dict(assessment_out(assessment)),
+        questions=[
+            QuestionOut(
+                id=q.pk,
+                position=q.position,
+                label=q.label,
+                max_marks=q.max_marks,
+                objective_ids=[link.objective_id for link in q.objective_links.all()],
+            )
+            for q in assessment.questions.all()
+        ],
+    )
 
 
 class MarksFilter(Schema):
@@ -116,9 +117,9 @@ class MarksFilter(Schema):
     pupil_id: Id | None = None
 
 
-def _visible_cohort(request: HttpRequest, assessment: Assessment) -> list[Pupil]:
+def _visible_cohort(user: Actor, assessment: Assessment) -> list[Pupil]:
     """The pupils sitting the test in the classes this person sees, in register order."""
-    visible = api_selectors.class_ids(access.classes_for(request.user, assessment.school))
+    visible = api_selectors.class_ids(access.classes_for(user, assessment.school))
     classes = [c for c in selectors.assessment_classes(assessment) if c.pk in visible]
     return selectors.cohort(assessment, classes)
 
@@ -167,18 +168,16 @@ class _Marks:
     summary="Each pupil's marks on a test, in the classes you see",
 )
 @paginate(Pages)
-def marks(
-    request: HttpRequest, urn: Id, assessment_id: Id, filters: Query[MarksFilter]
-) -> list[dict[str, Any]]:
+def marks(request: HttpRequest, urn: Id, assessment_id: Id, filters: Query[MarksFilter]) -> _Marks:
     school = school_for(request, urn)
     assessment = permissions.assessments.get(request.user, school, assessment_id, Action.VIEW)
     assessment.school = school
-    pupils = _visible_cohort(request, assessment)
+    pupils = _visible_cohort(request.user, assessment)
     if filters.class_id is not None:
         pupils = [p for p in pupils if p.teaching_class.pk == filters.class_id]  # type: ignore[attr-defined]
     if filters.pupil_id is not None:
         pupils = [p for p in pupils if p.pk == filters.pupil_id]
-    return _Marks(assessment, pupils)  # type: ignore[return-value]
+    return _Marks(assessment, pupils)
 
 
 @router.post(
@@ -188,7 +187,7 @@ def marks(
 )
 def marks_write(
     request: HttpRequest, urn: Id, assessment_id: Id, payload: MarkBatchIn
-) -> dict[str, Any]:
+) -> MarkBatchOut:
     school = school_for(request, urn)
     assessment = permissions.assessments.get(request.user, school, assessment_id, Action.CHANGE)
     assessment.school = school
@@ -217,7 +216,7 @@ def marks_write(
         payload=payload.dict(),
         write=write,
     )
-    return {**answer, "replayed": replayed}
+    return MarkBatchOut.model_validate({**answer, "replayed": replayed})
 
 
 def _checked_changes(

@@ -1,7 +1,6 @@
 """API routes for evidence: judgements (list; record up to 1,000 at once) and standings."""
 
 import datetime as dt
-from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -23,11 +22,14 @@ from nextsteps.api.schemas import (
     JudgementOut,
     JudgementRowOut,
     MarkbookOut,
+    MarkbookRowOut,
+    PupilBriefOut,
     SchoolStandingOut,
     StandingOut,
 )
 from nextsteps.curriculum.models import Objective
 from nextsteps.markbook import permissions as markbook_permissions
+from nextsteps.markbook import selectors as markbook_selectors
 from nextsteps.markbook.models import Judgement, Standing
 from nextsteps.markbook.services import JudgementEntry, judgements_record_bulk
 from nextsteps.people.models import Pupil
@@ -40,27 +42,29 @@ def judgement_for(
     judgement: Judgement, audience: access.Audience
 ) -> JudgementOut | JudgementFamilyOut:
     """A judgement as the pages show it to this audience: the note is for staff alone."""
+    out = judgement_out(judgement)
     if audience is access.Audience.STAFF:
-        return JudgementOut.model_validate(judgement_out(judgement))
-    return JudgementFamilyOut.model_validate(judgement_out(judgement))
+        return out
+    return JudgementFamilyOut(**out.model_dump(exclude={"note"}))
 
 
-def judgement_out(judgement: Judgement) -> dict[str, Any]:
-    return {
-        "id": judgement.pk,
-        "pupil_id": judgement.pupil_id,
-        "objective_id": judgement.objective_id,
-        "level_id": judgement.level_id,
-        "level": judgement.level.label if judgement.level else None,
-        "value": judgement.value,
-        "kind": judgement.kind,
-        "source": judgement.source,
-        "method": judgement.method,
-        "class_id": judgement.teaching_class_id,
-        "shown_at": judgement.shown_at,
-        "recorded_at": judgement.recorded_at,
-        "note": judgement.note,
-    }
+def judgement_out(judgement: Judgement) -> JudgementOut:
+    """A judgement as staff read it, with the teacher's note."""
+    return JudgementOut(
+        id=judgement.pk,
+        pupil_id=judgement.pupil_id,
+        objective_id=judgement.objective_id,
+        level_id=judgement.level_id,
+        level=judgement.level.label if judgement.level else None,
+        value=judgement.value,
+        kind=judgement.kind,
+        source=judgement.source,
+        method=judgement.method,
+        class_id=judgement.teaching_class_id,
+        shown_at=judgement.shown_at,
+        recorded_at=judgement.recorded_at,
+        note=judgement.note,
+    )
 
 
 class JudgementFilter(Schema):
@@ -83,7 +87,7 @@ def judgements(request: HttpRequest, urn: Id, filters: Query[JudgementFilter]) -
     since = filters.since
     if since is not None and timezone.is_naive(since):
         since = timezone.make_aware(since, dt.UTC)
-    rows = selectors.judgements_filtered(
+    rows = markbook_selectors.judgements_filtered(
         school,
         access.pupils_for(request.user, school),
         pupil_id=filters.pupil_id,
@@ -99,7 +103,9 @@ def judgements(request: HttpRequest, urn: Id, filters: Query[JudgementFilter]) -
     response={201: JudgementBatchOut},
     summary="Record up to 1,000 judgements in one class, all or none",
 )
-def judgements_create(request: HttpRequest, urn: Id, payload: JudgementBatchIn) -> Any:
+def judgements_create(
+    request: HttpRequest, urn: Id, payload: JudgementBatchIn
+) -> Status[JudgementBatchOut]:
     school = school_for(request, urn)
     teaching_class = access.access_class(request.user, school, payload.class_id, write=True)
     allowed = markbook_permissions.recordable_pupil_ids(request.user, teaching_class)
@@ -140,21 +146,23 @@ def judgements_create(request: HttpRequest, urn: Id, payload: JudgementBatchIn) 
         teaching_class=teaching_class,
         idempotency_key=payload.idempotency_key,
     )
-    rows = selectors.judgements_with_levels(created)
-    return Status(201, {"created": len(created), "judgements": [judgement_out(j) for j in rows]})
+    rows = markbook_selectors.judgements_with_levels(created)
+    return Status(
+        201, JudgementBatchOut(created=len(created), judgements=[judgement_out(j) for j in rows])
+    )
 
 
-def standing_out(standing: Standing) -> dict[str, Any]:
-    return {
-        "pupil_id": standing.pupil_id,
-        "objective_id": standing.objective_id,
-        "objective_code": standing.objective.code,
-        "value": standing.value,
-        "level": standing.level.label if standing.level else None,
-        "mastered": standing.mastered,
-        "evidence_count": standing.evidence_count,
-        "last_evidence_at": standing.last_evidence_at,
-    }
+def standing_out(standing: Standing) -> StandingOut:
+    return StandingOut(
+        pupil_id=standing.pupil_id,
+        objective_id=standing.objective_id,
+        objective_code=standing.objective.code,
+        value=standing.value,
+        level=standing.level.label if standing.level else None,
+        mastered=standing.mastered,
+        evidence_count=standing.evidence_count,
+        last_evidence_at=standing.last_evidence_at,
+    )
 
 
 @router.get(
@@ -165,10 +173,10 @@ def standing_out(standing: Standing) -> dict[str, Any]:
 @paginate(Pages)
 def pupil_standings(
     request: HttpRequest, urn: Id, pupil_id: Id, framework_id: Id | None = None
-) -> list[dict[str, Any]]:
+) -> list[StandingOut]:
     school = school_for(request, urn)
     pupil = access.access_pupil(request.user, school, pupil_id)
-    return [standing_out(s) for s in selectors.pupil_standings(pupil, framework_id)]
+    return [standing_out(s) for s in markbook_selectors.pupil_standings(pupil, framework_id)]
 
 
 class StandingFilter(Schema):
@@ -197,7 +205,7 @@ def school_standings(request: HttpRequest, urn: Id, filters: Query[StandingFilte
         if filters.class_id is None
         else access.access_class(request.user, school, filters.class_id)
     )
-    rows = selectors.school_standings(
+    rows = markbook_selectors.school_standings(
         school,
         pupils,
         teaching_class=teaching_class,
@@ -207,8 +215,10 @@ def school_standings(request: HttpRequest, urn: Id, filters: Query[StandingFilte
     return Window(rows, school_standing_out)
 
 
-def school_standing_out(standing: Standing) -> dict[str, Any]:
-    return {**standing_out(standing), "framework_id": standing.objective.framework_id}
+def school_standing_out(standing: Standing) -> SchoolStandingOut:
+    return SchoolStandingOut(
+        **dict(standing_out(standing)), framework_id=standing.objective.framework_id
+    )
 
 
 @router.get(
@@ -218,46 +228,46 @@ def school_standing_out(standing: Standing) -> dict[str, Any]:
 )
 def class_markbook(
     request: HttpRequest, urn: Id, class_id: Id, framework_id: Id, year_group: int | None = None
-) -> dict[str, Any]:
+) -> MarkbookOut:
     school = school_for(request, urn)
     access.require_staff(request.user, school)
     teaching_class = access.access_class(request.user, school, class_id)
     framework = selectors.framework_with_scale(school, framework_id)
     objectives = selectors.markbook_objectives(framework, year_group)
     pupils = class_pupils(teaching_class, None)
-    standings = selectors.standings_by_cell(pupils, objectives)
-    return {
-        "class_id": teaching_class.pk,
-        "framework_id": framework.pk,
-        "objectives": [objective_out(o) for o in objectives],
-        "rows": [
-            {
-                "pupil": {
-                    "id": pupil.pk,
-                    "forename": pupil.forename,
-                    "surname": pupil.surname,
-                    "year_group": pupil.year_group,
-                },
-                "standings": [_cell(pupil, objective, standings) for objective in objectives],
-            }
+    standings = markbook_selectors.standings_by_cell(pupils, objectives)
+    return MarkbookOut(
+        class_id=teaching_class.pk,
+        framework_id=framework.pk,
+        objectives=[objective_out(o) for o in objectives],
+        rows=[
+            MarkbookRowOut(
+                pupil=PupilBriefOut(
+                    id=pupil.pk,
+                    forename=pupil.forename,
+                    surname=pupil.surname,
+                    year_group=pupil.year_group,
+                ),
+                standings=[_cell(pupil, objective, standings) for objective in objectives],
+            )
             for pupil in pupils
         ],
-    }
+    )
 
 
 def _cell(
     pupil: Pupil, objective: Objective, standings: dict[tuple[int, int], Standing]
-) -> dict[str, Any]:
+) -> StandingOut:
     standing = standings.get((pupil.pk, objective.pk))
     if standing is not None:
         return standing_out(standing)
-    return {
-        "pupil_id": pupil.pk,
-        "objective_id": objective.pk,
-        "objective_code": objective.code,
-        "value": None,
-        "level": None,
-        "mastered": None,
-        "evidence_count": 0,
-        "last_evidence_at": None,
-    }
+    return StandingOut(
+        pupil_id=pupil.pk,
+        objective_id=objective.pk,
+        objective_code=objective.code,
+        value=None,
+        level=None,
+        mastered=None,
+        evidence_count=0,
+        last_evidence_at=None,
+    )

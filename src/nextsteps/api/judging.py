@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
@@ -70,7 +69,7 @@ def _number(value: float | None) -> float | None:
     response=CJReportOut,
     summary="A comparative judgement session's scale, reliability and warnings",
 )
-def cj_session_report(request: HttpRequest, urn: Id, session_id: Id) -> dict[str, Any]:
+def cj_session_report(request: HttpRequest, urn: Id, session_id: Id) -> CJReportOut:
     school = school_for(request, urn)
     session = cj_sessions.get(request.user, school, session_id, Action.ORGANISE)
     report = cj_report(cj_session_fit(session=session, only_if_stale=True))
@@ -80,37 +79,37 @@ def cj_session_report(request: HttpRequest, urn: Id, session_id: Id) -> dict[str
         for sentence, warning in zip(sentences, report.warnings, strict=True)
         if warning.qualifies_reliability
     ]
-    return {
-        "id": session.pk,
-        "title": session.title,
-        "estimator": session.estimator,
-        "fitted_at": session.fitted_at,
-        "fitted_comparisons": session.fitted_comparisons,
-        "fit_problem": session.fit_problem,
-        "reliability": {"ssr": _number(session.reliability), "warnings": qualifying},
-        "warnings": sentences,
-        "scripts": [
-            {
-                "code": row.script.code,
-                "rank": row.rank,
-                "theta": row.theta,
-                "se": _number(row.script.se),
-                "scaled_score": row.scaled,
-                "comparisons": row.script.comparisons,
-                "wins": row.script.wins,
-                "extreme": row.script.extreme,
-                "infit": _number(row.script.infit),
-            }
+    return CJReportOut(
+        id=session.pk,
+        title=session.title,
+        estimator=session.estimator,
+        fitted_at=session.fitted_at,
+        fitted_comparisons=session.fitted_comparisons,
+        fit_problem=session.fit_problem,
+        reliability=CJReliabilityOut(ssr=_number(session.reliability), warnings=qualifying),
+        warnings=sentences,
+        scripts=[
+            CJScriptOut(
+                code=row.script.code,
+                rank=row.rank,
+                theta=row.theta,
+                se=_number(row.script.se),
+                scaled_score=row.scaled,
+                comparisons=row.script.comparisons,
+                wins=row.script.wins,
+                extreme=row.script.extreme,
+                infit=_number(row.script.infit),
+            )
             for row in report.rows
         ],
-        "judges": [
-            {
-                "name": row.judge.staff.name,
-                "comparisons": row.comparisons,
-                "infit": _number(row.judge.infit),
-                "outfit": _number(row.judge.outfit),
-                "misfit": row.judge.misfit,
-            }
+        judges=[
+            CJJudgeOut(
+                name=row.judge.staff.name,
+                comparisons=row.comparisons,
+                infit=_number(row.judge.infit),
+                outfit=_number(row.judge.outfit),
+                misfit=row.judge.misfit,
+            )
             for row in report.judges
         ],
-    }
+    )

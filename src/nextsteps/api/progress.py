@@ -16,15 +16,23 @@ from ninja.pagination import paginate
 from nextsteps import access
 from nextsteps.api.pagination import Pages
 from nextsteps.api.schemas import (
+    BasicsOut,
+    CohortOut,
+    GradeDistributionOut,
     Id,
     Ks1Ks2Out,
     Ks4AnalysisOut,
+    Ks4ClassOut,
+    Ks4GroupOut,
+    Ks4HeadlineOut,
     OptionsOut,
     Progress8Out,
     ProgressCohortsOut,
     PupilProgressOut,
+    ReferenceGroupOut,
     ReferenceTableDetailOut,
     ReferenceTableOut,
+    SubjectResidualOut,
 )
 from nextsteps.people.models import Pupil
 from nextsteps.progress import permissions, selectors
@@ -51,24 +59,24 @@ def _leaders_school(request: HttpRequest, urn: int) -> School:
     response=ProgressCohortsOut,
     summary="The school's cohorts with results: KS4 years (Progress 8) and KS2 years",
 )
-def cohorts(request: HttpRequest, urn: Id) -> dict[str, Any]:
+def cohorts(request: HttpRequest, urn: Id) -> ProgressCohortsOut:
     school = _leaders_school(request, urn)
-    return {
-        "progress8": selectors.progress8_cohorts(school),
-        "ks1_ks2": selectors.ks1_ks2_cohorts(school),
-    }
+    return ProgressCohortsOut(
+        progress8=[CohortOut.model_validate(c) for c in selectors.progress8_cohorts(school)],
+        ks1_ks2=[CohortOut.model_validate(c) for c in selectors.ks1_ks2_cohorts(school)],
+    )
 
 
-def table_out(table: ReferenceTable) -> dict[str, Any]:
-    return {
-        "id": table.pk,
-        "title": str(table),
-        "kind": table.kind,
-        "source": table.source,
-        "year": table.year,
-        "national_sd": table.national_sd,
-        "pupils": table.pupils,
-    }
+def table_out(table: ReferenceTable) -> ReferenceTableOut:
+    return ReferenceTableOut(
+        id=table.pk,
+        title=str(table),
+        kind=table.kind,
+        source=table.source,
+        year=table.year,
+        national_sd=table.national_sd,
+        pupils=table.pupils,
+    )
 
 
 @router.get(
@@ -79,7 +87,7 @@ def table_out(table: ReferenceTable) -> dict[str, Any]:
 @paginate(Pages)
 def tables(
     request: HttpRequest, urn: Id, kind: Literal["p8", "ks1_ks2"] | None = None
-) -> list[dict[str, Any]]:
+) -> list[ReferenceTableOut]:
     school = _leaders_school(request, urn)
     kinds = [kind] if kind else [Kind.PROGRESS8, Kind.KS1_KS2]
     return [table_out(t) for t in selectors.tables_listed(school, kinds)]
@@ -90,24 +98,25 @@ def tables(
     response=ReferenceTableDetailOut,
     summary="A reference table with each prior attainment group's estimates",
 )
-def table_detail(request: HttpRequest, urn: Id, table_id: Id) -> dict[str, Any]:
+def table_detail(request: HttpRequest, urn: Id, table_id: Id) -> ReferenceTableDetailOut:
     school = _leaders_school(request, urn)
     table = selectors.table_with_groups(school, table_id)
     if table is None:
         raise Http404("No such table")
-    out = table_out(table)
-    out["groups"] = [
-        {
-            "pag": g.pag,
-            "above": g.above,
-            "upto": g.upto,
-            "values": g.values,
-            "floors": g.floors,
-            "pupils": g.pupils,
-        }
-        for g in table.groups.all()
-    ]
-    return out
+    return ReferenceTableDetailOut(
+        **dict(table_out(table)),
+        groups=[
+            ReferenceGroupOut(
+                pag=g.pag,
+                above=g.above,
+                upto=g.upto,
+                values=g.values,
+                floors=g.floors,
+                pupils=g.pupils,
+            )
+            for g in table.groups.all()
+        ],
+    )
 
 
 def _cohort_year(cohorts: list[selectors.Cohort], year: int) -> int:
@@ -257,75 +266,75 @@ def _pupil_entries(report: selectors.Report) -> list[dict[str, Any]]:
     "class. For leaders every subject; for a head of department their department's subjects "
     "(Attainment 8 and Basics stay the whole cohort's). No pupil is listed.",
 )
-def ks4_results(request: HttpRequest, urn: Id, year: Year) -> dict[str, Any]:
+def ks4_results(request: HttpRequest, urn: Id, year: Year) -> Ks4AnalysisOut:
     school = access.access_school(request.user, urn)
     departments = permissions.results_departments(request.user, school)
     cohort, analysis = selectors.ks4_analysis_for(school, year, departments)
     if not cohort.pupils:
         raise Http404("No results for that year")
-    return {
-        "year": year,
-        "subjects": analysis.subjects,
-        "headline": _ks4_headline(analysis.headline),
-        "distributions": [
-            {
-                "subject": d.subject,
-                "n": d.n,
-                "grades": {
+    return Ks4AnalysisOut(
+        year=year,
+        subjects=analysis.subjects,
+        headline=_ks4_headline(analysis.headline),
+        distributions=[
+            GradeDistributionOut(
+                subject=d.subject,
+                n=d.n,
+                grades={
                     "U" if g == 0 else str(g): c for g, c in zip(GRADES, d.counts, strict=True)
                 },
-                "mean": d.mean,
-                "at_least_4": d.at_least_4,
-                "at_least_7": d.at_least_7,
-            }
+                mean=d.mean,
+                at_least_4=d.at_least_4,
+                at_least_7=d.at_least_7,
+            )
             for d in analysis.distributions
         ],
-        "residuals": [_residual(r) for r in analysis.residuals],
-        "groups": {
+        residuals=[_residual(r) for r in analysis.residuals],
+        groups={
             name: {
-                row.label: {
-                    "headline": _ks4_headline(row.headline),
-                    "residuals": [_residual(r) for r in row.residuals.values()],
-                }
+                row.label: Ks4GroupOut(
+                    headline=_ks4_headline(row.headline),
+                    residuals=[_residual(r) for r in row.residuals.values()],
+                )
                 for row in rows
             }
             for name, rows in analysis.groups
         },
-        "classes": [
-            {
-                "class_id": row.info.class_id,
-                "name": row.info.name,
-                "subjects": list(row.info.subjects),
-                "headline": _ks4_headline(row.headline),
-                "residuals": [_residual(r) for r in row.residuals],
-            }
+        classes=[
+            Ks4ClassOut(
+                class_id=row.info.class_id,
+                name=row.info.name,
+                subjects=list(row.info.subjects),
+                headline=_ks4_headline(row.headline),
+                residuals=[_residual(r) for r in row.residuals],
+            )
             for row in analysis.classes
         ],
-    }
+    )
 
 
-def _ks4_headline(headline: ks4_analysis.Headline) -> dict[str, Any]:
-    return {
-        "n": headline.n,
-        "attainment8": headline.attainment8,
-        "elements": headline.elements,
-        "basics": headline.basics,
-        "small": headline.small,
-    }
+def _ks4_headline(headline: ks4_analysis.Headline) -> Ks4HeadlineOut:
+    return Ks4HeadlineOut(
+        n=headline.n,
+        attainment8=headline.attainment8,
+        elements=headline.elements,
+        basics=BasicsOut.model_validate(headline.basics),
+        small=headline.small,
+    )
 
 
-def _residual(residual: SubjectResidual) -> dict[str, Any]:
-    return {
-        "subject": residual.subject,
-        "n": residual.n,
-        "grade": residual.grade,
-        "others": residual.others,
-        "residual": residual.residual,
-        "ci_low": residual.ci_low,
-        "ci_high": residual.ci_high,
-        "small": residual.small,
-        "significant": residual.significant,
-    }
+def _residual(residual: SubjectResidual) -> SubjectResidualOut:
+    return SubjectResidualOut(
+        subject=residual.subject,
+        n=residual.n,
+        grade=residual.grade,
+        others=residual.others,
+        residual=residual.residual,
+        ci_low=residual.ci_low,
+        ci_high=residual.ci_high,
+        small=residual.small,
+        significant=residual.significant,
+    )
 
 
 @router.get(

@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 
 from nextsteps import access
 from nextsteps.access import Action
-from nextsteps.accounts.models import Role
+from nextsteps.accounts.models import Role, signed_in_user
 from nextsteps.api import selectors
 from nextsteps.api.pagination import Pages, Window
 from nextsteps.api.schemas import (
@@ -21,7 +21,9 @@ from nextsteps.api.schemas import (
     FrameworkOut,
     Id,
     LevelOut,
+    MembershipOut,
     MeOut,
+    ObjectiveOut,
     PupilFamilyOut,
     PupilForAudience,
     PupilOut,
@@ -43,40 +45,40 @@ def school_for(request: HttpRequest, urn: int) -> School:
 
 
 @router.get("/me", response=MeOut, summary="Who you are and your roles")
-def me(request: HttpRequest) -> dict[str, Any]:
-    user: Any = request.user
-    return {
-        "username": user.username,
-        "name": str(user),
-        "memberships": [
-            {
-                "school_urn": m.school.urn,
-                "school_name": m.school.name,
-                "role": m.role,
-                "role_label": str(Role(m.role).label),
-            }
+def me(request: HttpRequest) -> MeOut:
+    user = signed_in_user(request.user)
+    return MeOut(
+        username=user.username,
+        name=str(user),
+        memberships=[
+            MembershipOut(
+                school_urn=m.school.urn,
+                school_name=m.school.name,
+                role=m.role,
+                role_label=str(Role(m.role).label),
+            )
             for m in access.own_memberships(user)
         ],
-    }
+    )
 
 
-def _school_out(school: School) -> dict[str, Any]:
-    return {
-        "urn": school.urn,
-        "name": school.name,
-        "phase": school.phase,
-        "trust": school.trust.name if school.trust else None,
-    }
+def _school_out(school: School) -> SchoolOut:
+    return SchoolOut(
+        urn=school.urn,
+        name=school.name,
+        phase=school.phase,
+        trust=school.trust.name if school.trust else None,
+    )
 
 
 @router.get("/schools", response=list[SchoolOut], summary="Schools you work in")
 @paginate(Pages)
-def schools(request: HttpRequest) -> list[dict[str, Any]]:
+def schools(request: HttpRequest) -> list[SchoolOut]:
     return [_school_out(school) for school in access.schools_for(request.user)]
 
 
 @router.get("/schools/{urn}", response=SchoolOut, summary="One school")
-def school_detail(request: HttpRequest, urn: Id) -> dict[str, Any]:
+def school_detail(request: HttpRequest, urn: Id) -> SchoolOut:
     school = school_for(request, urn)
     return _school_out(selectors.school_with_trust(school))
 
@@ -87,18 +89,19 @@ class ClassFilter(Schema):
     q: Text | None = None
 
 
-def _class_out(teaching_class: Class) -> dict[str, Any]:
-    return {
-        "id": teaching_class.pk,
-        "name": teaching_class.name,
-        "kind": teaching_class.kind,
-        "year_group": teaching_class.year_group,
-        "academic_year": teaching_class.academic_year.name,
-        "subjects": [s.name for s in teaching_class.subjects.all()],
-    }
+def _class_out(teaching_class: Class) -> ClassOut:
+    return ClassOut(
+        id=teaching_class.pk,
+        name=teaching_class.name,
+        kind=teaching_class.kind,
+        year_group=teaching_class.year_group,
+        academic_year=teaching_class.academic_year.name,
+        subjects=[s.name for s in teaching_class.subjects.all()],
+    )
 
 
 def _classes(request: HttpRequest, urn: int) -> Any:
+    # A QuerySet[Class]; a route module imports nothing from django.db (the house rules).
     school = school_for(request, urn)
     access.require_staff(request.user, school)
     return selectors.classes_listed(access.classes_for(request.user, school))
@@ -106,7 +109,7 @@ def _classes(request: HttpRequest, urn: int) -> Any:
 
 @router.get("/schools/{urn}/classes", response=list[ClassOut], summary="Classes you may see")
 @paginate(Pages)
-def classes(request: HttpRequest, urn: Id, filters: Query[ClassFilter]) -> list[dict[str, Any]]:
+def classes(request: HttpRequest, urn: Id, filters: Query[ClassFilter]) -> list[ClassOut]:
     rows = selectors.classes_filtered(
         _classes(request, urn), year_group=filters.year_group, kind=filters.kind, q=filters.q
     )
@@ -114,7 +117,7 @@ def classes(request: HttpRequest, urn: Id, filters: Query[ClassFilter]) -> list[
 
 
 @router.get("/schools/{urn}/classes/{class_id}", response=ClassOut, summary="One class")
-def class_detail(request: HttpRequest, urn: Id, class_id: Id) -> dict[str, Any]:
+def class_detail(request: HttpRequest, urn: Id, class_id: Id) -> ClassOut:
     school = school_for(request, urn)
     teaching_class = access.access_class(request.user, school, class_id)
     return _class_out(_classes(request, urn).get(pk=teaching_class.pk))
@@ -174,6 +177,7 @@ def pupil_detail(request: HttpRequest, urn: Id, pupil_id: Id) -> PupilOut | Pupi
 
 
 def _frameworks(request: HttpRequest, urn: int, subject: str | None = None) -> Any:
+    # A QuerySet[Framework]; a route module imports nothing from django.db (the house rules).
     school = school_for(request, urn)
     access.require_staff(request.user, school)
     return selectors.frameworks_listed(
@@ -181,39 +185,39 @@ def _frameworks(request: HttpRequest, urn: int, subject: str | None = None) -> A
     )
 
 
-def _framework_out(framework: Framework) -> dict[str, Any]:
-    return {
-        "id": framework.pk,
-        "name": framework.name,
-        "version": framework.version,
-        "subject": framework.subject.name,
-        "calculation_method": framework.calculation_method,
-        "scale": framework.scale.name,
-        "levels": [
+def _framework_out(framework: Framework) -> FrameworkOut:
+    return FrameworkOut(
+        id=framework.pk,
+        name=framework.name,
+        version=framework.version,
+        subject=framework.subject.name,
+        calculation_method=framework.calculation_method,
+        scale=framework.scale.name,
+        levels=[
             LevelOut(id=lv.pk, label=lv.label, value=lv.value, position=lv.position)
             for lv in framework.scale.levels.all()
         ],
-        "objective_count": framework.objective_count,  # type: ignore[attr-defined]
-    }
+        objective_count=framework.objective_count,  # type: ignore[attr-defined]
+    )
 
 
-def objective_out(objective: Objective) -> dict[str, Any]:
-    return {
-        "id": objective.pk,
-        "code": objective.code,
-        "wording": objective.wording,
-        "pupil_wording": objective.pupil_wording,
-        "strand": objective.strand.name,
-        "year_group": objective.year_group,
-        "core": objective.core,
-        "dimension": objective.dimension,
-        "success_criteria": [c.wording for c in objective.success_criteria.all()],
-    }
+def objective_out(objective: Objective) -> ObjectiveOut:
+    return ObjectiveOut(
+        id=objective.pk,
+        code=objective.code,
+        wording=objective.wording,
+        pupil_wording=objective.pupil_wording,
+        strand=objective.strand.name,
+        year_group=objective.year_group,
+        core=objective.core,
+        dimension=objective.dimension,
+        success_criteria=[c.wording for c in objective.success_criteria.all()],
+    )
 
 
 @router.get("/schools/{urn}/frameworks", response=list[FrameworkOut], summary="Frameworks")
 @paginate(Pages)
-def frameworks(request: HttpRequest, urn: Id, subject: Text | None = None) -> list[dict[str, Any]]:
+def frameworks(request: HttpRequest, urn: Id, subject: Text | None = None) -> list[FrameworkOut]:
     return [_framework_out(f) for f in _frameworks(request, urn, subject)]
 
 
@@ -229,10 +233,11 @@ class ObjectiveFilter(Schema):
 )
 def framework_detail(
     request: HttpRequest, urn: Id, framework_id: Id, filters: Query[ObjectiveFilter]
-) -> dict[str, Any]:
+) -> FrameworkDetailOut:
     framework = selectors.framework_with_objectives(
         _frameworks(request, urn), framework_id, year_group=filters.year_group, core=filters.core
     )
-    out = _framework_out(framework)
-    out["objectives"] = [objective_out(o) for o in framework.objectives.all()]
-    return out
+    return FrameworkDetailOut(
+        **dict(_framework_out(framework)),
+        objectives=[objective_out(o) for o in framework.objectives.all()],
+    )

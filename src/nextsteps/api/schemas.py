@@ -17,6 +17,8 @@ from pydantic import RootModel
 Id = Annotated[int, Field(ge=1, le=2_147_483_647)]
 Text = Annotated[str, Field(max_length=200, pattern=r"^[^\x00]*$")]
 MAX_BULK = 1000
+# A client's key for a write it may send again (see `nextsteps.idempotency`).
+IdempotencyKey = Annotated[str, Field(max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")]
 
 
 class MembershipOut(Schema):
@@ -188,11 +190,8 @@ class JudgementIn(Schema):
 
 class JudgementBatchIn(Schema):
     class_id: Id = Field(..., description="The class the judgements are recorded in")
-    idempotency_key: str | None = Field(
-        None,
-        max_length=40,
-        pattern=r"^[A-Za-z0-9_.-]+$",
-        description="Send the same key again to get the first call's judgements, not new ones",
+    idempotency_key: IdempotencyKey | None = Field(
+        None, description="Send the same key again to get the first call's judgements, not new ones"
     )
     judgements: list[JudgementIn] = Field(..., min_length=1, max_length=MAX_BULK)
 
@@ -375,11 +374,8 @@ class MarkIn(Schema):
 
 
 class MarkBatchIn(Schema):
-    idempotency_key: str | None = Field(
-        None,
-        max_length=40,
-        pattern=r"^[A-Za-z0-9_.-]+$",
-        description="Send the same key again to get the first call's answer, changing nothing",
+    idempotency_key: IdempotencyKey | None = Field(
+        None, description="Send the same key again to get the first call's answer, changing nothing"
     )
     marks: list[MarkIn] = Field(..., min_length=1, max_length=MAX_BULK)
 

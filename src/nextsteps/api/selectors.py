@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -12,11 +10,9 @@ from nextsteps.api.models import ApiToken
 from nextsteps.api.services import token_digest
 from nextsteps.curriculum.models import Framework, Objective, ScaleLevel
 from nextsteps.feedback.models import Target, TargetEvent
-from nextsteps.markbook.models import Judgement, Standing
 from nextsteps.people.models import Pupil
 from nextsteps.schools.models import School
 from nextsteps.teaching.models import Class
-from nextsteps.teaching.selectors import class_pupil_ids
 
 
 def tokens_of(user: Actor) -> list[ApiToken]:
@@ -168,28 +164,6 @@ def objective_level(school: School, level_id: int, objective_id: int) -> ScaleLe
     ).first()
 
 
-def judgements_filtered(
-    school: School,
-    pupils: QuerySet[Pupil],
-    *,
-    pupil_id: int | None,
-    objective_id: int | None,
-    class_id: int | None,
-    since: dt.datetime | None,
-) -> QuerySet[Judgement]:
-    """Judgements about these pupils, narrowed by the list's filters, newest first."""
-    rows = Judgement.objects.filter(school=school, pupil__in=pupils.values("pk"))
-    if pupil_id is not None:
-        rows = rows.filter(pupil_id=pupil_id)
-    if objective_id is not None:
-        rows = rows.filter(objective_id=objective_id)
-    if class_id is not None:
-        rows = rows.filter(teaching_class_id=class_id)
-    if since is not None:
-        rows = rows.filter(recorded_at__gte=since)
-    return rows.select_related("level").order_by("-recorded_at", "-pk")
-
-
 def objectives_by_pk(school: School, pks: set[int]) -> dict[int, Objective]:
     """The school's objectives of these keys, with their frameworks."""
     return {
@@ -201,42 +175,6 @@ def objectives_by_pk(school: School, pks: set[int]) -> dict[int, Objective]:
 def levels_by_pk(school: School, pks: set[int]) -> dict[int, ScaleLevel]:
     """The school's scale levels of these keys."""
     return {lv.pk: lv for lv in ScaleLevel.objects.filter(school=school, pk__in=pks)}
-
-
-def judgements_with_levels(judgements: list[Judgement]) -> QuerySet[Judgement]:
-    """The judgements again, with their levels."""
-    return Judgement.objects.filter(pk__in=[j.pk for j in judgements]).select_related("level")
-
-
-def pupil_standings(pupil: Pupil, framework_id: int | None) -> QuerySet[Standing]:
-    """A pupil's standings (of one framework, if given), in framework and objective order."""
-    rows = Standing.objects.filter(pupil=pupil).select_related("objective", "level")
-    if framework_id is not None:
-        rows = rows.filter(objective__framework_id=framework_id)
-    return rows.order_by("objective__framework_id", "objective__position")
-
-
-def school_standings(
-    school: School,
-    pupils: QuerySet[Pupil],
-    *,
-    teaching_class: Class | None,
-    year_group: int | None,
-    framework_id: int | None,
-) -> QuerySet[Standing]:
-    """The standings of these pupils (now in the class, of the year group, on the framework's
-    objectives, as given), by pupil; 404 for a framework not of the school."""
-    if teaching_class is not None:
-        pupils = pupils.filter(pk__in=class_pupil_ids(teaching_class))
-    if year_group is not None:
-        pupils = pupils.filter(year_group=year_group)
-    rows = Standing.objects.filter(school=school, pupil__in=pupils.values("pk"))
-    if framework_id is not None:
-        framework = get_object_or_404(Framework, school=school, pk=framework_id)
-        rows = rows.filter(objective__framework=framework)
-    return rows.select_related("objective", "level").order_by(
-        "pupil_id", "objective__framework_id", "objective__position", "pk"
-    )
 
 
 def framework_with_scale(school: School, framework_id: int) -> Framework:
@@ -254,18 +192,6 @@ def markbook_objectives(framework: Framework, year_group: int | None) -> list[Ob
     return list(
         rows.select_related("strand").prefetch_related("success_criteria").order_by("position")
     )
-
-
-def standings_by_cell(
-    pupils: list[Pupil], objectives: list[Objective]
-) -> dict[tuple[int, int], Standing]:
-    """The standings of these pupils on these objectives, by (pupil, objective)."""
-    return {
-        (s.pupil_id, s.objective_id): s
-        for s in Standing.objects.filter(
-            pupil_id__in=[p.pk for p in pupils], objective_id__in=[o.pk for o in objectives]
-        ).select_related("level", "objective")
-    }
 
 
 def class_ids(rows: QuerySet[Class]) -> set[int]:

@@ -1,8 +1,6 @@
 """API routes for targets: read them (staff, the pupil, parents for shared ones); set, change,
 confirm and return them (a teacher of the class, as on the pages)."""
 
-from typing import Any
-
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
@@ -18,6 +16,7 @@ from nextsteps.api.schemas import (
     Id,
     TargetConfirmIn,
     TargetDetailOut,
+    TargetEventOut,
     TargetForAudience,
     TargetIn,
     TargetOut,
@@ -35,22 +34,22 @@ from nextsteps.teaching.models import Class
 router = Router()
 
 
-def target_out(target: Target) -> dict[str, Any]:
-    return {
-        "id": target.pk,
-        "pupil_id": target.pupil_id,
-        "class_id": target.teaching_class_id,
-        "objective_id": target.objective_id,
-        "objective_code": target.objective.code,
-        "wording": target.wording,
-        "status": target.status,
-        "due_on": target.due_on,
-        "set_with_pupil": target.set_with_pupil,
-        "shared_with_guardians": target.shared_with_guardians,
-        "set_at": target.set_at,
-        "updated_at": target.updated_at,
-        "judgement_id": target.judgement_id,
-    }
+def target_out(target: Target) -> TargetOut:
+    return TargetOut(
+        id=target.pk,
+        pupil_id=target.pupil_id,
+        class_id=target.teaching_class_id,
+        objective_id=target.objective_id,
+        objective_code=target.objective.code,
+        wording=target.wording,
+        status=target.status,
+        due_on=target.due_on,
+        set_with_pupil=target.set_with_pupil,
+        shared_with_guardians=target.shared_with_guardians,
+        set_at=target.set_at,
+        updated_at=target.updated_at,
+        judgement_id=target.judgement_id,
+    )
 
 
 class TargetFilter(Schema):
@@ -74,20 +73,21 @@ def targets(request: HttpRequest, urn: Id, filters: Query[TargetFilter]) -> Wind
     return Window(rows, target_out)
 
 
-def _detail(school: School, target: Target) -> dict[str, Any]:
+def _detail(school: School, target: Target) -> TargetDetailOut:
     target = selectors.target_with_history(school, target)
-    out = target_out(target)
-    out["history"] = [
-        {
-            "kind": event.kind,
-            "comment": event.comment,
-            "by": str(event.by) if event.by else None,
-            "at": event.at,
-            "has_file": bool(event.file),
-        }
-        for event in target.events.all()
-    ]
-    return out
+    return TargetDetailOut(
+        **dict(target_out(target)),
+        history=[
+            TargetEventOut(
+                kind=event.kind,
+                comment=event.comment,
+                by=str(event.by) if event.by else None,
+                at=event.at,
+                has_file=bool(event.file),
+            )
+            for event in target.events.all()
+        ],
+    )
 
 
 @router.get(
@@ -103,8 +103,8 @@ def target_detail(request: HttpRequest, urn: Id, target_id: Id) -> TargetDetailO
     school = school_for(request, urn)
     target = feedback_permissions.targets.get(request.user, school, target_id)
     if access.audience(request.user, school) is access.Audience.GUARDIAN:
-        return TargetOut.model_validate(target_out(target))
-    return TargetDetailOut.model_validate(_detail(school, target))
+        return target_out(target)
+    return _detail(school, target)
 
 
 @router.post(
@@ -112,7 +112,7 @@ def target_detail(request: HttpRequest, urn: Id, target_id: Id) -> TargetDetailO
     response={201: TargetDetailOut},
     summary="Set a target with a pupil in a class you teach",
 )
-def target_create(request: HttpRequest, urn: Id, payload: TargetIn) -> Any:
+def target_create(request: HttpRequest, urn: Id, payload: TargetIn) -> Status[TargetDetailOut]:
     school = school_for(request, urn)
     teaching_class = access.access_class(request.user, school, payload.class_id)
     if not feedback_permissions.sets_for_class(request.user, teaching_class):
@@ -155,7 +155,7 @@ def _class_objective(teaching_class: Class, objective_id: int) -> Objective:
 )
 def target_change(
     request: HttpRequest, urn: Id, target_id: Id, payload: TargetUpdateIn
-) -> dict[str, Any]:
+) -> TargetDetailOut:
     school = school_for(request, urn)
     target = feedback_permissions.targets.get(request.user, school, target_id, Action.DECIDE)
     changes = payload.dict(exclude_unset=True)
@@ -175,7 +175,7 @@ def target_change(
 )
 def target_confirm(
     request: HttpRequest, urn: Id, target_id: Id, payload: TargetConfirmIn
-) -> dict[str, Any]:
+) -> TargetDetailOut:
     school = school_for(request, urn)
     target = feedback_permissions.targets.get(request.user, school, target_id, Action.DECIDE)
     level = selectors.objective_level(school, payload.level_id, target.objective_id)
@@ -194,7 +194,7 @@ def target_confirm(
 )
 def target_return(
     request: HttpRequest, urn: Id, target_id: Id, payload: TargetReturnIn
-) -> dict[str, Any]:
+) -> TargetDetailOut:
     school = school_for(request, urn)
     target = feedback_permissions.targets.get(request.user, school, target_id, Action.DECIDE)
     target = services.target_return(target=target, comment=payload.comment, by=request.user)

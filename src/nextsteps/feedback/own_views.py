@@ -16,8 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from nextsteps import access
 from nextsteps.feedback import selectors, services
-from nextsteps.feedback.forms import ReviewForm
 from nextsteps.feedback.models import Review
+from nextsteps.feedback.review_views import review_form
 from nextsteps.feedback.services import FeedbackRefused
 from nextsteps.schools.models import School
 
@@ -74,21 +74,10 @@ def my_review(request: HttpRequest, urn: int) -> HttpResponse:
     """The pupil looks back over the term: what went well and what to work on next."""
     school = access.access_school(request.user, urn)
     pupil = access.own_pupil(request.user, school)
-    form = ReviewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.review_write(
-                pupil=pupil,
-                author=Review.Author.PUPIL,
-                by=request.user,
-                proud_of=form.cleaned_data["proud_of"],
-                next_focus=form.cleaned_data["next_focus"],
-            )
-        except FeedbackRefused as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Thank you for looking back on your learning."))
-            return redirect("feedback:my_review", urn=school.urn)
+    form, saved = review_form(request, pupil, Review.Author.PUPIL)
+    if saved:
+        messages.success(request, _("Thank you for looking back on your learning."))
+        return redirect("feedback:my_review", urn=school.urn)
     return render(
         request,
         "feedback/my_review.html",

@@ -25,12 +25,12 @@ from nextsteps.feedback import permissions, selectors, services
 from nextsteps.feedback.forms import (
     MarkingCodeForm,
     QuestionForm,
-    ReviewForm,
     TargetForm,
     WorkForm,
 )
 from nextsteps.feedback.kernels.intention_menu import search_words
 from nextsteps.feedback.models import ClassFeedbackPoint, Review
+from nextsteps.feedback.review_views import review_form
 from nextsteps.feedback.selectors import options
 from nextsteps.feedback.selectors.setting import WorkMenu, group_planned_objective_id, work_menu
 from nextsteps.feedback.services import FeedbackRefused, NoteEntry, PointEntry
@@ -170,21 +170,10 @@ def pupil_feedback(request: HttpRequest, urn: int, pupil_id: int) -> HttpRespons
     school = access.access_school(request.user, urn)
     access.require_staff(request.user, school)
     pupil = access.access_pupil(request.user, school, pupil_id)
-    form = ReviewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.review_write(
-                pupil=pupil,
-                author=Review.Author.TEACHER,
-                by=request.user,
-                proud_of=form.cleaned_data["proud_of"],
-                next_focus=form.cleaned_data["next_focus"],
-            )
-        except FeedbackRefused as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Review saved."))
-            return redirect("feedback:pupil", urn=school.urn, pupil_id=pupil.pk)
+    form, saved = review_form(request, pupil, Review.Author.TEACHER)
+    if saved:
+        messages.success(request, _("Review saved."))
+        return redirect("feedback:pupil", urn=school.urn, pupil_id=pupil.pk)
     objectives = selectors.pupil_self_assessed_objectives(pupil)
     assessed = selectors.latest_self_assessment_choices(pupil)
     return render(

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Exists, Model, OuterRef, Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
 
 from nextsteps.accounts.models import User
 from nextsteps.curriculum.models import Framework, Objective, Scale, ScaleLevel, Strand
@@ -19,7 +20,7 @@ from nextsteps.markbook.models import AssessmentPoint, Attachment, Judgement, St
 from nextsteps.people.models import Pupil
 from nextsteps.schools.models import School, Subject
 from nextsteps.teaching.models import Class, GroupMembership, PupilGroup
-from nextsteps.teaching.selectors import class_pupils, current
+from nextsteps.teaching.selectors import class_pupil_ids, class_pupils, current
 
 
 def grid_standings(
@@ -465,3 +466,78 @@ def level_colours(school: School) -> list[tuple[int, str]]:
 def assessment_points(points: QuerySet[AssessmentPoint]) -> list[AssessmentPoint]:
     """These points, with their departments and who locked them (one query)."""
     return list(points.select_related("department", "locked_by"))
+
+
+# ---------------------------------------------------------------------------- lists
+# The owner's reads behind the API's judgement and standing routes: each narrows the pupils a
+# route's policy gave, and loads what the rows show in a fixed number of queries.
+
+
+def judgements_filtered(
+    school: School,
+    pupils: QuerySet[Pupil],
+    *,
+    pupil_id: int | None,
+    objective_id: int | None,
+    class_id: int | None,
+    since: dt.datetime | None,
+) -> QuerySet[Judgement]:
+    """Judgements about these pupils, narrowed by the list's filters, newest first."""
+    rows = Judgement.objects.filter(school=school, pupil__in=pupils.values("pk"))
+    if pupil_id is not None:
+        rows = rows.filter(pupil_id=pupil_id)
+    if objective_id is not None:
+        rows = rows.filter(objective_id=objective_id)
+    if class_id is not None:
+        rows = rows.filter(teaching_class_id=class_id)
+    if since is not None:
+        rows = rows.filter(recorded_at__gte=since)
+    return rows.select_related("level").order_by("-recorded_at", "-pk")
+
+
+def judgements_with_levels(judgements: list[Judgement]) -> QuerySet[Judgement]:
+    """The judgements again, with their levels."""
+    return Judgement.objects.filter(pk__in=[j.pk for j in judgements]).select_related("level")
+
+
+def pupil_standings(pupil: Pupil, framework_id: int | None) -> QuerySet[Standing]:
+    """A pupil's standings (of one framework, if given), in framework and objective order."""
+    rows = Standing.objects.filter(pupil=pupil).select_related("objective", "level")
+    if framework_id is not None:
+        rows = rows.filter(objective__framework_id=framework_id)
+    return rows.order_by("objective__framework_id", "objective__position")
+
+
+def school_standings(
+    school: School,
+    pupils: QuerySet[Pupil],
+    *,
+    teaching_class: Class | None,
+    year_group: int | None,
+    framework_id: int | None,
+) -> QuerySet[Standing]:
+    """The standings of these pupils (now in the class, of the year group, on the framework's
+    objectives, as given), by pupil; 404 for a framework not of the school."""
+    if teaching_class is not None:
+        pupils = pupils.filter(pk__in=class_pupil_ids(teaching_class))
+    if year_group is not None:
+        pupils = pupils.filter(year_group=year_group)
+    rows = Standing.objects.filter(school=school, pupil__in=pupils.values("pk"))
+    if framework_id is not None:
+        framework = get_object_or_404(Framework, school=school, pk=framework_id)
+        rows = rows.filter(objective__framework=framework)
+    return rows.select_related("objective", "level").order_by(
+        "pupil_id", "objective__framework_id", "objective__position", "pk"
+    )
+
+
+def standings_by_cell(
+    pupils: list[Pupil], objectives: list[Objective]
+) -> dict[tuple[int, int], Standing]:
+    """The standings of these pupils on these objectives, by (pupil, objective)."""
+    return {
+        (s.pupil_id, s.objective_id): s
+        for s in Standing.objects.filter(
+            pupil_id__in=[p.pk for p in pupils], objective_id__in=[o.pk for o in objectives]
+        ).select_related("level", "objective")
+    }
