@@ -3,6 +3,7 @@ values and Decimal's own half-up rounding, and shared by the heatmap and the tab
 
 from __future__ import annotations
 
+import math
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 
@@ -40,3 +41,13 @@ def test_heatmap_cell_and_table_cell_print_the_same(part: int, whole: int) -> No
     value = share(min(part, whole), whole)
     svg = charts.heatmap(title="t", rows=["r"], columns=["c"], values={("r", "c"): value})
     assert f">{percent(value)}</text>" in svg
+
+
+@given(
+    st.fractions(max_denominator=10**9) | st.integers(-(10**6), 10**6).map(Fraction),
+    st.integers(0, 3),
+)
+def test_rounding_in_integers_is_rounding_the_fraction(value: Fraction, places: int) -> None:
+    scaled = abs(value) * 10**places
+    expected = math.floor(scaled + Fraction(1, 2)) * (1 if value >= 0 else -1)
+    assert round_half_up(value, places) == Decimal(expected).scaleb(-places)

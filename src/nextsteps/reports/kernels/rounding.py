@@ -8,7 +8,6 @@ beside it can never disagree, and no figure is rounded twice (41.65 → 41.7 →
 
 from __future__ import annotations
 
-import math
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -23,10 +22,11 @@ def share(part: int, whole: int) -> Fraction | None:
 def round_half_up(value: Number, places: int = 0) -> Decimal:
     """value rounded to `places` decimals, halves away from zero, with no float error."""
     exact = Fraction(value) if not isinstance(value, Fraction) else value
-    scale = 10**places
-    scaled = abs(exact) * scale
-    rounded = math.floor(scaled + Fraction(1, 2))
-    result = Decimal(rounded if exact >= 0 else -rounded).scaleb(-places)
+    # floor(|value| × 10^places + 1/2), in integers: a dashboard rounds thousands of shares,
+    # and Fraction's own arithmetic would reduce every intermediate by a gcd.
+    numerator, denominator = exact.numerator, exact.denominator
+    rounded = (2 * abs(numerator) * 10**places + denominator) // (2 * denominator)
+    result = Decimal(rounded if numerator >= 0 else -rounded).scaleb(-places)
     return result.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
