@@ -67,6 +67,22 @@ def answered_before_view() -> None:
     _asked.set(True)
 
 
+ModelT = TypeVar("ModelT", bound=Model)
+
+
+def found(rows: QuerySet[ModelT], noun: str, **lookup: Any) -> ModelT:
+    """The one row of `rows` matching `lookup` (usually `pk=`), else 404 "No such <noun>".
+
+    `rows` is already narrowed to what the person may reach (their school, a scope, their own
+    rows), so a row outside it is not found, just like an id that does not exist: ids cannot
+    be probed. Finding a row so is asking this module, and the request is marked as asked."""
+    mark_asked()
+    row = rows.filter(**lookup).first()
+    if row is None:
+        raise Http404(f"No such {noun}")
+    return row
+
+
 class AccessCheckedMiddleware:
     """Refuse to send a response from a view that never asked the access module."""
 
@@ -313,7 +329,8 @@ def audience(user: Actor, school: School) -> Audience:
 # ---------------------------------------------------------------------------- classes
 
 
-def _staff_id(user: Actor) -> int | None:
+def staff_id_of(user: Actor) -> int | None:
+    """The id of the person's staff record, or None (signed out, a pupil, a parent)."""
     staff = getattr(user, "staff", None) if getattr(user, "is_authenticated", False) else None
     return staff.pk if staff is not None else None
 
@@ -344,10 +361,7 @@ def access_department(
     mark_asked()
     if write and department_id not in hod_department_ids(user, school):
         raise Http404("No such department")
-    department = departments_for(user, school).filter(pk=department_id).first()
-    if department is None:
-        raise Http404("No such department")
-    return department
+    return found(departments_for(user, school), "department", pk=department_id)
 
 
 def classes_for(user: Actor, school: School) -> QuerySet[Class]:
@@ -357,7 +371,7 @@ def classes_for(user: Actor, school: School) -> QuerySet[Class]:
     if sees_whole_school(user, school):
         return classes
     scope = Q(pk__in=[])
-    staff_id = _staff_id(user)
+    staff_id = staff_id_of(user)
     roles = roles_in(user, school)
     if staff_id is not None and roles & {Role.TEACHER, Role.HOD, Role.TA}:
         scope |= Q(staff_links__staff_id=staff_id) | Q(groups__supporters=staff_id)
@@ -370,9 +384,7 @@ def classes_for(user: Actor, school: School) -> QuerySet[Class]:
 def access_class(user: Actor, school: School, class_id: int, *, write: bool = False) -> Class:
     """A class the user may see (or, with write, record for), else 404."""
     mark_asked()
-    teaching_class = classes_for(user, school).filter(pk=class_id).first()
-    if teaching_class is None:
-        raise Http404("No such class")
+    teaching_class = found(classes_for(user, school), "class", pk=class_id)
     if write and not can_record_in(user, teaching_class):
         raise Http404("No such class")
     return teaching_class
@@ -380,7 +392,7 @@ def access_class(user: Actor, school: School, class_id: int, *, write: bool = Fa
 
 def can_record_in(user: Actor, teaching_class: Class) -> bool:
     """Teachers of the class, its department's head and TAs (for their groups) record."""
-    staff_id = _staff_id(user)
+    staff_id = staff_id_of(user)
     school = teaching_class.school
     if teaching_class.subjects.filter(department_id__in=hod_department_ids(user, school)).exists():
         return True
@@ -391,12 +403,32 @@ def can_record_in(user: Actor, teaching_class: Class) -> bool:
     return PupilGroup.objects.filter(teaching_class=teaching_class, supporters=staff_id).exists()
 
 
+def recording_rule(user: Actor, school: School) -> Q:
+    """The rule of `can_record_in` as a filter on classes: the classes of the person's
+    departments, those they are staff of and those with a group they support."""
+    rule = Q(subjects__department_id__in=hod_department_ids(user, school))
+    staff_id = staff_id_of(user)
+    if staff_id is not None:
+        rule |= Q(staff_links__staff_id=staff_id) | Q(groups__supporters=staff_id)
+    return rule
+
+
+def teaching_rule(user: Actor, school: School) -> Q:
+    """The rule of `teaches` as a filter on classes: the classes of the person's departments
+    and those they are a teacher of (not a teaching assistant)."""
+    rule = Q(subjects__department_id__in=hod_department_ids(user, school))
+    staff_id = staff_id_of(user)
+    if staff_id is not None:
+        rule |= Q(staff_links__staff_id=staff_id, staff_links__role=ClassStaff.Role.TEACHER)
+    return rule
+
+
 def teaches(user: Actor, teaching_class: Class) -> bool:
     """A teacher of the class (not a teaching assistant), or its department's head."""
     school = teaching_class.school
     if teaching_class.subjects.filter(department_id__in=hod_department_ids(user, school)).exists():
         return True
-    staff_id = _staff_id(user)
+    staff_id = staff_id_of(user)
     return (
         staff_id is not None
         and ClassStaff.objects.filter(
@@ -434,7 +466,7 @@ def recordable_pupil_ids(user: Actor, teaching_class: Class) -> set[int] | None:
     the groups they support.
     """
     mark_asked()
-    staff_id = _staff_id(user)
+    staff_id = staff_id_of(user)
     school = teaching_class.school
     if teaching_class.subjects.filter(department_id__in=hod_department_ids(user, school)).exists():
         return None
@@ -493,7 +525,7 @@ def recording_enrolment(user: Actor, school: School, class_id: int, pupil_id: in
 
     mark_asked()
     today = timezone.localdate()
-    staff_id = _staff_id(user)
+    staff_id = staff_id_of(user)
     departments = hod_department_ids(user, school)
     class_ref = OuterRef("teaching_class_id")
     may_record = []
@@ -571,10 +603,7 @@ def pupils_for(user: Actor, school: School) -> QuerySet[Pupil]:
 def access_pupil(user: Actor, school: School, pupil_id: int) -> Pupil:
     """A pupil the user may see, else 404."""
     mark_asked()
-    pupil = pupils_for(user, school).filter(pk=pupil_id).first()
-    if pupil is None:
-        raise Http404("No such pupil")
-    return pupil
+    return found(pupils_for(user, school), "pupil", pk=pupil_id)
 
 
 def current_guardian_link(prefix: str = "guardian_links__") -> Q:
@@ -622,9 +651,6 @@ class Action(enum.StrEnum):
     ORGANISE = "organise"  # run a moderation or judging session
 
 
-ModelT = TypeVar("ModelT", bound=Model)
-
-
 class Policy(abc.ABC, Generic[ModelT]):
     """Who may do what to one kind of row (after Wagtail's permission policies).
 
@@ -644,11 +670,7 @@ class Policy(abc.ABC, Generic[ModelT]):
 
     def get(self, user: Actor, school: School, pk: int, action: Action = Action.VIEW) -> ModelT:
         self.check_action(action)
-        mark_asked()
-        row = self.scope(user, school, action).filter(pk=pk).first()
-        if row is None:
-            raise Http404(f"No such {self.noun}")
-        return row
+        return found(self.scope(user, school, action), self.noun, pk=pk)
 
     def can(self, user: Actor, action: Action, obj: ModelT) -> bool:
         self.check_action(action)

@@ -3,8 +3,6 @@ else's (another person's token is not found). Built from the access core."""
 
 from __future__ import annotations
 
-from django.http import Http404
-
 from nextsteps import access
 from nextsteps.accounts.models import STAFF_ROLES, Actor, signed_in_user
 from nextsteps.api.models import ApiToken
@@ -18,8 +16,4 @@ def staff_school(user: Actor, urn: int) -> School:
 
 def own_token(user: Actor, token_id: int) -> ApiToken:
     """One of this person's own tokens, else 404."""
-    access.mark_asked()
-    token = ApiToken.objects.filter(pk=token_id, user=signed_in_user(user)).first()
-    if token is None:
-        raise Http404("No such token")
-    return token
+    return access.found(ApiToken.objects.filter(user=signed_in_user(user)), "token", pk=token_id)

@@ -12,7 +12,7 @@ teachers, heads of department and leaders.
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -23,7 +23,7 @@ from nextsteps.assessments import selectors
 from nextsteps.assessments.models import Assessment
 from nextsteps.people.models import Pupil
 from nextsteps.schools.models import Department, School
-from nextsteps.teaching.models import Class, ClassStaff
+from nextsteps.teaching.models import Class
 
 TABLE_EDITORS = frozenset({Role.ADMIN, Role.LEADER, Role.HOD})
 CHALLENGE_SETTERS = frozenset({Role.TEACHER, Role.HOD, Role.LEADER, Role.ADMIN})
@@ -56,24 +56,6 @@ def get_pupil(user: Actor, school: School, pupil_id: int) -> Pupil:
     return access.access_pupil(user, school, pupil_id)
 
 
-def _recording_scope(user: Actor, school: School) -> Q:
-    """Classes this person may record in (the rule of `access.can_record_in`, as a filter)."""
-    scope = Q(subjects__department_id__in=access.hod_department_ids(user, school))
-    staff_id = access._staff_id(user)
-    if staff_id is not None:
-        scope |= Q(staff_links__staff_id=staff_id) | Q(groups__supporters=staff_id)
-    return scope
-
-
-def _teaching_scope(user: Actor, school: School) -> Q:
-    """Classes this person teaches (the rule of `access.teaches`, as a filter)."""
-    scope = Q(subjects__department_id__in=access.hod_department_ids(user, school))
-    staff_id = access._staff_id(user)
-    if staff_id is not None:
-        scope |= Q(staff_links__staff_id=staff_id, staff_links__role=ClassStaff.Role.TEACHER)
-    return scope
-
-
 class AssessmentPolicy(access.Policy[Assessment]):
     """Tests: VIEW (see it and its results), CHANGE (enter marks), MANAGE (change the test)."""
 
@@ -94,14 +76,14 @@ class AssessmentPolicy(access.Policy[Assessment]):
             visible = access.classes_for(user, school).values("pk")
             tests = tests.filter(class_links__teaching_class__in=visible).distinct()
         if action == Action.CHANGE:
-            classes = Class.objects.filter(_recording_scope(user, school)).values("pk")
+            classes = Class.objects.filter(access.recording_rule(user, school)).values("pk")
             return tests.filter(
                 pk__in=Assessment.objects.filter(class_links__teaching_class__in=classes).values(
                     "pk"
                 )
             )
         if action == Action.MANAGE and not whole_school:
-            classes = Class.objects.filter(_teaching_scope(user, school)).values("pk")
+            classes = Class.objects.filter(access.teaching_rule(user, school)).values("pk")
             return tests.filter(
                 pk__in=Assessment.objects.filter(class_links__teaching_class__in=classes).values(
                     "pk"
@@ -113,10 +95,9 @@ class AssessmentPolicy(access.Policy[Assessment]):
         """A test the person may see, else 404; and, for CHANGE or MANAGE, one they may act
         on, else 404 as well (so a test one may not mark is not told apart from none)."""
         self.check_action(action)
-        access.mark_asked()
-        assessment = self.scope(user, school, Action.VIEW).filter(pk=pk).first()
-        if assessment is None or (action != Action.VIEW and not self.can(user, action, assessment)):
-            raise Http404("No such test")
+        assessment = access.found(self.scope(user, school, Action.VIEW), self.noun, pk=pk)
+        if action != Action.VIEW and not self.can(user, action, assessment):
+            raise Http404(f"No such {self.noun}")
         return assessment
 
     def can(self, user: Actor, action: Action, obj: Assessment) -> bool:
@@ -144,7 +125,7 @@ def recordable_classes(user: Actor, assessment: Assessment) -> list[Class]:
     access.mark_asked()
     return list(
         Class.objects.filter(
-            _recording_scope(user, assessment.school),
+            access.recording_rule(user, assessment.school),
             pk__in=assessment.class_links.values("teaching_class_id"),
         )
         .select_related("school")

@@ -88,17 +88,13 @@ class TargetPolicy(Policy[Target]):
         """A target the user may see, else 404; to DECIDE or CHANGE, one whose class they
         teach (else 404 too)."""
         self.check_action(action)
-        access.mark_asked()
-        target = (
-            self.scope(user, school, Action.VIEW)
-            .select_related("teaching_class__school")
-            .filter(pk=pk)
-            .first()
+        target = access.found(
+            self.scope(user, school, Action.VIEW).select_related("teaching_class__school"),
+            self.noun,
+            pk=pk,
         )
-        if target is None or (
-            action is not Action.VIEW and not access.teaches(user, target.teaching_class)
-        ):
-            raise Http404("No such target")
+        if action is not Action.VIEW and not access.teaches(user, target.teaching_class):
+            raise Http404(f"No such {self.noun}")
         return target
 
     def can(self, user: Actor, action: Action, obj: Target) -> bool:
@@ -115,14 +111,13 @@ targets = TargetPolicy()
 def target_to_view(user: Actor, school: School, target_id: int) -> tuple[Target, Pupil, bool]:
     """A target for its page: the target, its pupil and whether the viewer is staff (who must
     see its class); a pupil reaches only their own."""
-    access.mark_asked()
-    target = (
-        Target.objects.select_related("objective__framework", "teaching_class", "pupil")
-        .filter(school=school, pk=target_id)
-        .first()
+    target = access.found(
+        Target.objects.select_related("objective__framework", "teaching_class", "pupil").filter(
+            school=school
+        ),
+        "target",
+        pk=target_id,
     )
-    if target is None:
-        raise Http404("No such target")
     pupil, is_staff = viewer(user, school, target.pupil_id)
     if is_staff:
         access.access_class(user, school, target.teaching_class_id)
@@ -131,10 +126,9 @@ def target_to_view(user: Actor, school: School, target_id: int) -> tuple[Target,
 
 def target_event_to_view(user: Actor, school: School, event_id: int) -> TargetEvent:
     """A step in a target's history (its evidence file), for the pupil and their staff."""
-    access.mark_asked()
-    event = TargetEvent.objects.select_related("target").filter(school=school, pk=event_id).first()
-    if event is None:
-        raise Http404("No such evidence")
+    event = access.found(
+        TargetEvent.objects.select_related("target").filter(school=school), "evidence", pk=event_id
+    )
     _pupil, is_staff = viewer(user, school, event.target.pupil_id)
     if is_staff:
         access.access_class(user, school, event.target.teaching_class_id)
@@ -174,14 +168,11 @@ def may_give_feedback(user: Actor, school: School, class_id: int, pupil: Pupil) 
 def work_to_view(user: Actor, school: School, work_id: int, pupil: Pupil | None) -> Work:
     """A piece of work of the school: for staff (`pupil` None) one set to a class they see;
     for a pupil, one set to them (or that they handed in), else 404."""
-    access.mark_asked()
-    work = (
-        Work.objects.select_related("teaching_class", "group")
-        .filter(school=school, pk=work_id)
-        .first()
+    work = access.found(
+        Work.objects.select_related("teaching_class", "group").filter(school=school),
+        "work",
+        pk=work_id,
     )
-    if work is None:
-        raise Http404("No such work")
     if pupil is None:
         access.access_class(user, school, work.teaching_class_id)
     elif not pupil_can_see_work(pupil, work):
@@ -191,14 +182,11 @@ def work_to_view(user: Actor, school: School, work_id: int, pupil: Pupil | None)
 
 def version_to_view(user: Actor, school: School, version_id: int) -> Version:
     """A version of a pupil's work (its photo or file), for the pupil and their staff."""
-    access.mark_asked()
-    version = (
-        Version.objects.select_related("submission__work")
-        .filter(school=school, pk=version_id)
-        .first()
+    version = access.found(
+        Version.objects.select_related("submission__work").filter(school=school),
+        "version",
+        pk=version_id,
     )
-    if version is None:
-        raise Http404("No such version")
     _pupil, staff = viewer(user, school, version.submission.pupil_id)
     if staff:
         access.access_class(user, school, version.submission.work.teaching_class_id)
@@ -207,11 +195,7 @@ def version_to_view(user: Actor, school: School, version_id: int) -> Version:
 
 def submission_feedback(submission: Submission, feedback_id: int) -> Feedback:
     """A piece of feedback on this submission (already checked), else 404."""
-    access.mark_asked()
-    feedback = Feedback.objects.filter(submission=submission, pk=feedback_id).first()
-    if feedback is None:
-        raise Http404("No such feedback")
-    return feedback
+    return access.found(Feedback.objects.filter(submission=submission), "feedback", pk=feedback_id)
 
 
 # ---------------------------------------------------------------------------- a class's pages
@@ -244,15 +228,13 @@ def visible_questions(
 def conversation_to_view(user: Actor, school: School, conversation_id: int) -> LearningConversation:
     """A learning conversation of a class the member of staff sees, else 404."""
     access.require_staff(user, school)
-    conversation = (
+    conversation = access.found(
         LearningConversation.objects.select_related(
             "objective", "group", "led_by", "teaching_class"
-        )
-        .filter(school=school, pk=conversation_id)
-        .first()
+        ).filter(school=school),
+        "conversation",
+        pk=conversation_id,
     )
-    if conversation is None:
-        raise Http404("No such conversation")
     access.access_class(user, school, conversation.teaching_class_id)
     return conversation
 
@@ -283,14 +265,11 @@ def may_add_pupil_note(user: Actor, school: School, pupil: Pupil) -> bool:
 def media_note_to_view(user: Actor, school: School, note_id: int) -> MediaNote:
     """A voice note or drawing: for the pupil, staff who may see their class (or them), and
     their parents when it is shared with them; else 404."""
-    access.mark_asked()
-    note = (
-        MediaNote.objects.select_related("submission__work")
-        .filter(school=school, pk=note_id)
-        .first()
+    note = access.found(
+        MediaNote.objects.select_related("submission__work").filter(school=school),
+        "note",
+        pk=note_id,
     )
-    if note is None:
-        raise Http404("No such note")
     if is_staff(user, school):
         if note.submission is not None:
             access.access_class(user, school, note.submission.work.teaching_class_id)
@@ -311,10 +290,7 @@ def media_note_to_view(user: Actor, school: School, note_id: int) -> MediaNote:
 
 def parents_child(user: Actor, school: School, pupil_id: int) -> Pupil:
     """One of the parent's own children at the school (a current link), else 404."""
-    pupil = access.children_of(user, school).filter(pk=pupil_id).first()
-    if pupil is None:
-        raise Http404("No such child")
-    return pupil
+    return access.found(access.children_of(user, school), "child", pk=pupil_id)
 
 
 def require_replies_setting(user: Actor, school: School) -> None:
@@ -333,10 +309,8 @@ def may_choose_digest(user: Actor, school: School) -> bool:
 
 def own_notification(user: Actor, school: School, notification_id: int) -> Notification:
     """One of the person's own notifications at the school, else 404."""
-    access.mark_asked()
-    note = Notification.objects.filter(
-        school=school, recipient=signed_in_user(user), pk=notification_id
-    ).first()
-    if note is None:
-        raise Http404("No such notification")
-    return note
+    return access.found(
+        Notification.objects.filter(school=school, recipient=signed_in_user(user)),
+        "notification",
+        pk=notification_id,
+    )

@@ -27,11 +27,6 @@ from nextsteps.schools.models import School
 SessionT = TypeVar("SessionT", CJSession, ModerationSession)
 
 
-def _staff_id(user: Actor) -> int | None:
-    staff = getattr(user, "staff", None) if getattr(user, "is_authenticated", False) else None
-    return staff.pk if staff is not None else None
-
-
 def staff_school(user: Actor, urn: int) -> School:
     """The school, for its staff only (judging is staff work): else 403 or 404."""
     school = access.access_school(user, urn)
@@ -95,7 +90,7 @@ class JudgingSessionPolicy(Policy[SessionT]):
         sessions = self.model.objects.filter(school=school)
         if not access.is_staff_in(user, school):
             return sessions.none()
-        staff_id = _staff_id(user)
+        staff_id = access.staff_id_of(user)
         invited = Q(**{f"{self.model.participants}__staff_id": staff_id})
         if action == Action.CHANGE:
             return sessions.filter(invited) if staff_id is not None else sessions.none()
@@ -140,7 +135,7 @@ class JudgingSessionPolicy(Policy[SessionT]):
     def participant(self, user: Actor, session: SessionT) -> Any | None:
         """The user's place in the session as a moderator or judge, or None if not invited."""
         access.mark_asked()
-        staff_id = _staff_id(user)
+        staff_id = access.staff_id_of(user)
         if staff_id is None:
             return None
         return getattr(session, session.participants).filter(staff_id=staff_id).first()

@@ -12,7 +12,8 @@ from nextsteps.people.selectors import pupil_page
 
 @access.signed_in
 def pupil_detail(request: HttpRequest, urn: int, pupil_id: int) -> HttpResponse:
-    school, pupil = permissions.pupil(request.user, urn, pupil_id)
+    school = access.access_school(request.user, urn)
+    pupil = permissions.pupils.get(request.user, school, pupil_id)
     is_staff = permissions.sees_family(request.user, school)
     page = pupil_page(pupil, with_family=is_staff)
     return render(

@@ -178,13 +178,12 @@ class ResponsePolicy(Policy[Response]):
         self, user: Actor, school: School, department: Department, question: KeyQuestion
     ) -> Response:
         """The department's answer to the question (both already asked for), else 404."""
-        access.mark_asked()
-        response = Response.objects.filter(
-            school=school, department=department, question=question
-        ).first()
-        if response is None:
-            raise Http404("No such answer")
-        return response
+        return access.found(
+            Response.objects.filter(school=school),
+            "answer",
+            department=department,
+            question=question,
+        )
 
 
 class DecisionPolicy(Policy[Decision]):
@@ -224,10 +223,7 @@ class DocumentPolicy(Policy[PolicyDocument]):
 
     def get_version(self, user: Actor, school: School, version: int) -> PolicyDocument:
         """A published version, else 404."""
-        document = self.scope(user, school, Action.VIEW).filter(version=version).first()
-        if document is None:
-            raise Http404("No such version")
-        return document
+        return access.found(self.scope(user, school, Action.VIEW), "version", version=version)
 
     def require_manage(self, user: Actor, school: School) -> None:
         """Previewing and publishing: the policy's leaders; refused (403) to other members."""
@@ -266,14 +262,11 @@ class ReviewPolicy(Policy[Review]):
         """A review of the school, else 404; the whole school's is refused (403) to anyone but
         the policy's leaders, a department's is not found by those who do not read its work."""
         self.check_action(action)
-        access.mark_asked()
-        review = (
-            Review.objects.select_related("department", "completed_by")
-            .filter(school=school, pk=pk)
-            .first()
+        review = access.found(
+            Review.objects.select_related("department", "completed_by").filter(school=school),
+            self.noun,
+            pk=pk,
         )
-        if review is None:
-            raise Http404("No such review")
         if review.department_id is None:
             require_leader(user, school)
         else:
@@ -362,17 +355,14 @@ class UnitPolicy(Policy[Unit]):
         """A planned learning intention the user may remove (one of a class they teach),
         else 404; refused (403) to anyone in the school who is not staff."""
         access.require_staff(user, school)
-        intention = (
-            LessonIntention.objects.select_related("lesson__unit__teaching_class")
-            .filter(
+        intention = access.found(
+            LessonIntention.objects.select_related("lesson__unit__teaching_class").filter(
                 school=school,
-                pk=pk,
                 lesson__unit__teaching_class__in=access.classes_for(user, school).values("pk"),
-            )
-            .first()
+            ),
+            "intention",
+            pk=pk,
         )
-        if intention is None:
-            raise Http404("No such intention")
         access.access_class_as_teacher(user, school, intention.lesson.unit.teaching_class_id)
         return intention
 

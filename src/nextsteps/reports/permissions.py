@@ -175,13 +175,11 @@ class ReportBatchPolicy(Policy[ReportBatch]):
         self, user: Actor, school: School, teaching_class: Class, batch_id: int
     ) -> ReportBatch:
         """A batch of the class (already asked for with `reports.get_class`), else 404."""
-        access.mark_asked()
-        batch = ReportBatch.objects.filter(
-            school=school, teaching_class=teaching_class, pk=batch_id
-        ).first()
-        if batch is None:
-            raise Http404("No such batch")
-        return batch
+        return access.found(
+            ReportBatch.objects.filter(school=school, teaching_class=teaching_class),
+            "batch",
+            pk=batch_id,
+        )
 
     def get_for_year(
         self, user: Actor, school: School, year_group: int, batch_id: int
@@ -189,12 +187,13 @@ class ReportBatchPolicy(Policy[ReportBatch]):
         """A year group's batch, for those who see the whole school (403 to other members),
         else 404."""
         access.require_whole_school(user, school)
-        batch = ReportBatch.objects.filter(
-            school=school, teaching_class__isnull=True, year_group=year_group, pk=batch_id
-        ).first()
-        if batch is None:
-            raise Http404("No such batch")
-        return batch
+        return access.found(
+            ReportBatch.objects.filter(
+                school=school, teaching_class__isnull=True, year_group=year_group
+            ),
+            "batch",
+            pk=batch_id,
+        )
 
 
 class ReportSettingsPolicy(Policy[ReportSettings]):
@@ -261,8 +260,4 @@ def sets_policy(user: Actor, school: School) -> bool:
 
 def dashboard_trust(user: Actor, slug: str) -> Trust:
     """A trust the user leads, else 404."""
-    access.mark_asked()
-    trust = Trust.objects.filter(slug=slug, pk__in=access.trust_ids(user)).first()
-    if trust is None:
-        raise Http404("No such trust")
-    return trust
+    return access.found(Trust.objects.filter(pk__in=access.trust_ids(user)), "trust", slug=slug)

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from nextsteps import access
+from nextsteps.access import Action
 from nextsteps.accounts.services import pupil_cards_issue
 from nextsteps.teaching import permissions
 from nextsteps.teaching.selectors import class_groups, class_pupils, class_staff
@@ -14,7 +15,8 @@ from nextsteps.teaching.selectors import class_groups, class_pupils, class_staff
 
 @access.signed_in
 def class_detail(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
-    school, teaching_class = permissions.class_for_staff(request.user, urn, class_id)
+    school = permissions.staff_school(request.user, urn)
+    teaching_class = permissions.classes.get(request.user, school, class_id)
     pupils = class_pupils(teaching_class)
     return render(
         request,
@@ -25,8 +27,8 @@ def class_detail(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
             "pupils": pupils,
             "groups": class_groups(teaching_class),
             "staff_links": class_staff(teaching_class),
-            "can_issue_cards": permissions.may_issue_cards(request.user, teaching_class),
-            "can_record": permissions.may_record(request.user, teaching_class),
+            "can_issue_cards": permissions.classes.can(request.user, Action.MANAGE, teaching_class),
+            "can_record": permissions.classes.can(request.user, Action.CHANGE, teaching_class),
         },
     )
 
@@ -35,7 +37,8 @@ def class_detail(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def class_cards(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
     """A teacher prints sign-in cards: issuing sets new passwords, shown only on the cards."""
-    school, teaching_class = permissions.class_for_teacher(request.user, urn, class_id)
+    school = permissions.staff_school(request.user, urn)
+    teaching_class = permissions.classes.get(request.user, school, class_id, Action.MANAGE)
     pupils = class_pupils(teaching_class)
     cards = []
     if request.method == "POST":

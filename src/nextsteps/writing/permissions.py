@@ -86,23 +86,19 @@ def get_pupil(user: Actor, teaching_class: Class, pupil_id: int) -> Pupil:
 
 def get_piece(pupil: Pupil, piece_id: int) -> Piece:
     """A piece of writing of this pupil (already checked with `get_pupil`), else 404."""
-    access.mark_asked()
-    piece = Piece.objects.filter(school_id=pupil.school_id, pupil=pupil, pk=piece_id).first()
-    if piece is None:
-        raise Http404("No such piece of writing")
-    return piece
+    return access.found(
+        Piece.objects.filter(school_id=pupil.school_id, pupil=pupil),
+        "piece of writing",
+        pk=piece_id,
+    )
 
 
 def get_open_weakness(pupil: Pupil, weakness_id: int) -> Weakness:
     """An open particular weakness of this pupil, else 404."""
-    access.mark_asked()
-    weakness = (
+    return access.found(
         Weakness.objects.filter(
-            school_id=pupil.school_id, pupil=pupil, pk=weakness_id, withdrawn_at=None
-        )
-        .select_related("statement")
-        .first()
+            school_id=pupil.school_id, pupil=pupil, withdrawn_at=None
+        ).select_related("statement"),
+        "particular weakness",
+        pk=weakness_id,
     )
-    if weakness is None:
-        raise Http404("No such particular weakness")
-    return weakness
