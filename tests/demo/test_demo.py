@@ -1,14 +1,22 @@
 from __future__ import annotations
 
+import io
 import re
+import sys
+import types
+from typing import Any
 
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
 from django.db.models import Count
 
 from nextsteps.accounts.models import Membership, User
 from nextsteps.curriculum.models import Framework, Objective
-from nextsteps.demo.builder import build_demo
+from nextsteps.demo import builder
+from nextsteps.demo.builder import DemoBuildFailed, build_demo
 from nextsteps.people.models import Guardian, Pupil
-from nextsteps.schools.models import Department
+from nextsteps.schools.models import Department, Trust
 from nextsteps.teaching.models import Class, Enrolment, GroupMembership
 from tests.conftest import Cast
 
@@ -114,3 +122,53 @@ def test_the_demo_gives_every_pupil_attendance_and_some_are_persistently_absent(
         shares = [r.attended_sessions / r.possible_sessions for r in rows]
         below = sum(share < 0.9 for share in shares)
         assert 0 < below < len(shares) / 3
+
+
+def test_an_apps_demo_step_runs_outside_any_transaction_of_the_builder(
+    cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The apps' demo steps call entry services, whose transactions are durable: the builder
+    must not hold one around them (Django raises if it does)."""
+    opened: list[bool] = []
+
+    def build_demo_data(**kwargs: Any) -> None:
+        with transaction.atomic(durable=True):
+            opened.append(True)
+
+    step = types.ModuleType("nextsteps.durable_step.demo")
+    step.build_demo_data = build_demo_data  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, step.__name__, step)
+    monkeypatch.setattr(builder, "DEMO_EXTENSIONS", [step.__name__])
+    build_demo()
+    assert opened == [True]
+
+
+def test_a_failed_step_is_named_and_leaves_no_half_of_itself(
+    cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def half_a_calendar(school: Any, start: int) -> None:
+        Trust.objects.create(name="Half built", slug="half-built")
+        raise ValueError("the calendar file is missing")
+
+    monkeypatch.setattr(builder, "_calendar", half_a_calendar)
+    with pytest.raises(DemoBuildFailed) as failed:
+        build_demo()
+    total = 6 + len(builder.DEMO_EXTENSIONS)
+    assert failed.value.step == f"[1/{total}] the trust, its two schools and their calendars"
+    assert "ValueError: the calendar file is missing" in str(failed.value)
+    assert not Trust.objects.filter(slug="half-built").exists()
+
+
+def test_the_demo_command_says_where_a_failed_build_stopped_and_what_to_do(
+    cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_data_manager(schools: Any) -> None:
+        raise RuntimeError("no data manager")
+
+    monkeypatch.setattr(builder, "_data_manager", no_data_manager)
+    with pytest.raises(CommandError) as failed:
+        call_command("demo", stdout=io.StringIO())
+    message = str(failed.value)
+    assert "stopped at [6/" in message
+    assert "the data manager: RuntimeError: no data manager" in message
+    assert "Run `nextsteps demo` again" in message

@@ -94,7 +94,7 @@ def card_password() -> str:
     return f"{first}-{second}-{secrets.randbelow(90) + 10}"
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def membership_grant(
     *, user: User, school: School, role: str, by: Actor | None, department: Department | None = None
 ) -> Membership:

@@ -91,7 +91,7 @@ def token_revoke(*, token: ApiToken, by: Actor | None) -> ApiToken:
     return token
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def idempotent_write(
     *,
     user: Actor,

@@ -68,7 +68,7 @@ class QuestionRow:
     objective_ids: tuple[int, ...] = ()
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def assessment_create(
     *,
     school: School,
@@ -110,7 +110,7 @@ def assessment_create(
     return assessment
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def assessment_update(
     *,
     assessment: Assessment,
@@ -189,6 +189,7 @@ def _check_details(
         raise AssessmentRefused(problems)
 
 
+# A savepoint: assessment_create holds the transaction when a new test brings its questions.
 @transaction.atomic
 def questions_save(
     *, assessment: Assessment, rows: Sequence[QuestionRow], by: Actor | None
@@ -310,7 +311,7 @@ def mark_problem(question: Question, marks: int) -> str | None:
     return None
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def mark_set(
     *, assessment: Assessment, question: Question, pupil: Pupil, marks: int | None, by: Actor | None
 ) -> Mark | None:
@@ -358,6 +359,8 @@ class MarkChange:
     marks: int | None
 
 
+# A savepoint: the API's idempotent_write and the spreadsheet marks import hold the
+# transaction.
 @transaction.atomic
 def marks_save(
     *,
@@ -464,6 +467,7 @@ SHIPPED_TABLES = {
 }
 
 
+# A savepoint: score_table_install holds the transaction.
 @transaction.atomic
 def score_table_load(
     *,
@@ -521,7 +525,7 @@ def score_table_load(
     return table
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def score_table_install(*, school: School, key: str, by: Actor | None) -> ScoreTable:
     """Load a table shipped with nextsteps (data/README.md); a second load changes nothing."""
     shipped = SHIPPED_TABLES[key]
@@ -542,7 +546,7 @@ def score_table_install(*, school: School, key: str, by: Actor | None) -> ScoreT
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def score_bands_save(
     *, table: ScoreTable, bands: Sequence[tuple[str, int]], by: Actor | None
 ) -> list[ScoreBand]:
@@ -579,7 +583,7 @@ def score_bands_save(
 # ---------------------------------------------------------------------------- thresholds
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def thresholds_save(
     *,
     school: School,
@@ -645,7 +649,7 @@ def thresholds_save(
     return saved
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def assessment_judgements_record(
     *,
     assessment: Assessment,
@@ -695,7 +699,7 @@ def judgement_entry_from_test(
 # ---------------------------------------------------------------------------- challenges
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def challenge_create(
     *,
     school: School,
@@ -764,7 +768,7 @@ def attempt_problem(challenge: Challenge, entry: AttemptEntry) -> str | None:
     return None
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def attempts_record(
     *,
     challenge: Challenge,

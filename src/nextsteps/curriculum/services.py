@@ -46,7 +46,7 @@ class FrameworkExists(ValueError):
     """A framework with this name and version is already in the school."""
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def framework_import(
     *, school: School, spec: FrameworkSpec, by: Actor | None, replace: bool = False
 ) -> Framework:

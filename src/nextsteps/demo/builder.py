@@ -2,6 +2,11 @@
 
 Every row is keyed by a natural key (URN, UPN, username, class name), so running the
 builder again changes nothing; the demo accounts' passwords are reset to the documented one.
+
+The build is a run of steps, not one transaction: the builder's own steps each commit as a
+whole, and the apps' steps commit through their services, whose transactions are durable as an
+entry service's are. A step that fails raises `DemoBuildFailed`, naming the step; what the
+steps before it built stays.
 """
 
 from __future__ import annotations
@@ -95,18 +100,30 @@ def academic_year_start(today: dt.date) -> int:
     return today.year if today.month >= 9 else today.year - 1
 
 
-@transaction.atomic
+class DemoBuildFailed(Exception):
+    """A step of the demo build failed: the steps before it are saved, the rest are not built."""
+
+    def __init__(self, step: str, error: BaseException) -> None:
+        super().__init__(
+            f"The demo build stopped at {step}: {type(error).__name__}: {error}. The steps"
+            " before it are saved. Run `nextsteps demo` again to finish the build; if it stops"
+            " again, empty the database (`nextsteps flush`) and run `nextsteps demo` once more."
+        )
+        self.step = step
+
+
 def build_demo(
     *, today: dt.date | None = None, progress: Callable[[str], None] | None = None
 ) -> DemoSummary:
     """Build (or bring up to date) the demo trust and its two schools.
 
     `progress`, when given, hears a line as each step finishes ("[3/12] Kingsmead Academy:
-    pupils, classes and judgements (9.8 s)"), so that a first run is never silent."""
+    pupils, classes and judgements (9.8 s)"), so that a first run is never silent. A step
+    that fails raises `DemoBuildFailed`."""
     today = today or timezone.localdate()
     start = academic_year_start(today)
     steps = _Steps(total=6 + len(DEMO_EXTENSIONS), progress=progress)
-    with steps.step("the trust, its two schools and their calendars"):
+    with steps.step("the trust, its two schools and their calendars", own_transaction=True):
         trust, _ = Trust.objects.get_or_create(
             slug="riverbend", defaults={"name": "Riverbend Learning Trust"}
         )
@@ -121,19 +138,19 @@ def build_demo(
             _calendar(school, start)
     # Each school draws from its own seeded generator, so one school's data never shifts
     # another's, and a second run draws exactly what the first did.
-    with steps.step(f"{primary.name}: pupils, classes and staff"):
+    with steps.step(f"{primary.name}: pupils, classes and staff", own_transaction=True):
         PrimaryBuilder(primary, start, random.Random(PRIMARY_URN)).build(summary)  # noqa: S311
-    with steps.step(f"{secondary.name}: pupils, classes and staff"):
+    with steps.step(f"{secondary.name}: pupils, classes and staff", own_transaction=True):
         SecondaryBuilder(secondary, start, random.Random(SECONDARY_URN)).build(  # noqa: S311
             summary
         )
-    with steps.step("the demo sign-ins"):
+    with steps.step("the demo sign-ins", own_transaction=True):
         _staff_accounts(primary)
         _staff_accounts(secondary)
     with steps.step("curriculum frameworks"):
         _frameworks(primary, "primary-*.yaml")
         _frameworks(secondary, "ks3-*.yaml")
-    with steps.step("the data manager"):
+    with steps.step("the data manager", own_transaction=True):
         _data_manager([primary, secondary])
     for dotted in DEMO_EXTENSIONS:
         module = importlib.import_module(dotted)
@@ -151,9 +168,15 @@ class _Steps:
     done: int = 0
 
     @contextlib.contextmanager
-    def step(self, label: str) -> Iterator[None]:
+    def step(self, label: str, *, own_transaction: bool = False) -> Iterator[None]:
+        """One step; `own_transaction` for a step that writes rows itself rather than through
+        services (which open their own, durable transactions), so that it commits as a whole."""
         started = time.perf_counter()
-        yield
+        try:
+            with transaction.atomic(durable=True) if own_transaction else contextlib.nullcontext():
+                yield
+        except Exception as error:
+            raise DemoBuildFailed(f"[{self.done + 1}/{self.total}] {label}", error) from error
         self.done += 1
         if self.progress is not None:
             seconds = time.perf_counter() - started

@@ -21,7 +21,6 @@ import math
 import random
 
 import numpy as np
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -75,10 +74,8 @@ CJ_TASK = (
 
 
 def build_demo_data(*, primary: School, secondary: School, today: dt.date) -> None:
-    with transaction.atomic():
-        _moderation(secondary, today)
-    with transaction.atomic():
-        _comparative(secondary, today)
+    _moderation(secondary, today)
+    _comparative(secondary, today)
 
 
 def _user(username: str) -> User:

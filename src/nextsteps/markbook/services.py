@@ -440,6 +440,8 @@ def _supersede(
     return event
 
 
+# A savepoint: assessment_judgements_record, conversation_record and cj_results_apply hold
+# the transaction.
 @transaction.atomic
 def judgements_record_bulk(
     *,
@@ -742,7 +744,7 @@ def _standing_row(
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def standings_rebuild(
     *,
     school_id: int | None = None,
@@ -810,6 +812,8 @@ def assessment_point_lock(*, point: AssessmentPoint, by: Actor | None) -> int:
     return len(rows)
 
 
+# A savepoint: response_agree holds the transaction when an agreed answer sets a
+# department's assessment points.
 @transaction.atomic
 def assessment_point_create(
     *, school_id: int, name: str, date: dt.date, by: Actor | None, department_id: int | None = None

@@ -64,7 +64,7 @@ def attempt_form(attempt: PracticeAttempt, rules: CheckRules | None = None) -> F
     return form(attempt.seed, rules or read_check_rules())
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def attempt_start(
     *, pupil: Pupil, by: Actor | None, seed: int | None = None, now: dt.datetime | None = None
 ) -> PracticeAttempt:
@@ -82,7 +82,7 @@ def attempt_start(
     return attempt
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def attempt_submit(
     *,
     attempt: PracticeAttempt,
@@ -208,7 +208,7 @@ def _rows(
     return rows
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def arrangements_set(
     *, pupil: Pupil, next_button: bool, large_text: bool, colours: str, by: Actor | None
 ) -> AccessArrangements:

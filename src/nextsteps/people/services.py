@@ -50,7 +50,7 @@ def _checked_upn(upn: str, *, forename: str, surname: str) -> str:
         ) from error
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def pupil_create(*, school: School, upn: str, by: Actor | None, **fields: Any) -> Pupil:
     """Add a pupil; an invalid UPN names the pupil and the reason, and nothing is saved."""
     unknown = set(fields) - PUPIL_FIELDS
@@ -73,7 +73,7 @@ def pupil_create(*, school: School, upn: str, by: Actor | None, **fields: Any) -
     return pupil
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def pupil_update(*, pupil: Pupil, by: Actor | None, **fields: Any) -> Pupil:
     """Change a pupil's details, keeping the before and after in the audit log."""
     unknown = set(fields) - PUPIL_FIELDS - {"upn"}
@@ -92,6 +92,7 @@ def pupil_update(*, pupil: Pupil, by: Actor | None, **fields: Any) -> Pupil:
     return pupil
 
 
+# A savepoint: the importer that calls it (Wonde, CTF, spreadsheet) holds the transaction.
 @transaction.atomic
 def pupils_import_write(
     *,
@@ -153,6 +154,7 @@ def _rows_write(
     return [row.pk for row in created]
 
 
+# A savepoint: the Wonde sync holds the transaction.
 @transaction.atomic
 def staff_import_write(
     *,
@@ -164,6 +166,7 @@ def staff_import_write(
     return _rows_write(Staff, STAFF_FIELDS, school=school, new=new, changes=changes)
 
 
+# A savepoint: the Wonde sync holds the transaction.
 @transaction.atomic
 def guardians_import_write(
     *,
@@ -220,6 +223,7 @@ def guardians_sync_write(
     return created, [link.pk for link in new_links]
 
 
+# A savepoint: the attendance import and the Wonde sync hold the transaction.
 @transaction.atomic
 def attendance_import_write(
     *,
@@ -262,7 +266,7 @@ def attendance_import_write(
     return len(new), len(changed)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def guardian_link(
     *, guardian: Guardian, pupil: Pupil, relationship: str, by: Actor | None
 ) -> GuardianLink:
@@ -282,6 +286,7 @@ def guardian_link(
     return link
 
 
+# A savepoint: the Wonde sync holds the transaction.
 @transaction.atomic
 def guardian_links_end(
     *, school: School, ends: Mapping[int, dt.date], by: Actor | None, reason: str

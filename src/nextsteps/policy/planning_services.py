@@ -73,7 +73,7 @@ def unit_create(
     return unit
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def unit_update(
     *,
     unit: Unit,
@@ -99,6 +99,7 @@ def unit_update(
     return unit
 
 
+# A savepoint: next_steps_create holds the transaction when it plans a lesson.
 @transaction.atomic
 def lesson_create(*, unit: Unit, by: Actor | None, title: str, taught_on: dt.date) -> Lesson:
     title = " ".join(title.split())
@@ -120,7 +121,7 @@ def lesson_create(*, unit: Unit, by: Actor | None, title: str, taught_on: dt.dat
     return lesson
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def intention_add(
     *,
     lesson: Lesson,

@@ -105,7 +105,7 @@ def department_settings_ensure(*, department: Department) -> DepartmentSettings:
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def department_settings_update(
     *,
     department: Department,
@@ -143,7 +143,7 @@ def key_questions_ensure(*, school: School, by: Actor | None = None) -> bool:
     return _key_questions_seed(school=school, by=by)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def _key_questions_seed(*, school: School, by: Actor | None) -> bool:
     # Two first visits at once: the second waits here, then finds the questions there.
     School.objects.select_for_update().filter(pk=school.pk).first()
@@ -295,7 +295,7 @@ def _same_department_school(department: Department, question: KeyQuestion) -> No
         raise PolicyError(_("The school no longer asks this question."))
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def response_save(
     *,
     department: Department,
@@ -377,7 +377,7 @@ def _transition(
     return comment
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def response_submit(*, response: Response, by: Actor | None, note: str = "") -> Response:
     """The head of department submits the latest version for leaders to agree."""
     _transition(response, by, Status.SUBMITTED, {Status.DRAFT, Status.CHANGES_REQUESTED}, note)
@@ -386,7 +386,7 @@ def response_submit(*, response: Response, by: Actor | None, note: str = "") -> 
     return response
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def response_request_changes(*, response: Response, by: Actor | None, comment: str) -> Response:
     """A leader sends a submitted answer back, saying what to change."""
     if not comment.strip():
@@ -397,7 +397,7 @@ def response_request_changes(*, response: Response, by: Actor | None, comment: s
     return response
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def response_agree(*, response: Response, by: Actor | None, note: str = "") -> Response:
     """A leader agrees the submitted answer; its structured part becomes configuration."""
     _transition(response, by, Status.AGREED, {Status.SUBMITTED}, note)
@@ -408,7 +408,7 @@ def response_agree(*, response: Response, by: Actor | None, note: str = "") -> R
     return response
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def response_comment(*, response: Response, by: Actor | None, body: str) -> ResponseComment:
     body = body.strip()
     if not body:
@@ -429,7 +429,7 @@ def response_comment(*, response: Response, by: Actor | None, body: str) -> Resp
 # ---------------------------------------------------------------------------- decisions
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def decision_record(*, question: KeyQuestion, by: Actor | None, text: str) -> Decision:
     """Record the whole-school decision on a question; earlier decisions are kept."""
     text = text.strip()
@@ -447,7 +447,7 @@ def decision_record(*, question: KeyQuestion, by: Actor | None, text: str) -> De
 # ---------------------------------------------------------------------------- publishing
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def policy_publish(
     *,
     school: School,
@@ -513,7 +513,7 @@ def policy_publish(
 # ---------------------------------------------------------------------------- reviews
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def review_schedule(
     *,
     school: School,
@@ -532,7 +532,7 @@ def review_schedule(
     return review
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def review_complete(
     *,
     review: Review,

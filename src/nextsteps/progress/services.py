@@ -94,7 +94,7 @@ def result_rules(school: School) -> uploads.ResultRules:
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def results_import(
     *, school: School, name: str, content: bytes, qualifications: bool = False, by: Actor | None
 ) -> ImportSummary:
@@ -188,7 +188,7 @@ def replace_qualifications(
 # --- reference tables ------------------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def shipped_tables_install() -> list[str]:
     """Load the DfE tables shipped with nextsteps that are not in the database yet."""
     return shipped.install_shipped_tables(apps)
@@ -238,7 +238,7 @@ def reference_table_load(
     return table
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def trust_estimates_compute(
     *, school: School, year: int, bands: ReferenceTable, by: Actor | None
 ) -> ReferenceTable:
@@ -294,7 +294,7 @@ def trust_estimates_compute(
 # --- a school's own baseline -----------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def proxy_baseline_load(
     *, school: School, year: int, name: str, file_name: str, content: bytes, by: Actor | None
 ) -> ProxyBaseline:
@@ -453,7 +453,7 @@ def ks4_model_adoption_remove(*, adoption: Ks4ModelAdoption, by: Actor | None) -
     adoption.delete()
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def planned_options_load(*, school: School, name: str, content: bytes, by: Actor | None) -> int:
     """Load pupils' planned KS4 subjects from a CSV file; each pupil in it gets the file's plan.
 

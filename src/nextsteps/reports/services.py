@@ -67,6 +67,7 @@ def report_comment_save(*, pupil: Pupil, period: str, comment: str, by: Actor | 
     return report_save(pupil=pupil, period=period, comment=comment, home_help=home_help, by=by)
 
 
+# A savepoint: report_comment_save holds the transaction.
 @transaction.atomic
 def report_save(
     *, pupil: Pupil, period: str, comment: str, home_help: str, by: Actor | None
@@ -96,6 +97,7 @@ def report_save(
     return report
 
 
+# A savepoint: reports_release holds the transaction when it releases a class's reports.
 @transaction.atomic
 def report_release(
     *, pupil: Pupil, period: str, by: Actor | None, at: dt.datetime | None = None
@@ -391,7 +393,7 @@ def _checked_logo(file: UploadedFile[bytes]) -> tuple[bytes, str]:
     return content, extension
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def report_logo_set(
     *, school: School, file: UploadedFile[bytes], by: Actor | None
 ) -> ReportSettings:

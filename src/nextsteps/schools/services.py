@@ -51,7 +51,7 @@ class RegisterSummary:
         ]
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def register_import(
     *, establishments: list[Establishment], by: Actor | None, file: str
 ) -> RegisterSummary:

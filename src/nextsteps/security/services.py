@@ -190,7 +190,7 @@ def _orphaned_guardians(pupil: Pupil) -> list[Guardian]:
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def pupil_erase(*, pupil: Pupil, by: Actor | None, reason: str) -> Erasure:
     """Erase everything held about a pupil (and parents held only for them); keep an
     anonymous record that it was done, and why."""

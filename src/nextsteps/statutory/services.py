@@ -170,6 +170,7 @@ def _source(value: str) -> str:
 # ---------------------------------------------------------------------------- phonics
 
 
+# A savepoint: the CTF import holds the transaction.
 @transaction.atomic
 def phonics_results_record(
     *,
@@ -271,7 +272,7 @@ def phonics_result_record(
     return phonics_results_record(school=pupil.school, entries=[entry], source=source, by=by)[0]
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def phonics_threshold_enter(
     *, school: School, academic_year: str, threshold: int | str, by: Actor | None = None
 ) -> PhonicsThreshold:
@@ -296,7 +297,7 @@ def phonics_threshold_enter(
     return row
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def phonics_words_set(
     *,
     school: School,
@@ -351,6 +352,7 @@ def phonics_words_set(
 # ---------------------------------------------------------------------------- MTC
 
 
+# A savepoint: the CTF import holds the transaction.
 @transaction.atomic
 def mtc_results_record(
     *,

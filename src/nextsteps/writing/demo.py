@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
-
 from nextsteps.accounts.models import Actor, Role, User
 from nextsteps.people.models import Pupil, Staff
 from nextsteps.schools.models import School
@@ -80,7 +78,6 @@ def demo_csv() -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-@transaction.atomic
 def build_demo_data(*, primary: School, secondary: School, today: dt.date) -> None:
     teaching_class = (
         Class.objects.filter(school=primary, name=DEMO_CLASS)

@@ -27,7 +27,7 @@ class WritingError(ValueError):
     """A request the rule refuses, with the reason in words for the page."""
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def statements_import(
     *, school: School, framework: rules.Framework, name: str, content: bytes, by: Actor | None
 ) -> dict[str, int]:
@@ -82,7 +82,7 @@ def _statements_of(school: School, ids: Iterable[int], edition: str) -> list[Sta
     return found
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def piece_record(
     *,
     school: School,
@@ -140,7 +140,7 @@ def piece_link(
     return piece
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def weakness_record(
     *,
     school: School,
@@ -199,7 +199,7 @@ def weakness_withdraw(*, weakness: Weakness, by: Actor | None) -> Weakness:
     return weakness
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def judgement_record(
     *,
     school: School,

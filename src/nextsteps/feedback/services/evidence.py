@@ -47,7 +47,7 @@ class NoteEntry:
     level: ScaleLevel | None = None
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def conversation_record(
     *,
     teaching_class: Class,
@@ -119,7 +119,7 @@ def conversation_record(
 # ---------------------------------------------------------------------------- questions, reviews
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def question_record(
     *,
     pupil: Pupil,
@@ -156,7 +156,7 @@ def term_for(school_id: int, on: dt.date) -> Term | None:
     return terms.first()
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def review_write(
     *,
     pupil: Pupil,

@@ -34,7 +34,7 @@ from nextsteps.people.models import Pupil
 from nextsteps.teaching.models import Class, PupilGroup
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def intentions_share(
     *,
     teaching_class: Class,
@@ -94,7 +94,7 @@ def intentions_share(
 # ---------------------------------------------------------------------------- self-assessment
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def self_assessment_record(
     *,
     pupil: Pupil,

@@ -29,7 +29,7 @@ from nextsteps.people.models import Pupil
 MAX_NOTES_PER_PLACE = 20
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def media_note_add(
     *,
     pupil: Pupil,

@@ -63,7 +63,7 @@ def _check_open(school: School) -> None:
         )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def parent_reply(
     *, feedback: Feedback, guardian: Guardian, kind: str, text: str, by: Actor | None
 ) -> ParentReply:
@@ -126,7 +126,7 @@ def parent_reply(
     return reply
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def tip_tried(
     *,
     intention: CurrentIntention,
@@ -299,7 +299,7 @@ def _send_one(user: User, day: dt.date, notes: list[Notification]) -> bool:
             render_to_string("feedback/email/digest.html", context), "text/html"
         )
     try:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             EmailDigestSent.objects.create(user=user, day=day, notifications=len(notes))
             message.send()
     except IntegrityError:

@@ -49,7 +49,7 @@ def _check_due_on(due_on: dt.date | None) -> None:
         )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def target_set(
     *,
     pupil: Pupil,
@@ -126,7 +126,7 @@ def _target_url(target: Target) -> str:
     return reverse("feedback:target_detail", kwargs={"urn": urn, "target_id": target.pk})
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def target_claim(
     *, target: Target, by: Actor | None, comment: str = "", file: UploadedFile[bytes] | None = None
 ) -> Target:
@@ -168,7 +168,7 @@ def target_claim(
     return target
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def target_confirm(
     *, target: Target, level: ScaleLevel, by: Actor | None, note: str = ""
 ) -> Target:

@@ -43,7 +43,7 @@ from nextsteps.teaching.models import Class, PupilGroup
 # ---------------------------------------------------------------------------- work
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def work_set(
     *,
     teaching_class: Class,
@@ -102,7 +102,7 @@ def _submission_url(work: Work, pupil: Pupil | None) -> str:
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def version_add(
     *,
     work: Work,
@@ -167,7 +167,7 @@ def version_add(
     return version
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def feedback_give(
     *,
     version: Version,
@@ -284,7 +284,7 @@ def submission_mark_final(*, submission: Submission, by: Actor | None) -> Submis
     return submission
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def verbal_feedback_record(
     *,
     teaching_class: Class,
@@ -332,7 +332,7 @@ class PointEntry:
     pupils: Sequence[Pupil] = ()
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def class_feedback_give(
     *,
     teaching_class: Class,

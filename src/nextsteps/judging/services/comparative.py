@@ -38,7 +38,7 @@ class CJRefused(ValueError):
 # --------------------------------------------------------------------------- sessions
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def cj_session_create(
     *,
     school: School,

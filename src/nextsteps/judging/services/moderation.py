@@ -65,7 +65,7 @@ def check_staff(staff: Sequence[Staff], school: School, what: str) -> None:
         )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def moderation_session_create(
     *,
     school: School,
@@ -183,7 +183,7 @@ def _check_session(
             )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def moderation_item_attach(
     *,
     item: ModerationItem,
@@ -206,7 +206,7 @@ def moderation_item_attach(
     return item
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def moderation_rating_record(
     *,
     item: ModerationItem,
@@ -250,7 +250,7 @@ def moderation_rating_record(
     return rating
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def moderation_outcome_record(
     *,
     item: ModerationItem,
@@ -339,7 +339,7 @@ def _check_open(session: ModerationSession) -> None:
 # --------------------------------------------------------------------------- standardisation
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def standardisation_record(
     *,
     session: ModerationSession,
@@ -373,7 +373,7 @@ def standardisation_record(
     return ratings
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def exemplar_add(
     *,
     objective: Objective,

@@ -119,7 +119,7 @@ def _pupils_by_upn(school_id: int, names: Sequence[str]) -> dict[str, Pupil]:
     return {p.upn: p for p in Pupil.objects.filter(school_id=school_id, upn__in=upns)}
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def cj_script_add_text(
     *, session: CJSession, text: str, by: Actor | None, pupil: Pupil | None = None
 ) -> Script:
@@ -201,7 +201,7 @@ def cj_scripts_from_evidence(*, session: CJSession, by: Actor | None) -> list[Sc
     return scripts
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def cj_scripts_from_exemplars(*, session: CJSession, by: Actor | None) -> list[Script]:
     """Add the objective's exemplars at agreed standards; where they sit sets the boundaries."""
     check_open(session)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from nextsteps.demo.builder import build_demo
+from nextsteps.demo.builder import DemoBuildFailed, build_demo
 
 ACCOUNTS = (
     ("admin", "data manager (both schools)"),
@@ -28,7 +28,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.stdout.write("Building the demo trust, step by step:")
-        summary = build_demo(progress=self._step_done)
+        try:
+            summary = build_demo(progress=self._step_done)
+        except DemoBuildFailed as failed:
+            raise CommandError(str(failed)) from failed
         schools = ", ".join(school.name for school in summary.schools)
         self.stdout.write(f"Demo ready: {schools} ({summary.pupils} pupils).")
         self.stdout.write(
