@@ -168,26 +168,6 @@ def staff_import_write(
 
 # A savepoint: the Wonde sync holds the transaction.
 @transaction.atomic
-def guardians_import_write(
-    *,
-    school: School,
-    new: Sequence[Mapping[str, Any]],
-    changes: Mapping[int, Mapping[str, Any]],
-    links: Sequence[Mapping[str, Any]] = (),
-    link_changes: Mapping[int, Mapping[str, Any]] | None = None,
-) -> list[int]:
-    """Create and update parents and carers and their links to pupils, in bulk; new ids.
-
-    `links` are new links (guardian_id, pupil_id, relationship, parental_responsibility), a
-    guardian_id of None meaning the new guardian at `new_index`.
-    """
-    created, _links = guardians_sync_write(
-        school=school, new=new, changes=changes, links=links, link_changes=link_changes
-    )
-    return created
-
-
-@transaction.atomic
 def guardians_sync_write(
     *,
     school: School,
@@ -196,7 +176,12 @@ def guardians_sync_write(
     links: Sequence[Mapping[str, Any]] = (),
     link_changes: Mapping[int, Mapping[str, Any]] | None = None,
 ) -> tuple[list[int], list[int]]:
-    """As `guardians_import_write`; the new guardians' ids and the new links' ids, in order."""
+    """Create and update parents and carers and their links to pupils, in bulk: the new
+    guardians' ids and the new links' ids, in order.
+
+    `links` are new links (guardian_id, pupil_id, relationship, parental_responsibility), a
+    guardian_id of None meaning the new guardian at `new_index`.
+    """
     created = _rows_write(Guardian, GUARDIAN_FIELDS, school=school, new=new, changes=changes)
     new_links = GuardianLink.objects.bulk_create(
         [

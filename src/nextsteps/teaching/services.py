@@ -155,24 +155,6 @@ def class_roster_rename(*, teaching_class: Class, name: str, year_group: int | N
     teaching_class.save(update_fields=["name", "year_group"])
 
 
-def places_sync_write(
-    *,
-    school: School,
-    opened: Sequence[tuple[int, int, dt.date]],
-    ended: Sequence[Enrolment],
-) -> None:
-    """Open places — (pupil id, class id, first day) — and end others (enrolments whose
-    `ends_on` the sync has set), in bulk."""
-    Enrolment.objects.bulk_create(
-        [
-            Enrolment(school=school, pupil_id=pupil_id, teaching_class_id=class_id, starts_on=day)
-            for pupil_id, class_id, day in opened
-        ],
-        batch_size=BATCH,
-    )
-    Enrolment.objects.bulk_update(ended, ["ends_on"], batch_size=BATCH)
-
-
 def places_sync_apply(
     *,
     school: School,
