@@ -185,7 +185,7 @@ class MarkbookGrid:
     objectives: list[Column]
     levels: list[ScaleLevel]
     rows: list[PupilRow]
-    states: dict[tuple[int, int], State]
+    states: dict[int, dict[int, State]]
     groups: list[PupilGroup]
     group: PupilGroup | None
     year: int | None
@@ -230,11 +230,11 @@ def framework_columns(
 
 def grid_states(
     *, pupil_ids: list[int], objective_ids: list[int], levels: list[ScaleLevel]
-) -> dict[tuple[int, int], State]:
-    """What each cell of a grid shows, in one query of plain rows, each with the name parts of
-    who last recorded it (joined). A cell with no level on this scale is left out: it shows no
-    evidence yet. A grid has thousands of cells in a few dozen states, so each state (its value
-    converted, its recorder named) is built once and shared."""
+) -> dict[int, dict[int, State]]:
+    """What each cell of a grid shows, by pupil then objective, in one query of plain rows,
+    each with the name parts of who last recorded it (joined). A cell with no level on this
+    scale is left out: it shows no evidence yet. A grid has thousands of cells in a few dozen
+    states, so each state (its value converted, its recorder named) is built once and shared."""
     labels = {level.pk: level.label for level in levels}
     query = Standing.objects.filter(pupil_id__in=pupil_ids, objective_id__in=objective_ids)
     # The value as the database gives it: converted below once per state, not once per cell.
@@ -253,7 +253,7 @@ def grid_states(
         "last_recorded_by_id",
     )
     to_decimal = _converter(Standing, "value", query.db)
-    states: dict[tuple[int, int], State] = {}
+    states: dict[int, dict[int, State]] = defaultdict(dict)
     known: dict[tuple[Any, ...], State] = {}
     for row in rows:
         key = row[2:]
@@ -264,8 +264,8 @@ def grid_states(
                 continue
             name = None if user_id is None else _user_name(display, first, last, username)
             state = known[key] = State(level_id, labels[level_id], to_decimal(value), count, name)
-        states[(row[0], row[1])] = state
-    return states
+        states[row[0]][row[1]] = state
+    return dict(states)
 
 
 def _converter(model: type[Model], name: str, using: str) -> Callable[[Any], Any]:

@@ -105,24 +105,26 @@ def cell(
 def body(
     rows: Sequence[PupilRow],
     columns: Sequence[Column],
-    states: Mapping[tuple[int, int], State],
+    states: Mapping[int, Mapping[int, State]],
     words: Words,
     profile: Link,
 ) -> str:
-    """The grid's rows: the pupil's name, a link to their profile, then their cells."""
+    """The grid's rows: the pupil's name, a link to their profile, then their cells.
+    `states` holds each pupil's cells that have a standing, by objective."""
     parts: dict[State | None, tuple[str, str]] = {}
-    # A column's code is escaped once for the whole grid, not once a cell.
-    escaped_columns = [column._replace(code=html.escape(column.code)) for column in columns]
+    # Each column's id and code are made text once for the whole grid, not once a cell.
+    escaped = [(column.pk, str(column.pk), html.escape(column.code)) for column in columns]
     readonly = ' class="mb-readonly"'
     joined = []
     for row in rows:
         name = html.escape(row.name)
+        cells = row_cells(row.pk, name, escaped, states.get(row.pk, {}), words, parts)
         joined.append(
             f"\n            <tr{'' if row.recordable else readonly}>"
             '\n              <th scope="row" class="mb-pupil">'
             f'\n                <a href="{profile.to(row.pk)}">{name}</a>'
             "\n              </th>"
-            f"\n              {row_cells(row.pk, name, escaped_columns, states, words, parts)}"
+            f"\n              {cells}"
             "\n            </tr>\n          "
         )
     return "".join(joined)
@@ -131,23 +133,24 @@ def body(
 def row_cells(
     pupil_id: int,
     name: str,
-    columns: Sequence[Column],
-    states: Mapping[tuple[int, int], State],
+    columns: Sequence[tuple[int, str, str]],
+    states: Mapping[int, State],
     words: Words,
     parts: dict[State | None, tuple[str, str]],
 ) -> str:
-    """One pupil's cells, one a column. `name` and the columns' codes are already escaped;
-    `parts` keeps each state's button for the next row."""
+    """One pupil's cells: `columns` holds each objective's id, as a number and as text, and its
+    code escaped; `name` is
+    escaped, `states` the pupil's cells by objective; `parts` keeps each state's button for
+    the next row."""
+    opening = f'<td id="cell-{pupil_id}-'
+    middle = f'" class="mb-cell" data-pupil="{pupil_id}" data-objective="'
     joined = []
-    for column in columns:
-        state = states.get((pupil_id, column.pk))
+    for objective, text, code in columns:
+        state = states.get(objective)
         found = parts.get(state)
         if found is None:
             found = parts[state] = button_parts(state, words)
-        joined.append(
-            f'<td id="cell-{pupil_id}-{column.pk}" class="mb-cell" data-pupil="{pupil_id}" '
-            f'data-objective="{column.pk}">{found[0]}{name}, {column.code}{found[1]}</td>'
-        )
+        joined.append(f'{opening}{text}{middle}{text}">{found[0]}{name}, {code}{found[1]}</td>')
     return "".join(joined)
 
 
