@@ -1,8 +1,10 @@
-"""A markbook cell — what it shows — and its HTML, built in Python.
+"""A markbook cell — what it shows — and the grid's HTML, built in Python.
 
 A class's grid has thousands of cells; rendering each through the template engine cost over a
-second a page, so the cell — the one piece repeated that often — is built here, escaped, and
-used everywhere a cell appears (the grid, a saved cell, other people's changes).
+second a page, so the grid (its column heads, rows and cells) is joined from strings by the
+kernel `kernels/grid.py`, and the same kernel draws a single cell everywhere else one appears
+(a saved cell, other people's changes, quick capture). This module gives the kernel its words
+in the current language and its URLs, and marks what it returns safe.
 """
 
 from __future__ import annotations
