@@ -171,6 +171,8 @@ def markbook(
 
 
 class StrandOption(NamedTuple):
+    """A strand as the markbook's strand filter offers it."""
+
     pk: int
     name: str
 
