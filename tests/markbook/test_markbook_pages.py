@@ -59,12 +59,12 @@ def test_markbook_query_count_does_not_grow_with_pupils_or_objectives(
     client.get(markbook_url(cast))  # warm the session and caches
     strand = cast.maths_framework.strands.get(name="Multiplication and division")
     group = PupilGroup.objects.get(teaching_class=cast.four_oak, name="Circles")
-    # 13: the session; the person with their roles (accounts.backends); the class; the
-    # frameworks; the teacher's link to the class (who may record); 7 to build the grid
-    # (objectives, groups, pupils, levels, standings with who recorded them, years, strands);
-    # the notifications badge. The count is the same for 29 pupils x 15 objectives as for the
-    # 10 pupils x 6 objectives of one group on one strand (plus 1: the group's members).
-    with django_assert_max_num_queries(13) as whole:
+    # 11: the session; the person with their roles (accounts.backends); the class; the
+    # frameworks; the teacher's link to the class (who may record); 5 to build the grid
+    # (strands with their objectives, groups, pupils, levels, standings with who recorded
+    # them); the notifications badge. The count is the same for 29 pupils x 15 objectives as
+    # for the 10 pupils x 6 objectives of one group on one strand (plus 1: the group's members).
+    with django_assert_max_num_queries(11) as whole:
         client.get(markbook_url(cast))
     with django_assert_num_queries(len(whole.captured_queries) + 1):
         client.get(markbook_url(cast, strand=strand.pk, group=group.pk))

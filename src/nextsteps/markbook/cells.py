@@ -1,26 +1,31 @@
-"""A markbook cell — what it shows — and its HTML, built in Python.
+"""A markbook cell — what it shows — and the grid's HTML, built in Python.
 
 A class's grid has thousands of cells; rendering each through the template engine cost over a
-second a page, so the cell — the one piece repeated that often — is built here, escaped, and
-used everywhere a cell appears (the grid, a saved cell, other people's changes).
+second a page, so the grid (its column heads, rows and cells) is joined from strings by the
+kernel `kernels/grid.py`, and the same kernel draws a single cell everywhere else one appears
+(a saved cell, other people's changes, quick capture). This module gives the kernel its words
+in the current language and its URLs, and marks what it returns safe.
 """
 
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
+from typing import Protocol
 
-from django.utils.html import escape
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from nextsteps.curriculum.models import ScaleLevel
+from nextsteps.curriculum.models import Framework, ScaleLevel
+from nextsteps.markbook.kernels import grid
 from nextsteps.markbook.kernels.labels import short_label
 from nextsteps.markbook.models import Standing
 from nextsteps.people.models import Pupil
+from nextsteps.teaching.models import Class, PupilGroup
 
 
 @dataclass(frozen=True)
@@ -66,104 +71,118 @@ class Row:
         return render_row(self.cells)
 
 
-@lru_cache(maxsize=64)
 def _evidence_words(count: int) -> str:
     return ngettext("%(n)d piece of evidence", "%(n)d pieces of evidence", count) % {"n": count}
 
 
-@lru_cache(maxsize=256)
-def _level_prefix(level_id: int) -> str:
-    return f'<button type="button" class="mb-btn level-{level_id}" tabindex="-1" '
+def words() -> grid.Words:
+    """The grid's words in the current language."""
+    return grid.Words(
+        no_evidence=_("no evidence yet"),
+        last_by=_("last by"),
+        evidence=_evidence_words,
+        full_wording=_("full wording"),
+        core_title=_("Core"),
+        core=_("core"),
+        fill=_("Fill"),
+    )
+
+
+def _state(standing: Standing | StandingView | None) -> grid.State | None:
+    level = standing.level if standing is not None else None
+    if standing is None or level is None:
+        return None
+    last_by = standing.last_recorded_by
+    return grid.State(
+        level.pk,
+        level.label,
+        standing.value,
+        standing.evidence_count,
+        None if last_by is None else str(last_by),
+    )
+
+
+def render_cell(cell: Cell, *, oob: bool = False) -> SafeString:
+    """A `<td>` with a button showing the level's short label on the level's colour."""
+    who = f"{html.escape(cell.pupil_name)}, {html.escape(cell.objective_code)}"
+    parts = grid.button_parts(_state(cell.standing), words())
+    return mark_safe(  # noqa: S308 - the kernel escapes every value
+        grid.cell(cell.pupil_id, cell.objective_id, parts, who, oob=oob)
+    )
+
+
+def render_row(cells: list[Cell]) -> SafeString:
+    """A row's cells (quick capture's one-cell rows)."""
+    current = words()
+    return mark_safe(  # noqa: S308 - the kernel escapes every value
+        "".join(
+            grid.cell(
+                cell.pupil_id,
+                cell.objective_id,
+                grid.button_parts(_state(cell.standing), current),
+                f"{html.escape(cell.pupil_name)}, {html.escape(cell.objective_code)}",
+            )
+            for cell in cells
+        )
+    )
+
+
+class GridData(Protocol):
+    """What the grid is drawn from (`selectors.MarkbookGrid`)."""
+
+    @property
+    def teaching_class(self) -> Class: ...
+    @property
+    def framework(self) -> Framework: ...
+    @property
+    def objectives(self) -> Sequence[grid.Column]: ...
+    @property
+    def rows(self) -> Sequence[grid.PupilRow]: ...
+    @property
+    def states(self) -> Mapping[int, Mapping[int, grid.State]]: ...
+    @property
+    def year(self) -> int | None: ...
+    @property
+    def group(self) -> PupilGroup | None: ...
 
 
 @dataclass(frozen=True)
-class Words:
-    """The translated words every cell uses, looked up once per grid rather than per cell."""
+class GridHtml:
+    """The markbook page's column heads and rows, each one string."""
 
-    last_by: str
-    no_evidence: str
-
-    @classmethod
-    def current(cls) -> Words:
-        return cls(last_by=str(escape(_("last by"))), no_evidence=str(escape(_("no evidence yet"))))
+    head: SafeString
+    body: SafeString
 
 
-@lru_cache(maxsize=4096)
-def _button_parts(
-    level_id: int | None,
-    label: str,
-    value: object,
-    count: int,
-    last_by: str | None,
-    words: Words,
-) -> tuple[str, str]:
-    """The cell's button around its accessible name's "pupil, objective": the same for every
-    cell in the same state, so a grid builds each state once."""
-    if level_id is None:
-        return (
-            '<button type="button" class="mb-btn mb-empty" tabindex="-1" aria-label="',
-            f': {words.no_evidence}"><span aria-hidden="true">·</span></button>',
+def _link(route: str, last: str, after: str = "", **kwargs: int) -> grid.Link:
+    """A route's URL with its last parameter (`last`) left for the id: reversed once for a
+    whole grid rather than once a row or column."""
+    marker = 987654321
+    url = reverse(route, kwargs={**kwargs, last: marker})
+    before, rest = url.rsplit(str(marker), 1)
+    return grid.Link(html.escape(before), html.escape(rest) + after)
+
+
+def grid_html(book: GridData, *, urn: int, can_record: bool) -> GridHtml:
+    """The markbook grid's heads (with a Fill link each for whoever records) and rows."""
+    class_id = book.teaching_class.pk
+    framework = book.framework.pk
+    current = words()
+    profile = _link("pupil_profile", "pupil_id", f"?framework={framework}", urn=urn)
+    fill = None
+    if can_record:
+        year = "" if book.year is None else book.year
+        group = book.group.pk if book.group is not None else ""
+        fill = _link(
+            "markbook_fill_column",
+            "objective_id",
+            f"?framework={framework}&amp;year={year}&amp;group={group}",
+            urn=urn,
+            class_id=class_id,
         )
-    escaped = html.escape(label)
-    short = _short(label)
-    title = f"{escaped} ({value}) · {_evidence_words(count)}"
-    if last_by is not None:
-        title += f" · {words.last_by} {html.escape(last_by)}"
-    # The name holds the initials shown as well (WCAG 2.5.3, label in name), so a person
-    # using speech input can say what they see.
-    named = escaped if short == escaped else f"{escaped} · {short}"
-    return (
-        f'{_level_prefix(level_id)}aria-label="',
-        f': {named}" title="{title}">{short}</button>',
+    return GridHtml(
+        head=mark_safe(grid.head(book.objectives, current, fill)),  # noqa: S308 - escaped
+        body=mark_safe(  # noqa: S308 - the kernel escapes every value
+            grid.body(book.rows, book.objectives, book.states, current, profile)
+        ),
     )
-
-
-@lru_cache(maxsize=1024)
-def _code(code: str) -> str:
-    return html.escape(code)
-
-
-def render_cell(
-    cell: Cell, *, oob: bool = False, words: Words | None = None, name: str | None = None
-) -> SafeString:
-    """A `<td>` with a button showing the level's short label on the level's colour. `name` is
-    the pupil's name already escaped (a row escapes it once for all its cells)."""
-    words = words or Words.current()
-    standing = cell.standing
-    level = standing.level if standing is not None else None
-    if level is not None and standing is not None:
-        last_by = standing.last_recorded_by
-        before, after = _button_parts(
-            level.pk,
-            level.label,
-            standing.value,
-            standing.evidence_count,
-            None if last_by is None else str(last_by),
-            words,
-        )
-    else:
-        before, after = _button_parts(None, "", None, 0, None, words)
-    who = f"{html.escape(cell.pupil_name) if name is None else name}, {_code(cell.objective_code)}"
-    swap = ' hx-swap-oob="outerHTML"' if oob else ""
-    return mark_safe(  # noqa: S308 - every value above is escaped
-        f'<td id="cell-{cell.pupil_id}-{cell.objective_id}" class="mb-cell" '
-        f'data-pupil="{cell.pupil_id}" data-objective="{cell.objective_id}"{swap}>'
-        f"{before}{who}{after}</td>"
-    )
-
-
-@lru_cache(maxsize=256)
-def _short(label: str) -> str:
-    return str(escape(short_label(label)))
-
-
-def render_row(cells: list[Cell], words: Words | None = None) -> SafeString:
-    words = words or Words.current()
-    names: dict[str, str] = {}
-    parts = []
-    for cell in cells:
-        name = names.get(cell.pupil_name)
-        if name is None:
-            name = names[cell.pupil_name] = html.escape(cell.pupil_name)
-        parts.append(render_cell(cell, words=words, name=name))
-    return mark_safe("".join(parts))  # noqa: S308 - every cell is escaped

@@ -4,18 +4,28 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
-from django.db import DEFAULT_DB_ALIAS
-from django.db.models import Exists, Model, OuterRef, Prefetch, QuerySet
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import (
+    Exists,
+    ExpressionWrapper,
+    F,
+    Field,
+    Model,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+)
 from django.shortcuts import get_object_or_404
 
 from nextsteps.accounts.models import User
 from nextsteps.curriculum.models import Framework, Objective, Scale, ScaleLevel, Strand
 from nextsteps.markbook.cells import Cell, Row, StandingView
+from nextsteps.markbook.kernels.grid import Column, PupilRow, State
 from nextsteps.markbook.models import AssessmentPoint, Attachment, Judgement, Standing
 from nextsteps.people.models import Pupil
 from nextsteps.schools.models import School, Subject
@@ -154,6 +164,171 @@ def markbook(
         objectives=objectives,
         levels=levels,
         rows=rows,
+        groups=groups,
+        group=group,
+        year=year,
+        years=years,
+    )
+
+
+class StrandOption(NamedTuple):
+    """A strand as the markbook's strand filter offers it."""
+
+    pk: int
+    name: str
+
+
+@dataclass
+class MarkbookGrid:
+    """The markbook page: its choices and its grid as plain rows (`cells.grid_html` draws it)."""
+
+    teaching_class: Class
+    framework: Framework
+    strands: list[StrandOption]
+    objectives: list[Column]
+    levels: list[ScaleLevel]
+    rows: list[PupilRow]
+    states: dict[int, dict[int, State]]
+    groups: list[PupilGroup]
+    group: PupilGroup | None
+    year: int | None
+    years: list[int] = field(default_factory=list)
+
+
+def framework_columns(
+    framework: Framework, *, strand_id: int | None, year: int | None
+) -> tuple[list[StrandOption], list[Column], list[int]]:
+    """The framework's strands, the objectives chosen (by strand and year, in order) and the
+    years its objectives are for, in one query: a row an objective, each with its strand (a
+    strand with no objectives comes once, alone)."""
+    rows = (
+        Strand.objects.filter(framework=framework)
+        .order_by("position", "pk", "objectives__position", "objectives__pk")
+        .values_list(
+            "pk",
+            "name",
+            "objectives__pk",
+            "objectives__code",
+            "objectives__wording",
+            "objectives__core",
+            "objectives__year_group",
+            "objectives__position",
+            "objectives__framework_id",
+        )
+    )
+    strands: dict[int, StrandOption] = {}
+    chosen: list[tuple[int, int, Column]] = []
+    years: set[int] = set()
+    for strand, name, pk, code, wording, core, year_group, position, framework_id in rows:
+        strands.setdefault(strand, StrandOption(strand, name))
+        if pk is None or framework_id != framework.pk:
+            continue
+        if year_group is not None:
+            years.add(year_group)
+        if (not strand_id or strand == strand_id) and (year is None or year_group == year):
+            chosen.append((position, pk, Column(pk, code, wording, core)))
+    chosen.sort(key=lambda item: (item[0], item[1]))
+    return list(strands.values()), [column for *_, column in chosen], sorted(years)
+
+
+def grid_states(
+    *, pupil_ids: list[int], objective_ids: list[int], levels: list[ScaleLevel]
+) -> dict[int, dict[int, State]]:
+    """What each cell of a grid shows, by pupil then objective, in one query of plain rows,
+    each with the name parts of who last recorded it (joined). A cell with no level on this
+    scale is left out: it shows no evidence yet. A grid has thousands of cells in a few dozen
+    states, so each state (its value converted, its recorder named) is built once and shared."""
+    labels = {level.pk: level.label for level in levels}
+    query = Standing.objects.filter(pupil_id__in=pupil_ids, objective_id__in=objective_ids)
+    # The value as the database gives it: converted below once per state, not once per cell.
+    rows = query.annotate(
+        stored_value=ExpressionWrapper(F("value"), output_field=Field())
+    ).values_list(
+        "pupil_id",
+        "objective_id",
+        "level_id",
+        "stored_value",
+        "evidence_count",
+        "last_recorded_by__display_name",
+        "last_recorded_by__first_name",
+        "last_recorded_by__last_name",
+        "last_recorded_by__username",
+        "last_recorded_by_id",
+    )
+    to_decimal = _converter(Standing, "value", query.db)
+    states: dict[int, dict[int, State]] = defaultdict(dict)
+    known: dict[tuple[Any, ...], State] = {}
+    for row in rows:
+        key = row[2:]
+        state = known.get(key)
+        if state is None:
+            level_id, value, count, display, first, last, username, user_id = key
+            if level_id not in labels:
+                continue
+            name = None if user_id is None else _user_name(display, first, last, username)
+            state = known[key] = State(level_id, labels[level_id], to_decimal(value), count, name)
+        states[row[0]][row[1]] = state
+    return dict(states)
+
+
+def _converter(model: type[Model], name: str, using: str) -> Callable[[Any], Any]:
+    """What the ORM does to a column's stored value to give the field's Python value (the
+    database backend's converters, then the field's), to apply once per distinct value."""
+    column = model._meta.get_field(name).get_col(model._meta.db_table)  # type: ignore[union-attr]
+    connection = connections[using]
+    steps = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+
+    def convert(value: Any) -> Any:
+        for step in steps:
+            value = step(value, column, connection)
+        return value
+
+    return convert
+
+
+def _user_name(display_name: str, first_name: str, last_name: str, username: str) -> str:
+    """A person's name as `User.__str__` gives it, from the columns a query read."""
+    person = User(display_name=display_name, first_name=first_name, last_name=last_name)
+    person.username = username
+    return str(person)
+
+
+def markbook_grid(
+    *,
+    teaching_class: Class,
+    framework: Framework,
+    strand_id: int | None = None,
+    group_id: int | None = None,
+    year: int | None = None,
+    recordable_pupil_ids: set[int] | None = None,
+) -> MarkbookGrid:
+    """The markbook page: the class × objectives grid as plain rows, and the page's choices."""
+    strands, objectives, years = framework_columns(framework, strand_id=strand_id, year=year)
+    groups = list(PupilGroup.objects.filter(teaching_class=teaching_class).order_by("name"))
+    group = next((g for g in groups if g.pk == group_id), None)
+    pupils = class_pupils(teaching_class)
+    if group is not None:
+        members = set(
+            GroupMembership.objects.filter(current(None), group=group).values_list(
+                "pupil_id", flat=True
+            )
+        )
+        pupils = [p for p in pupils if p.pk in members]
+    levels = list(framework.scale.levels.order_by("position"))
+    states = grid_states(
+        pupil_ids=[p.pk for p in pupils], objective_ids=[o.pk for o in objectives], levels=levels
+    )
+    return MarkbookGrid(
+        teaching_class=teaching_class,
+        framework=framework,
+        strands=strands,
+        objectives=objectives,
+        levels=levels,
+        rows=[
+            PupilRow(p.pk, p.name, recordable_pupil_ids is None or p.pk in recordable_pupil_ids)
+            for p in pupils
+        ],
+        states=states,
         groups=groups,
         group=group,
         year=year,

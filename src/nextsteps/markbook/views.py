@@ -25,7 +25,7 @@ from nextsteps.curriculum.models import Framework, Objective, ScaleLevel
 from nextsteps.exports import table_response
 from nextsteps.idempotency import IdempotencyConflict
 from nextsteps.markbook import permissions, selectors, services
-from nextsteps.markbook.cells import Cell, Row, render_cell
+from nextsteps.markbook.cells import Cell, Row, grid_html, render_cell
 from nextsteps.markbook.forms import FillForm
 from nextsteps.markbook.kernels import colours
 from nextsteps.markbook.models import Judgement, Method, Standing
@@ -69,7 +69,7 @@ def markbook_page(request: HttpRequest, urn: int, class_id: int) -> HttpResponse
     year_param = request.GET.get("year")
     year = _int(year_param) if year_param is not None else teaching_class.year_group
     recordable = permissions.recordable_pupil_ids(request.user, teaching_class)
-    book = selectors.markbook(
+    book = selectors.markbook_grid(
         teaching_class=teaching_class,
         framework=framework,
         strand_id=_int(request.GET.get("strand")),
@@ -77,17 +77,18 @@ def markbook_page(request: HttpRequest, urn: int, class_id: int) -> HttpResponse
         year=year if year_param != "" else None,
         recordable_pupil_ids=recordable,
     )
+    # Who may record every pupil may record in the class; otherwise ask.
+    can_record = recordable is None or permissions.can_record(request.user, teaching_class)
     return render(
         request,
         "markbook/markbook.html",
         {
             "school": school,
             "book": book,
+            "grid": grid_html(book, urn=school.urn, can_record=can_record),
             "frameworks": frameworks,
             "methods": Method.choices,
-            # Who may record every pupil may record in the class; otherwise ask.
-            "can_record": recordable is None
-            or permissions.can_record(request.user, teaching_class),
+            "can_record": can_record,
             # Every pupil recordable means a teacher of the class or its head of department:
             # exactly those who plan its next steps (`permissions.can_plan`), with no extra
             # query.
