@@ -537,7 +537,13 @@ def recording_enrolment(user: Actor, school: School, class_id: int, pupil_id: in
                 )
             )
         )
-    if staff_id is not None:
+    # A class's staff see it (`classes_for`) when they see the whole school or teach, lead a
+    # department or assist in it; a department's head sees their department's classes. So
+    # whoever one of these rules lets record also sees the class, and no query need ask.
+    sees_as_staff = sees_whole_school(user, school) or bool(
+        roles_in(user, school) & {Role.TEACHER, Role.HOD, Role.TA}
+    )
+    if staff_id is not None and sees_as_staff:
         # A teacher of the class: every pupil; a teaching assistant: the groups they support.
         may_record.append(
             Exists(
@@ -567,7 +573,6 @@ def recording_enrolment(user: Actor, school: School, class_id: int, pupil_id: in
             rule,
             teaching_class_id=class_id,
             teaching_class__school_id=school.pk,
-            teaching_class__in=classes_for(user, school).values("pk"),
             pupil_id=pupil_id,
             pupil__school_id=school.pk,
             starts_on__lte=today,
