@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -259,3 +261,24 @@ def test_csv_output_writes_the_warnings_to_standard_error(capsys, tmp_path) -> N
     assert status == 0 and out.startswith("script,theta,")
     assert f"warning: {path}, line 5 compares script 'A' with itself" in err
     assert "warning: Scripts with fewer than 5 comparisons: 3 of 3 (A, B, C)." in err
+
+
+@pytest.mark.parametrize(("asked", "threads"), [(None, 1), ("2", 2)])
+def test_file_commands_run_numpy_on_one_blas_thread_unless_told(
+    tmp_path: Path, asked: str | None, threads: int
+) -> None:
+    path = tmp_path / "comparisons.csv"
+    path.write_text("judge,winner,loser\nJ,A,B\nJ,B,C\nJ,C,A\nJ,A,C\n", encoding="utf-8")
+    code = (
+        "import sys; from nextsteps import cli; from threadpoolctl import threadpool_info; "
+        f"status = cli.main(['cj', 'fit', '--comparisons', {str(path)!r}, '--format', 'csv']); "
+        "blas = [p['num_threads'] for p in threadpool_info() if p['internal_api'] == 'openblas']; "
+        "print(status, blas, file=sys.stderr)"
+    )
+    environment = {"PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")}
+    if asked is not None:
+        environment["OPENBLAS_NUM_THREADS"] = asked
+    done = subprocess.run(  # noqa: S603 - this interpreter, our own code
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=environment
+    )
+    assert done.stderr.splitlines()[-1] == f"0 [{threads}]"
