@@ -35,7 +35,13 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from nextsteps.judging.kernels.sparse import components, conjugate_gradients, expit, logit
+from nextsteps.judging.kernels.sparse import (
+    components,
+    conjugate_gradients,
+    distinct,
+    expit,
+    logit,
+)
 
 Estimator = Literal["mle", "nmm"]
 IntArray = NDArray[np.int64]
@@ -602,7 +608,9 @@ def _check_arguments(
         raise ValueError("a script cannot be compared with itself")
     if min(winner.min(), loser.min()) < 0 or max(winner.max(), loser.max()) >= n:
         raise ValueError("script indices must lie in 0..n-1")
-    if len(anchors) != len(values) or len(np.unique(anchors)) != len(anchors):
+    # Not np.unique: it asks numpy.ma whether the array is masked, and importing numpy.ma
+    # is a tenth of the command's start-up.
+    if len(anchors) != len(values) or len(distinct(anchors)) != len(anchors):
         raise ValueError("each anchored script needs exactly one value")
     if len(values) and not np.all(np.isfinite(values)):
         raise ValueError("anchor values must be finite numbers")
