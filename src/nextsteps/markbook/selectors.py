@@ -104,6 +104,24 @@ def frameworks_for_class(teaching_class: Class) -> QuerySet[Framework]:
     )
 
 
+def group_pupils(
+    teaching_class: Class, group_id: int | None, on: dt.date | None
+) -> tuple[list[PupilGroup], PupilGroup | None, list[Pupil]]:
+    """The class's groups, the one chosen (if it is one of them) and the pupils the grid
+    shows: the class's pupils on the day, or the chosen group's members among them."""
+    groups = list(PupilGroup.objects.filter(teaching_class=teaching_class).order_by("name"))
+    group = next((g for g in groups if g.pk == group_id), None)
+    pupils = class_pupils(teaching_class, on)
+    if group is not None:
+        members = set(
+            GroupMembership.objects.filter(current(on), group=group).values_list(
+                "pupil_id", flat=True
+            )
+        )
+        pupils = [p for p in pupils if p.pk in members]
+    return groups, group, pupils
+
+
 def markbook(
     *,
     teaching_class: Class,
@@ -121,16 +139,7 @@ def markbook(
     if year is not None:
         objectives_query = objectives_query.filter(year_group=year)
     objectives = list(objectives_query.select_related("strand").order_by("position"))
-    groups = list(PupilGroup.objects.filter(teaching_class=teaching_class).order_by("name"))
-    group = next((g for g in groups if g.pk == group_id), None)
-    pupils = class_pupils(teaching_class, on)
-    if group is not None:
-        members = set(
-            GroupMembership.objects.filter(current(on), group=group).values_list(
-                "pupil_id", flat=True
-            )
-        )
-        pupils = [p for p in pupils if p.pk in members]
+    groups, group, pupils = group_pupils(teaching_class, group_id, on)
     levels = list(framework.scale.levels.order_by("position"))
     standings = grid_standings(
         pupil_ids=[p.pk for p in pupils], objective_ids=[o.pk for o in objectives], levels=levels
@@ -304,16 +313,7 @@ def markbook_grid(
 ) -> MarkbookGrid:
     """The markbook page: the class × objectives grid as plain rows, and the page's choices."""
     strands, objectives, years = framework_columns(framework, strand_id=strand_id, year=year)
-    groups = list(PupilGroup.objects.filter(teaching_class=teaching_class).order_by("name"))
-    group = next((g for g in groups if g.pk == group_id), None)
-    pupils = class_pupils(teaching_class)
-    if group is not None:
-        members = set(
-            GroupMembership.objects.filter(current(None), group=group).values_list(
-                "pupil_id", flat=True
-            )
-        )
-        pupils = [p for p in pupils if p.pk in members]
+    groups, group, pupils = group_pupils(teaching_class, group_id, None)
     levels = list(framework.scale.levels.order_by("position"))
     states = grid_states(
         pupil_ids=[p.pk for p in pupils], objective_ids=[o.pk for o in objectives], levels=levels
