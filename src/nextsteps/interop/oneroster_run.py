@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 
 from nextsteps.accounts.models import Actor
 from nextsteps.interop.kernels import oneroster as orr
-from nextsteps.interop.kernels.roster import ImportSummary, Progress
+from nextsteps.interop.kernels.roster import Counts, ImportSummary, Progress
 from nextsteps.interop.models import SourcedId
 from nextsteps.ops.bulk import insert_rows
 from nextsteps.people.kernels.problems import ProblemList
@@ -263,3 +263,8 @@ class RosterRun:
 
     def scope(self) -> list[School]:
         return sorted({s.pk: s for s in self.schools.values()}.values(), key=lambda s: s.name)
+
+
+def count_outcome(counts: Counts, outcome: str) -> None:
+    """Add a row's outcome (created, updated or unchanged) to its kind's counts."""
+    setattr(counts, outcome, getattr(counts, outcome) + 1)
