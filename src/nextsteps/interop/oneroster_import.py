@@ -20,8 +20,9 @@ Classes, courses and sessions are never deleted (their history is evidence), onl
 The data flows one way: the parser (`interop.kernels.oneroster`) gives plain rows; this module
 reads the orgs, courses and classes, `oneroster_sessions` the school years and terms,
 `oneroster_people` the users and enrolment rows, each loading the existing mappings
-(`oneroster_run.RosterRun`) once per school and kind; the users, their accounts and links are planned as plain data (`interop.kernels.people_plan`) by
-`oneroster_people`, the enrolments (`interop.kernels.roster_plan`) by `oneroster_enrolments`.
+(`oneroster_run.RosterRun`) once per school and kind; the users, their accounts and links
+are planned as plain data (`interop.kernels.people_plan`) by `oneroster_people`, the
+enrolments (`interop.kernels.roster_plan`) by `oneroster_enrolments`.
 Every write to another app's tables goes through that app's roster services (`schools`,
 `teaching`, `people`, `accounts`); interop writes only its own (sourcedIds, the import log).
 """
