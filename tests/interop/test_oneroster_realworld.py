@@ -78,6 +78,7 @@ def test_a_fresh_database_gets_the_school_from_its_org_and_the_urn_option(db: No
     assert SourcedId.objects.filter(kind="org", sourced_id=SCHOOL_ORG, school=school).exists()
     notes = "\n".join(summary.notes)
     assert "users.csv, line 3: 1 empty value after the last column was ignored" in notes
+    assert "1 organisation that is not a school was read and not imported" in notes
     assert "orgs.csv, line 3: 1 empty value after the last column was ignored" in notes
     assert "enrollments.csv, line 2:" in notes
     again = oneroster_import(source=OneRosterSet.from_files(fixture_files()), by=None)

@@ -36,7 +36,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from nextsteps.accounts.models import Actor, acting_user
 from nextsteps.audit.actions import AuditAction
@@ -87,7 +87,12 @@ class OneRosterImport(SessionStages):
                 self.org_rows.append(row)
         if other_orgs:
             self.summary.notes.append(
-                f"{other_orgs} organisations that are not schools were read and not imported"
+                ngettext(
+                    "%(count)s organisation that is not a school was read and not imported",
+                    "%(count)s organisations that are not schools were read and not imported",
+                    other_orgs,
+                )
+                % {"count": other_orgs}
             )
 
     def _org_urn(self, row: orr.Row) -> int | None:
