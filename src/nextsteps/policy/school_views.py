@@ -27,28 +27,8 @@ from nextsteps.policy import (
 from nextsteps.policy.errors import PolicyError
 from nextsteps.policy.models import PolicyDocument
 from nextsteps.policy.pdf import document_pdf
+from nextsteps.policy.scope import policy_leader_school, policy_worker_school
 from nextsteps.schools.models import School
-
-
-def _school(request: HttpRequest, urn: int) -> School:
-    """The school, for anyone with a role in it; the default questions are there from now on."""
-    school = access.access_school(request.user, urn)
-    services.key_questions_ensure(school=school, by=None)
-    return school
-
-
-def _policy_worker(request: HttpRequest, urn: int) -> School:
-    """Leaders and heads of department, who work on the policy before it is published."""
-    school = _school(request, urn)
-    permissions.require_worker(request.user, school)
-    return school
-
-
-def _leader(request: HttpRequest, urn: int) -> School:
-    school = _school(request, urn)
-    permissions.documents.require_manage(request.user, school)
-    return school
-
 
 # ---------------------------------------------------------------------------- workload
 
@@ -56,7 +36,7 @@ def _leader(request: HttpRequest, urn: int) -> School:
 @access.signed_in
 @require_http_methods(["GET", "POST"])
 def policy_workload(request: HttpRequest, urn: int) -> HttpResponse:
-    school = _policy_worker(request, urn)
+    school = policy_worker_school(request, urn)
     is_leader = permissions.leads_policy(request.user, school)
     settings = selectors.settings_for(school)
     form = forms.SettingsForm(
@@ -120,7 +100,7 @@ def _decimal(value: Fraction) -> Decimal:
 @access.signed_in
 @require_http_methods(["GET", "POST"])
 def policy_reviews(request: HttpRequest, urn: int) -> HttpResponse:
-    school = _policy_worker(request, urn)
+    school = policy_worker_school(request, urn)
     is_leader = permissions.leads_policy(request.user, school)
     departments = permissions.departments(request.user, school)
     form = forms.ReviewScheduleForm(
@@ -168,7 +148,7 @@ def policy_reviews(request: HttpRequest, urn: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def policy_review(request: HttpRequest, urn: int, review_id: int) -> HttpResponse:
     """Record a review's evaluation: the effect on pupils' progress and what will change."""
-    school = _policy_worker(request, urn)
+    school = policy_worker_school(request, urn)
     review = permissions.reviews.get(request.user, school, review_id, Action.CHANGE)
     secure = selectors.secure_share(school, review.department)
     form = forms.ReviewCompleteForm(
@@ -215,7 +195,7 @@ def policy_review(request: HttpRequest, urn: int, review_id: int) -> HttpRespons
 @access.signed_in
 def policy_preview(request: HttpRequest, urn: int) -> HttpResponse:
     """The policy as it would be published now, with the button that publishes it."""
-    school = _leader(request, urn)
+    school = policy_leader_school(request, urn)
     documents = document_selectors.published(school)
     next_version = (documents[0].version if documents else 0) + 1
     content = document_selectors.policy_content(
@@ -231,7 +211,7 @@ def policy_preview(request: HttpRequest, urn: int) -> HttpResponse:
 @access.signed_in
 @require_POST
 def policy_publish(request: HttpRequest, urn: int) -> HttpResponse:
-    school = _leader(request, urn)
+    school = policy_leader_school(request, urn)
     without = frozenset(
         int(v) for v in request.POST.getlist("without") if v.isascii() and v.isdigit()
     )

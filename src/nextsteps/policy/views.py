@@ -35,27 +35,8 @@ from nextsteps.policy.models import (
     Status,
     Structure,
 )
+from nextsteps.policy.scope import policy_leader_school, policy_school, policy_worker_school
 from nextsteps.schools.models import School
-
-
-def _school(request: HttpRequest, urn: int) -> School:
-    """The school, for anyone with a role in it; the default questions are there from now on."""
-    school = access.access_school(request.user, urn)
-    services.key_questions_ensure(school=school, by=None)
-    return school
-
-
-def _policy_worker(request: HttpRequest, urn: int) -> School:
-    """Leaders and heads of department, who work on the policy before it is published."""
-    school = _school(request, urn)
-    permissions.require_worker(request.user, school)
-    return school
-
-
-def _leader(request: HttpRequest, urn: int) -> School:
-    school = _school(request, urn)
-    permissions.require_leader(request.user, school)
-    return school
 
 
 def term_href(school: School) -> Any:
@@ -70,7 +51,7 @@ def term_href(school: School) -> Any:
 def policy_home(request: HttpRequest, urn: int) -> HttpResponse:
     """Leaders see every department's progress; a head of department goes to their own;
     everyone else reads the published policy."""
-    school = _school(request, urn)
+    school = policy_school(request, urn)
     if permissions.leads_policy(request.user, school):
         departments = permissions.departments(request.user, school)
         limit = selectors.settings_for(school).workload_limit_hours
@@ -113,7 +94,7 @@ def policy_glossary(request: HttpRequest, urn: int) -> HttpResponse:
 
 @access.signed_in
 def policy_questions(request: HttpRequest, urn: int) -> HttpResponse:
-    school = _policy_worker(request, urn)
+    school = policy_worker_school(request, urn)
     return render(
         request,
         "policy/questions.html",
@@ -140,7 +121,7 @@ def _stage_choices(school: School) -> list[tuple[int, str]]:
 @access.signed_in
 @require_http_methods(["GET", "POST"])
 def policy_question_edit(request: HttpRequest, urn: int, question_id: int) -> HttpResponse:
-    school = _leader(request, urn)
+    school = policy_leader_school(request, urn)
     question = permissions.questions.get(request.user, school, question_id, Action.CHANGE)
     guidance = selectors.question_guidance(question)
     initial = {
@@ -183,7 +164,7 @@ def policy_question_edit(request: HttpRequest, urn: int, question_id: int) -> Ht
 @access.signed_in
 @require_http_methods(["GET", "POST"])
 def policy_question_new(request: HttpRequest, urn: int) -> HttpResponse:
-    school = _leader(request, urn)
+    school = policy_leader_school(request, urn)
     form = forms.NewQuestionForm(request.POST or None, stages=_stage_choices(school))
     error = ""
     if request.method == "POST" and form.is_valid():
@@ -214,7 +195,7 @@ def policy_question_new(request: HttpRequest, urn: int) -> HttpResponse:
 @access.signed_in
 @require_http_methods(["GET", "POST"])
 def policy_department(request: HttpRequest, urn: int, department_id: int) -> HttpResponse:
-    school = _policy_worker(request, urn)
+    school = policy_worker_school(request, urn)
     department = permissions.get_department(request.user, school, department_id)
     is_leader = permissions.leads_policy(request.user, school)
     dashboard = selectors.department_dashboard(school, department)
@@ -288,7 +269,7 @@ def policy_answer(
     request: HttpRequest, urn: int, department_id: int, question_id: int
 ) -> HttpResponse:
     """The answer page: the question, its guidance beside it, the answer, its history."""
-    school = _policy_worker(request, urn)
+    school = policy_worker_school(request, urn)
     department = permissions.get_department(request.user, school, department_id)
     question = permissions.questions.get(request.user, school, question_id)
     can_answer = permissions.answers.can_in(request.user, Action.CHANGE, school, department)
@@ -353,7 +334,7 @@ def policy_answer_action(
     request: HttpRequest, urn: int, department_id: int, question_id: int
 ) -> HttpResponse:
     """Comment (leaders and the department's head), submit (head), agree or send back (leaders)."""
-    school = _policy_worker(request, urn)
+    school = policy_worker_school(request, urn)
     department = permissions.get_department(request.user, school, department_id)
     question = permissions.questions.get(request.user, school, question_id)
     action = request.POST.get("action", "")
@@ -386,7 +367,7 @@ def policy_answer_action(
 
 @access.signed_in
 def policy_synthesis_list(request: HttpRequest, urn: int) -> HttpResponse:
-    school = _leader(request, urn)
+    school = policy_leader_school(request, urn)
     departments = permissions.departments(request.user, school)
     return render(
         request,
@@ -399,7 +380,7 @@ def policy_synthesis_list(request: HttpRequest, urn: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def policy_synthesis(request: HttpRequest, urn: int, question_id: int) -> HttpResponse:
     """Every department's answer side by side, what they share, and the school's decision."""
-    school = _leader(request, urn)
+    school = policy_leader_school(request, urn)
     question = permissions.questions.get(request.user, school, question_id, Action.CHANGE)
     departments = permissions.departments(request.user, school)
     form = forms.DecisionForm(request.POST or None)
