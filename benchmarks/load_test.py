@@ -69,6 +69,32 @@ def wait_for(url: str, seconds: float = 60) -> None:
     raise SystemExit(f"the server did not answer {url} within {seconds:.0f} s")
 
 
+def locust_command(args: argparse.Namespace, host: str, csv_prefix: Path) -> list[str]:
+    """Locust, headless, with benchmarks/locustfile.py: `args.users` people arriving at
+    `args.spawn_rate` a second for `args.duration` seconds; its statistics to `csv_prefix`."""
+    return [
+        str(BIN / "locust"),
+        "-f",
+        str(ROOT / "benchmarks" / "locustfile.py"),
+        "--headless",
+        "-u",
+        str(args.users),
+        "-r",
+        str(args.spawn_rate),
+        "-t",
+        f"{args.duration}s",
+        "--stop-timeout",
+        "10",
+        "--host",
+        host,
+        "--csv",
+        str(csv_prefix),
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+    ]
+
+
 def teachers(limit: int) -> list[tuple[str, int, int]]:
     os.environ["DATABASE_URL"] = SCALE_URL
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nextsteps.settings")
@@ -142,27 +168,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             started = time.monotonic()
             run = subprocess.run(  # noqa: S603
-                [
-                    str(BIN / "locust"),
-                    "-f",
-                    str(ROOT / "benchmarks" / "locustfile.py"),
-                    "--headless",
-                    "-u",
-                    str(args.users),
-                    "-r",
-                    str(args.spawn_rate),
-                    "-t",
-                    f"{args.duration}s",
-                    "--stop-timeout",
-                    "10",
-                    "--host",
-                    f"http://127.0.0.1:{port}",
-                    "--csv",
-                    str(out / "load"),
-                    "--only-summary",
-                    "--loglevel",
-                    "WARNING",
-                ],
+                locust_command(args, f"http://127.0.0.1:{port}", out / "load"),
                 env=env,
                 capture_output=True,
                 text=True,

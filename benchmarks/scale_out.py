@@ -49,6 +49,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from load_test import locust_command  # beside this script, in benchmarks/
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 OUT = ROOT / "var" / "bench"
@@ -507,27 +509,7 @@ def main(argv: list[str] | None = None) -> int:
             locust_env["ACCEPTED_KEYS_DIR"] = accepted_dir
             started = time.monotonic()
             run = subprocess.run(  # noqa: S603
-                [
-                    str(BIN / "locust"),
-                    "-f",
-                    str(ROOT / "benchmarks" / "locustfile.py"),
-                    "--headless",
-                    "-u",
-                    str(args.users),
-                    "-r",
-                    str(args.spawn_rate),
-                    "-t",
-                    f"{args.duration}s",
-                    "--stop-timeout",
-                    "10",
-                    "--host",
-                    f"http://127.0.0.1:{proxy.port}",
-                    "--csv",
-                    str(OUT / "scale-out"),
-                    "--only-summary",
-                    "--loglevel",
-                    "WARNING",
-                ],
+                locust_command(args, f"http://127.0.0.1:{proxy.port}", OUT / "scale-out"),
                 env=locust_env,
                 capture_output=True,
                 text=True,
