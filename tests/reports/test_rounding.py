@@ -7,6 +7,7 @@ import math
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -50,4 +51,15 @@ def test_heatmap_cell_and_table_cell_print_the_same(part: int, whole: int) -> No
 def test_rounding_in_integers_is_rounding_the_fraction(value: Fraction, places: int) -> None:
     scaled = abs(value) * 10**places
     expected = math.floor(scaled + Fraction(1, 2)) * (1 if value >= 0 else -1)
-    assert round_half_up(value, places) == Decimal(expected).scaleb(-places)
+    rounded = round_half_up(value, places)
+    # Compared as exact fractions: Decimal's own arithmetic stops at the context's 28 digits.
+    assert Fraction(rounded) == Fraction(expected, 10**places)
+    assert rounded.as_tuple().exponent == -places  # always shown with `places` decimals
+
+
+@pytest.mark.parametrize("places", [0, 1, 3])
+def test_a_figure_beyond_decimal_precision_is_rounded_exactly(places: int) -> None:
+    # 26 digits before the point: more than Decimal's default 28-digit context with 3 places.
+    huge = Fraction(11314373749813868272549887) + Fraction(1, 2 * 10**places)
+    digits = "11314373749813868272549887" + ("." + "0" * (places - 1) + "1" if places else "")
+    assert str(round_half_up(huge, places)) == (digits if places else "11314373749813868272549888")

@@ -261,18 +261,22 @@ def _marking(data: Mapping[str, Any], problems: list[str]) -> dict[str, Any]:
 
 
 def _minutes(value: Any, where: str, problems: list[str]) -> Decimal | None:
+    text = str(value).strip()
     try:
-        minutes = Decimal(str(value).strip()).quantize(Decimal("0.1"))
+        minutes = Decimal(text)
     except (InvalidOperation, ValueError):
+        minutes = Decimal("NaN")
+    if not minutes.is_finite():  # "NaN" and "Infinity" parse, but are not minutes
         problems.append(_("%(where)s: minutes per pupil must be a number.") % {"where": where})
         return None
+    # The range is checked before rounding: rounding a huge figure to tenths would overflow.
     if not Decimal(0) <= minutes <= Decimal(60):
         problems.append(
             _("%(where)s: minutes per pupil must be from 0 to 60, not %(m)s.")
-            % {"where": where, "m": minutes}
+            % {"where": where, "m": text}
         )
         return None
-    return minutes
+    return minutes.quantize(Decimal("0.1"))
 
 
 def _moderation(data: Mapping[str, Any], problems: list[str]) -> dict[str, Any]:

@@ -8,7 +8,7 @@ beside it can never disagree, and no figure is rounded twice (41.65 → 41.7 →
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
 Number = Fraction | Decimal | int | float
@@ -26,8 +26,10 @@ def round_half_up(value: Number, places: int = 0) -> Decimal:
     # and Fraction's own arithmetic would reduce every intermediate by a gcd.
     numerator, denominator = exact.numerator, exact.denominator
     rounded = (2 * abs(numerator) * 10**places + denominator) // (2 * denominator)
-    result = Decimal(rounded if numerator >= 0 else -rounded).scaleb(-places)
-    return result.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    # Built from its digits, which is exact: arithmetic on a Decimal (scaleb, quantize) works
+    # to the context's 28 digits and fails or rounds again on a larger figure.
+    sign = 0 if numerator >= 0 else 1
+    return Decimal((sign, tuple(int(digit) for digit in str(rounded)), -places))
 
 
 def percent_number(value: Number | None, places: int = 1) -> float | None:
