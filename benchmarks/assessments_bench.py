@@ -45,6 +45,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from building import within  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
@@ -105,7 +106,7 @@ def build() -> School:
                 ),
             ),
         )
-        framework_import(school=school, spec=spec, by=None)
+        within(framework_import)(school=school, spec=spec, by=None)
         build_year_group(school, label="Year", classes=8, per_class=30, questions=40, estab=4501)
         build_year_group(school, label="Small", classes=2, per_class=10, questions=5, estab=4502)
         upload = build_year_group(

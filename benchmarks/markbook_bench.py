@@ -35,6 +35,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from building import within  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -107,7 +108,7 @@ def build_school(trust: Trust, index: int) -> None:
             for s in range(6)
         ),
     )
-    framework = framework_import(school=school, spec=spec, by=None)
+    framework = within(framework_import)(school=school, spec=spec, by=None)
     subject = Subject.objects.get(school=school, name="Mathematics")
     objectives = list(framework.objectives.order_by("position"))
     levels = list(framework.scale.levels.order_by("position"))

@@ -39,6 +39,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from building import within  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, reset_queries, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -110,7 +111,7 @@ def build() -> School:
                     for y in YEARS
                 ),
             )
-            framework = framework_import(school=school, spec=spec, by=None)
+            framework = within(framework_import)(school=school, spec=spec, by=None)
             objectives.extend(framework.objectives.all())
         levels = list(framework.scale.levels.order_by("position"))
         pupils = Pupil.objects.bulk_create(

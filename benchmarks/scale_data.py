@@ -71,6 +71,7 @@ def ensure_database(url: str, reset: bool) -> None:
 
 def build_schools(started: float) -> None:
     """Schools, frameworks, teachers, classes and pupils, through the product's services."""
+    from building import within
     from django.contrib.auth.hashers import make_password
     from django.db import transaction
 
@@ -132,7 +133,7 @@ def build_schools(started: float) -> None:
                 starts_on=dt.date(2026, 9, 1),
                 ends_on=dt.date(2027, 8, 31),
             )
-            framework_import(school=school, spec=spec, by=None)
+            within(framework_import)(school=school, spec=spec, by=None)
             Framework.objects.filter(school=school).update(
                 calculation_method="latest", calculation_parameter=None
             )

@@ -35,6 +35,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from building import within  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, reset_queries, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -104,7 +105,7 @@ def build() -> Trust:
                         for y in years
                     ),
                 )
-                framework = framework_import(school=school, spec=spec, by=None)
+                framework = within(framework_import)(school=school, spec=spec, by=None)
                 objectives.extend(framework.objectives.all())
             levels = list(framework.scale.levels.order_by("position"))
             pupils = Pupil.objects.bulk_create(
