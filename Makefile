@@ -11,6 +11,8 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@# Bytecode, as installing from a wheel compiles it: start-up is part of a command's time.
+	$(BIN)/python -m compileall -q src/nextsteps > /dev/null
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
 

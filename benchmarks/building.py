@@ -1,6 +1,11 @@
-"""What the benchmarks' data builders share.
+"""What the benchmarks share.
 
-A builder writes each school in one transaction, so that a build stopped partway leaves no
+Bytecode: a command is timed as installed. Installing the package from a wheel compiles its
+modules to bytecode, but an editable install does not, and with PYTHONDONTWRITEBYTECODE set
+every run of a command would compile its modules again (40 ms of `cj fit`'s 250 ms).
+`as_installed` compiles them first.
+
+Transactions: a builder writes each school in one transaction, so that a build stopped partway leaves no
 half-built school behind and the next run builds that school again. The product's entry
 services open a durable transaction (docs/architecture.md), which refuses to run inside
 another; `within` gives a builder such a service's own body, to run in the builder's
@@ -9,8 +14,18 @@ transaction instead.
 
 from __future__ import annotations
 
+import compileall
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
+
+PACKAGE = Path(__file__).resolve().parents[1] / "src" / "nextsteps"
+
+
+def as_installed() -> None:
+    """Compile the product's modules to bytecode, as installing it from a wheel does."""
+    if not compileall.compile_dir(PACKAGE, quiet=1):
+        raise SystemExit(f"the product's modules do not compile ({PACKAGE})")
 
 
 def within(service: Callable[..., Any]) -> Callable[..., Any]:

@@ -35,6 +35,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from building import as_installed  # noqa: E402
+
 from nextsteps.judging.kernels.bradley_terry import core  # noqa: E402
 from nextsteps.judging.kernels.sparse import expit  # noqa: E402
 
@@ -113,6 +115,7 @@ def main(argv: list[str]) -> int:
     ours += ["--format", "csv"]
     theirs = [python, str(script), str(path)]
     os.environ["PYTHONPATH"] = str(ROOT / "src")
+    as_installed()
     print(f"load average before: {os.getloadavg()}")
     print(f"{args.scripts} scripts, {args.judgements} judgements (seed {seed}): {path}")
     results: dict[str, list[tuple[float, float]]] = {"nextsteps": [], "choix": []}

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from building import as_installed
 
 from nextsteps.progress.cli import main as progress_main
 from nextsteps.progress.kernels.estimates import population_estimates
@@ -219,6 +220,7 @@ def command_against_csv_module(base: list[str], folder: Path, runs: int = 5) -> 
     ours += ["--output", str(output)]
     reading = [sys.executable, "-c", CSV_MODULE, pupils]
     environment = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1] / "src"))
+    as_installed()
     times: dict[str, list[tuple[float, float]]] = {"p8": [], "csv": []}
     for _ in range(runs):
         for name, command in (("p8", ours), ("csv", reading)):
