@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import abc
 import contextvars
+import datetime as dt
 import enum
 import functools
 import logging
@@ -42,6 +43,7 @@ from nextsteps.accounts.models import (
     TrustMembership,
     signed_in_user,
 )
+from nextsteps.ops.prepared import Prepared
 from nextsteps.people.models import Pupil
 from nextsteps.schools.models import Department, School
 from nextsteps.teaching.models import Class, ClassStaff, PupilGroup
@@ -521,12 +523,43 @@ def recording_enrolment(user: Actor, school: School, class_id: int, pupil_id: in
     `can_record_in` and `access_class_pupil(write=True)` together, in one query (the
     markbook's keystrokes ask this). None when any of them says no; ask those for the reason.
     """
+    mark_asked()
+    staff_id = staff_id_of(user)
+    departments = tuple(sorted(hod_department_ids(user, school)))
+    # A class's staff see it (`classes_for`) when they see the whole school or teach, lead a
+    # department or assist in it; a department's head sees their department's classes. So
+    # whoever one of these rules lets record also sees the class, and no query need ask.
+    sees_as_staff = sees_whole_school(user, school) or bool(
+        roles_in(user, school) & {Role.TEACHER, Role.HOD, Role.TA}
+    )
+    as_staff = staff_id is not None and sees_as_staff
+    if not departments and not as_staff:
+        return None
+    return RECORDING_ENROLMENT.first(
+        (departments, as_staff),
+        class_id=class_id,
+        pupil_id=pupil_id,
+        school_id=school.pk,
+        staff_id=staff_id or 0,  # not in the statement of a head who is not staff
+        today=timezone.localdate(),
+    )
+
+
+def _recording_enrolment(
+    shape: tuple[tuple[int, ...], bool],
+    *,
+    class_id: int,
+    pupil_id: int,
+    school_id: int,
+    staff_id: int,
+    today: dt.date,
+) -> QuerySet[Any]:
+    """`recording_enrolment`'s statement for a head of these departments (none: not one)
+    and, when `as_staff`, a member of staff who may record as a class's teacher or in the
+    groups they support."""
     from nextsteps.teaching.models import Enrolment, GroupMembership
 
-    mark_asked()
-    today = timezone.localdate()
-    staff_id = staff_id_of(user)
-    departments = hod_department_ids(user, school)
+    departments, as_staff = shape
     class_ref = OuterRef("teaching_class_id")
     may_record = []
     if departments:  # its department's head: every pupil
@@ -537,14 +570,7 @@ def recording_enrolment(user: Actor, school: School, class_id: int, pupil_id: in
                 )
             )
         )
-    # A class's staff see it (`classes_for`) when they see the whole school or teach, lead a
-    # department or assist in it; a department's head sees their department's classes. So
-    # whoever one of these rules lets record also sees the class, and no query need ask.
-    sees_as_staff = sees_whole_school(user, school) or bool(
-        roles_in(user, school) & {Role.TEACHER, Role.HOD, Role.TA}
-    )
-    if staff_id is not None and sees_as_staff:
-        # A teacher of the class: every pupil; a teaching assistant: the groups they support.
+    if as_staff:  # a teacher of the class: every pupil; a teaching assistant: their groups
         may_record.append(
             Exists(
                 ClassStaff.objects.filter(
@@ -562,8 +588,6 @@ def recording_enrolment(user: Actor, school: School, class_id: int, pupil_id: in
                 )
             )
         )
-    if not may_record:
-        return None
     rule = Q(may_record[0])
     for other in may_record[1:]:
         rule |= Q(other)
@@ -572,14 +596,21 @@ def recording_enrolment(user: Actor, school: School, class_id: int, pupil_id: in
             Q(ends_on__isnull=True) | Q(ends_on__gte=today),
             rule,
             teaching_class_id=class_id,
-            teaching_class__school_id=school.pk,
+            teaching_class__school_id=school_id,
             pupil_id=pupil_id,
-            pupil__school_id=school.pk,
+            pupil__school_id=school_id,
             starts_on__lte=today,
         )
         .select_related("teaching_class", "pupil")
-        .first()
+        .order_by("pk")[:1]
     )
+
+
+# The markbook's keystroke asks it every time: built and compiled once a shape.
+RECORDING_ENROLMENT = Prepared(
+    _recording_enrolment,
+    values=["class_id", "pupil_id", "school_id", "staff_id", "today"],
+)
 
 
 # ---------------------------------------------------------------------------- pupils

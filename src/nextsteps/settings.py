@@ -266,6 +266,8 @@ SIGN_IN_THROTTLE = env_bool("SIGN_IN_THROTTLE", True)
 SIGN_IN_FAILURE_LIMIT = env_int("SIGN_IN_FAILURE_LIMIT", 5)
 SIGN_IN_ADDRESS_NAMES_LIMIT = env_int("SIGN_IN_ADDRESS_NAMES_LIMIT", 20)
 
+# Django's database sessions, read by a statement compiled once (accounts/sessions.py).
+SESSION_ENGINE = "nextsteps.accounts.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 10)  # a school day

@@ -27,6 +27,7 @@ from nextsteps.curriculum.models import Framework, Objective, Scale, ScaleLevel,
 from nextsteps.markbook.cells import Cell, Row, StandingView
 from nextsteps.markbook.kernels.grid import Column, PupilRow, State
 from nextsteps.markbook.models import AssessmentPoint, Attachment, Judgement, Standing
+from nextsteps.ops.prepared import Prepared
 from nextsteps.people.models import Pupil
 from nextsteps.schools.models import School, Subject
 from nextsteps.teaching.models import Class, GroupMembership, PupilGroup
@@ -492,21 +493,18 @@ def _columns(model: type[Model], prefix: str) -> list[str]:
     return [prefix + f.attname for f in model._meta.concrete_fields]
 
 
-def objective_for_recording(
-    *, teaching_class: Class, objective_id: int
-) -> tuple[Objective, list[ScaleLevel]] | None:
-    """An objective of a framework this class uses, with its framework, scale and the scale's
-    levels (by position), in one query: a row a level, each carrying the objective, framework
-    and scale. None when the objective is not in this class's frameworks."""
+def _objective_rows(_shape: object, class_id: int, school_id: int, objective_id: int) -> Any:
+    """An objective of a framework the class uses, a row for each level of its scale, each
+    row carrying the objective, the framework and the scale."""
     class_subjects = Class.subjects.through.objects.filter(
-        class_id=teaching_class.pk, subject_id=OuterRef("framework__subject_id")
+        class_id=class_id, subject_id=OuterRef("framework__subject_id")
     )
-    rows = list(
+    return (
         Objective.objects.filter(
             Exists(class_subjects),
             pk=objective_id,
-            school_id=teaching_class.school_id,
-            framework__school_id=teaching_class.school_id,
+            school_id=school_id,
+            framework__school_id=school_id,
         )
         .order_by("framework__scale__levels__position")
         .values(
@@ -515,6 +513,21 @@ def objective_for_recording(
             *_columns(Scale, "framework__scale__"),
             *_columns(ScaleLevel, "framework__scale__levels__"),
         )
+    )
+
+
+# The keystroke's read, built and compiled once (nextsteps.ops.prepared).
+OBJECTIVE_ROWS = Prepared(_objective_rows, values=["class_id", "school_id", "objective_id"])
+
+
+def objective_for_recording(
+    *, teaching_class: Class, objective_id: int
+) -> tuple[Objective, list[ScaleLevel]] | None:
+    """An objective of a framework this class uses, with its framework, scale and the scale's
+    levels (by position), in one query: a row a level, each carrying the objective, framework
+    and scale. None when the objective is not in this class's frameworks."""
+    rows: list[dict[str, Any]] = OBJECTIVE_ROWS(
+        class_id=teaching_class.pk, school_id=teaching_class.school_id, objective_id=objective_id
     )
     if not rows:
         return None

@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connections, router, transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext
 from django_tasks import task
@@ -48,6 +48,7 @@ from nextsteps.markbook.summary_selectors import (
     standing_counts,
 )
 from nextsteps.markbook.uploads import checked_upload
+from nextsteps.ops.prepared import Prepared
 from nextsteps.people.models import Pupil
 from nextsteps.teaching.models import Class
 
@@ -306,23 +307,12 @@ _STANDING_FIELDS = (
 )
 
 
-def _standing_after_record(
-    cell: Cell, *, rules: _FrameworkRules, school_id: int, user: Actor
-) -> Standing:
-    """The cell's standing recomputed from its events, written if nobody else wrote it since
-    those events were read; else recomputed under the row's lock.
-
-    The events and the standing's version (its `updated_at`) are read in one statement, so
-    they agree. Two teachers saving one cell at once each write the standing only if it is
-    still the one they read: the second finds it changed (on PostgreSQL its conditional
-    upsert waits for the first to commit, then locks the row and writes nothing) and counts
-    again, now seeing both events. SQLite's IMMEDIATE transactions never get that far.
-    """
-    pupil_id, objective_id = cell
+def _cell_events(_shape: object, pupil_id: int, objective_id: int) -> QuerySet[Judgement]:
+    """A cell's events that count towards its standing, each with the standing's version."""
     version = Standing.objects.filter(pupil_id=pupil_id, objective_id=objective_id).values(
         "updated_at"
     )[:1]
-    events: list[Any] = list(
+    return (
         Judgement.objects.filter(
             pupil_id=pupil_id, objective_id=objective_id, source__in=STANDING_SOURCES
         )
@@ -340,6 +330,26 @@ def _standing_after_record(
         )
         .annotate(standing_version=Subquery(version))
     )
+
+
+# Every judgement recorded reads its cell's events: built and compiled once.
+CELL_EVENTS = Prepared(_cell_events, values=["pupil_id", "objective_id"])
+
+
+def _standing_after_record(
+    cell: Cell, *, rules: _FrameworkRules, school_id: int, user: Actor
+) -> Standing:
+    """The cell's standing recomputed from its events, written if nobody else wrote it since
+    those events were read; else recomputed under the row's lock.
+
+    The events and the standing's version (its `updated_at`) are read in one statement, so
+    they agree. Two teachers saving one cell at once each write the standing only if it is
+    still the one they read: the second finds it changed (on PostgreSQL its conditional
+    upsert waits for the first to commit, then locks the row and writes nothing) and counts
+    again, now seeing both events. SQLite's IMMEDIATE transactions never get that far.
+    """
+    pupil_id, objective_id = cell
+    events: list[Any] = CELL_EVENTS(pupil_id=pupil_id, objective_id=objective_id)
     seen = events[0].standing_version if events else None
     row = _standing_row(cell, events, rules, school_id, timezone.now())
     if not _write_standing_if_unchanged(row, seen):
