@@ -369,27 +369,67 @@ def access_department(
 def classes_for(user: Actor, school: School) -> QuerySet[Class]:
     """Classes the user may see in this school."""
     mark_asked()
-    classes = Class.objects.filter(school=school)
-    if sees_whole_school(user, school):
-        return classes
-    scope = Q(pk__in=[])
-    staff_id = staff_id_of(user)
-    roles = roles_in(user, school)
-    if staff_id is not None and roles & {Role.TEACHER, Role.HOD, Role.TA}:
-        scope |= Q(staff_links__staff_id=staff_id) | Q(groups__supporters=staff_id)
-    departments = hod_department_ids(user, school)
-    if departments:
-        scope |= Q(subjects__department_id__in=departments)
-    return classes.filter(scope).distinct()
+    return _classes(_class_shape(user, school), school_id=school.pk, staff_id=_staff_key(user))
 
 
 def access_class(user: Actor, school: School, class_id: int, *, write: bool = False) -> Class:
     """A class the user may see (or, with write, record for), else 404."""
     mark_asked()
-    teaching_class = found(classes_for(user, school), "class", pk=class_id)
+    teaching_class: Class | None = VISIBLE_CLASS.first(
+        _class_shape(user, school),
+        school_id=school.pk,
+        staff_id=_staff_key(user),
+        class_id=class_id,
+    )
+    if teaching_class is None:
+        raise Http404("No such class")
     if write and not can_record_in(user, teaching_class):
         raise Http404("No such class")
     return teaching_class
+
+
+ClassShape = tuple[bool, bool, tuple[int, ...]]
+
+
+def _class_shape(user: Actor, school: School) -> ClassShape:
+    """What decides which classes a person sees: the whole school; as a class's staff (a
+    teacher, head of department or teaching assistant with a staff record); as the head of
+    these departments."""
+    if sees_whole_school(user, school):
+        return (True, False, ())
+    as_staff = staff_id_of(user) is not None and bool(
+        roles_in(user, school) & {Role.TEACHER, Role.HOD, Role.TA}
+    )
+    return (False, as_staff, tuple(sorted(hod_department_ids(user, school))))
+
+
+def _staff_key(user: Actor) -> int:
+    return staff_id_of(user) or 0  # 0, which no staff record has, where no rule asks for it
+
+
+def _classes(shape: ClassShape, *, school_id: int, staff_id: int) -> QuerySet[Class]:
+    """The classes of the school a person of this shape sees (`classes_for`)."""
+    whole, as_staff, departments = shape
+    classes = Class.objects.filter(school_id=school_id)
+    if whole:
+        return classes
+    scope = Q(pk__in=[])
+    if as_staff:
+        scope |= Q(staff_links__staff_id=staff_id) | Q(groups__supporters=staff_id)
+    if departments:
+        scope |= Q(subjects__department_id__in=departments)
+    return classes.filter(scope).distinct()
+
+
+# Every class page asks it: built and compiled once a shape (nextsteps.ops.prepared).
+VISIBLE_CLASS = Prepared(
+    lambda shape, *, school_id, staff_id, class_id: (
+        _classes(shape, school_id=school_id, staff_id=staff_id)
+        .filter(pk=class_id)
+        .order_by("pk")[:1]
+    ),
+    values=["school_id", "staff_id", "class_id"],
+)
 
 
 def can_record_in(user: Actor, teaching_class: Class) -> bool:
@@ -470,11 +510,12 @@ def recordable_pupil_ids(user: Actor, teaching_class: Class) -> set[int] | None:
     mark_asked()
     staff_id = staff_id_of(user)
     school = teaching_class.school
-    if teaching_class.subjects.filter(department_id__in=hod_department_ids(user, school)).exists():
+    departments = hod_department_ids(user, school)
+    if departments and teaching_class.subjects.filter(department_id__in=departments).exists():
         return None
     if staff_id is None:
         return set()
-    link = ClassStaff.objects.filter(teaching_class=teaching_class, staff_id=staff_id).first()
+    link = CLASS_STAFF_LINK.first(class_id=teaching_class.pk, staff_id=staff_id)
     if link is not None and link.role == ClassStaff.Role.TEACHER:
         return None
     today = timezone.localdate()
@@ -483,6 +524,15 @@ def recordable_pupil_ids(user: Actor, teaching_class: Class) -> set[int] | None:
         .filter(Q(memberships__ends_on__isnull=True) | Q(memberships__ends_on__gte=today))
         .values_list("memberships__pupil_id", flat=True)
     ) - {None}
+
+
+# The markbook page asks it every time: built and compiled once.
+CLASS_STAFF_LINK = Prepared(
+    lambda shape, *, class_id, staff_id: ClassStaff.objects.filter(
+        teaching_class_id=class_id, staff_id=staff_id
+    ).order_by("pk")[:1],
+    values=["class_id", "staff_id"],
+)
 
 
 def access_class_pupil(

@@ -96,13 +96,21 @@ def pupil_class_subject_ids(*, pupil_id: int, class_id: int | None) -> set[int]:
 
 def frameworks_for_class(teaching_class: Class) -> QuerySet[Framework]:
     """Frameworks for the class's subjects, newest version first."""
-    return (
-        Framework.objects.filter(
-            school_id=teaching_class.school_id, subject__in=teaching_class.subjects.all()
-        )
+    return _frameworks(False, school_id=teaching_class.school_id, class_id=teaching_class.pk)
+
+
+def _frameworks(with_scale: bool, *, school_id: int, class_id: int) -> QuerySet[Framework]:
+    subjects = Class.subjects.through.objects.filter(class_id=class_id).values("subject_id")
+    frameworks = (
+        Framework.objects.filter(school_id=school_id, subject__in=subjects)
         .select_related("subject")
         .order_by("subject__name", "-pk")
     )
+    return frameworks.select_related("scale") if with_scale else frameworks
+
+
+# Every markbook page reads them: built and compiled once (nextsteps.ops.prepared).
+CLASS_FRAMEWORKS = Prepared(_frameworks, values=["school_id", "class_id"])
 
 
 def group_pupils(
@@ -110,7 +118,7 @@ def group_pupils(
 ) -> tuple[list[PupilGroup], PupilGroup | None, list[Pupil]]:
     """The class's groups, the one chosen (if it is one of them) and the pupils the grid
     shows: the class's pupils on the day, or the chosen group's members among them."""
-    groups = list(PupilGroup.objects.filter(teaching_class=teaching_class).order_by("name"))
+    groups: list[PupilGroup] = CLASS_GROUPS(class_id=teaching_class.pk)
     group = next((g for g in groups if g.pk == group_id), None)
     pupils = class_pupils(teaching_class, on)
     if group is not None:
@@ -205,14 +213,10 @@ class MarkbookGrid:
     years: list[int] = field(default_factory=list)
 
 
-def framework_columns(
-    framework: Framework, *, strand_id: int | None, year: int | None
-) -> tuple[list[StrandOption], list[Column], list[int]]:
-    """The framework's strands, the objectives chosen (by strand and year, in order) and the
-    years its objectives are for, in one query: a row an objective, each with its strand (a
-    strand with no objectives comes once, alone)."""
-    rows = (
-        Strand.objects.filter(framework=framework)
+# Every markbook page reads them: built and compiled once (nextsteps.ops.prepared).
+FRAMEWORK_COLUMNS = Prepared(
+    lambda shape, *, framework_id: (
+        Strand.objects.filter(framework_id=framework_id)
         .order_by("position", "pk", "objectives__position", "objectives__pk")
         .values_list(
             "pk",
@@ -225,7 +229,28 @@ def framework_columns(
             "objectives__position",
             "objectives__framework_id",
         )
-    )
+    ),
+    values=["framework_id"],
+)
+SCALE_LEVELS = Prepared(
+    lambda shape, *, scale_id: ScaleLevel.objects.filter(scale_id=scale_id).order_by("position"),
+    values=["scale_id"],
+)
+CLASS_GROUPS = Prepared(
+    lambda shape, *, class_id: PupilGroup.objects.filter(teaching_class_id=class_id).order_by(
+        "name"
+    ),
+    values=["class_id"],
+)
+
+
+def framework_columns(
+    framework: Framework, *, strand_id: int | None, year: int | None
+) -> tuple[list[StrandOption], list[Column], list[int]]:
+    """The framework's strands, the objectives chosen (by strand and year, in order) and the
+    years its objectives are for, in one query: a row an objective, each with its strand (a
+    strand with no objectives comes once, alone)."""
+    rows = FRAMEWORK_COLUMNS(framework_id=framework.pk)
     strands: dict[int, StrandOption] = {}
     chosen: list[tuple[int, int, Column]] = []
     years: set[int] = set()
@@ -315,7 +340,9 @@ def markbook_grid(
     """The markbook page: the class × objectives grid as plain rows, and the page's choices."""
     strands, objectives, years = framework_columns(framework, strand_id=strand_id, year=year)
     groups, group, pupils = group_pupils(teaching_class, group_id, None)
-    levels = list(framework.scale.levels.order_by("position"))
+    levels: list[ScaleLevel] = SCALE_LEVELS(scale_id=framework.scale_id)
+    for level in levels:
+        level.scale = framework.scale  # the same row: no query to reach it again
     states = grid_states(
         pupil_ids=[p.pk for p in pupils], objective_ids=[o.pk for o in objectives], levels=levels
     )
@@ -552,10 +579,10 @@ def objective_for_recording(
 def class_frameworks(teaching_class: Class, *, with_scale: bool = False) -> list[Framework]:
     """The class's frameworks (`frameworks_for_class`), with their scales when asked (one
     query)."""
-    frameworks = frameworks_for_class(teaching_class)
-    if with_scale:
-        frameworks = frameworks.select_related("scale")
-    return list(frameworks)
+    frameworks: list[Framework] = CLASS_FRAMEWORKS(
+        with_scale, school_id=teaching_class.school_id, class_id=teaching_class.pk
+    )
+    return frameworks
 
 
 def school_objective(teaching_class: Class, objective_id: int) -> Objective | None:

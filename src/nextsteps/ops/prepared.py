@@ -31,7 +31,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
@@ -44,7 +44,6 @@ from django.db.models.query import (
     get_related_populators,
 )
 
-M = TypeVar("M", bound=Model)
 Value = int | str | dt.date  # a datetime is a date
 
 SHAPES_KEPT = 256  # per prepared query: a shape per combination of rules, not per person
@@ -92,15 +91,15 @@ class _Statement:
     kind: type  # the queryset's iterable: model instances, dicts, tuples or flat values
 
 
-class Prepared(Generic[M]):
+class Prepared:
     """A queryset's statement, compiled once per shape and run with each call's values."""
 
-    def __init__(self, build: Callable[..., QuerySet[M]], *, values: Sequence[str]) -> None:
+    def __init__(self, build: Callable[..., QuerySet[Any, Any]], *, values: Sequence[str]) -> None:
         self.build = build
         self.names = tuple(values)
         self._statements: OrderedDict[tuple[Hashable, str], _Statement] = OrderedDict()
         self._lock = threading.Lock()
-        self._model: type[M] | None = None
+        self._model: type[Model] | None = None
 
     def __call__(self, shape: Hashable = (), /, **values: Value) -> list[Any]:
         """The rows, as the queryset `build(**values)` would give them."""
@@ -128,7 +127,7 @@ class Prepared(Generic[M]):
         rows = self(shape, **values)
         return rows[0] if rows else None
 
-    def queryset(self, shape: Hashable = (), /, **values: Value) -> QuerySet[M]:
+    def queryset(self, shape: Hashable = (), /, **values: Value) -> QuerySet[Any, Any]:
         """The queryset itself (for tests that compare, and for anything unusual)."""
         return self.build(shape, **values)
 

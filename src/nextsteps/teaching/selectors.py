@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from nextsteps.ops.prepared import Prepared
 from nextsteps.people.models import Pupil
 from nextsteps.teaching.models import Class, ClassStaff, Enrolment, GroupMembership, PupilGroup
 
@@ -44,12 +45,19 @@ def class_cards(classes: QuerySet[Class]) -> list[Class]:
 
 def class_pupils(teaching_class: Class, on: dt.date | None = None) -> list[Pupil]:
     """Pupils currently in the class, in register order."""
-    enrolled = Enrolment.objects.filter(current(on), teaching_class=teaching_class)
-    return list(
-        Pupil.objects.filter(pk__in=enrolled.values("pupil_id")).order_by(
-            "legal_surname", "legal_forename"
-        )
+    pupils: list[Pupil] = CLASS_PUPILS(class_id=teaching_class.pk, on=on or timezone.localdate())
+    return pupils
+
+
+def _class_pupils(_shape: object, *, class_id: int, on: dt.date) -> QuerySet[Pupil]:
+    enrolled = Enrolment.objects.filter(current(on), teaching_class_id=class_id)
+    return Pupil.objects.filter(pk__in=enrolled.values("pupil_id")).order_by(
+        "legal_surname", "legal_forename"
     )
+
+
+# Every class page reads them: built and compiled once (nextsteps.ops.prepared).
+CLASS_PUPILS = Prepared(_class_pupils, values=["class_id", "on"])
 
 
 def class_pupil_ids(teaching_class: Class, on: dt.date | None = None) -> QuerySet[Any]:
