@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.db.models import (
     Exists,
     ExpressionWrapper,
@@ -21,6 +21,7 @@ from django.db.models import (
     QuerySet,
 )
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from nextsteps.accounts.models import User
 from nextsteps.curriculum.models import Framework, Objective, Scale, ScaleLevel, Strand
@@ -31,7 +32,12 @@ from nextsteps.ops.prepared import Prepared
 from nextsteps.people.models import Pupil
 from nextsteps.schools.models import School, Subject
 from nextsteps.teaching.models import Class, GroupMembership, PupilGroup
-from nextsteps.teaching.selectors import class_pupil_ids, class_pupils, current
+from nextsteps.teaching.selectors import (
+    class_pupil_ids,
+    class_pupil_ids_on,
+    class_pupils,
+    current,
+)
 
 
 def grid_standings(
@@ -267,30 +273,30 @@ def framework_columns(
 
 
 def grid_states(
-    *, pupil_ids: list[int], objective_ids: list[int], levels: list[ScaleLevel]
+    *,
+    class_id: int,
+    on: dt.date,
+    framework_id: int,
+    strand_id: int | None,
+    year: int | None,
+    levels: list[ScaleLevel],
 ) -> dict[int, dict[int, State]]:
-    """What each cell of a grid shows, by pupil then objective, in one query of plain rows,
-    each with the name parts of who last recorded it (joined). A cell with no level on this
-    scale is left out: it shows no evidence yet. A grid has thousands of cells in a few dozen
-    states, so each state (its value converted, its recorder named) is built once and shared."""
+    """What each cell of a class's grid shows, by pupil then objective, in one query of plain
+    rows: the standings of the class's pupils on the day in the framework's objectives (of the
+    strand and year, when chosen), each with the name parts of who last recorded it (joined).
+    A cell with no level on this scale is left out: it shows no evidence yet. A grid has
+    thousands of cells in a few dozen states, so each state (its value converted, its recorder
+    named) is built once and shared."""
     labels = {level.pk: level.label for level in levels}
-    query = Standing.objects.filter(pupil_id__in=pupil_ids, objective_id__in=objective_ids)
-    # The value as the database gives it: converted below once per state, not once per cell.
-    rows = query.annotate(
-        stored_value=ExpressionWrapper(F("value"), output_field=Field())
-    ).values_list(
-        "pupil_id",
-        "objective_id",
-        "level_id",
-        "stored_value",
-        "evidence_count",
-        "last_recorded_by__display_name",
-        "last_recorded_by__first_name",
-        "last_recorded_by__last_name",
-        "last_recorded_by__username",
-        "last_recorded_by_id",
+    rows = GRID_ROWS(
+        (bool(strand_id), year is not None),
+        class_id=class_id,
+        on=on,
+        framework_id=framework_id,
+        strand_id=strand_id or 0,
+        year=year if year is not None else 0,
     )
-    to_decimal = _converter(Standing, "value", query.db)
+    to_decimal = _converter(Standing, "value", router.db_for_read(Standing))
     states: dict[int, dict[int, State]] = defaultdict(dict)
     known: dict[tuple[Any, ...], State] = {}
     for row in rows:
@@ -304,6 +310,46 @@ def grid_states(
             state = known[key] = State(level_id, labels[level_id], to_decimal(value), count, name)
         states[row[0]][row[1]] = state
     return dict(states)
+
+
+def _grid_rows(
+    shape: tuple[bool, bool],
+    *,
+    class_id: int,
+    on: dt.date,
+    framework_id: int,
+    strand_id: int,
+    year: int,
+) -> QuerySet[Standing, tuple[Any, ...]]:
+    by_strand, by_year = shape
+    objectives = Objective.objects.filter(framework_id=framework_id)
+    if by_strand:
+        objectives = objectives.filter(strand_id=strand_id)
+    if by_year:
+        objectives = objectives.filter(year_group=year)
+    return (
+        Standing.objects.filter(
+            pupil_id__in=class_pupil_ids_on(class_id, on), objective_id__in=objectives.values("pk")
+        )
+        # The value as the database gives it: converted once per state, not once per cell.
+        .annotate(stored_value=ExpressionWrapper(F("value"), output_field=Field()))
+        .values_list(
+            "pupil_id",
+            "objective_id",
+            "level_id",
+            "stored_value",
+            "evidence_count",
+            "last_recorded_by__display_name",
+            "last_recorded_by__first_name",
+            "last_recorded_by__last_name",
+            "last_recorded_by__username",
+            "last_recorded_by_id",
+        )
+    )
+
+
+# Every markbook page reads its grid: built and compiled once a shape.
+GRID_ROWS = Prepared(_grid_rows, values=["class_id", "on", "framework_id", "strand_id", "year"])
 
 
 def _converter(model: type[Model], name: str, using: str) -> Callable[[Any], Any]:
@@ -344,7 +390,12 @@ def markbook_grid(
     for level in levels:
         level.scale = framework.scale  # the same row: no query to reach it again
     states = grid_states(
-        pupil_ids=[p.pk for p in pupils], objective_ids=[o.pk for o in objectives], levels=levels
+        class_id=teaching_class.pk,
+        on=timezone.localdate(),
+        framework_id=framework.pk,
+        strand_id=strand_id,
+        year=year,
+        levels=levels,
     )
     return MarkbookGrid(
         teaching_class=teaching_class,

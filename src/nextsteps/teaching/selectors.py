@@ -50,8 +50,7 @@ def class_pupils(teaching_class: Class, on: dt.date | None = None) -> list[Pupil
 
 
 def _class_pupils(_shape: object, *, class_id: int, on: dt.date) -> QuerySet[Pupil]:
-    enrolled = Enrolment.objects.filter(current(on), teaching_class_id=class_id)
-    return Pupil.objects.filter(pk__in=enrolled.values("pupil_id")).order_by(
+    return Pupil.objects.filter(pk__in=class_pupil_ids_on(class_id, on)).order_by(
         "legal_surname", "legal_forename"
     )
 
@@ -62,7 +61,12 @@ CLASS_PUPILS = Prepared(_class_pupils, values=["class_id", "on"])
 
 def class_pupil_ids(teaching_class: Class, on: dt.date | None = None) -> QuerySet[Any]:
     """The ids of the pupils in the class on a date, as a subquery (no query of its own)."""
-    return Enrolment.objects.filter(current(on), teaching_class=teaching_class).values("pupil_id")
+    return class_pupil_ids_on(teaching_class.pk, on or timezone.localdate())
+
+
+def class_pupil_ids_on(class_id: int, on: dt.date) -> QuerySet[Any]:
+    """`class_pupil_ids` by the class's id."""
+    return Enrolment.objects.filter(current(on), teaching_class_id=class_id).values("pupil_id")
 
 
 @dataclass
