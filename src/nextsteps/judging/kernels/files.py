@@ -384,14 +384,15 @@ def _cells(
         returns = int(np.count_nonzero(before))
     starts = np.empty_like(ends)
     starts[0] = start
-    starts[1:] = ends[:-1] + 1
+    np.add(ends[:-1], 1, out=starts[1:])
     starts[width::width] = line_ends[:-1] + 1  # past an `\r\n`, not only its `\r`
-    lengths = ends - starts
+    lengths = np.subtract(ends, starts, out=ends)  # ends are starts + lengths from here
     if lengths.min() < 1 or lengths.max() > csv.field_size_limit():
         return None  # a blank cell or row, or a cell the csv module refuses
     spaces = np.less_equal(body, ord(" "), out=cut)
     if np.count_nonzero(spaces) > rows + returns or body.max() >= 0x80:
         # Space or a multi-byte character somewhere: look at each cell's first and last byte.
+        ends = starts + lengths
         first, last = text[starts], text[ends - 1]
         suspect = np.flatnonzero(_MAY_BEGIN_SPACE[first] | _MAY_END_SPACE[last])
         for at, stop in zip(starts[suspect].tolist(), ends[suspect].tolist(), strict=True):
@@ -433,8 +434,13 @@ def _word(
     stream: NDArray[np.uint64], starts: IntArray, lengths: IntArray, word: int
 ) -> NDArray[np.uint64]:
     """Word `word` of each cell, as a native integer, its bytes past the cell's end zeroed."""
-    keep = _KEEP[np.clip(lengths - 8 * word, 0, 8)]
-    return stream[starts + 8 * word].astype(np.uint64) & keep
+    if word:
+        starts, lengths = starts + 8 * word, np.clip(lengths - 8 * word, 0, 8)
+    else:
+        lengths = np.minimum(lengths, 8)
+    words = stream[starts].astype(np.uint64)
+    words &= _KEEP[lengths]
+    return words
 
 
 def _rank(key: NDArray[np.uint64] | IntArray) -> tuple[IntArray, int, IntArray]:
