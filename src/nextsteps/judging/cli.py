@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import json
 import math
 import re
 import sys
@@ -185,6 +184,8 @@ def _ordered_scripts(result: Fit) -> list[dict[str, Any]]:
 
 
 def _json(outcome: _Outcome) -> str:
+    import json  # only here: the CSV output needs no JSON module at start-up
+
     result = outcome.fit
     judges = [
         {
