@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import subprocess
 import sys
 from pathlib import Path
@@ -282,3 +283,35 @@ def test_file_commands_run_numpy_on_one_blas_thread_unless_told(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=environment
     )
     assert done.stderr.splitlines()[-1] == f"0 [{threads}]"
+
+
+def test_the_scripts_table_is_what_the_csv_module_writes() -> None:
+    """Labels that need quoting, non-finite numbers and ties come out as the csv writer has them."""
+    from nextsteps.judging import cli
+    from nextsteps.judging.kernels.bradley_terry import Fit, ScriptEstimate
+
+    labels = ["S1", "a,b", 'q"8', " lead", "trail ", "é", "x\ny", "a\rb", "日本", "", "S-1.5_x"]
+    values = [0.5, -1.25, math.nan, math.inf, -math.inf, 1e-7, 1e16, 0.1, 0.5, 2.0, 3.0]
+    scripts = [
+        ScriptEstimate(
+            script=label,
+            theta=theta,
+            se=values[(k + 1) % len(values)],
+            infit=values[(k + 2) % len(values)],
+            outfit=values[(k + 3) % len(values)],
+            comparisons=k + 3,
+            wins=k,
+            extreme=k % 2 == 0,
+            anchored=False,
+        )
+        for k, (label, theta) in enumerate(zip(labels, values, strict=True))
+    ]
+    result = Fit(estimator="mle", scripts=scripts, judges=[], ssr=None)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(cli.SCRIPT_COLUMNS)
+    for s in sorted(scripts, key=lambda s: (-s.theta, s.script)):
+        numbers = [v if math.isfinite(v) else None for v in (s.theta, s.se, s.infit, s.outfit)]
+        flag = "true" if s.extreme else "false"
+        writer.writerow([s.script, *numbers, s.comparisons, s.wins, flag])
+    assert cli._csv(result) == buffer.getvalue()

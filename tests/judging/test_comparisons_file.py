@@ -75,6 +75,8 @@ def test_a_regular_file_is_read_in_columns(tmp_path: Path) -> None:
         "judge,winner\nJ1,S1\n",  # a column missing
         "judge,winner,loser,judge\nJ1,S1,S2,J2\n",  # a column twice
         "judge,winner,loser\n",  # no rows
+        "judge,winner,lose\u0301",  # no line ended, and a character of two bytes last
+        "judge,winner,loser\r",  # the header alone, ended by a carriage return
     ],
 )
 def test_any_other_file_goes_to_the_row_reader(tmp_path: Path, text: str) -> None:
@@ -99,3 +101,151 @@ def test_clean_files_take_the_column_reader(
     regular, by_rows = both(path)
     assert regular is not None
     assert regular == by_rows
+
+
+# --------------------------------------------------------------------------- numbered, over bytes
+
+
+def numbered(read: files.NumberedComparisons) -> tuple[object, ...]:
+    """Every field of a numbered read, as plain values to compare."""
+    return (
+        read.scripts,
+        read.judges,
+        read.winner.tolist(),
+        read.loser.tolist(),
+        read.judge.tolist(),
+        read.lines.tolist(),
+        read.skipped,
+    )
+
+
+def reference(path: Path) -> tuple[object, ...] | str:
+    """The row reader's result, numbered as `Comparisons.from_columns` numbers labels."""
+    try:
+        read = files._read_rows(path)
+    except InputError as error:
+        return str(error)
+    return numbered(files.NumberedComparisons.from_file(read))
+
+
+def bytewise(path: Path) -> tuple[object, ...] | str:
+    try:
+        return numbered(files.read_numbered_comparisons(path))
+    except InputError as error:
+        return str(error)
+
+
+# Labels that sort differently as bytes and as padded words if anything is off: prefixes of
+# each other, non-ASCII, exactly 8 and 16 bytes, longer than a word, longer than 64 bytes.
+plain_labels = st.sampled_from(
+    ["S1", "S10", "S2", "S02", "é7", "e8", "Ω", "日本語", "a" * 8, "a" * 9, "a" * 16]
+    + ["a" * 15 + "b", "é" * 8, "Script 12", "x" * 64, "x" * 65, "y" * 200, "\U0001f600"]
+)
+awkward_cells = st.sampled_from(
+    ["", " ", " S1", "S1 ", "\tS2", "S3\x0b", "\xa0S4", "S4\xa0", "S5\u3000", "\u2003S6"]
+    + ["S7\x85", "\x1cS8", "S9\u2029", "é\u202f", 'q"8', "a,b", "S1\rS2", "\ufeffS1", "S\x00"]
+)
+cells = st.one_of(
+    plain_labels,
+    plain_labels,
+    awkward_cells,
+    st.text(alphabet="SJé, \t\r\xa0\u3000\u2000\x85日0123", min_size=0, max_size=10),
+)
+headers = st.sampled_from(
+    [
+        "judge,winner,loser",
+        "judge,winner,loser,seconds",
+        "Winner, loser ,JUDGE,seconds",
+        "seconds,judge,winner,loser,",
+        "judge,winner",
+        "judge,winner,loser,judge",
+        "judge\u3000,winner,loser",
+        "",
+    ]
+)
+
+
+@settings(max_examples=500, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    header=headers,
+    rows=st.lists(st.lists(cells, min_size=0, max_size=5), max_size=12),
+    repeat=st.lists(st.integers(0, 11), max_size=3),
+    endings=st.lists(st.sampled_from(["\n", "\r\n", "\r"]), min_size=1, max_size=3),
+    bom=st.booleans(),
+    final=st.booleans(),
+)
+def test_the_byte_reader_agrees_with_the_row_reader_on_any_file(
+    tmp_path: Path,
+    header: str,
+    rows: list[list[str]],
+    repeat: list[int],
+    endings: list[str],
+    bom: bool,
+    final: bool,
+) -> None:
+    """Every file, regular or not: the same codes, lines, skipped rows or error message."""
+    rows = rows + [rows[i] for i in repeat if i < len(rows)]
+    lines = [header] + [",".join(row) for row in rows]
+    text = "".join(line + endings[i % len(endings)] for i, line in enumerate(lines))
+    if not final:
+        text = text.removesuffix(endings[(len(lines) - 1) % len(endings)])
+    path = write(tmp_path, ("\ufeff" if bom else "") + text)
+    expected = reference(path)
+    assert bytewise(path) == expected
+    regular = files._number_regular(path)
+    if regular is not None:
+        assert numbered(regular) == expected
+        assert files.read_comparisons(path) == files._read_rows(path)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from(["J1", "J2", "Ms Öz", "judge-number-0000000003"]),
+            plain_labels,
+            plain_labels,
+            st.integers(1, 500),
+        ),
+        min_size=1,
+        max_size=40,
+    ),
+    ending=st.sampled_from(["\n", "\r\n", "\r"]),
+    bom=st.booleans(),
+    final=st.booleans(),
+)
+def test_regular_files_are_numbered_over_their_bytes_as_the_row_reader_numbers_them(
+    tmp_path: Path,
+    rows: list[tuple[str, str, str, int]],
+    ending: str,
+    bom: bool,
+    final: bool,
+) -> None:
+    """Files with no row skipped and labels up to 64 bytes take the byte reader, and agree."""
+    kept = list(dict.fromkeys((j, w, lo, s) for j, w, lo, s in rows if w != lo))
+    if not kept or any(len(label.encode()) > 64 for row in kept for label in row[:3]):
+        return
+    lines = ["judge,winner,loser,seconds"] + [f"{j},{w},{lo},{s}" for j, w, lo, s in kept]
+    text = ending.join(lines) + (ending if final else "")
+    path = write(tmp_path, ("\ufeff" if bom else "") + text)
+    regular = files._number_regular(path)
+    assert regular is not None
+    assert numbered(regular) == reference(path)
+    assert list(regular.scripts) == sorted({label for row in kept for label in row[1:3]})
+
+
+def test_repeated_rows_are_found_among_rows_sharing_judge_winner_and_loser(
+    tmp_path: Path,
+) -> None:
+    unique = write(tmp_path, "judge,winner,loser,seconds\nJ1,S1,S2,4\nJ1,S1,S2,5\n", "a.csv")
+    repeated = write(tmp_path, "judge,winner,loser,seconds\nJ1,S1,S2,4\nJ1,S1,S2,4\n", "b.csv")
+    regular = files._number_regular(unique)
+    assert regular is not None and numbered(regular) == reference(unique)
+    assert files._number_regular(repeated) is None
+    assert bytewise(repeated) == reference(repeated)
+
+
+def test_the_space_table_holds_every_character_str_strip_removes() -> None:
+    spaces = {chr(c) for c in range(0x80, 0x110000) if chr(c).isspace()}
+    assert spaces == set(files.WIDE_SPACES)
+    assert all((space + "x" + space).strip() == "x" for space in spaces)

@@ -14,8 +14,8 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import json
 import math
+import re
 import sys
 from dataclasses import dataclass
 from typing import Any
@@ -27,7 +27,12 @@ from nextsteps.judging.kernels.bradley_terry import (
     NonConvergenceError,
     fit,
 )
-from nextsteps.judging.kernels.files import AnchorRow, InputError, read_anchors, read_comparisons
+from nextsteps.judging.kernels.files import (
+    AnchorRow,
+    InputError,
+    read_anchors,
+    read_numbered_comparisons,
+)
 from nextsteps.judging.kernels.fit_warnings import FitWarning, comparisons_warnings
 
 SCRIPT_COLUMNS = ("script", "theta", "se", "infit", "outfit", "comparisons", "wins", "extreme")
@@ -134,9 +139,11 @@ def _fail(message: str, status: int) -> int:
 def _run(
     comparisons_path: str, anchors_path: str | None, estimator: Any, prior: float | None
 ) -> _Outcome:
-    read = read_comparisons(comparisons_path)
+    read = read_numbered_comparisons(comparisons_path)
     anchors = read_anchors(anchors_path) if anchors_path else []
-    comparisons = Comparisons.from_columns(read.judges, read.winners, read.losers)
+    comparisons = Comparisons.from_codes(
+        read.scripts, read.judges, read.winner, read.loser, read.judge
+    )
     _check_anchors(anchors, anchors_path, comparisons_path, set(comparisons.scripts))
     values = {anchor.script: anchor.theta for anchor in anchors}
     result = fit(comparisons, estimator=estimator, anchors=values, prior_sd=prior)
@@ -177,6 +184,8 @@ def _ordered_scripts(result: Fit) -> list[dict[str, Any]]:
 
 
 def _json(outcome: _Outcome) -> str:
+    import json  # only here: the CSV output needs no JSON module at start-up
+
     result = outcome.fit
     judges = [
         {
@@ -202,16 +211,35 @@ def _json(outcome: _Outcome) -> str:
 
 
 def _csv(result: Fit) -> str:
+    """The scripts as CSV, byte for byte what the csv module's writer makes of the rows.
+
+    One f-string a row: floats as `repr` (as the writer writes them), NaN and infinities as
+    empty cells, the flag as true/false, and a label quoted by the writer itself should it
+    hold anything beyond letters, digits, `_`, `.` and `-`."""
+    lines = [",".join(SCRIPT_COLUMNS)]
+    lines += [
+        f"{_label(s.script)},{_real(s.theta)},{_real(s.se)},{_real(s.infit)},"
+        f"{_real(s.outfit)},{s.comparisons},{s.wins},{_cell(s.extreme)}"
+        for s in sorted(result.scripts, key=lambda s: (-s.theta, s.script))
+    ]
+    lines.append("")
+    return "\n".join(lines)
+
+
+_PLAIN = re.compile(r"[A-Za-z0-9_.\-]+").fullmatch
+
+
+def _label(text: str) -> str:
+    """A label as a CSV cell: as it is when plain, else as the csv module's writer quotes it."""
+    if _PLAIN(text) or not text:  # the writer quotes an empty cell only when alone in a row
+        return text
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(SCRIPT_COLUMNS)
-    # The csv module writes numbers as `str` does and None as an empty cell: only the flag
-    # needs its own text.
-    writer.writerows(
-        [*(row[column] for column in SCRIPT_COLUMNS[:-1]), _cell(row["extreme"])]
-        for row in _ordered_scripts(result)
-    )
-    return buffer.getvalue()
+    csv.writer(buffer, lineterminator="\n").writerow([text])
+    return buffer.getvalue()[:-1]
+
+
+def _real(value: float) -> str:
+    return repr(value) if math.isfinite(value) else ""
 
 
 def _cell(value: object) -> str:

@@ -137,6 +137,32 @@ class Comparisons:
             judge=np.fromiter(map(judge_number, judges), dtype=np.int64, count=count),
         )
 
+    @classmethod
+    def from_codes(
+        cls,
+        scripts: Sequence[str],
+        judges: Sequence[str],
+        winner: IntArray,
+        loser: IntArray,
+        judge: IntArray,
+    ) -> Comparisons:
+        """Judgements already numbered: `winner` and `loser` index `scripts`, `judge` indexes
+        `judges`, both sorted by label (as `from_columns` numbers them)."""
+        count = len(winner)
+        if not count:
+            raise ValueError("there are no comparisons to fit")
+        if not len(judge) == len(loser) == count:
+            raise ValueError("the judge, winner and loser columns differ in length")
+        if np.any(winner == loser):
+            raise ValueError("a script cannot be compared with itself")
+        return cls(
+            scripts=tuple(scripts),
+            judges=tuple(judges),
+            winner=np.asarray(winner, dtype=np.int64),
+            loser=np.asarray(loser, dtype=np.int64),
+            judge=np.asarray(judge, dtype=np.int64),
+        )
+
 
 @dataclass(frozen=True)
 class ScriptEstimate:
