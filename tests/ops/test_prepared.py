@@ -180,3 +180,19 @@ def test_shapes_are_compiled_once_each_and_only_so_many_are_kept(
     for shape in ("leader", "hod", "ta", "teacher"):
         query(shape, user_id=teacher.pk)
     assert len(query._statements) == 2
+
+
+@pytest.mark.django_db
+def test_every_layouts_unread_count_is_the_count(cast: Cast) -> None:
+    from nextsteps.feedback.models import Notification
+    from nextsteps.feedback.selectors.evidence import unread_count
+
+    counted = 0
+    for user in User.objects.order_by("pk"):
+        unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+        assert unread_count(user) == unread.count()
+        for school in (cast.primary, cast.secondary):
+            expected = unread.filter(school=school).count()
+            assert unread_count(user, school.pk) == expected
+            counted += expected
+    assert counted > 0  # the demo has unread notifications, so the count was tried

@@ -299,6 +299,7 @@ def grid_states(
     to_decimal = _converter(Standing, "value", router.db_for_read(Standing))
     states: dict[int, dict[int, State]] = defaultdict(dict)
     known: dict[tuple[Any, ...], State] = {}
+    names: dict[int, str] = {}  # a recorder is named once, however many states name them
     for row in rows:
         key = row[2:]
         state = known.get(key)
@@ -306,7 +307,11 @@ def grid_states(
             level_id, value, count, display, first, last, username, user_id = key
             if level_id not in labels:
                 continue
-            name = None if user_id is None else _user_name(display, first, last, username)
+            name = None
+            if user_id is not None:
+                name = names.get(user_id) or names.setdefault(
+                    user_id, _user_name(display, first, last, username)
+                )
             state = known[key] = State(level_id, labels[level_id], to_decimal(value), count, name)
         states[row[0]][row[1]] = state
     return dict(states)

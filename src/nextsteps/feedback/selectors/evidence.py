@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
 from nextsteps.accounts.models import Actor, signed_in_user
@@ -26,6 +26,7 @@ from nextsteps.feedback.models import (
     TargetEvent,
 )
 from nextsteps.feedback.selectors.goals import current_intentions
+from nextsteps.ops.prepared import Prepared
 from nextsteps.people.models import Pupil
 from nextsteps.teaching.models import Class, ClassStaff
 
@@ -211,7 +212,20 @@ def notifications_for(user: Actor, school_id: int, *, limit: int = 50) -> list[N
 
 
 def unread_count(user: Actor, school_id: int | None = None) -> int:
-    rows = Notification.objects.filter(recipient=signed_in_user(user), read_at__isnull=True)
-    if school_id is not None:
+    """The person's unread notifications (in one school, when named): every page's layout
+    shows it, so the count is a statement compiled once a shape."""
+    counted: list[int] = UNREAD(
+        school_id is not None, user_id=signed_in_user(user).pk, school_id=school_id or 0
+    )
+    return counted[0] if counted else 0
+
+
+def _unread(in_school: bool, *, user_id: int, school_id: int) -> QuerySet[Notification, int]:
+    rows = Notification.objects.filter(recipient_id=user_id, read_at__isnull=True)
+    if in_school:
         rows = rows.filter(school_id=school_id)
-    return rows.count()
+    counted = rows.order_by().values("recipient_id").annotate(unread=Count("pk"))
+    return counted.values_list("unread", flat=True)
+
+
+UNREAD = Prepared(_unread, values=["user_id", "school_id"])
