@@ -48,7 +48,11 @@ Value = int | str | dt.date  # a datetime is a date
 
 SHAPES_KEPT = 256  # per prepared query: a shape per combination of rules, not per person
 
-_INT_STAND_INS = (7_301_000_001, 7_302_000_001)
+# Inside every integer column's range, the smallest included: Django answers a look-up with
+# a value outside its column's range with no rows and no statement, so a stand-in out of
+# range would prepare "nothing" for every value. (Two compilations tell stand-ins from any
+# constant of the same value.)
+_INT_STAND_INS = (12_001, 23_001)
 _DATE_STAND_INS = (dt.date(1901, 1, 1), dt.date(1902, 3, 1))
 _TIME_STAND_INS = (
     dt.datetime(1901, 1, 1, 1, 1, 1, 1, tzinfo=dt.UTC),
@@ -76,16 +80,18 @@ class _Slot:
     name: str | None
     constant: Any = None
     adapter: str = "value"
+    integer: type | None = None
 
     def value(self, values: Mapping[str, Value], ops: Any) -> Any:
         if self.name is None:
             return self.constant
-        return _ADAPTERS[self.adapter](values[self.name], ops)
+        value = _ADAPTERS[self.adapter](values[self.name], ops)
+        return value if self.integer is None else self.integer(value)
 
 
 @dataclass(frozen=True)
 class _Statement:
-    sql: str | None  # None: the queryset matches nothing whatever the values
+    sql: str | None  # None: Django answers without a statement; the queryset is run
     slots: tuple[_Slot, ...]
     compiler: Any  # the compiler that made the SQL: its columns, converters and models
     kind: type  # the queryset's iterable: model instances, dicts, tuples or flat values
@@ -114,8 +120,8 @@ class Prepared:
             self._model = self.build(shape, **values).model
         alias = router.db_for_read(self._model)
         statement = self._statement(shape, alias, values)
-        if statement.sql is None:
-            return []  # the queryset matches nothing whatever the values
+        if statement.sql is None:  # a queryset with no statement: Django's own answer
+            return list(self.build(shape, **values).using(alias))
         connection = connections[alias]
         params = [slot.value(values, connection.ops) for slot in statement.slots]
         with connection.cursor() as cursor:
@@ -161,7 +167,9 @@ class Prepared:
             except EmptyResultSet:
                 sql, params = None, ()
             compiled.append((compiler, sql, list(params)))
-        if compiled[0][1] is None and compiled[1][1] is None:
+        if compiled[0][1] is None or compiled[1][1] is None:
+            # Django decided without the database (an empty `in`, a value out of a column's
+            # range): the queryset itself answers each call.
             return _Statement(None, (), compiled[0][0], kind)
         (compiler, sql, params), (_, other_sql, other_params) = compiled
         if sql != other_sql or len(params) != len(other_params):
@@ -206,7 +214,10 @@ def _slot(first: Any, second: Any, stand_ins: list[dict[str, Value]], ops: Any) 
         for kind in kinds:
             adapt = _ADAPTERS[kind]
             if (first, second) == (adapt(value, ops), adapt(other, ops)):
-                return _Slot(name, adapter=kind)
+                # An integer the backend typed (psycopg's Int2 for a small integer column)
+                # is typed so again.
+                typed = type(first) if isinstance(first, int) and type(first) is not int else None
+                return _Slot(name, adapter=kind, integer=typed)
     if first != second:
         raise PreparedError(f"a parameter changes with the values but is none of them: {first}")
     return _Slot(None, constant=first)
