@@ -405,3 +405,19 @@ def test_the_csv_is_the_same_to_standard_output_a_file_a_link_and_a_text_stream(
     assert (tmp_path / "out.csv").read_bytes() == out.encode("utf-8")
     assert link.is_symlink() and target.read_bytes() == out.encode("utf-8")
     assert stream.getvalue() == out
+
+
+def test_the_csv_command_imports_no_more_of_arrow_and_numpy_than_it_uses(
+    pupils: Path, tmp_path: Path
+) -> None:
+    args = [*p8_args(pupils, "--ks2-year", "2017", "--format", "csv")]
+    args += ["--output", str(tmp_path / "out.csv")]
+    heavy = ["pyarrow.compute", "numpy.ma", "dateutil", "pandas", "django", "scipy"]
+    code = (
+        "import sys\nfrom nextsteps.cli import main\n"
+        f"assert main(['progress', *{args!r}]) == 0\n"
+        f"loaded = [m for m in {heavy!r} if m in sys.modules]\n"
+        "assert not loaded, loaded\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)  # noqa: S603
+    assert (tmp_path / "out.csv").read_text(encoding="utf-8").startswith("pupil_id,")

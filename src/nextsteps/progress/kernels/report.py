@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from nextsteps.progress.kernels import arrow
 from nextsteps.progress.kernels.baselines import INTERNAL_ESTIMATE, BaselineRule
 from nextsteps.progress.kernels.estimates import PopulationEstimates
 from nextsteps.progress.kernels.ks4_models import shipped_models
@@ -298,24 +299,20 @@ def _blocks(heading: bytes, parts: list[tuple[Any, Any]]) -> Iterator[bytes | me
 
     Arrow works without Python's lock, so two threads join the next blocks while this one
     hands the last to be written."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     yield heading
     texts, codes = parts[-1]
     if codes is None:  # the last column is not coded: its line breaks are added by Arrow
-        parts[-1] = (pc.binary_join_element_wise(texts, pa.scalar("\n", pa.string()), ""), None)
+        parts[-1] = (arrow.joined([texts, "\n"], ""), None)
     count = len(parts[0][1] if parts[0][1] is not None else parts[0][0])
-    comma = pa.scalar(",", pa.string())
 
     def joined(start: int) -> memoryview:
         cells = [
             texts.slice(start, ROWS_A_BLOCK)
             if codes is None
-            else texts.take(codes.slice(start, ROWS_A_BLOCK))
+            else arrow.take(texts, codes.slice(start, ROWS_A_BLOCK))
             for texts, codes in parts
         ]
-        rows = pc.binary_join_element_wise(*cells, comma)
+        rows = arrow.joined(cells, ",")
         offsets = np.frombuffer(rows.buffers()[1], np.int32, len(rows) + 1, rows.offset * 4)
         return memoryview(rows.buffers()[2])[int(offsets[0]) : int(offsets[-1])]
 
@@ -370,10 +367,8 @@ def _arrow_integers(values: IntArray) -> Any:
 def _formatted(values: FloatArray, spec: str, blank: BoolArray | None) -> Coded:
     """Numbers as `csv_cell` writes them (NaN and `blank` as empty cells), each distinct
     value formatted once: values are told apart by their bits, so -0.0 stays "-0.00"."""
-    import pyarrow.compute as pc
-
     values = np.ascontiguousarray(values, dtype=np.float64)
-    codes = pc.dictionary_encode(_arrow_integers(values.view(np.int64)))
+    codes = arrow.dictionary_encode(_arrow_integers(values.view(np.int64)))
     distinct = codes.dictionary.to_numpy().view(np.float64).tolist()
     texts = ["" if math.isnan(v) else format(v, spec) for v in distinct]
     indices = codes.indices.to_numpy()

@@ -19,6 +19,7 @@ from typing import IO, Any
 import numpy as np
 
 from nextsteps.i18n import translate as _
+from nextsteps.progress.kernels import arrow
 from nextsteps.progress.kernels.ks4_models import current_model
 from nextsteps.progress.kernels.measures import (
     A8_COLUMNS,
@@ -672,7 +673,6 @@ def _read_columns(
     optional_columns: Mapping[str, Callable[[str], float]],
 ) -> PupilFile:
     import pyarrow as pa  # only the commands that read whole files need Arrow
-    import pyarrow.compute as pc
     import pyarrow.csv as pa_csv
 
     end = data.find(b"\n")
@@ -713,7 +713,7 @@ def _read_columns(
             raise Irregular
         return codes.dictionary.to_pylist(), codes.indices.to_numpy()
 
-    id_texts = pc.utf8_trim(table.column(columns["pupil_id"]), characters=SPACE).combine_chunks()
+    id_texts = arrow.trim(table.column(columns["pupil_id"]), SPACE).combine_chunks()
     if not distinct_texts(id_texts):
         raise Irregular  # a pupil_id missing or repeated
     arrays: dict[str, FloatArray] = {}
