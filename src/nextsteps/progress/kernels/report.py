@@ -283,7 +283,7 @@ def columns_csv_bytes(
             parts.append((pa.array(texts, pa.string()), _arrow_integers(column.indices)))
         else:
             array = column if isinstance(column, pa.Array) else pa.array(column, pa.string())
-            if array.null_count or _has_any(array, NEEDS_QUOTES):
+            if array.type != pa.string() or array.null_count or _has_any(array, NEEDS_QUOTES):
                 return iter([_csv_module_bytes(heading, columns)])
             parts.append((array, None))
     if (

@@ -649,12 +649,13 @@ def read_pupil_columns(
 
     Regular: UTF-8, every row as wide as the header and on one line of the file (no blank
     rows, no line breaks inside cells), every pupil_id present and once, every cell valid.
-    Apache Arrow's CSV reader splits the file into text columns in C, and each column is
-    dictionary-encoded in C: each distinct text (a few hundred among hundreds of thousands of
-    cells) is stripped and parsed once, and the column becomes numbers by indexing the parsed
-    values with the codes. The result is the row reader's, value for value; a file that is
-    not regular gets None, and the row reader then reads it (and names the first mistake, if
-    that is why).
+    Apache Arrow's CSV reader splits the file into columns in C, dictionary-encoding each
+    column read as it goes (block by block, on every core): each distinct text (a few
+    hundred among hundreds of thousands of cells) is stripped and parsed once, and the column
+    becomes numbers by indexing the parsed values with the codes. The pupil_ids stay one
+    Arrow array, checked for repeats by `distinct_texts`. The result is the row reader's,
+    value for value; a file that is not regular gets None, and the row reader then reads it
+    (and names the first mistake, if that is why).
     """
     try:
         if isinstance(path, TextFile):
