@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -385,3 +386,38 @@ def test_caps_file_raises_extreme_scores_to_the_floor(capsys, tmp_path: Path) ->
     assert pupil["capped"] == ["progress8"]
     assert json.loads(out)["school"]["progress8"] == -2.5
     assert csv_out.splitlines()[1].endswith(",,progress8")
+
+
+def test_the_csv_is_the_same_to_standard_output_a_file_a_link_and_a_text_stream(
+    capsys, pupils: Path, tmp_path: Path
+) -> None:
+    args = p8_args(pupils, "--ks2-year", "2017", "--format", "csv")
+    _, out, _ = run(capsys, *args)
+    target, link = tmp_path / "real.csv", tmp_path / "link.csv"
+    link.symlink_to(target)
+    run(capsys, *args, "--output", str(tmp_path / "out.csv"))
+    run(capsys, *args, "--output", str(link))
+    stream = io.StringIO()  # no binary buffer underneath: the bytes are decoded
+    with contextlib.redirect_stdout(stream):
+        main(args)
+
+    assert out.startswith("pupil_id,") and out.count("\n") == 5
+    assert (tmp_path / "out.csv").read_bytes() == out.encode("utf-8")
+    assert link.is_symlink() and target.read_bytes() == out.encode("utf-8")
+    assert stream.getvalue() == out
+
+
+def test_the_csv_command_imports_no_more_of_arrow_and_numpy_than_it_uses(
+    pupils: Path, tmp_path: Path
+) -> None:
+    args = [*p8_args(pupils, "--ks2-year", "2017", "--format", "csv")]
+    args += ["--output", str(tmp_path / "out.csv")]
+    heavy = ["pyarrow.compute", "numpy.ma", "dateutil", "pandas", "django", "scipy"]
+    code = (
+        "import sys\nfrom nextsteps.cli import main\n"
+        f"assert main(['progress', *{args!r}]) == 0\n"
+        f"loaded = [m for m in {heavy!r} if m in sys.modules]\n"
+        "assert not loaded, loaded\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)  # noqa: S603
+    assert (tmp_path / "out.csv").read_text(encoding="utf-8").startswith("pupil_id,")

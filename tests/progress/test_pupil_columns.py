@@ -6,6 +6,7 @@ import csv
 import io
 from collections.abc import Callable
 from pathlib import Path
+from unittest.mock import patch
 
 import numpy as np
 import pytest
@@ -163,3 +164,90 @@ def test_columns_are_written_as_the_csv_module_writes_rows(rows: list[list[str]]
 
 def test_the_column_reader_strips_what_str_strip_strips() -> None:
     assert "".join(chr(c) for c in range(0x110000) if chr(c).isspace()) == tables.SPACE
+
+
+def csv_module_bytes(rows: list[list[str]]) -> bytes:
+    expected = io.StringIO()
+    csv.writer(expected, lineterminator="\n").writerows(rows)
+    return expected.getvalue().encode("utf-8")
+
+
+CELLS = ["", "P1", "10.5", "a,b", 'say "hi"', "two\nlines", "cr\r", " x ", "é", "emoji 🙂"]
+
+
+@settings(max_examples=300)
+@given(
+    width=st.integers(1, 4),
+    cells=st.lists(st.lists(st.sampled_from(CELLS), min_size=4, max_size=4), max_size=12),
+    kinds=st.lists(st.sampled_from(["coded", "list", "arrow"]), min_size=4, max_size=4),
+    block=st.integers(1, 5),
+    plain=st.booleans(),
+)
+def test_blocks_of_rows_are_written_as_the_csv_module_writes_them(
+    width: int, cells: list[list[str]], kinds: list[str], block: int, plain: bool
+) -> None:
+    import pyarrow as pa
+
+    rows = [row[:width] for row in cells]
+    if plain:  # no cell needs quotes: Arrow joins every block
+        rows = [["x" if cell in CELLS[3:7] else cell for cell in row] for row in rows]
+    columns: list[report.Coded | list[str] | pa.Array] = []
+    for i in range(width):
+        column = [row[i] for row in rows]
+        if kinds[i] == "coded":
+            texts = sorted(set(column)) or [""]
+            codes = np.array([texts.index(c) for c in column], dtype=np.int64)
+            columns.append(report.Coded(texts, codes))
+        else:
+            columns.append(column if kinds[i] == "list" else pa.array(column, pa.string()))
+    header = [f"c{i}" for i in range(width)]
+    with patch.object(report, "ROWS_A_BLOCK", block):
+        written = b"".join(report.columns_csv_bytes(header, columns))
+    assert written == csv_module_bytes([header, *rows])
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(st.text(st.sampled_from("ab\x00é€🙂 "), max_size=19), max_size=30),
+    st.integers(0, 3),
+    st.booleans(),
+)
+def test_distinct_texts_says_what_a_set_says(texts: list[str], skip: int, every_hash: bool) -> None:
+    import pyarrow as pa
+
+    array = pa.array(texts, pa.string()).slice(min(skip, len(texts)))
+    ids = array.to_pylist()
+    expected = bool(ids) and all(ids) and len(set(ids)) == len(ids)
+    # A multiplier of 0 gives every text the same hash: the texts themselves are compared.
+    multiplier = tables.HASH_MULTIPLIER if every_hash else np.uint64(0)
+    with patch.object(tables, "HASH_MULTIPLIER", multiplier):
+        assert tables.distinct_texts(array) == expected
+
+
+def test_texts_alike_in_their_first_eight_bytes_or_but_for_a_nul_are_told_apart() -> None:
+    import pyarrow as pa
+
+    assert tables.distinct_texts(pa.array(["abcdefgh1", "abcdefgh2", "a", "a\x00"]))
+    assert not tables.distinct_texts(pa.array(["abcdefghij", "x", "abcdefghij"]))
+
+
+def test_a_pupil_id_that_needs_quotes_is_written_by_the_csv_module(tmp_path: Path) -> None:
+    path = write(tmp_path, [HEADER, '"P1, the first",' + ROWS[0].split(",", 1)[1], *ROWS[1:]])
+    pupils = read_p8_pupils(path, codes())
+    assert pupils.pupil_id_texts is not None  # read by columns
+    table = read_p8_estimates(DATA_DIR / "progress8_estimates_2024.csv")
+    columns = pupils.columns
+    result = progress8(ks2_average(columns["ks2_reading"], columns["ks2_maths"]), columns, table)
+    built = report.p8_report(pupils, result, table, dict.fromkeys(P8_MEASURES, 1.0), [])
+    written = report.p8_csv_columns(pupils, result, table)
+    assert written == report.p8_csv(built)
+    assert written.splitlines()[1].startswith('"P1, the first",')
+
+
+def test_a_cell_not_utf8_in_a_column_not_read_is_still_named(tmp_path: Path) -> None:
+    path = tmp_path / "pupils.csv"
+    lines = [HEADER + ",name", *(row + ",Ann" for row in ROWS)]
+    path.write_bytes(("\n".join(lines) + "\n").encode("utf-8").replace(b"Ann", b"\xffnn", 1))
+    with pytest.raises(tables.InputError) as raised:
+        read_p8_pupils(path, codes())
+    assert "not UTF-8" in str(raised.value)

@@ -9,10 +9,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from nextsteps.progress.kernels import report
 from nextsteps.progress.kernels.baselines import RULES_FILE, BaselineRule, UnknownCohort, read_rules
@@ -43,6 +43,7 @@ from nextsteps.progress.kernels.tables import (
 )
 
 EXIT_BAD_INPUT = 2
+Bytes = bytes | memoryview  # a block of a file's UTF-8 bytes
 
 
 class UsageError(Exception):
@@ -51,9 +52,12 @@ class UsageError(Exception):
 
 @dataclass
 class Output:
-    """What a command writes: text for standard output and whole files."""
+    """What a command writes: text for standard output and whole files.
 
-    stdout: str = ""
+    Standard output may be the UTF-8 bytes of the text instead, in blocks (a CSV joined by
+    Arrow a block of rows at a time, never decoded only to be encoded again)."""
+
+    stdout: str | Iterator[Bytes] = ""
     files: dict[Path, str] = field(default_factory=dict)
 
 
@@ -75,25 +79,58 @@ def main(argv: list[str]) -> int:
 
 def write(output: Output, path: Path | None) -> None:
     """Write every file (each whole, then renamed into place) and then standard output."""
-    targets = dict(output.files)
+    targets: dict[Path, str | Iterator[Bytes]] = dict(output.files)
     if path is not None and output.stdout:
         targets[path] = output.stdout
     for target, text in targets.items():
         write_whole(target, text)
     if path is None:
-        sys.stdout.write(output.stdout)
+        write_stdout(output.stdout)
 
 
-def write_whole(target: Path, text: str) -> None:
-    """Write a file so that a reader never sees half of it: beside it, then renamed."""
+def write_stdout(text: str | Iterator[Bytes]) -> None:
+    """Standard output: bytes straight to its binary buffer when it has one."""
+    if isinstance(text, str):
+        sys.stdout.write(text)
+        return
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        sys.stdout.write(b"".join(text).decode("utf-8"))
+        return
+    sys.stdout.flush()
+    write_blocks(buffer, text)
+    buffer.flush()
+
+
+def write_blocks(handle: IO[bytes], blocks: Iterator[Bytes]) -> None:
+    """UTF-8 bytes, with the line breaks a text file has here (as writing text gives)."""
+    for block in blocks:
+        handle.write(block if os.linesep == "\n" else bytes(block).replace(b"\n", LINESEP))
+
+
+LINESEP = os.linesep.encode()
+
+
+def write_whole(target: Path, text: str | Iterator[Bytes]) -> None:
+    """Write a file so that a reader never sees half of it: beside it, then renamed.
+
+    Text is written as UTF-8; bytes (UTF-8 already) as they come, never decoded."""
     if target.is_symlink() or (target.exists() and not target.is_file()):
         # A device, a pipe or a link (/dev/null, /dev/stdout) is written through, never
         # replaced.
-        with open(target, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        if isinstance(text, str):
+            with open(target, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        else:
+            with open(target, "wb") as binary:
+                write_blocks(binary, text)
         return
     temporary = target.with_name(f".{target.name}.partial")
-    temporary.write_text(text, encoding="utf-8")
+    if isinstance(text, str):
+        temporary.write_text(text, encoding="utf-8")
+    else:
+        with open(temporary, "wb") as binary:
+            write_blocks(binary, text)
     os.replace(temporary, target)
 
 
@@ -318,7 +355,7 @@ def run_p8(args: argparse.Namespace) -> Output:
     result = progress8(average, columns, table, floors)
     if args.format == "csv" and not internal:
         # The CSV is the pupils' rows alone: written from the arrays, with no report built.
-        return Output(report.p8_csv_columns(pupils, result, table))
+        return Output(report.p8_csv_bytes(pupils, result, table))
     groupings = [*pupils.groupings, prior_attainment_band(average, args.prior_bands)]
     built = report.p8_report(pupils, result, table, national_sd, groupings)
     if rule is not None:

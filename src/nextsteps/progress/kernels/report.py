@@ -6,12 +6,15 @@ import csv
 import io
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from nextsteps.progress.kernels import arrow
 from nextsteps.progress.kernels.baselines import INTERNAL_ESTIMATE, BaselineRule
 from nextsteps.progress.kernels.estimates import PopulationEstimates
 from nextsteps.progress.kernels.ks4_models import shipped_models
@@ -193,12 +196,19 @@ class Coded:
 
 
 def p8_csv_columns(pupils: PupilFile, result: P8Result, table: GroupTable) -> str:
-    """`p8_csv` of the report `p8_report` would build, written straight from the arrays.
+    """`p8_csv` of the report `p8_report` would build, written straight from the arrays."""
+    return b"".join(p8_csv_bytes(pupils, result, table)).decode("utf-8")
+
+
+def p8_csv_bytes(
+    pupils: PupilFile, result: P8Result, table: GroupTable
+) -> Iterator[bytes | memoryview]:
+    """`p8_csv_columns` as the UTF-8 bytes of the file, a block at a time, never text.
 
     The same text, byte for byte, with no dictionary per pupil: each distinct number of a
     column (a few thousand among hundreds of thousands of pupils) is formatted once, exactly
     as `csv_cell` formats it, and each column is those texts and a code a pupil, which
-    Apache Arrow's CSV writer expands and writes in C.
+    Apache Arrow expands and joins into rows in C (`columns_csv_bytes`).
     """
     included = result.included
     excluded = ~included
@@ -217,7 +227,7 @@ def p8_csv_columns(pupils: PupilFile, result: P8Result, table: GroupTable) -> st
     for measure, values in measures.items():
         cells[measure] = _formatted(values, ".2f", excluded)
     cells["excluded"] = Coded(list(P8_EXCLUSIONS), np.where(included, 0, result.exclusion))
-    flags = np.zeros(len(pupils.pupil_ids), dtype=np.int64)
+    flags = np.zeros(pupils.count, dtype=np.int64)
     capped_measures = list(result.capped)
     for bit, measure in enumerate(capped_measures):
         flags |= result.capped[measure].astype(np.int64) << bit
@@ -232,58 +242,138 @@ def p8_csv_columns(pupils: PupilFile, result: P8Result, table: GroupTable) -> st
         columns += BASICS_COLUMNS
         for column in BASICS_COLUMNS:
             cells[column] = _formatted(pupils.columns[column], "g", None)
-    return columns_csv(columns, [cells[column] for column in columns])
+    return columns_csv_bytes(columns, [cells[column] for column in columns])
 
 
 def columns_csv(header: Sequence[str], columns: Sequence[Coded | list[str] | Any]) -> str:
     """CSV text of whole columns, as the csv module writes it (quoting only where needed)."""
+    return b"".join(columns_csv_bytes(header, columns)).decode("utf-8")
+
+
+# A cell with one of these is written by the csv module, which quotes it (or not) as always.
+NEEDS_QUOTES = (",", '"', "\n", "\r")
+ROWS_A_BLOCK = 1 << 16  # rows joined at a time: their arrays stay in the processor's cache
+JOINING_THREADS = 2
+
+
+def columns_csv_bytes(
+    header: Sequence[str], columns: Sequence[Coded | list[str] | Any]
+) -> Iterator[bytes | memoryview]:
+    """`columns_csv` as UTF-8 bytes, a block of rows at a time, to be written in turn.
+
+    Each column is an Arrow string array (a `Coded` one its texts, taken at its codes, with
+    the row's line break added to the texts of the last column), and for each block of rows
+    one element-wise join puts the columns of each row together, separated by commas: the
+    joined array's data is that block of the file, written as it is. When any cell would
+    need quotes, or there is a single column, the csv module writes the whole file instead.
+    Whether it must is known before the first block is made.
+    """
     import pyarrow as pa  # only the commands that write whole files need Arrow
-    import pyarrow.csv as pa_csv
+
+    head = io.StringIO()
+    csv.writer(head, lineterminator="\n").writerow(header)
+    heading = head.getvalue().encode("utf-8")
+    parts: list[tuple[Any, Any]] = []  # (texts, codes) or (texts, None)
+    for position, column in enumerate(columns):
+        if isinstance(column, Coded):
+            if any(mark in text for text in column.texts for mark in NEEDS_QUOTES):
+                return iter([_csv_module_bytes(heading, columns)])
+            last = position == len(columns) - 1
+            texts = [f"{text}\n" for text in column.texts] if last else column.texts
+            parts.append((pa.array(texts, pa.string()), _arrow_integers(column.indices)))
+        else:
+            array = column if isinstance(column, pa.Array) else pa.array(column, pa.string())
+            if array.type != pa.string() or array.null_count or _has_any(array, NEEDS_QUOTES):
+                return iter([_csv_module_bytes(heading, columns)])
+            parts.append((array, None))
+    if (
+        len(parts) < 2
+        or len({len(codes if codes is not None else texts) for texts, codes in parts}) > 1
+    ):
+        return iter([_csv_module_bytes(heading, columns)])
+    return _blocks(heading, parts)
+
+
+def _blocks(heading: bytes, parts: list[tuple[Any, Any]]) -> Iterator[bytes | memoryview]:
+    """The header, then each block of rows joined by Arrow (see `columns_csv_bytes`).
+
+    Arrow works without Python's lock, so two threads join the next blocks while this one
+    hands the last to be written."""
+    yield heading
+    texts, codes = parts[-1]
+    if codes is None:  # the last column is not coded: its line breaks are added by Arrow
+        parts[-1] = (arrow.joined([texts, "\n"], ""), None)
+    count = len(parts[0][1] if parts[0][1] is not None else parts[0][0])
+
+    def joined(start: int) -> memoryview:
+        cells = [
+            texts.slice(start, ROWS_A_BLOCK)
+            if codes is None
+            else arrow.take(texts, codes.slice(start, ROWS_A_BLOCK))
+            for texts, codes in parts
+        ]
+        rows = arrow.joined(cells, ",")
+        offsets = np.frombuffer(rows.buffers()[1], np.int32, len(rows) + 1, rows.offset * 4)
+        return memoryview(rows.buffers()[2])[int(offsets[0]) : int(offsets[-1])]
+
+    with ThreadPoolExecutor(max_workers=JOINING_THREADS) as pool:
+        pending: deque[Future[memoryview]] = deque()
+        for start in range(0, count, ROWS_A_BLOCK):
+            pending.append(pool.submit(joined, start))
+            if len(pending) > JOINING_THREADS:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def _has_any(texts: Any, marks: Sequence[str]) -> bool:
+    """Whether any text of an Arrow string array holds any of the marks."""
+    offsets = np.frombuffer(texts.buffers()[1], np.int32)
+    first, end = int(offsets[texts.offset]), int(offsets[texts.offset + len(texts)])
+    data = texts.buffers()[2]
+    held = b"" if data is None else bytes(memoryview(data)[first:end])
+    return any(mark.encode("utf-8") in held for mark in marks)
+
+
+def _csv_module_bytes(heading: bytes, columns: Sequence[Coded | list[str] | Any]) -> bytes:
+    """The file as the csv module writes it, row by row."""
+    import pyarrow as pa
 
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    arrays = [
-        pa.array(column.texts).take(pa.array(column.indices))
+    buffer.write(heading.decode("utf-8"))
+    texts = [
+        column.cells()
         if isinstance(column, Coded)
-        else column
+        else column.to_pylist()
         if isinstance(column, pa.Array)
-        else pa.array(column, type=pa.string())
+        else column
         for column in columns
     ]
-    sink = pa.BufferOutputStream()
-    options = pa_csv.WriteOptions(include_header=False, quoting_style="none")
-    try:
-        names = [str(index) for index in range(len(arrays))]
-        pa_csv.write_csv(pa.table(arrays, names=names), sink, options)
-    except pa.ArrowInvalid:  # a cell needs quotes: the csv module quotes as it always has
-        texts = [
-            column.cells()
-            if isinstance(column, Coded)
-            else column.to_pylist()
-            if isinstance(column, pa.Array)
-            else column
-            for column in columns
-        ]
-        writer.writerows(zip(*texts, strict=True))
-        return buffer.getvalue()
-    body: bytes = sink.getvalue().to_pybytes()
-    return buffer.getvalue() + body.decode("utf-8")
+    csv.writer(buffer, lineterminator="\n").writerows(zip(*texts, strict=True))
+    return buffer.getvalue().encode("utf-8")
+
+
+def _arrow_integers(values: IntArray) -> Any:
+    """A NumPy array of integers as an Arrow array over the same memory."""
+    import pyarrow as pa
+
+    values = np.ascontiguousarray(values)
+    kinds = {np.dtype(np.int64): pa.int64(), np.dtype(np.int32): pa.int32()}
+    if values.dtype not in kinds:
+        values = values.astype(np.int64)
+    return pa.Array.from_buffers(kinds[values.dtype], len(values), [None, pa.py_buffer(values)])
 
 
 def _formatted(values: FloatArray, spec: str, blank: BoolArray | None) -> Coded:
     """Numbers as `csv_cell` writes them (NaN and `blank` as empty cells), each distinct
     value formatted once: values are told apart by their bits, so -0.0 stays "-0.00"."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     values = np.ascontiguousarray(values, dtype=np.float64)
-    codes = pc.dictionary_encode(pa.array(values.view(np.int64)))
+    codes = arrow.dictionary_encode(_arrow_integers(values.view(np.int64)))
     distinct = codes.dictionary.to_numpy().view(np.float64).tolist()
     texts = ["" if math.isnan(v) else format(v, spec) for v in distinct]
-    indices = codes.indices.to_numpy().astype(np.int64)
+    indices = codes.indices.to_numpy()
     if blank is not None:
-        indices[blank] = len(texts)
+        indices = np.where(blank, np.int32(len(texts)), indices)
         texts.append("")
     return Coded(texts, indices)
 

@@ -12,12 +12,14 @@ import io
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import IO, Any
 
 import numpy as np
 
 from nextsteps.i18n import translate as _
+from nextsteps.progress.kernels import arrow
 from nextsteps.progress.kernels.ks4_models import current_model
 from nextsteps.progress.kernels.measures import (
     A8_COLUMNS,
@@ -531,16 +533,49 @@ def cell_label(name: str, row: Row, column: str) -> str:
     )
 
 
-@dataclass(frozen=True)
 class PupilFile:
-    """A pupil file read into columns."""
+    """A pupil file read into columns.
 
-    pupil_ids: list[str]
-    lines: list[int]
-    columns: dict[str, FloatArray]
-    groupings: list[Grouping]
-    # The pupil_ids as an Arrow string array too, when the file was read by columns.
-    pupil_id_texts: Any = None
+    The column reader keeps the pupil_ids as one Arrow string array (`pupil_id_texts`): the
+    list of them and the line numbers are made only when something asks for them (the JSON
+    report does; the CSV, written from the arrays, does not).
+    """
+
+    def __init__(
+        self,
+        pupil_ids: list[str] | None,
+        lines: list[int] | None,
+        columns: dict[str, FloatArray],
+        groupings: list[Grouping],
+        pupil_id_texts: Any = None,
+    ) -> None:
+        if pupil_ids is None and pupil_id_texts is None:
+            raise ValueError("a pupil file needs its pupil_ids")
+        self._pupil_ids, self._lines = pupil_ids, lines
+        self.columns, self.groupings = columns, groupings
+        # The pupil_ids as an Arrow string array, when the file was read by columns.
+        self.pupil_id_texts = pupil_id_texts
+
+    @property
+    def count(self) -> int:
+        """How many pupils the file has."""
+        if self._pupil_ids is not None:
+            return len(self._pupil_ids)
+        return len(self.pupil_id_texts)
+
+    @cached_property
+    def pupil_ids(self) -> list[str]:
+        """Each pupil's id, in file order."""
+        if self._pupil_ids is not None:
+            return self._pupil_ids
+        ids: list[str] = self.pupil_id_texts.to_pylist()
+        return ids
+
+    @cached_property
+    def lines(self) -> list[int]:
+        """The line of the file each pupil is on (one a line after the header, when not
+        given)."""
+        return self._lines if self._lines is not None else list(range(2, self.count + 2))
 
 
 BASICS_COLUMNS = ("english_grade", "maths_grade")  # optional: the grades behind Basics
@@ -614,12 +649,13 @@ def read_pupil_columns(
 
     Regular: UTF-8, every row as wide as the header and on one line of the file (no blank
     rows, no line breaks inside cells), every pupil_id present and once, every cell valid.
-    Apache Arrow's CSV reader splits the file into text columns in C, and each column is
-    dictionary-encoded in C: each distinct text (a few hundred among hundreds of thousands of
-    cells) is stripped and parsed once, and the column becomes numbers by indexing the parsed
-    values with the codes. The result is the row reader's, value for value; a file that is
-    not regular gets None, and the row reader then reads it (and names the first mistake, if
-    that is why).
+    Apache Arrow's CSV reader splits the file into columns in C, dictionary-encoding each
+    column read as it goes (block by block, on every core): each distinct text (a few
+    hundred among hundreds of thousands of cells) is stripped and parsed once, and the column
+    becomes numbers by indexing the parsed values with the codes. The pupil_ids stay one
+    Arrow array, checked for repeats by `distinct_texts`. The result is the row reader's,
+    value for value; a file that is not regular gets None, and the row reader then reads it
+    (and names the first mistake, if that is why).
     """
     try:
         if isinstance(path, TextFile):
@@ -638,37 +674,48 @@ def _read_columns(
     optional_columns: Mapping[str, Callable[[str], float]],
 ) -> PupilFile:
     import pyarrow as pa  # only the commands that read whole files need Arrow
-    import pyarrow.compute as pc
     import pyarrow.csv as pa_csv
 
     end = data.find(b"\n")
     first_line = data if end < 0 else data[:end]
     header = [cell.strip().lower() for cell in next(csv.reader([first_line.decode()]), [])]
     check_header(name, header, ["pupil_id", *parsers])
+    columns = {column: index for index, column in enumerate(header) if column}
+    readers = dict(parsers) | {c: f for c, f in optional_columns.items() if c in columns}
+    groups = [c for c in GROUP_COLUMNS if c in columns]
+    # The columns read are dictionary-encoded by Arrow's reader as it reads, block by block
+    # on every core; the rest are still read as text, so that any cell not UTF-8 is refused.
+    coded = {columns[column] for column in [*readers, *groups]} - {columns["pupil_id"]}
     names = [f"c{index}" for index in range(len(header))]
+    types = {
+        name: pa.dictionary(pa.int32(), pa.string()) if index in coded else pa.string()
+        for index, name in enumerate(names)
+    }
     try:
         table = pa_csv.read_csv(
             pa.BufferReader(data),
             read_options=pa_csv.ReadOptions(skip_rows=1, column_names=names, block_size=BLOCK_SIZE),
             parse_options=pa_csv.ParseOptions(ignore_empty_lines=False),
-            convert_options=pa_csv.ConvertOptions(column_types=dict.fromkeys(names, pa.string())),
+            convert_options=pa_csv.ConvertOptions(column_types=types),
         )
     except pa.ArrowInvalid as error:
         raise Irregular from error  # ragged rows, or not UTF-8
     lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
     if table.num_rows == 0 or lines != table.num_rows + 1:
         raise Irregular  # no pupils, or a line break inside a cell, or a lone carriage return
-    columns = {column: index for index, column in enumerate(header) if column}
-    readers = dict(parsers) | {c: f for c, f in optional_columns.items() if c in columns}
+    # Each block has its own dictionary; one for the whole file keeps the order in which
+    # each text first appears (the row reader's order of group labels).
+    table = table.unify_dictionaries()
 
     def encoded(column: str) -> tuple[list[str], Any]:
         """The distinct texts of a column, in the order they first appear, and each cell's."""
-        codes = pc.dictionary_encode(table.column(columns[column]).combine_chunks())
+        codes = table.column(columns[column]).combine_chunks()
+        if codes.null_count:
+            raise Irregular
         return codes.dictionary.to_pylist(), codes.indices.to_numpy()
 
-    id_texts = pc.utf8_trim(table.column(columns["pupil_id"]), characters=SPACE).combine_chunks()
-    ids = id_texts.to_pylist()
-    if not all(ids) or len(set(ids)) != len(ids):
+    id_texts = arrow.trim(table.column(columns["pupil_id"]), SPACE).combine_chunks()
+    if not distinct_texts(id_texts):
         raise Irregular  # a pupil_id missing or repeated
     arrays: dict[str, FloatArray] = {}
     for column, parse in readers.items():
@@ -676,16 +723,55 @@ def _read_columns(
         values = np.array([parse(text.strip()) for text in texts], dtype=np.float64)
         arrays[column] = values[indices]
     groupings = []
-    for column in (c for c in GROUP_COLUMNS if c in columns):
+    for column in groups:
         texts, indices = encoded(column)
         labels: dict[str, int] = {}
-        coded = [
+        coded_labels = [
             labels.setdefault(cell_label(name, Row(0, [text], {column: 0}), column), len(labels))
             for text in texts
         ]
-        codes = np.array(coded, dtype=np.int64)[indices]
+        codes = np.array(coded_labels, dtype=np.int64)[indices]
         groupings.append(Grouping(column, codes, tuple(labels)))
-    return PupilFile(ids, list(range(2, len(ids) + 2)), arrays, groupings, id_texts)
+    return PupilFile(None, None, arrays, groupings, id_texts)
+
+
+def distinct_texts(texts: Any) -> bool:
+    """Whether an Arrow string array has no null, no empty text and no text twice.
+
+    Each text is hashed from its bytes eight at a time, in NumPy, and the hashes sorted:
+    600,000 texts take milliseconds, where a Python set of them takes a tenth of a second.
+    Texts with distinct hashes are distinct; only when two hashes are the same are the texts
+    themselves compared (a set of them), so the answer is always exact.
+    """
+    count = len(texts)
+    if texts.null_count or count == 0:
+        return False
+    offsets = np.frombuffer(texts.buffers()[1], np.int32, count + 1, texts.offset * 4)
+    lengths = np.diff(offsets)
+    if lengths.min() <= 0:
+        return False  # an empty text
+    data = texts.buffers()[2]
+    padded = np.zeros(data.size + 8, np.uint8)
+    padded[: data.size] = np.frombuffer(data, np.uint8)
+    # words[i] is the 8 bytes from byte i on, read as one little-endian number.
+    words = np.ndarray((data.size,), np.dtype("<u8"), padded, 0, (1,))
+    hashes = lengths.astype(np.uint64) * HASH_MULTIPLIER
+    starts = offsets[:-1]
+    for first in range(0, int(lengths.max()), 8):
+        word = words[np.minimum(starts + first, data.size - 1)]  # past a text's end: unused
+        left = lengths - first  # bytes of the text from this word on (8 or more: all)
+        short = (left > 0) & (left < 8)
+        word[left <= 0] = 0
+        word[short] &= (np.uint64(1) << (8 * left[short]).astype(np.uint64)) - np.uint64(1)
+        hashes = (hashes ^ word) * HASH_MULTIPLIER
+    hashes = np.sort(hashes ^ (hashes >> np.uint64(29)))
+    if not np.any(hashes[1:] == hashes[:-1]):
+        return True
+    ids = texts.to_pylist()
+    return len(set(ids)) == len(ids)
+
+
+HASH_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)  # odd: multiplying by it loses nothing
 
 
 def check_pupil_id(name: str, row: Row, first_line: dict[str, int]) -> str:
