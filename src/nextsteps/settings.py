@@ -164,6 +164,15 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "DATABASE_SERVER_SIDE_BINDING", False
+):
+    # Parameters bound by the server, and a statement run five times on a connection kept as
+    # a prepared statement: PostgreSQL then stops planning the hot paths' statements (each
+    # is compiled once by nextsteps.ops.prepared, so its text repeats exactly).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(  # type: ignore[typeddict-item]
+        {"server_side_binding": True, "prepare_threshold": 5}
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets pages read while a teacher's write commits; IMMEDIATE avoids lock upgrades.
     DATABASES["default"]["OPTIONS"] = {
