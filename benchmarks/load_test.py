@@ -44,7 +44,6 @@ def server_env(workers: int) -> dict[str, str]:
         {
             "DATABASE_URL": SCALE_URL,
             "DATABASE_CONN_MAX_AGE": "60",
-            "DATABASE_SERVER_SIDE_BINDING": os.environ.get("DATABASE_SERVER_SIDE_BINDING", "false"),
             # Plain HTTP on loopback, as behind a TLS-terminating proxy but without its cookies'
             # Secure flag (the load client would not send Secure cookies over http).
             "NEXTSTEPS_PRODUCTION": "false",

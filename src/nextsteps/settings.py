@@ -165,12 +165,12 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
-    "DATABASE_SERVER_SIDE_BINDING", False
+    "DATABASE_SERVER_SIDE_BINDING", True
 ):
     # Parameters bound by the server, and a statement run five times on a connection kept as
     # a prepared statement: PostgreSQL then stops planning the hot paths' statements (each
     # is compiled once by nextsteps.ops.prepared, so its text repeats exactly).
-    DATABASES["default"].setdefault("OPTIONS", {}).update(  # type: ignore[typeddict-item]
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"server_side_binding": True, "prepare_threshold": 5}
     )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
