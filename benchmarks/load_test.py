@@ -92,6 +92,7 @@ def locust_command(args: argparse.Namespace, host: str, csv_prefix: Path) -> lis
         "--only-summary",
         "--loglevel",
         "WARNING",
+        *(["--reset-stats"] if getattr(args, "steady", False) else []),
     ]
 
 
@@ -132,6 +133,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--spawn-rate", type=float, default=10)
     parser.add_argument("--duration", type=int, default=120, help="seconds of load (bounded)")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument(
+        "--steady",
+        action="store_true",
+        help="count the requests only once every teacher has arrived and signed in (the "
+        "sustained load; signing in is measured by benchmarks/sign_in_bench.py)",
+    )
     args = parser.parse_args(argv)
     cast = teachers(args.users)
     if not cast:
@@ -209,7 +216,12 @@ def render(
     lines = [
         f"Locust {version.split()[1] if version else '?'}; {args.users} simultaneous teachers "
         f"({teachers_used} accounts across the trust), {args.duration} s of load, gunicorn with "
-        f"{args.workers} workers, PostgreSQL 15, all on one 2-core machine over loopback.",
+        f"{args.workers} workers, PostgreSQL 15, all on one 2-core machine over loopback"
+        + (
+            "; counted from when every teacher had arrived (--steady)."
+            if getattr(args, "steady", False)
+            else "."
+        ),
         "",
         "| request | count | failures | req/s | p50 ms | p95 ms | p99 ms |",
         "|---|---:|---:|---:|---:|---:|---:|",
