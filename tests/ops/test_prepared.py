@@ -217,6 +217,8 @@ def test_shapes_are_compiled_once_each_and_only_so_many_are_kept(
             Membership.objects.filter(user=teacher, role="teacher").values_list("pk", flat=True)
         )
     assert built == ["teacher"] * 3  # the model once, then two compilations
+    # Compiled for the kinds of its values: a call with another kind gets its own statement.
+    assert [key[2] for key in query._statements] == [("int",)]
     monkeypatch.setattr(prepared, "SHAPES_KEPT", 2)
     for shape in ("leader", "hod", "ta", "teacher"):
         query(shape, user_id=teacher.pk)

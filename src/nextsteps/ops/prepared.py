@@ -103,7 +103,9 @@ class Prepared:
     def __init__(self, build: Callable[..., QuerySet[Any, Any]], *, values: Sequence[str]) -> None:
         self.build = build
         self.names = tuple(values)
-        self._statements: OrderedDict[tuple[Hashable, str], _Statement] = OrderedDict()
+        self._statements: OrderedDict[tuple[Hashable, str, tuple[str, ...]], _Statement] = (
+            OrderedDict()
+        )
         self._lock = threading.Lock()
         self._model: type[Model] | None = None
 
@@ -140,7 +142,10 @@ class Prepared:
     # -- compiling ---------------------------------------------------------------------
 
     def _statement(self, shape: Hashable, alias: str, values: Mapping[str, Value]) -> _Statement:
-        key = (shape, connections[alias].vendor)
+        # A statement is compiled for the kinds of its values (an int, a text, a date or a
+        # time), so a call with another kind never runs a statement adapted for the first.
+        kinds = tuple(_kind_of(values[name]) for name in self.names)
+        key = (shape, connections[alias].vendor, kinds)
         with self._lock:
             statement = self._statements.get(key)
             if statement is not None:
@@ -180,6 +185,12 @@ class Prepared:
             for first, second in zip(params, other_params, strict=True)
         )
         return _Statement(sql, slots, compiler, kind)
+
+
+def _kind_of(value: Value) -> str:
+    if isinstance(value, dt.datetime):
+        return "time"
+    return "date" if isinstance(value, dt.date) else type(value).__name__
 
 
 def _stand_ins(names: Sequence[str], values: Mapping[str, Value], which: int) -> dict[str, Value]:
