@@ -21,7 +21,8 @@ from locust.contrib.fasthttp import FastHttpUser
 TEACHERS = [line.split(",") for line in os.environ["LOAD_TEACHERS"].split(";") if line]
 PASSWORD = os.environ.get("LOAD_PASSWORD", "scale-password")
 ACCEPTED = Path(os.environ["ACCEPTED_KEYS_DIR"])
-_accepted_file = ACCEPTED / f"accepted-{os.getpid()}-{uuid.uuid4().hex[:6]}.txt"
+# Each accepted key is written as it comes (a line at a time), and the file closed on exit.
+_accepted = (ACCEPTED / f"accepted-{os.getpid()}-{uuid.uuid4().hex[:6]}.txt").open("a", buffering=1)
 CELL = re.compile(r'data-pupil="(\d+)"\s+data-objective="(\d+)"|id="cell-(\d+)-(\d+)"')
 
 
@@ -57,9 +58,12 @@ class Teacher(SignedIn):
         page = self.client.get(
             f"/school/{self.urn}/markbook/classes/{self.class_id}/", name="markbook page"
         )
-        if page.status_code == 200:
+        # The grid's cells are read from the first page; later pages (the same class) are
+        # fetched whole but not searched again, to spare the two cores the load generator's
+        # work on half a megabyte a page.
+        if page.status_code == 200 and not self.cells:
             found = {(m.group(3), m.group(4)) for m in CELL.finditer(page.text) if m.group(3)}
-            self.cells = sorted(found) or self.cells
+            self.cells = sorted(found)
 
     @task(1)
     def markbook(self) -> None:
@@ -85,8 +89,7 @@ class Teacher(SignedIn):
         ) as response:
             if response.status_code == 200:
                 response.success()
-                with _accepted_file.open("a") as accepted:
-                    accepted.write(key + "\n")
+                _accepted.write(key + "\n")
             else:
                 response.failure(f"status {response.status_code}")
 
@@ -143,3 +146,4 @@ if os.environ.get("LOAD_API"):
 @events.quitting.add_listener
 def _report(environment, **kwargs) -> None:  # type: ignore[no-untyped-def]
     environment.process_exit_code = 0 if environment.stats.total.num_failures == 0 else 1
+    _accepted.close()

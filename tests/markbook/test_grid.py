@@ -3,6 +3,7 @@ whether the grid draws it or a saved cell is sent back."""
 
 from __future__ import annotations
 
+import html
 import re
 from decimal import Decimal
 
@@ -30,11 +31,25 @@ def test_every_value_is_escaped_once() -> None:
     rows = [grid.PupilRow(1, "Zoë O'Brien <b>", True)]
     states = {1: {5: grid.State(3, "Secure & sure", Decimal("3.00"), 2, "Ms <Okafor>")}}
     body = grid.body(rows, COLUMNS, states, WORDS, PROFILE)
-    assert '<a href="/pupils/1/?framework=7">Zoë O&#x27;Brien &lt;b&gt;</a>' in body
-    assert 'aria-label="Zoë O&#x27;Brien &lt;b&gt;, Y4-&lt;1&gt;: Secure &amp; sure · SS"' in (body)
-    assert 'title="Secure &amp; sure (3.00) · 2 pieces · last by Ms &lt;Okafor&gt;"' in body
+    # Other characters than ASCII are character references: "ë" and "·" read as themselves.
+    assert body.isascii()
+    assert '<a href="/pupils/1/?framework=7">Zo&#235; O&#x27;Brien &lt;b&gt;</a>' in body
+    assert (
+        'aria-label="Zo&#235; O&#x27;Brien &lt;b&gt;, Y4-&lt;1&gt;: Secure &amp; sure &#183; SS"'
+        in (body)
+    )
+    assert (
+        'title="Secure &amp; sure (3.00) &#183; 2 pieces &#183; last by Ms &lt;Okafor&gt;"' in body
+    )
+    assert (
+        html.unescape(
+            'title="Secure &amp; sure (3.00) &#183; 2 pieces &#183; last by Ms &lt;Okafor&gt;"'
+        )
+        == 'title="Secure & sure (3.00) · 2 pieces · last by Ms <Okafor>"'
+    )
     assert "<b>" not in body and "&amp;amp;" not in body
     head = grid.head(COLUMNS, WORDS, None)
+    assert head.isascii()
     assert 'data-mb-wording="Add &quot;tens&quot; &amp; units"' in head
     assert 'data-mb-code="Y4-&lt;1&gt;"' in head
 

@@ -9,6 +9,7 @@ in the current language and its URLs, and marks what it returns safe.
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -76,11 +77,11 @@ def _evidence_words(count: int) -> str:
 
 
 def words() -> grid.Words:
-    """The grid's words in the current language."""
+    """The grid's words in the current language (each count's words found once a grid)."""
     return grid.Words(
         no_evidence=_("no evidence yet"),
         last_by=_("last by"),
-        evidence=_evidence_words,
+        evidence=functools.cache(_evidence_words),
         full_wording=_("full wording"),
         core_title=_("Core"),
         core=_("core"),
@@ -104,7 +105,7 @@ def _state(standing: Standing | StandingView | None) -> grid.State | None:
 
 def render_cell(cell: Cell, *, oob: bool = False) -> SafeString:
     """A `<td>` with a button showing the level's short label on the level's colour."""
-    who = f"{html.escape(cell.pupil_name)}, {html.escape(cell.objective_code)}"
+    who = f"{grid.text(cell.pupil_name)}, {grid.text(cell.objective_code)}"
     parts = grid.button_parts(_state(cell.standing), words())
     return mark_safe(  # noqa: S308 - the kernel escapes every value
         grid.cell(cell.pupil_id, cell.objective_id, parts, who, oob=oob)
@@ -120,7 +121,7 @@ def render_row(cells: list[Cell]) -> SafeString:
                 cell.pupil_id,
                 cell.objective_id,
                 grid.button_parts(_state(cell.standing), current),
-                f"{html.escape(cell.pupil_name)}, {html.escape(cell.objective_code)}",
+                f"{grid.text(cell.pupil_name)}, {grid.text(cell.objective_code)}",
             )
             for cell in cells
         )

@@ -43,35 +43,49 @@ from nextsteps.teaching.selectors import (
 def grid_standings(
     *, pupil_ids: list[int], objective_ids: list[int], levels: list[ScaleLevel]
 ) -> dict[tuple[int, int], StandingView]:
-    """Standings for a grid in one query: the cells as plain rows, each with the name parts of
-    who last recorded it (joined, and named once per person)."""
+    """Standings for a grid in two queries: the cells as plain rows, then the names of who
+    last recorded them (`recorder_names`)."""
     by_id = {level.pk: level for level in levels}
     rows = Standing.objects.filter(
         pupil_id__in=pupil_ids, objective_id__in=objective_ids
     ).values_list(
-        "pupil_id",
-        "objective_id",
-        "value",
-        "level_id",
-        "evidence_count",
-        "last_recorded_by_id",
-        "last_recorded_by__display_name",
-        "last_recorded_by__first_name",
-        "last_recorded_by__last_name",
-        "last_recorded_by__username",
+        "pupil_id", "objective_id", "value", "level_id", "evidence_count", "last_recorded_by_id"
     )
-    names: dict[int, str] = {}
-    grid = {}
-    for pupil, objective, value, level_id, count, user_id, display, first, last, username in rows:
-        name = None
-        if user_id is not None:
-            name = names.get(user_id)
-            if name is None:
-                person = User(display_name=display, first_name=first, last_name=last)
-                person.username = username
-                name = names[user_id] = str(person)
-        grid[(pupil, objective)] = StandingView(value, by_id.get(level_id), count, name)
-    return grid
+    names = recorder_names({row[5] for row in rows if row[5] is not None})
+    return {
+        (pupil, objective): StandingView(
+            value, by_id.get(level_id), count, None if user_id is None else names[user_id]
+        )
+        for pupil, objective, value, level_id, count, user_id in rows
+    }
+
+
+RECORDERS_AT_ONCE = 16  # the names read by one prepared statement; more, by the queryset
+
+
+def _recorders(shape: tuple[()], **ids: int) -> QuerySet[User, tuple[Any, ...]]:
+    return User.objects.filter(pk__in=list(ids.values())).values_list(
+        "pk", "display_name", "first_name", "last_name", "username"
+    )
+
+
+RECORDERS = Prepared(_recorders, values=[f"user_{i}" for i in range(RECORDERS_AT_ONCE)])
+
+
+def recorder_names(user_ids: set[int]) -> dict[int, str]:
+    """Who recorded, named as `User.__str__` names them, in one query whatever the number.
+
+    A grid's cells name a handful of people; reading their names apart from the cells (not
+    joined to each of thousands of rows) keeps the cells' read as cheap as the raw SQL."""
+    if not user_ids:
+        return {}
+    ids = sorted(user_ids)
+    if len(ids) <= RECORDERS_AT_ONCE:
+        padded = ids + [ids[-1]] * (RECORDERS_AT_ONCE - len(ids))
+        rows = RECORDERS(**{f"user_{i}": pk for i, pk in enumerate(padded)})
+    else:
+        rows = list(_recorders((), **{f"user_{i}": pk for i, pk in enumerate(ids)}))
+    return {pk: _user_name(*names) for pk, *names in rows}
 
 
 @dataclass
@@ -281,12 +295,12 @@ def grid_states(
     year: int | None,
     levels: list[ScaleLevel],
 ) -> dict[int, dict[int, State]]:
-    """What each cell of a class's grid shows, by pupil then objective, in one query of plain
-    rows: the standings of the class's pupils on the day in the framework's objectives (of the
-    strand and year, when chosen), each with the name parts of who last recorded it (joined).
-    A cell with no level on this scale is left out: it shows no evidence yet. A grid has
-    thousands of cells in a few dozen states, so each state (its value converted, its recorder
-    named) is built once and shared."""
+    """What each cell of a class's grid shows, by pupil then objective: one query of plain
+    rows, the standings of the class's pupils on the day in the framework's objectives (of the
+    strand and year, when chosen), and one for the names of who last recorded them. A cell with
+    no level on this scale is left out: it shows no evidence yet. A grid has thousands of cells
+    in a few dozen states, so each state (its value converted, its recorder named) is built
+    once and shared."""
     labels = {level.pk: level.label for level in levels}
     rows = GRID_ROWS(
         (bool(strand_id), year is not None),
@@ -297,24 +311,28 @@ def grid_states(
         year=year if year is not None else 0,
     )
     to_decimal = _converter(Standing, "value", router.db_for_read(Standing))
-    states: dict[int, dict[int, State]] = defaultdict(dict)
-    known: dict[tuple[Any, ...], State] = {}
-    names: dict[int, str] = {}  # a recorder is named once, however many states name them
-    for row in rows:
-        key = row[2:]
-        state = known.get(key)
-        if state is None:
-            level_id, value, count, display, first, last, username, user_id = key
-            if level_id not in labels:
-                continue
-            name = None
-            if user_id is not None:
-                name = names.get(user_id) or names.setdefault(
-                    user_id, _user_name(display, first, last, username)
-                )
-            state = known[key] = State(level_id, labels[level_id], to_decimal(value), count, name)
-        states[row[0]][row[1]] = state
-    return dict(states)
+    # Each cell's state, its level, stored value, evidence count and who last recorded it,
+    # as the row gives it: a tuple, the same one for every cell in that state.
+    keys: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+    cells: dict[int, dict[int, tuple[Any, ...]]] = {}
+    for pupil, objective, level_id, value, count, user_id in rows:
+        key = (level_id, value, count, user_id)
+        key = keys.setdefault(key, key)
+        row = cells.get(pupil)
+        if row is None:
+            row = cells[pupil] = {}
+        row[objective] = key
+    names = recorder_names({key[3] for key in keys if key[3] is not None})
+    known = {
+        key: State(level_id, labels[level_id], to_decimal(value), count, names.get(user_id))
+        for key in keys
+        for level_id, value, count, user_id in (key,)
+        if level_id in labels
+    }
+    return {
+        pupil: {objective: known[key] for objective, key in row.items() if key in known}
+        for pupil, row in cells.items()
+    }
 
 
 def _grid_rows(
@@ -344,10 +362,6 @@ def _grid_rows(
             "level_id",
             "stored_value",
             "evidence_count",
-            "last_recorded_by__display_name",
-            "last_recorded_by__first_name",
-            "last_recorded_by__last_name",
-            "last_recorded_by__username",
             "last_recorded_by_id",
         )
     )

@@ -29,8 +29,8 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
@@ -95,6 +95,17 @@ class _Statement:
     slots: tuple[_Slot, ...]
     compiler: Any  # the compiler that made the SQL: its columns, converters and models
     kind: type  # the queryset's iterable: model instances, dicts, tuples or flat values
+    # The compiler's converters for the selected columns (as its `results_iter` finds them
+    # on every call), found once.
+    converters: dict[int, Any] = field(default_factory=dict)
+
+    def rows(self, rows: list[tuple[Any, ...]]) -> Iterable[Sequence[Any]]:
+        """The rows as Django's `results_iter` gives them: without the columns selected only
+        to order by, each value converted to the field's Python value."""
+        compiler = self.compiler
+        if compiler.has_extra_select:
+            rows = [row[: compiler.col_count] for row in rows]
+        return compiler.apply_converters(rows, self.converters) if self.converters else rows
 
 
 class Prepared:
@@ -129,7 +140,7 @@ class Prepared:
         with connection.cursor() as cursor:
             cursor.execute(statement.sql, params)
             rows = cursor.fetchall()
-        return _KINDS[statement.kind](statement.compiler, alias, rows)
+        return _KINDS[statement.kind](statement, alias, rows)
 
     def first(self, shape: Hashable = (), /, **values: Value) -> Any:
         rows = self(shape, **values)
@@ -184,7 +195,8 @@ class Prepared:
             _slot(first, second, stand_ins, ops)
             for first, second in zip(params, other_params, strict=True)
         )
-        return _Statement(sql, slots, compiler, kind)
+        columns = [column[0] for column in compiler.select[: compiler.col_count]]
+        return _Statement(sql, slots, compiler, kind, compiler.get_converters(columns))
 
 
 def _kind_of(value: Value) -> str:
@@ -234,39 +246,35 @@ def _slot(first: Any, second: Any, stand_ins: list[dict[str, Value]], ops: Any) 
     return _Slot(None, constant=first)
 
 
-def _trimmed(compiler: Any, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-    """The rows without the columns Django selects only to order by (as `execute_sql`)."""
-    return [row[: compiler.col_count] for row in rows] if compiler.has_extra_select else rows
-
-
-def _dicts(compiler: Any, alias: str, rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
+def _dicts(statement: _Statement, alias: str, rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
     """As Django's ValuesIterable: a dict a row."""
-    query = compiler.query
+    query = statement.compiler.query
     names = (
         list(query.selected)
         if query.selected
         else [*query.extra_select, *query.values_select, *query.annotation_select]
     )
-    return [
-        dict(zip(names, row, strict=False))
-        for row in compiler.results_iter([_trimmed(compiler, rows)])
-    ]
+    return [dict(zip(names, row, strict=False)) for row in statement.rows(rows)]
 
 
-def _tuples(compiler: Any, alias: str, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+def _tuples(
+    statement: _Statement, alias: str, rows: list[tuple[Any, ...]]
+) -> list[tuple[Any, ...]]:
     """As Django's ValuesListIterable: a tuple a row."""
-    return list(compiler.results_iter([_trimmed(compiler, rows)], tuple_expected=True))
+    if not statement.converters and not statement.compiler.has_extra_select:
+        return rows  # the database's own tuples
+    return [tuple(row) for row in statement.rows(rows)]
 
 
-def _flat(compiler: Any, alias: str, rows: list[tuple[Any, ...]]) -> list[Any]:
+def _flat(statement: _Statement, alias: str, rows: list[tuple[Any, ...]]) -> list[Any]:
     """As Django's FlatValuesListIterable: the one column's values."""
-    return [row[0] for row in compiler.results_iter([_trimmed(compiler, rows)])]
+    return [row[0] for row in statement.rows(rows)]
 
 
-def _instances(compiler: Any, alias: str, rows: list[tuple[Any, ...]]) -> list[Any]:
+def _instances(statement: _Statement, alias: str, rows: list[tuple[Any, ...]]) -> list[Any]:
     """Model instances from the rows, as Django's ModelIterable builds them (the model, its
     select_related relations and its annotations)."""
-    rows = _trimmed(compiler, rows)
+    compiler = statement.compiler
     select, klass_info = compiler.select, compiler.klass_info
     annotations = compiler.annotation_col_map
     model = klass_info["model"]
@@ -275,7 +283,7 @@ def _instances(compiler: Any, alias: str, rows: list[tuple[Any, ...]]) -> list[A
     attnames = [column[0].target.attname for column in select[start:end]]
     populators = get_related_populators(klass_info, select, alias)  # type: ignore[call-arg]
     built = []
-    for row in compiler.results_iter([rows]):
+    for row in statement.rows(rows):
         instance = model.from_db(alias, attnames, row[start:end])
         for populator in populators:
             populator.populate(row, instance)
@@ -285,7 +293,7 @@ def _instances(compiler: Any, alias: str, rows: list[tuple[Any, ...]]) -> list[A
     return built
 
 
-_KINDS: dict[type, Callable[[Any, str, list[tuple[Any, ...]]], list[Any]]] = {
+_KINDS: dict[type, Callable[[_Statement, str, list[tuple[Any, ...]]], list[Any]]] = {
     ModelIterable: _instances,
     ValuesIterable: _dicts,
     ValuesListIterable: _tuples,
