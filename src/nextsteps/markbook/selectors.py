@@ -53,9 +53,7 @@ def grid_standings(
     )
     names = recorder_names({row[5] for row in rows if row[5] is not None})
     return {
-        (pupil, objective): StandingView(
-            value, by_id.get(level_id), count, None if user_id is None else names[user_id]
-        )
+        (pupil, objective): StandingView(value, by_id.get(level_id), count, names.get(user_id))
         for pupil, objective, value, level_id, count, user_id in rows
     }
 
