@@ -137,6 +137,7 @@ if os.environ.get("LOAD_LEADERS"):
                 headers={"Referer": login.url},
                 name="/accounts/login/ (POST)",
             )
+            _arrived(self.environment)
 
         @task
         def dashboard(self) -> None:
@@ -154,6 +155,9 @@ if os.environ.get("LOAD_API"):
     class ApiReader(FastHttpUser):
         fixed_count = 1  # one integration polling the API
         wait_time = between(0.5, 1.5)
+
+        def on_start(self) -> None:
+            _arrived(self.environment)
 
         @task
         def pupil(self) -> None:
