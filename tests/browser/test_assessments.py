@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from nextsteps.assessments import demo
 from nextsteps.assessments.models import Assessment, Mark
@@ -83,7 +84,9 @@ def test_teacher_enters_marks_with_the_keyboard_then_reads_the_analysis(page_for
     page.get_by_label("Pupils", exact=True).select_option(label="Group: Triangles (4 Oak)")
     page.get_by_role("button", name="Show").click()
     page.wait_for_load_state("networkidle")
-    assert "Facility per question: Triangles (4 Oak)" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text(
+        "Facility per question: Triangles (4 Oak)", use_inner_text=True
+    )
     no_sideways_scroll(page, 820)
     assert page.js_errors == []
 
@@ -131,7 +134,9 @@ def test_amara_sees_her_new_personal_best_on_a_phone_and_the_class_sees_only_cou
     teacher.goto(f"{teacher.base_url}/school/990101/assessments/challenges/")
     teacher.get_by_role("link", name="4 Oak").first.click()
     teacher.wait_for_load_state("networkidle")
-    assert "beat their own best this week" in teacher.locator("main").inner_text()
+    expect(teacher.locator("main")).to_contain_text(
+        "beat their own best this week", use_inner_text=True
+    )
     screenshot(teacher, "challenge-class-laptop")
     teacher.goto(f"{teacher.base_url}/school/990101/assessments/pupils/{_amara_pk()}/")
     screenshot(teacher, "personal-best-laptop")

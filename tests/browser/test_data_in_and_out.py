@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot, sign_in
 from tests.browser.test_accessibility import AXE_SOURCE, check_page
@@ -21,7 +22,7 @@ def test_data_manager_reaches_data_in_and_out_from_home(page_for: Any, viewport:
     sign_in(page, "admin")
     page.get_by_role("link", name="Data in and out").click()
     page.wait_for_load_state("networkidle")
-    assert "OneRoster" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("OneRoster", use_inner_text=True)
     assert page.js_errors == []
     screenshot(page, f"interop-home-{viewport}")
 
@@ -39,7 +40,7 @@ def test_data_manager_dry_runs_the_demo_export_and_then_a_broken_set(
     page.get_by_label("OneRoster file set (.zip)").set_input_files(str(exported))
     page.get_by_role("button", name="Check or import").first.click()
     page.wait_for_load_state("networkidle")
-    assert "Dry run" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("Dry run", use_inner_text=True)
     screenshot(page, "interop-dry-run-laptop")
 
     broken = tmp_path / "broken.zip"
@@ -70,7 +71,7 @@ def test_data_manager_makes_a_token_and_opens_the_api_docs(page_for: Any) -> Non
     page.get_by_label("What the token is for").fill("Trust analytics")
     page.get_by_role("button", name="Make a token").click()
     page.wait_for_load_state("networkidle")
-    assert "copy it now" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("copy it now", use_inner_text=True)
     screenshot(page, "interop-tokens-laptop")
     page.goto(page.base_url + "/api/v1/docs")
     page.wait_for_selector(".swagger-ui .opblock", timeout=15_000)
@@ -92,7 +93,7 @@ def test_spreadsheet_mapping_page(page_for: Any, tmp_path: Path) -> None:
     page.get_by_label("Spreadsheet (.csv or .xlsx)").set_input_files(str(sheet))
     page.get_by_role("button", name="Next: match the columns").click()
     page.wait_for_load_state("networkidle")
-    assert "Match the columns" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("Match the columns", use_inner_text=True)
     screenshot(page, "interop-sheet-map-tablet")
 
 

@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot, sign_in
 
@@ -37,7 +38,8 @@ def test_the_whole_feedback_loop(page_for: Any, viewport: str) -> None:
     teacher.get_by_label(re.compile("^Y4-MD-05")).check()
     screenshot(teacher, f"feedback-2-set-work-{viewport}")
     teacher.get_by_role("button", name="Set the work").click()
-    assert work in main.inner_text() and "Not handed in" in main.inner_text()
+    expect(main).to_contain_text(work, use_inner_text=True)
+    expect(main).to_contain_text("Not handed in", use_inner_text=True)
 
     pupil = page_for(viewport)
     sign_in(pupil, "pupil")
@@ -48,14 +50,18 @@ def test_the_whole_feedback_loop(page_for: Any, viewport: str) -> None:
     goal.locator("label", has_text="I can do it").nth(1).click()
     goal.get_by_label(re.compile("What I need help with")).fill("I get stuck on carrying")
     goal.get_by_role("button", name="Save how I am doing").click()
-    assert "Your teacher can see how you are getting on" in pupil.locator("main").inner_text()
+    expect(pupil.locator("main")).to_contain_text(
+        "Your teacher can see how you are getting on", use_inner_text=True
+    )
     screenshot(pupil, f"feedback-3-my-learning-{viewport}")
     no_sideways_scroll(pupil)
     pupil.locator("summary", has_text="My work").click()
     pupil.get_by_role("link", name=work).click()
     pupil.get_by_label("My writing").fill("243 × 6 = 1448\n318 × 4 = 1272\n127 × 5 = 635")
     pupil.get_by_role("button", name="Hand it in").click()
-    assert "Saved! Your teacher can see your work." in pupil.locator("main").inner_text()
+    expect(pupil.locator("main")).to_contain_text(
+        "Saved! Your teacher can see your work.", use_inner_text=True
+    )
 
     teacher.reload()
     teacher.get_by_role("link", name="Amara Hughes").click()
@@ -67,11 +73,11 @@ def test_the_whole_feedback_loop(page_for: Any, viewport: str) -> None:
     teacher.get_by_label("One next step").fill(NEXT_STEP)
     screenshot(teacher, f"feedback-4-giving-feedback-{viewport}")
     teacher.get_by_role("button", name="Give feedback").click()
-    assert "Feedback given." in main.inner_text()
+    expect(main).to_contain_text("Feedback given.", use_inner_text=True)
 
     pupil.goto(pupil.base_url + "/school/990101/pupil/")
     pupil.locator("summary", has_text="New for me").click()
-    assert "You have feedback on" in pupil.locator("main").inner_text()
+    expect(pupil.locator("main")).to_contain_text("You have feedback on", use_inner_text=True)
     pupil.locator("summary", has_text="My work").click()
     pupil.get_by_role("link", name=work).first.click()
     page_text = pupil.locator("main").inner_text()
@@ -92,15 +98,14 @@ def test_the_whole_feedback_loop(page_for: Any, viewport: str) -> None:
     assert "2 responses to acknowledge" in main.inner_text()
     teacher.locator("li", has_text=work).get_by_role("link", name="Amara Hughes").click()
     teacher.get_by_role("button", name="Acknowledge the response").click()
-    assert (
-        "Response acknowledged." in main.inner_text() and "Seen by the teacher" in main.inner_text()
-    )
+    expect(main).to_contain_text("Response acknowledged.", use_inner_text=True)
+    expect(main).to_contain_text("Seen by the teacher", use_inner_text=True)
     screenshot(teacher, f"feedback-6-acknowledged-{viewport}")
     teacher.get_by_role("link", name="← Everyone's work").click()
     teacher.get_by_role("link", name="← 4 Oak").click()
     screenshot(teacher, f"feedback-8-class-hub-{viewport}")
     teacher.get_by_role("link", name="Self-assessment").click()
-    assert "I get stuck on carrying" in main.inner_text()
+    expect(main).to_contain_text("I get stuck on carrying", use_inner_text=True)
     screenshot(teacher, f"feedback-9-self-assessment-{viewport}")
     teacher.get_by_role("link", name="Targets", exact=True).click()
     screenshot(teacher, f"feedback-10-targets-{viewport}")
@@ -127,7 +132,7 @@ def test_my_learning_and_the_childs_page_read_well_on_a_phone(page_for: Any) -> 
     no_sideways_scroll(pupil)
     pupil.locator("summary", has_text="My feedback").click()
     pupil.get_by_role("link", name="The Lost Key: a story opening with dialogue").first.click()
-    assert pupil.locator(".writing ins.purple-pen").count() > 0
+    expect(pupil.locator(".writing ins.purple-pen").first).to_be_visible()
     screenshot(pupil, "feedback-story-purple-phone")
     no_sideways_scroll(pupil)
     parent = page_for("phone")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot, sign_in
 
@@ -29,7 +30,7 @@ def test_a_judge_makes_comparisons_with_the_keyboard(page_for: Any, viewport: st
     page.goto(f"{page.base_url}/school/{KINGSMEAD}/judging/")
     page.get_by_role("link", name="Judge", exact=True).first.click()
     page.wait_for_load_state("networkidle")
-    assert "Left is better" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("Left is better", use_inner_text=True)
     screenshot(page, f"cj-judge-{viewport}")
     for key, side in (("ArrowLeft", "left"), ("l", "right"), ("a", "left")):
         shown = {
@@ -113,7 +114,7 @@ def test_a_moderator_standardises_then_judges_blind_with_number_keys(page_for: A
         group.locator("label").nth(2).click()
     page.get_by_role("button", name="Compare with the agreed standard").click()
     page.wait_for_load_state("networkidle")
-    assert "How your levels compare" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("How your levels compare", use_inner_text=True)
     screenshot(page, "moderation-standardise-tablet")
     page.get_by_role("link", name="Now moderate the sample").click()
     page.wait_for_load_state("networkidle")
@@ -146,7 +147,9 @@ def test_the_head_of_maths_sees_agreement_and_agrees_an_outcome(page_for: Any) -
     page.get_by_role("textbox", name="Reason").fill("Every step shown and checked by substitution.")
     page.get_by_role("button", name="Agree and record as a judgement").click()
     page.wait_for_load_state("networkidle")
-    assert "recorded as a moderation judgement" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text(
+        "recorded as a moderation judgement", use_inner_text=True
+    )
     screenshot(page, "moderation-outcome-laptop")
     page.goto(f"{page.base_url}/school/{KINGSMEAD}/judging/feedback/")
     screenshot(page, "moderation-feedback-laptop")

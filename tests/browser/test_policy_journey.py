@@ -49,7 +49,9 @@ def answer_collection(page: Any, text: str, names: tuple[str, str, str]) -> None
         page.get_by_label(f"Point {index}: date").fill(date)
     page.get_by_role("button", name="Save and submit to leaders").click()
     page.wait_for_load_state("networkidle")
-    assert "Submitted for leaders to agree." in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text(
+        "Submitted for leaders to agree.", use_inner_text=True
+    )
 
 
 def pdf_pages(pdf: bytes, name: str) -> list[str]:
@@ -116,18 +118,18 @@ def test_two_departments_answer_a_leader_compares_decides_and_publishes(page_for
     page.get_by_role("textbox", name="Whole-school decision").fill(DECISION)
     page.get_by_role("button", name="Record the decision").click()
     page.wait_for_load_state("networkidle")
-    assert "The whole-school decision is recorded." in main.inner_text()
+    expect(main).to_contain_text("The whole-school decision is recorded.", use_inner_text=True)
 
     page.get_by_role("link", name="Overview").click()
     page.get_by_role("link", name="Preview and publish").click()
     page.wait_for_load_state("networkidle")
-    assert DECISION in main.inner_text()
+    expect(main).to_contain_text(DECISION, use_inner_text=True)
     # Departments with no agreed answer yet are named before anything is published.
     expect(page.get_by_role("heading", name=re.compile("no agreed approach"))).to_be_visible()
     screenshot(page, "policy-publish-warning-laptop")
     page.get_by_role("button", name="Publish version 2 without them").click()
     page.wait_for_load_state("networkidle")
-    assert page.url.endswith(f"{KINGSMEAD}/policy/published/2/")
+    expect(page).to_have_url(re.compile(re.escape(f"{KINGSMEAD}/policy/published/2/") + "$"))
     assert "version 2, published" in main.inner_text()
     screenshot(page, "policy-published-v2-laptop")
 

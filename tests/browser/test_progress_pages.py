@@ -45,7 +45,7 @@ def test_leader_switches_to_the_trusts_provisional_estimates(page_for: Any) -> N
     page.get_by_role("button", name="Show").click()
     page.wait_for_load_state("networkidle")
 
-    assert "Provisional." in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("Provisional.", use_inner_text=True)
     assert "Riverbend Learning Trust" in page.locator("main").inner_text()
     screenshot(page, "progress8-trust-provisional")
 

@@ -84,7 +84,7 @@ def test_choosing_a_group_filters_the_headline_figure_too(page_for: Any) -> None
         page.get_by_label("Disadvantaged (pupil premium)").select_option(label=label)
         page.get_by_role("button", name="Show").click()
         page.wait_for_load_state("networkidle")
-        assert label in page.locator("[data-filters]").inner_text()
+        expect(page.locator("[data-filters]")).to_contain_text(label, use_inner_text=True)
         return headline()
 
     everyone = headline()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from playwright.sync_api import expect
+
 from nextsteps.people.models import Pupil
 from nextsteps.schools.models import School
 from tests.browser.conftest import screenshot, sign_in
@@ -19,12 +21,12 @@ def test_data_manager_sets_rules_and_finds_the_subject_access_export(page_for: A
         page.get_by_label("Keep leavers' data for (months)").fill("36")
         page.get_by_role("button", name="Save settings").click()
         page.wait_for_load_state("networkidle")
-        assert "The security settings are saved." in page.content()
+        expect(page.locator("body")).to_contain_text("The security settings are saved.")
         screenshot(page, f"security-settings-{viewport}")
         page.goto(page.base_url + f"/school/{school.urn}/pupils/{amara.pk}/")
         page.get_by_role("link", name="Subject access export").click()
         page.wait_for_load_state("networkidle")
-        assert "Judgements" in page.content()
+        expect(page.locator("body")).to_contain_text("Judgements")
         screenshot(page, f"subject-access-{viewport}")
         with page.expect_download() as download:
             page.get_by_role("button", name="Download the export (zip)").click()

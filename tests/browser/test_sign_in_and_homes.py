@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from nextsteps.accounts.models import User
 from tests.browser.conftest import screenshot, sign_in
@@ -37,7 +38,7 @@ def test_parent_reads_on_a_phone_and_opens_their_childs_page(page_for: Any) -> N
     sign_in(page, "parent")
     page.get_by_role("link", name="Amara Hughes").click()
     page.wait_for_load_state("networkidle")
-    assert "4 Oak" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("4 Oak", use_inner_text=True)
     assert "UPN" not in page.locator("main").inner_text()  # staff-only details stay hidden
     screenshot(page, "parent-child-phone")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
@@ -65,7 +66,7 @@ def test_teacher_prints_sign_in_cards_for_her_class(page_for: Any) -> None:
         # New cards give each pupil in the class a new password, each hashed with argon2.
         page.get_by_role("button", name="Issue new cards").click(timeout=90_000)
         page.wait_for_load_state("networkidle")
-        assert page.locator(".sign-in-card").count() == on_roll
+        expect(page.locator(".sign-in-card")).to_have_count(on_roll)
         screenshot(page, "sign-in-cards")
     finally:
         # The journeys after this one sign Amara in with the demo password.

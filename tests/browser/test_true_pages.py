@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.utils import timezone
@@ -27,7 +28,7 @@ def test_a_teacher_on_the_leaders_home_is_told_plainly_in_the_layout(page_for: A
         screenshot(page, f"forbidden-{viewport}")
         home.click()
         page.wait_for_load_state("networkidle")
-        assert f"/school/{PRIMARY}/teacher/" in page.url
+        expect(page).to_have_url(re.compile(re.escape(f"/school/{PRIMARY}/teacher/")))
         # The browser logs the page's own 403 as a failed load; nothing else may fail.
         assert [e for e in page.js_errors if "status of 403" not in e] == []
 

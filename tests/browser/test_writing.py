@@ -79,7 +79,7 @@ def test_year6_teacher_links_evidence_and_sees_the_outcome(
     form.locator("fieldset", has_text="WTS").get_by_label("7.", exact=False).check()
     form.get_by_role("button", name="Add the piece").click()
     page.wait_for_load_state("networkidle")
-    assert "WTS" in page.locator("#rule-outcome").inner_text()
+    expect(page.locator("#rule-outcome")).to_contain_text("WTS", use_inner_text=True)
     expect(page.get_by_text("Added “Diary of an evacuee”.")).to_be_visible()
     assert page.js_errors == []
     screenshot(page, "writing-pupil-laptop")
