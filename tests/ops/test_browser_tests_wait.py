@@ -8,9 +8,19 @@ Playwright's `expect(...)`, which waits, so that no journey passes or fails on t
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from pathlib import Path
 
 BROWSER_TESTS = Path(__file__).resolve().parents[1] / "browser"
+
+
+def found_in_browser_tests(detector: Callable[[str], list[int]]) -> list[str]:
+    """`file:line` for each place a detector finds in the browser tests."""
+    return [
+        f"{path.name}:{line}"
+        for path in sorted(BROWSER_TESTS.glob("*.py"))
+        for line in detector(path.read_text(encoding="utf-8"))
+    ]
 
 
 def unwaited_checks(source: str) -> list[int]:
@@ -40,11 +50,7 @@ def test_the_detector_finds_an_unwaited_check_and_passes_a_waiting_one() -> None
 
 
 def test_no_browser_test_asserts_on_a_check_that_does_not_wait() -> None:
-    found = [
-        f"{path.name}:{line}"
-        for path in sorted(BROWSER_TESTS.glob("*.py"))
-        for line in unwaited_checks(path.read_text(encoding="utf-8"))
-    ]
+    found = found_in_browser_tests(unwaited_checks)
     assert found == [], "use expect(locator).to_be_visible() / to_be_hidden(): " + ", ".join(found)
 
 
@@ -113,11 +119,7 @@ def test_the_detector_finds_a_read_straight_after_an_action() -> None:
 
 
 def test_no_browser_test_reads_the_page_straight_after_acting() -> None:
-    found = [
-        f"{path.name}:{line}"
-        for path in sorted(BROWSER_TESTS.glob("*.py"))
-        for line in read_at_once_after_acting(path.read_text(encoding="utf-8"))
-    ]
+    found = found_in_browser_tests(read_at_once_after_acting)
     assert found == [], (
         "after an action, wait with expect(locator).to_contain_text(...) / to_have_count(...) "
         "or expect(page).to_have_url(...): " + ", ".join(found)
