@@ -217,6 +217,12 @@ def timed(action) -> tuple[float, float]:  # type: ignore[no-untyped-def]
     return (time.perf_counter() - started) * 1000, (time.process_time() - started_cpu) * 1000
 
 
+def medians(times: list[tuple[float, float]]) -> tuple[float, float]:
+    """The median wall-clock and CPU time of timed actions."""
+    wall, cpu = (statistics.median(column) for column in zip(*times, strict=True))
+    return wall, cpu
+
+
 def counter(log: list[str]):  # type: ignore[no-untyped-def]
     """A database execute wrapper that notes every statement a request runs."""
 
@@ -236,6 +242,11 @@ WHERE e.teaching_class_id = %s AND o.framework_id = %s AND o.year_group = 5
 """
 
 
+def raw_sql_for(objective_ids: list[int]) -> str:
+    """The raw SQL for some of the grid's columns (one strand's), by their ids."""
+    return f"{RAW_SQL.rstrip()} AND s.objective_id IN ({', '.join(['%s'] * len(objective_ids))})"
+
+
 def measure(repeat: int) -> None:
     school = School.objects.get(urn=BASE_URN)
     teaching_class = Class.objects.filter(school=school).order_by("pk").first()
@@ -245,7 +256,9 @@ def measure(repeat: int) -> None:
     client.force_login(User.objects.get(username="bench-teacher-0"))
     url = reverse("markbook", kwargs={"urn": school.urn, "class_id": teaching_class.pk})
     full = f"{url}?framework={framework.pk}&year=5"
-    small = f"{full}&strand={framework.strands.order_by('position').first().pk}"  # type: ignore[union-attr]
+    strand = framework.strands.order_by("position").first()
+    assert strand is not None
+    small = f"{full}&strand={strand.pk}"
     assert client.get(full).status_code == 200
     big_queries: list[str] = []
     small_queries: list[str] = []
@@ -264,15 +277,29 @@ def measure(repeat: int) -> None:
             cursor.execute(RAW_SQL, [teaching_class.pk, framework.pk])
             cursor.fetchall()
 
-    # The page and the raw SQL in turn, so that a change in the machine's speed during the
-    # run (a shared virtual machine's cores) weighs on both alike.
+    strand_ids = list(strand.objectives.values_list("pk", flat=True))
+    strand_sql = raw_sql_for(strand_ids)
+
+    def raw_strand() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(strand_sql, [teaching_class.pk, framework.pk, *strand_ids])
+            cursor.fetchall()
+
+    # The pages and the raw SQL in turn, so that a change in the machine's speed during the
+    # run (a shared virtual machine's cores) weighs on all alike.
     page_times: list[tuple[float, float]] = []
     raw_times: list[tuple[float, float]] = []
+    small_times: list[tuple[float, float]] = []
+    raw_small_times: list[tuple[float, float]] = []
     for _ in range(repeat):
         page_times.append(timed(lambda: client.get(full)))
         raw_times.append(timed(raw))
-    page, page_cpu = (statistics.median(column) for column in zip(*page_times, strict=True))
-    raw_ms, raw_cpu = (statistics.median(column) for column in zip(*raw_times, strict=True))
+        small_times.append(timed(lambda: client.get(small)))
+        raw_small_times.append(timed(raw_strand))
+    page, page_cpu = medians(page_times)
+    raw_ms, raw_cpu = medians(raw_times)
+    small_ms, _ = medians(small_times)
+    raw_small_ms, _ = medians(raw_small_times)
     save, save_queries = keystroke(client, cell_urls(school, teaching_class, book), repeat)
     print(
         f"database: {connection.vendor}; judgements: {Judgement.objects.count():,}; standings: {Standing.objects.count():,}"
@@ -287,6 +314,16 @@ def measure(repeat: int) -> None:
     print(
         f"raw SQL for the same cells median: {raw_ms:.2f} ms (CPU {raw_cpu:.2f} ms); page / raw "
         f"SQL = {page / raw_ms:.1f}x wall-clock, {page_cpu / raw_cpu:.1f}x CPU"
+    )
+    # What each further cell costs: the full grid less one strand's (1,600 cells more), the
+    # page's and the raw SQL's. The rest of the page (signing the request in, the page around
+    # the grid, its other queries) is the same for any grid.
+    print(
+        f"one strand (32 x 10): page {small_ms:.1f} ms, raw SQL {raw_small_ms:.2f} ms; the "
+        f"{cells - len(book.rows) * 10:,} cells more cost the page {page - small_ms:.1f} ms and "
+        f"the raw SQL {raw_ms - raw_small_ms:.2f} ms = "
+        f"{(page - small_ms) / (raw_ms - raw_small_ms):.1f}x; the page's cost for any grid: "
+        f"{page - (page - small_ms) * cells / (cells - len(book.rows) * 10):.1f} ms"
     )
     print(
         f"record a judgement (the markbook's own request), median: {save:.1f} ms (CPU "
