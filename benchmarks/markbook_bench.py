@@ -3,6 +3,8 @@
     .venv/bin/python benchmarks/markbook_bench.py                       # SQLite (var/bench/)
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/nextsteps_bench \
         .venv/bin/python benchmarks/markbook_bench.py                   # PostgreSQL
+    DATABASE_URL=... .venv/bin/python benchmarks/markbook_bench.py --demo   # a keystroke: demo
+    DATABASE_URL=... .venv/bin/python benchmarks/markbook_bench.py --scale  # and scale trust
 
 The first run builds the data (about 1,000,000 judgements and their standings) and keeps
 it; later runs measure straight away. Reports the median server time of the markbook page
@@ -56,6 +58,7 @@ from nextsteps.teaching.models import Class, ClassStaff, Enrolment  # noqa: E402
 
 SCHOOLS, CLASSES, PUPILS_PER_CLASS, OBJECTIVES, EVENTS = 9, 20, 32, 60, 3
 BASE_URN = 700000
+SCALE_URN = 800000  # the scale trust's first school (benchmarks/scale_data.py)
 
 
 def build() -> None:
@@ -389,6 +392,33 @@ def measure_demo(repeat: int) -> None:
     )
 
 
+def measure_scale(repeat: int) -> None:
+    """The same write on the scale trust's first school (`benchmarks/scale_data.py`: 30
+    schools, 10,000,000 judgements), its first teacher's class, to compare with the demo."""
+    school = School.objects.filter(urn=SCALE_URN).first()
+    assert school is not None, "no scale data: run benchmarks/scale_data.py first"
+    link = ClassStaff.objects.filter(school=school).select_related("staff__user").order_by("pk")
+    first = link.first()
+    assert first is not None and first.staff.user is not None
+    teaching_class = first.teaching_class
+    client = Client()
+    client.force_login(first.staff.user)
+    framework = Framework.objects.filter(school=school).order_by("pk").first()
+    from nextsteps.markbook.selectors import markbook
+
+    book = markbook(
+        teaching_class=teaching_class,
+        framework=framework,  # type: ignore[arg-type]
+        year=teaching_class.year_group,
+    )
+    save, queries = keystroke(client, cell_urls(school, teaching_class, book), repeat)
+    print(
+        f"database: {connection.vendor} (scale trust); judgements: {Judgement.objects.count():,}; "
+        f"record a judgement, median: {save:.1f} ms (CPU {CPU['last']:.1f} ms) over {repeat} "
+        f"requests, {queries} queries"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -398,10 +428,17 @@ def main() -> None:
     parser.add_argument(
         "--demo", action="store_true", help="measure the write on a demo database instead"
     )
+    parser.add_argument(
+        "--scale",
+        action="store_true",
+        help="measure the write on the scale trust (benchmarks/scale_data.py) instead",
+    )
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()}")
     if args.demo:
         measure_demo(args.repeat)
+    elif args.scale:
+        measure_scale(args.repeat)
     else:
         if not args.no_build:
             build()
