@@ -17,6 +17,7 @@ import csv
 import os
 import secrets
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -184,6 +185,11 @@ def main(argv: list[str] | None = None) -> int:
             )
             elapsed = time.monotonic() - started
             keys = [k for f in Path(accepted_dir).glob("*.txt") for k in f.read_text().split()]
+            timings = [
+                line.split(",")
+                for f in Path(accepted_dir).glob("timings-*.csv")
+                for line in f.read_text().splitlines()
+            ]
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -194,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     ).stdout.strip()
     report = render(
         out / "load_stats.csv", args, len(cast), elapsed, keys, found, before, after, version
-    )
+    ) + windows(timings)
     (out / "load-report.md").write_text(report)
     print(report)
     if run.returncode not in (0, 1):
@@ -240,6 +246,31 @@ def render(
         f"Judgements in the database: {before:,} before, {after:,} after.",
     ]
     return "\n".join(lines) + "\n"
+
+
+WINDOW = 10  # seconds
+
+
+def windows(timings: list[list[str]], kind: str = "record a judgement") -> str:
+    """The p99 of one kind of request started in each ten seconds of the count, as a line of
+    the report: a stall shows in its window, where the whole run's p99 would average it away."""
+    starts = [(float(start), float(ms)) for start, name, ms in timings if name == kind]
+    if not starts:
+        return ""
+    first = min(start for start, _ in starts)
+    by_window: dict[int, list[float]] = {}
+    for start, ms in starts:
+        by_window.setdefault(int((start - first) // WINDOW), []).append(ms)
+    # The last window is cut short by the end of the run: left out unless it is the only one.
+    whole = sorted(by_window)[:-1] or sorted(by_window)
+    p99 = [statistics.quantiles(by_window[w], n=100)[98] for w in whole if len(by_window[w]) > 1]
+    if not p99:
+        return ""
+    return (
+        f"\n{kind}, p99 in each {WINDOW} s of the count ({len(p99)} windows): "
+        + ", ".join(f"{value:.0f}" for value in p99)
+        + f" ms; the highest {max(p99):.0f} ms.\n"
+    )
 
 
 if __name__ == "__main__":

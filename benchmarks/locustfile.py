@@ -13,6 +13,7 @@ import gc
 import os
 import random
 import re
+import time
 import uuid
 from pathlib import Path
 
@@ -24,6 +25,9 @@ PASSWORD = os.environ.get("LOAD_PASSWORD", "scale-password")
 ACCEPTED = Path(os.environ["ACCEPTED_KEYS_DIR"])
 # Each accepted key is written as it comes (a line at a time), and the file closed on exit.
 _accepted = (ACCEPTED / f"accepted-{os.getpid()}-{uuid.uuid4().hex[:6]}.txt").open("a", buffering=1)
+# Each counted request's start time, kind and milliseconds, for the load run's p99 over each
+# ten seconds (Locust's own percentiles are over the whole run only).
+_timings = (ACCEPTED / f"timings-{os.getpid()}-{uuid.uuid4().hex[:6]}.csv").open("a")
 CELL = re.compile(r'data-pupil="(\d+)"\s+data-objective="(\d+)"|id="cell-(\d+)-(\d+)"')
 
 
@@ -40,13 +44,21 @@ class SignedIn(FastHttpUser):
 
 STEADY = bool(os.environ.get("LOAD_STEADY"))
 _started = 0  # people who have signed in and opened their first page
+_since = 0.0 if not STEADY else float("inf")  # with LOAD_STEADY: once everyone has arrived
+
+
+@events.request.add_listener
+def _timed(name: str, response_time: float, start_time: float, **kwargs: object) -> None:
+    # Only requests started once the count began: one started before it waited for the sign-ins.
+    if start_time >= _since:
+        _timings.write(f"{start_time:.3f},{name},{response_time:.1f}\n")
 
 
 def _arrived(environment) -> None:  # type: ignore[no-untyped-def]
     """With LOAD_STEADY, the statistics start again once every simulated person has signed
     in and opened their first page: what follows is the sustained load. (Locust's own
     --reset-stats starts them when the last person is spawned, before their sign-in.)"""
-    global _started
+    global _started, _since
     _started += 1
     if _started == environment.runner.target_user_count:
         # Everything the generator holds from here on (the people, their connections) is left
@@ -56,6 +68,7 @@ def _arrived(environment) -> None:  # type: ignore[no-untyped-def]
         gc.freeze()
         if STEADY:
             environment.stats.reset_all()
+            _since = time.time()
 
 
 class Teacher(SignedIn):
@@ -173,3 +186,4 @@ if os.environ.get("LOAD_API"):
 def _report(environment, **kwargs) -> None:  # type: ignore[no-untyped-def]
     environment.process_exit_code = 0 if environment.stats.total.num_failures == 0 else 1
     _accepted.close()
+    _timings.close()
