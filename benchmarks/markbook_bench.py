@@ -318,15 +318,17 @@ def measure(repeat: int) -> None:
         f"raw SQL for the same cells median: {raw_ms:.2f} ms (CPU {raw_cpu:.2f} ms); page / raw "
         f"SQL = {page / raw_ms:.1f}x wall-clock, {page_cpu / raw_cpu:.1f}x CPU"
     )
-    # What each further cell costs: the full grid less one strand's (1,600 cells more), the
-    # page's and the raw SQL's. The rest of the page (signing the request in, the page around
-    # the grid, its other queries) is the same for any grid.
+    # What each further cell costs: the full grid less one strand's, the page's and the raw
+    # SQL's. The rest of the page (signing the request in, the page around the grid, its other
+    # queries) is the same for any grid.
+    more = cells - len(book.rows) * len(strand_ids)
+    page_more, raw_more = page - small_ms, raw_ms - raw_small_ms
     print(
-        f"one strand (32 x 10): page {small_ms:.1f} ms, raw SQL {raw_small_ms:.2f} ms; the "
-        f"{cells - len(book.rows) * 10:,} cells more cost the page {page - small_ms:.1f} ms and "
-        f"the raw SQL {raw_ms - raw_small_ms:.2f} ms = "
-        f"{(page - small_ms) / (raw_ms - raw_small_ms):.1f}x; the page's cost for any grid: "
-        f"{page - (page - small_ms) * cells / (cells - len(book.rows) * 10):.1f} ms"
+        f"one strand ({len(book.rows)} x {len(strand_ids)}): page {small_ms:.1f} ms, raw SQL "
+        f"{raw_small_ms:.2f} ms; the {more:,} cells more cost the page {page_more:.1f} ms and "
+        f"the raw SQL {raw_more:.2f} ms"
+        + (f" = {page_more / raw_more:.1f}x" if raw_more > 0 else "")
+        + f"; the page's cost for any grid: {page - page_more * cells / more:.1f} ms"
     )
     print(
         f"record a judgement (the markbook's own request), median: {save:.1f} ms (CPU "
@@ -375,20 +377,16 @@ def keystroke(client: Client, cells: list[str], repeat: int) -> tuple[float, int
 
 
 def measure_demo(repeat: int) -> None:
-    """The same write on the demo school (4 Oak's first pupil and objective), to compare."""
+    """The same write on the demo school (4 Oak, in Mathematics), to compare."""
     school = School.objects.get(urn=990101)
-    teaching_class = Class.objects.get(school=school, name="4 Oak")
-    client = Client()
-    client.force_login(User.objects.get(username="teacher"))
     framework = Framework.objects.filter(school=school, subject__name="Mathematics").first()
-    from nextsteps.markbook.selectors import markbook
-
-    book = markbook(teaching_class=teaching_class, framework=framework, year=4)  # type: ignore[arg-type]
-    save, queries = keystroke(client, cell_urls(school, teaching_class, book), repeat)
-    print(
-        f"database: {connection.vendor} (demo); judgements: {Judgement.objects.count():,}; "
-        f"record a judgement, median: {save:.1f} ms (CPU {CPU['last']:.1f} ms) over {repeat} "
-        f"requests, {queries} queries"
+    assert framework is not None
+    measure_write(
+        "demo",
+        Class.objects.get(school=school, name="4 Oak"),
+        User.objects.get(username="teacher"),
+        framework,
+        repeat,
     )
 
 
@@ -397,23 +395,27 @@ def measure_scale(repeat: int) -> None:
     schools, 10,000,000 judgements), its first teacher's class, to compare with the demo."""
     school = School.objects.filter(urn=SCALE_URN).first()
     assert school is not None, "no scale data: run benchmarks/scale_data.py first"
-    link = ClassStaff.objects.filter(school=school).select_related("staff__user").order_by("pk")
-    first = link.first()
-    assert first is not None and first.staff.user is not None
-    teaching_class = first.teaching_class
-    client = Client()
-    client.force_login(first.staff.user)
+    first = ClassStaff.objects.filter(school=school).select_related("staff__user").first()
     framework = Framework.objects.filter(school=school).order_by("pk").first()
+    assert first is not None and first.staff.user is not None and framework is not None
+    measure_write("scale trust", first.teaching_class, first.staff.user, framework, repeat)
+
+
+def measure_write(
+    where: str, teaching_class: Class, teacher: User, framework: Framework, repeat: int
+) -> None:
+    """A teacher's presses down their class's grid: the median server time and statements."""
     from nextsteps.markbook.selectors import markbook
 
+    client = Client()
+    client.force_login(teacher)
     book = markbook(
-        teaching_class=teaching_class,
-        framework=framework,  # type: ignore[arg-type]
-        year=teaching_class.year_group,
+        teaching_class=teaching_class, framework=framework, year=teaching_class.year_group
     )
-    save, queries = keystroke(client, cell_urls(school, teaching_class, book), repeat)
+    urls = cell_urls(teaching_class.school, teaching_class, book)
+    save, queries = keystroke(client, urls, repeat)
     print(
-        f"database: {connection.vendor} (scale trust); judgements: {Judgement.objects.count():,}; "
+        f"database: {connection.vendor} ({where}); judgements: {Judgement.objects.count():,}; "
         f"record a judgement, median: {save:.1f} ms (CPU {CPU['last']:.1f} ms) over {repeat} "
         f"requests, {queries} queries"
     )
