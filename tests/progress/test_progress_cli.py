@@ -6,6 +6,7 @@ import contextlib
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -405,6 +406,28 @@ def test_the_csv_is_the_same_to_standard_output_a_file_a_link_and_a_text_stream(
     assert (tmp_path / "out.csv").read_bytes() == out.encode("utf-8")
     assert link.is_symlink() and target.read_bytes() == out.encode("utf-8")
     assert stream.getvalue() == out
+
+
+@pytest.mark.parametrize(("asked", "pool"), [(None, "system"), ("mimalloc", "mimalloc")])
+def test_file_commands_give_arrow_the_system_allocator_unless_told(
+    pupils: Path, tmp_path: Path, asked: str | None, pool: str
+) -> None:
+    args = [*p8_args(pupils, "--ks2-year", "2017", "--format", "csv")]
+    args += ["--output", str(tmp_path / "out.csv")]
+    code = (
+        "import sys\nfrom nextsteps.cli import main\n"
+        f"assert main(['progress', *{args!r}]) == 0\n"
+        "import pyarrow\n"
+        "print(pyarrow.default_memory_pool().backend_name, file=sys.stderr)\n"
+    )
+    environment = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    if asked is not None:
+        environment["ARROW_DEFAULT_MEMORY_POOL"] = asked
+    done = subprocess.run(  # noqa: S603 - this interpreter, our own code
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=environment
+    )
+    assert done.stderr.splitlines()[-1] == pool
+    assert (tmp_path / "out.csv").read_text(encoding="utf-8").startswith("pupil_id,")
 
 
 def test_the_csv_command_imports_no_more_of_arrow_and_numpy_than_it_uses(
