@@ -76,10 +76,10 @@ def main(argv: list[str] | None = None) -> int:
         # threads cost more to start and keep spinning than they save (a third of `cj fit`'s
         # CPU time); set before NumPy is first imported. A person's own setting stands.
         os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-        # Arrow's buffers from the C library's allocator rather than its default, mimalloc:
-        # a command that reads a file once and exits touches each page once, and mimalloc
-        # spent a third more system time on it (`nextsteps progress p8` on 600,000 pupils:
-        # 0.65 s against 0.57 s, medians of 12). Set before Arrow allocates anything.
+        # Arrow's buffers from the C library's allocator rather than its default, mimalloc,
+        # which made a third of the runs a third slower, with twice the system time
+        # (`nextsteps progress p8` on 600,000 pupils, 20 runs each: slowest 0.86 s against
+        # 0.62 s, the same 0.575 s median). Set before Arrow allocates anything.
         os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
         module = importlib.import_module(FILE_COMMANDS[command][0])
         return int(module.main(rest))
