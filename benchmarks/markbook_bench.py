@@ -314,6 +314,7 @@ def measure(repeat: int) -> None:
         f"queries: {len(big_queries)} for the full grid, {len(small_queries)} for a 32 x 10 grid (one strand)"
     )
     print(f"markbook page median: {page:.1f} ms (CPU {page_cpu:.1f} ms) over {repeat} requests")
+    print(f"markbook page size: {len(response.content):,} bytes")
     print(
         f"raw SQL for the same cells median: {raw_ms:.2f} ms (CPU {raw_cpu:.2f} ms); page / raw "
         f"SQL = {page / raw_ms:.1f}x wall-clock, {page_cpu / raw_cpu:.1f}x CPU"

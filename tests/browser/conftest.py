@@ -151,3 +151,20 @@ def screenshot(page: Any, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def empty_column(four_oak: Any, pupils: list[Any]) -> Any:
+    """A Year 4 objective on the class's mathematics markbook with no evidence yet for these
+    pupils, so a journey's standings are the ones its own presses make. Journeys that fill a
+    column each take the first one still empty: whichever of them share a browser worker, and
+    in whatever order, none finds its column already filled by another."""
+    from nextsteps.curriculum.models import Objective
+    from nextsteps.markbook.models import Judgement
+
+    shown = Objective.objects.get(framework__school=four_oak.school, code="Y4-ST-01")
+    candidates = Objective.objects.filter(framework=shown.framework, year_group=4)
+    return next(
+        objective
+        for objective in candidates.order_by("position")
+        if not Judgement.objects.filter(objective=objective, pupil__in=pupils).exists()
+    )

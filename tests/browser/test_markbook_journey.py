@@ -7,23 +7,10 @@ from typing import Any
 from playwright.sync_api import expect
 
 from nextsteps.curriculum.models import Objective
-from nextsteps.markbook.models import Judgement, Standing
-from nextsteps.people.models import Pupil
+from nextsteps.markbook.models import Standing
 from nextsteps.teaching.models import Class
 from nextsteps.teaching.selectors import class_pupils
-from tests.browser.conftest import screenshot, sign_in
-
-
-def empty_column(four_oak: Class, pupils: list[Pupil]) -> Objective:
-    """A Year 4 objective on the class's markbook with no evidence yet for its pupils, so the
-    journey's standings are the ones its key presses make, whatever ran before it."""
-    shown = Objective.objects.get(framework__school=four_oak.school, code="Y4-ST-01")
-    candidates = Objective.objects.filter(framework=shown.framework, year_group=4)
-    return next(
-        objective
-        for objective in candidates.order_by("position")
-        if not Judgement.objects.filter(objective=objective, pupil__in=pupils).exists()
-    )
+from tests.browser.conftest import empty_column, screenshot, sign_in
 
 
 def test_teacher_fills_a_column_with_the_keyboard_and_sees_gaps_change(page_for: Any) -> None:

@@ -17,7 +17,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import empty_column, screenshot, sign_in
 
 URN = 990101
 
@@ -141,11 +141,10 @@ def _wait_for_column(page: Any, objective_id: int, filled: int) -> None:
 def test_record_one_objective_for_a_class_of_thirty_with_the_keyboard(page_for: Any) -> None:
     """Every pupil at their own level: the teacher clicks the first pupil's cell, closes its
     panel with Escape and types one digit a pupil (each moves down a row)."""
-    from nextsteps.curriculum.models import Objective
     from nextsteps.markbook.models import Standing
 
     four_oak, pupils = _four_oak_of_thirty()
-    objective = Objective.objects.get(framework__school=four_oak.school, code="Y4-FR-01")
+    objective = empty_column(four_oak, pupils)
     assert not Standing.objects.filter(objective=objective, pupil__in=pupils).exists()
     page = page_for("tablet")
     sign_in(page, "teacher")
@@ -172,11 +171,10 @@ def test_record_one_objective_for_thirty_by_filling_the_column_then_the_exceptio
 ) -> None:
     """Most of the class secure: fill the column with Secure, then change the six pupils who
     are not (on a tablet: tap the pupil's cell, tap their level in the panel)."""
-    from nextsteps.curriculum.models import Objective
     from nextsteps.markbook.models import Judgement, Standing
 
     four_oak, pupils = _four_oak_of_thirty()
-    objective = Objective.objects.get(framework__school=four_oak.school, code="Y4-FR-02")
+    objective = empty_column(four_oak, pupils)
     assert not Standing.objects.filter(objective=objective, pupil__in=pupils).exists()
     page = page_for("laptop")
     sign_in(page, "teacher")

@@ -13,6 +13,7 @@ from nextsteps.markbook.models import AssessmentPoint, Judgement, Standing, Stan
 from nextsteps.people.models import Pupil
 from nextsteps.teaching.models import Class, PupilGroup
 from tests.conftest import Cast
+from tests.markbook.grid_data import cell_button, grid_data
 
 
 def markbook_url(cast: Cast, **query: Any) -> str:
@@ -46,10 +47,14 @@ def test_markbook_shows_every_pupil_and_objective_with_label_and_colour(cast: Ca
         len(book.objectives)
         == Objective.objects.filter(framework=cast.maths_framework, year_group=4).count()
     )
-    content = response.content.decode()
-    assert 'class="mb-btn level-' in content  # colour
-    assert "Amara Hughes, Y4-" in content  # each cell says whose and which, for screen readers
-    assert ">WT<" in content or ">Sec<" in content  # the label, not only the colour
+    data = grid_data(response.content.decode())
+    buttons = "".join(before + after for before, after in data["buttons"])
+    assert 'class="mb-btn level-' in buttons  # colour
+    # Each cell says whose and which, for screen readers: the browser joins each row's name
+    # and each column's code into its cells' names (tests/browser/test_markbook_grid.py).
+    assert "Amara Hughes" in [row[1] for row in data["rows"]]
+    assert all(code.startswith("Y4-") for _, code in data["columns"])
+    assert ">WT<" in buttons or ">Sec<" in buttons  # the label, not only the colour
 
 
 def test_markbook_query_count_does_not_grow_with_pupils_or_objectives(
@@ -606,7 +611,8 @@ def test_levels_read_the_same_in_the_key_the_grid_and_the_cell_panel(
     recorded = levels[1]
     short = short_label(recorded.label)
     assert f'<span class="mb-swatch level-{recorded.pk}">{short}</span>' in panel  # history
-    assert f">{short}</button>" in grid  # the cell itself
+    cell = cell_button(grid_data(grid), cast.amara.pk, statistics.pk)
+    assert f"level-{recorded.pk}" in cell and f">{short}</button>" in cell  # the cell itself
 
 
 def test_the_pupil_profile_opens_on_the_subject_of_the_class_it_was_opened_from(

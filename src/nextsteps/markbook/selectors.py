@@ -224,7 +224,8 @@ class MarkbookGrid:
     objectives: list[Column]
     levels: list[ScaleLevel]
     rows: list[PupilRow]
-    states: dict[int, dict[int, State]]
+    states: list[State | None]  # the states the grid's cells are in; 0, no evidence yet
+    cells: list[list[int]]  # for each row, the number of each column's cell's state
     groups: list[PupilGroup]
     group: PupilGroup | None
     year: int | None
@@ -292,13 +293,17 @@ def grid_states(
     strand_id: int | None,
     year: int | None,
     levels: list[ScaleLevel],
-) -> dict[int, dict[int, State]]:
-    """What each cell of a class's grid shows, by pupil then objective: one query of plain
-    rows, the standings of the class's pupils on the day in the framework's objectives (of the
-    strand and year, when chosen), and one for the names of who last recorded them. A cell with
-    no level on this scale is left out: it shows no evidence yet. A grid has thousands of cells
-    in a few dozen states, so each state (its value converted, its recorder named) is built
-    once and shared."""
+    pupil_ids: Sequence[int],
+    objective_ids: Sequence[int],
+) -> tuple[list[State | None], list[list[int]]]:
+    """What each cell of a class's grid shows: the states its cells are in, and for each pupil
+    (in `pupil_ids`' order) the number of each cell's state (in `objective_ids`' order), 0 for
+    no evidence yet. One query of plain rows, the standings of the class's pupils on the day
+    in the framework's objectives (of the strand and year, when chosen), and one for the names
+    of who last recorded them. A cell with no level on this scale shows no evidence yet.
+
+    A grid has thousands of cells in a few dozen states: each state (its value converted, its
+    recorder named) is built once, and each cell is read once, straight into its place."""
     labels = {level.pk: level.label for level in levels}
     rows = GRID_ROWS(
         (bool(strand_id), year is not None),
@@ -308,29 +313,31 @@ def grid_states(
         strand_id=strand_id or 0,
         year=year if year is not None else 0,
     )
-    to_decimal = _converter(Standing, "value", router.db_for_read(Standing))
-    # Each cell's state, its level, stored value, evidence count and who last recorded it,
-    # as the row gives it: a tuple, the same one for every cell in that state.
-    keys: dict[tuple[Any, ...], tuple[Any, ...]] = {}
-    cells: dict[int, dict[int, tuple[Any, ...]]] = {}
+    row_of = {pk: index for index, pk in enumerate(pupil_ids)}
+    column_of = {pk: index for index, pk in enumerate(objective_ids)}
+    cells = [[0] * len(objective_ids) for _ in pupil_ids]
+    # Each state as the row gives it (level, stored value, evidence count and who last
+    # recorded it), numbered from 1 in the order first met.
+    numbers: dict[tuple[Any, ...], int] = {}
     for pupil, objective, level_id, value, count, user_id in rows:
+        row, column = row_of.get(pupil), column_of.get(objective)
+        if row is None or column is None:  # a pupil outside the group shown
+            continue
         key = (level_id, value, count, user_id)
-        key = keys.setdefault(key, key)
-        row = cells.get(pupil)
-        if row is None:
-            row = cells[pupil] = {}
-        row[objective] = key
-    names = recorder_names({key[3] for key in keys if key[3] is not None})
-    known = {
-        key: State(level_id, labels[level_id], to_decimal(value), count, names.get(user_id))
-        for key in keys
-        for level_id, value, count, user_id in (key,)
+        number = numbers.get(key)
+        if number is None:
+            number = numbers[key] = len(numbers) + 1
+        cells[row][column] = number
+    to_decimal = _converter(Standing, "value", router.db_for_read(Standing))
+    names = recorder_names({key[3] for key in numbers if key[3] is not None})
+    states: list[State | None] = [None]
+    states.extend(
+        State(level_id, labels[level_id], to_decimal(value), count, names.get(user_id))
         if level_id in labels
-    }
-    return {
-        pupil: {objective: known[key] for objective, key in row.items() if key in known}
-        for pupil, row in cells.items()
-    }
+        else None
+        for level_id, value, count, user_id in numbers
+    )
+    return states, cells
 
 
 def _grid_rows(
@@ -406,13 +413,15 @@ def markbook_grid(
     levels: list[ScaleLevel] = SCALE_LEVELS(scale_id=framework.scale_id)
     for level in levels:
         level.scale = framework.scale  # the same row: no query to reach it again
-    states = grid_states(
+    states, cells = grid_states(
         class_id=teaching_class.pk,
         on=timezone.localdate(),
         framework_id=framework.pk,
         strand_id=strand_id,
         year=year,
         levels=levels,
+        pupil_ids=[p.pk for p in pupils],
+        objective_ids=[column.pk for column in objectives],
     )
     return MarkbookGrid(
         teaching_class=teaching_class,
@@ -425,6 +434,7 @@ def markbook_grid(
             for p in pupils
         ],
         states=states,
+        cells=cells,
         groups=groups,
         group=group,
         year=year,

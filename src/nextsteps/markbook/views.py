@@ -97,8 +97,9 @@ def markbook_page(request: HttpRequest, urn: int, class_id: int) -> HttpResponse
             "strand_id": _int(request.GET.get("strand")),
             "now": timezone.now().isoformat(),
         },
-        # Half a megabyte of HTML: joined into the response once (nextsteps.ops.pages).
-        {"grid_head": grid.head, "grid_body": grid.body},
+        # Joined into the response once (nextsteps.ops.pages), not copied by each level of the
+        # template.
+        {"grid_head": grid.head, "grid_data": grid.data},
     )
 
 

@@ -1,24 +1,24 @@
-"""The markbook grid's HTML from plain data: the column heads, the pupils' rows and the cells.
+"""The markbook grid from plain data: the column heads, each cell's state and a single cell.
 
-A class's grid has thousands of cells; drawing each through the template engine cost most of
-the page, so the grid is joined here from strings. Every value is escaped once with
-`html.escape` (as the templates escape) and each state of a cell is built once per grid; the
-caller marks the result safe. No Django import here: the words come in already translated and
-the URLs already reversed.
+A class's grid has thousands of cells in a few dozen states. Drawing each through the template
+engine cost most of the page, and joining them in Python still cost the page as much as reading
+them: so the heads are joined here from strings, each state's button is drawn here once, and
+the rows go to the browser as numbers (`body_data`), joined there into the same HTML a single
+cell has here (`cell`). Every value is escaped once with `html.escape` (as the templates
+escape); the caller marks the result safe. No Django import here: the words come in already
+translated and the URLs already reversed.
 
 The HTML is ASCII: any other character (a name's "ë", the "·" between a cell's details) is
-written as its character reference, which a browser reads as the character itself. Half a
-megabyte of ASCII is written into the response's UTF-8 as it is; with one other character in
-it, every character had to be converted (half a millisecond a page).
+written as its character reference, which a browser reads as the character itself.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from nextsteps.markbook.kernels.labels import short_label
 
@@ -116,56 +116,29 @@ def cell(
     )
 
 
-def body(
+def body_data(
     rows: Sequence[PupilRow],
     columns: Sequence[Column],
-    states: Mapping[int, Mapping[int, State]],
+    states: Sequence[State | None],
+    cells: Sequence[Sequence[int]],
     words: Words,
     profile: Link,
-) -> str:
-    """The grid's rows: the pupil's name, a link to their profile, then their cells.
-    `states` holds each pupil's cells that have a standing, by objective."""
-    parts: dict[State | None, tuple[str, str]] = {}
-    # Each column's id and code are made text once for the whole grid, not once a cell.
-    escaped = [(column.pk, str(column.pk), text(column.code)) for column in columns]
-    readonly = ' class="mb-readonly"'
-    joined = []
-    for row in rows:
-        name = text(row.name)
-        cells = row_cells(row.pk, name, escaped, states.get(row.pk, {}), words, parts)
-        joined.append(
-            f"\n            <tr{'' if row.recordable else readonly}>"
-            '\n              <th scope="row" class="mb-pupil">'
-            f'\n                <a href="{profile.to(row.pk)}">{name}</a>'
-            "\n              </th>"
-            f"\n              {cells}"
-            "\n            </tr>\n          "
-        )
-    return "".join(joined)
+) -> dict[str, Any]:
+    """The grid's rows as data, joined into HTML in the browser (`draw` in markbook.js).
 
-
-def row_cells(
-    pupil_id: int,
-    name: str,
-    columns: Sequence[tuple[int, str, str]],
-    states: Mapping[int, State],
-    words: Words,
-    parts: dict[State | None, tuple[str, str]],
-) -> str:
-    """One pupil's cells: `columns` holds each objective's id, as a number and as text, and its
-    code escaped; `name` is
-    escaped, `states` the pupil's cells by objective; `parts` keeps each state's button for
-    the next row."""
-    opening = f'<td id="cell-{pupil_id}-'
-    middle = f'" class="mb-cell" data-pupil="{pupil_id}" data-objective="'
-    joined = []
-    for objective, text, code in columns:
-        state = states.get(objective)
-        found = parts.get(state)
-        if found is None:
-            found = parts[state] = button_parts(state, words)
-        joined.append(f'{opening}{text}{middle}{text}">{found[0]}{name}, {code}{found[1]}</td>')
-    return "".join(joined)
+    `states` are the states the grid's cells are in (None: no evidence yet) and `cells`, for
+    each row, the number of each column's cell's state. Each state's button is drawn here
+    once, by `button_parts` as a single cell's is; the browser joins each cell as `cell` does,
+    from the pupil's id and name, the column's id and code and its state's button, so the page
+    carries a few kilobytes of numbers instead of half a megabyte of cells. Every text is
+    escaped here."""
+    return {
+        "profile": [profile.before, profile.after],
+        "columns": [[column.pk, text(column.code)] for column in columns],
+        "rows": [[row.pk, text(row.name), row.recordable] for row in rows],
+        "buttons": [button_parts(state, words) for state in states],
+        "cells": cells,
+    }
 
 
 def head(columns: Sequence[Column], words: Words, fill: Link | None) -> str:

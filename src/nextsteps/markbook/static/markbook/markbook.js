@@ -10,7 +10,7 @@
 // they stay in order. Leaving the page while anything is unsaved asks first.
 //
 // Other people's changes arrive by polling. No inline script: the page carries its settings
-// and its words (translated) in data- attributes.
+// and its words (translated) in data- attributes, and its rows as data (`draw`).
 (function () {
   "use strict";
 
@@ -33,6 +33,41 @@
     return text.replace(/\{(\w+)\}/g, function (all, name) {
       return Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : all;
     });
+  }
+
+  // The rows come as data (nextsteps.markbook.kernels.grid.body_data): each state's button,
+  // drawn and escaped by the server once, and each pupil's cells as the numbers of their
+  // states. Each cell is joined here exactly as the server draws a single cell (`cell`), so a
+  // saved cell, or another person's change, swaps in without changing what the cell says.
+  function draw(grid) {
+    var source = document.getElementById("mb-grid-data");
+    if (!source || !grid.tBodies.length) { return; }
+    var data = JSON.parse(source.textContent);
+    var profile = data.profile;
+    var columns = data.columns;
+    var buttons = data.buttons;
+    var html = [];
+    data.rows.forEach(function (row, r) {
+      var pupil = row[0];
+      var name = row[1];
+      var states = data.cells[r];
+      var opening = '<td id="cell-' + pupil + "-";
+      var middle = '" class="mb-cell" data-pupil="' + pupil + '" data-objective="';
+      html.push(
+        (row[2] ? "<tr>" : '<tr class="mb-readonly">') +
+        '<th scope="row" class="mb-pupil"><a href="' + profile[0] + pupil + profile[1] + '">' +
+        name + "</a></th>"
+      );
+      for (var c = 0; c < columns.length; c++) {
+        var button = buttons[states[c]];
+        html.push(
+          opening + columns[c][0] + middle + columns[c][0] + '">' +
+          button[0] + name + ", " + columns[c][1] + button[1] + "</td>"
+        );
+      }
+      html.push("</tr>");
+    });
+    grid.tBodies[0].innerHTML = html.join("");
   }
 
   function init(grid) {
@@ -413,6 +448,9 @@
       htmx.ajax("GET", urlFor(td) + "?grid=1", { target: "#mb-panel", swap: "innerHTML" })
         .then(function () {
           panel.hidden = false;
+          // The grid narrows beside the panel: keep the cell it is about in view.
+          var shown = document.getElementById(id);
+          if (shown) { shown.scrollIntoView({ block: "nearest", inline: "nearest" }); }
           if (moveFocus && typed === asked && panelCell === id) {
             var first = panel.querySelector(".mb-level-btn, .btn-close");
             if (first) { first.focus(); }
@@ -558,6 +596,9 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    document.querySelectorAll("table[data-markbook]").forEach(init);
+    document.querySelectorAll("table[data-markbook]").forEach(function (grid) {
+      draw(grid);
+      init(grid);
+    });
   });
 })();
