@@ -205,6 +205,14 @@ def main(argv: list[str] | None = None) -> int:
     print(report)
     if run.returncode not in (0, 1):
         print(run.stderr[-3000:], file=sys.stderr)
+    if not keys:
+        # A run that recorded nothing measured nothing: say so, rather than report "all".
+        print(
+            "No judgement was recorded: the teachers found no cells in their markbook pages "
+            "(see GRID_DATA in benchmarks/locustfile.py).",
+            file=sys.stderr,
+        )
+        return 1
     return 0 if found == len(keys) else 1
 
 

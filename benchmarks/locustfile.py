@@ -10,6 +10,7 @@ the database can be checked for every one of them.
 from __future__ import annotations
 
 import gc
+import json
 import os
 import random
 import re
@@ -28,7 +29,8 @@ _accepted = (ACCEPTED / f"accepted-{os.getpid()}-{uuid.uuid4().hex[:6]}.txt").op
 # Each counted request's start time, kind and milliseconds, for the load run's p99 over each
 # ten seconds (Locust's own percentiles are over the whole run only).
 _timings = (ACCEPTED / f"timings-{os.getpid()}-{uuid.uuid4().hex[:6]}.csv").open("a")
-CELL = re.compile(r'data-pupil="(\d+)"\s+data-objective="(\d+)"|id="cell-(\d+)-(\d+)"')
+# The grid's rows as the page carries them, for markbook.js to join into cells.
+GRID_DATA = re.compile(r'<script id="mb-grid-data" type="application/json">(.*?)</script>', re.S)
 
 
 class SignedIn(FastHttpUser):
@@ -93,12 +95,18 @@ class Teacher(SignedIn):
         page = self.client.get(
             f"/school/{self.urn}/markbook/classes/{self.class_id}/", name="markbook page"
         )
-        # The grid's cells are read from the first page; later pages (the same class) are
-        # fetched whole but not searched again, to spare the two cores the load generator's
-        # work on half a megabyte a page.
+        # The grid's cells, a pupil and an objective each, are read from the first page's data
+        # (as markbook.js reads them); later pages (the same class) are fetched whole but not
+        # searched again, to spare the two cores the load generator's work.
         if page.status_code == 200 and not self.cells:
-            found = {(m.group(3), m.group(4)) for m in CELL.finditer(page.text) if m.group(3)}
-            self.cells = sorted(found)
+            found = GRID_DATA.search(page.text)
+            if found:
+                grid = json.loads(found.group(1))
+                self.cells = sorted(
+                    (str(row[0]), str(column[0]))
+                    for row in grid["rows"]
+                    for column in grid["columns"]
+                )
 
     @task(1)
     def markbook(self) -> None:
