@@ -169,6 +169,10 @@ def _link(route: str, last: str, after: str = "", **kwargs: int) -> grid.Link:
     return grid.Link(html.escape(before), html.escape(rest) + after)
 
 
+# What `json_script` writes for `&`, `<` and `>`, so nothing in the data can end its element.
+_JSON_SCRIPT_ESCAPES = (("&", "\\u0026"), ("<", "\\u003C"), (">", "\\u003E"))
+
+
 def _json_script(value: object, element_id: str) -> SafeString:
     """`value` as JSON in a `<script type="application/json">` element, as Django's
     `json_script` writes it (`<`, `>` and `&` as escapes, so nothing in it can end the element)
@@ -180,9 +184,6 @@ def _json_script(value: object, element_id: str) -> SafeString:
     return mark_safe(  # noqa: S308 - nothing in `data` can end the element
         f'<script id="{element_id}" type="application/json">{data}</script>'
     )
-
-
-_JSON_SCRIPT_ESCAPES = (("&", "\\u0026"), ("<", "\\u003C"), (">", "\\u003E"))
 
 
 def grid_html(book: GridData, *, urn: int, can_record: bool) -> GridHtml:
