@@ -5,6 +5,8 @@
         .venv/bin/python benchmarks/markbook_bench.py                   # PostgreSQL
     DATABASE_URL=... .venv/bin/python benchmarks/markbook_bench.py --demo   # a keystroke: demo
     DATABASE_URL=... .venv/bin/python benchmarks/markbook_bench.py --scale  # and scale trust
+    .venv/bin/python benchmarks/markbook_bench.py --no-build --split --repeat 150
+                                                    # where the page's other time goes
 
 The first run builds the data (about 1,000,000 judgements and their standings) and keeps
 it; later runs measure straight away. Reports the median server time of the markbook page
@@ -337,6 +339,77 @@ def measure(repeat: int) -> None:
     )
 
 
+def measure_split(repeat: int) -> None:
+    """Where the page's time goes that is not the grid's: the page, the raw SQL, the same
+    request without its template, a signed-in page with the layout and little else, the layout
+    alone and a signed-in request with no template, each in turn, `repeat` times."""
+    from django.http import HttpResponse
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+
+    from nextsteps.markbook import views
+
+    school = School.objects.get(urn=BASE_URN)
+    teaching_class = Class.objects.filter(school=school).order_by("pk").first()
+    assert teaching_class is not None
+    framework = Framework.objects.get(school=school)
+    teacher = User.objects.get(username="bench-teacher-0")
+    client = Client()
+    client.force_login(teacher)
+    kwargs = {"urn": school.urn, "class_id": teaching_class.pk}
+    page = f"{reverse('markbook', kwargs=kwargs)}?framework={framework.pk}&year=5"
+    poll = f"{reverse('markbook_changes', kwargs=kwargs)}?since=2100-01-01T00:00:00Z"
+    privacy = reverse("privacy_notice")
+    render_with_parts = views.render_with_parts
+
+    def data_only(request, template, context, parts):  # type: ignore[no-untyped-def]
+        return HttpResponse(parts["grid_head"] + parts["grid_data"])
+
+    def without_template() -> None:
+        views.render_with_parts = data_only  # type: ignore[assignment]
+        try:
+            client.get(page)
+        finally:
+            views.render_with_parts = render_with_parts
+
+    def layout() -> None:
+        request = RequestFactory().get(page)
+        request.user = teacher
+        request.session = client.session
+        request._messages = []  # type: ignore[attr-defined]
+        render_to_string("web/base.html", {}, request)
+
+    def raw() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(RAW_SQL, [teaching_class.pk, framework.pk])
+            cursor.fetchall()
+
+    actions = {
+        "the whole page": lambda: client.get(page),
+        "the raw SQL for the same cells": raw,
+        "the same request without its template": without_template,
+        "a signed-in page with the layout and little else (the privacy notice)": lambda: client.get(
+            privacy
+        ),
+        "the layout (web/base.html) alone, with its navigation": layout,
+        "a signed-in request with no template (the markbook's changes poll)": lambda: client.get(
+            poll
+        ),
+    }
+    for action in actions.values():  # warm: sessions, caches, prepared statements
+        for _ in range(10):
+            action()
+    times: dict[str, list[float]] = {name: [] for name in actions}
+    for _ in range(repeat):
+        for name, action in actions.items():
+            times[name].append(timed(action)[0])
+    raw_ms = statistics.median(times["the raw SQL for the same cells"])
+    print(f"database: {connection.vendor}; medians of {repeat}, each in turn:")
+    for name, found in times.items():
+        ms = statistics.median(found)
+        print(f"  {name}: {ms:.2f} ms ({ms / raw_ms:.1f}x the raw SQL)")
+
+
 def cell_urls(school: School, teaching_class: Class, book) -> list[str]:  # type: ignore[no-untyped-def]
     """Each cell of the grid, pupil by pupil: a teacher's presses move from cell to cell."""
     return [
@@ -436,12 +509,19 @@ def main() -> None:
         action="store_true",
         help="measure the write on the scale trust (benchmarks/scale_data.py) instead",
     )
+    parser.add_argument(
+        "--split",
+        action="store_true",
+        help="measure where the page's time goes besides the grid (with --no-build)",
+    )
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()}")
     if args.demo:
         measure_demo(args.repeat)
     elif args.scale:
         measure_scale(args.repeat)
+    elif args.split:
+        measure_split(args.repeat)
     else:
         if not args.no_build:
             build()
