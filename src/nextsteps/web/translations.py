@@ -24,7 +24,8 @@ def _empty(catalogue: NullTranslations) -> bool:
     return (
         isinstance(catalogue, GNUTranslations)
         and messages is not None
-        and not (set(messages.keys()) - {""})
+        # `.keys()`: Django's merged catalogue is not iterable as a dict is.
+        and not any(message != "" for message in messages.keys())  # noqa: SIM118
     )
 
 
