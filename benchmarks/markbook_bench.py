@@ -339,10 +339,65 @@ def measure(repeat: int) -> None:
     )
 
 
+def least_requests(framework: Framework) -> tuple[str, str]:
+    """The names of two requests served through the product's whole request handling (its
+    middleware, the session, the person signed in), added to the URLs for the measurement:
+    one that does nothing, and one that does only what no markbook page can do without, the
+    class's access check and the grid's standings rows (the page's own prepared query)."""
+    from django.http import HttpRequest, HttpResponse
+    from django.urls import clear_url_caches, path
+    from django.utils import timezone
+
+    from nextsteps import access, urls
+    from nextsteps.markbook import permissions, selectors
+
+    @access.signed_in
+    def nothing(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
+        return HttpResponse(str(request.user.pk))
+
+    @access.signed_in
+    def grid_rows(request: HttpRequest, urn: int, class_id: int) -> HttpResponse:
+        _school, teaching_class = permissions.get_class(request.user, urn, class_id)
+        rows = selectors.GRID_ROWS(
+            (False, True),
+            class_id=teaching_class.pk,
+            on=timezone.localdate(),
+            framework_id=framework.pk,
+            strand_id=0,
+            year=5,
+        )
+        return HttpResponse(str(len(rows)))
+
+    urls.urlpatterns += [
+        path("bench/<int:urn>/<int:class_id>/nothing", nothing, name="bench_nothing"),
+        path("bench/<int:urn>/<int:class_id>/grid-rows", grid_rows, name="bench_grid_rows"),
+    ]
+    clear_url_caches()
+    return "bench_nothing", "bench_grid_rows"
+
+
+def round_trip_ms(repeat: int, busy_ms: float) -> float:
+    """The median time of one trivial statement (a school by its key), each after `busy_ms` of
+    Python work, as a page's statements come between its Python work: a database process left
+    idle takes longer to answer on a virtual machine's cores."""
+    times = []
+    with connection.cursor() as cursor:
+        for _ in range(repeat):
+            end = time.perf_counter() + busy_ms / 1000
+            while time.perf_counter() < end:
+                pass
+            started = time.perf_counter()
+            cursor.execute("SELECT id FROM schools_school WHERE urn = %s", [BASE_URN])
+            cursor.fetchall()
+            times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
 def measure_split(repeat: int) -> None:
     """Where the page's time goes that is not the grid's: the page, the raw SQL, the same
     request without its template, a signed-in page with the layout and little else, the layout
-    alone and a signed-in request with no template, each in turn, `repeat` times."""
+    alone, a signed-in request with no template, and the least any markbook page must do
+    (`least_requests`), each in turn, `repeat` times."""
     from django.http import HttpResponse
     from django.template.loader import render_to_string
     from django.test import RequestFactory
@@ -361,6 +416,7 @@ def measure_split(repeat: int) -> None:
     poll = f"{reverse('markbook_changes', kwargs=kwargs)}?since=2100-01-01T00:00:00Z"
     privacy = reverse("privacy_notice")
     render_with_parts = views.render_with_parts
+    nothing, grid_rows = least_requests(framework)
 
     def data_only(request, template, context, parts):  # type: ignore[no-untyped-def]
         return HttpResponse(parts["grid_head"] + parts["grid_data"])
@@ -395,6 +451,12 @@ def measure_split(repeat: int) -> None:
         "a signed-in request with no template (the markbook's changes poll)": lambda: client.get(
             poll
         ),
+        "a signed-in request that does nothing": lambda: client.get(
+            reverse(nothing, kwargs=kwargs)
+        ),
+        "a signed-in request with the class's access check and the grid's query, nothing else": (
+            lambda: client.get(reverse(grid_rows, kwargs=kwargs))
+        ),
     }
     for action in actions.values():  # warm: sessions, caches, prepared statements
         for _ in range(10):
@@ -407,7 +469,24 @@ def measure_split(repeat: int) -> None:
     print(f"database: {connection.vendor}; medians of {repeat}, each in turn:")
     for name, found in times.items():
         ms = statistics.median(found)
-        print(f"  {name}: {ms:.2f} ms ({ms / raw_ms:.1f}x the raw SQL)")
+        print(f"  {name}: {ms:.2f} ms ({ms / raw_ms:.2f}x the raw SQL)")
+    least = statistics.median(
+        times[
+            "a signed-in request with the class's access check and the grid's query, nothing else"
+        ]
+    )
+    print(
+        f"within 3x the raw SQL, a page has {3 * raw_ms:.2f} ms; the least it must do takes "
+        f"{least:.2f} ms, leaving {3 * raw_ms - least:.2f} ms for everything else (the whole page "
+        f"takes {statistics.median(times['the whole page']) - least:.2f} ms more than the least)"
+    )
+    print(
+        "one trivial statement: "
+        + ", ".join(
+            f"{round_trip_ms(max(repeat, 100), busy):.3f} ms after {busy} ms of Python work"
+            for busy in (0, 1, 2)
+        )
+    )
 
 
 def cell_urls(school: School, teaching_class: Class, book) -> list[str]:  # type: ignore[no-untyped-def]
