@@ -393,6 +393,9 @@ def round_trip_ms(repeat: int, busy_ms: float) -> float:
     return statistics.median(times)
 
 
+LEAST = "a signed-in request with the class's access check and the grid's query, nothing else"
+
+
 def measure_split(repeat: int) -> None:
     """Where the page's time goes that is not the grid's: the page, the raw SQL, the same
     request without its template, a signed-in page with the layout and little else, the layout
@@ -454,9 +457,7 @@ def measure_split(repeat: int) -> None:
         "a signed-in request that does nothing": lambda: client.get(
             reverse(nothing, kwargs=kwargs)
         ),
-        "a signed-in request with the class's access check and the grid's query, nothing else": (
-            lambda: client.get(reverse(grid_rows, kwargs=kwargs))
-        ),
+        LEAST: lambda: client.get(reverse(grid_rows, kwargs=kwargs)),
     }
     for action in actions.values():  # warm: sessions, caches, prepared statements
         for _ in range(10):
@@ -470,11 +471,7 @@ def measure_split(repeat: int) -> None:
     for name, found in times.items():
         ms = statistics.median(found)
         print(f"  {name}: {ms:.2f} ms ({ms / raw_ms:.2f}x the raw SQL)")
-    least = statistics.median(
-        times[
-            "a signed-in request with the class's access check and the grid's query, nothing else"
-        ]
-    )
+    least = statistics.median(times[LEAST])
     print(
         f"within 3x the raw SQL, a page has {3 * raw_ms:.2f} ms; the least it must do takes "
         f"{least:.2f} ms, leaving {3 * raw_ms - least:.2f} ms for everything else (the whole page "
