@@ -105,16 +105,20 @@ def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Any:
 @pytest.fixture
 def page_for(request: pytest.FixtureRequest, browser: Any, demo: Any) -> Iterator[Any]:
     """Open a page at a viewport size: page_for("tablet"); page_for("tablet", ["microphone"])
-    grants the page those permissions (the fake microphone the browser is launched with)."""
+    grants the page those permissions (the fake microphone the browser is launched with);
+    page_for("phone", javascript=False), a browser with JavaScript turned off."""
     contexts = []
     pages: list[Any] = []
 
-    def open_page(viewport: str = "laptop", permissions: list[str] | None = None) -> Any:
+    def open_page(
+        viewport: str = "laptop", permissions: list[str] | None = None, *, javascript: bool = True
+    ) -> Any:
         width, height = VIEWPORTS[viewport]
         context = browser.new_context(
             viewport={"width": width, "height": height},
             locale="en-GB",
             permissions=permissions or [],
+            java_script_enabled=javascript,
         )
         contexts.append(context)
         page = context.new_page()

@@ -73,6 +73,28 @@ def test_each_state_is_drawn_once_as_a_single_cell_draws_it() -> None:
     assert [row[2] for row in data["rows"]] == [True, False]
 
 
+def test_the_rows_drawn_here_join_the_data_as_the_browser_does() -> None:
+    """For a browser without JavaScript: each row its pupil's name linking to their profile,
+    marked when this person may not record for them, then each cell as a single cell is drawn."""
+    rows = [grid.PupilRow(1, "Zoë <b>", True), grid.PupilRow(2, "Ben", False)]
+    secure = grid.State(3, "Secure", Decimal("3.00"), 2, None)
+    data = grid.body_data(rows, COLUMNS, [None, secure], [[1, 0], [0, 1]], WORDS, PROFILE)
+    drawn = grid.body(data)
+    empty, filled = grid.button_parts(None, WORDS), grid.button_parts(secure, WORDS)
+    assert drawn == (
+        '<tr><th scope="row" class="mb-pupil"><a href="/pupils/1/?framework=7">'
+        "Zo&#235; &lt;b&gt;</a></th>"
+        + grid.cell(1, 5, filled, "Zo&#235; &lt;b&gt;, Y4-&lt;1&gt;")
+        + grid.cell(1, 6, empty, "Zo&#235; &lt;b&gt;, Y4-2")
+        + '</tr><tr class="mb-readonly"><th scope="row" class="mb-pupil">'
+        '<a href="/pupils/2/?framework=7">Ben</a></th>'
+        + grid.cell(2, 5, empty, "Ben, Y4-&lt;1&gt;")
+        + grid.cell(2, 6, filled, "Ben, Y4-2")
+        + "</tr>"
+    )
+    assert drawn.isascii() and "<b>" not in drawn
+
+
 def test_the_grid_reads_each_cell_into_its_place(cast: Cast) -> None:
     """Each cell of the page's data is the state of that pupil's standing on that objective,
     and a cell with no standing is state 0."""

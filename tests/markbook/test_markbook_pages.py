@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from nextsteps.curriculum.models import Objective, ScaleLevel
+from nextsteps.markbook.cells import Cell, render_cell
 from nextsteps.markbook.models import AssessmentPoint, Judgement, Standing, StandingSnapshot
 from nextsteps.people.models import Pupil
 from nextsteps.teaching.models import Class, PupilGroup
@@ -74,6 +75,38 @@ def test_markbook_query_count_does_not_grow_with_pupils_or_objectives(
         client.get(markbook_url(cast))
     with django_assert_num_queries(len(whole.captured_queries) + 1):
         client.get(markbook_url(cast, strand=strand.pk, group=group.pk))
+
+
+def test_without_javascript_the_page_offers_its_rows_drawn_by_the_server(
+    cast: Cast, django_assert_num_queries: Any
+) -> None:
+    """The page sends its rows as data for the browser to join; its <noscript> links to the
+    same page with the rows drawn by the server (and the same filters), each cell as the server
+    sends a saved cell, with the same statements."""
+    client = cast.client("teacher")
+    page = client.get(markbook_url(cast, year=4)).content.decode()
+    assert '<a href="?year=4&amp;draw=server">see the grid without it</a>' in page
+    assert "<tbody></tbody>" in page
+    with django_assert_num_queries(12):
+        response = client.get(markbook_url(cast, year=4, draw="server"))
+    drawn = response.content.decode()
+    assert 'id="mb-grid-data"' not in drawn and "see the grid without it" not in drawn
+    assert "the server has drawn the grid" in drawn
+    book = response.context["book"]
+    standings = {
+        (s.pupil_id, s.objective_id): s
+        for s in Standing.objects.filter(
+            pupil__in=[row.pk for row in book.rows], objective__in=[c.pk for c in book.objectives]
+        ).select_related("level", "last_recorded_by")
+    }
+    assert len(standings) > 50
+    for row in book.rows:
+        for column in book.objectives:
+            cell = Cell(
+                row.pk, column.pk, standings.get((row.pk, column.pk)), row.name, column.code
+            )
+            assert str(render_cell(cell)) in drawn, cell.dom_id
+    assert drawn.count('class="mb-pupil"') == len(book.rows) == 29
 
 
 def test_recording_a_cell_returns_the_updated_cell(cast: Cast, statistics: Objective) -> None:

@@ -153,11 +153,13 @@ class GridData(Protocol):
 
 @dataclass(frozen=True)
 class GridHtml:
-    """The markbook page's column heads, and its rows as data for the browser to join (a
-    `<script type="application/json">` element, `mb-grid-data`)."""
+    """The markbook page's column heads, and its rows: as data for the browser to join (a
+    `<script type="application/json">` element, `mb-grid-data`), or drawn here (`body`) for a
+    browser without JavaScript. The other of the two is empty."""
 
     head: SafeString
     data: SafeString
+    body: SafeString
 
 
 def _link(route: str, last: str, after: str = "", **kwargs: int) -> grid.Link:
@@ -186,9 +188,9 @@ def _json_script(value: object, element_id: str) -> SafeString:
     )
 
 
-def grid_html(book: GridData, *, urn: int, can_record: bool) -> GridHtml:
-    """The markbook grid's heads (with a Fill link each for whoever records) and its rows'
-    data."""
+def grid_html(book: GridData, *, urn: int, can_record: bool, drawn: bool = False) -> GridHtml:
+    """The markbook grid's heads (with a Fill link each for whoever records) and its rows' data,
+    or, `drawn`, its rows drawn here."""
     class_id = book.teaching_class.pk
     framework = book.framework.pk
     current = words()
@@ -204,10 +206,8 @@ def grid_html(book: GridData, *, urn: int, can_record: bool) -> GridHtml:
             urn=urn,
             class_id=class_id,
         )
-    return GridHtml(
-        head=mark_safe(grid.head(book.objectives, current, fill)),  # noqa: S308 - escaped
-        data=_json_script(
-            grid.body_data(book.rows, book.objectives, book.states, book.cells, current, profile),
-            "mb-grid-data",
-        ),
-    )
+    head = mark_safe(grid.head(book.objectives, current, fill))  # noqa: S308 - escaped
+    data = grid.body_data(book.rows, book.objectives, book.states, book.cells, current, profile)
+    if drawn:
+        return GridHtml(head, mark_safe(""), mark_safe(grid.body(data)))  # noqa: S308 - escaped
+    return GridHtml(head, _json_script(data, "mb-grid-data"), mark_safe(""))

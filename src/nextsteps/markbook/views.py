@@ -80,7 +80,12 @@ def markbook_page(request: HttpRequest, urn: int, class_id: int) -> HttpResponse
     )
     # Who may record every pupil may record in the class; otherwise ask.
     can_record = recordable is None or permissions.can_record(request.user, teaching_class)
-    grid = grid_html(book, urn=school.urn, can_record=can_record)
+    # A browser without JavaScript is offered, from the page's <noscript>, the same grid with
+    # its rows drawn here instead of sent as data.
+    drawn = request.GET.get("draw") == "server"
+    grid = grid_html(book, urn=school.urn, can_record=can_record, drawn=drawn)
+    drawn_query = request.GET.copy()
+    drawn_query["draw"] = "server"
     return render_with_parts(
         request,
         "markbook/markbook.html",
@@ -96,10 +101,12 @@ def markbook_page(request: HttpRequest, urn: int, class_id: int) -> HttpResponse
             "can_plan": recordable is None,
             "strand_id": _int(request.GET.get("strand")),
             "now": timezone.now().isoformat(),
+            "drawn": drawn,
+            "drawn_url": f"?{drawn_query.urlencode()}",
         },
         # Joined into the response once (nextsteps.ops.pages), not copied by each level of the
         # template.
-        {"grid_head": grid.head, "grid_data": grid.data},
+        {"grid_head": grid.head, "grid_data": grid.data, "grid_body": grid.body},
     )
 
 

@@ -15,7 +15,7 @@ written as its character reference, which a browser reads as the character itsel
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -139,6 +139,25 @@ def body_data(
         "buttons": [button_parts(state, words) for state in states],
         "cells": cells,
     }
+
+
+def body(data: Mapping[str, Any]) -> str:
+    """The rows drawn here from `body_data`'s data, joined as `draw` in markbook.js joins them
+    (each cell by `cell`, as a single saved cell is): for a browser without JavaScript, which
+    the page offers this from its `<noscript>`."""
+    before, after = data["profile"]
+    parts = []
+    for (pupil, name, recordable), states in zip(data["rows"], data["cells"], strict=True):
+        parts.append(
+            ("<tr>" if recordable else '<tr class="mb-readonly">')
+            + f'<th scope="row" class="mb-pupil"><a href="{before}{pupil}{after}">{name}</a></th>'
+        )
+        parts.extend(
+            cell(pupil, objective, data["buttons"][state], f"{name}, {code}")
+            for (objective, code), state in zip(data["columns"], states, strict=True)
+        )
+        parts.append("</tr>")
+    return "".join(parts)
 
 
 def head(columns: Sequence[Column], words: Words, fill: Link | None) -> str:
