@@ -4,7 +4,8 @@ A class's grid has thousands of cells in a few dozen states. Drawing each throug
 engine cost most of the page, and joining them in Python still cost the page as much as reading
 them: so the heads are joined here from strings, each state's button is drawn here once, and
 the rows go to the browser as numbers (`body_data`), joined there into the same HTML a single
-cell has here (`cell`). Every value is escaped once with `html.escape` (as the templates
+cell has here (`cell`); for a browser without JavaScript they are joined here the same way
+(`body`). Every value is escaped once with `html.escape` (as the templates
 escape); the caller marks the result safe. No Django import here: the words come in already
 translated and the URLs already reversed.
 

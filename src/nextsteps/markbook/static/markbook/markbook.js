@@ -39,6 +39,7 @@
   // drawn and escaped by the server once, and each pupil's cells as the numbers of their
   // states. Each cell is joined here exactly as the server draws a single cell (`cell`), so a
   // saved cell, or another person's change, swaps in without changing what the cell says.
+  // A page whose rows the server drew (`body`, for a browser without JavaScript) has no data.
   function draw(grid) {
     var source = document.getElementById("mb-grid-data");
     if (!source || !grid.tBodies.length) { return; }
